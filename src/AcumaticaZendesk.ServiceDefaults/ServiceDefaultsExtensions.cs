@@ -1,0 +1,100 @@
+using Dapr.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Serilog;
+
+namespace AcumaticaZendesk.ServiceDefaults;
+
+/// <summary>Cross-cutting set-up shared by every app: logging, health, telemetry.</summary>
+public static class ServiceDefaultsExtensions
+{
+    /// <summary>Path of the liveness probe: the process answers, nothing else is checked.</summary>
+    public const string AlivePath = "/alive";
+
+    /// <summary>Path of the readiness probe: every check, including the Dapr sidecar.</summary>
+    public const string HealthPath = "/health";
+
+    /// <summary>Tag of checks that also run on <see cref="AlivePath"/>.</summary>
+    public const string LiveTag = "live";
+
+    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string appId)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        builder.Services.AddSerilog((services, lc) => lc
+            .ReadFrom.Configuration(builder.Configuration)
+            .ReadFrom.Services(services)
+            .Enrich.FromLogContext()
+            .Enrich.WithProperty("AppId", appId)
+            .WriteTo.Console(
+                outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}",
+                formatProvider: System.Globalization.CultureInfo.InvariantCulture));
+
+        builder.Services.AddDaprClient();
+
+        builder.Services.AddHealthChecks()
+            .AddCheck("self", () => HealthCheckResult.Healthy("process is running"), [LiveTag])
+            .AddCheck<DaprSidecarHealthCheck>("dapr-sidecar", HealthStatus.Unhealthy);
+
+        builder.AddOpenTelemetry(appId);
+        return builder;
+    }
+
+    private static void AddOpenTelemetry(this WebApplicationBuilder builder, string appId)
+    {
+        var otel = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(appId))
+            .WithMetrics(m => m.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddRuntimeInstrumentationIfAvailable())
+            .WithTracing(t => t
+                .AddAspNetCoreInstrumentation(o => o.Filter = ctx =>
+                    !ctx.Request.Path.StartsWithSegments(AlivePath) && !ctx.Request.Path.StartsWithSegments(HealthPath))
+                .AddHttpClientInstrumentation());
+
+        // Export only when an OTLP endpoint is configured (the standard OTEL_* variables).
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            otel.UseOtlpExporter();
+        }
+    }
+
+    private static MeterProviderBuilder AddRuntimeInstrumentationIfAvailable(this MeterProviderBuilder m) =>
+        m.AddMeter("System.Runtime");
+
+    public static WebApplication UseServiceDefaults(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseSerilogRequestLogging(o =>
+        {
+            // Probes are frequent and boring; keep them out of Information.
+            o.GetLevel = (ctx, _, ex) =>
+                ex is not null || ctx.Response.StatusCode >= 500 ? Serilog.Events.LogEventLevel.Error
+                : ctx.Request.Path.StartsWithSegments(AlivePath) || ctx.Request.Path.StartsWithSegments(HealthPath)
+                    ? Serilog.Events.LogEventLevel.Verbose
+                    : Serilog.Events.LogEventLevel.Information;
+        });
+        return app;
+    }
+
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapHealthChecks(AlivePath, new HealthCheckOptions
+        {
+            Predicate = r => r.Tags.Contains(LiveTag),
+            ResponseWriter = HealthResponseWriter.WriteAsync,
+        });
+        app.MapHealthChecks(HealthPath, new HealthCheckOptions
+        {
+            ResponseWriter = HealthResponseWriter.WriteAsync,
+        });
+        return app;
+    }
+}

@@ -1,0 +1,55 @@
+namespace AcumaticaZendesk.Sync.Ports;
+
+/// <summary>Acumatica entity kinds the main flow reads, in dependency order.</summary>
+public enum EntityKind
+{
+    /// <summary>Customer → Zendesk organization.</summary>
+    Customer,
+
+    /// <summary>Vendor → Zendesk organization.</summary>
+    Vendor,
+
+    /// <summary>Contact → Zendesk user.</summary>
+    Contact,
+
+    /// <summary>Employee → Zendesk user.</summary>
+    Employee,
+}
+
+/// <summary>One page of work for the sync workflow: small, serializable, deterministic.</summary>
+/// <param name="TenantId">The tenant.</param>
+/// <param name="RunId">The run (workflow instance id) this page belongs to; recorded in the audit trail.</param>
+/// <param name="Kind">Entity kind to read.</param>
+/// <param name="PageSize">Records per Acumatica page (and so at most this many Zendesk writes, in bulk jobs of ≤100).</param>
+/// <param name="DryRun">Plan only: read, map and compare, write nothing (not even the watermark).</param>
+public sealed record SyncPageRequest(string TenantId, string RunId, EntityKind Kind, int PageSize = 500, bool DryRun = false);
+
+/// <summary>What one page did. <see cref="HasMore"/> tells the workflow to call again for the same kind.</summary>
+public sealed record SyncPageResult(
+    EntityKind Kind,
+    int Read,
+    int Created,
+    int Updated,
+    int Unchanged,
+    int Skipped,
+    int Failed,
+    bool HasMore,
+    DateTimeOffset? Watermark);
+
+/// <summary>
+/// The page-level sync: read the next page of changes after the tenant's watermark (with overlap and
+/// de-duplication at page edges), map, look up in Zendesk by external_id, skip unchanged fingerprints,
+/// write in bulk, record every record in the audit trail, then move the watermark. Idempotent: calling it
+/// again after a crash re-reads from the last committed watermark and writes nothing twice.
+/// </summary>
+public interface ISyncEngine
+{
+    Task<SyncPageResult> SyncPageAsync(SyncPageRequest request, CancellationToken cancellationToken);
+}
+
+/// <summary>The tenants a cron tick should consider.</summary>
+public interface ITenantDirectory
+{
+    /// <summary>Ids of tenants that are enabled, not paused and not waiting for authorization.</summary>
+    Task<IReadOnlyList<string>> ListRunnableTenantIdsAsync(CancellationToken cancellationToken);
+}
