@@ -1,5 +1,6 @@
 using AcumaticaZendesk.Zendesk.Http;
 using AcumaticaZendesk.Zendesk.Webhooks;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -14,19 +15,23 @@ public static class ZendeskServiceCollectionExtensions
     /// <summary>
     /// Registers <see cref="IZendeskClientFactory"/>, <see cref="ZendeskOAuthClient"/>,
     /// <see cref="ZendeskWebhookVerifier"/> and <see cref="ZendeskClientMetrics"/>, with options from the
-    /// <c>Zendesk</c> section (validated at start). Retries and rate limits are handled by the client itself, so
+    /// <c>Zendesk</c> section when an <c>IConfiguration</c> is registered (validated at start). Retries and rate limits are handled by the client itself, so
     /// the named HttpClient carries no resilience handler (do not add one: retries would multiply).
     /// </summary>
     public static IServiceCollection AddZendeskClient(this IServiceCollection services, Action<ZendeskClientOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var options = services.AddOptions<ZendeskClientOptions>().BindConfiguration(ZendeskClientOptions.SectionName).ValidateOnStart();
+        var options = services.AddOptions<ZendeskClientOptions>()
+            .Configure<IServiceProvider>((o, sp) => sp.GetService<IConfiguration>()?.GetSection(ZendeskClientOptions.SectionName).Bind(o))
+            .ValidateOnStart();
         if (configure is not null)
         {
             options.Configure(configure);
         }
 
-        services.AddOptions<ZendeskWebhookOptions>().BindConfiguration(ZendeskWebhookOptions.SectionName).ValidateOnStart();
+        services.AddOptions<ZendeskWebhookOptions>()
+            .Configure<IServiceProvider>((o, sp) => sp.GetService<IConfiguration>()?.GetSection(ZendeskWebhookOptions.SectionName).Bind(o))
+            .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ZendeskClientOptions>, ZendeskClientOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ZendeskWebhookOptions>, ZendeskWebhookOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
