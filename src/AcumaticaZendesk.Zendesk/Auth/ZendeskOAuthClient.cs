@@ -51,15 +51,11 @@ public sealed partial class ZendeskOAuthClient(IHttpClientFactory httpClientFact
         ArgumentException.ThrowIfNullOrWhiteSpace(code);
         ArgumentException.ThrowIfNullOrWhiteSpace(codeVerifier);
         var app = RequireApp(connection);
-        return RequestTokensAsync(connection, new TokenRequest
+        return RequestTokensAsync(connection, Grant(app, "authorization_code") with
         {
-            GrantType = "authorization_code",
             Code = code,
-            ClientId = app.ClientId,
-            ClientSecret = app.ClientSecret,
             RedirectUri = app.RedirectUri.AbsoluteUri,
             CodeVerifier = codeVerifier,
-            Scope = app.Scope,
         }, cancellationToken);
     }
 
@@ -68,15 +64,11 @@ public sealed partial class ZendeskOAuthClient(IHttpClientFactory httpClientFact
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(refreshToken);
         var app = RequireApp(connection);
-        return RequestTokensAsync(connection, new TokenRequest
-        {
-            GrantType = "refresh_token",
-            RefreshToken = refreshToken,
-            ClientId = app.ClientId,
-            ClientSecret = app.ClientSecret,
-            Scope = app.Scope,
-        }, cancellationToken);
+        return RequestTokensAsync(connection, Grant(app, "refresh_token") with { RefreshToken = refreshToken }, cancellationToken);
     }
+
+    private static TokenRequest Grant(ZendeskOAuthApp app, string grantType) =>
+        new() { GrantType = grantType, ClientId = app.ClientId, ClientSecret = app.ClientSecret, Scope = app.Scope };
 
     private async Task<ZendeskTokenSet> RequestTokensAsync(ZendeskConnection connection, TokenRequest request, CancellationToken cancellationToken)
     {
