@@ -121,6 +121,25 @@ public sealed class OrganizationsTests
     }
 
     [Fact]
+    public async Task Bulk_jobs_of_one_account_wait_for_a_free_job_slot()
+    {
+        await using var host = new TestHost(o => o.MaxConcurrentBulkJobs = 1);
+        var submitted = 0;
+        host.Server.Given(Api("POST", "/api/v2/organizations/create_many")).RespondWith(Response.Create().WithCallback(_ =>
+            Message(200, "{\"job_status\":{\"id\":\"job-" + Interlocked.Increment(ref submitted) + "\",\"status\":\"queued\"}}")));
+        host.Server.Given(Request.Create().WithPath(new WireMock.Matchers.WildcardMatcher(TestHost.Prefix + "/api/v2/job_statuses/*")).UsingGet())
+            .RespondWith(Response.Create().WithCallback(request =>
+                Message(200, "{\"job_status\":{\"id\":\"" + request.Path.Split('/')[^1] + "\",\"status\":\"completed\",\"results\":[]}}")));
+        var orgs = Enumerable.Range(0, 250).Select(i => new ZendeskOrganizationWrite { Name = $"Org {i}", ExternalId = $"E{i}" }).ToList();
+
+        await host.RunAsync(host.Client.Organizations.CreateManyAsync(orgs, Ct));
+
+        // With one slot, each job is polled to completion before the next is submitted.
+        var order = host.Sent.Select(s => s.Path.EndsWith("/create_many", StringComparison.Ordinal) ? "submit" : "poll").ToList();
+        Assert.Equal(["submit", "poll", "submit", "poll", "submit", "poll"], order);
+    }
+
+    [Fact]
     public async Task Update_many_maps_results_without_index_by_id_and_reports_missing_results()
     {
         await using var host = new TestHost();
