@@ -152,4 +152,28 @@ public sealed class OAuthTests
         Assert.Contains("no usable refresh token", ex.Reason, StringComparison.Ordinal);
         Assert.Empty(host.SentTo("/oauth/tokens"));
     }
+
+    [Fact]
+    public async Task Logs_at_every_level_carry_no_tokens_secrets_or_personal_data()
+    {
+        await using var host = new TestHost(tokens: new ZendeskTokenSet("old-access-secret", "refresh-secret-1", ExpiresAt: null));
+        host.Server.Given(Api("POST", "/api/v2/users/create_or_update").WithHeader("Authorization", "Bearer old-access-secret"))
+            .RespondWith(Reply(401, """{"error":"Couldn't authenticate you"}"""));
+        host.Server.Given(Api("POST", "/api/v2/users/create_or_update").WithHeader("Authorization", "Bearer fresh-access-secret"))
+            .RespondWith(Reply(201, """{"user":{"id":1,"name":"Private Person","email":"private.person@example.com"}}"""));
+        host.Server.Given(Api("POST", "/oauth/tokens")).RespondWith(Reply(200,
+            """{"access_token":"fresh-access-secret","token_type":"bearer","expires_in":1800,"refresh_token":"refresh-secret-2"}"""));
+
+        host.Server.Given(Api("GET", "/api/v2/users/search")).RespondWith(Reply(200, """{"users":[]}"""));
+
+        await host.Client.Users.UpsertAsync(new ZendeskUserUpsert(new ZendeskUserWrite { Name = "Private Person", Email = "private.person@example.com", ExternalId = "C-1" }), Ct);
+        await host.Client.Users.FindByEmailAsync("private.person@example.com", Ct); // the address is in the query string
+
+        Assert.NotEmpty(host.Logs.Entries);
+        Assert.Contains(host.Logs.Entries, e => e.Text.Contains("Refreshed", StringComparison.Ordinal));
+        foreach (var secret in new[] { "old-access-secret", "fresh-access-secret", "refresh-secret", "client-secret", "private.person", "Private Person" })
+        {
+            Assert.DoesNotContain(host.Logs.Entries, e => e.Text.Contains(secret, StringComparison.Ordinal));
+        }
+    }
 }

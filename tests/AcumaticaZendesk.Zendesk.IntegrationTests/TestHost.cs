@@ -52,7 +52,7 @@ internal sealed class TestHost : IAsyncDisposable
         Clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
         Recorder = new RecordingHandler(Clock);
         var services = new ServiceCollection();
-        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Debug));
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs));
         services.AddSingleton<TimeProvider>(Clock);
         services.AddZendeskClient(o =>
         {
@@ -74,6 +74,8 @@ internal sealed class TestHost : IAsyncDisposable
     public const string Prefix = "/zendesk/acme";
 
     public WireMockServer Server { get; }
+
+    public CapturingLoggerProvider Logs { get; } = new();
 
     public FakeTimeProvider Clock { get; }
 
@@ -134,5 +136,31 @@ internal sealed class TestHost : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>Keeps every log line (message and structured values) for assertions.</summary>
+internal sealed class CapturingLoggerProvider : ILoggerProvider
+{
+    public ConcurrentQueue<(LogLevel Level, string Text)> Entries { get; } = new();
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(CapturingLoggerProvider owner) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(" ", pairs.Select(p => $"{p.Key}={p.Value}")) : "";
+            owner.Entries.Enqueue((logLevel, $"{formatter(state, exception)} | {values} | {exception}"));
+        }
     }
 }
