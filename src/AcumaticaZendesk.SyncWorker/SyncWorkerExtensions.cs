@@ -1,3 +1,12 @@
+using AcumaticaZendesk.Sync.Ports;
+using AcumaticaZendesk.SyncWorker.Activities;
+using AcumaticaZendesk.SyncWorker.Runs;
+using AcumaticaZendesk.SyncWorker.Scheduling;
+using AcumaticaZendesk.SyncWorker.State;
+using AcumaticaZendesk.SyncWorker.Workflows;
+using Dapr.Workflow;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace AcumaticaZendesk.SyncWorker;
 
 /// <summary>Registrations and endpoints of the sync worker (Dapr app id <c>sync-worker</c>).</summary>
@@ -6,12 +15,46 @@ public static class SyncWorkerExtensions
     public static WebApplicationBuilder AddSyncWorker(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+
+        services.AddOptions<SyncScheduleOptions>()
+            .BindConfiguration(SyncScheduleOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IConnectorStateStore, DaprConnectorStateStore>();
+        services.TryAddSingleton<IIntegrationEventPublisher, DaprIntegrationEventPublisher>();
+
+        // The real engine and tenant store are registered by their own extension before this one; until then these
+        // say clearly that nothing is wired instead of failing the start.
+        services.TryAddSingleton<ITenantDirectory, NoTenantDirectory>();
+        services.TryAddSingleton<ISyncEngine, NoSyncEngine>();
+
+        services.AddSingleton<SyncLeaseStore>();
+        services.AddSingleton<RunHistoryStore>();
+        services.AddSingleton<SyncCronScheduler>();
+        services.AddSingleton<IWorkflowRunProbe, DaprWorkflowRunProbe>();
+
+        services.AddDaprWorkflow(o =>
+        {
+            o.RegisterWorkflow<TenantSyncWorkflow>();
+            o.RegisterActivity<SyncPageActivity>();
+            o.RegisterActivity<CompleteSyncRunActivity>();
+        });
+
+        // AddDaprWorkflow registers only the sealed DaprWorkflowClient; the code depends on the interface.
+        services.TryAddSingleton<IDaprWorkflowClient>(sp => sp.GetRequiredService<DaprWorkflowClient>());
         return builder;
     }
 
     public static WebApplication MapSyncWorker(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseCloudEvents();
+        app.MapSubscribeHandler();
+        app.MapSyncCron();
+        app.MapRunHistory();
         return app;
     }
 }
