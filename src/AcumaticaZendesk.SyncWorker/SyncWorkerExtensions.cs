@@ -1,9 +1,7 @@
 using AcumaticaZendesk.Sync.Ports;
-using AcumaticaZendesk.SyncWorker.Activities;
 using AcumaticaZendesk.SyncWorker.Runs;
 using AcumaticaZendesk.SyncWorker.Scheduling;
 using AcumaticaZendesk.SyncWorker.State;
-using AcumaticaZendesk.SyncWorker.Workflows;
 using Dapr.Workflow;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -36,12 +34,10 @@ public static class SyncWorkerExtensions
         services.AddSingleton<SyncCronScheduler>();
         services.AddSingleton<IWorkflowRunProbe, DaprWorkflowRunProbe>();
 
-        services.AddDaprWorkflow(o =>
-        {
-            o.RegisterWorkflow<TenantSyncWorkflow>();
-            o.RegisterActivity<SyncPageActivity>();
-            o.RegisterActivity<CompleteSyncRunActivity>();
-        });
+        // Dapr.Workflow's source generator registers every Workflow/WorkflowActivity of this assembly
+        // (TenantSyncWorkflow, SyncPageActivity, CompleteSyncRunActivity); registering them here as well only
+        // makes the factory warn "already registered" at every start. The end-to-end suite proves they run.
+        services.AddDaprWorkflow(_ => { });
 
         // AddDaprWorkflow registers only the sealed DaprWorkflowClient; the code depends on the interface.
         services.TryAddSingleton<IDaprWorkflowClient>(sp => sp.GetRequiredService<DaprWorkflowClient>());
