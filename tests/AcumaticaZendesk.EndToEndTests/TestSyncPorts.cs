@@ -17,7 +17,8 @@ internal sealed class FixedTenantDirectory(params string[] tenantIds) : ITenantD
 /// pages per kind and, like the real engine, commits a per-tenant, per-kind watermark to the connector state store
 /// with an ETag after each page — through the app's own <see cref="IConnectorStateStore"/>, so over the Dapr state API.
 /// </summary>
-internal sealed class ScriptedSyncEngine(IConnectorStateStore state, IReadOnlyDictionary<EntityKind, int> pagesPerKind) : ISyncEngine
+internal sealed class ScriptedSyncEngine(IConnectorStateStore state, IReadOnlyDictionary<EntityKind, int> pagesPerKind, Task? gate = null)
+    : ISyncEngine
 {
     public const int RecordsPerPage = 3;
 
@@ -30,6 +31,12 @@ internal sealed class ScriptedSyncEngine(IConnectorStateStore state, IReadOnlyDi
     public async Task<SyncPageResult> SyncPageAsync(SyncPageRequest request, CancellationToken cancellationToken)
     {
         calls.Enqueue(request);
+        if (gate is not null)
+        {
+            // Holds every page until the test opens the gate (a run that is still in progress).
+            await gate.WaitAsync(cancellationToken);
+        }
+
         var key = WatermarkKey(request.TenantId, request.Kind);
         var (current, etag) = await state.GetAsync<PageWatermark>(key, cancellationToken);
         var page = (current?.Page ?? 0) + 1;

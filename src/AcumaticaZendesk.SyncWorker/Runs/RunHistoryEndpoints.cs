@@ -24,10 +24,10 @@ public static class RunHistoryEndpoints
     {
         if (!SyncSlots.IsValidTenantId(run.TenantId) || string.IsNullOrWhiteSpace(run.RunId))
         {
-            // 400 tells Dapr not to redeliver a malformed event (it would never succeed).
-            return Results.Problem(
-                detail: "A run-completed event needs a valid tenantId and a runId",
-                statusCode: StatusCodes.Status400BadRequest);
+            // Dapr redelivers on any non-2xx answer but 404; a malformed event would never succeed, so drop it.
+            loggers.CreateLogger(typeof(RunHistoryEndpoints)).LogWarning(
+                "Dropped a run-completed event without a valid tenant id or run id");
+            return Results.Ok(new { status = "DROP" });
         }
 
         var recorded = await history.RecordAsync(run, cancellationToken).ConfigureAwait(false);
