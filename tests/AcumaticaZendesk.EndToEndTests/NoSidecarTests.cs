@@ -1,16 +1,10 @@
-extern alias SyncWorkerApp;
-
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.SyncWorker.Scheduling;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.Configuration;
+using AcumaticaZendesk.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using SyncWorkerProgram = SyncWorkerApp::Program;
 
 namespace AcumaticaZendesk.EndToEndTests;
 
@@ -22,41 +16,32 @@ namespace AcumaticaZendesk.EndToEndTests;
 public sealed class NoSidecarTests : IAsyncLifetime
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private WebApplicationFactory<SyncWorkerProgram> factory = null!;
-    private HttpClient client = null!;
+    private RunningApp app = null!;
 
     public ValueTask InitializeAsync()
     {
-        var closed = ClosedPort();
-        factory = new WebApplicationFactory<SyncWorkerProgram>().WithWebHostBuilder(b =>
-        {
-            b.UseEnvironment("Testing");
-            b.ConfigureAppConfiguration(c => c.AddInMemoryCollection(new Dictionary<string, string?>
+        var closed = $"http://127.0.0.1:{ClosedPort()}";
+        app = RunningApp.StartSyncWorker(
+            new Dictionary<string, string?>
             {
-                ["DAPR_GRPC_ENDPOINT"] = $"http://127.0.0.1:{closed}",
-                ["DAPR_HTTP_ENDPOINT"] = $"http://127.0.0.1:{closed}",
+                ["DAPR_GRPC_ENDPOINT"] = closed,
+                ["DAPR_HTTP_ENDPOINT"] = closed,
                 ["SyncSchedule:SidecarCallTimeout"] = "00:00:02",
-            }));
-            b.ConfigureTestServices(s => s.AddSingleton<ITenantDirectory>(new FixedTenantDirectory("contoso")));
-        });
-        client = factory.CreateClient();
+            },
+            s => s.AddSingleton<ITenantDirectory>(new FixedTenantDirectory("contoso")));
         return ValueTask.CompletedTask;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        client.Dispose();
-        await factory.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => app.DisposeAsync();
 
     [Fact]
     public async Task The_worker_is_alive_but_not_healthy_and_the_cron_tick_reports_the_failure()
     {
         var ct = TestContext.Current.CancellationToken;
 
-        using var alive = await client.GetAsync(new Uri("/alive", UriKind.Relative), ct);
-        using var health = await client.GetAsync(new Uri("/health", UriKind.Relative), ct);
-        using var cron = await client.PostAsync(new Uri("/sync-cron", UriKind.Relative), content: null, ct);
+        using var alive = await app.Client.GetAsync(new Uri("/alive", UriKind.Relative), ct);
+        using var health = await app.Client.GetAsync(new Uri("/health", UriKind.Relative), ct);
+        using var cron = await app.Client.PostAsync(new Uri("/sync-cron", UriKind.Relative), content: null, ct);
 
         Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
@@ -68,7 +53,7 @@ public sealed class NoSidecarTests : IAsyncLifetime
         Assert.StartsWith("Lease not taken", tenant.Detail, StringComparison.Ordinal);
     }
 
-    private static int ClosedPort()
+    internal static int ClosedPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

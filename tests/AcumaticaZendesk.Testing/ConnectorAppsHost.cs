@@ -1,19 +1,7 @@
-extern alias SyncWorkerApp;
-extern alias WebhookReceiverApp;
-
 using System.Net;
 using AcumaticaZendesk.Contracts;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using SyncWorkerProgram = SyncWorkerApp::Program;
-using WebhookReceiverProgram = WebhookReceiverApp::Program;
 
 namespace AcumaticaZendesk.Testing;
 
@@ -68,13 +56,17 @@ public sealed class ConnectorAppsHost : IAsyncDisposable
 
     public FakeTimeProvider Time { get; }
 
-    public IServiceProvider SyncWorkerServices { get; private set; } = null!;
+    public IServiceProvider SyncWorkerServices => SyncWorkerApp.Services;
 
-    public HttpClient SyncWorker { get; private set; } = null!;
+    public HttpClient SyncWorker => SyncWorkerApp.Client;
 
-    public IServiceProvider WebhookReceiverServices { get; private set; } = null!;
+    public IServiceProvider WebhookReceiverServices => WebhookReceiverApp.Services;
 
-    public HttpClient WebhookReceiver { get; private set; } = null!;
+    public HttpClient WebhookReceiver => WebhookReceiverApp.Client;
+
+    private RunningApp SyncWorkerApp { get; set; } = null!;
+
+    private RunningApp WebhookReceiverApp { get; set; } = null!;
 
     public static async Task<ConnectorAppsHost> StartAsync(ConnectorAppsOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -93,19 +85,15 @@ public sealed class ConnectorAppsHost : IAsyncDisposable
 
             Merge(configuration, options.Configuration);
 
-            var syncWorker = new WebApplicationFactory<SyncWorkerProgram>().WithWebHostBuilder(b => Configure(b, configuration, services =>
+            host.SyncWorkerApp = RunningApp.StartSyncWorker(configuration, services =>
             {
                 services.AddSingleton<TimeProvider>(options.Time);
                 DaprOnlyFieldsInterceptor.AddToWorkflowClient(services);
                 options.ConfigureSyncWorker?.Invoke(services);
-            }));
-            host.owned.Add(syncWorker);
-            (host.SyncWorkerServices, host.SyncWorker) = Start(syncWorker);
-
-            var receiver = new WebApplicationFactory<WebhookReceiverProgram>().WithWebHostBuilder(b => Configure(b, configuration, services =>
-                options.ConfigureWebhookReceiver?.Invoke(services)));
-            host.owned.Add(receiver);
-            (host.WebhookReceiverServices, host.WebhookReceiver) = Start(receiver);
+            });
+            host.owned.Add(host.SyncWorkerApp);
+            host.WebhookReceiverApp = RunningApp.StartWebhookReceiver(configuration, options.ConfigureWebhookReceiver);
+            host.owned.Add(host.WebhookReceiverApp);
 
             sidecar.RegisterApp(DaprNames.AppIds.SyncWorker, host.SyncWorker);
             sidecar.RegisterApp(DaprNames.AppIds.WebhookReceiver, host.WebhookReceiver);
@@ -122,22 +110,6 @@ public sealed class ConnectorAppsHost : IAsyncDisposable
     public Task<(HttpStatusCode Status, string Body)> TriggerSyncCronAsync(CancellationToken cancellationToken) =>
         Sidecar.TriggerBindingAsync(DaprNames.AppIds.SyncWorker, DaprNames.Components.SyncCron, cancellationToken);
 
-    private static void Configure(IWebHostBuilder builder, IReadOnlyDictionary<string, string?> configuration, Action<IServiceCollection> services)
-    {
-        builder.UseEnvironment("Testing");
-        builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(configuration));
-        builder.ConfigureTestServices(services);
-    }
-
-    private static (IServiceProvider Services, HttpClient Client) Start<TEntryPoint>(WebApplicationFactory<TEntryPoint> factory)
-        where TEntryPoint : class
-    {
-        factory.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        factory.StartServer();
-        var address = factory.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        return (factory.Services, new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) });
-    }
-
     private static void Merge(Dictionary<string, string?> target, IReadOnlyDictionary<string, string?> source)
     {
         foreach (var (key, value) in source)
@@ -148,8 +120,6 @@ public sealed class ConnectorAppsHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        SyncWorker?.Dispose();
-        WebhookReceiver?.Dispose();
         for (var i = owned.Count - 1; i >= 0; i--)
         {
             await owned[i].DisposeAsync().ConfigureAwait(false);
