@@ -111,50 +111,18 @@ internal sealed class DaprContainerEnvironment : IAsyncDisposable
 
     private void WriteComponents(string cronSchedule)
     {
-        var scopes = $"scopes:\n- {DaprNames.AppIds.SyncWorker}\n";
-        File.WriteAllText(Path.Combine(componentsDir, "connector-state.yaml"), $"""
-            apiVersion: dapr.io/v1alpha1
-            kind: Component
-            metadata:
-              name: {DaprNames.Components.StateStore}
-            spec:
-              type: state.redis
-              version: v1
-              metadata:
-              - name: redisHost
-                value: redis:6379
-              - name: actorStateStore
-                value: "true"
-            {scopes}
-            """);
-        File.WriteAllText(Path.Combine(componentsDir, "connector-pubsub.yaml"), $"""
-            apiVersion: dapr.io/v1alpha1
-            kind: Component
-            metadata:
-              name: {DaprNames.Components.PubSub}
-            spec:
-              type: pubsub.redis
-              version: v1
-              metadata:
-              - name: redisHost
-                value: redis:6379
-            {scopes}
-            """);
-        File.WriteAllText(Path.Combine(componentsDir, "sync-cron.yaml"), $"""
-            apiVersion: dapr.io/v1alpha1
-            kind: Component
-            metadata:
-              name: {DaprNames.Components.SyncCron}
-            spec:
-              type: bindings.cron
-              version: v1
-              metadata:
-              - name: schedule
-                value: "{cronSchedule}"
-              - name: direction
-                value: input
-            {scopes}
-            """);
+        WriteComponent(DaprNames.Components.StateStore, "state.redis", ("redisHost", "redis:6379"), ("actorStateStore", "true"));
+        WriteComponent(DaprNames.Components.PubSub, "pubsub.redis", ("redisHost", "redis:6379"));
+        WriteComponent(DaprNames.Components.SyncCron, "bindings.cron", ("schedule", cronSchedule), ("direction", "input"));
+    }
+
+    private void WriteComponent(string name, string type, params (string Name, string Value)[] metadata)
+    {
+        var items = string.Concat(metadata.Select(m => $"  - name: {m.Name}\n    value: \"{m.Value}\"\n"));
+        File.WriteAllText(
+            Path.Combine(componentsDir, name + ".yaml"),
+            $"apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: {name}\nspec:\n  type: {type}\n  version: v1\n" +
+            $"  metadata:\n{items}scopes:\n- {DaprNames.AppIds.SyncWorker}\n");
     }
 
     public async ValueTask DisposeAsync()
