@@ -89,6 +89,20 @@ public sealed class StandInSidecarTests : AppsTestBase
     }
 
     [Fact]
+    public async Task Output_bindings_answer_through_their_handler_and_unknown_ones_fail()
+    {
+        Apps.Sidecar.SetOutputBinding("notify", r => new Dapr.Client.Autogen.Grpc.v1.InvokeBindingResponse { Data = r.Data });
+        var dapr = Service<DaprClient>();
+
+        var echoed = await dapr.InvokeBindingAsync<string, string>("notify", "create", "hello", cancellationToken: TestToken);
+        var unknown = await Assert.ThrowsAsync<DaprException>(() => dapr.InvokeBindingAsync("nowhere", "create", "x", cancellationToken: TestToken));
+
+        Assert.Equal("hello", echoed);
+        Assert.Equal(["notify", "nowhere"], Apps.Sidecar.BindingInvocations.Select(i => i.Name));
+        Assert.Equal(StatusCode.InvalidArgument, Assert.IsType<RpcException>(unknown.InnerException).StatusCode);
+    }
+
+    [Fact]
     public async Task The_cron_route_answers_daprds_start_up_probe_and_the_sidecar_health_check_passes()
     {
         var probe = await Apps.Sidecar.ProbeBindingAsync(DaprNames.AppIds.SyncWorker, DaprNames.Components.SyncCron, TestToken);
