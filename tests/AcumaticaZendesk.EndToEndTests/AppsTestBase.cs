@@ -18,6 +18,7 @@ public abstract class AppsTestBase : IAsyncLifetime
     protected static readonly TimeSpan RunDeadline = TimeSpan.FromSeconds(60);
 
     private readonly TaskCompletionSource gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int startedWorkers;
 
     protected ConnectorAppsHost Apps { get; private set; } = null!;
 
@@ -35,6 +36,10 @@ public abstract class AppsTestBase : IAsyncLifetime
     /// <summary>When true, every page waits until <see cref="OpenGate"/> (a run kept in progress).</summary>
     protected virtual bool GatePages => false;
 
+    /// <summary>The engine the n-th started sync worker gets (1 = the first); a restart builds a new one.</summary>
+    internal virtual ScriptedSyncEngine CreateEngine(int workerNumber, IConnectorStateStore state) =>
+        new(state, Pages, GatePages ? gate.Task : null);
+
     protected static CancellationToken TestToken => TestContext.Current.CancellationToken;
 
     public async ValueTask InitializeAsync()
@@ -49,8 +54,8 @@ public abstract class AppsTestBase : IAsyncLifetime
             ConfigureSyncWorker = services =>
             {
                 services.AddSingleton<ITenantDirectory>(new FixedTenantDirectory("contoso"));
-                services.AddSingleton<ISyncEngine>(sp => Engine = new ScriptedSyncEngine(
-                    sp.GetRequiredService<IConnectorStateStore>(), Pages, GatePages ? gate.Task : null));
+                var workerNumber = ++startedWorkers;
+                services.AddSingleton<ISyncEngine>(sp => Engine = CreateEngine(workerNumber, sp.GetRequiredService<IConnectorStateStore>()));
             },
         }, TestToken);
     }

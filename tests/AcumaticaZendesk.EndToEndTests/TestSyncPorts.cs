@@ -17,7 +17,11 @@ internal sealed class FixedTenantDirectory(params string[] tenantIds) : ITenantD
 /// pages per kind and, like the real engine, commits a per-tenant, per-kind watermark to the connector state store
 /// with an ETag after each page — through the app's own <see cref="IConnectorStateStore"/>, so over the Dapr state API.
 /// </summary>
-internal sealed class ScriptedSyncEngine(IConnectorStateStore state, IReadOnlyDictionary<EntityKind, int> pagesPerKind, Task? gate = null)
+/// <param name="gate">When set, every page waits for it first.</param>
+/// <param name="hangLikeAKilledProcess">Wait for the gate without observing cancellation: the page neither finishes nor
+/// fails when the app stops, as if the process had been killed mid-page.</param>
+internal sealed class ScriptedSyncEngine(
+    IConnectorStateStore state, IReadOnlyDictionary<EntityKind, int> pagesPerKind, Task? gate = null, bool hangLikeAKilledProcess = false)
     : ISyncEngine
 {
     public const int RecordsPerPage = 3;
@@ -34,7 +38,7 @@ internal sealed class ScriptedSyncEngine(IConnectorStateStore state, IReadOnlyDi
         if (gate is not null)
         {
             // Holds every page until the test opens the gate (a run that is still in progress).
-            await gate.WaitAsync(cancellationToken);
+            await (hangLikeAKilledProcess ? gate : gate.WaitAsync(cancellationToken));
         }
 
         var key = WatermarkKey(request.TenantId, request.Kind);

@@ -45,6 +45,8 @@ public sealed class ConnectorAppsOptions
 public sealed class ConnectorAppsHost : IAsyncDisposable
 {
     private readonly List<IAsyncDisposable> owned = [];
+    private IReadOnlyDictionary<string, string?> configuration = new Dictionary<string, string?>();
+    private ConnectorAppsOptions options = new();
 
     private ConnectorAppsHost(StandInSidecar sidecar, FakeTimeProvider time)
     {
@@ -85,17 +87,11 @@ public sealed class ConnectorAppsHost : IAsyncDisposable
 
             Merge(configuration, options.Configuration);
 
-            host.SyncWorkerApp = RunningApp.StartSyncWorker(configuration, services =>
-            {
-                services.AddSingleton<TimeProvider>(options.Time);
-                DaprOnlyFieldsInterceptor.AddToWorkflowClient(services);
-                options.ConfigureSyncWorker?.Invoke(services);
-            });
-            host.owned.Add(host.SyncWorkerApp);
+            host.configuration = configuration;
+            host.options = options;
+            host.StartSyncWorker();
             host.WebhookReceiverApp = RunningApp.StartWebhookReceiver(configuration, options.ConfigureWebhookReceiver);
             host.owned.Add(host.WebhookReceiverApp);
-
-            sidecar.RegisterApp(DaprNames.AppIds.SyncWorker, host.SyncWorker);
             sidecar.RegisterApp(DaprNames.AppIds.WebhookReceiver, host.WebhookReceiver);
             return host;
         }
@@ -104,6 +100,29 @@ public sealed class ConnectorAppsHost : IAsyncDisposable
             await host.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Stops the sync worker and starts a new one against the same stand-in (its service overrides run again):
+    /// work the old worker held and never completed is dispatched to the new one, as after an app restart.
+    /// </summary>
+    public async Task RestartSyncWorkerAsync()
+    {
+        owned.Remove(SyncWorkerApp);
+        await SyncWorkerApp.DisposeAsync().ConfigureAwait(false);
+        StartSyncWorker();
+    }
+
+    private void StartSyncWorker()
+    {
+        SyncWorkerApp = RunningApp.StartSyncWorker(configuration, services =>
+        {
+            services.AddSingleton<TimeProvider>(options.Time);
+            DaprOnlyFieldsInterceptor.AddToWorkflowClient(services);
+            options.ConfigureSyncWorker?.Invoke(services);
+        });
+        owned.Add(SyncWorkerApp);
+        Sidecar.RegisterApp(DaprNames.AppIds.SyncWorker, SyncWorker);
     }
 
     /// <summary>Fires the sync worker's cron binding, as daprd does on schedule.</summary>

@@ -126,7 +126,7 @@ public sealed class StandInSidecar : IAsyncDisposable
         builder.Services.AddSingleton<IOrchestrationService>(sp => sp.GetRequiredService<InMemoryOrchestrationService>());
         builder.Services.AddSingleton<IOrchestrationServiceClient>(sp => sp.GetRequiredService<InMemoryOrchestrationService>());
         builder.Services.Configure<TaskHubGrpcServerOptions>(o => o.Mode = TaskHubGrpcServerMode.ApiServerAndDispatcher);
-        builder.Services.AddSingleton<TaskHubGrpcServer>();
+        builder.Services.AddSingleton<RestartableTaskHubGrpcServer>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<FakeDaprApi>, FakeDaprApiMethodProvider>());
 
         StandInSidecar? sidecar = null;
@@ -136,13 +136,13 @@ public sealed class StandInSidecar : IAsyncDisposable
         var app = builder.Build();
         sidecar = new StandInSidecar(app, options);
         app.Use(sidecar.RecordUnimplementedAsync);
-        app.MapGrpcService<TaskHubGrpcServer>();
+        app.MapGrpcService<RestartableTaskHubGrpcServer>();
         app.MapGrpcService<FakeDaprApi>();
         app.MapGet("/v1.0/healthz", () => Results.NoContent());
         app.MapGet("/v1.0/healthz/outbound", () => Results.NoContent());
 
         // Resolve the task hub now so its start-up hooks register before the host starts.
-        _ = app.Services.GetRequiredService<TaskHubGrpcServer>();
+        _ = app.Services.GetRequiredService<RestartableTaskHubGrpcServer>();
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
         var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses
