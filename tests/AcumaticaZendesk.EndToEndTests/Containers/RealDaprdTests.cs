@@ -3,6 +3,7 @@ using System.Text.Json;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.SyncWorker.Runs;
 using AcumaticaZendesk.Testing;
+using DotNet.Testcontainers.Builders;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AcumaticaZendesk.EndToEndTests.Containers;
@@ -29,7 +30,15 @@ public sealed class RealDaprdTests
         var ct = TestContext.Current.CancellationToken;
         await using var dapr = new DaprContainerEnvironment();
         var appPort = NoSidecarTests.ClosedPort();
-        await dapr.StartAsync(appPort, cronSchedule: "@every 5s", ct);
+        try
+        {
+            await dapr.StartAsync(appPort, cronSchedule: "@every 5s", ct);
+        }
+        catch (DockerUnavailableException ex)
+        {
+            // An endpoint is configured (e.g. DOCKER_HOST) but no engine answers on it.
+            Assert.Skip($"Container suite skipped: the configured Docker engine does not answer ({ex.Message}).");
+        }
 
         ScriptedSyncEngine? engine = null;
         await using var app = RunningApp.StartSyncWorker(
