@@ -1,0 +1,347 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using AcumaticaZendesk.Sandbox.Infrastructure;
+
+namespace AcumaticaZendesk.Sandbox.Zendesk;
+
+internal static partial class ZdEndpoints
+{
+    private static void MapOrganizations(RouteGroupBuilder api)
+    {
+        api.MapGet("/organizations", (HttpContext ctx) => Locked(ctx, a => ZdPaging.Page(ctx, a, a.OrgIds, "organizations", id => a.Render(a.Org(id)!, BaseUrl(ctx, a)))));
+        api.MapPost("/organizations", (HttpContext ctx, CancellationToken ct) => WithBody(ctx, "organization", ct, (a, o) =>
+        {
+            var r = a.CreateOrg(o);
+            return r.Error ?? Single("organization", a.Render(r.Value!, BaseUrl(ctx, a)), 201);
+        }));
+        api.MapGet("/organizations/show_many", (HttpContext ctx) => Locked(ctx, a =>
+        {
+            var ids = ListParam(ctx, "ids");
+            var exts = ListParam(ctx, "external_ids");
+            if (ids.Count + exts.Count > 100)
+            {
+                return ZdErrors.BadRequest("TooManyValues", "At most 100 ids or external_ids per request.");
+            }
+
+            var found = ids.Select(i => long.TryParse(i, out var id) ? a.Org(id) : null)
+                .Concat(exts.Select(a.OrgByExternal)).OfType<ZdOrg>().Distinct();
+            return Many("organizations", found.Select(o => a.Render(o, BaseUrl(ctx, a))));
+        }));
+        api.MapGet("/organizations/search", (HttpContext ctx) => Locked(ctx, a =>
+        {
+            var ext = ctx.Request.Query["external_id"].ToString();
+            var name = ctx.Request.Query["name"].ToString();
+            if (ext.Length > 0 == name.Length > 0)
+            {
+                return ZdErrors.BadRequest("InvalidParameter", "Provide exactly one of external_id or name.");
+            }
+
+            var match = ext.Length > 0 ? a.OrgByExternal(ext) : a.OrgByName(name);
+            return Many("organizations", match is null ? [] : [a.Render(match, BaseUrl(ctx, a))]);
+        }));
+        api.MapPost("/organizations/create_or_update", (HttpContext ctx, CancellationToken ct) => WithBody(ctx, "organization", ct, (a, o) =>
+        {
+            var r = a.CreateOrUpdateOrg(o);
+            return r.Error ?? Single("organization", a.Render(r.Value!, BaseUrl(ctx, a)), r.Created ? 201 : 200);
+        }));
+        api.MapPost("/organizations/create_many", (HttpContext ctx, CancellationToken ct) => WithArray(ctx, "organizations", ct, (a, items) =>
+        {
+            var inputs = items.Select(i => i as JsonObject ?? []).Select(i => i.DeepClone().AsObject()).ToList();
+            return JobReply(ctx, a, a.QueueJob("bulk_create_organizations", inputs.Count, () =>
+            {
+                var results = new JsonArray();
+                for (var i = 0; i < inputs.Count; i++)
+                {
+                    var r = a.CreateOrg(inputs[i]);
+                    results.Add(r.Error is { } e ? Failure(e, "create", i, null)
+                        : new JsonObject { ["id"] = r.Value!.Id, ["index"] = i, ["action"] = "create", ["success"] = true, ["status"] = "Created" });
+                }
+
+                return results;
+            }));
+        }));
+        api.MapPut("/organizations/update_many", async (HttpContext ctx, CancellationToken ct) =>
+        {
+            var body = await Json.ReadObjectAsync(ctx.Request, ct);
+            var ids = ListParam(ctx, "ids");
+            var exts = ListParam(ctx, "external_ids");
+            List<(string? Id, string? Ext, JsonObject Changes)> targets;
+            if (ids.Count + exts.Count > 0 && body?["organization"] is JsonObject shared)
+            {
+                targets = [.. ids.Select(i => ((string?)i, (string?)null, shared)), .. exts.Select(e => ((string?)null, (string?)e, shared))];
+            }
+            else if (body?["organizations"] is JsonArray batch && batch.Count > 0)
+            {
+                targets = [.. batch.OfType<JsonObject>().Select(o => (o.Str("id"), o.Str("external_id"), o))];
+            }
+            else
+            {
+                return ZdErrors.BadRequest("InvalidEndpoint", "Send ?ids= or ?external_ids= with {\"organization\":{…}}, or {\"organizations\":[{\"id\":…}]}.");
+            }
+
+            if (targets.Count > 100)
+            {
+                return ZdErrors.BadRequest("TooManyValues", "At most 100 organizations per request.");
+            }
+
+            return Locked(ctx, a => JobReply(ctx, a, a.QueueJob("bulk_update_organizations", targets.Count, () =>
+            {
+                var results = new JsonArray();
+                for (var i = 0; i < targets.Count; i++)
+                {
+                    var (id, ext, changes) = targets[i];
+                    var org = id is not null && long.TryParse(id, out var lid) ? a.Org(lid) : ext is not null ? a.OrgByExternal(ext) : null;
+                    var input = changes.DeepClone().AsObject();
+                    input.Remove("id");
+                    if (org is null)
+                    {
+                        results.Add(new JsonObject { ["index"] = i, ["id"] = id is null ? null : long.Parse(id, CultureInfo.InvariantCulture), ["external_id"] = ext, ["action"] = "update", ["success"] = false, ["status"] = "Failed", ["error"] = "OrganizationNotFound", ["details"] = "Organization not found" });
+                        continue;
+                    }
+
+                    var r = a.UpdateOrg(org, input);
+                    results.Add(r.Error is { } e ? Failure(e, "update", i, org.Id)
+                        : new JsonObject { ["id"] = org.Id, ["index"] = i, ["action"] = "update", ["success"] = true, ["status"] = "Updated" });
+                }
+
+                return results;
+            })));
+        });
+        api.MapGet("/organizations/{id:long}", (long id, HttpContext ctx) => Locked(ctx, a =>
+            a.Org(id) is { } o ? Single("organization", a.Render(o, BaseUrl(ctx, a))) : ZdErrors.NotFound()));
+        api.MapPut("/organizations/{id:long}", (long id, HttpContext ctx, CancellationToken ct) => WithBody(ctx, "organization", ct, (a, o) =>
+        {
+            if (a.Org(id) is not { } org)
+            {
+                return ZdErrors.NotFound();
+            }
+
+            var r = a.UpdateOrg(org, o);
+            return r.Error ?? Single("organization", a.Render(r.Value!, BaseUrl(ctx, a)));
+        }));
+        api.MapDelete("/organizations/{id:long}", (long id, HttpContext ctx) => Locked(ctx, a =>
+            a.Org(id) is { } o && a.DeleteOrg(o) ? Json.Status(204) : ZdErrors.NotFound()));
+    }
+
+    private static void MapUsers(RouteGroupBuilder api)
+    {
+        api.MapGet("/users", (HttpContext ctx) => Locked(ctx, a => ZdPaging.Page(ctx, a, a.UserIds, "users", id => a.Render(a.User(id)!, BaseUrl(ctx, a)))));
+        api.MapPost("/users", (HttpContext ctx, CancellationToken ct) => WithBody(ctx, "user", ct, (a, u) =>
+        {
+            var r = a.CreateUser(u);
+            return r.Error ?? Single("user", a.Render(r.Value!, BaseUrl(ctx, a)), 201);
+        }));
+        api.MapGet("/users/show_many", (HttpContext ctx) => Locked(ctx, a =>
+        {
+            var ids = ListParam(ctx, "ids");
+            var exts = ListParam(ctx, "external_ids");
+            if (ids.Count + exts.Count > 100)
+            {
+                return ZdErrors.BadRequest("TooManyValues", "At most 100 ids or external_ids per request.");
+            }
+
+            var found = ids.Select(i => long.TryParse(i, out var id) ? a.User(id) : null)
+                .Concat(exts.Select(a.UserByExternal)).OfType<ZdUser>().Distinct();
+            return Many("users", found.Select(u => a.Render(u, BaseUrl(ctx, a))));
+        }));
+        api.MapGet("/users/search", (HttpContext ctx) => Locked(ctx, a =>
+        {
+            var ext = ctx.Request.Query["external_id"].ToString();
+            var query = ctx.Request.Query["query"].ToString().Trim();
+            IEnumerable<ZdUser> found;
+            if (ext.Length > 0)
+            {
+                found = a.UserByExternal(ext) is { } u ? [u] : [];
+            }
+            else if (query.StartsWith("email:", StringComparison.OrdinalIgnoreCase) || query.Contains('@', StringComparison.Ordinal))
+            {
+                var email = query.StartsWith("email:", StringComparison.OrdinalIgnoreCase) ? query[6..].Trim('"', ' ') : query;
+                found = a.UserByEmail(email) is { } u ? [u] : [];
+            }
+            else if (query.StartsWith("external_id:", StringComparison.OrdinalIgnoreCase))
+            {
+                found = a.UserByExternal(query[12..].Trim('"', ' ')) is { } u ? [u] : [];
+            }
+            else if (query.Length > 0)
+            {
+                found = a.AllUsers.Where(u => u.Name.Contains(query, StringComparison.OrdinalIgnoreCase)).Take(1000);
+            }
+            else
+            {
+                return ZdErrors.BadRequest("InvalidParameter", "Provide external_id or query.");
+            }
+
+            return Many("users", found.Select(u => a.Render(u, BaseUrl(ctx, a))));
+        }));
+        api.MapPost("/users/create_or_update", (HttpContext ctx, CancellationToken ct) => WithBody(ctx, "user", ct, (a, u) =>
+        {
+            var r = a.CreateOrUpdateUser(u);
+            return r.Error ?? Single("user", a.Render(r.Value!, BaseUrl(ctx, a)), r.Created ? 201 : 200);
+        }));
+        api.MapPost("/users/create_or_update_many", (HttpContext ctx, CancellationToken ct) =>
+        {
+            if (Acct(ctx).Settings.BulkRefused)
+            {
+                return Task.FromResult<IResult>(ZdErrors.Forbidden("Bulk user import is not enabled for this account. Contact Zendesk Support to enable it."));
+            }
+
+            return WithArray(ctx, "users", ct, (a, items) => UserJob(ctx, a, items, "bulk_create_or_update_users", upsert: true));
+        });
+        api.MapPost("/users/create_many", (HttpContext ctx, CancellationToken ct) =>
+            WithArray(ctx, "users", ct, (a, items) => UserJob(ctx, a, items, "bulk_create_users", upsert: false)));
+        api.MapGet("/users/{id:long}", (long id, HttpContext ctx) => Locked(ctx, a =>
+            a.User(id) is { } u ? Single("user", a.Render(u, BaseUrl(ctx, a))) : ZdErrors.NotFound()));
+        api.MapPut("/users/{id:long}", (long id, HttpContext ctx, CancellationToken ct) => WithBody(ctx, "user", ct, (a, u) =>
+        {
+            if (a.User(id) is not { } user)
+            {
+                return ZdErrors.NotFound();
+            }
+
+            var r = a.UpdateUser(user, u);
+            return r.Error ?? Single("user", a.Render(r.Value!, BaseUrl(ctx, a)));
+        }));
+        api.MapGet("/users/{id:long}/identities", (long id, HttpContext ctx) => Locked(ctx, a =>
+            a.User(id) is { } u ? Many("identities", u.Identities.Select(i => a.Render(i, BaseUrl(ctx, a)))) : ZdErrors.NotFound()));
+        api.MapPost("/users/{id:long}/identities", (long id, HttpContext ctx, CancellationToken ct) => WithBody(ctx, "identity", ct, (a, i) =>
+        {
+            if (a.User(id) is not { } user)
+            {
+                return ZdErrors.NotFound();
+            }
+
+            var r = a.CreateIdentity(user, i);
+            return r.Error ?? Single("identity", a.Render(r.Value!, BaseUrl(ctx, a)), 201);
+        }));
+        api.MapPut("/users/{id:long}/identities/{identityId:long}/make_primary", (long id, long identityId, HttpContext ctx) => Locked(ctx, a =>
+        {
+            if (a.User(id) is not { } user || a.MakePrimary(user, identityId) is null)
+            {
+                return ZdErrors.NotFound();
+            }
+
+            return Many("identities", user.Identities.Select(i => a.Render(i, BaseUrl(ctx, a))));
+        }));
+    }
+
+    private static IResult UserJob(HttpContext ctx, ZdAccount a, JsonArray items, string jobType, bool upsert)
+    {
+        var inputs = items.Select(i => i as JsonObject ?? []).Select(i => i.DeepClone().AsObject()).ToList();
+        return JobReply(ctx, a, a.QueueJob(jobType, inputs.Count, () =>
+        {
+            var results = new JsonArray();
+            for (var i = 0; i < inputs.Count; i++)
+            {
+                var r = upsert ? a.CreateOrUpdateUser(inputs[i]) : a.CreateUser(inputs[i]);
+                var action = r.Created || !upsert ? "create" : "update";
+                results.Add(r.Error is { } e ? Failure(e, action, i, null)
+                    : new JsonObject { ["id"] = r.Value!.Id, ["index"] = i, ["action"] = action, ["success"] = true, ["status"] = r.Created ? "Created" : "Updated" });
+            }
+
+            return results;
+        }));
+    }
+
+    private static void MapTickets(RouteGroupBuilder api)
+    {
+        api.MapGet("/tickets", (HttpContext ctx) => Locked(ctx, a => ZdPaging.Page(ctx, a, a.TicketIds, "tickets", id => a.Render(a.Ticket(id)!, BaseUrl(ctx, a)))));
+        api.MapPost("/tickets", (HttpContext ctx, CancellationToken ct) => WithBody(ctx, "ticket", ct, (a, t) =>
+        {
+            var r = a.CreateTicket(t);
+            return r.Error ?? Single("ticket", a.Render(r.Value!, BaseUrl(ctx, a)), 201);
+        }));
+        api.MapGet("/tickets/{id:long}", (long id, HttpContext ctx) => Locked(ctx, a =>
+            a.Ticket(id) is { } t ? Single("ticket", a.Render(t, BaseUrl(ctx, a))) : ZdErrors.NotFound()));
+        api.MapPut("/tickets/{id:long}", (long id, HttpContext ctx, CancellationToken ct) => WithBody(ctx, "ticket", ct, (a, t) =>
+        {
+            if (a.Ticket(id) is not { } ticket)
+            {
+                return ZdErrors.NotFound();
+            }
+
+            var r = a.UpdateTicket(ticket, t);
+            return r.Error ?? Single("ticket", a.Render(r.Value!, BaseUrl(ctx, a)));
+        }));
+        api.MapGet("/tickets/{id:long}/comments", (long id, HttpContext ctx) => Locked(ctx, a =>
+        {
+            if (a.Ticket(id) is not { } t)
+            {
+                return ZdErrors.NotFound();
+            }
+
+            var byId = t.Comments.ToDictionary(c => c.Id);
+            var order = ctx.Request.Query["sort"] == "-created_at" ? t.Comments.AsEnumerable().Reverse() : t.Comments;
+            if (ctx.Request.Query.ContainsKey("page[size]") || ctx.Request.Query.ContainsKey("page[after]"))
+            {
+                return ZdPaging.Page(ctx, a, new SortedSet<long>(byId.Keys), "comments", cid => ZdAccount.Render(byId[cid]));
+            }
+
+            return Many("comments", order.Select(ZdAccount.Render));
+        }));
+        api.MapGet("/incremental/tickets/cursor", (HttpContext ctx) =>
+        {
+            var account = Acct(ctx);
+            var decision = account.Exports.TryAcquire(account.Settings.IncrementalExportPerMinute);
+            if (!decision.Allowed)
+            {
+                return new TextReply(429, "Too many requests to incremental export (limit per minute exceeded)",
+                    new Dictionary<string, string> { ["Retry-After"] = decision.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture) });
+            }
+
+            return Locked(ctx, a => IncrementalTickets(ctx, a));
+        });
+    }
+
+    private static IResult IncrementalTickets(HttpContext ctx, ZdAccount a)
+    {
+        var q = ctx.Request.Query;
+        (long Generated, long Id) position;
+        if (q["cursor"].ToString() is { Length: > 0 } cursor)
+        {
+            if (ZdAccount.DecodeCursor(cursor) is not { } pos)
+            {
+                return ZdErrors.BadRequest("InvalidCursor", "The cursor is not valid.");
+            }
+
+            position = pos;
+        }
+        else if (long.TryParse(q["start_time"], out var start))
+        {
+            var now = a.Now().ToUnixTimeSeconds();
+            if (start > now - 60)
+            {
+                return ZdErrors.BadRequest("InvalidValue", "Too recent start_time. Use a start_time older than 60 seconds.");
+            }
+
+            position = (start - 1, long.MaxValue - 1);
+        }
+        else
+        {
+            return ZdErrors.BadRequest("InvalidValue", "start_time or cursor is required.");
+        }
+
+        var perPage = int.TryParse(q["per_page"], out var pp) && pp > 0 ? Math.Min(pp, 1000) : 1000;
+        var (page, end, last) = a.ExportAfter(position, perPage);
+        var after = ZdAccount.EncodeCursor(last.Item1, last.Item2);
+        var baseUrl = BaseUrl(ctx, a);
+        return Json.Ok(new JsonObject
+        {
+            ["tickets"] = new JsonArray([.. page.Select(t => a.Render(t, baseUrl))]),
+            ["after_url"] = $"{baseUrl}/api/v2/incremental/tickets/cursor.json?cursor={after}",
+            ["after_cursor"] = after,
+            ["before_url"] = null,
+            ["before_cursor"] = null,
+            ["end_of_stream"] = end,
+        });
+    }
+
+    private static void MapJobs(RouteGroupBuilder api)
+    {
+        api.MapGet("/job_statuses", (HttpContext ctx) => Locked(ctx, a =>
+            Json.Ok(new JsonObject { ["job_statuses"] = new JsonArray([.. a.RecentJobs().Select(j => a.Render(j, BaseUrl(ctx, a)))]), ["next_page"] = null, ["previous_page"] = null })));
+        api.MapGet("/job_statuses/show_many", (HttpContext ctx) => Locked(ctx, a =>
+            Json.Ok(new JsonObject { ["job_statuses"] = new JsonArray([.. ListParam(ctx, "ids").Select(a.Job).OfType<ZdJob>().Select(j => a.Render(j, BaseUrl(ctx, a)))]) })));
+        api.MapGet("/job_statuses/{id}", (string id, HttpContext ctx) => Locked(ctx, a =>
+            a.Job(id) is { } j ? Single("job_status", a.Render(j, BaseUrl(ctx, a))) : ZdErrors.NotFound()));
+    }
+}
