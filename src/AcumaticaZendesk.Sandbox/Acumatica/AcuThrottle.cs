@@ -13,6 +13,18 @@ internal sealed class AcuThrottle(AcuInstance instance, TimeProvider time)
     private int configuredCores = 8;
     private int waiting;
 
+    /// <summary>Requests currently holding an API core.</summary>
+    public int InUse
+    {
+        get
+        {
+            lock (gate)
+            {
+                return configuredCores - cores.CurrentCount;
+            }
+        }
+    }
+
     /// <summary>Enters the queue; returns null when declined, otherwise a releaser to dispose when done.</summary>
     public async Task<IDisposable?> EnterAsync(CancellationToken cancellationToken)
     {

@@ -23,9 +23,6 @@ internal static class ODataFilter
         return expr;
     }
 
-    /// <summary>Equality constraints (<c>Field eq literal</c> joined by <c>and</c>) found at the top of a filter, used to locate a PUT target.</summary>
-    public static bool IsPlainText(string filter) => !filter.Contains(" or ", StringComparison.OrdinalIgnoreCase);
-
     private enum Kind { Ident, Text, Number, DateTime, Guid, LParen, RParen, Comma, End }
 
     private sealed record Token(Kind Kind, string Text, object? Value = null);
@@ -272,7 +269,7 @@ internal static class ODataFilter
                 Kind.Guid => rec => Resolve(rec, field) is JsonValue v && v.GetValueKind() == JsonValueKind.String &&
                     Guid.TryParse(v.GetValue<string>(), out var g) && test(g.CompareTo((Guid)literal.Value!)),
                 Kind.Number => rec => Resolve(rec, field) is JsonValue v && v.GetValueKind() == JsonValueKind.Number &&
-                    test(v.GetValue<decimal>().CompareTo((decimal)literal.Value!)),
+                    test(decimal.Parse(v.ToJsonString(), CultureInfo.InvariantCulture).CompareTo((decimal)literal.Value!)),
                 Kind.Text => rec => Resolve(rec, field) is JsonValue v &&
                     test(string.Compare(v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : v.ToJsonString(), (string)literal.Value!, StringComparison.OrdinalIgnoreCase)),
                 Kind.Ident when literal.Text is "true" or "false" => rec => Resolve(rec, field) is JsonValue v &&

@@ -7,7 +7,7 @@ namespace AcumaticaZendesk.Sandbox.Infrastructure;
 /// <summary>Writes a JSON node (or plain text) with a status code and optional headers.</summary>
 internal sealed class JsonReply(int status, JsonNode? body, IReadOnlyDictionary<string, string>? headers = null) : IResult
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { Indented = false, SkipValidation = true };
+    private static readonly JsonWriterOptions WriterOptions = new() { Indented = false, SkipValidation = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public int Status => status;
 
@@ -99,7 +99,8 @@ internal static class Json
         obj.TryGetPropertyValue(name, out var v) && v is JsonValue jv
             ? jv.GetValueKind() switch
             {
-                JsonValueKind.Number => jv.TryGetValue<long>(out var l) ? l : (long)jv.GetValue<double>(),
+                JsonValueKind.Number => long.TryParse(jv.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture, out var l) ? l
+                    : (long)double.Parse(jv.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture),
                 JsonValueKind.String when long.TryParse(jv.GetValue<string>(), out var p) => p,
                 _ => null,
             }

@@ -143,7 +143,7 @@ internal sealed partial class ZdAccount
         }, evt);
     }
 
-    public JsonObject Render(ZdTicket t, string baseUrl) => new()
+    public JsonObject Render(ZdTicket t, string baseUrl) => Compact(new()
     {
         ["url"] = $"{baseUrl}/api/v2/tickets/{t.Id}.json",
         ["id"] = t.Id,
@@ -182,7 +182,7 @@ internal sealed partial class ZdAccount
         ["allow_channelback"] = false,
         ["allow_attachments"] = true,
         ["from_messaging_channel"] = false,
-    };
+    });
 
     public static JsonObject Render(ZdComment c) => new()
     {

@@ -505,7 +505,21 @@ internal sealed partial class ZdAccount
         return target;
     }
 
-    public JsonObject Render(ZdUser u, string baseUrl) => new()
+    /// <summary>
+    /// Drops null-valued properties. The OAS declares many user/ticket fields non-nullable (or enums without null),
+    /// so the sandbox omits unset ones rather than sending null; clients read a missing field as null.
+    /// </summary>
+    internal static JsonObject Compact(JsonObject obj)
+    {
+        foreach (var key in obj.Where(p => p.Value is null).Select(p => p.Key).ToList())
+        {
+            obj.Remove(key);
+        }
+
+        return obj;
+    }
+
+    public JsonObject Render(ZdUser u, string baseUrl) => Compact(new()
     {
         ["id"] = u.Id,
         ["url"] = $"{baseUrl}/api/v2/users/{u.Id}.json",
@@ -544,7 +558,7 @@ internal sealed partial class ZdAccount
         ["default_group_id"] = null,
         ["report_csv"] = false,
         ["user_fields"] = u.UserFields.DeepClone(),
-    };
+    });
 
     public JsonObject Render(ZdIdentity i, string baseUrl) => new()
     {

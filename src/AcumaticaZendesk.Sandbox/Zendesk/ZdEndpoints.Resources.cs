@@ -54,7 +54,7 @@ internal static partial class ZdEndpoints
                 {
                     var r = a.CreateOrg(inputs[i]);
                     results.Add(r.Error is { } e ? Failure(e, "create", i, null)
-                        : new JsonObject { ["id"] = r.Value!.Id, ["index"] = i, ["action"] = "create", ["success"] = true, ["status"] = "Created" });
+                        : new JsonObject { ["id"] = r.Value!.Id, ["index"] = i });
                 }
 
                 return results;
@@ -95,13 +95,16 @@ internal static partial class ZdEndpoints
                     input.Remove("id");
                     if (org is null)
                     {
-                        results.Add(new JsonObject { ["index"] = i, ["id"] = id is null ? null : long.Parse(id, CultureInfo.InvariantCulture), ["external_id"] = ext, ["action"] = "update", ["success"] = false, ["status"] = "Failed", ["error"] = "OrganizationNotFound", ["details"] = "Organization not found" });
+                        var missing = Failure(ZdErrors.NotFound(), "update", i, id is not null && long.TryParse(id, CultureInfo.InvariantCulture, out var mid) ? mid : null);
+                        missing["error"] = "OrganizationNotFound";
+                        missing["details"] = ext is null ? $"Organization {id} not found" : $"Organization with external_id {ext} not found";
+                        results.Add(missing);
                         continue;
                     }
 
                     var r = a.UpdateOrg(org, input);
                     results.Add(r.Error is { } e ? Failure(e, "update", i, org.Id)
-                        : new JsonObject { ["id"] = org.Id, ["index"] = i, ["action"] = "update", ["success"] = true, ["status"] = "Updated" });
+                        : new JsonObject { ["id"] = org.Id, ["action"] = "update", ["success"] = true, ["status"] = "Updated" });
                 }
 
                 return results;
@@ -235,7 +238,8 @@ internal static partial class ZdEndpoints
                 var r = upsert ? a.CreateOrUpdateUser(inputs[i]) : a.CreateUser(inputs[i]);
                 var action = r.Created || !upsert ? "create" : "update";
                 results.Add(r.Error is { } e ? Failure(e, action, i, null)
-                    : new JsonObject { ["id"] = r.Value!.Id, ["index"] = i, ["action"] = action, ["success"] = true, ["status"] = r.Created ? "Created" : "Updated" });
+                    : r.Created ? new JsonObject { ["id"] = r.Value!.Id, ["index"] = i }
+                    : new JsonObject { ["id"] = r.Value!.Id, ["action"] = "update", ["success"] = true, ["status"] = "Updated" });
             }
 
             return results;

@@ -165,11 +165,11 @@ internal static partial class ZdEndpoints
     /// <summary>Turns a 422/409 reply into a job result entry.</summary>
     private static JsonObject Failure(JsonReply error, string action, int index, long? id)
     {
-        var entry = new JsonObject { ["index"] = index, ["action"] = action, ["success"] = false, ["status"] = "Failed" };
-        if (id is { } i)
-        {
-            entry["id"] = i;
-        }
+        // The OAS result types are a oneOf: {id,index} (create) vs {id,action,error,success,details} (failure),
+        // so a failure names its record by id when it has one and by index otherwise.
+        var entry = id is { } i ? new JsonObject { ["id"] = i } : new JsonObject { ["index"] = index };
+        entry["action"] = action;
+        entry["success"] = false;
 
         var body = error.Body as JsonObject;
         if (body?["details"] is JsonObject details && details.FirstOrDefault() is var (_, list) && list is JsonArray arr && arr.FirstOrDefault() is JsonObject first)
