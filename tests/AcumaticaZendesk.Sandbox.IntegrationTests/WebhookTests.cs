@@ -62,8 +62,12 @@ public sealed class WebhookTests
 
         await AcumaticaAuthTests.WaitUntilAsync(() => !received.IsEmpty);
         Assert.Single(received);
-        sb.Clock.Advance(TimeSpan.FromSeconds(10));
-        await AcumaticaAuthTests.WaitUntilAsync(() => received.Count >= 2);
+        // The retry waits on the fake clock; keep nudging it until the dispatcher's timer has fired.
+        await AcumaticaAuthTests.WaitUntilAsync(() =>
+        {
+            sb.Clock.Advance(TimeSpan.FromSeconds(10));
+            return received.Count >= 2;
+        });
         await AcumaticaAuthTests.WaitUntilAsync(() => sb.Control.PendingWebhooks == 0);
 
         var all = received.ToArray();

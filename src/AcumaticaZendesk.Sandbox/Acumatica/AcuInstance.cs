@@ -260,7 +260,7 @@ internal sealed class AcuInstance
         }
 
         Derive(def, candidate, incoming, insert);
-        var errors = Validate(def, candidate, insert);
+        var errors = Validate(def, candidate);
         if (errors.Count > 0)
         {
             return new PutOutcome(422, existing, errors, insert);
@@ -581,7 +581,7 @@ internal sealed class AcuInstance
         return o;
     }
 
-    private Dictionary<string, string> Validate(AcuEntityDef def, JsonObject data, bool insert)
+    private Dictionary<string, string> Validate(AcuEntityDef def, JsonObject data)
     {
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var field in def.Required)
@@ -639,7 +639,6 @@ internal sealed class AcuInstance
             errors["RelatedEntityNoteID"] = "'Related Entity' cannot be found in the system.";
         }
 
-        _ = insert;
         return errors;
     }
 

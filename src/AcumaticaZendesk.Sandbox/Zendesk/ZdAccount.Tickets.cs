@@ -323,6 +323,27 @@ internal sealed partial class ZdAccount
 {
     public SortedSet<long> OrgIds => orgIds;
 
+    private readonly Dictionary<string, (string Fingerprint, DateTimeOffset At, JsonReply Reply)> idempotency = new(StringComparer.Ordinal);
+
+    /// <summary>The remembered reply for an Idempotency-Key, if still retained.</summary>
+    public (string Fingerprint, JsonReply Reply)? Remembered(string key)
+    {
+        if (!idempotency.TryGetValue(key, out var entry))
+        {
+            return null;
+        }
+
+        if (time.GetUtcNow() - entry.At > Settings.IdempotencyRetention)
+        {
+            idempotency.Remove(key);
+            return null;
+        }
+
+        return (entry.Fingerprint, entry.Reply);
+    }
+
+    public void Remember(string key, string fingerprint, JsonReply reply) => idempotency[key] = (fingerprint, time.GetUtcNow(), reply);
+
     /// <summary>Puts back saved records with their ids (file persistence); caller holds <see cref="Gate"/>.</summary>
     public void Restore(IEnumerable<ZdOrg> savedOrgs, IEnumerable<ZdUser> savedUsers, IEnumerable<ZdTicket> savedTickets)
     {

@@ -353,7 +353,7 @@ internal sealed partial class ZdAccount
     }
 
     /// <summary>Update: email is create-only; sending a new one adds a secondary identity.</summary>
-    public ZdResult<ZdUser> UpdateUser(ZdUser user, JsonObject input, bool rewriteExternalCase = false)
+    public ZdResult<ZdUser> UpdateUser(ZdUser user, JsonObject input)
     {
         if (CheckConflict('u', user.Id) is { } conflict)
         {
@@ -389,10 +389,6 @@ internal sealed partial class ZdAccount
         }
 
         ApplyUser(user, input);
-        if (rewriteExternalCase && !input.Has("external_id"))
-        {
-            user.ExternalId = oldExt;
-        }
 
         if (!string.IsNullOrEmpty(user.ExternalId))
         {

@@ -249,11 +249,7 @@ internal static partial class ZdEndpoints
     private static void MapTickets(RouteGroupBuilder api)
     {
         api.MapGet("/tickets", (HttpContext ctx) => Locked(ctx, a => ZdPaging.Page(ctx, a, a.TicketIds, "tickets", id => a.Render(a.Ticket(id)!, BaseUrl(ctx, a)))));
-        api.MapPost("/tickets", (HttpContext ctx, CancellationToken ct) => WithBody(ctx, "ticket", ct, (a, t) =>
-        {
-            var r = a.CreateTicket(t);
-            return r.Error ?? Single("ticket", a.Render(r.Value!, BaseUrl(ctx, a)), 201);
-        }));
+        api.MapPost("/tickets", CreateTicketAsync);
         api.MapGet("/tickets/{id:long}", (long id, HttpContext ctx) => Locked(ctx, a =>
             a.Ticket(id) is { } t ? Single("ticket", a.Render(t, BaseUrl(ctx, a))) : ZdErrors.NotFound()));
         api.MapPut("/tickets/{id:long}", (long id, HttpContext ctx, CancellationToken ct) => WithBody(ctx, "ticket", ct, (a, t) =>
@@ -293,6 +289,54 @@ internal static partial class ZdEndpoints
             }
 
             return Locked(ctx, a => IncrementalTickets(ctx, a));
+        });
+    }
+
+    /// <summary>Ticket creation, the one call that honours <c>Idempotency-Key</c> (replies carry <c>x-idempotency-lookup: miss|hit</c>).</summary>
+    private static async Task<IResult> CreateTicketAsync(HttpContext ctx, CancellationToken ct)
+    {
+        using var reader = new StreamReader(ctx.Request.Body, System.Text.Encoding.UTF8);
+        var text = await reader.ReadToEndAsync(ct);
+        JsonObject? input;
+        try
+        {
+            input = JsonNode.Parse(text)?["ticket"] as JsonObject;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            input = null;
+        }
+
+        if (input is null)
+        {
+            return ZdErrors.BadRequest("InvalidEndpoint", "The request body must be a JSON object with a 'ticket' object.");
+        }
+
+        var key = ctx.Request.Headers["Idempotency-Key"].ToString();
+        var fingerprint = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(input.ToJsonString())));
+        return Locked(ctx, a =>
+        {
+            if (key.Length > 0 && a.Remembered(key) is { } seen)
+            {
+                return seen.Fingerprint == fingerprint
+                    ? Json.Status(seen.Reply.Status, seen.Reply.Body?.DeepClone(), new Dictionary<string, string> { ["x-idempotency-lookup"] = "hit" })
+                    : Json.Status(400, new JsonObject { ["error"] = "IdempotentRequestError", ["description"] = "The Idempotency-Key was already used with a different request body." });
+            }
+
+            var r = a.CreateTicket(input);
+            if (r.Error is { } error)
+            {
+                return error;
+            }
+
+            var reply = Json.Status(201, new JsonObject { ["ticket"] = a.Render(r.Value!, BaseUrl(ctx, a)) },
+                key.Length > 0 ? new Dictionary<string, string> { ["x-idempotency-lookup"] = "miss" } : null);
+            if (key.Length > 0)
+            {
+                a.Remember(key, fingerprint, reply);
+            }
+
+            return reply;
         });
     }
 

@@ -42,5 +42,8 @@ public sealed class ZendeskSettings
     /// <summary>Probability (0..1) that a webhook event is silently never delivered.</summary>
     public double WebhookDropRate { get; set; }
 
+    /// <summary>How long an Idempotency-Key of a ticket creation is remembered (recalled as about 2 hours).</summary>
+    public TimeSpan IdempotencyRetention { get; set; } = TimeSpan.FromHours(2);
+
     public long AccountId { get; set; } = 10_973_248;
 }
