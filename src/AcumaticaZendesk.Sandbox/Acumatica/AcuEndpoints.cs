@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json.Nodes;
 using AcumaticaZendesk.Sandbox.Infrastructure;
 
@@ -279,58 +278,22 @@ internal static class AcuEndpoints
         });
     }
 
-    private static IResult Authorize(AcuInstance i, HttpContext ctx)
-    {
-        var q = ctx.Request.Query;
-        var client = i.OAuth.FindClient(q["client_id"]);
-        var redirect = q["redirect_uri"].ToString();
-        if (client is null || !OAuthStore.RedirectAllowed(client, redirect))
-        {
-            return new TextReply(400, "invalid_request: unknown client_id or redirect_uri not registered for the client.");
-        }
-
-        if (q["response_type"] != "code")
-        {
-            return Results.Redirect(AppendQuery(redirect, ("error", "unsupported_response_type"), ("state", q["state"])));
-        }
-
-        var user = i.Users.Keys.FirstOrDefault() ?? "admin";
-        var scope = q["scope"].ToString() is { Length: > 0 } s ? s : "api";
-        var code = i.OAuth.IssueCode(client, user, redirect, scope, q["code_challenge"], q["code_challenge_method"]);
-        return Results.Redirect(AppendQuery(redirect, ("code", code), ("scope", scope), ("state", q["state"])));
-    }
-
-    internal static string AppendQuery(string uri, params (string Name, string? Value)[] values)
-    {
-        var sb = new StringBuilder(uri);
-        var sep = uri.Contains('?', StringComparison.Ordinal) ? '&' : '?';
-        foreach (var (name, value) in values)
-        {
-            if (string.IsNullOrEmpty(value))
-            {
-                continue;
-            }
-
-            sb.Append(sep).Append(Uri.EscapeDataString(name)).Append('=').Append(Uri.EscapeDataString(value));
-            sep = '&';
-        }
-
-        return sb.ToString();
-    }
+    private static IResult Authorize(AcuInstance i, HttpContext ctx) =>
+        OAuthHttp.Authorize(i.OAuth, ctx, i.Users.Keys.FirstOrDefault() ?? "admin", "api", includeScope: true);
 
     private static async Task<IResult> TokenAsync(AcuInstance i, HttpContext ctx, CancellationToken ct)
     {
         if (!ctx.Request.HasFormContentType)
         {
-            return OAuthError(400, "invalid_request", "The token request must be application/x-www-form-urlencoded.");
+            return OAuthHttp.Error(400, "invalid_request", "The token request must be application/x-www-form-urlencoded.");
         }
 
         var form = await ctx.Request.ReadFormAsync(ct);
-        var (clientId, secret) = ClientCredentials(ctx, form["client_id"], form["client_secret"]);
+        var (clientId, secret) = OAuthHttp.ClientCredentials(ctx, form["client_id"], form["client_secret"]);
         var client = i.OAuth.Authenticate(clientId, secret);
         if (client is null)
         {
-            return OAuthError(400, "invalid_client", "Unknown client or wrong client secret.");
+            return OAuthHttp.Error(400, "invalid_client", "Unknown client or wrong client secret.");
         }
 
         i.OAuth.AccessTokenLifetime = i.Settings.AccessTokenLifetime;
@@ -341,7 +304,7 @@ internal static class AcuEndpoints
                 var user = form["username"].ToString();
                 if (!i.Users.TryGetValue(user, out var pwd) || !string.Equals(pwd, form["password"], StringComparison.Ordinal))
                 {
-                    return OAuthError(400, "invalid_grant", "invalid_username_or_password");
+                    return OAuthHttp.Error(400, "invalid_grant", "invalid_username_or_password");
                 }
 
                 var scope = form["scope"].ToString() is { Length: > 0 } sc ? sc : "api";
@@ -354,12 +317,12 @@ internal static class AcuEndpoints
                 result = i.OAuth.Refresh(client, form["refresh_token"]);
                 break;
             default:
-                return OAuthError(400, "unsupported_grant_type", "Supported grant types: authorization_code, password, refresh_token.");
+                return OAuthHttp.Error(400, "unsupported_grant_type", "Supported grant types: authorization_code, password, refresh_token.");
         }
 
         if (result.Error is not null)
         {
-            return OAuthError(400, result.Error, result.ErrorDescription!);
+            return OAuthHttp.Error(400, result.Error, result.ErrorDescription!);
         }
 
         var includeRefresh = result.Scope.Split(' ').Contains("offline_access");
@@ -377,31 +340,4 @@ internal static class AcuEndpoints
 
         return Json.Ok(body);
     }
-
-    internal static (string? Id, string? Secret) ClientCredentials(HttpContext ctx, string? formId, string? formSecret)
-    {
-        var auth = ctx.Request.Headers.Authorization.ToString();
-        if (auth.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
-        {
-            try
-            {
-                var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(auth[6..].Trim()));
-                var colon = decoded.IndexOf(':', StringComparison.Ordinal);
-                if (colon > 0)
-                {
-                    return (Uri.UnescapeDataString(decoded[..colon]), Uri.UnescapeDataString(decoded[(colon + 1)..]));
-                }
-            }
-            catch (FormatException)
-            {
-                return (null, null);
-            }
-        }
-
-        return (formId, formSecret);
-    }
-
-    internal static JsonReply OAuthError(int status, string error, string description) =>
-        Json.Status(status, new JsonObject { ["error"] = error, ["error_description"] = description });
-
 }

@@ -11,19 +11,21 @@ internal sealed class JsonReply(int status, JsonNode? body, IReadOnlyDictionary<
 
     public int Status => status;
 
+    internal static void WriteHeaders(HttpResponse response, IReadOnlyDictionary<string, string>? headers)
+    {
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            response.Headers[name] = value;
+        }
+    }
+
     public JsonNode? Body => body;
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         var response = httpContext.Response;
         response.StatusCode = status;
-        if (headers is not null)
-        {
-            foreach (var (name, value) in headers)
-            {
-                response.Headers[name] = value;
-            }
-        }
+        JsonReply.WriteHeaders(response, headers);
 
         if (body is null)
         {
@@ -44,13 +46,7 @@ internal sealed class TextReply(int status, string text, IReadOnlyDictionary<str
     {
         var response = httpContext.Response;
         response.StatusCode = status;
-        if (headers is not null)
-        {
-            foreach (var (name, value) in headers)
-            {
-                response.Headers[name] = value;
-            }
-        }
+        JsonReply.WriteHeaders(response, headers);
 
         response.ContentType = "text/plain; charset=utf-8";
         await response.Body.WriteAsync(Encoding.UTF8.GetBytes(text), httpContext.RequestAborted);

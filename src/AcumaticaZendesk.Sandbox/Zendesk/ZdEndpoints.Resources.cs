@@ -6,15 +6,29 @@ namespace AcumaticaZendesk.Sandbox.Zendesk;
 
 internal static partial class ZdEndpoints
 {
-    private static void MapOrganizations(RouteGroupBuilder api)
+    /// <summary>How one resource (organizations, users) is listed, created, read, updated and looked up in bulk.</summary>
+    private sealed record Resource<T>(
+        string Plural,
+        string Singular,
+        Func<ZdAccount, SortedSet<long>> Ids,
+        Func<ZdAccount, long, T?> ById,
+        Func<ZdAccount, string, T?> ByExternalId,
+        Func<ZdAccount, JsonObject, ZdResult<T>> Create,
+        Func<ZdAccount, T, JsonObject, ZdResult<T>> Update,
+        Func<ZdAccount, T, string, JsonObject> Render)
+        where T : class;
+
+    /// <summary>List (cursor/offset), create, show_many (ids/external_ids), show and update.</summary>
+    private static void MapResource<T>(RouteGroupBuilder api, Resource<T> r)
+        where T : class
     {
-        api.MapGet("/organizations", (HttpContext ctx) => Locked(ctx, a => ZdPaging.Page(ctx, a, a.OrgIds, "organizations", id => a.Render(a.Org(id)!, BaseUrl(ctx, a)))));
-        api.MapPost("/organizations", (HttpContext ctx, CancellationToken ct) => WithBody(ctx, "organization", ct, (a, o) =>
+        api.MapGet($"/{r.Plural}", (HttpContext ctx) => Locked(ctx, a => ZdPaging.Page(ctx, a, r.Ids(a), r.Plural, id => r.Render(a, r.ById(a, id)!, BaseUrl(ctx, a)))));
+        api.MapPost($"/{r.Plural}", (HttpContext ctx, CancellationToken ct) => WithBody(ctx, r.Singular, ct, (a, input) =>
         {
-            var r = a.CreateOrg(o);
-            return r.Error ?? Single("organization", a.Render(r.Value!, BaseUrl(ctx, a)), 201);
+            var result = r.Create(a, input);
+            return result.Error ?? Single(r.Singular, r.Render(a, result.Value!, BaseUrl(ctx, a)), 201);
         }));
-        api.MapGet("/organizations/show_many", (HttpContext ctx) => Locked(ctx, a =>
+        api.MapGet($"/{r.Plural}/show_many", (HttpContext ctx) => Locked(ctx, a =>
         {
             var ids = ListParam(ctx, "ids");
             var exts = ListParam(ctx, "external_ids");
@@ -23,10 +37,28 @@ internal static partial class ZdEndpoints
                 return ZdErrors.BadRequest("TooManyValues", "At most 100 ids or external_ids per request.");
             }
 
-            var found = ids.Select(i => long.TryParse(i, out var id) ? a.Org(id) : null)
-                .Concat(exts.Select(a.OrgByExternal)).OfType<ZdOrg>().Distinct();
-            return Many("organizations", found.Select(o => a.Render(o, BaseUrl(ctx, a))));
+            var found = ids.Select(i => long.TryParse(i, out var id) ? r.ById(a, id) : null)
+                .Concat(exts.Select(e => r.ByExternalId(a, e))).OfType<T>().Distinct();
+            return Many(r.Plural, found.Select(x => r.Render(a, x, BaseUrl(ctx, a))));
         }));
+        api.MapGet($"/{r.Plural}/{{id:long}}", (long id, HttpContext ctx) => Locked(ctx, a =>
+            r.ById(a, id) is { } x ? Single(r.Singular, r.Render(a, x, BaseUrl(ctx, a))) : ZdErrors.NotFound()));
+        api.MapPut($"/{r.Plural}/{{id:long}}", (long id, HttpContext ctx, CancellationToken ct) => WithBody(ctx, r.Singular, ct, (a, input) =>
+        {
+            if (r.ById(a, id) is not { } x)
+            {
+                return ZdErrors.NotFound();
+            }
+
+            var result = r.Update(a, x, input);
+            return result.Error ?? Single(r.Singular, r.Render(a, result.Value!, BaseUrl(ctx, a)));
+        }));
+    }
+
+    private static void MapOrganizations(RouteGroupBuilder api)
+    {
+        MapResource(api, new Resource<ZdOrg>("organizations", "organization", a => a.OrgIds, (a, id) => a.Org(id), (a, ext) => a.OrgByExternal(ext),
+            (a, o) => a.CreateOrg(o), (a, o, changes) => a.UpdateOrg(o, changes), (a, o, url) => a.Render(o, url)));
         api.MapGet("/organizations/search", (HttpContext ctx) => Locked(ctx, a =>
         {
             var ext = ctx.Request.Query["external_id"].ToString();
@@ -110,43 +142,14 @@ internal static partial class ZdEndpoints
                 return results;
             })));
         });
-        api.MapGet("/organizations/{id:long}", (long id, HttpContext ctx) => Locked(ctx, a =>
-            a.Org(id) is { } o ? Single("organization", a.Render(o, BaseUrl(ctx, a))) : ZdErrors.NotFound()));
-        api.MapPut("/organizations/{id:long}", (long id, HttpContext ctx, CancellationToken ct) => WithBody(ctx, "organization", ct, (a, o) =>
-        {
-            if (a.Org(id) is not { } org)
-            {
-                return ZdErrors.NotFound();
-            }
-
-            var r = a.UpdateOrg(org, o);
-            return r.Error ?? Single("organization", a.Render(r.Value!, BaseUrl(ctx, a)));
-        }));
         api.MapDelete("/organizations/{id:long}", (long id, HttpContext ctx) => Locked(ctx, a =>
             a.Org(id) is { } o && a.DeleteOrg(o) ? Json.Status(204) : ZdErrors.NotFound()));
     }
 
     private static void MapUsers(RouteGroupBuilder api)
     {
-        api.MapGet("/users", (HttpContext ctx) => Locked(ctx, a => ZdPaging.Page(ctx, a, a.UserIds, "users", id => a.Render(a.User(id)!, BaseUrl(ctx, a)))));
-        api.MapPost("/users", (HttpContext ctx, CancellationToken ct) => WithBody(ctx, "user", ct, (a, u) =>
-        {
-            var r = a.CreateUser(u);
-            return r.Error ?? Single("user", a.Render(r.Value!, BaseUrl(ctx, a)), 201);
-        }));
-        api.MapGet("/users/show_many", (HttpContext ctx) => Locked(ctx, a =>
-        {
-            var ids = ListParam(ctx, "ids");
-            var exts = ListParam(ctx, "external_ids");
-            if (ids.Count + exts.Count > 100)
-            {
-                return ZdErrors.BadRequest("TooManyValues", "At most 100 ids or external_ids per request.");
-            }
-
-            var found = ids.Select(i => long.TryParse(i, out var id) ? a.User(id) : null)
-                .Concat(exts.Select(a.UserByExternal)).OfType<ZdUser>().Distinct();
-            return Many("users", found.Select(u => a.Render(u, BaseUrl(ctx, a))));
-        }));
+        MapResource(api, new Resource<ZdUser>("users", "user", a => a.UserIds, (a, id) => a.User(id), (a, ext) => a.UserByExternal(ext),
+            (a, u) => a.CreateUser(u), (a, u, changes) => a.UpdateUser(u, changes), (a, u, url) => a.Render(u, url)));
         api.MapGet("/users/search", (HttpContext ctx) => Locked(ctx, a =>
         {
             var ext = ctx.Request.Query["external_id"].ToString();
@@ -192,18 +195,6 @@ internal static partial class ZdEndpoints
         });
         api.MapPost("/users/create_many", (HttpContext ctx, CancellationToken ct) =>
             WithArray(ctx, "users", ct, (a, items) => UserJob(ctx, a, items, "bulk_create_users", upsert: false)));
-        api.MapGet("/users/{id:long}", (long id, HttpContext ctx) => Locked(ctx, a =>
-            a.User(id) is { } u ? Single("user", a.Render(u, BaseUrl(ctx, a))) : ZdErrors.NotFound()));
-        api.MapPut("/users/{id:long}", (long id, HttpContext ctx, CancellationToken ct) => WithBody(ctx, "user", ct, (a, u) =>
-        {
-            if (a.User(id) is not { } user)
-            {
-                return ZdErrors.NotFound();
-            }
-
-            var r = a.UpdateUser(user, u);
-            return r.Error ?? Single("user", a.Render(r.Value!, BaseUrl(ctx, a)));
-        }));
         api.MapGet("/users/{id:long}/identities", (long id, HttpContext ctx) => Locked(ctx, a =>
             a.User(id) is { } u ? Many("identities", u.Identities.Select(i => a.Render(i, BaseUrl(ctx, a)))) : ZdErrors.NotFound()));
         api.MapPost("/users/{id:long}/identities", (long id, HttpContext ctx, CancellationToken ct) => WithBody(ctx, "identity", ct, (a, i) =>

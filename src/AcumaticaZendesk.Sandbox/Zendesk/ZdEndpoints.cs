@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
-using AcumaticaZendesk.Sandbox.Acumatica;
 using AcumaticaZendesk.Sandbox.Infrastructure;
 
 namespace AcumaticaZendesk.Sandbox.Zendesk;
@@ -186,31 +185,8 @@ internal static partial class ZdEndpoints
         return entry;
     }
 
-    private static IResult Authorize(ZdAccount account, HttpContext ctx)
-    {
-        var q = ctx.Request.Query;
-        var client = account.OAuth.FindClient(q["client_id"]);
-        var redirect = q["redirect_uri"].ToString();
-        if (client is null || !OAuthStore.RedirectAllowed(client, redirect))
-        {
-            return new TextReply(400, "Invalid authorization request: unknown client_id or redirect_uri not registered.");
-        }
-
-        if (q["response_type"] != "code")
-        {
-            return Results.Redirect(AcuEndpoints.AppendQuery(redirect, ("error", "unsupported_response_type"), ("state", q["state"])));
-        }
-
-        if (client.IsPublic && string.IsNullOrEmpty(q["code_challenge"]))
-        {
-            return Results.Redirect(AcuEndpoints.AppendQuery(redirect, ("error", "invalid_request"), ("error_description", "Public clients must use PKCE."), ("state", q["state"])));
-        }
-
-        var user = account.ApiTokens.Keys.FirstOrDefault() ?? "admin";
-        var scope = q["scope"].ToString() is { Length: > 0 } s ? s : "read write";
-        var code = account.OAuth.IssueCode(client, user, redirect, scope, q["code_challenge"], q["code_challenge_method"]);
-        return Results.Redirect(AcuEndpoints.AppendQuery(redirect, ("code", code), ("state", q["state"])));
-    }
+    private static IResult Authorize(ZdAccount account, HttpContext ctx) =>
+        OAuthHttp.Authorize(account.OAuth, ctx, account.ApiTokens.Keys.FirstOrDefault() ?? "admin", "read write", includeScope: false);
 
     private static async Task<IResult> TokenAsync(ZdAccount account, HttpContext ctx, CancellationToken ct)
     {
@@ -229,11 +205,11 @@ internal static partial class ZdEndpoints
             form = await Json.ReadObjectAsync(ctx.Request, ct) ?? [];
         }
 
-        var (clientId, secret) = AcuEndpoints.ClientCredentials(ctx, form.Str("client_id"), form.Str("client_secret"));
+        var (clientId, secret) = OAuthHttp.ClientCredentials(ctx, form.Str("client_id"), form.Str("client_secret"));
         var client = account.OAuth.Authenticate(clientId, secret);
         if (client is null)
         {
-            return AcuEndpoints.OAuthError(401, "invalid_client", "Client authentication failed.");
+            return OAuthHttp.Error(401, "invalid_client", "Client authentication failed.");
         }
 
         account.OAuth.AccessTokenLifetime = form.Long("expires_in") is { } requested
@@ -249,7 +225,7 @@ internal static partial class ZdEndpoints
         };
         if (result.Error is not null)
         {
-            return AcuEndpoints.OAuthError(400, result.Error, result.ErrorDescription!);
+            return OAuthHttp.Error(400, result.Error, result.ErrorDescription!);
         }
 
         var body = new JsonObject
