@@ -296,6 +296,13 @@ internal static class AcuEndpoints
             return OAuthHttp.Error(400, "invalid_client", "Unknown client or wrong client secret.");
         }
 
+        // The client id is "<GUID>@<TenantLoginName>": the tenant part decides which tenant is accessed.
+        var at = client.ClientId.LastIndexOf('@');
+        if (at >= 0 && !string.Equals(client.ClientId[(at + 1)..], i.Tenant, StringComparison.OrdinalIgnoreCase))
+        {
+            return OAuthHttp.Error(400, "invalid_client", $"The client belongs to tenant '{client.ClientId[(at + 1)..]}', which this site does not have.");
+        }
+
         i.OAuth.AccessTokenLifetime = i.Settings.AccessTokenLifetime;
         TokenResult result;
         switch (form["grant_type"].ToString())
