@@ -67,6 +67,28 @@ public sealed class ZendeskJobsAndPagingTests(Specs specs)
     }
 
     [Fact]
+    public async Task UsersCreateManyAndUpdateManyByExternalIds()
+    {
+        await using var sb = await TestSandbox.StartAsync();
+        using var zd = sb.Zendesk();
+        var users = new JsonArray(
+            new JsonObject { ["name"] = "A", ["email"] = "a@x.example", ["external_id"] = "c-1" },
+            new JsonObject { ["name"] = "B", ["email"] = "b@x.example", ["external_id"] = "c-2" });
+        Assert.Equal(200, (await zd.SendJsonAsync(HttpMethod.Post, "users/create_many", new JsonObject { ["users"] = users })).Status);
+        sb.Clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(2, sb.Control.Users("demo").Count);
+
+        var (status, job) = await zd.SendJsonAsync(HttpMethod.Put, "users/update_many?external_ids=C-1,c-2,c-3", new JsonObject { ["user"] = new JsonObject { ["phone"] = "+1 555 0100" } });
+        Assert.Equal(200, status);
+        sb.Clock.Advance(TimeSpan.FromSeconds(2));
+        var (_, done) = await zd.GetJsonAsync($"job_statuses/{job!["job_status"]!["id"]}");
+        var results = done!["job_status"]!["results"]!.AsArray();
+        Assert.Equal(["Updated", "Updated"], results.Take(2).Select(r => r!["status"]!.ToString()));
+        Assert.Equal("UserNotFound", results[2]!["error"]!.ToString());
+        Assert.All(sb.Control.Users("demo"), u => Assert.Equal("+1 555 0100", u!["phone"]!.ToString()));
+    }
+
+    [Fact]
     public async Task AtMostThirtyJobsQueuedAndBulkUserImportCanBeRefused()
     {
         await using var sb = await TestSandbox.StartAsync();

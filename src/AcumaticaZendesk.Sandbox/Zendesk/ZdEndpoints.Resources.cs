@@ -15,8 +15,12 @@ internal static partial class ZdEndpoints
         Func<ZdAccount, string, T?> ByExternalId,
         Func<ZdAccount, JsonObject, ZdResult<T>> Create,
         Func<ZdAccount, T, JsonObject, ZdResult<T>> Update,
-        Func<ZdAccount, T, string, JsonObject> Render)
-        where T : class;
+        Func<ZdAccount, T, string, JsonObject> Render,
+        Func<T, long> IdOf)
+        where T : class
+    {
+        public string Title => char.ToUpperInvariant(Singular[0]) + Singular[1..];
+    }
 
     /// <summary>List (cursor/offset), create, show_many (ids/external_ids), show and update.</summary>
     private static void MapResource<T>(RouteGroupBuilder api, Resource<T> r)
@@ -53,12 +57,82 @@ internal static partial class ZdEndpoints
             var result = r.Update(a, x, input);
             return result.Error ?? Single(r.Singular, r.Render(a, result.Value!, BaseUrl(ctx, a)));
         }));
+        api.MapPost($"/{r.Plural}/create_many", (HttpContext ctx, CancellationToken ct) => WithArray(ctx, r.Plural, ct, (a, items) =>
+        {
+            var inputs = items.Select(i => i as JsonObject ?? []).Select(i => i.DeepClone().AsObject()).ToList();
+            return JobReply(ctx, a, a.QueueJob($"bulk_create_{r.Plural}", inputs.Count, () =>
+            {
+                var results = new JsonArray();
+                for (var i = 0; i < inputs.Count; i++)
+                {
+                    var created = r.Create(a, inputs[i]);
+                    results.Add(created.Error is { } e ? Failure(e, "create", i, null) : new JsonObject { ["id"] = r.IdOf(created.Value!), ["index"] = i });
+                }
+
+                return results;
+            }));
+        }));
+        api.MapPut($"/{r.Plural}/update_many", (HttpContext ctx, CancellationToken ct) => UpdateManyAsync(ctx, r, ct));
+    }
+
+    /// <summary>update_many: <c>?ids=</c>/<c>?external_ids=</c> with one shared change, or a batch of objects naming their id/external_id.</summary>
+    private static async Task<IResult> UpdateManyAsync<T>(HttpContext ctx, Resource<T> r, CancellationToken ct)
+        where T : class
+    {
+        var body = await Json.ReadObjectAsync(ctx.Request, ct);
+        var ids = ListParam(ctx, "ids");
+        var exts = ListParam(ctx, "external_ids");
+        List<(string? Id, string? Ext, JsonObject Changes)> targets;
+        if (ids.Count + exts.Count > 0 && body?[r.Singular] is JsonObject shared)
+        {
+            targets = [.. ids.Select(i => ((string?)i, (string?)null, shared)), .. exts.Select(e => ((string?)null, (string?)e, shared))];
+        }
+        else if (body?[r.Plural] is JsonArray batch && batch.Count > 0)
+        {
+            targets = [.. batch.OfType<JsonObject>().Select(o => (o.Str("id"), o.Str("external_id"), o))];
+        }
+        else
+        {
+            return ZdErrors.BadRequest("InvalidEndpoint", $"Send ?ids= or ?external_ids= with {{\"{r.Singular}\":{{…}}}}, or {{\"{r.Plural}\":[{{\"id\":…}}]}}.");
+        }
+
+        if (targets.Count > 100)
+        {
+            return ZdErrors.BadRequest("TooManyValues", $"At most 100 {r.Plural} per request.");
+        }
+
+        return Locked(ctx, a => JobReply(ctx, a, a.QueueJob($"bulk_update_{r.Plural}", targets.Count, () =>
+        {
+            var results = new JsonArray();
+            for (var i = 0; i < targets.Count; i++)
+            {
+                var (id, ext, changes) = targets[i];
+                long? numericId = id is not null && long.TryParse(id, CultureInfo.InvariantCulture, out var lid) ? lid : null;
+                var target = numericId is { } n ? r.ById(a, n) : ext is not null ? r.ByExternalId(a, ext) : null;
+                var input = changes.DeepClone().AsObject();
+                input.Remove("id");
+                if (target is null)
+                {
+                    var missing = Failure(ZdErrors.NotFound(), "update", i, numericId);
+                    missing["error"] = $"{r.Title}NotFound";
+                    missing["details"] = ext is null ? $"{r.Title} {id} not found" : $"{r.Title} with external_id {ext} not found";
+                    results.Add(missing);
+                    continue;
+                }
+
+                var updated = r.Update(a, target, input);
+                results.Add(updated.Error is { } e ? Failure(e, "update", i, r.IdOf(target))
+                    : new JsonObject { ["id"] = r.IdOf(target), ["action"] = "update", ["success"] = true, ["status"] = "Updated" });
+            }
+
+            return results;
+        })));
     }
 
     private static void MapOrganizations(RouteGroupBuilder api)
     {
         MapResource(api, new Resource<ZdOrg>("organizations", "organization", a => a.OrgIds, (a, id) => a.Org(id), (a, ext) => a.OrgByExternal(ext),
-            (a, o) => a.CreateOrg(o), (a, o, changes) => a.UpdateOrg(o, changes), (a, o, url) => a.Render(o, url)));
+            (a, o) => a.CreateOrg(o), (a, o, changes) => a.UpdateOrg(o, changes), (a, o, url) => a.Render(o, url), o => o.Id));
         api.MapGet("/organizations/search", (HttpContext ctx) => Locked(ctx, a =>
         {
             var ext = ctx.Request.Query["external_id"].ToString();
@@ -76,72 +150,6 @@ internal static partial class ZdEndpoints
             var r = a.CreateOrUpdateOrg(o);
             return r.Error ?? Single("organization", a.Render(r.Value!, BaseUrl(ctx, a)), r.Created ? 201 : 200);
         }));
-        api.MapPost("/organizations/create_many", (HttpContext ctx, CancellationToken ct) => WithArray(ctx, "organizations", ct, (a, items) =>
-        {
-            var inputs = items.Select(i => i as JsonObject ?? []).Select(i => i.DeepClone().AsObject()).ToList();
-            return JobReply(ctx, a, a.QueueJob("bulk_create_organizations", inputs.Count, () =>
-            {
-                var results = new JsonArray();
-                for (var i = 0; i < inputs.Count; i++)
-                {
-                    var r = a.CreateOrg(inputs[i]);
-                    results.Add(r.Error is { } e ? Failure(e, "create", i, null)
-                        : new JsonObject { ["id"] = r.Value!.Id, ["index"] = i });
-                }
-
-                return results;
-            }));
-        }));
-        api.MapPut("/organizations/update_many", async (HttpContext ctx, CancellationToken ct) =>
-        {
-            var body = await Json.ReadObjectAsync(ctx.Request, ct);
-            var ids = ListParam(ctx, "ids");
-            var exts = ListParam(ctx, "external_ids");
-            List<(string? Id, string? Ext, JsonObject Changes)> targets;
-            if (ids.Count + exts.Count > 0 && body?["organization"] is JsonObject shared)
-            {
-                targets = [.. ids.Select(i => ((string?)i, (string?)null, shared)), .. exts.Select(e => ((string?)null, (string?)e, shared))];
-            }
-            else if (body?["organizations"] is JsonArray batch && batch.Count > 0)
-            {
-                targets = [.. batch.OfType<JsonObject>().Select(o => (o.Str("id"), o.Str("external_id"), o))];
-            }
-            else
-            {
-                return ZdErrors.BadRequest("InvalidEndpoint", "Send ?ids= or ?external_ids= with {\"organization\":{…}}, or {\"organizations\":[{\"id\":…}]}.");
-            }
-
-            if (targets.Count > 100)
-            {
-                return ZdErrors.BadRequest("TooManyValues", "At most 100 organizations per request.");
-            }
-
-            return Locked(ctx, a => JobReply(ctx, a, a.QueueJob("bulk_update_organizations", targets.Count, () =>
-            {
-                var results = new JsonArray();
-                for (var i = 0; i < targets.Count; i++)
-                {
-                    var (id, ext, changes) = targets[i];
-                    var org = id is not null && long.TryParse(id, out var lid) ? a.Org(lid) : ext is not null ? a.OrgByExternal(ext) : null;
-                    var input = changes.DeepClone().AsObject();
-                    input.Remove("id");
-                    if (org is null)
-                    {
-                        var missing = Failure(ZdErrors.NotFound(), "update", i, id is not null && long.TryParse(id, CultureInfo.InvariantCulture, out var mid) ? mid : null);
-                        missing["error"] = "OrganizationNotFound";
-                        missing["details"] = ext is null ? $"Organization {id} not found" : $"Organization with external_id {ext} not found";
-                        results.Add(missing);
-                        continue;
-                    }
-
-                    var r = a.UpdateOrg(org, input);
-                    results.Add(r.Error is { } e ? Failure(e, "update", i, org.Id)
-                        : new JsonObject { ["id"] = org.Id, ["action"] = "update", ["success"] = true, ["status"] = "Updated" });
-                }
-
-                return results;
-            })));
-        });
         api.MapDelete("/organizations/{id:long}", (long id, HttpContext ctx) => Locked(ctx, a =>
             a.Org(id) is { } o && a.DeleteOrg(o) ? Json.Status(204) : ZdErrors.NotFound()));
     }
@@ -149,7 +157,7 @@ internal static partial class ZdEndpoints
     private static void MapUsers(RouteGroupBuilder api)
     {
         MapResource(api, new Resource<ZdUser>("users", "user", a => a.UserIds, (a, id) => a.User(id), (a, ext) => a.UserByExternal(ext),
-            (a, u) => a.CreateUser(u), (a, u, changes) => a.UpdateUser(u, changes), (a, u, url) => a.Render(u, url)));
+            (a, u) => a.CreateUser(u), (a, u, changes) => a.UpdateUser(u, changes), (a, u, url) => a.Render(u, url), u => u.Id));
         api.MapGet("/users/search", (HttpContext ctx) => Locked(ctx, a =>
         {
             var ext = ctx.Request.Query["external_id"].ToString();
@@ -191,10 +199,8 @@ internal static partial class ZdEndpoints
                 return Task.FromResult<IResult>(ZdErrors.Forbidden("Bulk user import is not enabled for this account. Contact Zendesk Support to enable it."));
             }
 
-            return WithArray(ctx, "users", ct, (a, items) => UserJob(ctx, a, items, "bulk_create_or_update_users", upsert: true));
+            return WithArray(ctx, "users", ct, (a, items) => UpsertUsersJob(ctx, a, items));
         });
-        api.MapPost("/users/create_many", (HttpContext ctx, CancellationToken ct) =>
-            WithArray(ctx, "users", ct, (a, items) => UserJob(ctx, a, items, "bulk_create_users", upsert: false)));
         api.MapGet("/users/{id:long}/identities", (long id, HttpContext ctx) => Locked(ctx, a =>
             a.User(id) is { } u ? Many("identities", u.Identities.Select(i => a.Render(i, BaseUrl(ctx, a)))) : ZdErrors.NotFound()));
         api.MapPost("/users/{id:long}/identities", (long id, HttpContext ctx, CancellationToken ct) => WithBody(ctx, "identity", ct, (a, i) =>
@@ -218,17 +224,16 @@ internal static partial class ZdEndpoints
         }));
     }
 
-    private static IResult UserJob(HttpContext ctx, ZdAccount a, JsonArray items, string jobType, bool upsert)
+    private static IResult UpsertUsersJob(HttpContext ctx, ZdAccount a, JsonArray items)
     {
         var inputs = items.Select(i => i as JsonObject ?? []).Select(i => i.DeepClone().AsObject()).ToList();
-        return JobReply(ctx, a, a.QueueJob(jobType, inputs.Count, () =>
+        return JobReply(ctx, a, a.QueueJob("bulk_create_or_update_users", inputs.Count, () =>
         {
             var results = new JsonArray();
             for (var i = 0; i < inputs.Count; i++)
             {
-                var r = upsert ? a.CreateOrUpdateUser(inputs[i]) : a.CreateUser(inputs[i]);
-                var action = r.Created || !upsert ? "create" : "update";
-                results.Add(r.Error is { } e ? Failure(e, action, i, null)
+                var r = a.CreateOrUpdateUser(inputs[i]);
+                results.Add(r.Error is { } e ? Failure(e, "create_or_update", i, null)
                     : r.Created ? new JsonObject { ["id"] = r.Value!.Id, ["index"] = i }
                     : new JsonObject { ["id"] = r.Value!.Id, ["action"] = "update", ["success"] = true, ["status"] = "Updated" });
             }
