@@ -8,6 +8,8 @@ var options = new SandboxOptions
     Urls = config["urls"] ?? "http://127.0.0.1:5080",
     Seed = config["seed"],
     StateFile = config["state-file"],
+    WebhookUrl = config["webhook-url"],
+    WebhookSecret = config["webhook-secret"],
     RequestLogging = string.Equals(config["request-logging"], "true", StringComparison.OrdinalIgnoreCase),
 };
 

@@ -70,6 +70,16 @@ public sealed class SandboxHost : IAsyncDisposable
             throw new ArgumentException($"Unknown seed '{options.Seed}'. Use 'demo' or seed through the control API (POST /_sandbox/seed).", nameof(options));
         }
 
+        if (!string.IsNullOrWhiteSpace(options.WebhookUrl))
+        {
+            if (!Uri.TryCreate(options.WebhookUrl, UriKind.Absolute, out _) || state.FindZendesk("demo") is null)
+            {
+                throw new ArgumentException($"WebhookUrl '{options.WebhookUrl}' needs to be an absolute URL and the 'demo' Zendesk account to exist (use --seed demo).", nameof(options));
+            }
+
+            control.ConfigureWebhook("demo", options.WebhookUrl, options.WebhookSecret ?? DemoCredentials.WebhookSecret);
+        }
+
         var app = builder.Build();
         app.UseJsonSuffix();
         app.UseRouting();

@@ -18,6 +18,12 @@ public sealed class SandboxOptions
     /// <summary>Seed of the random source behind fault injection.</summary>
     public int RandomSeed { get; set; } = 20260101;
 
+    /// <summary>When set, Zendesk account "demo" (if present) sends its webhook events here.</summary>
+    public string? WebhookUrl { get; set; }
+
+    /// <summary>Signing secret for <see cref="WebhookUrl"/> (default: the demo secret in docs/sandbox.md).</summary>
+    public string? WebhookSecret { get; set; }
+
     /// <summary>Write one Serilog console line per request (off for tests and benchmarks).</summary>
     public bool RequestLogging { get; set; }
 }

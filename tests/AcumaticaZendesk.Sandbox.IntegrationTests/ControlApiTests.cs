@@ -73,6 +73,11 @@ public sealed class ControlApiTests
             Assert.Equal("Persisted Name", second.Control.AcumaticaRecord("demo", "Customer", "C000001")!["CustomerName"]!["value"]!.ToString());
             Assert.Equal("P1", Assert.Single(second.Control.Organizations("demo"))!["external_id"]!.ToString());
             Assert.Equal(45, second.Control.AcumaticaCount("demo", "Customer"));
+            Assert.Equal(5, second.Control.Tickets("demo").Count);
+            var requester = Assert.Single(second.Control.Users("demo"))!;
+            Assert.Equal(requester["email"]!.ToString(), Assert.Single(second.Control.Identities("demo", requester["id"]!.GetValue<long>()))!["value"]!.ToString());
+            var contactId = second.Control.AddContact("demo", "C000001", "After", "Restart", "after@x.example");
+            Assert.True(contactId > 100_110);
         }
         finally
         {

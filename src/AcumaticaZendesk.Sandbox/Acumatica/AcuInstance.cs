@@ -50,7 +50,7 @@ internal sealed class AcuInstance
 
     public AcumaticaSettings Settings { get; set; } = new();
 
-    public Dictionary<string, string> Users { get; } = new(StringComparer.OrdinalIgnoreCase);
+    public System.Collections.Concurrent.ConcurrentDictionary<string, string> Users { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     public OAuthStore OAuth { get; }
 

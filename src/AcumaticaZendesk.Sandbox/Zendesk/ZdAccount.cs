@@ -49,7 +49,7 @@ internal sealed partial class ZdAccount
     public OAuthStore OAuth { get; }
 
     /// <summary>API tokens by "email/token" user → token.</summary>
-    public Dictionary<string, string> ApiTokens { get; } = new(StringComparer.OrdinalIgnoreCase);
+    public System.Collections.Concurrent.ConcurrentDictionary<string, string> ApiTokens { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     public FixedWindowLimiter Requests { get; }
 
