@@ -194,6 +194,26 @@ public sealed class ZendeskJobsAndPagingTests(Specs specs)
     }
 
     [Fact]
+    public async Task IncrementalUserExportFollowsChanges()
+    {
+        await using var sb = await TestSandbox.StartAsync();
+        var start = sb.Clock.GetUtcNow().ToUnixTimeSeconds();
+        var ann = sb.Control.CreateUser("demo", new JsonObject { ["name"] = "Ann", ["email"] = "ann@x.example" });
+        sb.Control.CreateUser("demo", new JsonObject { ["name"] = "Bob", ["email"] = "bob@x.example" });
+        sb.Clock.Advance(TimeSpan.FromMinutes(2));
+        using var zd = sb.Zendesk();
+
+        var (_, first) = await zd.GetJsonAsync($"incremental/users/cursor?start_time={start}");
+        Assert.Empty(specs.Zendesk("CursorBasedExportIncrementalUsersResponse", first!.ToJsonString()));
+        Assert.Equal(2, first["users"]!.AsArray().Count);
+        Assert.True(first["end_of_stream"]!.GetValue<bool>());
+
+        await zd.SendJsonAsync(HttpMethod.Put, $"users/{ann["id"]}", new JsonObject { ["user"] = new JsonObject { ["name"] = "Ann Changed" } });
+        var (_, next) = await zd.GetJsonAsync($"incremental/users/cursor?cursor={first["after_cursor"]}");
+        Assert.Equal("Ann Changed", Assert.Single(next!["users"]!.AsArray())!["name"]!.ToString());
+    }
+
+    [Fact]
     public async Task TicketsAndCommentsValidateAgainstTheSpec()
     {
         await using var sb = await TestSandbox.StartAsync(new SeedSpec { Customers = 1, Vendors = 0, CustomerVendors = 0, ContactsPerAccount = 0, Employees = 0, Tickets = 1 });

@@ -241,6 +241,19 @@ internal sealed partial class ZdAccount
         return (page, !more, last);
     }
 
+    /// <summary>Users changed strictly after the position, in (updated_at, id) order (sorted per call: exports are limited to a few per minute).</summary>
+    public (List<ZdUser> Page, bool EndOfStream, (long, long) Last) ExportUsersAfter((long Updated, long Id) position, int perPage)
+    {
+        var ordered = users.Values
+            .Select(u => (Key: (u.UpdatedAt.ToUnixTimeSeconds(), u.Id), User: u))
+            .Where(x => x.Key.CompareTo(position) > 0)
+            .OrderBy(x => x.Key)
+            .Take(perPage + 1)
+            .ToList();
+        var page = ordered.Take(perPage).ToList();
+        return ([.. page.Select(x => x.User)], ordered.Count <= perPage, page.Count > 0 ? page[^1].Key : position);
+    }
+
     // ------------------------------------------------------------------ jobs
 
     /// <summary>Queues a job; null when the account already has the maximum of queued/working jobs.</summary>

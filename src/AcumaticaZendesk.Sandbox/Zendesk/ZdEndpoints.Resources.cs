@@ -274,17 +274,15 @@ internal static partial class ZdEndpoints
 
             return Many("comments", order.Select(ZdAccount.Render));
         }));
-        api.MapGet("/incremental/tickets/cursor", (HttpContext ctx) =>
+        MapIncremental(api, "tickets", (a, position, perPage, baseUrl) =>
         {
-            var account = Acct(ctx);
-            var decision = account.Exports.TryAcquire(account.Settings.IncrementalExportPerMinute);
-            if (!decision.Allowed)
-            {
-                return new TextReply(429, "Too many requests to incremental export (limit per minute exceeded)",
-                    new Dictionary<string, string> { ["Retry-After"] = decision.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture) });
-            }
-
-            return Locked(ctx, a => IncrementalTickets(ctx, a));
+            var (page, end, last) = a.ExportAfter(position, perPage);
+            return ([.. page.Select(t => a.Render(t, baseUrl))], end, last);
+        });
+        MapIncremental(api, "users", (a, position, perPage, baseUrl) =>
+        {
+            var (page, end, last) = a.ExportUsersAfter(position, perPage);
+            return ([.. page.Select(u => a.Render(u, baseUrl))], end, last);
         });
     }
 
@@ -336,7 +334,25 @@ internal static partial class ZdEndpoints
         });
     }
 
-    private static IResult IncrementalTickets(HttpContext ctx, ZdAccount a)
+    /// <summary>One page of an incremental export after a (timestamp, id) position.</summary>
+    private delegate (List<JsonObject> Items, bool EndOfStream, (long, long) Last) ExportPage(ZdAccount account, (long Generated, long Id) position, int perPage, string baseUrl);
+
+    /// <summary>Cursor-based incremental export with its own per-minute limit (shared by all exports of the account).</summary>
+    private static void MapIncremental(RouteGroupBuilder api, string key, ExportPage page) =>
+        api.MapGet($"/incremental/{key}/cursor", (HttpContext ctx) =>
+        {
+            var account = Acct(ctx);
+            var decision = account.Exports.TryAcquire(account.Settings.IncrementalExportPerMinute);
+            if (!decision.Allowed)
+            {
+                return new TextReply(429, "Too many requests to incremental export (limit per minute exceeded)",
+                    new Dictionary<string, string> { ["Retry-After"] = decision.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture) });
+            }
+
+            return Locked(ctx, a => IncrementalExport(ctx, a, key, page));
+        });
+
+    private static IResult IncrementalExport(HttpContext ctx, ZdAccount a, string key, ExportPage pageOf)
     {
         var q = ctx.Request.Query;
         (long Generated, long Id) position;
@@ -365,13 +381,13 @@ internal static partial class ZdEndpoints
         }
 
         var perPage = int.TryParse(q["per_page"], out var pp) && pp > 0 ? Math.Min(pp, 1000) : 1000;
-        var (page, end, last) = a.ExportAfter(position, perPage);
-        var after = ZdAccount.EncodeCursor(last.Item1, last.Item2);
         var baseUrl = BaseUrl(ctx, a);
+        var (items, end, last) = pageOf(a, position, perPage, baseUrl);
+        var after = ZdAccount.EncodeCursor(last.Item1, last.Item2);
         return Json.Ok(new JsonObject
         {
-            ["tickets"] = new JsonArray([.. page.Select(t => a.Render(t, baseUrl))]),
-            ["after_url"] = $"{baseUrl}/api/v2/incremental/tickets/cursor.json?cursor={after}",
+            [key] = new JsonArray([.. items]),
+            ["after_url"] = $"{baseUrl}/api/v2/incremental/{key}/cursor.json?cursor={after}",
             ["after_cursor"] = after,
             ["before_url"] = null,
             ["before_cursor"] = null,
