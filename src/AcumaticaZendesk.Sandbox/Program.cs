@@ -22,7 +22,7 @@ try
 }
 catch (Exception ex) when (ex is ArgumentException or IOException or InvalidDataException)
 {
-    Log.Fatal(ex, "Sandbox failed to start");
+    Log.Fatal("Sandbox failed to start: {Reason}", ex.Message);
     return 1;
 }
 finally
