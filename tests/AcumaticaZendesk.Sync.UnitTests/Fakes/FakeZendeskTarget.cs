@@ -88,7 +88,7 @@ internal sealed class FakeZendeskTarget : IZendeskTarget
         Orgs(o => o.ExternalId is not null && externalIds.Contains(o.ExternalId, StringComparer.OrdinalIgnoreCase), externalIds.Count);
 
     public Task<IReadOnlyList<ZendeskOrganization>> FindOrganizationsByNamesAsync(TenantConfig tenant, IReadOnlyCollection<string> names, CancellationToken cancellationToken) =>
-        Orgs(o => names.Contains(o.Name, StringComparer.OrdinalIgnoreCase), names.Count);
+        Orgs(o => names.Any(n => SameName(n, o.Name)), names.Count);
 
     public Task<IReadOnlyList<ZendeskOrganization>> FindOrganizationsByDomainsAsync(TenantConfig tenant, IReadOnlyCollection<string> domains, CancellationToken cancellationToken) =>
         Orgs(o => o.DomainNames.Intersect(domains, StringComparer.OrdinalIgnoreCase).Any(), domains.Count);
@@ -214,7 +214,7 @@ internal sealed class FakeZendeskTarget : IZendeskTarget
     }
 
     private WriteError? NameTaken(string name, long? self) =>
-        Organizations.Values.Any(o => o.Id != self && string.Equals(o.Name, name, StringComparison.OrdinalIgnoreCase))
+        Organizations.Values.Any(o => o.Id != self && SameName(o.Name, name))
             ? new WriteError(WriteErrorKind.DuplicateValue, "DuplicateValue", $"Name: {name} has already been taken", "name")
             : null;
 
@@ -222,6 +222,9 @@ internal sealed class FakeZendeskTarget : IZendeskTarget
         Organizations.Values.Any(o => o.Id != self && string.Equals(o.ExternalId, externalId, StringComparison.OrdinalIgnoreCase))
             ? new WriteError(WriteErrorKind.DuplicateValue, "DuplicateValue", "External: has already been taken", "external_id")
             : null;
+
+    /// <summary>Zendesk compares organization names case-insensitively and ignoring surrounding blanks.</summary>
+    private static bool SameName(string a, string b) => string.Equals(a.Trim(), b.Trim(), StringComparison.OrdinalIgnoreCase);
 
     private Task<IReadOnlyList<ZendeskOrganization>> Orgs(Func<Org, bool> predicate, int requested)
     {
