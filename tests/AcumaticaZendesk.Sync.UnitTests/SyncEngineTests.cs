@@ -182,16 +182,24 @@ public sealed class SyncEngineTests
         Assert.Contains(history, c => c.By == "operator@example.com" && c.To is null);
     }
 
+    /// <summary>A harness whose state store crashes on the second write to a key containing <paramref name="crashOn"/>.</summary>
+    private static async Task<EngineHarness> CrashingAsync(string crashOn, params string[] customers)
+    {
+        var memory = new InMemoryConnectorStateStore();
+        var h = new EngineHarness(store: new CrashingStateStore(memory, key => key.Contains(crashOn, StringComparison.Ordinal)), memory: memory);
+        await h.SaveTenantAsync();
+        foreach (var key in customers)
+        {
+            h.Source.Upsert(Customer(key, $"Org {key}"));
+        }
+
+        return h;
+    }
+
     [Fact]
     public async Task A_crash_after_the_writes_but_before_the_checkpoint_duplicates_nothing_on_rerun()
     {
-        var memory = new InMemoryConnectorStateStore();
-        var crashing = new CrashingStateStore(memory, key => key.Contains(":checkpoint:customer", StringComparison.Ordinal));
-        var h = new EngineHarness(store: crashing, memory: memory);
-        await h.SaveTenantAsync();
-        h.Source.Upsert(Customer("C1", "Initrode"));
-        h.Source.Upsert(Customer("C2", "Globex"));
-        h.Source.Upsert(Customer("C3", "Hooli"));
+        var h = await CrashingAsync(":checkpoint:customer", "C1", "C2", "C3");
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => h.RunAsync("run-1", kinds: [EntityKind.Customer]));
         Assert.Equal(3, h.Zendesk.Organizations.Count);
@@ -207,12 +215,7 @@ public sealed class SyncEngineTests
     [Fact]
     public async Task A_crash_between_the_Zendesk_write_and_the_fingerprint_updates_instead_of_duplicating()
     {
-        var memory = new InMemoryConnectorStateStore();
-        var crashing = new CrashingStateStore(memory, key => key.Contains(":org:", StringComparison.Ordinal));
-        var h = new EngineHarness(store: crashing, memory: memory);
-        await h.SaveTenantAsync();
-        h.Source.Upsert(Customer("C1", "Initrode"));
-        h.Source.Upsert(Customer("C2", "Globex"));
+        var h = await CrashingAsync(":org:", "C1", "C2");
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => h.RunAsync("run-1", kinds: [EntityKind.Customer]));
         await h.RunAsync("run-1", kinds: [EntityKind.Customer]);
