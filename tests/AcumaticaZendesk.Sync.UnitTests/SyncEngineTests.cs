@@ -258,6 +258,23 @@ public sealed class SyncEngineTests
     }
 
     [Fact]
+    public async Task A_rejected_token_marks_the_tenant_needs_authorization_without_moving_the_watermark()
+    {
+        var h = await SeededAsync();
+        h.Source.BeforeRead = _ => throw new AuthorizationRequiredException(ConnectedSystem.Acumatica, "refresh token expired");
+
+        var result = await h.Engine.SyncPageAsync(new SyncPageRequest(h.Tenant.Id, "run-1", EntityKind.Customer), None);
+
+        Assert.False(result.HasMore);
+        var tenant = await new TenantRepository(h.Memory, h.Time).GetAsync(h.Tenant.Id, None);
+        Assert.Equal((true, ConnectedSystem.Acumatica, "refresh token expired"), (tenant!.Authorization!.NeedsAuthorization, tenant.Authorization.System, tenant.Authorization.Reason));
+        Assert.Empty(await new TenantRepository(h.Memory, h.Time).ListRunnableTenantIdsAsync(None));
+        Assert.Equal(RunStatus.Failed, (await h.Runs.GetAsync(h.Tenant.Id, "run-1", None))!.Status);
+        Assert.Null((await h.Checkpoints.GetAsync(h.Tenant.Id, EntityKind.Customer, None)).ETag);
+        Assert.Equal(0, h.Zendesk.Writes);
+    }
+
+    [Fact]
     public async Task Dry_run_plans_the_creates_and_writes_nothing()
     {
         var h = await SeededAsync();

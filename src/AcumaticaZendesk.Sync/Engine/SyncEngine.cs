@@ -62,6 +62,22 @@ public sealed partial class SyncEngine : ISyncEngine
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(request.PageSize, 1);
+        try
+        {
+            return await SyncPageCoreAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AuthorizationRequiredException ex)
+        {
+            await _tenants.MarkNeedsAuthorizationAsync(request.TenantId, ex.System, ex.Reason, cancellationToken).ConfigureAwait(false);
+            await _runs.CompleteAsync(request.TenantId, request.RunId, RunStatus.Failed, ex.Message, cancellationToken).ConfigureAwait(false);
+            LogNeedsAuthorization(request.TenantId, ex.System);
+            var (checkpoint, _) = await _checkpoints.GetAsync(request.TenantId, request.Kind, cancellationToken).ConfigureAwait(false);
+            return new SyncPageResult(request.Kind, 0, 0, 0, 0, 0, 0, false, checkpoint?.Watermark);
+        }
+    }
+
+    private async Task<SyncPageResult> SyncPageCoreAsync(SyncPageRequest request, CancellationToken cancellationToken)
+    {
         var tenant = await _tenants.GetRequiredAsync(request.TenantId, cancellationToken).ConfigureAwait(false);
         var (checkpoint, etag) = await _checkpoints.GetAsync(tenant.Id, request.Kind, cancellationToken).ConfigureAwait(false);
         checkpoint ??= new PageCheckpoint();
@@ -283,6 +299,9 @@ public sealed partial class SyncEngine : ISyncEngine
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Tenant {TenantId} {Kind} page of run {RunId}: read {Read}, created {Created}, updated {Updated}, unchanged {Unchanged}, skipped {Skipped}, failed {Failed}, more {HasMore}")]
     private partial void LogPage(string tenantId, EntityKind kind, string runId, int read, int created, int updated, int unchanged, int skipped, int failed, bool hasMore);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {TenantId} needs a new {System} authorization; marked and stopped, other tenants go on")]
+    private partial void LogNeedsAuthorization(string tenantId, ConnectedSystem system);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {TenantId} {Kind} {Key} failed with {ErrorCode}; queued for replay")]
     private partial void LogRecordFailed(string tenantId, EntityKind kind, string key, string errorCode);
