@@ -275,6 +275,43 @@ public sealed class SyncEngineTests
     }
 
     [Fact]
+    public async Task Replaying_a_record_gone_from_Acumatica_skips_it_and_empties_the_queue()
+    {
+        var h = await SeededAsync(Tenant() with { Onboarding = OnboardingPolicy.CreateOnly });
+        h.Zendesk.AddHandMadeOrganization("Hooli");
+        await h.RunAsync("run-1", kinds: [EntityKind.Customer]);
+        h.Source.Remove(EntityKind.Customer, "C3");
+
+        var replay = await h.Engine.ReplayFailedAsync(h.Tenant.Id, "replay-1", None);
+
+        var item = Assert.Single(replay.Items);
+        Assert.Equal((PlannedAction.Skip, "the record no longer exists in Acumatica"), (item.Action, item.Reason));
+        Assert.Empty(await h.Failed.ListAsync(h.Tenant.Id, None));
+    }
+
+    [Fact]
+    public async Task A_new_email_owned_by_another_user_fails_the_record_and_is_retried()
+    {
+        var h = await SeededAsync();
+        await h.RunAsync("run-1");
+        var other = h.Zendesk.AddHandMadeUser("Other", "ann.new@initrode.example");
+        h.Time.Advance(TimeSpan.FromMinutes(15));
+        h.Source.Upsert(Contact("101", "Ann", "Lee", "ann.new@initrode.example", "C1", h.Time.GetUtcNow()));
+
+        var results = await h.RunAsync("run-2");
+
+        Assert.Equal(1, results.Failed());
+        Assert.Equal(WriteErrorKind.DuplicateValue, Assert.Single(await h.Failed.ListAsync(h.Tenant.Id, None)).Error.Kind);
+
+        h.Zendesk.Users.Remove(other.Id);
+        h.Time.Advance(TimeSpan.FromMinutes(15));
+        await h.RunAsync("run-3");
+
+        Assert.Contains("ann.new@initrode.example", h.Zendesk.UserByExternalId("acu-contact:101").Emails);
+        Assert.Empty(await h.Failed.ListAsync(h.Tenant.Id, None));
+    }
+
+    [Fact]
     public async Task Dry_run_plans_the_creates_and_writes_nothing()
     {
         var h = await SeededAsync();
