@@ -141,6 +141,29 @@ public sealed class SyncEngineTests
     }
 
     [Fact]
+    public async Task Contacts_written_before_their_organization_existed_are_linked_once_it_lands()
+    {
+        var h = await SeededAsync(Tenant() with { Onboarding = OnboardingPolicy.CreateOnly });
+        var clash = h.Zendesk.AddHandMadeOrganization("Initrode");
+        await h.RunAsync("run-1");
+        Assert.Null(h.Zendesk.UserByExternalId("acu-contact:101").OrganizationId);
+        var history = await h.Audit.GetAsync(h.Tenant.Id, EntityKind.Contact, "101", None);
+        Assert.Contains("organization 'C1' is not in Zendesk yet", history!.Entries[0].Detail, StringComparison.Ordinal);
+
+        h.Zendesk.Organizations[clash.Id].Name = "Initrode (hand-made)";
+        await h.Engine.ReplayFailedAsync(h.Tenant.Id, "replay-1", None);
+
+        var initrode = h.Zendesk.OrgByExternalId("C1").Id;
+        Assert.Equal(initrode, h.Zendesk.UserByExternalId("acu-contact:101").OrganizationId);
+        Assert.Equal(initrode, h.Zendesk.UserByExternalId("acu-contact:102").OrganizationId);
+        Assert.Equal(4, h.Zendesk.Users.Count);
+        var writes = h.Zendesk.Writes;
+        h.Time.Advance(TimeSpan.FromMinutes(15));
+        await h.RunAsync("run-2");
+        Assert.Equal(writes, h.Zendesk.Writes);
+    }
+
+    [Fact]
     public async Task Failed_records_are_retried_at_the_start_of_the_next_run()
     {
         var tenant = Tenant() with { Onboarding = OnboardingPolicy.CreateOnly };

@@ -73,7 +73,7 @@ public sealed class RunStore(IConnectorStateStore store, TimeProvider timeProvid
             var before = run.Kinds.GetValueOrDefault(name) ?? new KindProgress(fromWatermark, null, 0, 0, 0, 0, 0, 0, 0, 0, false);
             var after = before with
             {
-                ToWatermark = page.Watermark,
+                ToWatermark = page.Watermark ?? before.ToWatermark,
                 Pages = before.Pages + 1,
                 Read = before.Read + page.Read,
                 Duplicates = before.Duplicates + duplicates,

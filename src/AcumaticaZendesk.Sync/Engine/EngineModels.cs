@@ -90,6 +90,9 @@ internal sealed class WorkItem(AcumaticaRecord record, string externalId)
 
     public bool EmailIdentityAdded { get; set; }
 
+    /// <summary>external_id of the organization a user should be in but that is not in Zendesk yet.</summary>
+    public string? PendingOrganization { get; set; }
+
     public bool Mapped => Fingerprint is not null;
 
     public void Skip(string reason)

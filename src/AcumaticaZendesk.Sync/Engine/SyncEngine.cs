@@ -100,6 +100,7 @@ public sealed partial class SyncEngine : ISyncEngine
         var partition = PageEdgeRules.Partition(checkpoint, page);
         var items = await ProcessAsync(scope, partition.Fresh, cancellationToken).ConfigureAwait(false);
         await RecordAsync(scope, items, cancellationToken).ConfigureAwait(false);
+        await RelinkContactsAsync(scope, retried.Concat(items), cancellationToken).ConfigureAwait(false);
 
         var advance = PageEdgeRules.Advance(checkpoint, page, request.PageSize, windowStart, _time.GetUtcNow(), _options.PageEdges, request.RunId);
         if (!await _checkpoints.TryCommitAsync(tenant.Id, request.Kind, advance.Checkpoint, etag, cancellationToken).ConfigureAwait(false))
@@ -170,6 +171,7 @@ public sealed partial class SyncEngine : ISyncEngine
             var (checkpoint, _) = await _checkpoints.GetAsync(tenantId, group.Key, cancellationToken).ConfigureAwait(false);
             var scope = new PageScope(tenant, runId, group.Key, DryRun: false, Replay: true, FirstLoad: !(checkpoint?.InitialLoadCompleted ?? false), _time.GetUtcNow());
             var items = await ReplayKindAsync(scope, group.Select(r => r.Key).ToArray(), cancellationToken).ConfigureAwait(false);
+            await RelinkContactsAsync(scope, items, cancellationToken).ConfigureAwait(false);
             results.AddRange(items.Select(i => i.ToPlanned()));
             var summary = Summarize(group.Key, items.Count, items, false, checkpoint?.Watermark);
             await _runs.RecordPageAsync(tenantId, runId, false, group.Key, summary, checkpoint?.Watermark, 0, false, cancellationToken).ConfigureAwait(false);
@@ -183,6 +185,43 @@ public sealed partial class SyncEngine : ISyncEngine
     {
         var queued = await _failed.ListAsync(tenantId, cancellationToken).ConfigureAwait(false);
         return await ReplayAsync(tenantId, runId, queued.Select(f => new RecordRef(f.Kind, f.Key)).ToArray(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Contacts written without their organization (it was not in Zendesk yet) are replayed once that
+    /// organization has been written, so they get linked to it.
+    /// </summary>
+    private async Task RelinkContactsAsync(PageScope scope, IEnumerable<WorkItem> organizationItems, CancellationToken cancellationToken)
+    {
+        if (!ExternalIds.IsOrganizationKind(scope.Kind) || !scope.Tenant.IsEnabled(EntityKind.Contact))
+        {
+            return;
+        }
+
+        var written = organizationItems
+            .Where(i => i.Action is PlannedAction.Create or PlannedAction.Recreate or PlannedAction.Adopt or PlannedAction.Update)
+            .Select(i => StateKeys.PendingOrganizationLinks(scope.Tenant.Id, i.ExternalId)).Distinct(StringComparer.Ordinal).ToArray();
+        if (written.Length == 0)
+        {
+            return;
+        }
+
+        var pending = await _store.GetManyAsync<List<string>>(written, cancellationToken).ConfigureAwait(false);
+        if (pending.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var key in pending.Keys)
+        {
+            await _store.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+        }
+
+        var contactScope = scope with { Kind = EntityKind.Contact, Replay = true };
+        var contacts = pending.Values.SelectMany(k => k).Distinct(StringComparer.Ordinal).ToArray();
+        var relinked = await ReplayKindAsync(contactScope, contacts, cancellationToken).ConfigureAwait(false);
+        var summary = Summarize(EntityKind.Contact, relinked.Count, relinked, false, null);
+        await _runs.RecordPageAsync(scope.Tenant.Id, scope.RunId, false, EntityKind.Contact, summary, null, 0, false, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<IReadOnlyList<WorkItem>> RetryQueuedAsync(PageScope scope, CancellationToken cancellationToken)

@@ -40,11 +40,12 @@ internal sealed class UserStep(IConnectorStateStore store, IZendeskTarget zendes
         foreach (var item in payloads.Keys.ToArray())
         {
             var orgExternalId = payloads[item].OrganizationExternalId;
-            long? orgId = orgExternalId is null ? null : organizations.GetValueOrDefault(orgExternalId);
+            long? orgId = orgExternalId is not null && organizations.TryGetValue(orgExternalId, out var resolved) ? resolved : null;
             payloads[item] = payloads[item] with { OrganizationId = orgId };
             item.Fingerprint = Fingerprint.Of(payloads[item]);
             if (orgExternalId is not null && orgId is null)
             {
+                item.PendingOrganization = orgExternalId;
                 item.Reason = $"organization '{orgExternalId}' is not in Zendesk yet; user written without organization";
             }
         }
@@ -132,6 +133,15 @@ internal sealed class UserStep(IConnectorStateStore store, IZendeskTarget zendes
         foreach (var item in items.Where(i => i.Action is PlannedAction.Create or PlannedAction.Recreate or PlannedAction.Update or PlannedAction.Adopt))
         {
             await store.SaveAsync(stateKeys[item], new UserTargetState(item.ZendeskId!.Value, item.Fingerprint!, payloads[item].Email), cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var group in items.Where(i => i.PendingOrganization is not null && i.Ref.Kind == EntityKind.Contact && i.Action != PlannedAction.Fail)
+                     .GroupBy(i => i.PendingOrganization!, StringComparer.OrdinalIgnoreCase))
+        {
+            await store.UpdateAsync<List<string>>(
+                StateKeys.PendingOrganizationLinks(tenant.Id, group.Key),
+                keys => [.. (keys ?? []).Union(group.Select(i => i.Ref.Key), StringComparer.Ordinal)],
+                cancellationToken).ConfigureAwait(false);
         }
 
         return items;
