@@ -178,6 +178,8 @@ public sealed class SyncEngineTests
         Assert.Equal(1, results.Created());
         Assert.Equal("Hooli", h.Zendesk.OrgByExternalId("C3").Name);
         Assert.Empty(await h.Failed.ListAsync(h.Tenant.Id, None));
+        var history = await h.Audit.GetAsync(h.Tenant.Id, EntityKind.Customer, "C3", None);
+        Assert.Equal([AuditAction.Created, AuditAction.Mapped, AuditAction.Seen, AuditAction.Replayed], history!.Entries.Where(e => e.RunId == "run-2").Select(e => e.Action));
     }
 
     [Fact]

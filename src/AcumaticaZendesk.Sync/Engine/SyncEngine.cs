@@ -98,7 +98,9 @@ public sealed partial class SyncEngine : ISyncEngine
 
         var page = await _source.ReadPageAsync(tenant, request.Kind, checkpoint.Watermark, checkpoint.Skip, request.PageSize, cancellationToken).ConfigureAwait(false);
         var partition = PageEdgeRules.Partition(checkpoint, page);
-        var items = await ProcessAsync(scope, partition.Fresh, cancellationToken).ConfigureAwait(false);
+        var justRetried = retried.ToDictionary(i => i.Ref.Key, i => i.Record.LastModifiedDateTime, StringComparer.Ordinal);
+        var fresh = partition.Fresh.Where(r => !(justRetried.TryGetValue(r.Key, out var at) && at >= r.LastModifiedDateTime)).ToArray();
+        var items = await ProcessAsync(scope, fresh, cancellationToken).ConfigureAwait(false);
         await RecordAsync(scope, items, cancellationToken).ConfigureAwait(false);
         await RelinkContactsAsync(scope, retried.Concat(items), cancellationToken).ConfigureAwait(false);
 
