@@ -23,6 +23,7 @@ internal sealed class AcumaticaClientFactory(
     TimeProvider timeProvider,
     ILoggerFactory loggerFactory) : IAcumaticaClientFactory
 {
+    private readonly AcumaticaClientOptions _options = options.Value; // validates at first resolve
     private readonly ConcurrentDictionary<string, CookieSessionPool> _sessions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, OAuthTenantState> _oauthStates = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, InMemoryAcumaticaTokenStore> _passwordStores = new(StringComparer.Ordinal);
@@ -33,7 +34,7 @@ internal sealed class AcumaticaClientFactory(
         ArgumentNullException.ThrowIfNull(credentials);
         connection.Validate();
         credentials.ValidateFor(connection.AuthMode, tokenStore);
-        var o = options.Value;
+        var o = _options;
         var logger = loggerFactory.CreateLogger<AcumaticaClient>();
 
         IAcumaticaAuthenticator authenticator;
