@@ -91,6 +91,19 @@ public sealed class ValueObjectTests
     }
 
     [Fact]
+    public void Custom_fields_round_trip_with_their_type()
+    {
+        const string json = """{"custom":{"Document":{"UsrZendeskOrgID":{"type":"CustomStringField","value":"360001"},"UsrOpenTickets":{"type":"CustomIntField","value":3}}}}""";
+
+        var customer = JsonSerializer.Deserialize<AcumaticaCustomer>(json, AcumaticaJson.Options)!;
+
+        var field = customer.Custom!["Document"]["UsrZendeskOrgID"];
+        Assert.Equal(("CustomStringField", "360001"), (field.Type, field.Value!.Value.GetString()));
+        Assert.Equal(3, customer.Custom["Document"]["UsrOpenTickets"].Value!.Value.GetInt32());
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(json), JsonSerializer.SerializeToNode(customer, AcumaticaJson.Options)));
+    }
+
+    [Fact]
     public void Numbers_sent_as_strings_are_tolerated_on_read()
     {
         var contact = JsonSerializer.Deserialize<AcumaticaContact>("""{"ContactID":{"value":"42"},"Active":{"value":true},"Unknown":{"value":1}}""", AcumaticaJson.Options)!;
