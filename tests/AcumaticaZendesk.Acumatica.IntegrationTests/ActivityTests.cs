@@ -18,7 +18,7 @@ public sealed class ActivityTests : IDisposable
     {
         _ = new TokenEndpoint(_acu);
         _store = new ActivityStore(_acu);
-        _client = _host.Client(_acu.Connection(AcumaticaAuthMode.OAuthPassword), AcumaticaCredentials.ForPassword(FakeAcumatica.OAuthClient, FakeAcumatica.User));
+        _client = _host.PasswordClient(_acu);
     }
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -49,7 +49,7 @@ public sealed class ContractTests(AcumaticaSpec spec) : IDisposable
     {
         _ = new TokenEndpoint(_acu);
         var store = new ActivityStore(_acu);
-        var client = _host.Client(_acu.Connection(AcumaticaAuthMode.OAuthPassword), AcumaticaCredentials.ForPassword(FakeAcumatica.OAuthClient, FakeAcumatica.User));
+        var client = _host.PasswordClient(_acu);
 
         await client.UpsertActivityAsync(ActivityTests.Draft() with { Internal = true }, Ct);
         await client.UpsertActivityAsync(ActivityTests.Draft("updated"), Ct);

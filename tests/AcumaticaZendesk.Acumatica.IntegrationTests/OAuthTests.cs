@@ -150,7 +150,7 @@ public sealed class OAuthTests : IDisposable
     {
         var tokens = new TokenEndpoint(_acu);
         StubCustomersFor(TokenEndpoint.Access(1));
-        var client = _host.Client(_acu.Connection(AcumaticaAuthMode.OAuthPassword), AcumaticaCredentials.ForPassword(FakeAcumatica.OAuthClient, FakeAcumatica.User));
+        var client = _host.PasswordClient(_acu);
 
         await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => client.ReadPageAsync(AcumaticaEntitySets.Customers, null, 0, 10, Ct)));
 

@@ -17,7 +17,7 @@ public sealed class PagingTests : IDisposable
     {
         _ = new TokenEndpoint(_acu);
         _customers = new CustomerDirectory(_acu);
-        _client = _host.Client(_acu.Connection(AcumaticaAuthMode.OAuthPassword), AcumaticaCredentials.ForPassword(FakeAcumatica.OAuthClient, FakeAcumatica.User));
+        _client = _host.PasswordClient(_acu);
     }
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

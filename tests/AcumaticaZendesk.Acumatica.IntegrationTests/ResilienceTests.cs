@@ -95,7 +95,7 @@ public sealed class ResilienceTests : IDisposable
     }
 
     private IAcumaticaClient Client(TestHost host) =>
-        host.Client(_acu.Connection(AcumaticaAuthMode.OAuthPassword), AcumaticaCredentials.ForPassword(FakeAcumatica.OAuthClient, FakeAcumatica.User));
+        host.PasswordClient(_acu);
 
     private void StubCustomersSequence(params (int Status, string? RetryAfter)[] steps)
     {

@@ -59,8 +59,7 @@ public sealed class VersionDiscoveryTests : IDisposable
     {
         _acu.StubEntityIndex();
         _ = new TokenEndpoint(_acu);
-        var client = _host.Client(_acu.Connection(AcumaticaAuthMode.OAuthPassword, version: "25.200.001"),
-            AcumaticaCredentials.ForPassword(FakeAcumatica.OAuthClient, FakeAcumatica.User));
+        var client = _host.PasswordClient(_acu, version: "25.200.001");
 
         // Nothing is routed under /entity/Default/25.200.001, so the fake answers 404 like an unknown route.
         var ex = await Assert.ThrowsAsync<AcumaticaVersionMismatchException>(() => client.ReadPageAsync(AcumaticaEntitySets.Customers, null, 0, 10, Ct));
@@ -75,7 +74,7 @@ public sealed class VersionDiscoveryTests : IDisposable
         _acu.StubEntityIndex();
         _ = new TokenEndpoint(_acu);
         _acu.StubJson("GET", $"{FakeAcumatica.EndpointPath}/Customer/NOPE", 404, """{"message":"No entity satisfies the condition."}""");
-        var client = _host.Client(_acu.Connection(AcumaticaAuthMode.OAuthPassword), AcumaticaCredentials.ForPassword(FakeAcumatica.OAuthClient, FakeAcumatica.User));
+        var client = _host.PasswordClient(_acu);
 
         var customer = await client.GetAsync(AcumaticaEntitySets.Customers, "NOPE", Ct);
 

@@ -34,6 +34,10 @@ internal sealed class TestHost : IDisposable
     public IAcumaticaClient Client(AcumaticaConnection connection, AcumaticaCredentials credentials, IAcumaticaTokenStore? store = null) =>
         Factory.Create(connection, credentials, store);
 
+    /// <summary>A client for the fake's tenant signing in with the password grant (the default for non-auth tests).</summary>
+    public IAcumaticaClient PasswordClient(FakeAcumatica acu, string version = FakeAcumatica.Version) =>
+        Client(acu.Connection(AcumaticaAuthMode.OAuthPassword, version), AcumaticaCredentials.ForPassword(FakeAcumatica.OAuthClient, FakeAcumatica.User));
+
     /// <summary>Asserts that no captured log line contains any of the secrets.</summary>
     public void AssertNoSecretsLogged(params string[] secrets)
     {
