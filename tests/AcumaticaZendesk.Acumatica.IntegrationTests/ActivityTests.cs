@@ -1,6 +1,5 @@
 using System.Text.Json;
 using AcumaticaZendesk.Acumatica.Activities;
-using AcumaticaZendesk.Acumatica.Auth;
 using AcumaticaZendesk.Acumatica.Errors;
 using AcumaticaZendesk.Acumatica.IntegrationTests.Infrastructure;
 

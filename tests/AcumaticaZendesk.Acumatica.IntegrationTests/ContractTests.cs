@@ -1,5 +1,4 @@
 using System.Text.Json;
-using AcumaticaZendesk.Acumatica.Auth;
 using AcumaticaZendesk.Acumatica.IntegrationTests.Infrastructure;
 using AcumaticaZendesk.Acumatica.Json;
 using AcumaticaZendesk.Acumatica.Model;

@@ -1,4 +1,3 @@
-using AcumaticaZendesk.Acumatica.Auth;
 using AcumaticaZendesk.Acumatica.IntegrationTests.Infrastructure;
 using AcumaticaZendesk.Acumatica.Model;
 using AcumaticaZendesk.Acumatica.Reading;
@@ -103,6 +102,19 @@ public sealed class PagingTests : IDisposable
                     delivered.Add(c.Key!);
             }
         }
+    }
+
+    [Fact]
+    public async Task Get_by_key_reads_only_the_mapped_fields_of_an_employee()
+    {
+        _acu.StubJson("GET", $"{FakeAcumatica.EndpointPath}/Employee/EP00000001", 200,
+            """{"id":"6d7e3a4c-5b2f-ef11-8c65-0e1f2a3b4c5d","EmployeeID":{"value":"EP00000001"},"EmployeeName":{"value":"Maxwell Baker"},"Status":{"value":"Active"},"ContactInfo":{"Email":{"value":"max@example.com"},"Surprise":{"value":1}},"LastModifiedDateTime":{"value":"2026-11-01T08:00:00+00:00"},"NewIn25R2":{"value":true}}""");
+
+        var employee = await _client.GetAsync(AcumaticaEntitySets.Employees, "EP00000001", Ct);
+
+        Assert.Equal(("EP00000001", "max@example.com", T0), (employee!.Key, employee.ContactInfo!.Email!.Value, employee.LastModified));
+        var request = Assert.Single(_acu.Requests("GET", "/Employee/EP00000001")).RequestMessage!;
+        Assert.Equal("?$select=EmployeeID,EmployeeName,Status,LastModifiedDateTime,ContactInfo/DisplayName,ContactInfo/Email&$expand=ContactInfo", request.RawQuery);
     }
 
     [Fact]

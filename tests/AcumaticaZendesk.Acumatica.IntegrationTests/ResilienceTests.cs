@@ -1,4 +1,3 @@
-using AcumaticaZendesk.Acumatica.Auth;
 using AcumaticaZendesk.Acumatica.Errors;
 using AcumaticaZendesk.Acumatica.IntegrationTests.Infrastructure;
 using AcumaticaZendesk.Acumatica.Reading;

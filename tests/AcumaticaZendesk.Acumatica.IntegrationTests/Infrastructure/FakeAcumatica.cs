@@ -31,7 +31,7 @@ internal sealed class FakeAcumatica : IDisposable
 
     public WireMockServer Server { get; }
 
-    public Uri InstanceUrl => new($"{Server.Url}{InstancePath}");
+    public Uri InstanceUrl => new($"http://127.0.0.1:{Server.Ports[0]}{InstancePath}");
 
     public AcumaticaConnection Connection(AcumaticaAuthMode mode, string version = Version) =>
         new(InstanceUrl, "Default", version, Tenant, mode, Branch: "HEADOFFICE", Locale: "EN-US");
