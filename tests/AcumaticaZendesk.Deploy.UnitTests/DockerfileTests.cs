@@ -67,7 +67,7 @@ public sealed class DockerfileTests
         Assert.Contains($"dotnet restore src/{project}/{project}.csproj", runs, StringComparison.Ordinal);
         Assert.Contains($"dotnet publish src/{project}/{project}.csproj", runs, StringComparison.Ordinal);
         Assert.True(File.Exists(RepoPaths.Combine("src", project, $"{project}.csproj")));
-        Assert.Equal(["dotnet", $"{project}.dll"], entryPoint);
+        Assert.Equal(["dotnet", $"{project}.dll"], entryPoint ?? []);
     }
 
     [Fact]
