@@ -78,6 +78,17 @@ public sealed class KubernetesManifestTests
     }
 
     [Fact]
+    public void Dapr_configuration_traces_and_bounds_workflow_concurrency_per_sidecar()
+    {
+        var configuration = Assert.Single(DaprResourceSets.KubernetesBase, r => r.Kind == "Configuration").Manifest;
+
+        Assert.NotNull(configuration.Scalar("spec", "tracing", "samplingRate"));
+        Assert.False(string.IsNullOrWhiteSpace(configuration.Scalar("spec", "tracing", "otel", "endpointAddress")));
+        Assert.InRange(int.Parse(configuration.Scalar("spec", "workflow", "maxConcurrentWorkflowInvocations") ?? "0", System.Globalization.CultureInfo.InvariantCulture), 1, 1000);
+        Assert.InRange(int.Parse(configuration.Scalar("spec", "workflow", "maxConcurrentActivityInvocations") ?? "0", System.Globalization.CultureInfo.InvariantCulture), 1, 100);
+    }
+
+    [Fact]
     public void Components_that_reference_secrets_read_them_through_the_connector_secret_store()
     {
         var withSecrets = DaprResourceSets.Components(DaprResourceSets.KubernetesBase).Where(c => c.Metadata.Any(m => m.IsSecretReference)).ToList();

@@ -1,11 +1,16 @@
 using AcumaticaZendesk.Deploy.UnitTests.Support;
+using System.Text.RegularExpressions;
 using YamlDotNet.RepresentationModel;
 
 namespace AcumaticaZendesk.Deploy.UnitTests;
 
 /// <summary>No secret value is committed: secret-like settings are references, examples are placeholders.</summary>
-public sealed class NoInlineSecretsTests
+public sealed partial class NoInlineSecretsTests
 {
+    // Both a Kubernetes object name (DNS subdomain) and a Key Vault secret name (letters, digits, '-').
+    [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,125}[a-z0-9])?$")]
+    private static partial Regex KubernetesAndKeyVaultName();
+
     private static IEnumerable<YamlManifest> DeployYaml => YamlManifest.LoadAll(RepoPaths.YamlFiles(RepoPaths.Deploy));
 
     [Fact]
@@ -59,6 +64,19 @@ public sealed class NoInlineSecretsTests
         });
         var listed = DeployYaml.Where(m => m.Kind == "Kustomization").SelectMany(k => k.Node("resources").Strings());
         Assert.DoesNotContain(listed, r => Path.GetFileName(r) == "secret.example.yaml");
+    }
+
+    [Fact]
+    public void Example_app_secrets_use_names_valid_in_Kubernetes_and_Key_Vault_with_one_key_of_the_same_name()
+    {
+        var appSecrets = DeployYaml.Where(m => m.Kind == "Secret" && m.Name.Contains("--", StringComparison.Ordinal)).ToList();
+
+        Assert.NotEmpty(appSecrets);
+        Assert.All(appSecrets, s =>
+        {
+            Assert.Matches(KubernetesAndKeyVaultName(), s.Name);
+            Assert.Equal([s.Name], s.Node("stringData").Keys());
+        });
     }
 
     [Fact]
