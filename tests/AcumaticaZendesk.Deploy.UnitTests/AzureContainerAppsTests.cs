@@ -74,6 +74,20 @@ public sealed partial class AzureContainerAppsTests(BicepSnapshotFixture fixture
     }
 
     [Fact]
+    public void Resiliency_policies_carry_the_code_name_and_cover_the_components_the_local_policy_targets()
+    {
+        SkipUnlessBicepRuns();
+        var local = Assert.Single(DaprResourceSets.Local, r => r.Kind == "Resiliency");
+
+        var policies = fixture.OfType(DaprComponents + "/resiliencyPolicies")
+            .Select(p => p.GetProperty("name").GetString()!.Split('/'))
+            .ToList();
+
+        Assert.All(policies, p => Assert.Equal(DaprNames.Components.Resiliency, p[^1]));
+        Assert.Equal(local.Manifest.Node("spec", "targets", "components").Keys().Order(), policies.Select(p => p[^2]).Order());
+    }
+
+    [Fact]
     public void Dapr_component_metadata_holds_no_secret_literal()
     {
         SkipUnlessBicepRuns();

@@ -117,6 +117,43 @@ resource syncCron 'Microsoft.App/managedEnvironments/daprComponents@2026-01-01' 
   }
 }
 
+// The sidecar resiliency policy of components/resiliency.yaml (connector-resiliency), expressed as
+// Container Apps component policies (a preview API; the stable ones have no resiliency type).
+resource stateResiliency 'Microsoft.App/managedEnvironments/daprComponents/resiliencyPolicies@2025-10-02-preview' = {
+  parent: stateStore
+  name: 'connector-resiliency'
+  properties: {
+    outboundPolicy: {
+      timeoutPolicy: { responseTimeoutInSeconds: 10 }
+      httpRetryPolicy: {
+        maxRetries: 5
+        retryBackOff: { initialDelayInMilliseconds: 500, maxIntervalInMilliseconds: 15000 }
+      }
+      circuitBreakerPolicy: { consecutiveErrors: 5, timeoutInSeconds: 30, intervalInSeconds: 60 }
+    }
+  }
+}
+
+resource pubSubResiliency 'Microsoft.App/managedEnvironments/daprComponents/resiliencyPolicies@2025-10-02-preview' = {
+  parent: pubSub
+  name: 'connector-resiliency'
+  properties: {
+    outboundPolicy: {
+      httpRetryPolicy: {
+        maxRetries: 10
+        retryBackOff: { initialDelayInMilliseconds: 1000, maxIntervalInMilliseconds: 60000 }
+      }
+      circuitBreakerPolicy: { consecutiveErrors: 5, timeoutInSeconds: 30, intervalInSeconds: 60 }
+    }
+    inboundPolicy: {
+      httpRetryPolicy: {
+        maxRetries: 10
+        retryBackOff: { initialDelayInMilliseconds: 1000, maxIntervalInMilliseconds: 60000 }
+      }
+    }
+  }
+}
+
 output id string = environment.id
 output name string = environment.name
 output defaultDomain string = environment.properties.defaultDomain
