@@ -1,5 +1,5 @@
-using AcumaticaZendesk.Deploy.UnitTests.Support;
 using System.Text.RegularExpressions;
+using AcumaticaZendesk.Deploy.UnitTests.Support;
 using YamlDotNet.RepresentationModel;
 
 namespace AcumaticaZendesk.Deploy.UnitTests;
