@@ -1,3 +1,4 @@
+using System.Text.Json;
 using AcumaticaZendesk.Contracts;
 using AcumaticaZendesk.Deploy.UnitTests.Support;
 
@@ -6,6 +7,11 @@ namespace AcumaticaZendesk.Deploy.UnitTests;
 /// <summary>dapr.yaml and components/ (local, self-hosted) agree with <see cref="DaprNames"/>.</summary>
 public sealed class LocalComponentsTests
 {
+    private static IEnumerable<string> LeafKeys(JsonElement element, string separator, string prefix = "") =>
+        element.ValueKind == JsonValueKind.Object
+            ? element.EnumerateObject().SelectMany(p => LeafKeys(p.Value, separator, prefix.Length == 0 ? p.Name : prefix + separator + p.Name))
+            : [prefix];
+
     public static TheoryData<string> ComponentFiles =>
         [.. RepoPaths.YamlFiles(RepoPaths.Components).Select(RepoPaths.Relative)];
 
@@ -73,6 +79,22 @@ public sealed class LocalComponentsTests
         Assert.Equal(DaprNames.Components.Resiliency, resiliency.Name);
         Assert.All(resiliency.Manifest.Node("spec", "targets", "components").Keys(),
             target => Assert.Contains(target, DaprNames.Components.All));
+    }
+
+    [Fact]
+    public void Secret_sample_parses_and_every_key_maps_to_a_name_Kubernetes_and_Key_Vault_accept()
+    {
+        var store = Assert.Single(DaprResourceSets.Local, r => r.Name == DaprNames.Components.SecretStore);
+        var separator = store.MetadataValue("nestedSeparator");
+        using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Components, "secrets.sample.json")));
+
+        var keys = LeafKeys(sample.RootElement, separator ?? ":").ToList();
+
+        Assert.Equal("secretstores.local.file", store.Type);
+        Assert.EndsWith("components/secrets.local.json", store.MetadataValue("secretsFile"), StringComparison.Ordinal);
+        Assert.NotEmpty(keys);
+        Assert.All(keys.Select(k => k.Replace(separator ?? ":", "--", StringComparison.Ordinal)),
+            name => Assert.True(SecretLikeNames.IsValidProductionSecretName(name), $"'{name}' is not a valid Kubernetes/Key Vault secret name"));
     }
 
     [Fact]

@@ -1,15 +1,11 @@
-using System.Text.RegularExpressions;
 using AcumaticaZendesk.Deploy.UnitTests.Support;
 using YamlDotNet.RepresentationModel;
 
 namespace AcumaticaZendesk.Deploy.UnitTests;
 
 /// <summary>No secret value is committed: secret-like settings are references, examples are placeholders.</summary>
-public sealed partial class NoInlineSecretsTests
+public sealed class NoInlineSecretsTests
 {
-    // Both a Kubernetes object name (DNS subdomain) and a Key Vault secret name (letters, digits, '-').
-    [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,125}[a-z0-9])?$")]
-    private static partial Regex KubernetesAndKeyVaultName();
 
     private static IEnumerable<YamlManifest> DeployYaml => YamlManifest.LoadAll(RepoPaths.YamlFiles(RepoPaths.Deploy));
 
@@ -74,7 +70,7 @@ public sealed partial class NoInlineSecretsTests
         Assert.NotEmpty(appSecrets);
         Assert.All(appSecrets, s =>
         {
-            Assert.Matches(KubernetesAndKeyVaultName(), s.Name);
+            Assert.True(SecretLikeNames.IsValidProductionSecretName(s.Name), $"'{s.Name}' is not a valid Kubernetes/Key Vault secret name");
             Assert.Equal([s.Name], s.Node("stringData").Keys());
         });
     }
