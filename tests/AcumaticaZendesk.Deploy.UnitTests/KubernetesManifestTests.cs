@@ -169,6 +169,29 @@ public sealed class KubernetesManifestTests
     }
 
     [Fact]
+    public void Services_budgets_and_autoscalers_select_existing_Deployments_and_the_Ingress_a_named_Service_port()
+    {
+        var podLabels = Deployments.ToDictionary(d => d.Name, d => d.Node("spec", "template", "metadata", "labels").Entries().ToDictionary(e => e.Key, e => e.Value.ToString()));
+        bool SelectsOneDeployment(YamlNode? selector) =>
+            selector.Entries().Any()
+            && podLabels.Values.Count(labels => selector.Entries().All(e => labels.TryGetValue(e.Key, out var v) && v == e.Value.ToString())) == 1;
+
+        Assert.All(Deployments, d => Assert.True(SelectsOneDeployment(d.Node("spec", "selector", "matchLabels")), $"{d.Id}: selector does not match its pods"));
+        Assert.All(Manifests.Where(m => m.Kind == "Service"), s => Assert.True(SelectsOneDeployment(s.Node("spec", "selector")), $"{s.Id} selects no single Deployment"));
+        Assert.All(Manifests.Where(m => m.Kind == "PodDisruptionBudget"), p => Assert.True(SelectsOneDeployment(p.Node("spec", "selector", "matchLabels")), $"{p.Id} selects no single Deployment"));
+        Assert.All(Manifests.Where(m => m.Kind == "HorizontalPodAutoscaler"), h => Assert.Contains(h.Scalar("spec", "scaleTargetRef", "name"), podLabels.Keys));
+        var servicePorts = Manifests.Where(m => m.Kind == "Service")
+            .SelectMany(s => s.Node("spec", "ports").Items().Select(p => (Service: s.Name, Port: p.ScalarAt("name"))))
+            .ToHashSet();
+        var ingressBackends = Manifests.Where(m => m.Kind == "Ingress")
+            .SelectMany(i => i.Node("spec", "rules").Items()).SelectMany(r => r.At("http", "paths").Items())
+            .Select(p => (Service: p.ScalarAt("backend", "service", "name") ?? "", Port: p.ScalarAt("backend", "service", "port", "name")))
+            .ToList();
+        Assert.NotEmpty(ingressBackends);
+        Assert.All(ingressBackends, b => Assert.Contains(b, servicePorts));
+    }
+
+    [Fact]
     public void No_Service_is_published_outside_the_cluster()
     {
         var services = Manifests.Where(m => m.Kind == "Service").ToList();
