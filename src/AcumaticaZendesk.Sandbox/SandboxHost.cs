@@ -92,6 +92,7 @@ public sealed class SandboxHost : IAsyncDisposable
         app.MapAcumatica(state);
         app.MapZendesk(state);
         app.MapControl(state, control);
+        app.MapGet("/alive", () => Results.Text("Healthy"));
         await app.StartAsync(cancellationToken);
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

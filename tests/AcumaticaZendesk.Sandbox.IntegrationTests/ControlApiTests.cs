@@ -23,6 +23,10 @@ public sealed class ControlApiTests
     {
         await using var sb = await TestSandbox.StartAsync();
         var http = sb.Http;
+        using (var alive = await http.GetAsync("alive", TestSandbox.Ct))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, alive.StatusCode);
+        }
 
         var (seeded, summary) = await http.SendJsonAsync(HttpMethod.Post, "_sandbox/seed", new JsonObject { ["instance"] = "other", ["subdomain"] = "other", ["customers"] = 3, ["vendors"] = 0, ["customerVendors"] = 0, ["contactsPerAccount"] = 2, ["employees"] = 1 });
         Assert.Equal(200, seeded);
