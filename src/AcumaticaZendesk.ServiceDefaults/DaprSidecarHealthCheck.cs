@@ -1,4 +1,5 @@
 using Dapr.Client;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace AcumaticaZendesk.ServiceDefaults;
@@ -7,14 +8,14 @@ namespace AcumaticaZendesk.ServiceDefaults;
 /// Readiness: the Dapr sidecar answers its health endpoint. Unhealthy, with the endpoint it tried and
 /// why, when no sidecar is reachable (for example when the app runs without <c>dapr run</c>).
 /// </summary>
-public sealed class DaprSidecarHealthCheck(DaprClient dapr) : IHealthCheck
+public sealed class DaprSidecarHealthCheck(DaprClient dapr, IConfiguration configuration) : IHealthCheck
 {
     /// <summary>How long the sidecar may take to answer before it counts as unreachable.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var endpoint = DaprEndpoints.HttpEndpoint;
+        var endpoint = DaprEndpoints.HttpEndpoint(configuration);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(Timeout);
         try
@@ -36,14 +37,20 @@ public sealed class DaprSidecarHealthCheck(DaprClient dapr) : IHealthCheck
     }
 }
 
-/// <summary>Where the Dapr SDK will look for the sidecar (the SDK's own environment variables).</summary>
+/// <summary>Where the Dapr SDK looks for the sidecar (its own settings, from configuration or the environment).</summary>
 public static class DaprEndpoints
 {
-    public static string HttpEndpoint =>
-        Environment.GetEnvironmentVariable("DAPR_HTTP_ENDPOINT") is { Length: > 0 } e ? e
-        : $"http://127.0.0.1:{Environment.GetEnvironmentVariable("DAPR_HTTP_PORT") ?? "3500"}";
+    public static string HttpEndpoint(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return configuration["DAPR_HTTP_ENDPOINT"] is { Length: > 0 } e ? e
+            : $"http://127.0.0.1:{configuration["DAPR_HTTP_PORT"] ?? "3500"}";
+    }
 
-    public static string GrpcEndpoint =>
-        Environment.GetEnvironmentVariable("DAPR_GRPC_ENDPOINT") is { Length: > 0 } e ? e
-        : $"http://127.0.0.1:{Environment.GetEnvironmentVariable("DAPR_GRPC_PORT") ?? "50001"}";
+    public static string GrpcEndpoint(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return configuration["DAPR_GRPC_ENDPOINT"] is { Length: > 0 } e ? e
+            : $"http://127.0.0.1:{configuration["DAPR_GRPC_PORT"] ?? "50001"}";
+    }
 }

@@ -1,0 +1,62 @@
+# AcumaticaZendesk — the front door. `make help` lists the targets.
+SHELL := /usr/bin/env bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+SOLUTION      := AcumaticaZendesk.sln
+CONFIGURATION ?= Release
+DOTNET        ?= dotnet
+DAPR          ?= dapr
+export DOTNET_CLI_TELEMETRY_OPTOUT := 1
+export DOTNET_NOLOGO := 1
+
+.PHONY: help restore build test run stop ci format secrets sandbox clean deploy-check
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+restore: ## Restore NuGet packages
+	$(DOTNET) restore $(SOLUTION)
+
+build: restore ## Build everything (warnings are errors)
+	$(DOTNET) build $(SOLUTION) -c $(CONFIGURATION) --no-restore
+
+test: build ## Run every test suite and print "tests: N passed, M failed"
+	CONFIGURATION=$(CONFIGURATION) bash scripts/test.sh
+
+ci: ## What CI runs: restore, build, deploy checks, all tests, summary line
+	$(MAKE) --no-print-directory build
+	bash deploy/scripts/bicep-build.sh
+	CONFIGURATION=$(CONFIGURATION) bash scripts/test.sh
+
+format: ## Check formatting against .editorconfig
+	$(DOTNET) format $(SOLUTION) --verify-no-changes
+
+secrets: ## Create components/secrets.local.json from the sample (with a fresh encryption key)
+	@if [ ! -f components/secrets.local.json ]; then \
+	  key=$$(head -c 32 /dev/urandom | base64 | tr -d '\n'); \
+	  sed "s|REPLACE-with-base64-of-32-random-bytes|$$key|; s|REPLACE-with-a-long-random-string|$$(head -c 24 /dev/urandom | base64 | tr -d '\n/+=')|" \
+	    components/secrets.sample.json > components/secrets.local.json; \
+	  echo "created components/secrets.local.json (git-ignored)"; \
+	fi
+
+run: secrets ## Run sandbox + sync-worker + webhook-receiver with Dapr (dapr run -f .)
+	@command -v $(DAPR) >/dev/null 2>&1 || { echo "make run needs the Dapr CLI: install it from https://docs.dapr.io/getting-started/install-dapr-cli/ (then 'make run' runs 'dapr init' for you)"; exit 1; }
+	@if ! $(DAPR) --version 2>/dev/null | grep -qE 'Runtime version: [0-9]'; then echo "Dapr is not initialized: running 'dapr init'"; $(DAPR) init; fi
+	@mkdir -p .data
+	$(DAPR) run -f .
+
+stop: ## Stop what `make run` started
+	@command -v $(DAPR) >/dev/null 2>&1 || { echo "the Dapr CLI is not installed: nothing to stop"; exit 0; }
+	$(DAPR) stop -f .
+
+sandbox: ## Run only the sandbox (Acumatica + Zendesk simulators) on http://127.0.0.1:5080
+	$(DOTNET) run --project src/AcumaticaZendesk.Sandbox -- --urls http://127.0.0.1:5080 --seed demo
+
+deploy-check: ## Compile the Bicep (no diagnostics allowed) and render + schema-check the Kustomize overlays
+	bash deploy/scripts/bicep-build.sh
+	bash deploy/scripts/kubernetes-validate.sh
+
+clean: ## Remove build output, local data and artifacts
+	$(DOTNET) clean $(SOLUTION) -c $(CONFIGURATION) >/dev/null || true
+	rm -rf artifacts .data

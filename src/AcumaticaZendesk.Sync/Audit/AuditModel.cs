@@ -1,0 +1,101 @@
+using System.Text.Json.Serialization;
+using AcumaticaZendesk.Sync.Json;
+using AcumaticaZendesk.Sync.Ports;
+
+namespace AcumaticaZendesk.Sync.Audit;
+
+/// <summary>What happened to a record.</summary>
+[JsonConverter(typeof(KebabEnumConverter<AuditAction>))]
+public enum AuditAction
+{
+    /// <summary>Read from Acumatica.</summary>
+    Seen,
+
+    /// <summary>Mapped to a Zendesk payload (fingerprint in the entry).</summary>
+    Mapped,
+
+    /// <summary>Fingerprint unchanged and the Zendesk record is there: no write.</summary>
+    SkippedUnchanged,
+
+    Created,
+    Updated,
+
+    /// <summary>Zendesk refused the record (error in the entry); queued for replay.</summary>
+    Failed,
+
+    /// <summary>Written again from the replay queue or on demand.</summary>
+    Replayed,
+
+    /// <summary>Not written, with the reason (mapping refused it, onboarding ambiguity, report-only, …).</summary>
+    Skipped,
+
+    /// <summary>An existing Zendesk record was linked by stamping our external_id on it.</summary>
+    Adopted,
+}
+
+/// <summary>A record of one tenant: kind + Acumatica key.</summary>
+public sealed record RecordRef(EntityKind Kind, string Key);
+
+/// <summary>One event in a record's history. Never holds tokens or secrets (messages are scrubbed).</summary>
+public sealed record AuditEntry(
+    string RunId,
+    DateTimeOffset At,
+    AuditAction Action,
+    long? ZendeskId = null,
+    string? Detail = null,
+    WriteError? Error = null,
+    string? Fingerprint = null,
+    DateTimeOffset? SourceModifiedAt = null);
+
+/// <summary>A record's history, newest first (<c>audit:{tenant}:rec:{kind}:{key}</c>).</summary>
+public sealed record RecordHistory(
+    string TenantId,
+    EntityKind Kind,
+    string Key,
+    string ExternalId,
+    long? ZendeskId,
+    IReadOnlyList<AuditEntry> Entries);
+
+/// <summary>New entries for one record, written together after a page.</summary>
+public sealed record RecordAudit(RecordRef Record, string ExternalId, long? ZendeskId, IReadOnlyList<AuditEntry> Entries);
+
+/// <summary>How much history is kept.</summary>
+public sealed record AuditRetention
+{
+    public int MaxEntriesPerRecord { get; init; } = 50;
+
+    public TimeSpan MaxAge { get; init; } = TimeSpan.FromDays(90);
+
+    /// <summary>Longest error/detail text kept.</summary>
+    public int MaxMessageLength { get; init; } = 1_000;
+}
+
+/// <summary>A record waiting for replay (<c>audit:{tenant}:failed</c>).</summary>
+public sealed record FailedRecord(
+    EntityKind Kind,
+    string Key,
+    string RunId,
+    DateTimeOffset FirstFailedAt,
+    DateTimeOffset LastFailedAt,
+    int Attempts,
+    WriteError Error);
+
+/// <summary>An onboarding decision the operator should see (adoptions, ambiguities, report-only matches).</summary>
+public sealed record OnboardingCase(
+    EntityKind Kind,
+    string Key,
+    string Name,
+    OnboardingOutcome Outcome,
+    IReadOnlyList<long> CandidateIds,
+    string Reason,
+    string RunId,
+    DateTimeOffset At);
+
+[JsonConverter(typeof(KebabEnumConverter<OnboardingOutcome>))]
+public enum OnboardingOutcome
+{
+    Adopted,
+    Ambiguous,
+    Matched,
+    Conflict,
+}

@@ -1,0 +1,124 @@
+using System.Text.Json.Serialization;
+using AcumaticaZendesk.Sync.Json;
+using AcumaticaZendesk.Sync.Ports;
+using AcumaticaZendesk.Sync.State;
+
+namespace AcumaticaZendesk.Sync.Audit;
+
+[JsonConverter(typeof(KebabEnumConverter<RunStatus>))]
+public enum RunStatus
+{
+    Running,
+    Completed,
+
+    /// <summary>Finished, but some records failed (they are in the replay queue).</summary>
+    CompletedWithFailures,
+    Failed,
+    Terminated,
+}
+
+/// <summary>Progress of one kind within a run; the window is From (watermark read) → To (watermark committed).</summary>
+public sealed record KindProgress(
+    DateTimeOffset? FromWatermark,
+    DateTimeOffset? ToWatermark,
+    int Pages,
+    int Read,
+    int Duplicates,
+    int Created,
+    int Updated,
+    int Unchanged,
+    int Skipped,
+    int Failed,
+    bool WindowClosed);
+
+/// <summary>A run as the operator sees it (<c>runs:{tenant}:{runId}</c>).</summary>
+public sealed record RunRecord(
+    string RunId,
+    string TenantId,
+    DateTimeOffset StartedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? FinishedAt,
+    RunStatus Status,
+    bool DryRun,
+    IReadOnlyDictionary<string, KindProgress> Kinds,
+    IReadOnlyList<string> Errors)
+{
+    [JsonIgnore]
+    public int Created => Kinds.Values.Sum(k => k.Created);
+
+    [JsonIgnore]
+    public int Updated => Kinds.Values.Sum(k => k.Updated);
+
+    [JsonIgnore]
+    public int Failed => Kinds.Values.Sum(k => k.Failed);
+}
+
+/// <summary>Runs per tenant with an index of the most recent ones.</summary>
+public sealed class RunStore(IConnectorStateStore store, TimeProvider timeProvider)
+{
+    public const int IndexLimit = 500;
+    public const int ErrorLimit = 50;
+
+    /// <summary>Adds one page's counts to the run (creating the run record on its first page).</summary>
+    public async Task RecordPageAsync(string tenantId, string runId, bool dryRun, EntityKind kind, SyncPageResult page, DateTimeOffset? fromWatermark, int duplicates, bool windowClosed, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        var now = timeProvider.GetUtcNow();
+        var created = false;
+        await store.UpdateAsync<RunRecord>(StateKeys.Run(tenantId, runId), run =>
+        {
+            created = run is null;
+            run ??= new RunRecord(runId, tenantId, now, now, null, RunStatus.Running, dryRun, new Dictionary<string, KindProgress>(), []);
+            var name = kind.ToString().ToLowerInvariant();
+            var before = run.Kinds.GetValueOrDefault(name) ?? new KindProgress(fromWatermark, null, 0, 0, 0, 0, 0, 0, 0, 0, false);
+            var after = before with
+            {
+                ToWatermark = page.Watermark ?? before.ToWatermark,
+                Pages = before.Pages + 1,
+                Read = before.Read + page.Read,
+                Duplicates = before.Duplicates + duplicates,
+                Created = before.Created + page.Created,
+                Updated = before.Updated + page.Updated,
+                Unchanged = before.Unchanged + page.Unchanged,
+                Skipped = before.Skipped + page.Skipped,
+                Failed = before.Failed + page.Failed,
+                WindowClosed = windowClosed,
+            };
+            var kinds = new Dictionary<string, KindProgress>(run.Kinds) { [name] = after };
+            return run with { UpdatedAt = now, Kinds = kinds };
+        }, cancellationToken).ConfigureAwait(false);
+
+        if (created)
+        {
+            await store.UpdateAsync<List<string>>(
+                StateKeys.RunIndex(tenantId),
+                index => index is not null && index.Contains(runId) ? index : [.. (index ?? []).Prepend(runId).Take(IndexLimit)],
+                cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Marks a run finished; <see cref="RunStatus.Completed"/> becomes <see cref="RunStatus.CompletedWithFailures"/> when records failed.</summary>
+    public Task<RunRecord> CompleteAsync(string tenantId, string runId, RunStatus status, string? error, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        return store.UpdateAsync<RunRecord>(StateKeys.Run(tenantId, runId), run =>
+        {
+            run ??= new RunRecord(runId, tenantId, now, now, null, RunStatus.Running, false, new Dictionary<string, KindProgress>(), []);
+            var final = status == RunStatus.Completed && run.Failed > 0 ? RunStatus.CompletedWithFailures : status;
+            var errors = error is null ? run.Errors : [.. run.Errors.Append(SecretScrubber.Scrub(error, 1_000)!).TakeLast(ErrorLimit)];
+            return run with { Status = final, FinishedAt = now, UpdatedAt = now, Errors = errors };
+        }, cancellationToken);
+    }
+
+    public async Task<RunRecord?> GetAsync(string tenantId, string runId, CancellationToken cancellationToken) =>
+        (await store.GetAsync<RunRecord>(StateKeys.Run(tenantId, runId), cancellationToken).ConfigureAwait(false)).Value;
+
+    /// <summary>Most recent runs first.</summary>
+    public async Task<IReadOnlyList<RunRecord>> ListAsync(string tenantId, int take, CancellationToken cancellationToken)
+    {
+        var index = (await store.GetAsync<List<string>>(StateKeys.RunIndex(tenantId), cancellationToken).ConfigureAwait(false)).Value ?? [];
+        var ids = index.Take(take).ToArray();
+        var runs = await store.GetManyAsync<RunRecord>(ids.Select(id => StateKeys.Run(tenantId, id)).ToArray(), cancellationToken).ConfigureAwait(false);
+        return ids.Select(id => runs.GetValueOrDefault(StateKeys.Run(tenantId, id))).OfType<RunRecord>().ToArray();
+    }
+}

@@ -1,0 +1,181 @@
+using AcumaticaZendesk.Sync.Audit;
+using AcumaticaZendesk.Sync.Fingerprints;
+using AcumaticaZendesk.Sync.Mapping;
+using AcumaticaZendesk.Sync.Ports;
+using AcumaticaZendesk.Sync.Source;
+using AcumaticaZendesk.Sync.State;
+using AcumaticaZendesk.Sync.Tenants;
+
+namespace AcumaticaZendesk.Sync.Engine;
+
+/// <summary>Customers and Vendors → organizations: map, look up, decide, write, remember.</summary>
+internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarget zendesk)
+{
+    public async Task<IReadOnlyList<WorkItem>> RunAsync(PageScope scope, IReadOnlyList<AcumaticaRecord> records, CancellationToken cancellationToken)
+    {
+        var tenant = scope.Tenant;
+        var items = new List<WorkItem>();
+        var contributions = new Dictionary<WorkItem, OrganizationContribution>();
+        foreach (var record in records)
+        {
+            var account = (AcumaticaAccount)record;
+            var item = new WorkItem(record, ExternalIds.Organization(record.Key));
+            items.Add(item);
+            var mapped = OrganizationMapper.Map(account, tenant.Mapping);
+            if (mapped.Value is null)
+            {
+                item.Skip(mapped.SkipReason!);
+                continue;
+            }
+
+            contributions[item] = mapped.Value;
+        }
+
+        var mappedItems = contributions.Keys.ToArray();
+        if (mappedItems.Length == 0)
+        {
+            return items;
+        }
+
+        var stateKeys = mappedItems.ToDictionary(i => i, i => StateKeys.OrganizationTarget(tenant.Id, i.ExternalId));
+        var states = await store.GetManyAsync<OrganizationTargetState>(stateKeys.Values.ToArray(), cancellationToken).ConfigureAwait(false);
+        var payloads = new Dictionary<WorkItem, (OrganizationPayload Payload, Dictionary<string, OrganizationContribution> Contributions)>();
+        foreach (var item in mappedItems)
+        {
+            var merged = new Dictionary<string, OrganizationContribution>(states.GetValueOrDefault(stateKeys[item])?.Contributions ?? new Dictionary<string, OrganizationContribution>(), StringComparer.Ordinal)
+            {
+                [KindName(item.Ref.Kind)] = contributions[item],
+            };
+            var payload = OrganizationMapper.Merge(merged.Values);
+            payloads[item] = (payload, merged);
+            item.Fingerprint = Fingerprint.Of(payload);
+        }
+
+        var found = (await Batching.InChunksAsync(
+                mappedItems.Select(i => i.ExternalId).Distinct(StringComparer.OrdinalIgnoreCase).ToArray(),
+                chunk => zendesk.FindOrganizationsByExternalIdsAsync(tenant, chunk, cancellationToken)).ConfigureAwait(false))
+            .Where(o => o.ExternalId is not null)
+            .GroupBy(o => o.ExternalId!, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
+
+        var fresh = new List<WorkItem>();
+        foreach (var item in mappedItems)
+        {
+            var state = states.GetValueOrDefault(stateKeys[item]);
+            if (found.TryGetValue(item.ExternalId, out var organization))
+            {
+                item.ZendeskId = organization.Id;
+                item.Action = state is not null && state.ZendeskId == organization.Id && state.Fingerprint == item.Fingerprint
+                    ? PlannedAction.Unchanged
+                    : PlannedAction.Update;
+            }
+            else if (state is not null)
+            {
+                item.Action = PlannedAction.Recreate;
+                item.Reason = $"organization #{state.ZendeskId} is gone from Zendesk; creating it again";
+            }
+            else
+            {
+                item.Action = PlannedAction.Create;
+                fresh.Add(item);
+            }
+        }
+
+        if (scope.FirstLoad && tenant.Onboarding != OnboardingPolicy.CreateOnly && fresh.Count > 0)
+        {
+            await MatchExistingAsync(scope, fresh, contributions, payloads.ToDictionary(p => p.Key, p => p.Value.Payload), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (scope.DryRun)
+        {
+            return items;
+        }
+
+        var creates = items.Where(i => i.Action is PlannedAction.Create or PlannedAction.Recreate).Select(i => (i, payloads[i].Payload)).ToArray();
+        await Batching.WriteAsync(creates, chunk => zendesk.CreateOrganizationsAsync(tenant, chunk, cancellationToken), Apply).ConfigureAwait(false);
+
+        var updates = items.Where(i => i.Action is PlannedAction.Update or PlannedAction.Adopt)
+            .Select(i => (i, new OrganizationUpdate(i.ZendeskId!.Value, payloads[i].Payload))).ToArray();
+        await Batching.WriteAsync(updates, chunk => zendesk.UpdateOrganizationsAsync(tenant, chunk, cancellationToken), Apply).ConfigureAwait(false);
+
+        foreach (var item in items.Where(i => i.Action is PlannedAction.Create or PlannedAction.Recreate or PlannedAction.Update or PlannedAction.Adopt))
+        {
+            await store.SaveAsync(stateKeys[item], new OrganizationTargetState(item.ZendeskId!.Value, item.Fingerprint!, payloads[item].Contributions), cancellationToken).ConfigureAwait(false);
+        }
+
+        return items;
+    }
+
+    /// <summary>
+    /// Onboarding (first load, policy adopt or report-only): a new account matches an organization that
+    /// has no external_id by exact trimmed case-insensitive name or by e-mail/web domain. One candidate
+    /// claimed by one account → adopt (or report); several candidates, or one organization matching
+    /// several accounts → ambiguous: nothing written, listed for the operator.
+    /// </summary>
+    private async Task MatchExistingAsync(
+        PageScope scope, List<WorkItem> fresh, Dictionary<WorkItem, OrganizationContribution> contributions, Dictionary<WorkItem, OrganizationPayload> payloads, CancellationToken cancellationToken)
+    {
+        var tenant = scope.Tenant;
+        var domainsOf = fresh.ToDictionary(i => i, i => payloads[i].DomainNames
+            .Append(contributions[i].EmailDomain).OfType<string>().Where(d => !Domains.IsPublic(d))
+            .Distinct(StringComparer.OrdinalIgnoreCase).ToArray());
+        var names = fresh.Select(i => payloads[i].Name.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+        var domains = domainsOf.Values.SelectMany(d => d).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+        var byName = await Batching.InChunksAsync(names, c => zendesk.FindOrganizationsByNamesAsync(tenant, c, cancellationToken)).ConfigureAwait(false);
+        var byDomain = domains.Length == 0 ? [] : await Batching.InChunksAsync(domains, c => zendesk.FindOrganizationsByDomainsAsync(tenant, c, cancellationToken)).ConfigureAwait(false);
+        var unlinked = byName.Concat(byDomain).Where(o => string.IsNullOrWhiteSpace(o.ExternalId)).DistinctBy(o => o.Id).ToArray();
+
+        var candidates = fresh.ToDictionary(i => i, i => unlinked.Where(o =>
+                string.Equals(o.Name.Trim(), payloads[i].Name.Trim(), StringComparison.OrdinalIgnoreCase)
+                || o.DomainNames.Any(d => domainsOf[i].Contains(d.Trim(), StringComparer.OrdinalIgnoreCase)))
+            .Select(o => o.Id).Order().ToArray());
+        var claims = candidates.Values.SelectMany(ids => ids).GroupBy(id => id).ToDictionary(g => g.Key, g => g.Count());
+
+        foreach (var item in fresh)
+        {
+            var ids = candidates[item];
+            if (ids.Length == 0)
+            {
+                continue;
+            }
+
+            item.CandidateIds.AddRange(ids);
+            var name = payloads[item].Name;
+            if (ids.Length > 1 || claims[ids[0]] > 1)
+            {
+                var reason = ids.Length > 1
+                    ? $"ambiguous: {ids.Length} Zendesk organizations without external_id match by name or domain ({string.Join(", ", ids.Select(id => $"#{id}"))})"
+                    : $"ambiguous: Zendesk organization #{ids[0]} matches several accounts";
+                item.Skip(reason);
+                item.Onboarding = new OnboardingCase(item.Ref.Kind, item.Ref.Key, name, OnboardingOutcome.Ambiguous, ids, reason, scope.RunId, scope.Now);
+            }
+            else if (tenant.Onboarding == OnboardingPolicy.Adopt)
+            {
+                item.Action = PlannedAction.Adopt;
+                item.ZendeskId = ids[0];
+                item.Reason = $"adopted existing organization #{ids[0]} (matched by name or domain)";
+                item.Onboarding = new OnboardingCase(item.Ref.Kind, item.Ref.Key, name, OnboardingOutcome.Adopted, ids, item.Reason, scope.RunId, scope.Now);
+            }
+            else
+            {
+                var reason = $"report-only: matches existing organization #{ids[0]}; not written";
+                item.Skip(reason);
+                item.Onboarding = new OnboardingCase(item.Ref.Kind, item.Ref.Key, name, OnboardingOutcome.Matched, ids, reason, scope.RunId, scope.Now);
+            }
+        }
+    }
+
+    private static void Apply(WorkItem item, WriteResult result)
+    {
+        if (result.Success)
+        {
+            item.ZendeskId = result.Id;
+        }
+        else
+        {
+            item.Fail(result.Error ?? new WriteError(WriteErrorKind.Other, "NoId", "Zendesk returned no id."));
+        }
+    }
+
+    internal static string KindName(EntityKind kind) => kind.ToString().ToLowerInvariant();
+}

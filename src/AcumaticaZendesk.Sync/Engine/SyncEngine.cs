@@ -1,0 +1,349 @@
+using AcumaticaZendesk.Sync.Audit;
+using AcumaticaZendesk.Sync.Mapping;
+using AcumaticaZendesk.Sync.Paging;
+using AcumaticaZendesk.Sync.Ports;
+using AcumaticaZendesk.Sync.Source;
+using AcumaticaZendesk.Sync.State;
+using AcumaticaZendesk.Sync.Tenants;
+using Microsoft.Extensions.Logging;
+
+namespace AcumaticaZendesk.Sync.Engine;
+
+/// <summary>
+/// The page-level sync (see docs/sync-model.md). Per page: read → drop re-reads at the edges → map →
+/// batched external_id lookup → fingerprint compare → bulk writes → remember fingerprints → audit every
+/// record → commit the checkpoint. A failing record is recorded and queued for replay; the rest go on.
+/// </summary>
+public sealed partial class SyncEngine : ISyncEngine
+{
+    private readonly IConnectorStateStore _store;
+    private readonly IAcumaticaSource _source;
+    private readonly TenantRepository _tenants;
+    private readonly CheckpointStore _checkpoints;
+    private readonly AuditTrail _audit;
+    private readonly FailedRecordQueue _failed;
+    private readonly OnboardingReport _onboarding;
+    private readonly RunStore _runs;
+    private readonly OrganizationStep _organizations;
+    private readonly UserStep _users;
+    private readonly SyncEngineOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<SyncEngine> _logger;
+
+    public SyncEngine(
+        IConnectorStateStore store,
+        IAcumaticaSource source,
+        IZendeskTarget zendesk,
+        SyncEngineOptions options,
+        TimeProvider timeProvider,
+        ILogger<SyncEngine> logger)
+    {
+        _store = store;
+        _source = source;
+        _options = options;
+        _time = timeProvider;
+        _logger = logger;
+        _tenants = new TenantRepository(store, timeProvider);
+        _checkpoints = new CheckpointStore(store, timeProvider);
+        _audit = new AuditTrail(store, options.Retention, timeProvider);
+        _failed = new FailedRecordQueue(store, options.Retention);
+        _onboarding = new OnboardingReport(store);
+        _runs = new RunStore(store, timeProvider);
+        _organizations = new OrganizationStep(store, zendesk);
+        _users = new UserStep(store, zendesk);
+    }
+
+    public async Task<SyncPageResult> SyncPageAsync(SyncPageRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.DryRun)
+        {
+            return (await PlanPageAsync(request, cancellationToken).ConfigureAwait(false)).Result;
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(request.PageSize, 1);
+        try
+        {
+            return await SyncPageCoreAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AuthorizationRequiredException ex)
+        {
+            await _tenants.MarkNeedsAuthorizationAsync(request.TenantId, ex.System, ex.Reason, cancellationToken).ConfigureAwait(false);
+            await _runs.CompleteAsync(request.TenantId, request.RunId, RunStatus.Failed, ex.Message, cancellationToken).ConfigureAwait(false);
+            LogNeedsAuthorization(request.TenantId, ex.System);
+            var (checkpoint, _) = await _checkpoints.GetAsync(request.TenantId, request.Kind, cancellationToken).ConfigureAwait(false);
+            return new SyncPageResult(request.Kind, 0, 0, 0, 0, 0, 0, false, checkpoint?.Watermark);
+        }
+    }
+
+    private async Task<SyncPageResult> SyncPageCoreAsync(SyncPageRequest request, CancellationToken cancellationToken)
+    {
+        var tenant = await _tenants.GetRequiredAsync(request.TenantId, cancellationToken).ConfigureAwait(false);
+        var (checkpoint, etag) = await _checkpoints.GetAsync(tenant.Id, request.Kind, cancellationToken).ConfigureAwait(false);
+        checkpoint ??= new PageCheckpoint();
+        if (!tenant.IsRunnable || !tenant.IsEnabled(request.Kind))
+        {
+            LogNotRunnable(tenant.Id, request.Kind);
+            return new SyncPageResult(request.Kind, 0, 0, 0, 0, 0, 0, false, checkpoint.Watermark);
+        }
+
+        var windowStart = checkpoint.WindowStartedAt ?? _time.GetUtcNow();
+        var scope = new PageScope(tenant, request.RunId, request.Kind, DryRun: false, Replay: false, FirstLoad: !checkpoint.InitialLoadCompleted, _time.GetUtcNow());
+
+        var retried = new List<WorkItem>();
+        if (checkpoint.Skip == 0 && checkpoint.WindowStartedAt is null)
+        {
+            retried.AddRange(await RetryQueuedAsync(scope, cancellationToken).ConfigureAwait(false));
+        }
+
+        var page = await _source.ReadPageAsync(tenant, request.Kind, checkpoint.Watermark, checkpoint.Skip, request.PageSize, cancellationToken).ConfigureAwait(false);
+        var partition = PageEdgeRules.Partition(checkpoint, page);
+        var justRetried = retried.ToDictionary(i => i.Ref.Key, i => i.Record.LastModifiedDateTime, StringComparer.Ordinal);
+        var fresh = partition.Fresh.Where(r => !(justRetried.TryGetValue(r.Key, out var at) && at >= r.LastModifiedDateTime)).ToArray();
+        var items = await ProcessAsync(scope, fresh, cancellationToken).ConfigureAwait(false);
+        await RecordAsync(scope, items, cancellationToken).ConfigureAwait(false);
+        await RelinkContactsAsync(scope, retried.Concat(items), cancellationToken).ConfigureAwait(false);
+
+        var advance = PageEdgeRules.Advance(checkpoint, page, request.PageSize, windowStart, _time.GetUtcNow(), _options.PageEdges, request.RunId);
+        if (!await _checkpoints.TryCommitAsync(tenant.Id, request.Kind, advance.Checkpoint, etag, cancellationToken).ConfigureAwait(false))
+        {
+            throw new StateConflictException(StateKeys.Checkpoint(tenant.Id, request.Kind));
+        }
+
+        if (advance.WindowClosed && advance.Checkpoint.Watermark != checkpoint.Watermark)
+        {
+            await _checkpoints.RecordAsync(tenant.Id, request.Kind, new WatermarkChange(_time.GetUtcNow(), checkpoint.Watermark, advance.Checkpoint.Watermark, "window committed", null, request.RunId), cancellationToken).ConfigureAwait(false);
+        }
+
+        var all = retried.Concat(items).ToArray();
+        var result = Summarize(request.Kind, page.Count + retried.Count, all, advance.HasMore, advance.Checkpoint.Watermark);
+        await _runs.RecordPageAsync(tenant.Id, request.RunId, false, request.Kind, result, checkpoint.Watermark, partition.Duplicates, advance.WindowClosed, cancellationToken).ConfigureAwait(false);
+        LogPage(tenant.Id, request.Kind, request.RunId, result.Read, result.Created, result.Updated, result.Unchanged, result.Skipped, result.Failed, result.HasMore);
+        return result;
+    }
+
+    /// <summary>
+    /// A dry run of the next page: what would be created, updated, adopted, skipped or fail. Writes nothing to
+    /// Zendesk and leaves the checkpoint, fingerprints and audit trail alone; only a plan cursor
+    /// (<c>sync:{tenant}:plan:{run}:{kind}</c>) remembers how far this run's plan got.
+    /// </summary>
+    public async Task<SyncPlan> PlanPageAsync(SyncPageRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentOutOfRangeException.ThrowIfLessThan(request.PageSize, 1);
+        var tenant = await _tenants.GetRequiredAsync(request.TenantId, cancellationToken).ConfigureAwait(false);
+        var cursorKey = StateKeys.PlanCursor(tenant.Id, request.RunId, request.Kind);
+        var cursor = await _store.GetAsync<PageCheckpoint>(cursorKey, cancellationToken).ConfigureAwait(false);
+        var checkpoint = cursor.Value ?? (await _checkpoints.GetAsync(tenant.Id, request.Kind, cancellationToken).ConfigureAwait(false)).Value!;
+        if (!tenant.IsEnabled(request.Kind))
+        {
+            return new SyncPlan(new SyncPageResult(request.Kind, 0, 0, 0, 0, 0, 0, false, checkpoint.Watermark), []);
+        }
+
+        var windowStart = checkpoint.WindowStartedAt ?? _time.GetUtcNow();
+        var scope = new PageScope(tenant, request.RunId, request.Kind, DryRun: true, Replay: false, FirstLoad: !checkpoint.InitialLoadCompleted, _time.GetUtcNow());
+        var page = await _source.ReadPageAsync(tenant, request.Kind, checkpoint.Watermark, checkpoint.Skip, request.PageSize, cancellationToken).ConfigureAwait(false);
+        var partition = PageEdgeRules.Partition(checkpoint, page);
+        var items = await ProcessAsync(scope, partition.Fresh, cancellationToken).ConfigureAwait(false);
+        var advance = PageEdgeRules.Advance(checkpoint, page, request.PageSize, windowStart, _time.GetUtcNow(), _options.PageEdges, request.RunId);
+        if (advance.HasMore)
+        {
+            await _store.SaveAsync(cursorKey, advance.Checkpoint, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await _store.DeleteAsync(cursorKey, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new SyncPlan(Summarize(request.Kind, page.Count, items, advance.HasMore, checkpoint.Watermark), items.Select(i => i.ToPlanned()).ToArray());
+    }
+
+    /// <summary>
+    /// Replays records on demand (operator) or from the failed queue: re-reads their current version from
+    /// Acumatica, maps and writes them, audits <c>replayed</c>, and removes successes from the queue.
+    /// Records gone from Acumatica are skipped and dropped from the queue. Kinds run in dependency order.
+    /// </summary>
+    public async Task<ReplayResult> ReplayAsync(string tenantId, string runId, IReadOnlyCollection<RecordRef> records, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var tenant = await _tenants.GetRequiredAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        var results = new List<PlannedItem>();
+        foreach (var group in records.Distinct().GroupBy(r => r.Kind).OrderBy(g => g.Key))
+        {
+            var (checkpoint, _) = await _checkpoints.GetAsync(tenantId, group.Key, cancellationToken).ConfigureAwait(false);
+            var scope = new PageScope(tenant, runId, group.Key, DryRun: false, Replay: true, FirstLoad: !(checkpoint?.InitialLoadCompleted ?? false), _time.GetUtcNow());
+            var items = await ReplayKindAsync(scope, group.Select(r => r.Key).ToArray(), cancellationToken).ConfigureAwait(false);
+            await RelinkContactsAsync(scope, items, cancellationToken).ConfigureAwait(false);
+            results.AddRange(items.Select(i => i.ToPlanned()));
+            var summary = Summarize(group.Key, items.Count, items, false, checkpoint?.Watermark);
+            await _runs.RecordPageAsync(tenantId, runId, false, group.Key, summary, checkpoint?.Watermark, 0, false, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new ReplayResult(results);
+    }
+
+    /// <summary>Replays every queued failure of a tenant.</summary>
+    public async Task<ReplayResult> ReplayFailedAsync(string tenantId, string runId, CancellationToken cancellationToken)
+    {
+        var queued = await _failed.ListAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        return await ReplayAsync(tenantId, runId, queued.Select(f => new RecordRef(f.Kind, f.Key)).ToArray(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Contacts written without their organization (it was not in Zendesk yet) are replayed once that
+    /// organization has been written, so they get linked to it.
+    /// </summary>
+    private async Task RelinkContactsAsync(PageScope scope, IEnumerable<WorkItem> organizationItems, CancellationToken cancellationToken)
+    {
+        if (!ExternalIds.IsOrganizationKind(scope.Kind) || !scope.Tenant.IsEnabled(EntityKind.Contact))
+        {
+            return;
+        }
+
+        var written = organizationItems
+            .Where(i => i.Action is PlannedAction.Create or PlannedAction.Recreate or PlannedAction.Adopt or PlannedAction.Update)
+            .Select(i => StateKeys.PendingOrganizationLinks(scope.Tenant.Id, i.ExternalId)).Distinct(StringComparer.Ordinal).ToArray();
+        if (written.Length == 0)
+        {
+            return;
+        }
+
+        var pending = await _store.GetManyAsync<List<string>>(written, cancellationToken).ConfigureAwait(false);
+        if (pending.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var key in pending.Keys)
+        {
+            await _store.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+        }
+
+        var contactScope = scope with { Kind = EntityKind.Contact, Replay = true };
+        var contacts = pending.Values.SelectMany(k => k).Distinct(StringComparer.Ordinal).ToArray();
+        var relinked = await ReplayKindAsync(contactScope, contacts, cancellationToken).ConfigureAwait(false);
+        var summary = Summarize(EntityKind.Contact, relinked.Count, relinked, false, null);
+        await _runs.RecordPageAsync(scope.Tenant.Id, scope.RunId, false, EntityKind.Contact, summary, null, 0, false, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyList<WorkItem>> RetryQueuedAsync(PageScope scope, CancellationToken cancellationToken)
+    {
+        var queued = (await _failed.ListAsync(scope.Tenant.Id, cancellationToken).ConfigureAwait(false))
+            .Where(f => f.Kind == scope.Kind).Take(_options.MaxRetriesPerWindow).Select(f => f.Key).ToArray();
+        return queued.Length == 0 ? [] : await ReplayKindAsync(scope with { Replay = true }, queued, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyList<WorkItem>> ReplayKindAsync(PageScope scope, IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        var current = await Batching.InChunksAsync(keys, c => _source.GetByKeysAsync(scope.Tenant, scope.Kind, c, cancellationToken)).ConfigureAwait(false);
+        var items = (await ProcessAsync(scope, current.DistinctBy(r => r.Key).ToArray(), cancellationToken).ConfigureAwait(false)).ToList();
+        var gone = keys.Except(current.Select(r => r.Key), StringComparer.Ordinal).ToArray();
+        foreach (var key in gone)
+        {
+            var item = new WorkItem(new GoneRecord { Kind = scope.Kind, Key = key, LastModifiedDateTime = scope.Now }, ExternalIds.For(scope.Kind, key));
+            item.Skip("the record no longer exists in Acumatica");
+            items.Add(item);
+        }
+
+        await RecordAsync(scope, items, cancellationToken).ConfigureAwait(false);
+        return items;
+    }
+
+    private async Task<IReadOnlyList<WorkItem>> ProcessAsync(PageScope scope, IReadOnlyList<AcumaticaRecord> records, CancellationToken cancellationToken)
+    {
+        if (records.Count == 0)
+        {
+            return [];
+        }
+
+        if (records.FirstOrDefault(r => r.Kind != scope.Kind) is { } wrong)
+        {
+            throw new InvalidOperationException($"The Acumatica source returned a {wrong.Kind} record for a {scope.Kind} page.");
+        }
+
+        return ExternalIds.IsOrganizationKind(scope.Kind)
+            ? await _organizations.RunAsync(scope, records, cancellationToken).ConfigureAwait(false)
+            : await _users.RunAsync(scope, records, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Audit trail, replay queue and onboarding report for processed records.</summary>
+    private async Task RecordAsync(PageScope scope, IReadOnlyList<WorkItem> items, CancellationToken cancellationToken)
+    {
+        if (items.Count == 0)
+        {
+            return;
+        }
+
+        var now = _time.GetUtcNow();
+        var audits = items.Select(item => new RecordAudit(item.Ref, item.ExternalId, item.ZendeskId, Entries(scope, item, now).ToArray())).ToArray();
+        await _audit.AppendAsync(scope.Tenant.Id, scope.RunId, audits, cancellationToken).ConfigureAwait(false);
+
+        var failures = items.Where(i => i.Action == PlannedAction.Fail)
+            .Select(i => new FailedRecord(i.Ref.Kind, i.Ref.Key, scope.RunId, now, now, 1, i.Error!)).ToArray();
+        await _failed.EnqueueAsync(scope.Tenant.Id, failures, cancellationToken).ConfigureAwait(false);
+
+        var queued = (await _failed.ListAsync(scope.Tenant.Id, cancellationToken).ConfigureAwait(false)).Select(f => new RecordRef(f.Kind, f.Key)).ToHashSet();
+        var done = items.Where(i => i.Action != PlannedAction.Fail && queued.Contains(i.Ref)).Select(i => i.Ref).ToArray();
+        await _failed.RemoveAsync(scope.Tenant.Id, done, cancellationToken).ConfigureAwait(false);
+
+        await _onboarding.AddAsync(scope.Tenant.Id, items.Select(i => i.Onboarding).OfType<OnboardingCase>().ToArray(), cancellationToken).ConfigureAwait(false);
+        foreach (var failure in failures)
+        {
+            LogRecordFailed(scope.Tenant.Id, failure.Kind, failure.Key, failure.Error.Code);
+        }
+    }
+
+    private static IEnumerable<AuditEntry> Entries(PageScope scope, WorkItem item, DateTimeOffset now)
+    {
+        var run = scope.RunId;
+        if (scope.Replay)
+        {
+            yield return new AuditEntry(run, now, AuditAction.Replayed, item.ZendeskId, "replay");
+        }
+
+        yield return new AuditEntry(run, now, AuditAction.Seen, SourceModifiedAt: item.Record.LastModifiedDateTime);
+        if (item.Mapped)
+        {
+            yield return new AuditEntry(run, now, AuditAction.Mapped, Fingerprint: item.Fingerprint);
+        }
+
+        yield return item.Action switch
+        {
+            PlannedAction.Create => new AuditEntry(run, now, AuditAction.Created, item.ZendeskId, item.Reason, Fingerprint: item.Fingerprint),
+            PlannedAction.Recreate => new AuditEntry(run, now, AuditAction.Created, item.ZendeskId, item.Reason, Fingerprint: item.Fingerprint),
+            PlannedAction.Update => new AuditEntry(run, now, AuditAction.Updated, item.ZendeskId, item.EmailIdentityAdded ? Join(item.Reason, "e-mail identity added") : item.Reason, Fingerprint: item.Fingerprint),
+            PlannedAction.Adopt => new AuditEntry(run, now, AuditAction.Adopted, item.ZendeskId, item.Reason, Fingerprint: item.Fingerprint),
+            PlannedAction.Unchanged => new AuditEntry(run, now, AuditAction.SkippedUnchanged, item.ZendeskId, Fingerprint: item.Fingerprint),
+            PlannedAction.Fail => new AuditEntry(run, now, AuditAction.Failed, item.ZendeskId, item.Reason, item.Error),
+            _ => new AuditEntry(run, now, AuditAction.Skipped, item.ZendeskId, item.Reason),
+        };
+    }
+
+    private static string Join(string? first, string second) => first is null ? second : $"{first}; {second}";
+
+    private static SyncPageResult Summarize(EntityKind kind, int read, IReadOnlyCollection<WorkItem> items, bool hasMore, DateTimeOffset? watermark) => new(
+        kind,
+        read,
+        Created: items.Count(i => i.Action is PlannedAction.Create or PlannedAction.Recreate),
+        Updated: items.Count(i => i.Action is PlannedAction.Update or PlannedAction.Adopt),
+        Unchanged: items.Count(i => i.Action == PlannedAction.Unchanged),
+        Skipped: items.Count(i => i.Action == PlannedAction.Skip),
+        Failed: items.Count(i => i.Action == PlannedAction.Fail),
+        hasMore,
+        watermark);
+
+    /// <summary>Stand-in for a queued record that Acumatica no longer has.</summary>
+    private sealed record GoneRecord : AcumaticaRecord;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Tenant {TenantId} is paused, waiting for authorization or has {Kind} disabled; page skipped")]
+    private partial void LogNotRunnable(string tenantId, EntityKind kind);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Tenant {TenantId} {Kind} page of run {RunId}: read {Read}, created {Created}, updated {Updated}, unchanged {Unchanged}, skipped {Skipped}, failed {Failed}, more {HasMore}")]
+    private partial void LogPage(string tenantId, EntityKind kind, string runId, int read, int created, int updated, int unchanged, int skipped, int failed, bool hasMore);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {TenantId} needs a new {System} authorization; marked and stopped, other tenants go on")]
+    private partial void LogNeedsAuthorization(string tenantId, ConnectedSystem system);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {TenantId} {Kind} {Key} failed with {ErrorCode}; queued for replay")]
+    private partial void LogRecordFailed(string tenantId, EntityKind kind, string key, string errorCode);
+}

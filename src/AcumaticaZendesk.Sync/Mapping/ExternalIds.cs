@@ -1,0 +1,34 @@
+using AcumaticaZendesk.Sync.Ports;
+
+namespace AcumaticaZendesk.Sync.Mapping;
+
+/// <summary>
+/// The external_id scheme (documented in docs/sync-model.md):
+/// organizations use the business-account code as is (a Customer and a Vendor with the same code are one
+/// organization); users get a prefix per kind so contacts and employees never collide:
+/// <c>acu-contact:{ContactID}</c>, <c>acu-employee:{EmployeeID}</c>; the tenant's own organization
+/// (employees' default) is <c>acu-company:{Company}</c>.
+/// </summary>
+public static class ExternalIds
+{
+    public const string ContactPrefix = "acu-contact:";
+    public const string EmployeePrefix = "acu-employee:";
+    public const string CompanyPrefix = "acu-company:";
+
+    public static string Organization(string businessAccountCode) => businessAccountCode.Trim();
+
+    public static string User(EntityKind kind, string key) => kind switch
+    {
+        EntityKind.Contact => ContactPrefix + key.Trim(),
+        EntityKind.Employee => EmployeePrefix + key.Trim(),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Only contacts and employees become users."),
+    };
+
+    public static string Company(string company) => CompanyPrefix + company.Trim();
+
+    /// <summary>The external_id a record of this kind is written under.</summary>
+    public static string For(EntityKind kind, string key) =>
+        IsOrganizationKind(kind) ? Organization(key) : User(kind, key);
+
+    public static bool IsOrganizationKind(EntityKind kind) => kind is EntityKind.Customer or EntityKind.Vendor;
+}

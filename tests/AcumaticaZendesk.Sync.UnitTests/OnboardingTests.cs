@@ -1,0 +1,170 @@
+using AcumaticaZendesk.Sync.Audit;
+using AcumaticaZendesk.Sync.Ports;
+using AcumaticaZendesk.Sync.Tenants;
+using static AcumaticaZendesk.Sync.UnitTests.TestData;
+
+namespace AcumaticaZendesk.Sync.UnitTests;
+
+/// <summary>First load onto a Zendesk account that already holds hand-made organizations and users.</summary>
+public sealed class OnboardingTests
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    private static async Task<EngineHarness> HarnessAsync(OnboardingPolicy policy = OnboardingPolicy.Adopt)
+    {
+        var h = new EngineHarness(Tenant() with { Onboarding = policy });
+        await h.SaveTenantAsync();
+        return h;
+    }
+
+    [Fact]
+    public async Task An_unlinked_organization_with_the_same_trimmed_name_is_adopted_not_twinned()
+    {
+        var h = await HarnessAsync();
+        var handMade = h.Zendesk.AddHandMadeOrganization("  initech ");
+        h.Source.Upsert(Customer("INITECH", "Initech"));
+
+        var results = await h.RunAsync("run-1", kinds: [EntityKind.Customer]);
+
+        Assert.Equal("INITECH", Assert.Single(h.Zendesk.Organizations.Values).ExternalId);
+        Assert.Equal(handMade.Id, h.Zendesk.OrgByExternalId("INITECH").Id);
+        Assert.Equal((0, 1, 0), (h.Zendesk.OrganizationCreates, results.Updated(), results.Failed()));
+        var history = await h.Audit.GetAsync(h.Tenant.Id, EntityKind.Customer, "INITECH", None);
+        Assert.Equal((AuditAction.Adopted, handMade.Id), (history!.Entries[0].Action, history.Entries[0].ZendeskId));
+        var report = Assert.Single(await h.Onboarding.ListAsync(h.Tenant.Id, None));
+        Assert.Equal(OnboardingOutcome.Adopted, report.Outcome);
+    }
+
+    [Fact]
+    public async Task An_unlinked_organization_with_the_accounts_email_domain_is_adopted()
+    {
+        var h = await HarnessAsync();
+        var handMade = h.Zendesk.AddHandMadeOrganization("Umbrella Corporation", "umbrella.example");
+        h.Source.Upsert(Customer("UMB", "Umbrella Corp", email: "sales@umbrella.example"));
+
+        await h.RunAsync("run-1", kinds: [EntityKind.Customer]);
+
+        Assert.Equal(handMade.Id, h.Zendesk.OrgByExternalId("UMB").Id);
+        Assert.Equal("Umbrella Corp", h.Zendesk.Organizations[handMade.Id].Name);
+        Assert.Single(h.Zendesk.Organizations);
+    }
+
+    [Fact]
+    public async Task Several_candidates_are_ambiguous_nothing_is_written_and_the_case_is_listed()
+    {
+        var h = await HarnessAsync();
+        var byName = h.Zendesk.AddHandMadeOrganization("Acme");
+        var byDomain = h.Zendesk.AddHandMadeOrganization("ACME Europe", "acme.example");
+        h.Source.Upsert(Customer("ACME", "Acme", email: "info@acme.example"));
+        h.Source.Upsert(Customer("OTHER", "Other Co"));
+
+        var results = await h.RunAsync("run-1", kinds: [EntityKind.Customer]);
+
+        Assert.Equal((1, 1), (results.Created(), results.Skipped()));
+        Assert.Null(h.Zendesk.Organizations[byName.Id].ExternalId);
+        Assert.Null(h.Zendesk.Organizations[byDomain.Id].ExternalId);
+        var report = Assert.Single(await h.Onboarding.ListAsync(h.Tenant.Id, None));
+        Assert.Equal((OnboardingOutcome.Ambiguous, "ACME"), (report.Outcome, report.Key));
+        Assert.Equal([byName.Id, byDomain.Id], report.CandidateIds.Order());
+        var history = await h.Audit.GetAsync(h.Tenant.Id, EntityKind.Customer, "ACME", None);
+        Assert.Equal(AuditAction.Skipped, history!.Entries[0].Action);
+        Assert.StartsWith("ambiguous", history.Entries[0].Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task One_organization_matching_several_accounts_is_ambiguous_for_each()
+    {
+        var h = await HarnessAsync();
+        var shared = h.Zendesk.AddHandMadeOrganization("Shared Org", "shared.example");
+        h.Source.Upsert(Customer("S1", "Shared One", email: "a@shared.example"));
+        h.Source.Upsert(Customer("S2", "Shared Two", email: "b@shared.example"));
+
+        await h.RunAsync("run-1", pageSize: 10, kinds: [EntityKind.Customer]);
+
+        Assert.Null(h.Zendesk.Organizations[shared.Id].ExternalId);
+        Assert.Equal(["S1", "S2"], (await h.Onboarding.ListAsync(h.Tenant.Id, None)).Where(c => c.Outcome == OnboardingOutcome.Ambiguous).Select(c => c.Key));
+    }
+
+    [Fact]
+    public async Task Users_are_matched_by_email_before_anything_is_created()
+    {
+        var h = await HarnessAsync();
+        var handMade = h.Zendesk.AddHandMadeUser("Bob R.", "Bob@Initrode.example");
+        var linked = h.Zendesk.AddHandMadeUser("Someone", "taken@initrode.example", externalId: "crm:77");
+        h.Source.Upsert(Contact("102", "Bob", "Ray", "bob@initrode.example", null));
+        h.Source.Upsert(Contact("103", "Tia", "Ken", "taken@initrode.example", null));
+
+        var results = await h.RunAsync("run-1", pageSize: 10, kinds: [EntityKind.Contact]);
+
+        Assert.Equal(2, h.Zendesk.Users.Count);
+        Assert.Equal("acu-contact:102", h.Zendesk.Users[handMade.Id].ExternalId);
+        Assert.Equal("Bob Ray", h.Zendesk.Users[handMade.Id].Name);
+        Assert.Equal("crm:77", h.Zendesk.Users[linked.Id].ExternalId);
+        Assert.Equal((1, 1), (results.Updated(), results.Failed()));
+        var failed = Assert.Single(await h.Failed.ListAsync(h.Tenant.Id, None));
+        Assert.Equal(("103", WriteErrorKind.Conflict), (failed.Key, failed.Error.Kind));
+    }
+
+    [Fact]
+    public async Task Report_only_lists_matches_without_writing_them_and_creates_the_rest()
+    {
+        var h = await HarnessAsync(OnboardingPolicy.ReportOnly);
+        var handMade = h.Zendesk.AddHandMadeOrganization("Initech");
+        var user = h.Zendesk.AddHandMadeUser("Bob", "bob@initrode.example");
+        h.Source.Upsert(Customer("INITECH", "Initech"));
+        h.Source.Upsert(Customer("NEWCO", "New Co"));
+        h.Source.Upsert(Contact("102", "Bob", "Ray", "bob@initrode.example", null));
+
+        await h.RunAsync("run-1", kinds: [EntityKind.Customer, EntityKind.Contact]);
+
+        Assert.Null(h.Zendesk.Organizations[handMade.Id].ExternalId);
+        Assert.Null(h.Zendesk.Users[user.Id].ExternalId);
+        Assert.Equal("New Co", h.Zendesk.OrgByExternalId("NEWCO").Name);
+        Assert.Equal(
+            [("102", OnboardingOutcome.Matched), ("INITECH", OnboardingOutcome.Matched)],
+            (await h.Onboarding.ListAsync(h.Tenant.Id, None)).Select(c => (c.Key, c.Outcome)).Order());
+    }
+
+    [Fact]
+    public async Task Create_only_never_adopts_so_a_same_name_organization_fails_the_record()
+    {
+        var h = await HarnessAsync(OnboardingPolicy.CreateOnly);
+        var handMade = h.Zendesk.AddHandMadeOrganization("Initech");
+        h.Source.Upsert(Customer("INITECH", "Initech"));
+
+        var results = await h.RunAsync("run-1", kinds: [EntityKind.Customer]);
+
+        Assert.Equal(1, results.Failed());
+        Assert.Null(h.Zendesk.Organizations[handMade.Id].ExternalId);
+        Assert.Empty(await h.Onboarding.ListAsync(h.Tenant.Id, None));
+    }
+
+    [Fact]
+    public async Task Adoption_only_happens_on_the_first_load()
+    {
+        var h = await HarnessAsync();
+        h.Source.Upsert(Customer("C1", "Initrode"));
+        await h.RunAsync("run-1", kinds: [EntityKind.Customer]);
+        var handMade = h.Zendesk.AddHandMadeOrganization("Late Co");
+        h.Time.Advance(TimeSpan.FromMinutes(15));
+        h.Source.Upsert(Customer("LATE", "Late Co", h.Time.GetUtcNow()));
+
+        var results = await h.RunAsync("run-2", kinds: [EntityKind.Customer]);
+
+        Assert.Equal(1, results.Failed());
+        Assert.Null(h.Zendesk.Organizations[handMade.Id].ExternalId);
+    }
+
+    [Fact]
+    public async Task The_employees_own_organization_is_adopted_by_name_when_it_exists_by_hand()
+    {
+        var h = await HarnessAsync();
+        var own = h.Zendesk.AddHandMadeOrganization("Contoso Ltd");
+        h.Source.Upsert(Employee("EP1", "Dee Staff", "dee@contoso.example"));
+
+        await h.RunAsync("run-1", kinds: [EntityKind.Employee]);
+
+        Assert.Equal("acu-company:Contoso", h.Zendesk.Organizations[own.Id].ExternalId);
+        Assert.Equal(own.Id, h.Zendesk.UserByExternalId("acu-employee:EP1").OrganizationId);
+    }
+}
