@@ -133,6 +133,22 @@ internal sealed partial class ZendeskApiConnection(
         }
     }
 
+    /// <summary><c>GET {path}</c> of one record, read from the <paramref name="property"/> wrapper; null on 404.</summary>
+    public async Task<T?> ShowAsync<T>(string path, string property, string endpoint, CancellationToken cancellationToken)
+        where T : class
+    {
+        var request = new ZendeskRequest(HttpMethod.Get, path, endpoint, true);
+        var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (response.Status == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        return response.IsSuccess
+            ? ZendeskJson.Property<T>(response.Body, property, request.Endpoint)
+            : throw Failure(request, response);
+    }
+
     /// <summary>Sends and throws <see cref="ZendeskApiException"/> on anything but 2xx.</summary>
     public async Task<ZendeskResponse> SendOrThrowAsync(ZendeskRequest request, CancellationToken cancellationToken)
     {

@@ -20,6 +20,10 @@ public sealed class ZendeskOrganizationsClient
         _jobs = jobs;
     }
 
+    /// <summary><c>GET /api/v2/organizations/{id}</c>; null when the organization does not exist.</summary>
+    public Task<ZendeskOrganization?> GetAsync(long organizationId, CancellationToken cancellationToken) =>
+        _api.ShowAsync<ZendeskOrganization>($"/api/v2/organizations/{organizationId}", "organization", "organizations.show", cancellationToken);
+
     /// <summary>
     /// Finds organizations by external_id in batches of 100. The result is keyed case-insensitively (Zendesk
     /// treats external_id so); ids not found are absent. Ids containing a comma are looked up one by one.

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using AcumaticaZendesk.Zendesk.Http;
@@ -20,19 +19,8 @@ public sealed partial class ZendeskTicketsClient
     internal ZendeskTicketsClient(ZendeskApiConnection api) => _api = api;
 
     /// <summary><c>GET /api/v2/tickets/{id}</c>; null when the ticket does not exist.</summary>
-    public async Task<ZendeskTicket?> GetAsync(long ticketId, CancellationToken cancellationToken)
-    {
-        var request = new ZendeskRequest(HttpMethod.Get, $"/api/v2/tickets/{ticketId}", "tickets.show", true);
-        var response = await _api.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        if (response.Status == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-
-        return response.IsSuccess
-            ? ZendeskJson.Property<ZendeskTicket>(response.Body, "ticket", request.Endpoint)
-            : throw _api.Failure(request, response);
-    }
+    public Task<ZendeskTicket?> GetAsync(long ticketId, CancellationToken cancellationToken) =>
+        _api.ShowAsync<ZendeskTicket>($"/api/v2/tickets/{ticketId}", "ticket", "tickets.show", cancellationToken);
 
     /// <summary>Every comment of a ticket, oldest first, through cursor pagination.</summary>
     public IAsyncEnumerable<ZendeskTicketComment> ListCommentsAsync(long ticketId, CancellationToken cancellationToken) =>

@@ -21,6 +21,10 @@ public sealed partial class ZendeskUsersClient
         _jobs = jobs;
     }
 
+    /// <summary><c>GET /api/v2/users/{id}</c>; null when the user does not exist.</summary>
+    public Task<ZendeskUser?> GetAsync(long userId, CancellationToken cancellationToken) =>
+        _api.ShowAsync<ZendeskUser>($"/api/v2/users/{userId}", "user", "users.show", cancellationToken);
+
     /// <summary>Users by external_id (<c>users/show_many?external_ids=</c>, 100 a call), keyed case-insensitively.</summary>
     public async Task<IReadOnlyDictionary<string, ZendeskUser>> GetByExternalIdsAsync(IEnumerable<string> externalIds, CancellationToken cancellationToken)
     {

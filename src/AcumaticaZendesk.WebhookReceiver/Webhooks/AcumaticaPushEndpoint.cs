@@ -1,0 +1,99 @@
+using System.Security.Cryptography;
+using System.Text;
+using AcumaticaZendesk.Contracts;
+using AcumaticaZendesk.Sync.Ports;
+using Dapr.Client;
+using Microsoft.Extensions.Options;
+
+namespace AcumaticaZendesk.WebhookReceiver.Webhooks;
+
+/// <summary>
+/// <c>POST /webhooks/acumatica/{tenant}</c>: an Acumatica push notification. Only the tenant's shared-secret header
+/// is checked (constant time); the body is read up to the size limit and discarded. A match publishes an
+/// <see cref="AcumaticaChangeSignal"/> that wakes the tenant's sync early; polling stays the source of truth.
+/// </summary>
+public static class AcumaticaPushEndpoint
+{
+    public const string Route = "/webhooks/acumatica/{tenant}";
+
+    /// <summary>Secret name of a tenant's push-notification shared secret (store key <c>tenants--{t}--acumatica--push-secret</c>).</summary>
+    public static string PushSecretName(string tenantId) => $"tenants:{tenantId}:acumatica:push-secret";
+
+    public static IEndpointRouteBuilder MapAcumaticaPush(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost(Route, HandleAsync);
+        return endpoints;
+    }
+
+    internal static async Task<IResult> HandleAsync(
+        string tenant,
+        HttpRequest request,
+        ISecretSource secrets,
+        DaprClient dapr,
+        TimeProvider time,
+        IOptions<WebhookReceiverOptions> options,
+        ILoggerFactory loggers,
+        CancellationToken cancellationToken)
+    {
+        var logger = loggers.CreateLogger(typeof(AcumaticaPushEndpoint));
+        var o = options.Value;
+        if (!ZendeskWebhookEndpoint.IsTenantId(tenant))
+        {
+            logger.LogWarning("Acumatica push notification refused: the tenant id in the path is not valid");
+            return Results.NotFound();
+        }
+
+        // Nothing in the body is trusted or used; it is only drained within the limit.
+        if (await RequestBody.ReadAsync(request, o.MaxBodyBytes, cancellationToken).ConfigureAwait(false) is null)
+        {
+            logger.LogWarning("Acumatica push notification for tenant {TenantId} refused: body larger than {MaxBytes} bytes", tenant, o.MaxBodyBytes);
+            return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
+        }
+
+        string? expected;
+        try
+        {
+            using var deadline = ZendeskWebhookEndpoint.Deadline(o, cancellationToken);
+            expected = await secrets.GetSecretAsync(PushSecretName(tenant), deadline.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.LogError(ex, "Acumatica push notification for tenant {TenantId} not accepted: the secret store could not be read", tenant);
+            return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+        }
+
+        if (expected is null)
+        {
+            logger.LogWarning("Acumatica push notification refused: tenant {TenantId} has no push secret (unknown tenant)", tenant);
+            return Results.NotFound();
+        }
+
+        if (!SecretsMatch(expected, request.Headers[o.AcumaticaSecretHeader].ToString()))
+        {
+            logger.LogWarning("Acumatica push notification for tenant {TenantId} refused: missing or wrong {Header}", tenant, o.AcumaticaSecretHeader);
+            return Results.Unauthorized();
+        }
+
+        try
+        {
+            using var deadline = ZendeskWebhookEndpoint.Deadline(o, cancellationToken);
+            await dapr.PublishEventAsync(
+                DaprNames.Components.PubSub, DaprNames.Topics.AcumaticaChangeSignals, new AcumaticaChangeSignal(tenant, time.GetUtcNow()), deadline.Token)
+                .ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.LogError(ex, "Acumatica change signal of tenant {TenantId} not published", tenant);
+            return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+        }
+
+        logger.LogInformation("Acumatica push notification for tenant {TenantId}: change signal published", tenant);
+        return Results.Ok(new WebhookAnswer("published"));
+    }
+
+    /// <summary>Constant-time comparison (hashes first, so the lengths never leak either).</summary>
+    internal static bool SecretsMatch(string expected, string? presented) =>
+        !string.IsNullOrEmpty(presented)
+        && CryptographicOperations.FixedTimeEquals(
+            SHA256.HashData(Encoding.UTF8.GetBytes(expected)), SHA256.HashData(Encoding.UTF8.GetBytes(presented)));
+}

@@ -1,0 +1,35 @@
+using AcumaticaZendesk.Contracts;
+using AcumaticaZendesk.Sync.Ports;
+using Dapr;
+using Dapr.Client;
+
+namespace AcumaticaZendesk.WebhookReceiver.Webhooks;
+
+/// <summary>
+/// <see cref="ISecretSource"/> over the Dapr secret store <see cref="DaprNames.Components.SecretStore"/>. Logical names
+/// use ':' (see <see cref="SecretNames"/>); the store's nested separator is "--", so ':' is sent as "--".
+/// A secret the store does not have reads as null; any other failure (sidecar down) throws.
+/// </summary>
+public sealed class DaprSecretSource(DaprClient dapr) : ISecretSource
+{
+    public static string StoreKey(string name) => name.Replace(":", "--", StringComparison.Ordinal);
+
+    public async Task<string?> GetSecretAsync(string name, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        var key = StoreKey(name);
+        try
+        {
+            var values = await dapr.GetSecretAsync(DaprNames.Components.SecretStore, key, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return values.TryGetValue(key, out var value) && !string.IsNullOrEmpty(value) ? value : null;
+        }
+        catch (DaprException ex) when (IsNotFound(ex))
+        {
+            return null;
+        }
+    }
+
+    // daprd reports a missing key as an error whose text says so ("secret not found", "not found in store", …).
+    private static bool IsNotFound(Exception ex) =>
+        (ex.InnerException?.Message ?? ex.Message).Contains("not found", StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,170 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using AcumaticaZendesk.Contracts;
+using AcumaticaZendesk.Sync.Ports;
+using AcumaticaZendesk.Zendesk.Webhooks;
+using Dapr.Client;
+using Microsoft.Extensions.Options;
+
+namespace AcumaticaZendesk.WebhookReceiver.Webhooks;
+
+/// <summary>
+/// <c>POST /webhooks/zendesk/{tenant}</c>: size limit → tenant's signing secret → signature and timestamp window →
+/// envelope → first-seen event id → publish a <see cref="ZendeskTicketEvent"/>. The body is never logged.
+/// </summary>
+public static partial class ZendeskWebhookEndpoint
+{
+    public const string Route = "/webhooks/zendesk/{tenant}";
+
+    public static IEndpointRouteBuilder MapZendeskWebhook(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost(Route, HandleAsync);
+        return endpoints;
+    }
+
+    internal static async Task<IResult> HandleAsync(
+        string tenant,
+        HttpRequest request,
+        ISecretSource secrets,
+        ZendeskWebhookVerifier verifier,
+        SeenEventStore seen,
+        DaprClient dapr,
+        TimeProvider time,
+        IOptions<WebhookReceiverOptions> options,
+        ILoggerFactory loggers,
+        CancellationToken cancellationToken)
+    {
+        var logger = loggers.CreateLogger(typeof(ZendeskWebhookEndpoint));
+        var o = options.Value;
+        if (!IsTenantId(tenant))
+        {
+            logger.LogWarning("Zendesk webhook refused: the tenant id in the path is not valid");
+            return Results.NotFound();
+        }
+
+        var body = await RequestBody.ReadAsync(request, o.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
+        if (body is null)
+        {
+            logger.LogWarning("Zendesk webhook for tenant {TenantId} refused: body larger than {MaxBytes} bytes", tenant, o.MaxBodyBytes);
+            return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
+        }
+
+        string? secret;
+        try
+        {
+            using var deadline = Deadline(o, cancellationToken);
+            secret = await secrets.GetSecretAsync(SecretNames.WebhookSigningSecret(tenant), deadline.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.LogError(ex, "Zendesk webhook for tenant {TenantId} not accepted: the secret store could not be read", tenant);
+            return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+        }
+
+        if (secret is null)
+        {
+            logger.LogWarning("Zendesk webhook refused: tenant {TenantId} has no webhook signing secret (unknown tenant)", tenant);
+            return Results.NotFound();
+        }
+
+        var verdict = verifier.Verify(
+            secret, request.Headers[ZendeskWebhookVerifier.SignatureHeader], request.Headers[ZendeskWebhookVerifier.TimestampHeader], body);
+        if (!verdict.IsValid)
+        {
+            logger.LogWarning("Zendesk webhook for tenant {TenantId} refused: {Failure} ({Reason})", tenant, verdict.Failure, verdict.Reason);
+            return Results.Unauthorized();
+        }
+
+        ZendeskWebhookEvent envelope;
+        try
+        {
+            envelope = ZendeskWebhookEvent.Parse(body);
+        }
+        catch (FormatException ex)
+        {
+            logger.LogWarning("Zendesk webhook for tenant {TenantId} refused: {Reason}", tenant, ex.Message);
+            return Results.Problem(detail: ex.Message, statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        if (!string.Equals(envelope.Domain, "ticket", StringComparison.Ordinal))
+        {
+            logger.LogInformation("Zendesk webhook {EventId} of tenant {TenantId} ignored: {EventType} is not a ticket event", envelope.Id, tenant, envelope.Type);
+            return Results.Ok(new WebhookAnswer("ignored", envelope.Id));
+        }
+
+        if (envelope.DetailInt64("id") is not { } ticketId || ticketId <= 0)
+        {
+            logger.LogWarning("Zendesk webhook {EventId} of tenant {TenantId} refused: detail.id is not a ticket id", envelope.Id, tenant);
+            return Results.Problem(detail: "The ticket event has no numeric detail.id", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var now = time.GetUtcNow();
+        var integrationEvent = new ZendeskTicketEvent(tenant, envelope.Id, envelope.Type, ticketId, UpdatedAt(envelope), now);
+        try
+        {
+            using var deadline = Deadline(o, cancellationToken);
+            if (!await seen.TryMarkSeenAsync(tenant, envelope.Id, now, deadline.Token).ConfigureAwait(false))
+            {
+                logger.LogInformation("Zendesk webhook {EventId} of tenant {TenantId} is a redelivery: not published again", envelope.Id, tenant);
+                return Results.Ok(new WebhookAnswer("duplicate", envelope.Id));
+            }
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.LogError(ex, "Zendesk webhook {EventId} of tenant {TenantId} not accepted: the state store could not be written", envelope.Id, tenant);
+            return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+        }
+
+        try
+        {
+            using var deadline = Deadline(o, cancellationToken);
+            await dapr.PublishEventAsync(DaprNames.Components.PubSub, DaprNames.Topics.ZendeskTicketEvents, integrationEvent, deadline.Token)
+                .ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.LogError(ex, "Zendesk webhook {EventId} of tenant {TenantId} not published; Zendesk will retry", envelope.Id, tenant);
+            await ForgetQuietlyAsync(seen, tenant, envelope.Id, o, logger).ConfigureAwait(false);
+            return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+        }
+
+        logger.LogInformation(
+            "Zendesk webhook {EventId} ({EventType}) of tenant {TenantId} published for ticket {TicketId}", envelope.Id, envelope.Type, tenant, ticketId);
+        return Results.Ok(new WebhookAnswer("published", envelope.Id));
+    }
+
+    /// <summary>The ticket's <c>detail.updated_at</c> when present and valid, else the event time.</summary>
+    internal static DateTimeOffset UpdatedAt(ZendeskWebhookEvent envelope) =>
+        DateTimeOffset.TryParse(envelope.DetailString("updated_at"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
+            ? at.ToUniversalTime()
+            : envelope.Time.ToUniversalTime();
+
+    internal static bool IsTenantId(string? tenant) => tenant is not null && TenantIdPattern().IsMatch(tenant);
+
+    internal static CancellationTokenSource Deadline(WebhookReceiverOptions o, CancellationToken cancellationToken)
+    {
+        var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(o.SidecarCallTimeout);
+        return cts;
+    }
+
+    private static async Task ForgetQuietlyAsync(SeenEventStore seen, string tenant, string eventId, WebhookReceiverOptions o, ILogger logger)
+    {
+        try
+        {
+            using var deadline = Deadline(o, CancellationToken.None);
+            await seen.ForgetAsync(tenant, eventId, deadline.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Could not forget event {EventId} of tenant {TenantId}: a redelivery will be taken as a duplicate until the key expires", eventId, tenant);
+        }
+    }
+
+    // Tenant ids as TenantValidator allows them: lower-case letters, digits and '-' (1-63).
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$", RegexOptions.CultureInvariant)]
+    private static partial Regex TenantIdPattern();
+}
+
+/// <summary>What a webhook endpoint did: <c>published</c>, <c>duplicate</c>, <c>ignored</c> or <c>debounced</c>.</summary>
+public sealed record WebhookAnswer(string Outcome, string? EventId = null);
