@@ -1,0 +1,222 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using AcumaticaZendesk.Contracts;
+using AcumaticaZendesk.Testing;
+using AcumaticaZendesk.WebhookReceiver.Webhooks;
+using AcumaticaZendesk.Zendesk.Webhooks;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace AcumaticaZendesk.WebhookReceiver.IntegrationTests;
+
+/// <summary>
+/// The real receiver (its unchanged Program on Kestrel) against the stand-in sidecar: secrets from the secret store,
+/// de-duplication through the state API with an insert-only ETag, events through the pub/sub API.
+/// </summary>
+public sealed class WebhookEndpointTests : IAsyncLifetime
+{
+    private const string Tenant = "acme";
+    private const string SigningSecret = "acme-signing-secret";
+    private const string PushSecret = "acme-push-secret";
+    private static readonly DateTimeOffset Now = new(2026, 3, 2, 9, 30, 0, TimeSpan.Zero);
+
+    private readonly FakeTimeProvider time = new(Now);
+    private StandInSidecar sidecar = null!;
+    private RunningApp receiver = null!;
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        sidecar = await StandInSidecar.StartAsync(cancellationToken: Token);
+        sidecar.SetSecret(DaprNames.Components.SecretStore, "tenants--acme--zendesk--webhook-signing-secret", SigningSecret);
+        sidecar.SetSecret(DaprNames.Components.SecretStore, "tenants--acme--acumatica--push-secret", PushSecret);
+        receiver = RunningApp.StartWebhookReceiver(
+            new Dictionary<string, string?>(sidecar.AppConfiguration) { ["WebhookReceiver:MaxBodyBytes"] = "4096" },
+            services => services.AddSingleton<TimeProvider>(time));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await receiver.DisposeAsync();
+        await sidecar.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_valid_signed_ticket_event_is_published_once_with_tenant_event_ticket_and_updated_at()
+    {
+        var response = await PostZendeskAsync(Tenant, TicketEnvelope("01HEVT0001", 35436, "2026-03-02T09:29:10Z"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var published = Assert.Single(sidecar.PubSub.Published);
+        Assert.Equal(DaprNames.Components.PubSub, published.PubSubName);
+        Assert.Equal(DaprNames.Topics.ZendeskTicketEvents, published.Topic);
+        var evt = Data<ZendeskTicketEvent>(published);
+        Assert.Equal(new ZendeskTicketEvent(Tenant, "01HEVT0001", "zen:event-type:ticket.status_changed", 35436,
+            new DateTimeOffset(2026, 3, 2, 9, 29, 10, TimeSpan.Zero), Now), evt);
+        Assert.NotNull(sidecar.StateStore(DaprNames.Components.StateStore).Get(SeenEventStore.Key(Tenant, "01HEVT0001")));
+    }
+
+    [Fact]
+    public async Task A_replayed_delivery_is_answered_ok_but_published_at_most_once_per_event_id()
+    {
+        var body = TicketEnvelope("01HEVT0002", 7, "2026-03-02T09:29:10Z");
+        var first = await PostZendeskAsync(Tenant, body);
+        time.Advance(TimeSpan.FromMinutes(1));
+        var replay = await PostZendeskAsync(Tenant, body);          // re-signed with a fresh timestamp, as Zendesk retries
+        var other = await PostZendeskAsync(Tenant, TicketEnvelope("01HEVT0003", 7, "2026-03-02T09:29:10Z"));
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
+        Assert.Contains("duplicate", await replay.Content.ReadAsStringAsync(Token), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+        Assert.Equal(["01HEVT0002", "01HEVT0003"], sidecar.PubSub.Published.Select(p => Data<ZendeskTicketEvent>(p).EventId));
+    }
+
+    [Fact]
+    public async Task An_unknown_tenant_is_not_found_and_nothing_is_published()
+    {
+        var unknown = await PostZendeskAsync("globex", TicketEnvelope("01HEVT0004", 1, null));
+        var invalidId = await PostZendeskAsync("Not_A_Tenant", TicketEnvelope("01HEVT0005", 1, null));
+
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, invalidId.StatusCode);
+        AssertNothingPublished();
+    }
+
+    [Fact]
+    public async Task A_bad_or_missing_signature_is_unauthorized_and_nothing_is_published()
+    {
+        var body = TicketEnvelope("01HEVT0006", 1, null);
+        var wrongSecret = await PostZendeskAsync(Tenant, body, secret: "not-the-secret");
+        var tampered = await SendZendeskAsync(Tenant, body + " ", Sign(SigningSecret, Now, body));
+        var missing = await SendZendeskAsync(Tenant, body, signature: null);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, wrongSecret.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, tampered.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, missing.StatusCode);
+        AssertNothingPublished();
+    }
+
+    [Fact]
+    public async Task A_stale_timestamp_is_unauthorized_even_with_a_correct_signature()
+    {
+        var body = TicketEnvelope("01HEVT0007", 1, null);
+        var stale = await PostZendeskAsync(Tenant, body, signedAt: Now - TimeSpan.FromMinutes(6));
+        var future = await PostZendeskAsync(Tenant, body, signedAt: Now + TimeSpan.FromMinutes(6));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, stale.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, future.StatusCode);
+        AssertNothingPublished();
+    }
+
+    [Fact]
+    public async Task An_oversized_body_is_refused_with_413_and_nothing_is_published()
+    {
+        var body = TicketEnvelope("01HEVT0008", 1, null, padding: new string('x', 5000));
+
+        var response = await PostZendeskAsync(Tenant, body);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        AssertNothingPublished();
+    }
+
+    [Fact]
+    public async Task A_malformed_signed_body_is_a_bad_request_and_nothing_is_published()
+    {
+        var notJson = await PostZendeskAsync(Tenant, "{\"type\": \"zen:event-type:ticket.created\", ");
+        var noTicketId = await PostZendeskAsync(Tenant, TicketEnvelope("01HEVT0009", 1, null).Replace("\"id\":\"1\"", "\"id\":\"abc\"", StringComparison.Ordinal));
+
+        Assert.Equal(HttpStatusCode.BadRequest, notJson.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, noTicketId.StatusCode);
+        AssertNothingPublished();
+    }
+
+    [Fact]
+    public async Task A_verified_non_ticket_event_is_acknowledged_and_not_published()
+    {
+        var body = TicketEnvelope("01HEVT0010", 1, null).Replace("ticket.status_changed", "organization.created", StringComparison.Ordinal);
+
+        var response = await PostZendeskAsync(Tenant, body);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        AssertNothingPublished();
+    }
+
+    [Fact]
+    public async Task An_acumatica_push_with_the_right_secret_publishes_a_change_signal_and_nothing_from_its_body()
+    {
+        var response = await PostAcumaticaAsync(Tenant, PushSecret, "{\"Inserted\":[{\"CustomerID\":\"FORGED\"}]}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var published = Assert.Single(sidecar.PubSub.Published);
+        Assert.Equal(DaprNames.Topics.AcumaticaChangeSignals, published.Topic);
+        Assert.Equal(new AcumaticaChangeSignal(Tenant, Now), Data<AcumaticaChangeSignal>(published));
+        Assert.DoesNotContain("FORGED", published.CloudEventJson, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_acumatica_push_with_a_wrong_or_missing_secret_or_unknown_tenant_is_refused()
+    {
+        var wrong = await PostAcumaticaAsync(Tenant, PushSecret + "x", "{}");
+        var missing = await PostAcumaticaAsync(Tenant, null, "{}");
+        var unknown = await PostAcumaticaAsync("globex", PushSecret, "{}");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, missing.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        AssertNothingPublished();
+    }
+
+    private void AssertNothingPublished() => Assert.Empty(sidecar.PubSub.Published);
+
+    private static T Data<T>(PublishedMessage message)
+    {
+        using var doc = JsonDocument.Parse(message.CloudEventJson);
+        return doc.RootElement.GetProperty("data").Deserialize<T>(new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+    }
+
+    private static string TicketEnvelope(string eventId, long ticketId, string? updatedAt, string? padding = null) =>
+        "{\"type\":\"zen:event-type:ticket.status_changed\",\"account_id\":22129848,\"id\":\"" + eventId + "\"," +
+        "\"time\":\"2026-03-02T09:29:11Z\",\"zendesk_event_version\":\"2022-11-06\",\"subject\":\"zen:ticket:" + ticketId.ToString(CultureInfo.InvariantCulture) + "\"," +
+        "\"detail\":{\"id\":\"" + ticketId.ToString(CultureInfo.InvariantCulture) + "\",\"status\":\"SOLVED\"" +
+        (updatedAt is null ? "" : ",\"updated_at\":\"" + updatedAt + "\"") + (padding is null ? "" : ",\"description\":\"" + padding + "\"") + "}," +
+        "\"event\":{\"current\":\"SOLVED\",\"previous\":\"OPEN\"}}";
+
+    private static string Sign(string secret, DateTimeOffset at, string body) =>
+        ZendeskWebhookVerifier.Sign(secret, ZendeskWebhookVerifier.FormatTimestamp(at), Encoding.UTF8.GetBytes(body));
+
+    private Task<HttpResponseMessage> PostZendeskAsync(string tenant, string body, string secret = SigningSecret, DateTimeOffset? signedAt = null) =>
+        SendZendeskAsync(tenant, body, Sign(secret, signedAt ?? Now, body), signedAt ?? Now);
+
+    private async Task<HttpResponseMessage> SendZendeskAsync(string tenant, string body, string? signature, DateTimeOffset? signedAt = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/zendesk/{tenant}")
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add(ZendeskWebhookVerifier.TimestampHeader, ZendeskWebhookVerifier.FormatTimestamp(signedAt ?? Now));
+        if (signature is not null)
+        {
+            request.Headers.Add(ZendeskWebhookVerifier.SignatureHeader, signature);
+        }
+
+        return await receiver.Client.SendAsync(request, Token);
+    }
+
+    private async Task<HttpResponseMessage> PostAcumaticaAsync(string tenant, string? secret, string body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/acumatica/{tenant}")
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+        if (secret is not null)
+        {
+            request.Headers.Add("X-Acumatica-Push-Secret", secret);
+        }
+
+        return await receiver.Client.SendAsync(request, Token);
+    }
+}
