@@ -2,6 +2,7 @@ using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.SyncWorker.Runs;
 using AcumaticaZendesk.SyncWorker.Scheduling;
 using AcumaticaZendesk.SyncWorker.State;
+using AcumaticaZendesk.SyncWorker.Tickets;
 using Dapr.Workflow;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -33,6 +34,7 @@ public static class SyncWorkerExtensions
         services.AddSingleton<RunHistoryStore>();
         services.AddSingleton<SyncCronScheduler>();
         services.AddSingleton<IWorkflowRunProbe, DaprWorkflowRunProbe>();
+        services.AddTicketFlow();
 
         // Dapr.Workflow's source generator registers every Workflow/WorkflowActivity of this assembly
         // (TenantSyncWorkflow, SyncPageActivity, CompleteSyncRunActivity); registering them here as well only
@@ -51,6 +53,7 @@ public static class SyncWorkerExtensions
         app.MapSubscribeHandler();
         app.MapSyncCron();
         app.MapRunHistory();
+        app.MapTicketFlow();
         return app;
     }
 }

@@ -14,6 +14,7 @@ public sealed class AuditTrail(IConnectorStateStore store, AuditRetention retent
 {
     public const string OrganizationType = "organization";
     public const string UserType = "user";
+    public const string TicketType = "ticket";
 
     /// <summary>Appends the entries of a page and indexes them by run and by Zendesk id.</summary>
     public async Task AppendAsync(string tenantId, string runId, IReadOnlyList<RecordAudit> audits, CancellationToken cancellationToken)
@@ -40,7 +41,8 @@ public sealed class AuditTrail(IConnectorStateStore store, AuditRetention retent
             await store.SaveAsync(keys[i], new RecordHistory(tenantId, audit.Record.Kind, audit.Record.Key, audit.ExternalId, zendeskId, entries), cancellationToken).ConfigureAwait(false);
             if (zendeskId is { } id && previous?.ZendeskId != id)
             {
-                var type = Mapping.ExternalIds.IsOrganizationKind(audit.Record.Kind) ? OrganizationType : UserType;
+                var type = audit.Record.Kind == EntityKind.Ticket ? TicketType
+                    : Mapping.ExternalIds.IsOrganizationKind(audit.Record.Kind) ? OrganizationType : UserType;
                 await store.UpdateAsync<List<RecordRef>>(
                     StateKeys.ZendeskIdIndex(tenantId, type, id),
                     refs => refs is not null && refs.Contains(audit.Record) ? refs : [.. refs ?? [], audit.Record],

@@ -14,6 +14,9 @@ public enum EntityKind
 
     /// <summary>Employee → Zendesk user.</summary>
     Employee,
+
+    /// <summary>Zendesk ticket → Acumatica activity (ticket context flow; audited under the ticket id, never synced as a page kind).</summary>
+    Ticket,
 }
 
 /// <summary>One page of work for the sync workflow: small, serializable, deterministic.</summary>

@@ -59,7 +59,7 @@ public static partial class TenantValidator
         {
             for (var i = 0; i < tenant.EntityKinds.Count; i++)
             {
-                if (!Enum.IsDefined(tenant.EntityKinds[i]))
+                if (!Enum.IsDefined(tenant.EntityKinds[i]) || tenant.EntityKinds[i] == Ports.EntityKind.Ticket)
                 {
                     Add($"entityKinds[{i}]", $"unknown entity kind '{tenant.EntityKinds[i]}'");
                 }

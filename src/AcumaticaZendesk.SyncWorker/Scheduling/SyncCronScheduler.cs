@@ -44,6 +44,16 @@ public sealed class SyncCronScheduler(
         return new CronTickReport(now, slot, results);
     }
 
+    /// <summary>
+    /// An extra run of one tenant now (an Acumatica change signal), under the same lease as the cron runs: its slot is
+    /// the current minute, so a run in progress keeps it out and the next cron slot still runs.
+    /// </summary>
+    public Task<TenantScheduleResult> RunTenantNowAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        return ScheduleTenantAsync(tenantId, SyncSlots.SlotOf(now, TimeSpan.FromMinutes(1)), now, options.Value, cancellationToken);
+    }
+
     private async Task<TenantScheduleResult> ScheduleTenantAsync(
         string tenantId, DateTimeOffset slot, DateTimeOffset now, SyncScheduleOptions o, CancellationToken cancellationToken)
     {

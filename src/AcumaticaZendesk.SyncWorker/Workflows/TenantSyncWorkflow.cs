@@ -1,5 +1,6 @@
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.SyncWorker.Activities;
+using AcumaticaZendesk.SyncWorker.Tickets;
 using Dapr.Workflow;
 
 namespace AcumaticaZendesk.SyncWorker.Workflows;
@@ -99,6 +100,7 @@ public sealed class TenantSyncWorkflow : Workflow<TenantSyncInput, SyncRunSummar
             progress,
             error);
 
+        await TicketExportStep.RunAsync(context, input.TenantId, logger);
         await context.CallActivityAsync<bool>(nameof(CompleteSyncRunActivity), summary, FinishRetry);
         context.SetCustomStatus(new TenantSyncStatus(input.TenantId, null, input.Generation, progress));
         return summary;

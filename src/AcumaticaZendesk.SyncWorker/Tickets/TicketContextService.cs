@@ -1,0 +1,208 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using AcumaticaZendesk.Acumatica;
+using AcumaticaZendesk.Acumatica.Activities;
+using AcumaticaZendesk.Acumatica.Reading;
+using AcumaticaZendesk.Sync.Audit;
+using AcumaticaZendesk.Sync.Mapping;
+using AcumaticaZendesk.Sync.Ports;
+using AcumaticaZendesk.Sync.State;
+using AcumaticaZendesk.Sync.Tenants;
+using AcumaticaZendesk.Zendesk;
+using Microsoft.Extensions.Options;
+
+namespace AcumaticaZendesk.SyncWorker.Tickets;
+
+/// <summary>
+/// Applies one ticket to Acumatica: reads it (status, subject, requester, organization, latest public comment, agent
+/// link) and, when its organization's external_id names an Acumatica business account, creates or updates the ONE
+/// activity of the ticket on that account (found again by <see cref="AcumaticaActivityMarker"/>). Every outcome is
+/// written to the audit trail under kind <see cref="EntityKind.Ticket"/>, key = ticket id.
+/// </summary>
+public sealed class TicketContextService(
+    TenantRepository tenants,
+    ITenantClients clients,
+    IConnectorStateStore store,
+    AuditTrail audit,
+    TimeProvider time,
+    IOptions<TicketFlowOptions> options,
+    ILogger<TicketContextService> logger)
+{
+    /// <summary>Reads ticket <paramref name="ticketId"/> and applies it.</summary>
+    public async Task<TicketContextResult> ApplyAsync(string tenantId, long ticketId, string runId, CancellationToken cancellationToken)
+    {
+        var tenant = await tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        if (tenant is null)
+        {
+            logger.LogWarning("Ticket {TicketId} of unknown tenant {TenantId} skipped", ticketId, tenantId);
+            return new TicketContextResult(tenantId, ticketId, TicketContextOutcome.Skipped, "unknown tenant");
+        }
+
+        var zendesk = await clients.ZendeskAsync(tenant, cancellationToken).ConfigureAwait(false);
+        var ticket = await zendesk.Tickets.GetAsync(ticketId, cancellationToken).ConfigureAwait(false);
+        if (ticket is null)
+        {
+            return await SkipAsync(tenant, ticketId, null, runId, "the ticket no longer exists in Zendesk", cancellationToken).ConfigureAwait(false);
+        }
+
+        return await ApplyAsync(tenant, zendesk, ticket, runId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Applies a ticket already read (the export pass), unless this version was applied before.</summary>
+    public async Task<TicketContextResult> ApplyAsync(
+        TenantConfig tenant, ZendeskClient zendesk, ZendeskTicket ticket, string runId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tenant);
+        ArgumentNullException.ThrowIfNull(zendesk);
+        ArgumentNullException.ThrowIfNull(ticket);
+        var applied = (await store.GetAsync<TicketApplied>(TicketApplied.Key(tenant.Id, ticket.Id), cancellationToken).ConfigureAwait(false)).Value;
+        if (applied is not null && !applied.IsOlderThan(ticket.UpdatedAt, ticket.GeneratedTimestamp))
+        {
+            logger.LogDebug("Ticket {TicketId} of tenant {TenantId}: this version was applied already", ticket.Id, tenant.Id);
+            return new TicketContextResult(tenant.Id, ticket.Id, TicketContextOutcome.AlreadyApplied, null, applied.ActivityId);
+        }
+
+        if (string.Equals(ticket.Status, "deleted", StringComparison.OrdinalIgnoreCase))
+        {
+            return await SkipAsync(tenant, ticket.Id, ticket, runId, "the ticket was deleted", cancellationToken).ConfigureAwait(false);
+        }
+
+        if (ticket.OrganizationId is not { } organizationId)
+        {
+            return await SkipAsync(tenant, ticket.Id, ticket, runId, "the ticket has no organization", cancellationToken).ConfigureAwait(false);
+        }
+
+        var organization = await zendesk.Organizations.GetAsync(organizationId, cancellationToken).ConfigureAwait(false);
+        var accountCode = organization?.ExternalId?.Trim();
+        if (string.IsNullOrEmpty(accountCode))
+        {
+            return await SkipAsync(tenant, ticket.Id, ticket, runId,
+                $"organization {organizationId} has no Acumatica link (no external_id)", cancellationToken).ConfigureAwait(false);
+        }
+
+        if (accountCode.StartsWith(ExternalIds.CompanyPrefix, StringComparison.OrdinalIgnoreCase)
+            || accountCode.StartsWith(ExternalIds.ContactPrefix, StringComparison.OrdinalIgnoreCase)
+            || accountCode.StartsWith(ExternalIds.EmployeePrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return await SkipAsync(tenant, ticket.Id, ticket, runId,
+                $"organization {organizationId} has external_id '{accountCode}', which is not an Acumatica business account", cancellationToken).ConfigureAwait(false);
+        }
+
+        var acumatica = await clients.AcumaticaAsync(tenant, cancellationToken).ConfigureAwait(false);
+        var account = await FindAccountAsync(acumatica, accountCode, cancellationToken).ConfigureAwait(false);
+        if (account is null)
+        {
+            return await SkipAsync(tenant, ticket.Id, ticket, runId,
+                $"organization {organizationId} links to '{accountCode}', which is neither a customer nor a vendor in Acumatica", cancellationToken).ConfigureAwait(false);
+        }
+
+        var requester = ticket.RequesterId is { } requesterId
+            ? await zendesk.Users.GetAsync(requesterId, cancellationToken).ConfigureAwait(false)
+            : null;
+        var comment = await LatestPublicCommentAsync(zendesk, ticket.Id, cancellationToken).ConfigureAwait(false);
+        var link = zendesk.Connection.Url(string.Create(CultureInfo.InvariantCulture, $"/agent/tickets/{ticket.Id}"));
+        var draft = new AcumaticaActivityDraft(
+            AcumaticaActivityMarker.ForZendeskTicket(zendesk.Connection.Subdomain, ticket.Id),
+            Title: $"{ticket.Subject ?? "(no subject)"} [{ticket.Status}]",
+            BodyHtml: Body(ticket, requester, organization!, comment, link, options.Value.CommentSummaryLength),
+            RelatedEntityNoteId: account.Value.NoteId,
+            RelatedEntityType: account.Value.EntityType);
+
+        var result = await acumatica.UpsertActivityAsync(draft, cancellationToken).ConfigureAwait(false);
+        var outcome = result.Created ? TicketContextOutcome.Created : TicketContextOutcome.Updated;
+        await RememberAsync(tenant.Id, ticket, outcome, result.Activity.Id, cancellationToken).ConfigureAwait(false);
+        await AuditAsync(tenant.Id, ticket.Id, accountCode, runId,
+            outcome == TicketContextOutcome.Created ? AuditAction.Created : AuditAction.Updated,
+            $"activity on {account.Value.EntityType} {accountCode}" + (result.DuplicatesFound > 1 ? $" ({result.DuplicatesFound} activities carry the marker)" : ""),
+            ticket.UpdatedAt, cancellationToken).ConfigureAwait(false);
+        logger.LogInformation(
+            "Ticket {TicketId} of tenant {TenantId}: activity {Outcome} on account {AccountCode}", ticket.Id, tenant.Id, outcome, accountCode);
+        return new TicketContextResult(tenant.Id, ticket.Id, outcome, accountCode, result.Activity.Id);
+    }
+
+    private static async Task<(Guid NoteId, string EntityType)?> FindAccountAsync(IAcumaticaClient acumatica, string code, CancellationToken cancellationToken)
+    {
+        if (await acumatica.GetAsync(AcumaticaEntitySets.Customers, code, cancellationToken).ConfigureAwait(false) is { Id: { } customerId })
+        {
+            return (customerId, AcumaticaActivityDraft.CustomerEntityType);
+        }
+
+        return await acumatica.GetAsync(AcumaticaEntitySets.Vendors, code, cancellationToken).ConfigureAwait(false) is { Id: { } vendorId }
+            ? (vendorId, AcumaticaActivityDraft.VendorEntityType)
+            : null;
+    }
+
+    private static async Task<ZendeskTicketComment?> LatestPublicCommentAsync(ZendeskClient zendesk, long ticketId, CancellationToken cancellationToken)
+    {
+        ZendeskTicketComment? latest = null;
+        await foreach (var comment in zendesk.Tickets.ListCommentsAsync(ticketId, cancellationToken).ConfigureAwait(false))
+        {
+            if (comment.Public)
+            {
+                latest = comment;
+            }
+        }
+
+        return latest;
+    }
+
+    /// <summary>The activity text: every value HTML-encoded.</summary>
+    internal static string Body(
+        ZendeskTicket ticket, Zendesk.ZendeskUser? requester, Zendesk.ZendeskOrganization organization, ZendeskTicketComment? comment, Uri link, int commentLength)
+    {
+        static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
+        var html = new StringBuilder();
+        html.Append(CultureInfo.InvariantCulture, $"<p><b>Zendesk ticket #{ticket.Id}</b>: {E(ticket.Subject)}</p><ul>");
+        html.Append(CultureInfo.InvariantCulture, $"<li>Status: {E(ticket.Status)}</li>");
+        html.Append(CultureInfo.InvariantCulture, $"<li>Requester: {E(requester is null ? ticket.RequesterId?.ToString(CultureInfo.InvariantCulture) : $"{requester.Name} <{requester.Email}>")}</li>");
+        html.Append(CultureInfo.InvariantCulture, $"<li>Organization: {E(organization.Name)}</li>");
+        html.Append(CultureInfo.InvariantCulture, $"<li>Updated: {ticket.UpdatedAt:yyyy-MM-dd HH:mm} UTC</li></ul>");
+        if (comment is not null && commentLength > 0)
+        {
+            var text = (comment.PlainBody ?? comment.Body ?? "").Trim();
+            if (text.Length > commentLength)
+            {
+                text = text[..(commentLength - 1)] + "…";
+            }
+
+            html.Append(CultureInfo.InvariantCulture, $"<p>Latest public comment ({comment.CreatedAt:yyyy-MM-dd HH:mm} UTC):</p><blockquote>{E(text)}</blockquote>");
+        }
+
+        html.Append(CultureInfo.InvariantCulture, $"<p><a href=\"{E(link.AbsoluteUri)}\">Open the ticket in Zendesk</a></p>");
+        return html.ToString();
+    }
+
+    private async Task<TicketContextResult> SkipAsync(
+        TenantConfig tenant, long ticketId, ZendeskTicket? ticket, string runId, string reason, CancellationToken cancellationToken)
+    {
+        if (ticket is not null)
+        {
+            await RememberAsync(tenant.Id, ticket, TicketContextOutcome.Skipped, null, cancellationToken).ConfigureAwait(false);
+        }
+
+        await AuditAsync(tenant.Id, ticketId, "", runId, AuditAction.Skipped, reason, ticket?.UpdatedAt, cancellationToken).ConfigureAwait(false);
+        logger.LogInformation("Ticket {TicketId} of tenant {TenantId} skipped: {Reason}", ticketId, tenant.Id, reason);
+        return new TicketContextResult(tenant.Id, ticketId, TicketContextOutcome.Skipped, reason);
+    }
+
+    /// <summary>Keeps the newest applied version (a slower, older change never moves it back).</summary>
+    private Task RememberAsync(string tenantId, ZendeskTicket ticket, TicketContextOutcome outcome, Guid? activityId, CancellationToken cancellationToken) =>
+        store.UpdateAsync<TicketApplied>(
+            TicketApplied.Key(tenantId, ticket.Id),
+            current => current is not null && !current.IsOlderThan(ticket.UpdatedAt, ticket.GeneratedTimestamp)
+                ? current
+                : new TicketApplied(ticket.UpdatedAt, ticket.GeneratedTimestamp, outcome, activityId ?? current?.ActivityId, time.GetUtcNow()),
+            cancellationToken);
+
+    private Task AuditAsync(
+        string tenantId, long ticketId, string accountCode, string runId, AuditAction action, string detail, DateTimeOffset? updatedAt, CancellationToken cancellationToken) =>
+        audit.AppendAsync(tenantId, runId,
+        [
+            new RecordAudit(
+                new RecordRef(EntityKind.Ticket, ticketId.ToString(CultureInfo.InvariantCulture)),
+                accountCode,
+                ticketId,
+                [new AuditEntry(runId, time.GetUtcNow(), action, ticketId, detail, SourceModifiedAt: updatedAt)]),
+        ], cancellationToken);
+}

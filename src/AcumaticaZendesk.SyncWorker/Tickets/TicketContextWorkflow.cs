@@ -1,0 +1,47 @@
+using Dapr.Workflow;
+
+namespace AcumaticaZendesk.SyncWorker.Tickets;
+
+/// <summary>
+/// One ticket change (instance id <see cref="TicketChange.InstanceId"/>): one activity reads the ticket and writes its
+/// Acumatica activity. Deterministic: no I/O, no clock, no constructor dependencies.
+/// </summary>
+public sealed class TicketContextWorkflow : Workflow<TicketChange, TicketContextResult>
+{
+    /// <summary>Retries span minutes (the clients retry seconds themselves); the write is idempotent through the marker.</summary>
+    public static readonly WorkflowTaskOptions ApplyRetry = new(new WorkflowRetryPolicy(
+        maxNumberOfAttempts: 6,
+        firstRetryInterval: TimeSpan.FromSeconds(15),
+        backoffCoefficient: 2.0,
+        maxRetryInterval: TimeSpan.FromMinutes(10)));
+
+    public override Task<TicketContextResult> RunAsync(WorkflowContext context, TicketChange input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(input);
+        return context.CallActivityAsync<TicketContextResult>(
+            nameof(ApplyTicketContextActivity), new TicketContextRequest(input.TenantId, input.TicketId, context.InstanceId), ApplyRetry);
+    }
+}
+
+/// <summary>Reads the ticket and creates or updates its activity (<see cref="TicketContextService"/>).</summary>
+public sealed class ApplyTicketContextActivity(TicketContextService tickets, IHostApplicationLifetime lifetime)
+    : WorkflowActivity<TicketContextRequest, TicketContextResult>
+{
+    public override Task<TicketContextResult> RunAsync(WorkflowActivityContext context, TicketContextRequest input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return tickets.ApplyAsync(input.TenantId, input.TicketId, input.RunId, lifetime.ApplicationStopping);
+    }
+}
+
+/// <summary>The incremental-export safety net of one tenant (<see cref="TicketExportPass"/>), run at the end of each sync run.</summary>
+public sealed class TicketExportActivity(TicketExportPass pass, IHostApplicationLifetime lifetime)
+    : WorkflowActivity<TicketExportRequest, TicketExportResult>
+{
+    public override Task<TicketExportResult> RunAsync(WorkflowActivityContext context, TicketExportRequest input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return pass.RunAsync(input.TenantId, input.RunId, lifetime.ApplicationStopping);
+    }
+}

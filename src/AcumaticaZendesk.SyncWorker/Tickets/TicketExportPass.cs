@@ -1,0 +1,96 @@
+using AcumaticaZendesk.Sync.Ports;
+using AcumaticaZendesk.Sync.Tenants;
+using AcumaticaZendesk.Zendesk;
+using Microsoft.Extensions.Options;
+
+namespace AcumaticaZendesk.SyncWorker.Tickets;
+
+/// <summary>
+/// Catches ticket changes whose webhook never arrived: reads the tenant's Zendesk incremental ticket export from its
+/// stored cursor (<see cref="TicketExportCursor"/>; the first pass starts <see cref="TicketFlowOptions.InitialExportLookback"/>
+/// back) and applies every ticket whose version is newer than the one applied (<see cref="TicketApplied"/>). The cursor
+/// moves after each page, and only when every ticket of the page was applied or skipped, so a failure is read again.
+/// </summary>
+public sealed class TicketExportPass(
+    TenantRepository tenants,
+    ITenantClients clients,
+    TicketContextService tickets,
+    IConnectorStateStore store,
+    TimeProvider time,
+    IOptions<TicketFlowOptions> options,
+    ILogger<TicketExportPass> logger)
+{
+    public async Task<TicketExportResult> RunAsync(string tenantId, string runId, CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        var tenant = await tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        if (tenant is null || clients is NotWiredTenantClients)
+        {
+            logger.LogWarning(
+                "Export pass of tenant {TenantId} skipped: {Reason}", tenantId, tenant is null ? "the tenant is not in the tenant store" : "no per-tenant clients are registered");
+            return new TicketExportResult(tenantId, 0, 0, 0, 0, 0, 0, false);
+        }
+
+        var zendesk = await clients.ZendeskAsync(tenant, cancellationToken).ConfigureAwait(false);
+        var cursorKey = TicketExportCursor.Key(tenantId);
+        var cursor = (await store.GetAsync<TicketExportCursor>(cursorKey, cancellationToken).ConfigureAwait(false)).Value;
+        var start = cursor is null
+            ? ZendeskIncrementalStart.FromTime(time.GetUtcNow() - o.InitialExportLookback)
+            : ZendeskIncrementalStart.FromCursor(cursor.AfterCursor);
+
+        int pages = 0, read = 0, applied = 0, already = 0, skipped = 0, failed = 0;
+        var endOfStream = false;
+        await foreach (var page in zendesk.Tickets.ExportIncrementalAsync(start, cancellationToken).ConfigureAwait(false))
+        {
+            pages++;
+            read += page.Tickets.Count;
+            var pageFailed = 0;
+            foreach (var ticket in page.Tickets)
+            {
+                try
+                {
+                    var result = await tickets.ApplyAsync(tenant, zendesk, ticket, runId, cancellationToken).ConfigureAwait(false);
+                    switch (result.Outcome)
+                    {
+                        case TicketContextOutcome.Created or TicketContextOutcome.Updated:
+                            applied++;
+                            break;
+                        case TicketContextOutcome.AlreadyApplied:
+                            already++;
+                            break;
+                        default:
+                            skipped++;
+                            break;
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    pageFailed++;
+                    logger.LogError(ex, "Export pass of tenant {TenantId}: ticket {TicketId} failed; the page is read again next pass", tenantId, ticket.Id);
+                }
+            }
+
+            failed += pageFailed;
+            if (pageFailed > 0)
+            {
+                break;
+            }
+
+            if (page.AfterCursor is { Length: > 0 } after)
+            {
+                await store.SaveAsync(cursorKey, new TicketExportCursor(after, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+            }
+
+            endOfStream = page.EndOfStream;
+            if (endOfStream || pages >= o.MaxExportPagesPerPass)
+            {
+                break;
+            }
+        }
+
+        logger.LogInformation(
+            "Export pass of tenant {TenantId}: {Read} tickets read on {Pages} pages, {Applied} applied, {Already} already applied, {Skipped} skipped, {Failed} failed",
+            tenantId, read, pages, applied, already, skipped, failed);
+        return new TicketExportResult(tenantId, pages, read, applied, already, skipped, failed, endOfStream);
+    }
+}

@@ -1,0 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AcumaticaZendesk.SyncWorker.Tickets;
+
+/// <summary>Ticket context flow (section <c>TicketFlow</c>), validated at start.</summary>
+public sealed class TicketFlowOptions
+{
+    public const string SectionName = "TicketFlow";
+
+    /// <summary>How far back a tenant's first incremental-export pass starts (later passes continue from the stored cursor).</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "90.00:00:00")]
+    public TimeSpan InitialExportLookback { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>Export pages one pass reads at most (the export allows 10 requests a minute per account).</summary>
+    [Range(1, 100)]
+    public int MaxExportPagesPerPass { get; set; } = 5;
+
+    /// <summary>Characters of the latest public comment copied into the activity.</summary>
+    [Range(0, 4000)]
+    public int CommentSummaryLength { get; set; } = 500;
+
+    /// <summary>Deadline of each sidecar call the subscriptions make (state, workflow scheduling).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan SidecarCallTimeout { get; set; } = TimeSpan.FromSeconds(10);
+}
