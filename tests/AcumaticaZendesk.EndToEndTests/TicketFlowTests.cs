@@ -1,0 +1,250 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using AcumaticaZendesk.Contracts;
+using AcumaticaZendesk.Sandbox;
+using AcumaticaZendesk.Sandbox.Control;
+using AcumaticaZendesk.Sync.Audit;
+using AcumaticaZendesk.Sync.Ports;
+using AcumaticaZendesk.Sync.Tenants;
+using AcumaticaZendesk.SyncWorker.Scheduling;
+using AcumaticaZendesk.SyncWorker.Tickets;
+using AcumaticaZendesk.Testing;
+using Dapr.Workflow;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace AcumaticaZendesk.EndToEndTests;
+
+/// <summary>
+/// Ticket context end to end: the sandbox's Zendesk sends signed webhooks to the real receiver, which publishes through
+/// the stand-in sidecar to the real sync worker, whose workflow writes one activity on the sandbox's Acumatica customer.
+/// One clock (a <see cref="FakeTimeProvider"/>) drives the sandbox, the receiver's timestamp window and the worker.
+/// </summary>
+public sealed class TicketFlowTests : IAsyncLifetime
+{
+    private const string TenantId = "demo";
+    private const string PushSecret = "demo-push-secret";
+    private const string CustomerId = "TICKETCUST";
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
+    private readonly FakeTimeProvider time = new(ConnectorAppsOptions.DefaultStartTime);
+    private SandboxHost sandbox = null!;
+    private ConnectorAppsHost apps = null!;
+    private Guid customerNoteId;
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    private SandboxControl Control => sandbox.Control;
+
+    public async ValueTask InitializeAsync()
+    {
+        apps = await ConnectorAppsHost.StartAsync(new ConnectorAppsOptions
+        {
+            Time = time,
+            Configuration = new Dictionary<string, string?> { ["SyncSchedule:Interval"] = "00:05:00" },
+            StartDependencies = async ct =>
+            {
+                sandbox = await SandboxHost.StartAsync(new SandboxOptions { Seed = "demo", TimeProvider = time }, ct);
+                return new ConnectorDependency(sandbox, new Dictionary<string, string?>());
+            },
+            ConfigureSyncWorker = services =>
+            {
+                services.AddSingleton<ITenantClients, SandboxTenantClients>();
+                services.AddSingleton<ITenantDirectory>(sp => sp.GetRequiredService<TenantRepository>());
+                services.AddSingleton<ISyncEngine>(sp => new ScriptedSyncEngine(
+                    sp.GetRequiredService<IConnectorStateStore>(),
+                    new Dictionary<EntityKind, int> { [EntityKind.Customer] = 1, [EntityKind.Vendor] = 1, [EntityKind.Contact] = 1, [EntityKind.Employee] = 1 }));
+            },
+            ConfigureWebhookReceiver = services => services.AddSingleton<TimeProvider>(time),
+        }, Token);
+
+        apps.Sidecar.SetSecret(DaprNames.Components.SecretStore, "tenants--demo--zendesk--webhook-signing-secret", DemoCredentials.WebhookSecret);
+        apps.Sidecar.SetSecret(DaprNames.Components.SecretStore, "tenants--demo--acumatica--push-secret", PushSecret);
+        await apps.SyncWorkerServices.GetRequiredService<TenantRepository>().SaveAsync(new TenantConfig
+        {
+            Id = TenantId,
+            DisplayName = "Demo",
+            Acumatica = new AcumaticaSettings { InstanceUrl = sandbox.AcumaticaUrl("demo").AbsoluteUri, EndpointVersion = "24.200.001", Company = DemoCredentials.AcumaticaTenant },
+            Zendesk = new ZendeskSettings { Subdomain = "demo", BaseUrl = sandbox.ZendeskUrl("demo").AbsoluteUri },
+        }, Token);
+        Control.ConfigureWebhook("demo", new Uri(apps.WebhookReceiver.BaseAddress!, $"/webhooks/zendesk/{TenantId}").AbsoluteUri, DemoCredentials.WebhookSecret);
+        customerNoteId = Control.AddCustomer("demo", CustomerId, "Ticket Customer Ltd");
+    }
+
+    public async ValueTask DisposeAsync() => await apps.DisposeAsync();
+
+    [Fact]
+    public async Task A_solved_ticket_becomes_one_activity_on_the_linked_customer_and_a_later_update_updates_it()
+    {
+        var ticketId = CreateTicket(LinkedOrganization(), "Printer on fire");
+        await WaitForAppliedAsync(ticketId, TicketUpdatedAt(ticketId));
+
+        time.Advance(TimeSpan.FromMinutes(1));
+        Control.SolveTicket("demo", ticketId, "Replaced the fuser; closing.");
+        await WaitForAppliedAsync(ticketId, TicketUpdatedAt(ticketId));
+
+        var solved = Assert.Single(ActivitiesOf(ticketId));
+        Assert.Equal(customerNoteId.ToString(), Value(solved, "RelatedEntityNoteID"), ignoreCase: true);
+        Assert.Contains("Printer on fire", Value(solved, "Summary"), StringComparison.Ordinal);
+        Assert.Contains("solved", Value(solved, "Summary"), StringComparison.Ordinal);
+        Assert.Contains("Replaced the fuser", Value(solved, "Body"), StringComparison.Ordinal);
+        Assert.Contains($"/agent/tickets/{ticketId}", Value(solved, "Body"), StringComparison.Ordinal);
+
+        time.Advance(TimeSpan.FromMinutes(1));
+        Control.UpdateTicket("demo", ticketId, new JsonObject { ["subject"] = "Printer on fire (again)", ["comment"] = new JsonObject { ["body"] = "It happened again.", ["public"] = true } });
+        await WaitForAppliedAsync(ticketId, TicketUpdatedAt(ticketId));
+
+        var updated = Assert.Single(ActivitiesOf(ticketId));
+        Assert.Equal(Value(solved, "NoteID"), Value(updated, "NoteID"));
+        Assert.Contains("Printer on fire (again)", Value(updated, "Summary"), StringComparison.Ordinal);
+        Assert.Contains("It happened again.", Value(updated, "Body"), StringComparison.Ordinal);
+
+        var history = await Service<AuditTrail>().GetAsync(TenantId, EntityKind.Ticket, ticketId.ToString(CultureInfo.InvariantCulture), Token);
+        Assert.Equal(AuditAction.Created, history!.Entries[^1].Action);
+        Assert.Equal(AuditAction.Updated, history.Entries[0].Action);
+    }
+
+    [Fact]
+    public async Task A_ticket_of_an_unlinked_organization_is_skipped_and_audited_with_the_reason()
+    {
+        var unlinked = (long)Control.CreateOrganization("demo", new JsonObject { ["name"] = "No Link Inc" })["id"]!;
+        var ticketId = CreateTicket(unlinked, "Where is my invoice?");
+
+        var applied = await WaitForAppliedAsync(ticketId, TicketUpdatedAt(ticketId));
+
+        Assert.Equal(TicketContextOutcome.Skipped, applied.Outcome);
+        Assert.Empty(ActivitiesOf(ticketId));
+        var history = await Service<AuditTrail>().GetAsync(TenantId, EntityKind.Ticket, ticketId.ToString(CultureInfo.InvariantCulture), Token);
+        var entry = history!.Entries[0];
+        Assert.Equal(AuditAction.Skipped, entry.Action);
+        Assert.Contains("no Acumatica link", entry.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_webhook_the_sandbox_drops_is_caught_by_the_incremental_export_pass_of_the_next_run()
+    {
+        var ticketId = CreateTicket(LinkedOrganization(), "Login fails");
+        await WaitForAppliedAsync(ticketId, TicketUpdatedAt(ticketId));
+
+        Control.GetZendeskSettings("demo").WebhookDropRate = 1.0;
+        time.Advance(TimeSpan.FromMinutes(2));
+        Control.SolveTicket("demo", ticketId, "Password reset done.");
+        var solvedAt = TicketUpdatedAt(ticketId);
+        Assert.Contains(Control.WebhookAttempts, a => a.Dropped);
+        var before = await Applied(ticketId);
+        Assert.True(before!.UpdatedAt < solvedAt, "the dropped webhook must not have been applied");
+
+        var report = await TriggerCronAsync();
+        var run = Assert.Single(report.Tenants);
+        Assert.Equal(ScheduleOutcome.Scheduled, run.Outcome);
+        await WaitForWorkflowAsync(run.InstanceId!);
+
+        Assert.Equal(solvedAt, (await Applied(ticketId))!.UpdatedAt);
+        var activity = Assert.Single(ActivitiesOf(ticketId));
+        Assert.Contains("solved", Value(activity, "Summary"), StringComparison.Ordinal);
+        Assert.Contains("Password reset done.", Value(activity, "Body"), StringComparison.Ordinal);
+        Assert.NotNull((await Service<IConnectorStateStore>().GetAsync<TicketExportCursor>(TicketExportCursor.Key(TenantId), Token)).Value);
+    }
+
+    [Fact]
+    public async Task An_acumatica_push_with_the_right_secret_starts_one_early_run_and_a_wrong_secret_is_refused()
+    {
+        var wrong = await PushAsync("not-the-secret");
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        Assert.DoesNotContain(apps.Sidecar.PubSub.Published, p => p.Topic == DaprNames.Topics.AcumaticaChangeSignals);
+
+        var right = await PushAsync(PushSecret);
+        Assert.Equal(HttpStatusCode.OK, right.StatusCode);
+        var wake = await WaitForAsync(async () => (await Service<IConnectorStateStore>().GetAsync<SyncWake>(EarlySyncTrigger.Key(TenantId), Token)).Value is { InstanceId: { } } w ? w : null);
+        Assert.Equal(SyncSlots.InstanceId(TenantId, SyncSlots.SlotOf(time.GetUtcNow(), TimeSpan.FromMinutes(1))), wake.InstanceId);
+        var state = await WaitForWorkflowAsync(wake.InstanceId!);
+        Assert.Equal(WorkflowRuntimeStatus.Completed, state.RuntimeStatus);
+
+        // A second notification within the interval is debounced: no second early run.
+        time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(HttpStatusCode.OK, (await PushAsync(PushSecret)).StatusCode);
+        await WaitForAsync(() => Task.FromResult(apps.Sidecar.PubSub.Deliveries.Count(d => d.Topic == DaprNames.Topics.AcumaticaChangeSignals) == 2 ? "" : null));
+        Assert.Equal(wake, (await Service<IConnectorStateStore>().GetAsync<SyncWake>(EarlySyncTrigger.Key(TenantId), Token)).Value);
+    }
+
+    private long LinkedOrganization() =>
+        (long)Control.CreateOrganization("demo", new JsonObject { ["name"] = $"Ticket Customer {Guid.NewGuid():N}", ["external_id"] = CustomerId })["id"]!;
+
+    private long CreateTicket(long organizationId, string subject)
+    {
+        var requester = (long)Control.CreateUser("demo", new JsonObject
+        {
+            ["name"] = "Rita Requester",
+            ["email"] = $"rita.{Guid.NewGuid():N}@customer.example",
+            ["organization_id"] = organizationId,
+        })["id"]!;
+        return (long)Control.CreateTicket("demo", new JsonObject
+        {
+            ["subject"] = subject,
+            ["comment"] = new JsonObject { ["body"] = $"{subject}: please help.", ["public"] = true },
+            ["requester_id"] = requester,
+            ["organization_id"] = organizationId,
+        })["id"]!;
+    }
+
+    private DateTimeOffset TicketUpdatedAt(long ticketId) =>
+        DateTimeOffset.Parse(Control.Tickets("demo").Single(t => (long)t!["id"]! == ticketId)!["updated_at"]!.ToString(), CultureInfo.InvariantCulture);
+
+    private IReadOnlyList<JsonObject> ActivitiesOf(long ticketId) =>
+        [.. Control.AcumaticaRecords("demo", "Activity").OfType<JsonObject>()
+            .Where(a => Value(a, "Summary").StartsWith($"[zendesk-ticket:demo:{ticketId}]", StringComparison.Ordinal))];
+
+    private static string Value(JsonObject record, string field) => record[field]?["value"]?.ToString() ?? record[field]?.ToString() ?? "";
+
+    private async Task<TicketApplied?> Applied(long ticketId) =>
+        (await Service<IConnectorStateStore>().GetAsync<TicketApplied>(TicketApplied.Key(TenantId, ticketId), Token)).Value;
+
+    private Task<TicketApplied> WaitForAppliedAsync(long ticketId, DateTimeOffset updatedAt) =>
+        WaitForAsync(async () => await Applied(ticketId) is { } a && a.UpdatedAt >= updatedAt ? a : null);
+
+    /// <summary>Polls until <paramref name="probe"/> answers (the flow is asynchronous); fails after the deadline.</summary>
+    private static async Task<T> WaitForAsync<T>(Func<Task<T?>> probe)
+        where T : class
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        deadline.CancelAfter(Deadline);
+        while (true)
+        {
+            if (await probe() is { } value)
+            {
+                return value;
+            }
+
+            await Task.Delay(50, deadline.Token);
+        }
+    }
+
+    private async Task<CronTickReport> TriggerCronAsync()
+    {
+        var (status, body) = await apps.TriggerSyncCronAsync(Token);
+        Assert.True(status == HttpStatusCode.OK, $"POST /sync-cron answered {(int)status}: {body}");
+        return System.Text.Json.JsonSerializer.Deserialize<CronTickReport>(body, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))!;
+    }
+
+    private async Task<WorkflowState> WaitForWorkflowAsync(string instanceId)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        deadline.CancelAfter(Deadline);
+        return await Service<IDaprWorkflowClient>().WaitForWorkflowCompletionAsync(instanceId, cancellation: deadline.Token);
+    }
+
+    private async Task<HttpResponseMessage> PushAsync(string secret)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/acumatica/{TenantId}")
+        {
+            Content = new StringContent("{\"Inserted\":[{\"CustomerID\":\"X\"}]}", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("X-Acumatica-Push-Secret", secret);
+        return await apps.WebhookReceiver.SendAsync(request, Token);
+    }
+
+    private T Service<T>()
+        where T : notnull => apps.SyncWorkerServices.GetRequiredService<T>();
+}
