@@ -35,6 +35,9 @@ public static class SecretNames
 
     public static string AcumaticaPassword(string tenantId) => $"tenants:{tenantId}:acumatica:password";
 
+    /// <summary>Shared secret Acumatica push notifications of a tenant carry in a header (see docs/ticket-flow.md).</summary>
+    public static string AcumaticaPushSecret(string tenantId) => $"tenants:{tenantId}:acumatica:push-secret";
+
     /// <summary>Zendesk webhook signing secret per tenant.</summary>
     public static string WebhookSigningSecret(string tenantId) => $"tenants:{tenantId}:zendesk:webhook-signing-secret";
 

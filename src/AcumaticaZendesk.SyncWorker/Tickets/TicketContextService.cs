@@ -25,6 +25,7 @@ public sealed class TicketContextService(
     ITenantClients clients,
     IConnectorStateStore store,
     AuditTrail audit,
+    TicketLocks locks,
     TimeProvider time,
     IOptions<TicketFlowOptions> options,
     ILogger<TicketContextService> logger)
@@ -56,6 +57,13 @@ public sealed class TicketContextService(
         ArgumentNullException.ThrowIfNull(tenant);
         ArgumentNullException.ThrowIfNull(zendesk);
         ArgumentNullException.ThrowIfNull(ticket);
+        using var held = await locks.AcquireAsync(tenant.Id, ticket.Id, cancellationToken).ConfigureAwait(false);
+        return await ApplyLockedAsync(tenant, zendesk, ticket, runId, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<TicketContextResult> ApplyLockedAsync(
+        TenantConfig tenant, ZendeskClient zendesk, ZendeskTicket ticket, string runId, CancellationToken cancellationToken)
+    {
         var applied = (await store.GetAsync<TicketApplied>(TicketApplied.Key(tenant.Id, ticket.Id), cancellationToken).ConfigureAwait(false)).Value;
         if (applied is not null && !applied.IsOlderThan(ticket.UpdatedAt, ticket.GeneratedTimestamp))
         {
@@ -111,11 +119,11 @@ public sealed class TicketContextService(
 
         var result = await acumatica.UpsertActivityAsync(draft, cancellationToken).ConfigureAwait(false);
         var outcome = result.Created ? TicketContextOutcome.Created : TicketContextOutcome.Updated;
-        await RememberAsync(tenant.Id, ticket, outcome, result.Activity.Id, cancellationToken).ConfigureAwait(false);
         await AuditAsync(tenant.Id, ticket.Id, accountCode, runId,
             outcome == TicketContextOutcome.Created ? AuditAction.Created : AuditAction.Updated,
             $"activity on {account.Value.EntityType} {accountCode}" + (result.DuplicatesFound > 1 ? $" ({result.DuplicatesFound} activities carry the marker)" : ""),
             ticket.UpdatedAt, cancellationToken).ConfigureAwait(false);
+        await RememberAsync(tenant.Id, ticket, outcome, result.Activity.Id, cancellationToken).ConfigureAwait(false);
         logger.LogInformation(
             "Ticket {TicketId} of tenant {TenantId}: activity {Outcome} on account {AccountCode}", ticket.Id, tenant.Id, outcome, accountCode);
         return new TicketContextResult(tenant.Id, ticket.Id, outcome, accountCode, result.Activity.Id);
@@ -176,12 +184,12 @@ public sealed class TicketContextService(
     private async Task<TicketContextResult> SkipAsync(
         TenantConfig tenant, long ticketId, ZendeskTicket? ticket, string runId, string reason, CancellationToken cancellationToken)
     {
+        await AuditAsync(tenant.Id, ticketId, "", runId, AuditAction.Skipped, reason, ticket?.UpdatedAt, cancellationToken).ConfigureAwait(false);
         if (ticket is not null)
         {
             await RememberAsync(tenant.Id, ticket, TicketContextOutcome.Skipped, null, cancellationToken).ConfigureAwait(false);
         }
 
-        await AuditAsync(tenant.Id, ticketId, "", runId, AuditAction.Skipped, reason, ticket?.UpdatedAt, cancellationToken).ConfigureAwait(false);
         logger.LogInformation("Ticket {TicketId} of tenant {TenantId} skipped: {Reason}", ticketId, tenant.Id, reason);
         return new TicketContextResult(tenant.Id, ticketId, TicketContextOutcome.Skipped, reason);
     }

@@ -27,6 +27,7 @@ public static class TicketFlowExtensions
         services.TryAddSingleton<TenantRepository>();
         services.TryAddSingleton<AuditTrail>();
         services.TryAddSingleton<ITenantClients, NotWiredTenantClients>();
+        services.AddSingleton<TicketLocks>();
         services.AddSingleton<TicketContextService>();
         services.AddSingleton<TicketExportPass>();
         services.AddSingleton<EarlySyncTrigger>();

@@ -16,9 +16,6 @@ public static class AcumaticaPushEndpoint
 {
     public const string Route = "/webhooks/acumatica/{tenant}";
 
-    /// <summary>Secret name of a tenant's push-notification shared secret (store key <c>tenants--{t}--acumatica--push-secret</c>).</summary>
-    public static string PushSecretName(string tenantId) => $"tenants:{tenantId}:acumatica:push-secret";
-
     public static IEndpointRouteBuilder MapAcumaticaPush(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost(Route, HandleAsync);
@@ -54,7 +51,7 @@ public static class AcumaticaPushEndpoint
         try
         {
             using var deadline = ZendeskWebhookEndpoint.Deadline(o, cancellationToken);
-            expected = await secrets.GetSecretAsync(PushSecretName(tenant), deadline.Token).ConfigureAwait(false);
+            expected = await secrets.GetSecretAsync(SecretNames.AcumaticaPushSecret(tenant), deadline.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {

@@ -16,6 +16,9 @@ public static partial class ZendeskWebhookEndpoint
 {
     public const string Route = "/webhooks/zendesk/{tenant}";
 
+    /// <summary>Longest event id accepted (Zendesk's are ULIDs/UUIDs); the id becomes part of a state key.</summary>
+    public const int MaxEventIdLength = 100;
+
     public static IEndpointRouteBuilder MapZendeskWebhook(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost(Route, HandleAsync);
@@ -84,6 +87,12 @@ public static partial class ZendeskWebhookEndpoint
         {
             logger.LogWarning("Zendesk webhook for tenant {TenantId} refused: {Reason}", tenant, ex.Message);
             return Results.Problem(detail: ex.Message, statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        if (envelope.Id.Length > MaxEventIdLength || envelope.Id.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            logger.LogWarning("Zendesk webhook for tenant {TenantId} refused: the event id is not a Zendesk event id", tenant);
+            return Results.Problem(detail: $"The event 'id' must be at most {MaxEventIdLength} characters without spaces", statusCode: StatusCodes.Status400BadRequest);
         }
 
         if (!string.Equals(envelope.Domain, "ticket", StringComparison.Ordinal))
