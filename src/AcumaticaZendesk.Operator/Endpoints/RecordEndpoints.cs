@@ -93,7 +93,7 @@ internal static class RecordEndpoints
 
     private static async Task<ReplayView> RunReplayAsync(string tenantId, IReadOnlyCollection<RecordRef> records, SyncEngine engine, RunStore runs, TimeProvider time, CancellationToken ct)
     {
-        var runId = $"{tenantId}-replay-{time.GetUtcNow():yyyyMMddTHHmmssfff}";
+        var runId = $"{tenantId}-replay-{time.GetUtcNow():yyyyMMddTHHmmss}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4))}";
         var result = await engine.ReplayAsync(tenantId, runId, records, ct).ConfigureAwait(false);
         if (records.Count > 0)
         {
