@@ -8,6 +8,7 @@ using AcumaticaZendesk.Sync;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.State;
 using AcumaticaZendesk.Sync.Tenants;
+using AcumaticaZendesk.Zendesk;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
@@ -36,8 +37,9 @@ public static class OperatorApi
     /// <c>Operator:Jwt:Authority</c> is set), the policy, the services behind the endpoints, the Acumatica OAuth and
     /// connectivity probe, the Zendesk OAuth flow and the OpenAPI document <c>operator</c>. The host registers
     /// <see cref="IConnectorStateStore"/>, <see cref="ISecretSource"/>, <see cref="IWorkflowRuns"/>,
-    /// <see cref="IAcumaticaSource"/> + <see cref="IZendeskTarget"/> (engine: plan, replay), and optionally a Zendesk
-    /// <see cref="IConnectivityProbe"/> and <see cref="IReconcileSource"/>.
+    /// <see cref="IAcumaticaSource"/> + <see cref="IZendeskTarget"/> (engine: plan, replay, reconcile). The Zendesk probe
+    /// and <see cref="IReconcileSource"/> are built in (over the tenant's OAuth token); a host may replace the latter
+    /// by registering its own before this call.
     /// </summary>
     public static IServiceCollection AddOperatorApi(this IServiceCollection services, IConfiguration configuration)
     {
@@ -50,7 +52,10 @@ public static class OperatorApi
 
         services.AddSyncCore();
         services.AddAcumaticaClient();
-        services.AddHttpClient(ZendeskOAuthFlow.HttpClientName);
+        services.AddZendeskClient();
+        services.AddHttpClient(ZendeskReader.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30));
+        services.TryAddSingleton<ZendeskReader>();
+        services.TryAddSingleton<IReconcileSource, ZendeskReconcileSource>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ApiKeyRegistry>();
         services.TryAddSingleton<OperatorAccess>();
@@ -64,6 +69,7 @@ public static class OperatorApi
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IOAuthFlow, AcumaticaOAuthFlow>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IOAuthFlow, ZendeskOAuthFlow>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConnectivityProbe, AcumaticaConnectivityProbe>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConnectivityProbe, ZendeskConnectivityProbe>());
 
         var schemes = new List<string> { ApiKeyAuthenticationHandler.SchemeName };
         var authentication = services.AddAuthentication()

@@ -8,6 +8,7 @@ using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.Tenants;
 using AcumaticaZendesk.Sync.UnitTests;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AcumaticaZendesk.Operator.IntegrationTests;
 
@@ -21,7 +22,7 @@ public sealed class ConnectAndCheckTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _sandbox = await SandboxHost.StartAsync(new SandboxOptions { Urls = "http://127.0.0.1:0", Seed = "demo" }, Ct);
+        _sandbox = await SandboxHost.StartAsync(new SandboxOptions { Urls = "http://127.0.0.1:0", Seed = "demo", TimeProvider = new FakeTimeProvider(DateTimeOffset.UtcNow) }, Ct);
         _host = await OperatorHost.StartAsync();
         _host.Secrets.Values[SecretNames.OAuthClientId(ConnectedSystem.Acumatica)] = DemoCredentials.AcumaticaClientId;
         _host.Secrets.Values[SecretNames.OAuthClientSecret(ConnectedSystem.Acumatica)] = DemoCredentials.AcumaticaClientSecret;
@@ -163,15 +164,70 @@ public sealed class ConnectAndCheckTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Check_says_everything_is_fine_once_connected()
+    public async Task Check_says_everything_is_fine_once_both_systems_are_connected()
     {
-        await _host.Client(apiKey: null).GetAsync(await ConsentAsync("acumatica"), Ct);
+        using var browser = _host.Client(apiKey: null);
+        await browser.GetAsync(await ConsentAsync("acumatica"), Ct);
+        await browser.GetAsync(await ConsentAsync("zendesk"), Ct);
         using var client = _host.Client();
 
         var report = await OperatorHost.ReadJsonAsync(await client.PostAsync("/operator/v1/tenants/contoso/check", null, Ct));
 
         Assert.True(report.GetProperty("ok").GetBoolean(), report.GetProperty("summary").GetString());
-        Assert.Equal(["instance-reachable", "endpoint-version", "token", "subdomain"], report.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("item").GetString()));
+        Assert.Equal(["instance-reachable", "endpoint-version", "token", "subdomain", "scopes", "rate-limit"], report.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("item").GetString()));
+        Assert.Equal("Everything checked is fine.", report.GetProperty("summary").GetString());
+    }
+
+    [Fact]
+    public async Task Check_reports_low_rate_limit_headroom_and_a_revoked_Zendesk_token()
+    {
+        await _host.Client(apiKey: null).GetAsync(await ConsentAsync("zendesk"), Ct);
+        _sandbox.Control.GetZendeskSettings("demo").RateLimitPerMinute = 10;
+        using var other = new HttpClient();
+        other.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{DemoCredentials.ZendeskAdminEmail}/token:{DemoCredentials.ZendeskApiToken}")));
+        for (var i = 0; i < 8; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await other.GetAsync(_sandbox.ZendeskUrl("demo").AbsoluteUri + "/api/v2/users.json", Ct)).StatusCode);
+        }
+
+        using var client = _host.Client();
+
+        var low = await OperatorHost.ReadJsonAsync(await client.PostAsync("/operator/v1/tenants/contoso/check", null, Ct));
+        _sandbox.Control.RevokeZendeskTokens("demo", accessTokensToo: true);
+        var revoked = await OperatorHost.ReadJsonAsync(await client.PostAsync("/operator/v1/tenants/contoso/check", null, Ct));
+
+        var headroom = low.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("item").GetString() == "rate-limit");
+        Assert.False(headroom.GetProperty("ok").GetBoolean());
+        Assert.Contains("Only 1 of 10 requests per minute are left", headroom.GetProperty("message").GetString(), StringComparison.Ordinal);
+        var token = revoked.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("system").GetString() == "zendesk");
+        Assert.Equal("token", token.GetProperty("item").GetString());
+        Assert.Contains("connect the tenant again", token.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_Zendesk_reconcile_source_pages_through_every_organization_and_user()
+    {
+        await _host.Client(apiKey: null).GetAsync(await ConsentAsync("zendesk"), Ct);
+        var reader = _host.Services.GetRequiredService<Checks.ZendeskReader>();
+        var source = new Checks.ZendeskReconcileSource(reader);
+        var tenant = await _host.Services.GetRequiredService<TenantRepository>().GetRequiredAsync("contoso", Ct);
+
+        var organizations = new List<ZendeskOrganization>();
+        await foreach (var org in source.ListOrganizationsAsync(tenant, Ct))
+        {
+            organizations.Add(org);
+        }
+
+        var users = new List<ZendeskUser>();
+        await foreach (var user in source.ListUsersAsync(tenant, Ct))
+        {
+            users.Add(user);
+        }
+
+        Assert.Equal(_sandbox.Control.Organizations("demo").Count, organizations.Count);
+        Assert.Equal(_sandbox.Control.Users("demo").Count, users.Count);
+        Assert.Equal(organizations.Count, organizations.Select(o => o.Id).Distinct().Count());
     }
 
     [Fact]
@@ -201,7 +257,7 @@ public sealed class ConnectAndCheckTests : IAsyncLifetime
 
         var report = await OperatorHost.ReadJsonAsync(await client.PostAsync("/operator/v1/tenants/contoso/check", null, Ct));
 
-        var token = report.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("item").GetString() == "token");
+        var token = report.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("item").GetString() == "token" && i.GetProperty("system").GetString() == "acumatica");
         Assert.False(token.GetProperty("ok").GetBoolean());
         Assert.StartsWith("Acumatica refused the token and it could not be refreshed", token.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
@@ -214,7 +270,7 @@ public sealed class ConnectAndCheckTests : IAsyncLifetime
         await _host.AddTenantAsync(Tenant() with { Acumatica = Tenant().Acumatica with { InstanceUrl = "http://127.0.0.1:9/acumatica/demo" } });
         var down = await OperatorHost.ReadJsonAsync(await client.PostAsync("/operator/v1/tenants/contoso/check", null, Ct));
 
-        Assert.Contains("is not connected", notConnected.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("item").GetString() == "token").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains("is not connected", notConnected.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("item").GetString() == "token" && i.GetProperty("system").GetString() == "acumatica").GetProperty("message").GetString(), StringComparison.Ordinal);
         var reachable = down.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("item").GetString() == "instance-reachable");
         Assert.False(reachable.GetProperty("ok").GetBoolean());
         Assert.Contains("cannot be reached", reachable.GetProperty("message").GetString(), StringComparison.Ordinal);

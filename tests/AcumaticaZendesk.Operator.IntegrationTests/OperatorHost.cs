@@ -55,8 +55,6 @@ internal sealed class OperatorHost : IAsyncDisposable
 
     public FakeWorkflowRuns Workflows => _parts.Workflows;
 
-    public FakeZendeskProbe ZendeskProbe => _parts.ZendeskProbe;
-
     public FakeTimeProvider Time => _parts.Time;
 
     public static Task<OperatorHost> StartAsync() => StartAsync(new Dictionary<string, string?>());
@@ -88,7 +86,6 @@ internal sealed class OperatorHost : IAsyncDisposable
         builder.Services.AddSingleton<IZendeskTarget>(parts.Zendesk);
         builder.Services.AddSingleton<IWorkflowRuns>(parts.Workflows);
         builder.Services.AddSingleton<IReconcileSource>(new FakeReconcileSource(parts.Zendesk));
-        builder.Services.AddSingleton<IConnectivityProbe>(parts.ZendeskProbe);
         builder.Services.AddSingleton<TimeProvider>(parts.Time);
         builder.Services.AddOperatorApi(builder.Configuration);
         builder.Services.Configure<AcumaticaClientOptions>(o => o.MaxRetryAttempts = 0);
@@ -155,8 +152,6 @@ internal sealed class OperatorHost : IAsyncDisposable
         public FakeZendeskTarget Zendesk { get; } = new();
 
         public FakeWorkflowRuns Workflows { get; } = new();
-
-        public FakeZendeskProbe ZendeskProbe { get; } = new();
 
         public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
     }

@@ -76,14 +76,3 @@ internal sealed class FakeReconcileSource(FakeZendeskTarget zendesk) : IReconcil
         }
     }
 }
-
-/// <summary>A Zendesk probe answering what the test says (the real one lives over the Zendesk client).</summary>
-internal sealed class FakeZendeskProbe : IConnectivityProbe
-{
-    public List<CheckItem> Items { get; } = [new(ConnectedSystem.Zendesk, "subdomain", true, "The subdomain answers.")];
-
-    public ConnectedSystem System => ConnectedSystem.Zendesk;
-
-    public Task<IReadOnlyList<CheckItem>> CheckAsync(TenantConfig tenant, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<CheckItem>>(Items.ToArray());
-}
