@@ -114,7 +114,7 @@ public static class OperatorApi
         RunEndpoints.Map(tenant);
         RecordEndpoints.Map(tenant);
         CheckEndpoints.Map(tenant);
-        endpoints.MapOpenApi("/openapi/{documentName}.json");
+        endpoints.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(PolicyName);
         return root;
     }
 
