@@ -115,3 +115,28 @@ public sealed class AuthTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await rotated.GetAsync("/operator/v1/tenants", ct)).StatusCode);
     }
 }
+
+public sealed class JwtConfigurationTests
+{
+    [Fact]
+    public async Task Bearer_tokens_are_accepted_only_when_an_authority_is_configured()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var plain = await OperatorHost.StartAsync();
+        await using var withJwt = await OperatorHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Operator:Jwt:Authority"] = "https://login.example.test/tenant/v2.0",
+            ["Operator:Jwt:Audience"] = "api://acumatica-zendesk",
+        });
+
+        var plainSchemes = await plain.Services.GetRequiredService<Microsoft.AspNetCore.Authentication.IAuthenticationSchemeProvider>().GetAllSchemesAsync();
+        var jwtSchemes = await withJwt.Services.GetRequiredService<Microsoft.AspNetCore.Authentication.IAuthenticationSchemeProvider>().GetAllSchemesAsync();
+        var policy = await withJwt.Services.GetRequiredService<Microsoft.AspNetCore.Authorization.IAuthorizationPolicyProvider>().GetPolicyAsync(OperatorApi.PolicyName);
+
+        Assert.DoesNotContain(plainSchemes, s => s.Name == "OperatorBearer");
+        Assert.Contains(jwtSchemes, s => s.Name == "OperatorBearer");
+        Assert.Equal(["OperatorApiKey", "OperatorBearer"], policy!.AuthenticationSchemes);
+        using var client = withJwt.Client();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/operator/v1/tenants", ct)).StatusCode);
+    }
+}
