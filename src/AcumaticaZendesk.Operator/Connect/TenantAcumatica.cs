@@ -49,14 +49,14 @@ internal static class TenantAcumatica
 }
 
 /// <summary>The Acumatica client's token store over the tenant's encrypted <see cref="TenantTokenStore"/>.</summary>
-internal sealed class TenantAcumaticaTokenStore(TenantTokenStore tokens, string tenantId) : IAcumaticaTokenStore
+internal sealed class TenantAcumaticaTokenStore(TenantTokenStore store, string tenantId) : IAcumaticaTokenStore
 {
     public async Task<AcumaticaTokenSet?> LoadAsync(CancellationToken cancellationToken)
     {
-        var set = await tokens.GetAsync(tenantId, ConnectedSystem.Acumatica, cancellationToken).ConfigureAwait(false);
+        var set = await store.GetAsync(tenantId, ConnectedSystem.Acumatica, cancellationToken).ConfigureAwait(false);
         return set is null ? null : new AcumaticaTokenSet(set.AccessToken, set.RefreshToken, set.AccessTokenExpiresAt ?? DateTimeOffset.MinValue, set.Scope);
     }
 
-    public Task SaveAsync(AcumaticaTokenSet tokens1, CancellationToken cancellationToken) =>
-        tokens.SaveAsync(tenantId, ConnectedSystem.Acumatica, TenantAcumatica.ToTokenSet(tokens1), cancellationToken);
+    public Task SaveAsync(AcumaticaTokenSet tokens, CancellationToken cancellationToken) =>
+        store.SaveAsync(tenantId, ConnectedSystem.Acumatica, TenantAcumatica.ToTokenSet(tokens), cancellationToken);
 }
