@@ -1,0 +1,95 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using AcumaticaZendesk.Sync;
+using AcumaticaZendesk.Sync.Ports;
+using AcumaticaZendesk.Sync.State;
+using AcumaticaZendesk.Sync.Tenants;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AcumaticaZendesk.Connectors.IntegrationTests.Infrastructure;
+
+/// <summary>Secrets from a dictionary (the Dapr store's stand-in).</summary>
+internal sealed class DictionarySecretSource : ISecretSource
+{
+    public ConcurrentDictionary<string, string> Values { get; } = new(StringComparer.Ordinal);
+
+    public ConcurrentQueue<string> Lookups { get; } = new();
+
+    public Task<string?> GetSecretAsync(string name, CancellationToken cancellationToken)
+    {
+        Lookups.Enqueue(name);
+        return Task.FromResult(Values.TryGetValue(name, out var v) ? v : null);
+    }
+}
+
+/// <summary>
+/// The services as the worker would have them: <c>AddConnectors</c> + <c>AddSyncCore</c> over the core's in-memory
+/// state store and a dictionary of secrets (holding a token-encryption key ring).
+/// </summary>
+internal sealed class ConnectorHost : IDisposable
+{
+    /// <param name="restartOf">Share that host's state and secrets, as a restarted worker would.</param>
+    public ConnectorHost(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null, ConnectorHost? restartOf = null)
+    {
+        State = restartOf?.State ?? new InMemoryConnectorStateStore();
+        Secrets = restartOf?.Secrets ?? new DictionarySecretSource();
+        if (restartOf is null)
+        {
+            Secrets.Values[SecretNames.TokenEncryptionKeys] = "k1=" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+            Secrets.Values[SecretNames.TokenEncryptionCurrentKeyId] = "k1";
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Acumatica:Client:RetryBaseDelay"] = "00:00:00.001",
+            ["Acumatica:Client:MaxRetryAttempts"] = "1",
+            ["Zendesk:RetryBaseDelay"] = "00:00:00.001",
+        }.Concat(settings ?? new Dictionary<string, string?>())).Build();
+
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddSingleton<IConnectorStateStore>(State);
+        services.AddSingleton<ISecretSource>(Secrets);
+        configure?.Invoke(services);
+        services.AddConnectors(configuration);
+        // AddSyncCore comes with the Zendesk target (IZendeskTarget).
+        Provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+
+    public InMemoryConnectorStateStore State { get; }
+
+    public DictionarySecretSource Secrets { get; }
+
+    public ServiceProvider Provider { get; }
+
+    public T Get<T>()
+        where T : notnull => Provider.GetRequiredService<T>();
+
+    public static TenantConfig Tenant(string acumaticaUrl, string zendeskBaseUrl, AcumaticaAuthMode mode = AcumaticaAuthMode.Oauth, string id = "acme") => new()
+    {
+        Id = id,
+        DisplayName = "Acme Holdings",
+        Acumatica = new AcumaticaSettings { InstanceUrl = acumaticaUrl, EndpointVersion = "24.200.001", Company = FakeAcumatica.Company, AuthMode = mode },
+        Zendesk = new ZendeskSettings { Subdomain = "acme", BaseUrl = zendeskBaseUrl },
+        EntityKinds = [EntityKind.Customer, EntityKind.Contact],
+        Mapping = new MappingOptions { EmployeeOrganization = new EmployeeOrganizationOptions { Enabled = false } },
+    };
+
+    /// <summary>OAuth client (shared names) and the integration user of <paramref name="tenantId"/>: the password grant.</summary>
+    public void UsePasswordGrant(string tenantId = "acme")
+    {
+        UseOAuthClient();
+        Secrets.Values[SecretNames.AcumaticaUserName(tenantId)] = FakeAcumatica.UserName;
+        Secrets.Values[SecretNames.AcumaticaPassword(tenantId)] = FakeAcumatica.Password;
+    }
+
+    public void UseOAuthClient()
+    {
+        Secrets.Values[SecretNames.OAuthClientId(ConnectedSystem.Acumatica)] = FakeAcumatica.ClientId;
+        Secrets.Values[SecretNames.OAuthClientSecret(ConnectedSystem.Acumatica)] = FakeAcumatica.ClientSecret;
+    }
+
+    public void Dispose() => Provider.Dispose();
+}
