@@ -13,8 +13,14 @@ public sealed class ConnectorOptions
     /// <summary>Records read concurrently by key during a replay (Acumatica has no batch read by key).</summary>
     public int ReplayReadConcurrency { get; set; } = 4;
 
-    /// <summary>How long a Zendesk bulk job may take before the write is reported as failed (the job may still finish; the next run finds its records by external_id).</summary>
-    public TimeSpan ZendeskJobTimeout { get; set; } = TimeSpan.FromMinutes(10);
+    /// <summary>Zendesk searches run concurrently for one lookup (users by e-mail, organizations by name: one search each).</summary>
+    public int ZendeskSearchConcurrency { get; set; } = 4;
+
+    /// <summary>
+    /// Redirect URL registered on the Zendesk OAuth client; only used to build the consent link a
+    /// "needs authorization" error carries (the client refreshes tokens without it).
+    /// </summary>
+    public Uri ZendeskOAuthRedirectUri { get; set; } = new("http://localhost:5080/oauth/zendesk/callback");
 }
 
 internal sealed class ConnectorOptionsValidator : IValidateOptions<ConnectorOptions>
@@ -26,8 +32,10 @@ internal sealed class ConnectorOptionsValidator : IValidateOptions<ConnectorOpti
             errors.Add($"{ConnectorOptions.SectionName}:{nameof(options.KeyRingRefreshInterval)} must be positive (was {options.KeyRingRefreshInterval}).");
         if (options.ReplayReadConcurrency is < 1 or > 16)
             errors.Add($"{ConnectorOptions.SectionName}:{nameof(options.ReplayReadConcurrency)} must be between 1 and 16 (was {options.ReplayReadConcurrency}).");
-        if (options.ZendeskJobTimeout <= TimeSpan.Zero)
-            errors.Add($"{ConnectorOptions.SectionName}:{nameof(options.ZendeskJobTimeout)} must be positive (was {options.ZendeskJobTimeout}).");
+        if (options.ZendeskSearchConcurrency is < 1 or > 16)
+            errors.Add($"{ConnectorOptions.SectionName}:{nameof(options.ZendeskSearchConcurrency)} must be between 1 and 16 (was {options.ZendeskSearchConcurrency}).");
+        if (options.ZendeskOAuthRedirectUri is not { IsAbsoluteUri: true })
+            errors.Add($"{ConnectorOptions.SectionName}:{nameof(options.ZendeskOAuthRedirectUri)} must be an absolute URL.");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }
