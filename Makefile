@@ -10,7 +10,7 @@ DAPR          ?= dapr
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: help restore build test run stop ci format secrets sandbox clean
+.PHONY: help restore build test run stop ci format secrets sandbox clean deploy-check
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -26,6 +26,7 @@ test: build ## Run every test suite and print "tests: N passed, M failed"
 
 ci: ## What CI runs: restore, build, deploy checks, all tests, summary line
 	$(MAKE) --no-print-directory build
+	bash deploy/scripts/bicep-build.sh
 	CONFIGURATION=$(CONFIGURATION) bash scripts/test.sh
 
 format: ## Check formatting against .editorconfig
@@ -51,6 +52,10 @@ stop: ## Stop what `make run` started
 
 sandbox: ## Run only the sandbox (Acumatica + Zendesk simulators) on http://127.0.0.1:5080
 	$(DOTNET) run --project src/AcumaticaZendesk.Sandbox -- --urls http://127.0.0.1:5080 --seed demo
+
+deploy-check: ## Compile the Bicep (no diagnostics allowed) and render + schema-check the Kustomize overlays
+	bash deploy/scripts/bicep-build.sh
+	bash deploy/scripts/kubernetes-validate.sh
 
 clean: ## Remove build output, local data and artifacts
 	$(DOTNET) clean $(SOLUTION) -c $(CONFIGURATION) >/dev/null || true

@@ -44,6 +44,10 @@ public static class DaprNames
         /// <summary>Acumatica push notifications (a wake-up signal only), published by the webhook receiver.</summary>
         public const string AcumaticaChangeSignals = "acumatica-change-signals";
 
-        public static readonly IReadOnlyList<string> All = [ZendeskTicketEvents, AcumaticaChangeSignals];
+        /// <summary>A tenant sync run finished (summary with counts), published by the sync worker's workflow
+        /// and consumed by the sync worker itself to keep the run history.</summary>
+        public const string SyncRunCompleted = "sync-run-completed";
+
+        public static readonly IReadOnlyList<string> All = [ZendeskTicketEvents, AcumaticaChangeSignals, SyncRunCompleted];
     }
 }

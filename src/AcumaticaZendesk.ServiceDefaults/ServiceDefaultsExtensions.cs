@@ -36,7 +36,10 @@ public static class ServiceDefaultsExtensions
             .Enrich.WithProperty("AppId", appId)
             .WriteTo.Console(
                 outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}",
-                formatProvider: System.Globalization.CultureInfo.InvariantCulture));
+                formatProvider: System.Globalization.CultureInfo.InvariantCulture),
+            // Keep the static bootstrap logger for start-up failures instead of freezing it into this
+            // host's logger: several hosts in one process (tests, the sandbox) would otherwise collide.
+            preserveStaticLogger: true);
 
         builder.Services.AddDaprClient();
 

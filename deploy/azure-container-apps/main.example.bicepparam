@@ -1,0 +1,15 @@
+// Example parameters: copy, set your own prefix, images and registry, then deploy
+// (docs/deploy.md). Contains no secret: every Dapr component uses the managed identity.
+using 'main.bicep'
+
+param namePrefix = 'azd-demo'
+param syncWorkerImage = 'myregistry.azurecr.io/acumatica-zendesk/sync-worker:1.0.0'
+param webhookReceiverImage = 'myregistry.azurecr.io/acumatica-zendesk/webhook-receiver:1.0.0'
+param containerRegistryName = 'myregistry'
+param syncSchedule = '@every 5m'
+param syncWorkerReplicas = 1
+param webhookReceiverMinReplicas = 1
+param webhookReceiverMaxReplicas = 5
+param tags = {
+  environment: 'demo'
+}

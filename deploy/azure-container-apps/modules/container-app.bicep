@@ -1,0 +1,121 @@
+// One Dapr-enabled container app. Used for both apps; only the receiver gets external ingress.
+
+param location string
+param tags object = {}
+
+@description('Container app resource name.')
+@maxLength(32)
+param name string
+
+@description('Dapr app id (DaprNames.AppIds).')
+param daprAppId string
+
+param environmentId string
+param identityId string
+param identityClientId string
+
+@description('Full image reference, e.g. myregistry.azurecr.io/acumatica-zendesk/sync-worker:1.0.0.')
+param image string
+
+@description('Registry login server pulled from with the identity; empty for a public registry.')
+param registryServer string = ''
+
+@description('none: no ingress; internal: reachable only inside the environment; external: public.')
+@allowed(['none', 'internal', 'external'])
+param ingress string
+
+param minReplicas int
+param maxReplicas int
+
+@description('HTTP scale rule: concurrent requests per replica; 0 = no rule (fixed minReplicas..maxReplicas).')
+param concurrentRequestsPerReplica int = 0
+
+param cpu string = '0.5'
+param memory string = '1Gi'
+
+var appPort = 8080
+var alivePath = '/alive'
+var healthPath = '/health'
+
+resource app 'Microsoft.App/containerApps@2026-01-01' = {
+  name: name
+  location: location
+  tags: union(tags, { 'dapr-app-id': daprAppId })
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: { '${identityId}': {} }
+  }
+  properties: {
+    environmentId: environmentId
+    workloadProfileName: 'Consumption'
+    configuration: {
+      activeRevisionsMode: 'Single'
+      dapr: {
+        enabled: true
+        appId: daprAppId
+        appPort: appPort
+        appProtocol: 'http'
+        enableApiLogging: false
+        logLevel: 'info'
+      }
+      ingress: ingress == 'none'
+        ? null
+        : {
+            external: ingress == 'external'
+            targetPort: appPort
+            transport: 'auto'
+            allowInsecure: false
+          }
+      registries: empty(registryServer) ? [] : [{ server: registryServer, identity: identityId }]
+    }
+    template: {
+      containers: [
+        {
+          name: daprAppId
+          image: image
+          resources: { cpu: json(cpu), memory: memory }
+          env: [
+            { name: 'ASPNETCORE_ENVIRONMENT', value: 'Production' }
+            { name: 'ASPNETCORE_HTTP_PORTS', value: string(appPort) }
+            { name: 'AZURE_CLIENT_ID', value: identityClientId }
+          ]
+          probes: [
+            {
+              type: 'Startup'
+              httpGet: { path: alivePath, port: appPort }
+              periodSeconds: 2
+              failureThreshold: 30
+            }
+            {
+              type: 'Liveness'
+              httpGet: { path: alivePath, port: appPort }
+              periodSeconds: 10
+              failureThreshold: 3
+            }
+            {
+              type: 'Readiness'
+              httpGet: { path: healthPath, port: appPort }
+              periodSeconds: 10
+              failureThreshold: 3
+            }
+          ]
+        }
+      ]
+      scale: {
+        minReplicas: minReplicas
+        maxReplicas: maxReplicas
+        rules: concurrentRequestsPerReplica > 0
+          ? [
+              {
+                name: 'http-concurrency'
+                http: { metadata: { concurrentRequests: string(concurrentRequestsPerReplica) } }
+              }
+            ]
+          : []
+      }
+    }
+  }
+}
+
+output name string = app.name
+output fqdn string = ingress == 'none' ? '' : app.properties.configuration.ingress.fqdn

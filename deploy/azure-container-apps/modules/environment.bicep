@@ -1,0 +1,160 @@
+// Container Apps environment with Dapr, and the Dapr components under the SAME names as
+// components/*.yaml (AcumaticaZendesk.Contracts.DaprNames). Every component is scoped; all of
+// them authenticate with the user-assigned identity (azureClientId), so no secret is stored here.
+
+param location string
+param namePrefix string
+param tags object = {}
+
+@description('Log Analytics workspace that receives the apps\' logs.')
+param workspaceName string
+
+@description('Application Insights that receives the Dapr sidecars\' traces.')
+param appInsightsName string
+
+@description('Client id of the user-assigned identity the Dapr components authenticate with.')
+param identityClientId string
+
+param keyVaultName string
+param serviceBusNamespaceName string
+param cosmosEndpoint string
+param cosmosDatabaseName string
+param cosmosContainerName string
+
+@description('Dapr cron schedule of sync-cron, e.g. "@every 5m" or a 6-field cron expression.')
+param syncSchedule string
+
+var syncWorker = 'sync-worker'
+var webhookReceiver = 'webhook-receiver'
+var bothApps = [syncWorker, webhookReceiver]
+
+resource workspace 'Microsoft.OperationalInsights/workspaces@2025-02-01' existing = {
+  name: workspaceName
+}
+
+resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: appInsightsName
+}
+
+resource environment 'Microsoft.App/managedEnvironments@2026-01-01' = {
+  name: 'cae-${namePrefix}'
+  location: location
+  tags: tags
+  properties: {
+    appLogsConfiguration: {
+      destination: 'log-analytics'
+      logAnalyticsConfiguration: {
+        customerId: workspace.properties.customerId
+        sharedKey: workspace.listKeys().primarySharedKey
+      }
+    }
+    daprAIConnectionString: appInsights.properties.ConnectionString
+    workloadProfiles: [{ name: 'Consumption', workloadProfileType: 'Consumption' }]
+  }
+}
+
+// Tenants, watermarks, leases, audit trail; also the workflow (actor) store.
+resource stateStore 'Microsoft.App/managedEnvironments/daprComponents@2026-01-01' = {
+  parent: environment
+  name: 'connector-state'
+  properties: {
+    componentType: 'state.azure.cosmosdb'
+    version: 'v1'
+    metadata: [
+      { name: 'url', value: cosmosEndpoint }
+      { name: 'database', value: cosmosDatabaseName }
+      { name: 'collection', value: cosmosContainerName }
+      { name: 'azureClientId', value: identityClientId }
+      { name: 'actorStateStore', value: 'true' }
+    ]
+    scopes: bothApps
+  }
+}
+
+resource secretStore 'Microsoft.App/managedEnvironments/daprComponents@2026-01-01' = {
+  parent: environment
+  name: 'connector-secrets'
+  properties: {
+    componentType: 'secretstores.azure.keyvault'
+    version: 'v1'
+    metadata: [
+      { name: 'vaultName', value: keyVaultName }
+      { name: 'azureClientId', value: identityClientId }
+    ]
+    scopes: bothApps
+  }
+}
+
+resource pubSub 'Microsoft.App/managedEnvironments/daprComponents@2026-01-01' = {
+  parent: environment
+  name: 'connector-pubsub'
+  properties: {
+    componentType: 'pubsub.azure.servicebus.topics'
+    version: 'v1'
+    metadata: [
+      { name: 'namespaceName', value: '${serviceBusNamespaceName}.servicebus.windows.net' }
+      { name: 'azureClientId', value: identityClientId }
+      { name: 'maxDeliveryCount', value: '10' }
+      { name: 'lockDurationInSec', value: '60' }
+    ]
+    scopes: bothApps
+  }
+}
+
+// Fires on every sync-worker replica; the cron endpoint only schedules workflows with
+// deterministic instance ids, so extra ticks are harmless (docs/deploy.md, "Scaling").
+resource syncCron 'Microsoft.App/managedEnvironments/daprComponents@2026-01-01' = {
+  parent: environment
+  name: 'sync-cron'
+  properties: {
+    componentType: 'bindings.cron'
+    version: 'v1'
+    metadata: [
+      { name: 'schedule', value: syncSchedule }
+      { name: 'direction', value: 'input' }
+    ]
+    scopes: [syncWorker]
+  }
+}
+
+// The sidecar resiliency policy of components/resiliency.yaml (connector-resiliency), expressed as
+// Container Apps component policies (a preview API; the stable ones have no resiliency type).
+resource stateResiliency 'Microsoft.App/managedEnvironments/daprComponents/resiliencyPolicies@2025-10-02-preview' = {
+  parent: stateStore
+  name: 'connector-resiliency'
+  properties: {
+    outboundPolicy: {
+      timeoutPolicy: { responseTimeoutInSeconds: 10 }
+      httpRetryPolicy: {
+        maxRetries: 5
+        retryBackOff: { initialDelayInMilliseconds: 500, maxIntervalInMilliseconds: 15000 }
+      }
+      circuitBreakerPolicy: { consecutiveErrors: 5, timeoutInSeconds: 30, intervalInSeconds: 60 }
+    }
+  }
+}
+
+resource pubSubResiliency 'Microsoft.App/managedEnvironments/daprComponents/resiliencyPolicies@2025-10-02-preview' = {
+  parent: pubSub
+  name: 'connector-resiliency'
+  properties: {
+    outboundPolicy: {
+      httpRetryPolicy: {
+        maxRetries: 10
+        retryBackOff: { initialDelayInMilliseconds: 1000, maxIntervalInMilliseconds: 60000 }
+      }
+      circuitBreakerPolicy: { consecutiveErrors: 5, timeoutInSeconds: 30, intervalInSeconds: 60 }
+    }
+    inboundPolicy: {
+      httpRetryPolicy: {
+        maxRetries: 10
+        retryBackOff: { initialDelayInMilliseconds: 1000, maxIntervalInMilliseconds: 60000 }
+      }
+    }
+  }
+}
+
+output id string = environment.id
+output name string = environment.name
+output defaultDomain string = environment.properties.defaultDomain
+output componentNames array = [stateStore.name, secretStore.name, pubSub.name, syncCron.name]

@@ -1,0 +1,84 @@
+using System.Text.Json.Nodes;
+using AcumaticaZendesk.Sandbox.Control;
+
+namespace AcumaticaZendesk.Sandbox.Infrastructure;
+
+/// <summary>Request log and injected faults (latency, dropped connections, error statuses) for the simulated systems.</summary>
+internal static class SandboxMiddleware
+{
+    /// <summary>Zendesk accepts an optional <c>.json</c> suffix on API paths; strip it before routing.</summary>
+    public static IApplicationBuilder UseJsonSuffix(this IApplicationBuilder app) => app.Use((ctx, next) =>
+    {
+        var path = ctx.Request.Path.Value;
+        if (path is not null && path.StartsWith("/zendesk/", StringComparison.Ordinal) && path.EndsWith(".json", StringComparison.Ordinal))
+        {
+            ctx.Request.Path = path[..^5];
+        }
+
+        return next(ctx);
+    });
+
+    public static IApplicationBuilder UseLogAndFaults(this IApplicationBuilder app, SandboxState state) => app.Use(async (ctx, next) =>
+    {
+        var path = ctx.Request.Path.Value ?? "";
+        var system = path.StartsWith("/acumatica/", StringComparison.Ordinal) ? "acumatica"
+            : path.StartsWith("/zendesk/", StringComparison.Ordinal) ? "zendesk" : "control";
+        try
+        {
+            if (system != "control" && await InjectAsync(ctx, state, system == "acumatica" ? state.AcumaticaFaults : state.ZendeskFaults, system))
+            {
+                return;
+            }
+
+            await next(ctx);
+        }
+        finally
+        {
+            var endpoint = (ctx.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(unmatched)";
+            state.Requests.Add(new ReceivedRequest(state.Time.GetUtcNow(), system, ctx.Request.Method, endpoint, path, ctx.Response.StatusCode));
+        }
+    });
+
+    /// <summary>Returns true when a fault replaced the response.</summary>
+    private static async Task<bool> InjectAsync(HttpContext ctx, SandboxState state, FaultSettings faults, string system)
+    {
+        if (faults.LatencyMs > 0)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(faults.LatencyMs), state.Time, ctx.RequestAborted);
+        }
+
+        int? status = null;
+        lock (faults)
+        {
+            if (faults.FailNextCount > 0)
+            {
+                faults.FailNextCount--;
+                status = faults.FailNextStatus;
+            }
+        }
+
+        if (status is null && faults.DropRate > 0 && state.NextDouble() < faults.DropRate)
+        {
+            ctx.Abort();
+            return true;
+        }
+
+        if (status is null && faults.ErrorRate > 0 && faults.ErrorStatusCodes.Count > 0 && state.NextDouble() < faults.ErrorRate)
+        {
+            status = faults.ErrorStatusCodes[state.NextInt(faults.ErrorStatusCodes.Count)];
+        }
+
+        if (status is not { } code)
+        {
+            return false;
+        }
+
+        JsonObject body = system == "acumatica"
+            ? new JsonObject { ["message"] = "An error has occurred.", ["exceptionMessage"] = $"Injected fault ({code}).", ["exceptionType"] = "PX.Data.PXException" }
+            : code == 409 ? new JsonObject { ["error"] = "DatabaseConflict", ["description"] = "Database collision" }
+            : new JsonObject { ["error"] = code == 503 ? "ServiceUnavailable" : "InternalServerError", ["description"] = $"Injected fault ({code})." };
+        var headers = code is 429 or 503 ? new Dictionary<string, string> { ["Retry-After"] = "1" } : null;
+        await new JsonReply(code, body, headers).ExecuteAsync(ctx);
+        return true;
+    }
+}

@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using AcumaticaZendesk.Sandbox.Infrastructure;
+
+namespace AcumaticaZendesk.Sandbox.Zendesk;
+
+/// <summary>Zendesk list paging: cursor (<c>page[size]</c>/<c>page[after]</c>) or offset (<c>page</c>/<c>per_page</c>, refused past the offset limit).</summary>
+internal static class ZdPaging
+{
+    public static IResult Page(HttpContext ctx, ZdAccount account, SortedSet<long> ids, string key, Func<long, JsonObject> render)
+    {
+        var q = ctx.Request.Query;
+        var url = $"{ZdEndpoints.BaseUrl(ctx, account)}{ctx.Request.Path.Value![ctx.Request.Path.Value!.IndexOf("/api/v2", StringComparison.Ordinal)..]}";
+        if (q.ContainsKey("page[size]") || q.ContainsKey("page[after]") || q.ContainsKey("page[before]"))
+        {
+            var size = int.TryParse(q["page[size]"], out var s) ? s : 100;
+            if (size is < 1 or > 100)
+            {
+                return ZdErrors.BadRequest("InvalidPaginationParameter", "page[size] must be between 1 and 100");
+            }
+
+            var after = 0L;
+            if (q["page[after]"].ToString() is { Length: > 0 } cursor)
+            {
+                if (Decode(cursor) is not { } pos)
+                {
+                    return ZdErrors.BadRequest("InvalidPaginationParameter", "page[after] is not a valid cursor");
+                }
+
+                after = pos;
+            }
+
+            var items = new JsonArray();
+            long first = 0, last = 0;
+            var hasMore = false;
+            if (after < long.MaxValue)
+            {
+                foreach (var id in ids.GetViewBetween(after + 1, long.MaxValue))
+                {
+                    if (items.Count == size)
+                    {
+                        hasMore = true;
+                        break;
+                    }
+
+                    if (first == 0)
+                    {
+                        first = id;
+                    }
+
+                    last = id;
+                    items.Add(render(id));
+                }
+            }
+
+            var afterCursor = items.Count > 0 ? Encode(last) : null;
+            return Json.Ok(new JsonObject
+            {
+                [key] = items,
+                ["meta"] = new JsonObject
+                {
+                    ["has_more"] = hasMore,
+                    ["after_cursor"] = afterCursor,
+                    ["before_cursor"] = items.Count > 0 ? Encode(first) : null,
+                },
+                ["links"] = new JsonObject
+                {
+                    ["prev"] = items.Count > 0 ? $"{url}?page%5Bbefore%5D={Encode(first)}&page%5Bsize%5D={size}" : null,
+                    ["next"] = hasMore ? $"{url}?page%5Bafter%5D={afterCursor}&page%5Bsize%5D={size}" : null,
+                },
+            });
+        }
+
+        var page = int.TryParse(q["page"], out var p) && p > 0 ? p : 1;
+        var perPage = int.TryParse(q["per_page"], out var pp) && pp > 0 ? Math.Min(pp, 100) : 100;
+        var offset = (long)(page - 1) * perPage;
+        if (offset >= account.Settings.OffsetPaginationLimit)
+        {
+            return ZdErrors.BadRequest("InvalidPaginationParameter",
+                $"Offset pagination is limited to the first {account.Settings.OffsetPaginationLimit} records. Use cursor-based pagination (page[size]) instead.");
+        }
+
+        var list = new JsonArray();
+        foreach (var id in ids.Skip((int)offset).Take(perPage))
+        {
+            list.Add(render(id));
+        }
+
+        var more = offset + perPage < ids.Count;
+        return Json.Ok(new JsonObject
+        {
+            [key] = list,
+            ["next_page"] = more ? $"{url}?page={page + 1}&per_page={perPage}" : null,
+            ["previous_page"] = page > 1 ? $"{url}?page={page - 1}&per_page={perPage}" : null,
+            ["count"] = ids.Count,
+        });
+    }
+
+    public static string Encode(long id) => Convert.ToBase64String(Encoding.ASCII.GetBytes("id:" + id.ToString(CultureInfo.InvariantCulture))).TrimEnd('=');
+
+    public static long? Decode(string cursor)
+    {
+        try
+        {
+            var text = Encoding.ASCII.GetString(Convert.FromBase64String(cursor.PadRight(cursor.Length + ((4 - (cursor.Length % 4)) % 4), '=')));
+            return text.StartsWith("id:", StringComparison.Ordinal) && long.TryParse(text.AsSpan(3), CultureInfo.InvariantCulture, out var id) ? id : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using AcumaticaZendesk.Contracts;
+using AcumaticaZendesk.SyncWorker.Runs;
+using AcumaticaZendesk.SyncWorker.Scheduling;
+using AcumaticaZendesk.SyncWorker.Workflows;
+using Dapr.Workflow;
+
+namespace AcumaticaZendesk.SyncWorker.Activities;
+
+/// <summary>
+/// Ends a run: releases the tenant's lease (ETag-guarded, only if this run holds it) and publishes the run summary on
+/// <see cref="DaprNames.Topics.SyncRunCompleted"/>. Idempotent: a retried call finds the lease released already,
+/// and the run history de-duplicates by run id.
+/// </summary>
+public sealed class CompleteSyncRunActivity(
+    SyncLeaseStore leases,
+    IIntegrationEventPublisher publisher,
+    IHostApplicationLifetime lifetime,
+    ILogger<CompleteSyncRunActivity> logger) : WorkflowActivity<SyncRunSummary, bool>
+{
+    public override async Task<bool> RunAsync(WorkflowActivityContext context, SyncRunSummary input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var ct = lifetime.ApplicationStopping;
+        var released = await leases.ReleaseAsync(input.TenantId, input.RunId, SyncLeaseStatus.Released, ct).ConfigureAwait(false);
+        await publisher.PublishAsync(DaprNames.Topics.SyncRunCompleted, input, ct).ConfigureAwait(false);
+        logger.LogInformation(
+            "Run {RunId} of tenant {TenantId} ended {Outcome} after {Pages} pages (lease released: {Released})",
+            input.RunId, input.TenantId, input.Outcome, input.Progress.Pages, released);
+        return released;
+    }
+}

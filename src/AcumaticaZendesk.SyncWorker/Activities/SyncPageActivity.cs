@@ -1,0 +1,20 @@
+using AcumaticaZendesk.Sync.Ports;
+using Dapr.Workflow;
+
+namespace AcumaticaZendesk.SyncWorker.Activities;
+
+/// <summary>Syncs one page of one kind for a tenant through the <see cref="ISyncEngine"/> (idempotent, at-least-once).</summary>
+public sealed class SyncPageActivity(ISyncEngine engine, IHostApplicationLifetime lifetime, ILogger<SyncPageActivity> logger)
+    : WorkflowActivity<SyncPageRequest, SyncPageResult>
+{
+    public override async Task<SyncPageResult> RunAsync(WorkflowActivityContext context, SyncPageRequest input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["TenantId"] = input.TenantId, ["RunId"] = input.RunId });
+        var result = await engine.SyncPageAsync(input, lifetime.ApplicationStopping).ConfigureAwait(false);
+        logger.LogInformation(
+            "{Kind} page of tenant {TenantId}: read {Read}, created {Created}, updated {Updated}, unchanged {Unchanged}, failed {Failed}, more {HasMore}",
+            input.Kind, input.TenantId, result.Read, result.Created, result.Updated, result.Unchanged, result.Failed, result.HasMore);
+        return result;
+    }
+}

@@ -1,0 +1,20 @@
+using Dapr.Workflow;
+
+namespace AcumaticaZendesk.SyncWorker.Scheduling;
+
+/// <summary>Tells whether a workflow instance has ended (used before taking over a lease that looks held).</summary>
+public interface IWorkflowRunProbe
+{
+    Task<bool> IsFinishedAsync(string instanceId, CancellationToken cancellationToken);
+}
+
+/// <summary>Asks the workflow engine through <see cref="IDaprWorkflowClient"/>.</summary>
+public sealed class DaprWorkflowRunProbe(IDaprWorkflowClient workflows) : IWorkflowRunProbe
+{
+    public async Task<bool> IsFinishedAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        var state = await workflows.GetWorkflowStateAsync(instanceId, getInputsAndOutputs: false, cancellationToken).ConfigureAwait(false);
+        return !state.Exists || state.RuntimeStatus is WorkflowRuntimeStatus.Completed
+            or WorkflowRuntimeStatus.Failed or WorkflowRuntimeStatus.Terminated or WorkflowRuntimeStatus.Canceled;
+    }
+}

@@ -1,0 +1,144 @@
+using AcumaticaZendesk.Sync.Ports;
+using AcumaticaZendesk.SyncWorker.Workflows;
+using Dapr.Workflow;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+
+namespace AcumaticaZendesk.SyncWorker.Scheduling;
+
+/// <summary>
+/// The cron tick: for every runnable tenant, take the tenant's lease and schedule one <see cref="TenantSyncWorkflow"/>
+/// with the deterministic instance id of the current slot. Only schedules; every sidecar call carries a deadline
+/// (scheduling without a reachable sidecar would otherwise wait forever).
+/// </summary>
+public sealed class SyncCronScheduler(
+    ITenantDirectory tenants,
+    SyncLeaseStore leases,
+    IDaprWorkflowClient workflows,
+    IWorkflowRunProbe runs,
+    IOptions<SyncScheduleOptions> options,
+    TimeProvider time,
+    ILogger<SyncCronScheduler> logger)
+{
+    public async Task<CronTickReport> RunAsync(CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        var now = time.GetUtcNow();
+        var slot = SyncSlots.SlotOf(now, o.Interval);
+
+        IReadOnlyList<string> tenantIds;
+        using (var deadline = Deadline(cancellationToken))
+        {
+            tenantIds = await tenants.ListRunnableTenantIdsAsync(deadline.Token).ConfigureAwait(false);
+        }
+
+        var results = new List<TenantScheduleResult>(tenantIds.Count);
+        foreach (var tenantId in tenantIds.Distinct(StringComparer.Ordinal))
+        {
+            results.Add(await ScheduleTenantAsync(tenantId, slot, now, o, cancellationToken).ConfigureAwait(false));
+        }
+
+        logger.LogInformation(
+            "Cron tick for slot {Slot:O}: {Scheduled} of {Tenants} tenants scheduled",
+            slot, results.Count(r => r.Outcome == ScheduleOutcome.Scheduled), results.Count);
+        return new CronTickReport(now, slot, results);
+    }
+
+    private async Task<TenantScheduleResult> ScheduleTenantAsync(
+        string tenantId, DateTimeOffset slot, DateTimeOffset now, SyncScheduleOptions o, CancellationToken cancellationToken)
+    {
+        if (!SyncSlots.IsValidTenantId(tenantId))
+        {
+            logger.LogError("Tenant id {TenantId} cannot form a workflow instance id; skipped", tenantId);
+            return new TenantScheduleResult(tenantId, null, ScheduleOutcome.InvalidTenantId,
+                "Tenant ids may hold letters, digits, '-' and '_' only (1-64 characters)");
+        }
+
+        var instanceId = SyncSlots.InstanceId(tenantId, slot);
+        LeaseAttempt lease;
+        try
+        {
+            using var deadline = Deadline(cancellationToken);
+            lease = await leases.TryAcquireAsync(tenantId, instanceId, slot, o.LeaseDuration, IsRunFinishedAsync, deadline.Token)
+                .ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsSidecarFailure(ex, cancellationToken))
+        {
+            logger.LogError(ex, "Could not take the lease of tenant {TenantId} for run {InstanceId}", tenantId, instanceId);
+            return new TenantScheduleResult(tenantId, instanceId, ScheduleOutcome.Failed, $"Lease not taken: {Describe(ex, o)}");
+        }
+
+        switch (lease.Outcome)
+        {
+            case LeaseOutcome.DuplicateSlot:
+                logger.LogInformation("Duplicate trigger: run {InstanceId} of tenant {TenantId} was already scheduled for this slot", instanceId, tenantId);
+                return new TenantScheduleResult(tenantId, instanceId, ScheduleOutcome.DuplicateSlot);
+            case LeaseOutcome.HeldByActiveRun:
+                logger.LogInformation("Tenant {TenantId} skipped: run {HeldBy} is still in progress", tenantId, lease.Lease?.InstanceId);
+                return new TenantScheduleResult(tenantId, instanceId, ScheduleOutcome.RunInProgress, $"Held by {lease.Lease?.InstanceId}");
+            case LeaseOutcome.LostRace:
+                logger.LogInformation("Tenant {TenantId} skipped: another trigger took the lease at the same time", tenantId);
+                return new TenantScheduleResult(tenantId, instanceId, ScheduleOutcome.LostRace);
+        }
+
+        var input = new TenantSyncInput(tenantId, slot, now, o.PageSize, o.PagesPerExecution);
+        try
+        {
+            using var deadline = Deadline(cancellationToken);
+            await workflows.ScheduleNewWorkflowAsync(nameof(TenantSyncWorkflow), instanceId, input, startTime: null, deadline.Token)
+                .ConfigureAwait(false);
+            logger.LogInformation("Scheduled run {InstanceId} of tenant {TenantId}", instanceId, tenantId);
+            return new TenantScheduleResult(tenantId, instanceId, ScheduleOutcome.Scheduled);
+        }
+        catch (RpcException ex) when (IsAlreadyExists(ex))
+        {
+            // The instance exists: it is this slot's run, and it will release the lease when it ends.
+            logger.LogInformation("Duplicate trigger: the workflow engine already has run {InstanceId} of tenant {TenantId}", instanceId, tenantId);
+            return new TenantScheduleResult(tenantId, instanceId, ScheduleOutcome.AlreadyExists);
+        }
+        catch (Exception ex) when (IsSidecarFailure(ex, cancellationToken))
+        {
+            logger.LogError(ex, "Could not schedule run {InstanceId} of tenant {TenantId}", instanceId, tenantId);
+            await GiveBackLeaseAsync(tenantId, instanceId, cancellationToken).ConfigureAwait(false);
+            return new TenantScheduleResult(tenantId, instanceId, ScheduleOutcome.Failed, $"Not scheduled: {Describe(ex, o)}");
+        }
+    }
+
+    private async Task<bool> IsRunFinishedAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        using var deadline = Deadline(cancellationToken);
+        return await runs.IsFinishedAsync(instanceId, deadline.Token).ConfigureAwait(false);
+    }
+
+    private async Task GiveBackLeaseAsync(string tenantId, string instanceId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var deadline = Deadline(cancellationToken);
+            await leases.ReleaseAsync(tenantId, instanceId, SyncLeaseStatus.ScheduleFailed, deadline.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsSidecarFailure(ex, cancellationToken))
+        {
+            logger.LogError(ex, "Could not give back the lease of tenant {TenantId}; it frees itself when it expires", tenantId);
+        }
+    }
+
+    private CancellationTokenSource Deadline(CancellationToken cancellationToken)
+    {
+        var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(options.Value.SidecarCallTimeout);
+        return cts;
+    }
+
+    private static bool IsAlreadyExists(RpcException ex) =>
+        ex.StatusCode == StatusCode.AlreadyExists
+        || ex.Status.Detail.Contains("already exists", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Failures of one tenant's calls that must not fail the whole tick (not the caller's own cancellation).</summary>
+    private static bool IsSidecarFailure(Exception ex, CancellationToken cancellationToken) =>
+        !cancellationToken.IsCancellationRequested && ex is not ArgumentException;
+
+    private static string Describe(Exception ex, SyncScheduleOptions o) => ex is OperationCanceledException
+        ? $"the Dapr sidecar did not answer within {o.SidecarCallTimeout.TotalSeconds:0.#} s"
+        : ex.GetBaseException().Message;
+}

@@ -1,0 +1,52 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AcumaticaZendesk.SyncWorker.Scheduling;
+
+/// <summary>How the cron tick turns into tenant runs (section <c>SyncSchedule</c>), validated at start.</summary>
+public sealed class SyncScheduleOptions : IValidatableObject
+{
+    public const string SectionName = "SyncSchedule";
+
+    /// <summary>
+    /// Length of one time slot: the trigger time is rounded down to it, and one run per tenant and slot is started.
+    /// Must match the cron binding's schedule (components/sync-cron.yaml) and be whole minutes.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
+    public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How long a run's lease keeps other runs of the same tenant out when the run is never heard of again
+    /// (a terminated or purged instance). A finished run releases its lease at once.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>Deadline of each call the cron endpoint makes to the sidecar (state, workflow scheduling).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan SidecarCallTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Records per Acumatica page (one activity call).</summary>
+    [Range(1, 1000)]
+    public int PageSize { get; set; } = 500;
+
+    /// <summary>Pages one workflow execution runs before it continues as new, so its history stays small.</summary>
+    [Range(1, 10_000)]
+    public int PagesPerExecution { get; set; } = 50;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Interval.Ticks % TimeSpan.TicksPerMinute != 0)
+        {
+            yield return new ValidationResult(
+                $"{SectionName}:{nameof(Interval)} must be a whole number of minutes (got {Interval}); instance ids carry the slot to the minute",
+                [nameof(Interval)]);
+        }
+
+        if (LeaseDuration <= Interval)
+        {
+            yield return new ValidationResult(
+                $"{SectionName}:{nameof(LeaseDuration)} ({LeaseDuration}) must be longer than {SectionName}:{nameof(Interval)} ({Interval})",
+                [nameof(LeaseDuration)]);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using System.Text.Json.Serialization;
+using AcumaticaZendesk.Sync.Ports;
+
+namespace AcumaticaZendesk.SyncWorker.Workflows;
+
+/// <summary>Counts a run accumulates, page by page.</summary>
+public sealed record SyncProgress(int Pages, int Read, int Created, int Updated, int Unchanged, int Skipped, int Failed)
+{
+    public static readonly SyncProgress None = new(0, 0, 0, 0, 0, 0, 0);
+
+    public SyncProgress Add(SyncPageResult page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        return new SyncProgress(
+            Pages + 1,
+            Read + page.Read,
+            Created + page.Created,
+            Updated + page.Updated,
+            Unchanged + page.Unchanged,
+            Skipped + page.Skipped,
+            Failed + page.Failed);
+    }
+}
+
+/// <summary>
+/// Input of <see cref="TenantSyncWorkflow"/>. The first execution starts at kind 0 with no progress; each
+/// <c>ContinueAsNew</c> carries the position (<see cref="KindIndex"/>) and the counts so far, so history stays small.
+/// </summary>
+/// <param name="TenantId">The tenant.</param>
+/// <param name="Slot">The time slot the run was scheduled for.</param>
+/// <param name="StartedAt">When the scheduler started the run (kept across executions).</param>
+/// <param name="PageSize">Records per page.</param>
+/// <param name="PagesPerExecution">Pages one execution runs before it continues as new.</param>
+/// <param name="KindIndex">Position in <see cref="TenantSyncWorkflow.KindOrder"/> to resume at.</param>
+/// <param name="Progress">Counts so far (null at the start).</param>
+/// <param name="Generation">How many times the run continued as new.</param>
+public sealed record TenantSyncInput(
+    string TenantId,
+    DateTimeOffset Slot,
+    DateTimeOffset StartedAt,
+    int PageSize,
+    int PagesPerExecution,
+    int KindIndex = 0,
+    SyncProgress? Progress = null,
+    int Generation = 0);
+
+/// <summary>The workflow's custom status: where it is and what it did so far.</summary>
+public sealed record TenantSyncStatus(string TenantId, EntityKind? CurrentKind, int Generation, SyncProgress Progress);
+
+[JsonConverter(typeof(JsonStringEnumConverter<SyncRunOutcome>))]
+public enum SyncRunOutcome
+{
+    /// <summary>Every kind was read to the end (single records may still have failed: see the counts).</summary>
+    Succeeded,
+
+    /// <summary>A page failed after its retries; the run stopped there and the next slot resumes from the watermark.</summary>
+    Failed,
+}
+
+/// <summary>
+/// What a run did: recorded when the run ends, published on <c>sync-run-completed</c> and kept in the run history.
+/// <see cref="RunId"/> is the workflow instance id.
+/// </summary>
+public sealed record SyncRunSummary(
+    string TenantId,
+    string RunId,
+    DateTimeOffset Slot,
+    DateTimeOffset StartedAt,
+    DateTimeOffset CompletedAt,
+    SyncRunOutcome Outcome,
+    SyncProgress Progress,
+    string? Error);

@@ -1,0 +1,94 @@
+using System.Net;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using AcumaticaZendesk.Zendesk.Http;
+using Microsoft.Extensions.Logging;
+
+namespace AcumaticaZendesk.Zendesk.Tickets;
+
+/// <summary>
+/// Tickets for context: the cursor-based incremental export (its own 10 requests/minute window, start time at
+/// least 60 s old, overlapping pages de-duplicated), ticket show, and comments (cursor pagination).
+/// </summary>
+public sealed partial class ZendeskTicketsClient
+{
+    /// <summary>Zendesk refuses incremental start times newer than this.</summary>
+    public static readonly TimeSpan MinimumStartAge = TimeSpan.FromSeconds(60);
+
+    private readonly ZendeskApiConnection _api;
+
+    internal ZendeskTicketsClient(ZendeskApiConnection api) => _api = api;
+
+    /// <summary><c>GET /api/v2/tickets/{id}</c>; null when the ticket does not exist.</summary>
+    public async Task<ZendeskTicket?> GetAsync(long ticketId, CancellationToken cancellationToken)
+    {
+        var request = new ZendeskRequest(HttpMethod.Get, $"/api/v2/tickets/{ticketId}", "tickets.show", true);
+        var response = await _api.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (response.Status == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        return response.IsSuccess
+            ? ZendeskJson.Property<ZendeskTicket>(response.Body, "ticket", request.Endpoint)
+            : throw _api.Failure(request, response);
+    }
+
+    /// <summary>Every comment of a ticket, oldest first, through cursor pagination.</summary>
+    public IAsyncEnumerable<ZendeskTicketComment> ListCommentsAsync(long ticketId, CancellationToken cancellationToken) =>
+        _api.PaginateAsync<ZendeskTicketComment>($"/api/v2/tickets/{ticketId}/comments", "comments", "tickets.comments", cancellationToken);
+
+    /// <summary>
+    /// Reads the cursor-based incremental ticket export from <paramref name="start"/> until
+    /// <c>end_of_stream</c>, one page at a time. A ticket already returned by an earlier page of this export with
+    /// the same generated_timestamp is dropped. Keep the last page's <see cref="ZendeskIncrementalTicketPage.AfterCursor"/>
+    /// and continue from it later with <see cref="ZendeskIncrementalStart.FromCursor"/>.
+    /// </summary>
+    public async IAsyncEnumerable<ZendeskIncrementalTicketPage> ExportIncrementalAsync(
+        ZendeskIncrementalStart start,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        var seen = new HashSet<(long Id, long? Generated)>();
+        var query = start.Cursor is { } cursor
+            ? $"cursor={Uri.EscapeDataString(cursor)}"
+            : $"start_time={StartTime(start.StartTime!.Value).ToUnixTimeSeconds()}";
+        while (true)
+        {
+            var request = new ZendeskRequest(HttpMethod.Get, $"/api/v2/incremental/tickets/cursor.json?{query}",
+                "incremental.tickets_cursor", true, IncrementalExport: true);
+            var response = await _api.SendOrThrowAsync(request, cancellationToken).ConfigureAwait(false);
+            var page = ReadPage(response.Body, seen, request.Endpoint);
+            LogExportPage(_api.Logger, _api.Connection.Subdomain, page.Tickets.Count, page.DuplicatesRemoved, page.EndOfStream);
+            yield return page;
+            if (page.EndOfStream || page.AfterCursor is null)
+            {
+                yield break;
+            }
+
+            query = $"cursor={Uri.EscapeDataString(page.AfterCursor)}";
+        }
+    }
+
+    private DateTimeOffset StartTime(DateTimeOffset requested)
+    {
+        var latest = _api.Time.GetUtcNow() - MinimumStartAge;
+        return requested > latest ? latest : requested;
+    }
+
+    private static ZendeskIncrementalTicketPage ReadPage(byte[] body, HashSet<(long, long?)> seen, string endpoint)
+    {
+        using var doc = JsonDocument.Parse(body);
+        var root = doc.RootElement;
+        var tickets = root.TryGetProperty("tickets", out var array) && array.ValueKind == JsonValueKind.Array
+            ? array.Deserialize<List<ZendeskTicket>>(ZendeskJson.Options) ?? []
+            : throw new InvalidOperationException($"Zendesk answered {endpoint} without a 'tickets' array.");
+        var fresh = tickets.Where(t => seen.Add((t.Id, t.GeneratedTimestamp))).ToList();
+        var after = root.TryGetProperty("after_cursor", out var ac) && ac.ValueKind == JsonValueKind.String ? ac.GetString() : null;
+        var end = root.TryGetProperty("end_of_stream", out var eos) && eos.ValueKind == JsonValueKind.True;
+        return new ZendeskIncrementalTicketPage(fresh, after, end, tickets.Count - fresh.Count);
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Zendesk {Subdomain} incremental export page: {Count} tickets, {Duplicates} duplicates dropped, end of stream {EndOfStream}")]
+    private static partial void LogExportPage(ILogger logger, string subdomain, int count, int duplicates, bool endOfStream);
+}

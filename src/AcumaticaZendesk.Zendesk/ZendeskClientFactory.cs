@@ -1,0 +1,52 @@
+using AcumaticaZendesk.Zendesk.Auth;
+using AcumaticaZendesk.Zendesk.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AcumaticaZendesk.Zendesk;
+
+/// <summary>Creates a <see cref="ZendeskClient"/> per account (cheap; create one per unit of work).</summary>
+public interface IZendeskClientFactory
+{
+    /// <summary>A client for <paramref name="connection"/> whose tokens come from <paramref name="tokenSource"/>.</summary>
+    ZendeskClient Create(ZendeskConnection connection, IZendeskTokenSource tokenSource);
+
+    /// <summary>A client whose tokens come from the registered <see cref="IZendeskTokenSource"/>.</summary>
+    ZendeskClient Create(ZendeskConnection connection);
+}
+
+internal sealed class ZendeskClientFactory(
+    IHttpClientFactory httpClientFactory,
+    IOptions<ZendeskClientOptions> options,
+    ZendeskAccountStates accounts,
+    ZendeskClientMetrics metrics,
+    ZendeskOAuthClient oauth,
+    TimeProvider timeProvider,
+    ILoggerFactory loggerFactory,
+    IServiceProvider services) : IZendeskClientFactory
+{
+    public ZendeskClient Create(ZendeskConnection connection) =>
+        Create(connection, services.GetService<IZendeskTokenSource>() ?? throw new InvalidOperationException(
+            "No IZendeskTokenSource is registered; register one or pass it to IZendeskClientFactory.Create."));
+
+    public ZendeskClient Create(ZendeskConnection connection, IZendeskTokenSource tokenSource)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(tokenSource);
+        var o = options.Value;
+        var account = accounts.For(connection);
+        var logger = loggerFactory.CreateLogger<ZendeskClient>();
+        var tokens = new ZendeskAccessTokenProvider(connection, tokenSource, oauth, account, timeProvider, o.TokenRefreshMargin, logger);
+        var api = new ZendeskApiConnection(
+            connection,
+            httpClientFactory.CreateClient(ZendeskServiceCollectionExtensions.HttpClientName),
+            tokens,
+            account,
+            metrics,
+            o,
+            timeProvider,
+            logger);
+        return new ZendeskClient(api);
+    }
+}

@@ -1,0 +1,80 @@
+using Microsoft.Extensions.Options;
+
+namespace AcumaticaZendesk.Zendesk;
+
+/// <summary>Behaviour of every Zendesk client (configuration section <c>Zendesk</c>).</summary>
+public sealed class ZendeskClientOptions
+{
+    public const string SectionName = "Zendesk";
+
+    /// <summary>Attempts per request, counting the first (retries of 429, and of 409/5xx on idempotent calls).</summary>
+    public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>First back-off delay for 409 DatabaseConflict, 5xx and network errors; doubles per attempt, with jitter.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Upper bound of one back-off delay (and of an honoured <c>Retry-After</c>).</summary>
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Wait used when a 429 carries no usable <c>Retry-After</c>.</summary>
+    public TimeSpan DefaultRetryAfter { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Share of the per-minute <c>X-Rate-Limit</c> kept in reserve: once <c>X-Rate-Limit-Remaining</c> falls to
+    /// it, requests are spread over what is left of the minute instead of being refused.
+    /// </summary>
+    public double RateLimitReserveFraction { get; set; } = 0.1;
+
+    /// <summary>Requests per minute for the incremental exports (10; 30 with the High Volume API add-on).</summary>
+    public int IncrementalExportRequestsPerMinute { get; set; } = 10;
+
+    /// <summary>Bulk jobs one account may have in flight from this process (Zendesk queues at most 30).</summary>
+    public int MaxConcurrentBulkJobs { get; set; } = 8;
+
+    /// <summary>First wait between job-status polls; grows to <see cref="JobPollMaxInterval"/>.</summary>
+    public TimeSpan JobPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan JobPollMaxInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long a bulk job may take before the client gives up waiting (statuses expire after about an hour).</summary>
+    public TimeSpan JobTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Cursor page size (<c>page[size]</c>) for list reads; Zendesk allows at most 100.</summary>
+    public int PageSize { get; set; } = 100;
+
+    /// <summary>An access token is refreshed when it expires within this margin.</summary>
+    public TimeSpan TokenRefreshMargin { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Timeout of one HTTP attempt.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
+}
+
+/// <summary>Start-up validation with messages that name the setting.</summary>
+internal sealed class ZendeskClientOptionsValidator : IValidateOptions<ZendeskClientOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ZendeskClientOptions o)
+    {
+        var errors = new List<string>();
+        Check(o.MaxAttempts is >= 1 and <= 20, "Zendesk:MaxAttempts must be between 1 and 20.");
+        Check(o.RetryBaseDelay > TimeSpan.Zero, "Zendesk:RetryBaseDelay must be positive.");
+        Check(o.RetryMaxDelay >= o.RetryBaseDelay, "Zendesk:RetryMaxDelay must be at least Zendesk:RetryBaseDelay.");
+        Check(o.DefaultRetryAfter > TimeSpan.Zero, "Zendesk:DefaultRetryAfter must be positive.");
+        Check(o.RateLimitReserveFraction is >= 0 and < 1, "Zendesk:RateLimitReserveFraction must be in [0, 1).");
+        Check(o.IncrementalExportRequestsPerMinute is >= 1 and <= 30, "Zendesk:IncrementalExportRequestsPerMinute must be between 1 and 30.");
+        Check(o.MaxConcurrentBulkJobs is >= 1 and <= 30, "Zendesk:MaxConcurrentBulkJobs must be between 1 and 30 (Zendesk queues at most 30 jobs per account).");
+        Check(o.JobPollInterval > TimeSpan.Zero && o.JobPollMaxInterval >= o.JobPollInterval, "Zendesk:JobPollInterval must be positive and not above Zendesk:JobPollMaxInterval.");
+        Check(o.JobTimeout > TimeSpan.Zero, "Zendesk:JobTimeout must be positive.");
+        Check(o.PageSize is >= 1 and <= 100, "Zendesk:PageSize must be between 1 and 100.");
+        Check(o.TokenRefreshMargin >= TimeSpan.Zero, "Zendesk:TokenRefreshMargin must not be negative.");
+        Check(o.RequestTimeout > TimeSpan.Zero, "Zendesk:RequestTimeout must be positive.");
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+
+        void Check(bool ok, string message)
+        {
+            if (!ok)
+            {
+                errors.Add(message);
+            }
+        }
+    }
+}

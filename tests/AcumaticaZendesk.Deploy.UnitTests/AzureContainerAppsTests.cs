@@ -1,0 +1,169 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using AcumaticaZendesk.Contracts;
+using AcumaticaZendesk.Deploy.UnitTests.Support;
+using static AcumaticaZendesk.ServiceDefaults.ServiceDefaultsExtensions;
+
+namespace AcumaticaZendesk.Deploy.UnitTests;
+
+/// <summary>
+/// deploy/azure-container-apps: compiles with no diagnostic, and what it would deploy (evaluated by
+/// <c>bicep snapshot</c>, offline) agrees with the code's Dapr names and the local components.
+/// </summary>
+public sealed partial class AzureContainerAppsTests(BicepSnapshotFixture fixture) : IClassFixture<BicepSnapshotFixture>
+{
+    private const string ContainerApps = "Microsoft.App/containerApps";
+    private const string DaprComponents = "Microsoft.App/managedEnvironments/daprComponents";
+
+    [GeneratedRegex(@"^\s*param\s+(?<name>\w+)\s*=", RegexOptions.Multiline)]
+    private static partial Regex ParamAssignment();
+
+    private IReadOnlyList<ComponentView> Components =>
+    [
+        .. fixture.OfType(DaprComponents).Select(c =>
+        {
+            var name = c.GetProperty("name").GetString()!.Split('/')[^1];
+            var p = c.GetProperty("properties");
+            return new ComponentView(
+                $"bicep:{name}",
+                name,
+                p.GetProperty("componentType").GetString()!,
+                [.. p.GetProperty("scopes").EnumerateArray().Select(s => s.GetString()!)],
+                [.. p.GetProperty("metadata").EnumerateArray().Select(m => new DaprMetadataItem(
+                    m.GetProperty("name").GetString()!,
+                    m.TryGetProperty("value", out var v) ? v.GetString() : null,
+                    m.TryGetProperty("secretRef", out var s) ? s.GetString() : null,
+                    null,
+                    null))]);
+        }),
+    ];
+
+    private static void SkipUnlessBicepRuns() =>
+        Assert.SkipUnless(BicepCli.Supported, "The Bicep CLI NuGet package ships a linux-x64 binary only.");
+
+    private JsonElement App(string appId) =>
+        Assert.Single(fixture.OfType(ContainerApps), a => a.GetProperty("properties").GetProperty("configuration").GetProperty("dapr").GetProperty("appId").GetString() == appId);
+
+    [Fact]
+    public async Task Template_and_example_parameters_compile_without_any_diagnostic()
+    {
+        SkipUnlessBicepRuns();
+        var ct = TestContext.Current.CancellationToken;
+
+        var build = await BicepCli.RunAsync(RepoPaths.AzureContainerApps, ["build", "main.bicep", "--stdout", "--no-restore"], ct);
+        var buildParams = await BicepCli.RunAsync(RepoPaths.AzureContainerApps, ["build-params", BicepSnapshotFixture.ParametersFile, "--stdout", "--no-restore"], ct);
+
+        Assert.Equal((0, ""), (build.ExitCode, build.StandardError.Trim()));
+        Assert.Equal((0, ""), (buildParams.ExitCode, buildParams.StandardError.Trim()));
+        using var arm = JsonDocument.Parse(build.StandardOutput);
+        Assert.Equal("https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", arm.RootElement.GetProperty("$schema").GetString());
+    }
+
+    [Fact]
+    public void Dapr_components_have_the_code_names_the_local_scopes_and_Azure_types()
+    {
+        SkipUnlessBicepRuns();
+        var components = Components;
+
+        Assert.Empty(ComponentRules.All(components));
+        Assert.Empty(ComponentRules.ScopesMatch(DaprResourceSets.LocalComponents, components));
+        Assert.Empty(ComponentRules.UseProductionTypes(components));
+        Assert.Equal("secretstores.azure.keyvault", components.Single(c => c.Name == DaprNames.Components.SecretStore).Type);
+        Assert.Equal("pubsub.azure.servicebus.topics", components.Single(c => c.Name == DaprNames.Components.PubSub).Type);
+        Assert.Equal("state.azure.cosmosdb", components.Single(c => c.Name == DaprNames.Components.StateStore).Type);
+    }
+
+    [Fact]
+    public void Resiliency_policies_carry_the_code_name_and_cover_the_components_the_local_policy_targets()
+    {
+        SkipUnlessBicepRuns();
+        var local = Assert.Single(DaprResourceSets.Local, r => r.Kind == "Resiliency");
+
+        var policies = fixture.OfType(DaprComponents + "/resiliencyPolicies")
+            .Select(p => p.GetProperty("name").GetString()!.Split('/'))
+            .ToList();
+
+        Assert.All(policies, p => Assert.Equal(DaprNames.Components.Resiliency, p[^1]));
+        Assert.Equal(local.Manifest.Node("spec", "targets", "components").Keys().Order(), policies.Select(p => p[^2]).Order());
+    }
+
+    [Fact]
+    public void Dapr_component_metadata_holds_no_secret_literal()
+    {
+        SkipUnlessBicepRuns();
+
+        var literals = Components.SelectMany(c => c.Metadata
+            .Where(m => SecretLikeNames.IsSecretLike(m.Name) && !m.IsSecretReference)
+            .Select(m => $"{c.Source}: '{m.Name}' is a literal; use secretRef"));
+
+        Assert.Empty(literals);
+        Assert.All(Components.Where(c => c.Type.Contains("azure", StringComparison.Ordinal)),
+            c => Assert.Contains(c.Metadata, m => m.Name == "azureClientId"));
+    }
+
+    [Fact]
+    public void Both_apps_run_with_Dapr_on_port_8080_and_are_probed_on_alive_and_health()
+    {
+        SkipUnlessBicepRuns();
+
+        Assert.Equal(2, fixture.OfType(ContainerApps).Count);
+        foreach (var appId in ComponentRules.AppIds)
+        {
+            var properties = App(appId).GetProperty("properties");
+            var dapr = properties.GetProperty("configuration").GetProperty("dapr");
+            var probes = properties.GetProperty("template").GetProperty("containers")[0].GetProperty("probes").EnumerateArray()
+                .ToDictionary(p => p.GetProperty("type").GetString()!, p => p.GetProperty("httpGet").GetProperty("path").GetString());
+
+            Assert.True(dapr.GetProperty("enabled").GetBoolean());
+            Assert.Equal(8080, dapr.GetProperty("appPort").GetInt32());
+            Assert.Equal("http", dapr.GetProperty("appProtocol").GetString());
+            Assert.Equal(AlivePath, probes["Liveness"]);
+            Assert.Equal(AlivePath, probes["Startup"]);
+            Assert.Equal(HealthPath, probes["Readiness"]);
+        }
+    }
+
+    [Fact]
+    public void Only_webhook_receiver_has_external_ingress()
+    {
+        SkipUnlessBicepRuns();
+
+        var external = fixture.OfType(ContainerApps)
+            .Where(a => a.GetProperty("properties").GetProperty("configuration").TryGetProperty("ingress", out var i)
+                && i.ValueKind == JsonValueKind.Object && i.GetProperty("external").GetBoolean())
+            .Select(a => a.GetProperty("properties").GetProperty("configuration").GetProperty("dapr").GetProperty("appId").GetString());
+
+        Assert.Equal([DaprNames.AppIds.WebhookReceiver], external);
+    }
+
+    [Fact]
+    public void Sync_worker_never_scales_to_zero_because_the_cron_binding_needs_a_running_replica()
+    {
+        SkipUnlessBicepRuns();
+
+        var scale = App(DaprNames.AppIds.SyncWorker).GetProperty("properties").GetProperty("template").GetProperty("scale");
+
+        Assert.True(scale.GetProperty("minReplicas").GetInt32() >= 1);
+    }
+
+    [Fact]
+    public void Apps_pull_and_authenticate_with_the_user_assigned_identity()
+    {
+        SkipUnlessBicepRuns();
+
+        Assert.All(fixture.OfType(ContainerApps), a => Assert.Equal("UserAssigned", a.GetProperty("identity").GetProperty("type").GetString()));
+        Assert.Single(fixture.OfType("Microsoft.ManagedIdentity/userAssignedIdentities"));
+        Assert.Single(fixture.OfType("Microsoft.OperationalInsights/workspaces"));
+    }
+
+    [Fact]
+    public void Parameter_files_set_no_secret()
+    {
+        var assignments = Directory.EnumerateFiles(RepoPaths.AzureContainerApps, "*.bicepparam", SearchOption.AllDirectories)
+            .SelectMany(f => ParamAssignment().Matches(File.ReadAllText(f)).Select(m => (File: RepoPaths.Relative(f), Name: m.Groups["name"].Value)))
+            .ToList();
+
+        Assert.NotEmpty(assignments);
+        Assert.DoesNotContain(assignments, a => SecretLikeNames.IsSecretLike(a.Name));
+    }
+}

@@ -1,0 +1,110 @@
+using System.Net.Http.Json;
+using AcumaticaZendesk.Contracts;
+using AcumaticaZendesk.Sync.Ports;
+using AcumaticaZendesk.SyncWorker.Runs;
+using AcumaticaZendesk.SyncWorker.Scheduling;
+using AcumaticaZendesk.SyncWorker.Workflows;
+using Dapr.Workflow;
+
+namespace AcumaticaZendesk.EndToEndTests;
+
+/// <summary>
+/// The sync worker's cron endpoint, driven through the stand-in sidecar like daprd would: a real Dapr workflow is
+/// scheduled and runs its activities in the app, state goes through the Dapr state API with ETags, and the
+/// run-completed event reaches the app's own subscription.
+/// </summary>
+public sealed class CronToWorkflowTests : AppsTestBase
+{
+    [Fact]
+    public async Task Cron_trigger_runs_a_real_workflow_to_completion_and_the_run_reaches_the_history_subscription()
+    {
+        var report = await TriggerCronAsync();
+
+        var tenant = Assert.Single(report.Tenants);
+        Assert.Equal(ScheduleOutcome.Scheduled, tenant.Outcome);
+        Assert.Equal("sync-contoso-202601051000", tenant.InstanceId);
+
+        var state = await WaitForCompletionAsync(tenant.InstanceId!);
+        Assert.Equal(WorkflowRuntimeStatus.Completed, state.RuntimeStatus);
+        var summary = state.ReadOutputAs<SyncRunSummary>()!;
+        Assert.Equal(SyncRunOutcome.Succeeded, summary.Outcome);
+        Assert.Equal(7, summary.Progress.Pages);
+        Assert.Equal(7 * ScriptedSyncEngine.RecordsPerPage, summary.Progress.Read);
+
+        // Kinds in dependency order, one activity per page, across several ContinueAsNew generations (2 pages each).
+        Assert.Equal(
+            [EntityKind.Customer, EntityKind.Customer, EntityKind.Customer, EntityKind.Vendor, EntityKind.Contact, EntityKind.Contact, EntityKind.Employee],
+            Engine.Calls.Select(c => c.Kind));
+        Assert.All(Engine.Calls, c => Assert.Equal(tenant.InstanceId, c.RunId));
+
+        // The engine's watermarks went through the Dapr state API, each write guarded by the previous ETag.
+        var watermark = await Service<IConnectorStateStore>().GetAsync<PageWatermark>(
+            ScriptedSyncEngine.WatermarkKey("contoso", EntityKind.Customer), TestToken);
+        Assert.Equal(3, watermark.Value!.Page);
+        Assert.NotNull(watermark.ETag);
+
+        // The finishing activity released the lease.
+        var lease = await Service<IConnectorStateStore>().GetAsync<SyncLease>(SyncLeaseStore.Key("contoso"), TestToken);
+        Assert.Equal(SyncLeaseStatus.Released, lease.Value!.Status);
+        Assert.Equal(tenant.InstanceId, lease.Value.InstanceId);
+
+        // The run-completed event was published and delivered to the sync worker's own subscription...
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestToken);
+        deadline.CancelAfter(RunDeadline);
+        var delivery = await Apps.Sidecar.PubSub.WaitForDeliveryAsync(d => d.Topic == DaprNames.Topics.SyncRunCompleted, deadline.Token);
+        Assert.True(delivery.Delivered);
+        Assert.Equal(DaprNames.AppIds.SyncWorker, delivery.AppId);
+
+        // ...which stored it in the run history, readable on the operator endpoint.
+        var history = await Apps.SyncWorker.GetFromJsonAsync<RunHistory>("/tenants/contoso/runs", Json, TestToken);
+        var run = Assert.Single(history!.Runs);
+        Assert.Equal(tenant.InstanceId, run.RunId);
+        Assert.Equal(7, run.Progress.Pages);
+        Assert.Empty(Apps.Sidecar.UnimplementedCalls);
+    }
+
+    [Fact]
+    public async Task A_second_trigger_in_the_same_slot_starts_no_second_run_and_the_next_slot_does()
+    {
+        var first = Assert.Single((await TriggerCronAsync()).Tenants);
+        var duplicate = Assert.Single((await TriggerCronAsync()).Tenants);
+
+        Assert.Equal(ScheduleOutcome.Scheduled, first.Outcome);
+        Assert.Equal(ScheduleOutcome.DuplicateSlot, duplicate.Outcome);
+        Assert.Equal(first.InstanceId, duplicate.InstanceId);
+
+        await WaitForCompletionAsync(first.InstanceId!);
+        var afterCompletion = Assert.Single((await TriggerCronAsync()).Tenants);
+        Assert.Equal(ScheduleOutcome.DuplicateSlot, afterCompletion.Outcome);
+        Assert.Equal(7, Engine.Calls.Count);
+
+        Apps.Time.Advance(TimeSpan.FromMinutes(5));
+        var next = Assert.Single((await TriggerCronAsync()).Tenants);
+        Assert.Equal(ScheduleOutcome.Scheduled, next.Outcome);
+        Assert.Equal("sync-contoso-202601051005", next.InstanceId);
+        Assert.Equal(WorkflowRuntimeStatus.Completed, (await WaitForCompletionAsync(next.InstanceId!)).RuntimeStatus);
+        Assert.Equal([first.InstanceId, next.InstanceId], Engine.Calls.Select(c => c.RunId).Distinct());
+    }
+}
+
+/// <summary>A run still in progress keeps the tenant's lease across slots: one run per tenant is alive.</summary>
+public sealed class RunInProgressTests : AppsTestBase
+{
+    protected override bool GatePages => true;
+
+    [Fact]
+    public async Task A_trigger_in_a_later_slot_while_the_run_is_in_progress_starts_nothing()
+    {
+        var first = Assert.Single((await TriggerCronAsync()).Tenants);
+        Assert.Equal(ScheduleOutcome.Scheduled, first.Outcome);
+
+        Apps.Time.Advance(TimeSpan.FromMinutes(5));
+        var later = Assert.Single((await TriggerCronAsync()).Tenants);
+        Assert.Equal(ScheduleOutcome.RunInProgress, later.Outcome);
+        Assert.Contains(first.InstanceId!, later.Detail, StringComparison.Ordinal);
+
+        OpenGate();
+        Assert.Equal(WorkflowRuntimeStatus.Completed, (await WaitForCompletionAsync(first.InstanceId!)).RuntimeStatus);
+        Assert.All(Engine.Calls, c => Assert.Equal(first.InstanceId, c.RunId));
+    }
+}

@@ -1,0 +1,166 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using AcumaticaZendesk.Contracts;
+using AcumaticaZendesk.Sync.Ports;
+using AcumaticaZendesk.SyncWorker.Runs;
+using AcumaticaZendesk.SyncWorker.Workflows;
+using Dapr;
+using Dapr.Client;
+using Dapr.Workflow;
+using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AcumaticaZendesk.EndToEndTests;
+
+/// <summary>
+/// The stand-in sidecar behaves like daprd where the apps depend on it, and refuses loudly where it does not
+/// implement something, so no test passes by silence.
+/// </summary>
+public sealed class StandInSidecarTests : AppsTestBase
+{
+    [Fact]
+    public async Task A_stale_ETag_write_is_refused_and_a_must_not_exist_write_only_creates()
+    {
+        var store = Service<IConnectorStateStore>();
+        const string key = "e2e:etag";
+
+        Assert.True(await store.TrySaveAsync(key, "v1", etag: null, TestToken));
+        Assert.False(await store.TrySaveAsync(key, "v1-again", etag: null, TestToken));
+        var (value, etag) = await store.GetAsync<string>(key, TestToken);
+        Assert.Equal("v1", value);
+
+        Assert.True(await store.TrySaveAsync(key, "v2", etag, TestToken));
+        Assert.False(await store.TrySaveAsync(key, "v3", etag, TestToken));
+
+        Assert.Equal("v2", (await store.GetAsync<string>(key, TestToken)).Value);
+        Assert.Equal([$"{DaprNames.Components.StateStore}/{key}", $"{DaprNames.Components.StateStore}/{key}"], Apps.Sidecar.RefusedStateWrites);
+    }
+
+    [Fact]
+    public async Task Bulk_reads_leave_missing_keys_out()
+    {
+        var store = Service<IConnectorStateStore>();
+        await store.SaveAsync("e2e:a", 1, TestToken);
+        await store.SaveAsync("e2e:b", 2, TestToken);
+
+        var values = await store.GetManyAsync<int>(["e2e:a", "e2e:missing", "e2e:b"], TestToken);
+
+        Assert.Equal(new Dictionary<string, int> { ["e2e:a"] = 1, ["e2e:b"] = 2 }, values);
+    }
+
+    [Fact]
+    public async Task What_the_stand_in_does_not_implement_is_refused_as_Unimplemented_and_recorded()
+    {
+        var dapr = Service<DaprClient>();
+        var workflows = Service<IDaprWorkflowClient>();
+
+        var state = await Assert.ThrowsAsync<DaprException>(() => dapr.ExecuteStateTransactionAsync(
+            DaprNames.Components.StateStore, [new StateTransactionRequest("k", [1], StateOperationType.Upsert)], cancellationToken: TestToken));
+        var listing = await Assert.ThrowsAsync<RpcException>(() => workflows.ListInstanceIdsAsync(cancellation: TestToken));
+
+        Assert.Equal(StatusCode.Unimplemented, Assert.IsType<RpcException>(state.InnerException).StatusCode);
+        Assert.Equal(StatusCode.Unimplemented, listing.StatusCode);
+        Assert.Contains("gRPC /dapr.proto.runtime.v1.Dapr/ExecuteStateTransaction", Apps.Sidecar.UnimplementedCalls);
+        Assert.Contains(Apps.Sidecar.UnimplementedCalls, c => c.Contains("ListInstanceIDs", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Unknown_components_fail_like_daprd_instead_of_silently_working()
+    {
+        var dapr = Service<DaprClient>();
+
+        var ex = await Assert.ThrowsAsync<DaprException>(() => dapr.SaveStateAsync("no-such-store", "k", 1, cancellationToken: TestToken));
+
+        Assert.Equal(StatusCode.InvalidArgument, Assert.IsType<RpcException>(ex.InnerException).StatusCode);
+    }
+
+    [Fact]
+    public async Task Secrets_come_from_the_configured_store()
+    {
+        Apps.Sidecar.SetSecret(DaprNames.Components.SecretStore, "tenants:contoso:zendesk:clientSecret", "s3cret");
+        var dapr = Apps.WebhookReceiverServices.GetRequiredService<DaprClient>();
+
+        var secret = await dapr.GetSecretAsync(DaprNames.Components.SecretStore, "tenants:contoso:zendesk:clientSecret", cancellationToken: TestToken);
+        var missing = await Assert.ThrowsAsync<DaprException>(() =>
+            dapr.GetSecretAsync(DaprNames.Components.SecretStore, "tenants:other", cancellationToken: TestToken));
+
+        Assert.Equal("s3cret", secret["tenants:contoso:zendesk:clientSecret"]);
+        Assert.IsType<RpcException>(missing.InnerException);
+    }
+
+    [Fact]
+    public async Task Output_bindings_answer_through_their_handler_and_unknown_ones_fail()
+    {
+        Apps.Sidecar.SetOutputBinding("notify", r => new Dapr.Client.Autogen.Grpc.v1.InvokeBindingResponse { Data = r.Data });
+        var dapr = Service<DaprClient>();
+
+        var echoed = await dapr.InvokeBindingAsync<string, string>("notify", "create", "hello", cancellationToken: TestToken);
+        var unknown = await Assert.ThrowsAsync<DaprException>(() => dapr.InvokeBindingAsync("nowhere", "create", "x", cancellationToken: TestToken));
+
+        Assert.Equal("hello", echoed);
+        Assert.Equal(["notify", "nowhere"], Apps.Sidecar.BindingInvocations.Select(i => i.Name));
+        Assert.Equal(StatusCode.InvalidArgument, Assert.IsType<RpcException>(unknown.InnerException).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_cron_route_answers_daprds_start_up_probe_and_the_sidecar_health_check_passes()
+    {
+        var probe = await Apps.Sidecar.ProbeBindingAsync(DaprNames.AppIds.SyncWorker, DaprNames.Components.SyncCron, TestToken);
+        using var health = await Apps.SyncWorker.GetAsync(new Uri("/health", UriKind.Relative), TestToken);
+
+        Assert.Equal(HttpStatusCode.OK, probe);
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_event_published_by_one_app_reaches_the_other_apps_subscription_as_a_CloudEvent()
+    {
+        var run = new SyncRunSummary("fabrikam", "sync-fabrikam-202601051000", ConnectorSlot, ConnectorSlot, ConnectorSlot.AddMinutes(1),
+            SyncRunOutcome.Succeeded, SyncProgress.None, Error: null);
+        var receiverDapr = Apps.WebhookReceiverServices.GetRequiredService<DaprClient>();
+
+        await receiverDapr.PublishEventAsync(DaprNames.Components.PubSub, DaprNames.Topics.SyncRunCompleted, run, TestToken);
+        var delivery = await WaitForDeliveryAsync();
+
+        Assert.True(delivery.Delivered);
+        Assert.Equal(1, delivery.Attempts);
+        var envelope = JsonNode.Parse(Assert.Single(Apps.Sidecar.PubSub.Published).CloudEventJson)!;
+        Assert.Equal("1.0", (string?)envelope["specversion"]);
+        Assert.Equal("fabrikam", (string?)envelope["data"]!["tenantId"]);
+        var history = await Service<RunHistoryStore>().GetAsync("fabrikam", TestToken);
+        Assert.Equal(run.RunId, Assert.Single(history.Runs).RunId);
+    }
+
+    [Fact]
+    public async Task A_delivery_the_app_refuses_is_retried_like_daprd_and_a_dropped_one_is_not()
+    {
+        var dapr = Service<DaprClient>();
+
+        // Not JSON: the subscription answers 415, which daprd retries.
+        await dapr.PublishByteEventAsync(DaprNames.Components.PubSub, DaprNames.Topics.SyncRunCompleted, "not json"u8.ToArray(), "text/plain",
+            cancellationToken: TestToken);
+        var refused = await WaitForDeliveryAsync();
+        Assert.False(refused.Delivered);
+        Assert.Equal(5, refused.Attempts);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, refused.LastStatus);
+
+        // A run without a tenant: the app answers {"status":"DROP"}, so the message is not retried.
+        await dapr.PublishEventAsync(DaprNames.Components.PubSub, DaprNames.Topics.SyncRunCompleted, new { runId = "x" }, TestToken);
+        var dropped = await WaitForDeliveryAsync();
+        Assert.False(dropped.Delivered);
+        Assert.Equal(1, dropped.Attempts);
+        Assert.Equal(HttpStatusCode.OK, dropped.LastStatus);
+    }
+
+    private static readonly DateTimeOffset ConnectorSlot = new(2026, 1, 5, 10, 0, 0, TimeSpan.Zero);
+
+    private async Task<Testing.DeliveryRecord> WaitForDeliveryAsync()
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestToken);
+        deadline.CancelAfter(RunDeadline);
+        await Apps.Sidecar.PubSub.WhenIdleAsync().WaitAsync(deadline.Token);
+        var last = Apps.Sidecar.PubSub.Deliveries.Last();
+        Assert.Equal(DaprNames.Topics.SyncRunCompleted, last.Topic);
+        return last;
+    }
+}

@@ -1,0 +1,64 @@
+using System.Collections.Concurrent;
+using AcumaticaZendesk.Sync.Ports;
+
+namespace AcumaticaZendesk.EndToEndTests;
+
+/// <summary>
+/// TEST DOUBLE until the real engine and the sandbox are wired in: a tenant directory with fixed ids.
+/// </summary>
+internal sealed class FixedTenantDirectory(params string[] tenantIds) : ITenantDirectory
+{
+    public Task<IReadOnlyList<string>> ListRunnableTenantIdsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>(tenantIds);
+}
+
+/// <summary>
+/// TEST DOUBLE of <see cref="ISyncEngine"/> (replaced by the real engine + sandbox later): serves a fixed number of
+/// pages per kind and, like the real engine, commits a per-tenant, per-kind watermark to the connector state store
+/// with an ETag after each page — through the app's own <see cref="IConnectorStateStore"/>, so over the Dapr state API.
+/// </summary>
+/// <param name="gate">When set, every page waits for it first.</param>
+/// <param name="hangLikeAKilledProcess">Wait for the gate without observing cancellation: the page neither finishes nor
+/// fails when the app stops, as if the process had been killed mid-page.</param>
+internal sealed class ScriptedSyncEngine(
+    IConnectorStateStore state, IReadOnlyDictionary<EntityKind, int> pagesPerKind, Task? gate = null, bool hangLikeAKilledProcess = false)
+    : ISyncEngine
+{
+    public const int RecordsPerPage = 3;
+
+    private readonly ConcurrentQueue<SyncPageRequest> calls = new();
+
+    public IReadOnlyCollection<SyncPageRequest> Calls => [.. calls];
+
+    public static string WatermarkKey(string tenantId, EntityKind kind) => $"test-watermark:{tenantId}:{kind}";
+
+    public async Task<SyncPageResult> SyncPageAsync(SyncPageRequest request, CancellationToken cancellationToken)
+    {
+        calls.Enqueue(request);
+        if (gate is not null)
+        {
+            // Holds every page until the test opens the gate (a run that is still in progress).
+            await (hangLikeAKilledProcess ? gate : gate.WaitAsync(cancellationToken));
+        }
+
+        var key = WatermarkKey(request.TenantId, request.Kind);
+        var (current, etag) = await state.GetAsync<PageWatermark>(key, cancellationToken);
+        var page = (current?.Page ?? 0) + 1;
+        var total = pagesPerKind.GetValueOrDefault(request.Kind);
+        if (total == 0)
+        {
+            return new SyncPageResult(request.Kind, 0, 0, 0, 0, 0, 0, HasMore: false, Watermark: null);
+        }
+
+        var watermark = new PageWatermark(page, request.RunId);
+        if (!await state.TrySaveAsync(key, watermark, etag, cancellationToken))
+        {
+            throw new InvalidOperationException($"Watermark {key} moved under page {page}");
+        }
+
+        return new SyncPageResult(request.Kind, RecordsPerPage, Created: 2, Updated: 1, Unchanged: 0, Skipped: 0, Failed: 0,
+            HasMore: page < total, Watermark: null);
+    }
+}
+
+internal sealed record PageWatermark(int Page, string RunId);

@@ -1,0 +1,78 @@
+using System.Text.Json;
+using Json.Schema;
+using Microsoft.OpenApi;
+using Microsoft.OpenApi.Reader;
+using Microsoft.OpenApi.YamlReader;
+
+[assembly: AssemblyFixture(typeof(AcumaticaZendesk.Sandbox.IntegrationTests.Specs))]
+
+namespace AcumaticaZendesk.Sandbox.IntegrationTests;
+
+/// <summary>
+/// The vendors' OpenAPI documents as JSON Schema 2020-12 (see docs: contract-testing). Acumatica uses the tolerant
+/// variant (null allowed in value wrappers and linked-entity <c>note</c>), as documented GET responses carry nulls.
+/// </summary>
+public sealed class Specs : IAsyncLifetime
+{
+    private static readonly Uri ZendeskBase = new("https://contracts.invalid/zendesk.json");
+    private static readonly Uri AcumaticaBase = new("https://contracts.invalid/acumatica-24-tolerant.json");
+    private readonly BuildOptions zendesk = new() { SchemaRegistry = new SchemaRegistry(), Dialect = Dialect.Draft202012 };
+    private readonly BuildOptions acumatica = new() { SchemaRegistry = new SchemaRegistry(), Dialect = Dialect.Draft202012 };
+    private readonly Dictionary<string, JsonSchema> cache = [];
+    private readonly Lock gate = new();
+
+    public async ValueTask InitializeAsync()
+    {
+        var settings = new OpenApiReaderSettings { RuleSet = Microsoft.OpenApi.ValidationRuleSet.GetEmptyRuleSet() };
+        settings.AddYamlReader();
+        var zd = await OpenApiDocument.LoadAsync(Path.Combine(AppContext.BaseDirectory, "specs", "zendesk-support-oas.yaml"), settings);
+        var acu = await OpenApiDocument.LoadAsync(Path.Combine(AppContext.BaseDirectory, "specs", "acumatica-default-24.200.001-openapi.json"), settings);
+        foreach (var (name, s) in acu.Document!.Components!.Schemas!)
+        {
+            if (name.EndsWith("Value", StringComparison.Ordinal) && s is OpenApiSchema w &&
+                w.Properties?.TryGetValue("value", out var v) == true && v is OpenApiSchema value)
+            {
+                w.Type |= JsonSchemaType.Null;
+                value.Type |= JsonSchemaType.Null;
+            }
+        }
+
+        JsonSchema.FromText(Serialize(zd.Document!), zendesk, ZendeskBase);
+        JsonSchema.FromText(Serialize(acu.Document!), acumatica, AcumaticaBase);
+    }
+
+    private static string Serialize(OpenApiDocument doc)
+    {
+        using var text = new StringWriter();
+        doc.SerializeAsV31(new OpenApiJsonWriter(text));
+        return text.ToString();
+    }
+
+    /// <summary>Validation errors of a Zendesk body against a component schema (empty = valid).</summary>
+    public IReadOnlyList<string> Zendesk(string component, string json) => Validate(zendesk, ZendeskBase, $$"""{"$ref":"{{ZendeskBase}}#/components/schemas/{{component}}"}""", json);
+
+    public IReadOnlyList<string> Acumatica(string component, string json) => Validate(acumatica, AcumaticaBase, $$"""{"$ref":"{{AcumaticaBase}}#/components/schemas/{{component}}"}""", json);
+
+    public IReadOnlyList<string> AcumaticaArray(string component, string json) =>
+        Validate(acumatica, AcumaticaBase, $$$"""{"type":"array","items":{"$ref":"{{{AcumaticaBase}}}#/components/schemas/{{{component}}}"}}""", json);
+
+    private IReadOnlyList<string> Validate(BuildOptions build, Uri baseUri, string schemaText, string json)
+    {
+        JsonSchema schema;
+        lock (gate)
+        {
+            if (!cache.TryGetValue(schemaText, out schema!))
+            {
+                schema = JsonSchema.FromText(schemaText, build);
+                cache[schemaText] = schema;
+            }
+        }
+
+        _ = baseUri;
+        using var body = JsonDocument.Parse(json);
+        var r = schema.Evaluate(body.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
+        return r.IsValid ? [] : [.. (r.Details ?? [r]).Where(d => d.Errors is { Count: > 0 }).SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Key}: {e.Value}"))];
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}

@@ -1,0 +1,121 @@
+using AcumaticaZendesk.Sync.Ports;
+using AcumaticaZendesk.SyncWorker.Scheduling;
+using AcumaticaZendesk.SyncWorker.Workflows;
+using Dapr.Workflow;
+using Grpc.Core;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using NSubstitute;
+using NSubstitute.ClearExtensions;
+using NSubstitute.ExceptionExtensions;
+
+namespace AcumaticaZendesk.SyncWorker.UnitTests;
+
+public sealed class SyncCronSchedulerTests
+{
+    private readonly InMemoryConnectorStateStore store = new();
+    private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 1, 5, 10, 7, 12, TimeSpan.Zero));
+    private readonly ITenantDirectory tenants = Substitute.For<ITenantDirectory>();
+    private readonly IDaprWorkflowClient workflows = Substitute.For<IDaprWorkflowClient>();
+    private readonly IWorkflowRunProbe probe = Substitute.For<IWorkflowRunProbe>();
+    private readonly SyncCronScheduler scheduler;
+
+    public SyncCronSchedulerTests()
+    {
+        var options = Options.Create(new SyncScheduleOptions
+        {
+            Interval = TimeSpan.FromMinutes(5),
+            PageSize = 200,
+            PagesPerExecution = 20,
+            SidecarCallTimeout = TimeSpan.FromSeconds(1),
+        });
+        scheduler = new SyncCronScheduler(
+            tenants, new SyncLeaseStore(store, time, NullLogger<SyncLeaseStore>.Instance), workflows, probe, options, time,
+            NullLogger<SyncCronScheduler>.Instance);
+        tenants.ListRunnableTenantIdsAsync(Arg.Any<CancellationToken>()).Returns(["contoso", "fabrikam"]);
+    }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Each_runnable_tenant_gets_one_workflow_with_the_slot_instance_id_and_its_input()
+    {
+        var report = await scheduler.RunAsync(Ct);
+
+        Assert.Equal(new DateTimeOffset(2026, 1, 5, 10, 5, 0, TimeSpan.Zero), report.Slot);
+        Assert.Equal(["sync-contoso-202601051005", "sync-fabrikam-202601051005"], report.Tenants.Select(t => t.InstanceId));
+        Assert.All(report.Tenants, t => Assert.Equal(ScheduleOutcome.Scheduled, t.Outcome));
+        await workflows.Received(1).ScheduleNewWorkflowAsync(
+            nameof(TenantSyncWorkflow), "sync-contoso-202601051005",
+            Arg.Is<TenantSyncInput>(i => i.Equals(new TenantSyncInput("contoso", report.Slot, time.GetUtcNow(), 200, 20, 0, null, 0))),
+            null, Arg.Is<CancellationToken>(t => t.CanBeCanceled));
+    }
+
+    [Fact]
+    public async Task A_second_tick_in_the_same_slot_schedules_nothing()
+    {
+        await scheduler.RunAsync(Ct);
+        workflows.ClearReceivedCalls();
+
+        var report = await scheduler.RunAsync(Ct);
+
+        Assert.All(report.Tenants, t => Assert.Equal(ScheduleOutcome.DuplicateSlot, t.Outcome));
+        await workflows.DidNotReceive().ScheduleNewWorkflowAsync(
+            Arg.Any<string>(), Arg.Any<string?>(), Arg.Any<TenantSyncInput>(), Arg.Any<DateTimeOffset?>(), Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task An_instance_the_engine_already_has_is_a_duplicate_not_an_error()
+    {
+        workflows.ScheduleNewWorkflowAsync(nameof(TenantSyncWorkflow), "sync-contoso-202601051005", Arg.Any<TenantSyncInput>(), Arg.Any<DateTimeOffset?>(), Arg.Any<CancellationToken>())
+            .ThrowsAsync(new RpcException(new Status(StatusCode.AlreadyExists, "An orchestration with id 'sync-contoso-202601051005' already exists")));
+
+        var report = await scheduler.RunAsync(Ct);
+
+        Assert.Equal([ScheduleOutcome.AlreadyExists, ScheduleOutcome.Scheduled], report.Tenants.Select(t => t.Outcome));
+    }
+
+    [Fact]
+    public async Task A_failed_schedule_is_reported_gives_the_lease_back_and_the_next_tick_retries()
+    {
+        workflows.ScheduleNewWorkflowAsync(nameof(TenantSyncWorkflow), "sync-contoso-202601051005", Arg.Any<TenantSyncInput>(), Arg.Any<DateTimeOffset?>(), Arg.Any<CancellationToken>())
+            .ThrowsAsync(new RpcException(new Status(StatusCode.Unavailable, "connection refused")));
+
+        var failed = await scheduler.RunAsync(Ct);
+        workflows.ClearSubstitute(ClearOptions.All);
+        var retried = await scheduler.RunAsync(Ct);
+
+        var contoso = failed.Tenants[0];
+        Assert.Equal(ScheduleOutcome.Failed, contoso.Outcome);
+        Assert.Contains("connection refused", contoso.Detail, StringComparison.Ordinal);
+        Assert.Equal(ScheduleOutcome.Scheduled, failed.Tenants[1].Outcome);
+        Assert.Equal([ScheduleOutcome.Scheduled, ScheduleOutcome.DuplicateSlot], retried.Tenants.Select(t => t.Outcome));
+    }
+
+    [Fact]
+    public async Task Scheduling_that_never_answers_is_cut_by_the_deadline()
+    {
+        workflows.ScheduleNewWorkflowAsync(Arg.Any<string>(), Arg.Any<string?>(), Arg.Any<TenantSyncInput>(), Arg.Any<DateTimeOffset?>(), Arg.Any<CancellationToken>())
+            .Returns(ci => Task.Delay(Timeout.Infinite, ci.ArgAt<CancellationToken>(4)).ContinueWith<string>(
+                _ => throw new OperationCanceledException(), TaskScheduler.Default));
+
+        var report = await scheduler.RunAsync(Ct);
+
+        Assert.All(report.Tenants, t =>
+        {
+            Assert.Equal(ScheduleOutcome.Failed, t.Outcome);
+            Assert.Contains("did not answer within 1 s", t.Detail, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
+    public async Task A_tenant_id_that_cannot_form_an_instance_id_is_reported_and_the_others_go_on()
+    {
+        tenants.ListRunnableTenantIdsAsync(Arg.Any<CancellationToken>()).Returns(["bad id", "contoso"]);
+
+        var report = await scheduler.RunAsync(Ct);
+
+        Assert.Equal([ScheduleOutcome.InvalidTenantId, ScheduleOutcome.Scheduled], report.Tenants.Select(t => t.Outcome));
+    }
+}

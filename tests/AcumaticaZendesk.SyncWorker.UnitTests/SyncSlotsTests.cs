@@ -1,0 +1,63 @@
+using System.ComponentModel.DataAnnotations;
+using AcumaticaZendesk.SyncWorker.Scheduling;
+
+namespace AcumaticaZendesk.SyncWorker.UnitTests;
+
+public sealed class SyncSlotsTests
+{
+    [Theory]
+    [InlineData("2026-01-05T10:00:00Z", 5, "2026-01-05T10:00:00Z")]
+    [InlineData("2026-01-05T10:04:59.999Z", 5, "2026-01-05T10:00:00Z")]
+    [InlineData("2026-01-05T10:05:00Z", 5, "2026-01-05T10:05:00Z")]
+    [InlineData("2026-01-05T11:59:00+02:00", 15, "2026-01-05T09:45:00Z")]
+    [InlineData("2026-01-05T23:59:59Z", 1440, "2026-01-05T00:00:00Z")]
+    public void The_slot_is_the_UTC_trigger_time_rounded_down_to_the_interval(string now, int minutes, string expected)
+    {
+        var slot = SyncSlots.SlotOf(DateTimeOffset.Parse(now, System.Globalization.CultureInfo.InvariantCulture), TimeSpan.FromMinutes(minutes));
+
+        Assert.Equal(DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), slot);
+        Assert.Equal(TimeSpan.Zero, slot.Offset);
+    }
+
+    [Fact]
+    public void The_instance_id_names_tenant_and_slot_to_the_minute()
+    {
+        var slot = new DateTimeOffset(2026, 1, 5, 11, 5, 0, TimeSpan.FromHours(1));
+
+        Assert.Equal("sync-contoso_eu-202601051005", SyncSlots.InstanceId("contoso_eu", slot));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("-leading-dash")]
+    [InlineData("has space")]
+    [InlineData("slash/inside")]
+    [InlineData("ünïcode")]
+    public void A_tenant_id_that_cannot_form_an_instance_id_is_refused_with_the_rule(string tenantId)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => SyncSlots.InstanceId(tenantId, DateTimeOffset.UnixEpoch));
+
+        Assert.Contains("letters, digits", ex.Message, StringComparison.Ordinal);
+        Assert.False(SyncSlots.IsValidTenantId(tenantId));
+    }
+
+    [Fact]
+    public void Options_refuse_an_interval_that_is_not_whole_minutes_and_a_lease_not_longer_than_the_interval()
+    {
+        var options = new SyncScheduleOptions { Interval = TimeSpan.FromSeconds(90), LeaseDuration = TimeSpan.FromMinutes(1) };
+
+        var errors = new List<ValidationResult>();
+        Validator.TryValidateObject(options, new ValidationContext(options), errors, validateAllProperties: true);
+
+        Assert.Contains(errors, e => e.ErrorMessage!.Contains("SyncSchedule:Interval must be a whole number of minutes", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.ErrorMessage!.Contains("SyncSchedule:LeaseDuration", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Default_options_are_valid()
+    {
+        var options = new SyncScheduleOptions();
+
+        Assert.True(Validator.TryValidateObject(options, new ValidationContext(options), [], validateAllProperties: true));
+    }
+}

@@ -1,0 +1,166 @@
+using AcumaticaZendesk.Sync.Ports;
+using AcumaticaZendesk.SyncWorker.Activities;
+using AcumaticaZendesk.SyncWorker.Workflows;
+using Dapr.Workflow;
+using Microsoft.Extensions.Logging.Abstractions;
+using NSubstitute;
+using NSubstitute.ExceptionExtensions;
+
+namespace AcumaticaZendesk.SyncWorker.UnitTests;
+
+/// <summary>The workflow's decisions, driven through a substituted <see cref="WorkflowContext"/>.</summary>
+public sealed class TenantSyncWorkflowTests
+{
+    private const string RunId = "sync-contoso-202601051000";
+    private static readonly DateTimeOffset Slot = new(2026, 1, 5, 10, 0, 0, TimeSpan.Zero);
+    private static readonly DateTime Now = new(2026, 1, 5, 10, 7, 0, DateTimeKind.Utc);
+
+    private readonly WorkflowContext context = Substitute.For<WorkflowContext>();
+    private readonly List<SyncPageRequest> pageCalls = [];
+    private readonly List<SyncRunSummary> finished = [];
+    private readonly List<TenantSyncStatus> statuses = [];
+    private readonly Dictionary<EntityKind, int> remaining = [];
+
+    public TenantSyncWorkflowTests()
+    {
+        context.InstanceId.Returns(RunId);
+        context.CurrentUtcDateTime.Returns(Now);
+        context.CreateReplaySafeLogger<TenantSyncWorkflow>().Returns(NullLogger.Instance);
+        context.When(c => c.SetCustomStatus(Arg.Any<object?>())).Do(ci => statuses.Add((TenantSyncStatus)ci.Arg<object?>()!));
+        context.CallActivityAsync<SyncPageResult>(nameof(SyncPageActivity), Arg.Any<SyncPageRequest>(), Arg.Any<WorkflowTaskOptions?>())
+            .Returns(ci => Task.FromResult(NextPage(ci.ArgAt<SyncPageRequest>(1))));
+        context.CallActivityAsync<bool>(nameof(CompleteSyncRunActivity), Arg.Any<SyncRunSummary>(), Arg.Any<WorkflowTaskOptions?>())
+            .Returns(ci =>
+            {
+                finished.Add(ci.ArgAt<SyncRunSummary>(1));
+                return Task.FromResult(true);
+            });
+    }
+
+    [Fact]
+    public async Task Kinds_run_in_dependency_order_paging_until_no_more_then_the_run_is_finished()
+    {
+        Pages(customer: 2, vendor: 1, contact: 3, employee: 1);
+
+        var result = await new TenantSyncWorkflow().RunAsync(context, Input(pagesPerExecution: 100));
+
+        Assert.Equal(
+            [EntityKind.Customer, EntityKind.Customer, EntityKind.Vendor, EntityKind.Contact, EntityKind.Contact, EntityKind.Contact, EntityKind.Employee],
+            pageCalls.Select(c => c.Kind));
+        Assert.All(pageCalls, c => Assert.Equal(new SyncPageRequest("contoso", RunId, c.Kind, 50), c));
+        var summary = Assert.Single(finished);
+        Assert.Equal(summary, result);
+        Assert.Equal(SyncRunOutcome.Succeeded, summary.Outcome);
+        Assert.Equal(new SyncProgress(7, 7 * 10, 7 * 4, 7 * 3, 7 * 2, 7, 0), summary.Progress);
+        Assert.Equal(new DateTimeOffset(Now), summary.CompletedAt);
+        Assert.Equal(Slot, summary.Slot);
+        context.DidNotReceive().ContinueAsNew(Arg.Any<object?>(), Arg.Any<bool>());
+    }
+
+    [Fact]
+    public async Task Activities_carry_retry_policies()
+    {
+        Pages(customer: 1, vendor: 1, contact: 1, employee: 1);
+
+        await new TenantSyncWorkflow().RunAsync(context, Input());
+
+        await context.Received(4).CallActivityAsync<SyncPageResult>(nameof(SyncPageActivity), Arg.Any<SyncPageRequest>(),
+            Arg.Is<WorkflowTaskOptions?>(o => o != null && o.RetryPolicy != null && o.RetryPolicy.MaxNumberOfAttempts > 1));
+        await context.Received(1).CallActivityAsync<bool>(nameof(CompleteSyncRunActivity), Arg.Any<SyncRunSummary>(),
+            Arg.Is<WorkflowTaskOptions?>(o => o != null && o.RetryPolicy != null && o.RetryPolicy.MaxNumberOfAttempts > 1));
+    }
+
+    [Fact]
+    public async Task After_the_page_budget_it_continues_as_new_carrying_position_and_counts()
+    {
+        Pages(customer: 2, vendor: 2, contact: 1, employee: 1);
+        TenantSyncInput? next = null;
+        context.When(c => c.ContinueAsNew(Arg.Any<object?>(), Arg.Any<bool>())).Do(ci => next = (TenantSyncInput)ci.ArgAt<object?>(0)!);
+
+        var result = await new TenantSyncWorkflow().RunAsync(context, Input(pagesPerExecution: 3));
+
+        Assert.Null(result);
+        Assert.Empty(finished);
+        Assert.Equal(3, pageCalls.Count);
+        Assert.NotNull(next);
+        Assert.Equal(1, next.KindIndex);
+        Assert.Equal(1, next.Generation);
+        Assert.Equal(3, next.Progress!.Pages);
+        Assert.Equal(30, next.Progress.Read);
+        Assert.Equal(Slot, next.Slot);
+    }
+
+    [Fact]
+    public async Task A_continued_execution_resumes_at_its_kind_and_adds_to_the_carried_counts()
+    {
+        Pages(customer: 0, vendor: 0, contact: 1, employee: 1);
+        var carried = new SyncProgress(5, 50, 20, 15, 10, 5, 0);
+
+        await new TenantSyncWorkflow().RunAsync(context, Input() with { KindIndex = 2, Progress = carried, Generation = 4 });
+
+        Assert.Equal([EntityKind.Contact, EntityKind.Employee], pageCalls.Select(c => c.Kind));
+        Assert.Equal(7, Assert.Single(finished).Progress.Pages);
+        Assert.Equal(70, finished[0].Progress.Read);
+    }
+
+    [Fact]
+    public async Task Custom_status_reports_the_next_kind_and_progress_after_every_page()
+    {
+        Pages(customer: 1, vendor: 1, contact: 1, employee: 1);
+
+        await new TenantSyncWorkflow().RunAsync(context, Input());
+
+        Assert.Equal(
+            [EntityKind.Vendor, EntityKind.Contact, EntityKind.Employee, null, null],
+            statuses.Select(s => s.CurrentKind));
+        Assert.Equal([1, 2, 3, 4, 4], statuses.Select(s => s.Progress.Pages));
+        Assert.All(statuses, s => Assert.Equal("contoso", s.TenantId));
+    }
+
+    [Fact]
+    public async Task A_page_that_fails_after_its_retries_ends_the_run_as_failed_and_still_releases_it()
+    {
+        Pages(customer: 1, vendor: 1, contact: 1, employee: 1);
+        context.CallActivityAsync<SyncPageResult>(nameof(SyncPageActivity), Arg.Is<SyncPageRequest>(r => r.Kind == EntityKind.Contact), Arg.Any<WorkflowTaskOptions?>())
+            .ThrowsAsync(new WorkflowTaskFailedException("failed", new WorkflowTaskFailureDetails("System.Net.Http.HttpRequestException", "Zendesk answered 503")));
+
+        var result = await new TenantSyncWorkflow().RunAsync(context, Input());
+
+        Assert.Equal(SyncRunOutcome.Failed, result!.Outcome);
+        Assert.Contains("Contact", result.Error, StringComparison.Ordinal);
+        Assert.Contains("Zendesk answered 503", result.Error, StringComparison.Ordinal);
+        Assert.Equal(2, result.Progress.Pages);
+        Assert.Single(finished);
+        Assert.DoesNotContain(pageCalls, c => c.Kind == EntityKind.Employee);
+    }
+
+    [Fact]
+    public async Task An_engine_that_claims_more_pages_but_returns_an_empty_one_stops_the_run_instead_of_looping()
+    {
+        context.CallActivityAsync<SyncPageResult>(nameof(SyncPageActivity), Arg.Any<SyncPageRequest>(), Arg.Any<WorkflowTaskOptions?>())
+            .Returns(new SyncPageResult(EntityKind.Customer, 0, 0, 0, 0, 0, 0, HasMore: true, Watermark: null));
+
+        var result = await new TenantSyncWorkflow().RunAsync(context, Input(pagesPerExecution: 1000));
+
+        Assert.Equal(SyncRunOutcome.Failed, result!.Outcome);
+        Assert.Equal(1, result.Progress.Pages);
+    }
+
+    private static TenantSyncInput Input(int pagesPerExecution = 50) =>
+        new("contoso", Slot, Slot.AddSeconds(5), PageSize: 50, PagesPerExecution: pagesPerExecution);
+
+    private void Pages(int customer, int vendor, int contact, int employee)
+    {
+        remaining[EntityKind.Customer] = customer;
+        remaining[EntityKind.Vendor] = vendor;
+        remaining[EntityKind.Contact] = contact;
+        remaining[EntityKind.Employee] = employee;
+    }
+
+    private SyncPageResult NextPage(SyncPageRequest request)
+    {
+        pageCalls.Add(request);
+        var left = remaining[request.Kind] = Math.Max(0, remaining[request.Kind] - 1);
+        return new SyncPageResult(request.Kind, Read: 10, Created: 4, Updated: 3, Unchanged: 2, Skipped: 1, Failed: 0, HasMore: left > 0, Watermark: null);
+    }
+}

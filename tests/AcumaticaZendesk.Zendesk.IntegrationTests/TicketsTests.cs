@@ -1,0 +1,112 @@
+using static AcumaticaZendesk.Zendesk.IntegrationTests.WireMockExtensions;
+
+namespace AcumaticaZendesk.Zendesk.IntegrationTests;
+
+public sealed class TicketsTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Incremental_export_follows_cursors_drops_overlap_and_stops_at_end_of_stream()
+    {
+        await using var host = new TestHost();
+        host.Server.Given(Api("GET", "/api/v2/incremental/tickets/cursor.json").WithParam("start_time")).RespondWith(Reply(200, """
+            {"tickets":[{"id":1,"generated_timestamp":100,"status":"open"},{"id":2,"generated_timestamp":101,"status":"open"}],
+             "after_cursor":"c1","after_url":"x","before_cursor":null,"before_url":null,"end_of_stream":false}
+            """));
+        host.Server.Given(Api("GET", "/api/v2/incremental/tickets/cursor.json").WithParam("cursor", "c1")).RespondWith(Reply(200, """
+            {"tickets":[{"id":2,"generated_timestamp":101,"status":"open"},{"id":2,"generated_timestamp":150,"status":"solved"},{"id":3,"generated_timestamp":151,"status":"deleted"}],
+             "after_cursor":"c2","end_of_stream":false}
+            """));
+        host.Server.Given(Api("GET", "/api/v2/incremental/tickets/cursor.json").WithParam("cursor", "c2")).RespondWith(Reply(200,
+            """{"tickets":[{"id":3,"generated_timestamp":151,"status":"deleted"}],"after_cursor":"c3","end_of_stream":true}"""));
+        var pages = new List<ZendeskIncrementalTicketPage>();
+        var startedAt = host.Clock.GetUtcNow();
+
+        // A start time 10 s ago is moved back to 60 s ago, as Zendesk requires.
+        await host.RunAsync(Collect(host.Client.Tickets.ExportIncrementalAsync(ZendeskIncrementalStart.FromTime(host.Clock.GetUtcNow().AddSeconds(-10)), Ct), pages));
+
+        Assert.Equal(3, pages.Count);
+        Assert.Equal([1L, 2L], pages[0].Tickets.Select(t => t.Id));
+        Assert.Equal([(2L, 150L), (3L, 151L)], pages[1].Tickets.Select(t => (t.Id, t.GeneratedTimestamp!.Value)));
+        Assert.Equal(1, pages[1].DuplicatesRemoved);
+        Assert.Empty(pages[2].Tickets);
+        Assert.True(pages[2].EndOfStream);
+        Assert.Equal("c3", pages[^1].AfterCursor);
+        var first = host.Sent[0];
+        var startTime = long.Parse(first.Query("start_time")!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(startTime, startedAt.AddSeconds(-60).ToUnixTimeSeconds(), first.At.AddSeconds(-60).ToUnixTimeSeconds());
+        Assert.Equal([null, "c1", "c2"], host.Sent.Select(s => s.Query("cursor")));
+    }
+
+    [Fact]
+    public async Task Incremental_export_keeps_to_ten_requests_a_minute_on_the_fake_clock()
+    {
+        await using var host = new TestHost();
+        for (var i = 0; i < 12; i++)
+        {
+            var next = i == 11 ? """ "after_cursor":"c12","end_of_stream":true """ : $$""" "after_cursor":"c{{i + 1}}","end_of_stream":false """;
+            host.Server.Given(Api("GET", "/api/v2/incremental/tickets/cursor.json").WithParam("cursor", $"c{i}"))
+                .RespondWith(Reply(200, $$"""{"tickets":[{"id":{{i}},"generated_timestamp":{{i}}}],{{next}}}"""));
+        }
+
+        var pages = new List<ZendeskIncrementalTicketPage>();
+        await host.RunAsync(Collect(host.Client.Tickets.ExportIncrementalAsync(ZendeskIncrementalStart.FromCursor("c0"), Ct), pages), TimeSpan.FromSeconds(1));
+
+        Assert.Equal(12, pages.Count);
+        var sent = host.Sent;
+        Assert.True(sent[9].At - sent[0].At < TimeSpan.FromMinutes(1));
+        Assert.True(sent[10].At - sent[0].At >= TimeSpan.FromMinutes(1), $"11th request at +{(sent[10].At - sent[0].At).TotalSeconds} s");
+        Assert.True(sent[11].At - sent[1].At >= TimeSpan.FromMinutes(1));
+        Assert.True(host.Metrics.Snapshot().ThrottleWait > TimeSpan.Zero);
+    }
+
+    [Fact]
+    public async Task Comments_are_read_across_cursor_pages_with_page_size_and_page_after()
+    {
+        await using var host = new TestHost(o => o.PageSize = 2);
+        host.Server.Given(Api("GET", "/api/v2/tickets/7/comments").WithParam("page[size]", "2").WithParam("page[after]", "p1")).RespondWith(Reply(200,
+            """{"comments":[{"id":3,"body":"c","public":false}],"meta":{"has_more":true,"after_cursor":null},"links":{"next":"https://acme.zendesk.com/api/v2/tickets/7/comments?page%5Bafter%5D=p2&page%5Bsize%5D=2"}}"""));
+        host.Server.Given(Api("GET", "/api/v2/tickets/7/comments").WithParam("page[size]", "2").WithParam("page[after]", "p2")).RespondWith(Reply(200,
+            """{"comments":[{"id":4,"body":"d","public":true}],"meta":{"has_more":false,"after_cursor":"p3"},"links":{"next":null}}"""));
+        host.Server.Given(Api("GET", "/api/v2/tickets/7/comments").WithParam("page[size]", "2")).AtPriority(100).RespondWith(Reply(200,
+            """{"comments":[{"id":1,"body":"a","public":true},{"id":2,"body":"b","public":true}],"meta":{"has_more":true,"after_cursor":"p1"},"links":{"next":"x"}}"""));
+
+        var comments = new List<ZendeskTicketComment>();
+        await foreach (var c in host.Client.Tickets.ListCommentsAsync(7, Ct))
+        {
+            comments.Add(c);
+        }
+
+        Assert.Equal([1L, 2L, 3L, 4L], comments.Select(c => c.Id));
+        Assert.False(comments[2].Public);
+        Assert.Equal([null, "p1", "p2"], host.Sent.Select(s => s.Query("page[after]")));
+        Assert.DoesNotContain(host.Sent, s => s.Query("page") is not null || s.Query("per_page") is not null);
+    }
+
+    [Fact]
+    public async Task Ticket_show_returns_the_ticket_or_null_when_missing()
+    {
+        await using var host = new TestHost();
+        host.Server.Given(Api("GET", "/api/v2/tickets/35436")).RespondWith(Reply(200,
+            """{"ticket":{"id":35436,"subject":"My printer is on fire!","status":"open","organization_id":509974,"requester_id":20978392,"updated_at":"2011-05-05T10:38:52Z"}}"""));
+        host.Server.Given(Api("GET", "/api/v2/tickets/1")).RespondWith(Reply(404, """{"error":"RecordNotFound","description":"Not found"}"""));
+
+        var ticket = await host.Client.Tickets.GetAsync(35436, Ct);
+        var missing = await host.Client.Tickets.GetAsync(1, Ct);
+
+        Assert.Equal("My printer is on fire!", ticket!.Subject);
+        Assert.Equal(509974, ticket.OrganizationId);
+        Assert.Null(missing);
+    }
+
+    private static async Task<bool> Collect<T>(IAsyncEnumerable<T> source, List<T> into)
+    {
+        await foreach (var item in source)
+        {
+            into.Add(item);
+        }
+
+        return true;
+    }
+}
