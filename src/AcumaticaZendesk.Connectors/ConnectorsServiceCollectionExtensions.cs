@@ -2,7 +2,9 @@ using AcumaticaZendesk.Acumatica;
 using AcumaticaZendesk.Connectors.Acumatica;
 using AcumaticaZendesk.Connectors.Credentials;
 using AcumaticaZendesk.Connectors.Secrets;
+using AcumaticaZendesk.Connectors.Zendesk;
 using AcumaticaZendesk.Sync.Ports;
+using AcumaticaZendesk.Zendesk;
 using Dapr.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,9 +17,9 @@ public static class ConnectorsServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the adapters the sync core needs besides the state store: <see cref="IAcumaticaSource"/>
-    /// (<see cref="AcumaticaSource"/>), <see cref="ISecretSource"/> (<see cref="DaprSecretSource"/>, unless one is
+    /// (<see cref="AcumaticaSource"/>), <see cref="IZendeskTarget"/> (<see cref="ZendeskTarget"/>), <see cref="ISecretSource"/> (<see cref="DaprSecretSource"/>, unless one is
     /// registered already) and the encrypted token stores, with the Acumatica client (section
-    /// <c>Acumatica:Client</c>) and the options of sections <c>Connectors</c> and <c>Connectors:Secrets</c>,
+    /// <c>Acumatica:Client</c>), the Zendesk client (section <c>Zendesk</c>) and the options of sections <c>Connectors</c> and <c>Connectors:Secrets</c>,
     /// validated at start. Needs an <see cref="IConnectorStateStore"/> and a <c>DaprClient</c> (registered here
     /// when missing) from the host.
     /// </summary>
@@ -34,6 +36,7 @@ public static class ConnectorsServiceCollectionExtensions
 
         services.AddAcumaticaClient(o => configuration.GetSection(AcumaticaClientOptions.SectionName).Bind(o));
         services.AddOptions<AcumaticaClientOptions>().ValidateOnStart();
+        services.AddZendeskClient(o => configuration.GetSection(ZendeskClientOptions.SectionName).Bind(o));
 
         // The worker's Dapr registration (AddDaprClient) wins when it came first; both read DAPR_GRPC_ENDPOINT etc.
         services.TryAddSingleton(_ => new DaprClientBuilder().Build());
@@ -42,6 +45,8 @@ public static class ConnectorsServiceCollectionExtensions
         services.TryAddSingleton<TenantTokens>();
         services.TryAddSingleton<AcumaticaSource>();
         services.TryAddSingleton<IAcumaticaSource>(sp => sp.GetRequiredService<AcumaticaSource>());
+        services.TryAddSingleton<ZendeskTarget>();
+        services.TryAddSingleton<IZendeskTarget>(sp => sp.GetRequiredService<ZendeskTarget>());
         return services;
     }
 }

@@ -54,7 +54,7 @@ internal sealed class ConnectorHost : IDisposable
         services.AddSingleton<ISecretSource>(Secrets);
         configure?.Invoke(services);
         services.AddConnectors(configuration);
-        // AddSyncCore comes with the Zendesk target (IZendeskTarget).
+        services.AddSyncCore();
         Provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 
