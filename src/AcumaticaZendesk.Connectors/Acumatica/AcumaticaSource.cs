@@ -169,9 +169,9 @@ public sealed partial class AcumaticaSource(
                 : throw Missing(tenant, userName is { Length: > 0 } ? SecretNames.AcumaticaPassword(tenant.Id) : SecretNames.AcumaticaUserName(tenant.Id), "authMode cookie signs in with a user name and password");
         }
 
-        var clientId = await secrets.FirstAsync(cancellationToken, SecretNames.TenantOAuthClientId(tenant.Id, ConnectedSystem.Acumatica), SecretNames.OAuthClientId(ConnectedSystem.Acumatica)).ConfigureAwait(false)
-            ?? throw Missing(tenant, SecretNames.OAuthClientId(ConnectedSystem.Acumatica), $"authMode oauth needs the connected application's client id (or '{SecretNames.TenantOAuthClientId(tenant.Id, ConnectedSystem.Acumatica)}')");
-        var clientSecret = await secrets.FirstAsync(cancellationToken, SecretNames.TenantOAuthClientSecret(tenant.Id, ConnectedSystem.Acumatica), SecretNames.OAuthClientSecret(ConnectedSystem.Acumatica)).ConfigureAwait(false);
+        var (clientId, clientSecret) = await secrets.FindOAuthClientAsync(tenant.Id, ConnectedSystem.Acumatica, cancellationToken).ConfigureAwait(false);
+        if (clientId is null)
+            throw Missing(tenant, SecretNames.OAuthClientId(ConnectedSystem.Acumatica), $"authMode oauth needs the connected application's client id (or '{SecretNames.TenantOAuthClientId(tenant.Id, ConnectedSystem.Acumatica)}')");
         var oauthClient = new AcumaticaOAuthClient(clientId, clientSecret);
         return user is null ? AcumaticaCredentials.ForAuthorizationCode(oauthClient) : AcumaticaCredentials.ForPassword(oauthClient, user);
     }

@@ -1,4 +1,5 @@
 using AcumaticaZendesk.Sync.Ports;
+using AcumaticaZendesk.Sync.Tenants;
 
 namespace AcumaticaZendesk.Connectors.Secrets;
 
@@ -19,6 +20,19 @@ internal static class SecretLookup
         await secrets.GetSecretAsync(name, cancellationToken).ConfigureAwait(false) is { Length: > 0 } value
             ? value
             : throw new MissingSecretException(name, Describe(secrets, name));
+
+    /// <summary>
+    /// The tenant's own OAuth client id/secret of <paramref name="system"/> when set, else the shared ones; nulls
+    /// when neither is configured (the caller decides whether that is an error).
+    /// </summary>
+    public static async Task<(string? ClientId, string? ClientSecret)> FindOAuthClientAsync(
+        this ISecretSource secrets, string tenantId, ConnectedSystem system, CancellationToken cancellationToken)
+    {
+        var id = await secrets.FirstAsync(cancellationToken, SecretNames.TenantOAuthClientId(tenantId, system), SecretNames.OAuthClientId(system)).ConfigureAwait(false);
+        var secret = id is null ? null
+            : await secrets.FirstAsync(cancellationToken, SecretNames.TenantOAuthClientSecret(tenantId, system), SecretNames.OAuthClientSecret(system)).ConfigureAwait(false);
+        return (id, secret);
+    }
 
     /// <summary>The first of <paramref name="names"/> that is set, else null.</summary>
     public static async Task<string?> FirstAsync(this ISecretSource secrets, CancellationToken cancellationToken, params string[] names)

@@ -203,9 +203,7 @@ public sealed partial class ZendeskTarget(
 
     private async Task<ZendeskClient> GetClientAsync(TenantConfig tenant, CancellationToken cancellationToken)
     {
-        var clientId = await secrets.FirstAsync(cancellationToken, SecretNames.TenantOAuthClientId(tenant.Id, ConnectedSystem.Zendesk), SecretNames.OAuthClientId(ConnectedSystem.Zendesk)).ConfigureAwait(false);
-        var clientSecret = clientId is null ? null
-            : await secrets.FirstAsync(cancellationToken, SecretNames.TenantOAuthClientSecret(tenant.Id, ConnectedSystem.Zendesk), SecretNames.OAuthClientSecret(ConnectedSystem.Zendesk)).ConfigureAwait(false);
+        var (clientId, clientSecret) = await secrets.FindOAuthClientAsync(tenant.Id, ConnectedSystem.Zendesk, cancellationToken).ConfigureAwait(false);
         ZendeskConnection connection;
         try
         {
