@@ -21,6 +21,13 @@ public sealed class ConnectorOptions
     /// "needs authorization" error carries (the client refreshes tokens without it).
     /// </summary>
     public Uri ZendeskOAuthRedirectUri { get; set; } = new("http://localhost:5080/oauth/zendesk/callback");
+
+    /// <summary>
+    /// Obtain Zendesk tokens with the <c>client_credentials</c> grant (confidential OAuth client) when a tenant has
+    /// none or its token expires without a refresh token: no operator consent needed (sandbox, service accounts).
+    /// </summary>
+    public bool ZendeskClientCredentials { get; set; }
+
 }
 
 internal sealed class ConnectorOptionsValidator : IValidateOptions<ConnectorOptions>

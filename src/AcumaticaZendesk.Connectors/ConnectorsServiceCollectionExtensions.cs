@@ -45,6 +45,7 @@ public static class ConnectorsServiceCollectionExtensions
         services.TryAddSingleton<TenantTokens>();
         services.TryAddSingleton<AcumaticaSource>();
         services.TryAddSingleton<IAcumaticaSource>(sp => sp.GetRequiredService<AcumaticaSource>());
+        services.TryAddSingleton<ZendeskClientCredentialsGrant>();
         services.TryAddSingleton<ZendeskTarget>();
         services.TryAddSingleton<IZendeskTarget>(sp => sp.GetRequiredService<ZendeskTarget>());
         return services;

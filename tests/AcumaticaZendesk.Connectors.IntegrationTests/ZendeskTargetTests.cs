@@ -177,6 +177,42 @@ public sealed class ZendeskTargetTests : IDisposable
         Assert.Empty(_zd.Writes);
     }
 
+    [Fact]
+    public async Task With_client_credentials_on_a_tenant_without_tokens_gets_one_and_renews_it_before_it_expires()
+    {
+        using var host = new ConnectorHost(new Dictionary<string, string?> { ["Connectors:ZendeskClientCredentials"] = "true" });
+        host.Secrets.Values[SecretNames.TenantOAuthClientId("acme", ConnectedSystem.Zendesk)] = FakeZendesk.ClientId;
+        host.Secrets.Values[SecretNames.TenantOAuthClientSecret("acme", ConnectedSystem.Zendesk)] = FakeZendesk.ClientSecret;
+        var target = host.Get<IZendeskTarget>();
+
+        await target.FindOrganizationsByExternalIdsAsync(_tenant, ["C1"], _ct);
+        await target.FindOrganizationsByExternalIdsAsync(_tenant, ["C2"], _ct);
+        Assert.Equal(["client_credentials"], _zd.Grants);
+        var store = await host.Get<TenantTokens>().GetStoreAsync(_ct);
+        Assert.Equal(FakeZendesk.Access(1), (await store.GetAsync("acme", ConnectedSystem.Zendesk, _ct))!.AccessToken);
+        Assert.DoesNotContain(FakeZendesk.Access(1), Encoding.UTF8.GetString(host.State.GetRaw(StateKeys.Tokens("acme", ConnectedSystem.Zendesk))!), StringComparison.Ordinal);
+
+        // A token without a refresh token that is about to expire is replaced by a new grant.
+        await store.SaveAsync("acme", ConnectedSystem.Zendesk, new TokenSet(FakeZendesk.Access(1), null, DateTimeOffset.UtcNow.AddSeconds(30), null, "read write"), _ct);
+        await target.FindOrganizationsByExternalIdsAsync(_tenant, ["C3"], _ct);
+        Assert.Equal(["client_credentials", "client_credentials"], _zd.Grants);
+        Assert.Equal(FakeZendesk.Access(2), (await store.GetAsync("acme", ConnectedSystem.Zendesk, _ct))!.AccessToken);
+    }
+
+    [Fact]
+    public async Task A_refused_client_credentials_grant_means_the_tenant_needs_authorization()
+    {
+        using var host = new ConnectorHost(new Dictionary<string, string?> { ["Connectors:ZendeskClientCredentials"] = "true" });
+        host.Secrets.Values[SecretNames.OAuthClientId(ConnectedSystem.Zendesk)] = FakeZendesk.ClientId;
+        host.Secrets.Values[SecretNames.OAuthClientSecret(ConnectedSystem.Zendesk)] = "wrong-secret";
+
+        var ex = await Assert.ThrowsAsync<AuthorizationRequiredException>(() => host.Get<IZendeskTarget>().FindOrganizationsByExternalIdsAsync(_tenant, ["C1"], _ct));
+
+        Assert.Equal(ConnectedSystem.Zendesk, ex.System);
+        Assert.Contains("invalid_client", ex.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("wrong-secret", ex.Message, StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         _host.Dispose();

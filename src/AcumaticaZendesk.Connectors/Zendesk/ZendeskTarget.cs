@@ -23,12 +23,16 @@ namespace AcumaticaZendesk.Connectors.Zendesk;
 /// Organizations are written with <c>create_many</c>/<c>update_many</c> jobs, users with
 /// <c>create_or_update_many</c> (single calls when the account refuses bulk import); per-item results come
 /// back in request order. A token that cannot be refreshed becomes <see cref="AuthorizationRequiredException"/>.
+/// With <see cref="ConnectorOptions.ZendeskClientCredentials"/> tokens come from the client_credentials grant.
 /// </summary>
 public sealed partial class ZendeskTarget(
     IZendeskClientFactory factory,
     ISecretSource secrets,
     TenantTokens tokens,
+    ZendeskClientCredentialsGrant clientCredentials,
+    TimeProvider timeProvider,
     IOptions<ConnectorOptions> options,
+    IOptions<ZendeskClientOptions> clientOptions,
     ILogger<ZendeskTarget> logger) : IZendeskTarget
 {
     private readonly ConcurrentDictionary<string, CachedClient> _clients = new(StringComparer.Ordinal);
@@ -199,6 +203,11 @@ public sealed partial class ZendeskTarget(
             LogNeedsAuthorization(logger, tenant.Id);
             throw new AuthorizationRequiredException(ConnectedSystem.Zendesk, ex.Reason, ex);
         }
+        catch (ZendeskOAuthException ex)
+        {
+            LogNeedsAuthorization(logger, tenant.Id);
+            throw new AuthorizationRequiredException(ConnectedSystem.Zendesk, $"the client_credentials grant was refused ({ex.Error ?? ex.StatusCode.ToString()})", ex);
+        }
     }
 
     private async Task<ZendeskClient> GetClientAsync(TenantConfig tenant, CancellationToken cancellationToken)
@@ -221,7 +230,10 @@ public sealed partial class ZendeskTarget(
         if (_clients.TryGetValue(tenant.Id, out var cached) && cached.Connection == connection)
             return cached.Client;
 
-        var client = factory.Create(connection, new EncryptedZendeskTokenSource(tenant.Id, tokens));
+        var tokenSource = options.Value.ZendeskClientCredentials
+            ? new EncryptedZendeskTokenSource(tenant.Id, tokens, clientCredentials, timeProvider, clientOptions.Value.TokenRefreshMargin)
+            : new EncryptedZendeskTokenSource(tenant.Id, tokens);
+        var client = factory.Create(connection, tokenSource);
         _clients[tenant.Id] = new CachedClient(connection, client);
         if (clientId is null)
             LogNoOAuthClient(logger, tenant.Id);

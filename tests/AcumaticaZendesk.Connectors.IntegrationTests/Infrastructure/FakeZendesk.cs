@@ -45,6 +45,9 @@ internal sealed partial class FakeZendesk : IDisposable
     /// <summary>Answer 403 to <c>create_or_update_many</c> (bulk user import not enabled).</summary>
     public bool BulkUserImportRefused { get; set; }
 
+    /// <summary>Grant types asked of /oauth/tokens.</summary>
+    public ConcurrentQueue<string> Grants { get; } = new();
+
     /// <summary>Writes Zendesk received (creates, updates, identities), by endpoint.</summary>
     public ConcurrentQueue<string> Writes { get; } = new();
 
@@ -78,6 +81,14 @@ internal sealed partial class FakeZendesk : IDisposable
         var body = JsonNode.Parse(req.Body!)!.AsObject();
         if (body["client_id"]?.ToString() != ClientId || body["client_secret"]?.ToString() != ClientSecret)
             return Http.Json(401, """{"error":"invalid_client","error_description":"Client authentication failed."}""");
+        Grants.Enqueue(body["grant_type"]?.ToString() ?? "?");
+        if (body["grant_type"]?.ToString() == "client_credentials")
+        {
+            var c = Interlocked.Increment(ref _generation);
+            _liveAccess[Access(c)] = c;
+            return Http.Json(200, $$"""{"access_token":"{{Access(c)}}","token_type":"bearer","scope":"read write","expires_in":1800}""");
+        }
+
         if (body["grant_type"]?.ToString() != "refresh_token" || body["refresh_token"]?.ToString() is not { } rt || !_liveRefresh.TryRemove(rt, out _))
             return Http.Json(400, """{"error":"invalid_grant","error_description":"The provided authorization grant is invalid, expired, or revoked."}""");
         var g = Interlocked.Increment(ref _generation);
