@@ -48,25 +48,8 @@ public sealed class EngineEndToEndTests : IDisposable
         return tenant;
     }
 
-    private async Task<Dictionary<EntityKind, SyncPageResult>> RunAsync(string runId)
-    {
-        var engine = _host.Get<ISyncEngine>();
-        var totals = new Dictionary<EntityKind, SyncPageResult>();
-        foreach (var kind in new[] { EntityKind.Customer, EntityKind.Contact })
-        {
-            for (var page = 0; page < 10; page++)
-            {
-                var result = await engine.SyncPageAsync(new SyncPageRequest("acme", runId, kind, PageSize: 100), _ct);
-                totals[kind] = totals.TryGetValue(kind, out var t)
-                    ? t with { Read = t.Read + result.Read, Created = t.Created + result.Created, Updated = t.Updated + result.Updated, Unchanged = t.Unchanged + result.Unchanged, Failed = t.Failed + result.Failed }
-                    : result;
-                if (!result.HasMore)
-                    break;
-            }
-        }
-
-        return totals;
-    }
+    private Task<Dictionary<EntityKind, SyncPageResult>> RunAsync(string runId) =>
+        EngineRuns.RunAsync(_host.Get<ISyncEngine>(), "acme", runId, [EntityKind.Customer, EntityKind.Contact], _ct);
 
     private long OrgId(string externalId) => _zd.Organizations.Single(o => o["external_id"]?.ToString() == externalId)["id"]!.GetValue<long>();
 
