@@ -13,6 +13,26 @@ namespace AcumaticaZendesk.Connectors.IntegrationTests;
 /// </summary>
 public sealed class SandboxDemoTests
 {
+    /// <summary>The demo tenant as the worker's seed holds it (docs/connectors.md); the test swaps in the sandbox's port.</summary>
+    private const string DemoSeed = """
+        [
+          {
+            "id": "demo",
+            "displayName": "Demo Company",
+            "acumatica": {
+              "instanceUrl": "http://127.0.0.1:5080/acumatica/demo",
+              "endpointName": "Default",
+              "endpointVersion": "24.200.001",
+              "company": "Company",
+              "authMode": "oauth"
+            },
+            "zendesk": { "subdomain": "demo", "baseUrl": "http://127.0.0.1:5080/zendesk/demo" },
+            "entityKinds": ["customer", "vendor", "contact", "employee"],
+            "onboarding": "adopt"
+          }
+        ]
+        """;
+
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
 
     [Fact]
@@ -31,13 +51,8 @@ public sealed class SandboxDemoTests
         host.Secrets.Values[SecretNames.AcumaticaPassword("demo")] = DemoCredentials.AcumaticaPassword;
         host.Secrets.Values[SecretNames.OAuthClientId(ConnectedSystem.Zendesk)] = DemoCredentials.ZendeskClientId;
         host.Secrets.Values[SecretNames.OAuthClientSecret(ConnectedSystem.Zendesk)] = DemoCredentials.ZendeskClientSecret;
-        var tenant = new TenantConfig
-        {
-            Id = "demo",
-            DisplayName = "Demo Company",
-            Acumatica = new AcumaticaSettings { InstanceUrl = sandbox.AcumaticaUrl("demo").AbsoluteUri, EndpointVersion = "24.200.001", Company = DemoCredentials.AcumaticaTenant },
-            Zendesk = new ZendeskSettings { Subdomain = "demo", BaseUrl = sandbox.ZendeskUrl("demo").AbsoluteUri },
-        };
+        var sandboxRoot = sandbox.ZendeskUrl("demo").GetLeftPart(UriPartial.Authority);
+        var tenant = Assert.Single(TenantRepository.ParseSeed(DemoSeed.Replace("http://127.0.0.1:5080", sandboxRoot, StringComparison.Ordinal)));
         await host.Get<TenantRepository>().SaveAsync(tenant, _ct);
 
         var first = await RunAsync(host, "run-1");
