@@ -78,6 +78,10 @@ public sealed class EngineEndToEndTests : IDisposable
         var second = await RunAsync("run-2");
 
         Assert.Equal(writesAfterFirst, _zd.Writes.Count);
+        _host.Logs.AssertNoneContains(
+            FakeAcumatica.Password, FakeAcumatica.ClientSecret, FakeAcumatica.Access(1), FakeAcumatica.Refresh(1),
+            FakeZendesk.ClientSecret, "zd-consent-access", _host.Secrets.Values[SecretNames.TokenEncryptionKeys][3..],
+            "maria@contoso.example", "Maria Lopez");
         Assert.All(second.Values, r => Assert.Equal((0, 0, 0), (r.Created, r.Updated, r.Failed)));
     }
 

@@ -154,6 +154,7 @@ public sealed class ZendeskTargetTests : IDisposable
         var raw = Encoding.UTF8.GetString(_host.State.GetRaw(StateKeys.Tokens("acme", ConnectedSystem.Zendesk))!);
         Assert.DoesNotContain(FakeZendesk.Access(1), raw, StringComparison.Ordinal);
         Assert.DoesNotContain(FakeZendesk.Refresh(1), raw, StringComparison.Ordinal);
+        _host.Logs.AssertNoneContains(FakeZendesk.Access(1), FakeZendesk.Refresh(1), "zd-consent-refresh", "zd-consent-access", FakeZendesk.ClientSecret);
     }
 
     [Fact]

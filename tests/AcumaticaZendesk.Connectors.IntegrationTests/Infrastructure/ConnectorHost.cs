@@ -6,6 +6,7 @@ using AcumaticaZendesk.Sync.State;
 using AcumaticaZendesk.Sync.Tenants;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace AcumaticaZendesk.Connectors.IntegrationTests.Infrastructure;
 
@@ -48,7 +49,7 @@ internal sealed class ConnectorHost : IDisposable
         }.Concat(settings ?? new Dictionary<string, string?>())).Build();
 
         var services = new ServiceCollection();
-        services.AddLogging();
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs));
         services.AddSingleton<IConfiguration>(configuration);
         services.AddSingleton<IConnectorStateStore>(State);
         services.AddSingleton<ISecretSource>(Secrets);
@@ -57,6 +58,9 @@ internal sealed class ConnectorHost : IDisposable
         services.AddSyncCore();
         Provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
+
+    /// <summary>Every log line of every level (to assert that no token, password or secret is logged).</summary>
+    public CapturingLoggerProvider Logs { get; } = new();
 
     public InMemoryConnectorStateStore State { get; }
 
@@ -92,4 +96,42 @@ internal sealed class ConnectorHost : IDisposable
     }
 
     public void Dispose() => Provider.Dispose();
+}
+
+internal sealed class CapturingLoggerProvider : ILoggerProvider
+{
+    private readonly ConcurrentQueue<string> _lines = new();
+
+    public IReadOnlyCollection<string> Lines => _lines;
+
+    public ILogger CreateLogger(string categoryName) => new CapturingLogger(categoryName, _lines);
+
+    /// <summary>Asserts that something was logged and that no line contains any of <paramref name="secrets"/>.</summary>
+    public void AssertNoneContains(params string[] secrets)
+    {
+        Assert.NotEmpty(_lines);
+        foreach (var line in _lines)
+        {
+            foreach (var secret in secrets)
+                Assert.DoesNotContain(secret, line, StringComparison.Ordinal);
+        }
+    }
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class CapturingLogger(string category, ConcurrentQueue<string> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var structured = state is IEnumerable<KeyValuePair<string, object?>> kvs ? string.Join(" ", kvs.Select(kv => $"{kv.Key}={kv.Value}")) : string.Empty;
+            lines.Enqueue($"{category} {logLevel} {formatter(state, exception)} {structured} {exception}");
+        }
+    }
 }
