@@ -3,6 +3,7 @@ using AcumaticaZendesk.Connectors.Credentials;
 using AcumaticaZendesk.Connectors.IntegrationTests.Infrastructure;
 using AcumaticaZendesk.Sync.Audit;
 using AcumaticaZendesk.Sync.Credentials;
+using AcumaticaZendesk.Sync.Engine;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.Tenants;
 
@@ -101,6 +102,16 @@ public sealed class EngineEndToEndTests : IDisposable
         Assert.Contains("DuplicateValue", failed.Error.ToString(), StringComparison.Ordinal);
         var ada = _zd.Users.Single(u => u["external_id"]!.ToString() == "acu-contact:100202");
         Assert.True(ada["organization_id"] is null || ada["organization_id"]!.GetValueKind() == System.Text.Json.JsonValueKind.Null);
+
+        // The operator renames the hand-made organization; the replay (read by key from Acumatica) lands the account
+        // and links its contact.
+        _zd.RenameOrganization(handMade, "Fabrikam Labs (old)");
+        var replay = await _host.Get<SyncEngine>().ReplayFailedAsync("acme", "replay-1", _ct);
+
+        Assert.Equal((1, 0), (replay.Succeeded, replay.Failed));
+        Assert.Empty(await _host.Get<FailedRecordQueue>().ListAsync("acme", _ct));
+        Assert.Contains(_acu.Queries, q => q.Contains("/Customer/C000000102?", StringComparison.Ordinal));
+        Assert.Equal(OrgId("C000000102"), _zd.Users.Single(u => u["external_id"]!.ToString() == "acu-contact:100202")["organization_id"]!.GetValue<long>());
     }
 
     [Fact]

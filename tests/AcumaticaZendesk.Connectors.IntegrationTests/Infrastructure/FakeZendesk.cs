@@ -74,6 +74,13 @@ internal sealed partial class FakeZendesk : IDisposable
         }
     }
 
+    /// <summary>An operator renames an organization by hand.</summary>
+    public void RenameOrganization(long id, string name)
+    {
+        lock (_lock)
+            _orgs.Single(o => o["id"]!.GetValue<long>() == id)["name"] = name;
+    }
+
     public void Dispose() => Server.Stop();
 
     private IResponseMessage Token(IRequestMessage req)
