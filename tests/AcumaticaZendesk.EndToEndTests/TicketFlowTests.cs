@@ -43,7 +43,11 @@ public sealed class TicketFlowTests : IAsyncLifetime
         apps = await ConnectorAppsHost.StartAsync(new ConnectorAppsOptions
         {
             Time = time,
-            Configuration = new Dictionary<string, string?> { ["SyncSchedule:Interval"] = "00:05:00" },
+            Configuration = new Dictionary<string, string?>
+            {
+                ["SyncSchedule:Interval"] = "00:05:00",
+                ["Connectors:ZendeskClientCredentials"] = "true",   // the sandbox's confidential demo client
+            },
             StartDependencies = async ct =>
             {
                 sandbox = await SandboxHost.StartAsync(new SandboxOptions { Seed = "demo", TimeProvider = time }, ct);
@@ -51,8 +55,6 @@ public sealed class TicketFlowTests : IAsyncLifetime
             },
             ConfigureSyncWorker = services =>
             {
-                services.AddSingleton<ITenantClients, SandboxTenantClients>();
-                services.AddSingleton<ITenantDirectory>(sp => sp.GetRequiredService<TenantRepository>());
                 services.AddSingleton<ISyncEngine>(sp => new ScriptedSyncEngine(
                     sp.GetRequiredService<IConnectorStateStore>(),
                     new Dictionary<EntityKind, int> { [EntityKind.Customer] = 1, [EntityKind.Vendor] = 1, [EntityKind.Contact] = 1, [EntityKind.Employee] = 1 }));
@@ -60,8 +62,17 @@ public sealed class TicketFlowTests : IAsyncLifetime
             ConfigureWebhookReceiver = services => services.AddSingleton<TimeProvider>(time),
         }, Token);
 
-        apps.Sidecar.SetSecret(DaprNames.Components.SecretStore, "tenants--demo--zendesk--webhook-signing-secret", DemoCredentials.WebhookSecret);
-        apps.Sidecar.SetSecret(DaprNames.Components.SecretStore, "tenants--demo--acumatica--push-secret", PushSecret);
+        // The connectors build the tenant's clients from these (the real per-tenant construction, tokens encrypted in state).
+        SetSecret(SecretNames.OAuthClientId(ConnectedSystem.Acumatica), DemoCredentials.AcumaticaClientId);
+        SetSecret(SecretNames.OAuthClientSecret(ConnectedSystem.Acumatica), DemoCredentials.AcumaticaClientSecret);
+        SetSecret(SecretNames.AcumaticaUserName(TenantId), DemoCredentials.AcumaticaUser);
+        SetSecret(SecretNames.AcumaticaPassword(TenantId), DemoCredentials.AcumaticaPassword);
+        SetSecret(SecretNames.OAuthClientId(ConnectedSystem.Zendesk), DemoCredentials.ZendeskClientId);
+        SetSecret(SecretNames.OAuthClientSecret(ConnectedSystem.Zendesk), DemoCredentials.ZendeskClientSecret);
+        SetSecret(SecretNames.TokenEncryptionKeys, "k1=" + Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray()));
+        SetSecret(SecretNames.TokenEncryptionCurrentKeyId, "k1");
+        SetSecret(SecretNames.WebhookSigningSecret(TenantId), DemoCredentials.WebhookSecret);
+        SetSecret(SecretNames.AcumaticaPushSecret(TenantId), PushSecret);
         await apps.SyncWorkerServices.GetRequiredService<TenantRepository>().SaveAsync(new TenantConfig
         {
             Id = TenantId,
@@ -168,6 +179,9 @@ public sealed class TicketFlowTests : IAsyncLifetime
         await WaitForAsync(() => Task.FromResult(apps.Sidecar.PubSub.Deliveries.Count(d => d.Topic == DaprNames.Topics.AcumaticaChangeSignals) == 2 ? "" : null));
         Assert.Equal(wake, (await Service<IConnectorStateStore>().GetAsync<SyncWake>(EarlySyncTrigger.Key(TenantId), Token)).Value);
     }
+
+    private void SetSecret(string name, string value) =>
+        apps.Sidecar.SetSecret(DaprNames.Components.SecretStore, name.Replace(":", "--", StringComparison.Ordinal), value);
 
     private long LinkedOrganization() =>
         (long)Control.CreateOrganization("demo", new JsonObject { ["name"] = $"Ticket Customer {Guid.NewGuid():N}", ["external_id"] = CustomerId })["id"]!;

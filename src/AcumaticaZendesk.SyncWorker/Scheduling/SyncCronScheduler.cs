@@ -45,17 +45,18 @@ public sealed class SyncCronScheduler(
     }
 
     /// <summary>
-    /// An extra run of one tenant now (an Acumatica change signal), under the same lease as the cron runs: its slot is
-    /// the current minute, so a run in progress keeps it out and the next cron slot still runs.
+    /// Schedules a run outside the cron (operator "run now", rerun, an early wake) under the same lease, with the
+    /// caller's deterministic instance id; the slot is the moment of the request.
     /// </summary>
-    public Task<TenantScheduleResult> RunTenantNowAsync(string tenantId, CancellationToken cancellationToken)
+    public Task<TenantScheduleResult> ScheduleNowAsync(string tenantId, string instanceId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        return ScheduleTenantAsync(tenantId, SyncSlots.SlotOf(now, TimeSpan.FromMinutes(1)), now, options.Value, cancellationToken);
+        return ScheduleTenantAsync(tenantId, now, now, options.Value, cancellationToken, instanceId);
     }
 
     private async Task<TenantScheduleResult> ScheduleTenantAsync(
-        string tenantId, DateTimeOffset slot, DateTimeOffset now, SyncScheduleOptions o, CancellationToken cancellationToken)
+        string tenantId, DateTimeOffset slot, DateTimeOffset now, SyncScheduleOptions o, CancellationToken cancellationToken,
+        string? explicitInstanceId = null)
     {
         if (!SyncSlots.IsValidTenantId(tenantId))
         {
@@ -64,7 +65,7 @@ public sealed class SyncCronScheduler(
                 "Tenant ids may hold letters, digits, '-' and '_' only (1-64 characters)");
         }
 
-        var instanceId = SyncSlots.InstanceId(tenantId, slot);
+        var instanceId = explicitInstanceId ?? SyncSlots.InstanceId(tenantId, slot);
         LeaseAttempt lease;
         try
         {

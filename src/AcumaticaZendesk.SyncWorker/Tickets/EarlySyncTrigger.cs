@@ -13,7 +13,7 @@ public sealed record WakeResult(string TenantId, string Outcome, TenantScheduleR
 
 /// <summary>
 /// Wakes a tenant's sync early on an Acumatica change signal: at most one extra run per <see cref="SyncScheduleOptions.Interval"/>
-/// (debounced through an ETag-guarded state entry), scheduled through <see cref="SyncCronScheduler"/> so the tenant's lease
+/// (debounced through an ETag-guarded state entry), scheduled through <see cref="SyncCronScheduler.ScheduleNowAsync"/> (instance id <c>sync-{tenant}-{minute}</c>) so the tenant's lease
 /// still allows one run at a time.
 /// </summary>
 public sealed class EarlySyncTrigger(
@@ -52,7 +52,8 @@ public sealed class EarlySyncTrigger(
             return new WakeResult(tenantId, Debounced);     // a concurrent signal took this wake-up
         }
 
-        var result = await scheduler.RunTenantNowAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        var instanceId = SyncSlots.InstanceId(tenantId, SyncSlots.SlotOf(now, TimeSpan.FromMinutes(1)));
+        var result = await scheduler.ScheduleNowAsync(tenantId, instanceId, cancellationToken).ConfigureAwait(false);
         await store.SaveAsync(Key(tenantId), new SyncWake(now, result.InstanceId), cancellationToken).ConfigureAwait(false);
         logger.LogInformation("Change signal for tenant {TenantId}: early run {InstanceId} {Outcome}", tenantId, result.InstanceId, result.Outcome);
         return new WakeResult(tenantId, Scheduled, result);

@@ -1,13 +1,12 @@
 using AcumaticaZendesk.Acumatica;
+using AcumaticaZendesk.Connectors.Acumatica;
+using AcumaticaZendesk.Connectors.Zendesk;
 using AcumaticaZendesk.Sync.Tenants;
 using AcumaticaZendesk.Zendesk;
 
 namespace AcumaticaZendesk.SyncWorker.Tickets;
 
-/// <summary>
-/// Builds the API clients of one tenant (connection from <see cref="TenantConfig"/>, secrets, encrypted tokens).
-/// The connectors' per-tenant construction implements it; registering that implementation is the only wiring needed.
-/// </summary>
+/// <summary>The API clients of one tenant, for the ticket flow.</summary>
 public interface ITenantClients
 {
     Task<ZendeskClient> ZendeskAsync(TenantConfig tenant, CancellationToken cancellationToken);
@@ -15,13 +14,15 @@ public interface ITenantClients
     Task<IAcumaticaClient> AcumaticaAsync(TenantConfig tenant, CancellationToken cancellationToken);
 }
 
-/// <summary>Registered until the connectors are: every ticket fails with the reason (and is retried by the export pass later).</summary>
-internal sealed class NotWiredTenantClients : ITenantClients
+/// <summary>
+/// The connectors' per-tenant clients (secrets from the secret store, tokens encrypted in the state store, one cached
+/// client per tenant) — the same clients the main flow uses.
+/// </summary>
+public sealed class ConnectorTenantClients(ZendeskTarget zendesk, AcumaticaSource acumatica) : ITenantClients
 {
-    public Task<ZendeskClient> ZendeskAsync(TenantConfig tenant, CancellationToken cancellationToken) => throw NotWired();
+    public Task<ZendeskClient> ZendeskAsync(TenantConfig tenant, CancellationToken cancellationToken) =>
+        zendesk.GetClientAsync(tenant, cancellationToken);
 
-    public Task<IAcumaticaClient> AcumaticaAsync(TenantConfig tenant, CancellationToken cancellationToken) => throw NotWired();
-
-    private static InvalidOperationException NotWired() => new(
-        $"No {nameof(ITenantClients)} is registered in this build of the sync worker; register the connectors' per-tenant clients before AddSyncWorker");
+    public Task<IAcumaticaClient> AcumaticaAsync(TenantConfig tenant, CancellationToken cancellationToken) =>
+        acumatica.GetClientAsync(tenant, cancellationToken);
 }

@@ -24,10 +24,9 @@ public sealed class TicketExportPass(
     {
         var o = options.Value;
         var tenant = await tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false);
-        if (tenant is null || clients is NotWiredTenantClients)
+        if (tenant is null)
         {
-            logger.LogWarning(
-                "Export pass of tenant {TenantId} skipped: {Reason}", tenantId, tenant is null ? "the tenant is not in the tenant store" : "no per-tenant clients are registered");
+            logger.LogWarning("Export pass of tenant {TenantId} skipped: the tenant is not in the tenant store", tenantId);
             return new TicketExportResult(tenantId, 0, 0, 0, 0, 0, 0, false);
         }
 

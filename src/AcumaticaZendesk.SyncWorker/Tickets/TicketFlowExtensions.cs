@@ -1,8 +1,5 @@
-using AcumaticaZendesk.Acumatica;
 using AcumaticaZendesk.Sync.Audit;
-using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.Tenants;
-using AcumaticaZendesk.Zendesk;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AcumaticaZendesk.SyncWorker.Tickets;
@@ -11,8 +8,8 @@ public static class TicketFlowExtensions
 {
     /// <summary>
     /// Ticket context flow: <see cref="TicketContextService"/>, <see cref="TicketExportPass"/>, <see cref="EarlySyncTrigger"/>,
-    /// options (<c>TicketFlow</c>). Uses the core's <see cref="TenantRepository"/> and <see cref="AuditTrail"/> (added here
-    /// with TryAdd when the core is not registered) and an <see cref="ITenantClients"/> (the connectors').
+    /// options (<c>TicketFlow</c>). Uses the core's <see cref="TenantRepository"/> and <see cref="AuditTrail"/> (AddSyncCore)
+    /// and the connectors' per-tenant clients (<see cref="ConnectorTenantClients"/>; AddConnectors).
     /// </summary>
     public static IServiceCollection AddTicketFlow(this IServiceCollection services)
     {
@@ -21,12 +18,7 @@ public static class TicketFlowExtensions
             .BindConfiguration(TicketFlowOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddZendeskClient();
-        services.AddAcumaticaClient();
-        services.TryAddSingleton(new AuditRetention());
-        services.TryAddSingleton<TenantRepository>();
-        services.TryAddSingleton<AuditTrail>();
-        services.TryAddSingleton<ITenantClients, NotWiredTenantClients>();
+        services.TryAddSingleton<ITenantClients, ConnectorTenantClients>();
         services.AddSingleton<TicketLocks>();
         services.AddSingleton<TicketContextService>();
         services.AddSingleton<TicketExportPass>();

@@ -1,0 +1,254 @@
+using System.Collections.Concurrent;
+using System.Net;
+using AcumaticaZendesk.Connectors.Credentials;
+using AcumaticaZendesk.Connectors.Secrets;
+using AcumaticaZendesk.Sync.Mapping;
+using AcumaticaZendesk.Sync.Ports;
+using AcumaticaZendesk.Sync.Tenants;
+using AcumaticaZendesk.Zendesk;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using CoreOrganization = AcumaticaZendesk.Sync.Ports.ZendeskOrganization;
+using CoreUser = AcumaticaZendesk.Sync.Ports.ZendeskUser;
+using ZdOrganization = AcumaticaZendesk.Zendesk.ZendeskOrganization;
+using ZdUser = AcumaticaZendesk.Zendesk.ZendeskUser;
+
+namespace AcumaticaZendesk.Connectors.Zendesk;
+
+/// <summary>
+/// <see cref="IZendeskTarget"/> over the Zendesk client. Per tenant the connection comes from
+/// <see cref="TenantConfig.Zendesk"/> (subdomain, optional base URL), the OAuth client from
+/// <c>tenants:{id}:zendesk:client-id|client-secret</c> or <c>oauth:zendesk:client-id|client-secret</c>
+/// (needed to refresh tokens), and the bearer tokens from the encrypted token store (<c>tokens:{id}:zendesk</c>).
+/// Organizations are written with <c>create_many</c>/<c>update_many</c> jobs, users with
+/// <c>create_or_update_many</c> (single calls when the account refuses bulk import); per-item results come
+/// back in request order. A token that cannot be refreshed becomes <see cref="AuthorizationRequiredException"/>.
+/// With <see cref="ConnectorOptions.ZendeskClientCredentials"/> tokens come from the client_credentials grant.
+/// </summary>
+public sealed partial class ZendeskTarget(
+    IZendeskClientFactory factory,
+    ISecretSource secrets,
+    TenantTokens tokens,
+    ZendeskClientCredentialsGrant clientCredentials,
+    TimeProvider timeProvider,
+    IOptions<ConnectorOptions> options,
+    IOptions<ZendeskClientOptions> clientOptions,
+    ILogger<ZendeskTarget> logger) : IZendeskTarget
+{
+    private readonly ConcurrentDictionary<string, CachedClient> _clients = new(StringComparer.Ordinal);
+
+    public Task<IReadOnlyList<CoreOrganization>> FindOrganizationsByExternalIdsAsync(TenantConfig tenant, IReadOnlyCollection<string> externalIds, CancellationToken cancellationToken) =>
+        CallAsync(tenant, async client =>
+        {
+            var found = await client.Organizations.GetByExternalIdsAsync(externalIds, cancellationToken).ConfigureAwait(false);
+            return (IReadOnlyList<CoreOrganization>)found.Values.DistinctBy(o => o.Id).Select(ToCore).ToArray();
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<CoreOrganization>> FindOrganizationsByNamesAsync(TenantConfig tenant, IReadOnlyCollection<string> names, CancellationToken cancellationToken) =>
+        CallAsync(tenant, async client =>
+        {
+            var found = await SearchEachAsync(names, (name, ct) => client.Organizations.FindByNameAsync(name, ct), cancellationToken).ConfigureAwait(false);
+            return (IReadOnlyList<CoreOrganization>)found.DistinctBy(o => o.Id).Select(ToCore).ToArray();
+        }, cancellationToken);
+
+    /// <summary>
+    /// Zendesk has no direct lookup of organizations by domain (only the eventually consistent Search API,
+    /// which the client does not offer), so onboarding matches by name only; logged once per tenant.
+    /// </summary>
+    public Task<IReadOnlyList<CoreOrganization>> FindOrganizationsByDomainsAsync(TenantConfig tenant, IReadOnlyCollection<string> domains, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tenant);
+        if (domains.Count > 0 && _domainWarnings.TryAdd(tenant.Id, 0))
+            LogNoDomainLookup(logger, tenant.Id, domains.Count);
+        return Task.FromResult<IReadOnlyList<CoreOrganization>>([]);
+    }
+
+    public Task<IReadOnlyList<CoreUser>> FindUsersByExternalIdsAsync(TenantConfig tenant, IReadOnlyCollection<string> externalIds, CancellationToken cancellationToken) =>
+        CallAsync(tenant, async client =>
+        {
+            var found = await client.Users.GetByExternalIdsAsync(externalIds, cancellationToken).ConfigureAwait(false);
+            return (IReadOnlyList<CoreUser>)found.Values.DistinctBy(u => u.Id).Select(ToCore).ToArray();
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<CoreUser>> FindUsersByEmailsAsync(TenantConfig tenant, IReadOnlyCollection<string> emails, CancellationToken cancellationToken) =>
+        CallAsync(tenant, async client =>
+        {
+            var found = await SearchEachAsync(emails, (email, ct) => client.Users.FindByEmailAsync(email, ct), cancellationToken).ConfigureAwait(false);
+            return (IReadOnlyList<CoreUser>)found.DistinctBy(u => u.Id).Select(ToCore).ToArray();
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<WriteResult>> CreateOrganizationsAsync(TenantConfig tenant, IReadOnlyList<OrganizationPayload> organizations, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(organizations);
+        if (organizations.Count == 0)
+            return Task.FromResult<IReadOnlyList<WriteResult>>([]);
+        return CallAsync(tenant, async client => ToResults(
+            await client.Organizations.CreateManyAsync(organizations.Select(o => ToWrite(o, id: null)).ToArray(), cancellationToken).ConfigureAwait(false),
+            organizations.Count), cancellationToken);
+    }
+
+    public Task<IReadOnlyList<WriteResult>> UpdateOrganizationsAsync(TenantConfig tenant, IReadOnlyList<OrganizationUpdate> updates, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(updates);
+        if (updates.Count == 0)
+            return Task.FromResult<IReadOnlyList<WriteResult>>([]);
+        return CallAsync(tenant, async client => ToResults(
+            await client.Organizations.UpdateManyAsync(updates.Select(u => ToWrite(u.Organization, u.Id)).ToArray(), cancellationToken).ConfigureAwait(false),
+            updates.Count), cancellationToken);
+    }
+
+    public Task<IReadOnlyList<WriteResult>> CreateOrUpdateUsersAsync(TenantConfig tenant, IReadOnlyList<UserWrite> users, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(users);
+        if (users.Count == 0)
+            return Task.FromResult<IReadOnlyList<WriteResult>>([]);
+        return CallAsync(tenant, async client => ToResults(
+            await client.Users.UpsertManyAsync(users.Select(ToUpsert).ToArray(), cancellationToken).ConfigureAwait(false),
+            users.Count), cancellationToken);
+    }
+
+    public Task<WriteResult> AddEmailIdentityAsync(TenantConfig tenant, long userId, string email, bool makePrimary, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(email);
+        return CallAsync(tenant, async client =>
+        {
+            var result = await client.Users.AddEmailIdentityAsync(userId, email, makePrimary, skipVerifyEmail: true, cancellationToken).ConfigureAwait(false);
+            return new WriteResult(0, result.Error is null ? userId : null, result.Error is null ? null : ToError(result.Error));
+        }, cancellationToken);
+    }
+
+    /// <summary>Drops the cached client of a tenant (after its settings or credentials changed).</summary>
+    public void Forget(string tenantId) => _clients.TryRemove(tenantId, out _);
+
+    private readonly ConcurrentDictionary<string, byte> _domainWarnings = new(StringComparer.Ordinal);
+
+    internal static WriteError ToError(ZendeskRecordError error) => new(
+        error.Kind switch
+        {
+            ZendeskRecordErrorKind.DuplicateValue => WriteErrorKind.DuplicateValue,
+            ZendeskRecordErrorKind.Validation => WriteErrorKind.Invalid,
+            ZendeskRecordErrorKind.NotFound => WriteErrorKind.NotFound,
+            _ when error.Status == HttpStatusCode.Conflict => WriteErrorKind.Conflict,
+            _ when error.Status == HttpStatusCode.Forbidden => WriteErrorKind.Forbidden,
+            _ => WriteErrorKind.Other,
+        },
+        error.Code,
+        error.Description,
+        error.Field);
+
+    private static IReadOnlyList<WriteResult> ToResults(IReadOnlyList<ZendeskBulkItemResult> results, int expected)
+    {
+        var byIndex = new WriteResult?[expected];
+        foreach (var r in results)
+        {
+            if (r.Index >= 0 && r.Index < expected)
+                byIndex[r.Index] = new WriteResult(r.Index, r.Error is null ? r.Id : null, r.Error is null ? null : ToError(r.Error));
+        }
+
+        return byIndex.Select((r, i) => r ?? new WriteResult(i, null, new WriteError(WriteErrorKind.Other, "NoResult", "Zendesk reported no result for this record."))).ToArray();
+    }
+
+    private static ZendeskOrganizationWrite ToWrite(OrganizationPayload o, long? id) => new()
+    {
+        Id = id,
+        Name = o.Name,
+        ExternalId = o.ExternalId,
+        Details = o.Details ?? string.Empty,
+        Notes = o.Notes ?? string.Empty,
+        DomainNames = o.DomainNames,
+        Tags = o.Tags,
+        OrganizationFields = o.OrganizationFields.ToDictionary(f => f.Key, f => (object?)f.Value, StringComparer.Ordinal),
+    };
+
+    /// <summary>An update carries the id and no e-mail (the engine adds changed e-mails as identities itself).</summary>
+    private static ZendeskUserUpsert ToUpsert(UserWrite w) => new(
+        new ZendeskUserWrite
+        {
+            Name = w.User.Name,
+            ExternalId = w.User.ExternalId,
+            Email = w.Id is null ? w.User.Email : null,
+            OrganizationId = w.User.OrganizationId,
+            Role = w.User.Role,
+            Phone = w.User.Phone,
+            Tags = w.User.Tags,
+            SkipVerifyEmail = true,
+        },
+        w.Id is { } id ? new ZdUser { Id = id, Name = w.User.Name, ExternalId = w.User.ExternalId } : null);
+
+    private static CoreOrganization ToCore(ZdOrganization o) => new(o.Id, o.Name, o.ExternalId, o.DomainNames ?? []);
+
+    private static CoreUser ToCore(ZdUser u) => new(u.Id, u.Name, u.ExternalId, u.Email, u.OrganizationId);
+
+    private async Task<IReadOnlyList<T>> SearchEachAsync<T>(IReadOnlyCollection<string> values, Func<string, CancellationToken, Task<IReadOnlyList<T>>> search, CancellationToken cancellationToken)
+    {
+        var found = new ConcurrentBag<(int Order, IReadOnlyList<T> Items)>();
+        var distinct = values.Where(v => !string.IsNullOrWhiteSpace(v)).Distinct(StringComparer.OrdinalIgnoreCase).Select((v, i) => (v, i)).ToArray();
+        await Parallel.ForEachAsync(
+            distinct,
+            new ParallelOptions { MaxDegreeOfParallelism = options.Value.ZendeskSearchConcurrency, CancellationToken = cancellationToken },
+            async (item, ct) => found.Add((item.i, await search(item.v, ct).ConfigureAwait(false)))).ConfigureAwait(false);
+        return found.OrderBy(f => f.Order).SelectMany(f => f.Items).ToArray();
+    }
+
+    private async Task<TResult> CallAsync<TResult>(TenantConfig tenant, Func<ZendeskClient, Task<TResult>> call, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tenant);
+        var client = await GetClientAsync(tenant, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await call(client).ConfigureAwait(false);
+        }
+        catch (ZendeskReauthorizationRequiredException ex)
+        {
+            LogNeedsAuthorization(logger, tenant.Id);
+            throw new AuthorizationRequiredException(ConnectedSystem.Zendesk, ex.Reason, ex);
+        }
+        catch (ZendeskOAuthException ex)
+        {
+            LogNeedsAuthorization(logger, tenant.Id);
+            throw new AuthorizationRequiredException(ConnectedSystem.Zendesk, $"the client_credentials grant was refused ({ex.Error ?? ex.StatusCode.ToString()})", ex);
+        }
+    }
+
+    /// <summary>The tenant's cached client (rebuilt when its settings or OAuth client change); also used by the ticket flow.</summary>
+    public async Task<ZendeskClient> GetClientAsync(TenantConfig tenant, CancellationToken cancellationToken)
+    {
+        var (clientId, clientSecret) = await secrets.FindOAuthClientAsync(tenant.Id, ConnectedSystem.Zendesk, cancellationToken).ConfigureAwait(false);
+        ZendeskConnection connection;
+        try
+        {
+            var baseUrl = tenant.Zendesk.BaseUrl is { Length: > 0 } b ? new Uri(b, UriKind.Absolute) : null;
+            connection = new ZendeskConnection(
+                tenant.Zendesk.Subdomain,
+                baseUrl,
+                clientId is null ? null : new ZendeskOAuthApp(clientId, clientSecret, options.Value.ZendeskOAuthRedirectUri));
+        }
+        catch (Exception ex) when (ex is ArgumentException or UriFormatException)
+        {
+            throw new ConnectorConfigurationException(tenant.Id, ConnectedSystem.Zendesk, "zendesk", ex.Message, ex);
+        }
+
+        if (_clients.TryGetValue(tenant.Id, out var cached) && cached.Connection == connection)
+            return cached.Client;
+
+        var tokenSource = options.Value.ZendeskClientCredentials
+            ? new EncryptedZendeskTokenSource(tenant.Id, tokens, clientCredentials, timeProvider, clientOptions.Value.TokenRefreshMargin)
+            : new EncryptedZendeskTokenSource(tenant.Id, tokens);
+        var client = factory.Create(connection, tokenSource);
+        _clients[tenant.Id] = new CachedClient(connection, client);
+        if (clientId is null)
+            LogNoOAuthClient(logger, tenant.Id);
+        return client;
+    }
+
+    private sealed record CachedClient(ZendeskConnection Connection, ZendeskClient Client);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Zendesk tokens of tenant {TenantId} were rejected and cannot be refreshed; the tenant needs a new authorization")]
+    private static partial void LogNeedsAuthorization(ILogger logger, string tenantId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No Zendesk OAuth client is configured for tenant {TenantId} (oauth:zendesk:client-id); its access token cannot be refreshed")]
+    private static partial void LogNoOAuthClient(ILogger logger, string tenantId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Tenant {TenantId}: {Count} organization domains not matched in Zendesk (no direct domain lookup); onboarding matches by name")]
+    private static partial void LogNoDomainLookup(ILogger logger, string tenantId, int count);
+}

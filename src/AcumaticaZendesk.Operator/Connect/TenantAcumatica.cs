@@ -1,0 +1,62 @@
+using AcumaticaZendesk.Acumatica;
+using AcumaticaZendesk.Acumatica.Auth;
+using AcumaticaZendesk.Sync.Credentials;
+using AcumaticaZendesk.Sync.Ports;
+using AcumaticaZendesk.Sync.Tenants;
+using AuthMode = AcumaticaZendesk.Sync.Tenants.AcumaticaAuthMode;
+using ClientAuthMode = AcumaticaZendesk.Acumatica.AcumaticaAuthMode;
+
+namespace AcumaticaZendesk.Operator.Connect;
+
+/// <summary>Builds the Acumatica client's connection and credentials for a tenant.</summary>
+internal static class TenantAcumatica
+{
+    public static AcumaticaConnection Connection(TenantConfig tenant) => new(
+        new Uri(tenant.Acumatica.InstanceUrl, UriKind.Absolute),
+        tenant.Acumatica.EndpointName,
+        tenant.Acumatica.EndpointVersion,
+        tenant.Acumatica.Company,
+        tenant.Acumatica.AuthMode == AuthMode.Cookie ? ClientAuthMode.CookieSession : ClientAuthMode.OAuthAuthorizationCode,
+        tenant.Acumatica.Branch);
+
+    public static async Task<AcumaticaOAuthClient> OAuthClientAsync(ISecretSource secrets, string tenantId, CancellationToken cancellationToken)
+    {
+        var client = await secrets.GetOAuthClientAsync(tenantId, ConnectedSystem.Acumatica, cancellationToken).ConfigureAwait(false);
+        return new AcumaticaOAuthClient(client.ClientId, client.ClientSecret);
+    }
+
+    /// <summary>Credentials for the tenant's auth mode; throws <see cref="InvalidOperationException"/> naming a missing secret.</summary>
+    public static async Task<AcumaticaCredentials> CredentialsAsync(ISecretSource secrets, TenantConfig tenant, CancellationToken cancellationToken)
+    {
+        if (tenant.Acumatica.AuthMode == AuthMode.Cookie)
+        {
+            var user = await secrets.GetSecretAsync(SecretNames.AcumaticaUserName(tenant.Id), cancellationToken).ConfigureAwait(false);
+            var password = await secrets.GetSecretAsync(SecretNames.AcumaticaPassword(tenant.Id), cancellationToken).ConfigureAwait(false);
+            if (string.IsNullOrEmpty(user) || string.IsNullOrEmpty(password))
+            {
+                throw new InvalidOperationException(
+                    $"Cookie sign-in needs the secrets {SecretNames.AcumaticaUserName(tenant.Id)} and {SecretNames.AcumaticaPassword(tenant.Id)}.");
+            }
+
+            return AcumaticaCredentials.ForCookieSession(new AcumaticaUserCredentials(user, password));
+        }
+
+        return AcumaticaCredentials.ForAuthorizationCode(await OAuthClientAsync(secrets, tenant.Id, cancellationToken).ConfigureAwait(false));
+    }
+
+    public static TokenSet ToTokenSet(AcumaticaTokenSet tokens) =>
+        new(tokens.AccessToken, tokens.RefreshToken, tokens.ExpiresAt, null, tokens.Scope);
+}
+
+/// <summary>The Acumatica client's token store over the tenant's encrypted <see cref="TenantTokenStore"/>.</summary>
+internal sealed class TenantAcumaticaTokenStore(TenantTokenStore store, string tenantId) : IAcumaticaTokenStore
+{
+    public async Task<AcumaticaTokenSet?> LoadAsync(CancellationToken cancellationToken)
+    {
+        var set = await store.GetAsync(tenantId, ConnectedSystem.Acumatica, cancellationToken).ConfigureAwait(false);
+        return set is null ? null : new AcumaticaTokenSet(set.AccessToken, set.RefreshToken, set.AccessTokenExpiresAt ?? DateTimeOffset.MinValue, set.Scope);
+    }
+
+    public Task SaveAsync(AcumaticaTokenSet tokens, CancellationToken cancellationToken) =>
+        store.SaveAsync(tenantId, ConnectedSystem.Acumatica, TenantAcumatica.ToTokenSet(tokens), cancellationToken);
+}

@@ -1,0 +1,184 @@
+using AcumaticaZendesk.Acumatica.Errors;
+using AcumaticaZendesk.Operator.Auth;
+using AcumaticaZendesk.Operator.Connect;
+using AcumaticaZendesk.Operator.Ports;
+using AcumaticaZendesk.Sync.Tenants;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AcumaticaZendesk.Operator.Endpoints;
+
+/// <summary>Answer of a started consent: open <see cref="AuthorizeUrl"/> in a browser before <see cref="ExpiresAt"/>.</summary>
+public sealed record ConnectStarted(string TenantId, ConnectedSystem System, Uri AuthorizeUrl, Uri RedirectUri, DateTimeOffset ExpiresAt);
+
+/// <summary>Answer of a completed consent.</summary>
+public sealed record ConnectCompleted(string TenantId, ConnectedSystem System, bool Connected, string? Scope, DateTimeOffset? AccessTokenExpiresAt, string Message);
+
+internal static partial class ConnectEndpoints
+{
+    public const string CallbackRouteName = "OperatorConnectCallback";
+
+    public static void Map(RouteGroupBuilder root, RouteGroupBuilder tenant)
+    {
+        tenant.MapPost("/connect/{system}", (string tenantId, string system, HttpContext context, ConnectDeps deps, CancellationToken ct) =>
+                StartAsync(tenantId, system, context, deps, redirect: false, ct))
+            .WithName("StartConnect").WithSummary("Starts the OAuth authorization-code flow (PKCE) for acumatica or zendesk; answers the authorize URL.")
+            .Produces<ConnectStarted>().ProducesValidationProblem();
+        tenant.MapGet("/connect/{system}", (string tenantId, string system, HttpContext context, ConnectDeps deps, CancellationToken ct) =>
+                StartAsync(tenantId, system, context, deps, redirect: true, ct))
+            .WithName("StartConnectRedirect").WithSummary("As POST, but redirects (302) to the authorize URL.")
+            .Produces(StatusCodes.Status302Found);
+
+        // The identity provider sends the browser here: no API key, the one-time state (bound to tenant,
+        // system and PKCE verifier, with expiry) is what authenticates the callback.
+        root.MapGet("/connect/{system}/callback", CallbackAsync)
+            .AllowAnonymous()
+            .WithName(CallbackRouteName).WithSummary("OAuth redirect target: checks state (one-time, unexpired) and PKCE, stores the tokens encrypted, clears needs-authorization.")
+            .Produces<ConnectCompleted>().ProducesProblem(StatusCodes.Status400BadRequest);
+    }
+
+    private static async Task<IResult> StartAsync(string tenantId, string system, HttpContext context, ConnectDeps deps, bool redirect, CancellationToken ct)
+    {
+        if (!TryFlow(system, deps.Flows, out var flow))
+        {
+            return OperatorResults.Invalid("The request is invalid.", "system", $"'{system}' is not one of acumatica, zendesk");
+        }
+
+        var tenant = await deps.Tenants.GetRequiredAsync(tenantId, ct).ConfigureAwait(false);
+        var redirectUri = CallbackUri(context, deps.Options.Value, flow.System);
+        var state = Pkce.NewState();
+        OAuthAuthorization authorization;
+        try
+        {
+            authorization = await flow.CreateAuthorizationAsync(tenant, redirectUri, state, ct).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException ex)
+        {
+            return OperatorResults.Problem(StatusCodes.Status409Conflict, "OAuth client not configured", ex.Message);
+        }
+
+        var expiresAt = deps.Time.GetUtcNow() + deps.Options.Value.ConnectStateLifetime;
+        await deps.States.SaveAsync(state, new PendingConnect(tenant.Id, flow.System, authorization.CodeVerifier, redirectUri, deps.Access.Who(context.User), expiresAt), ct).ConfigureAwait(false);
+        LogStarted(deps.Logger, flow.System, tenant.Id, deps.Access.Who(context.User));
+        return redirect
+            ? TypedResults.Redirect(authorization.Url.AbsoluteUri)
+            : OperatorResults.Json(new ConnectStarted(tenant.Id, flow.System, authorization.Url, redirectUri, expiresAt));
+    }
+
+    private static async Task<IResult> CallbackAsync(
+        string system, string? code, string? state, string? error, HttpContext context, ConnectDeps deps, CancellationToken ct)
+    {
+        if (!TryFlow(system, deps.Flows, out var flow))
+        {
+            return OperatorResults.Invalid("The request is invalid.", "system", $"'{system}' is not one of acumatica, zendesk");
+        }
+
+        if (string.IsNullOrEmpty(state))
+        {
+            return OperatorResults.Invalid("The callback is invalid.", "state", "is missing; start the connection again");
+        }
+
+        var (pending, problem) = await deps.States.ConsumeAsync(state, flow.System, ct).ConfigureAwait(false);
+        if (pending is null)
+        {
+            var message = problem switch
+            {
+                ConnectStateProblem.Expired => "has expired; start the connection again",
+                ConnectStateProblem.AlreadyUsed => "was already used; each consent can be completed once — start the connection again",
+                ConnectStateProblem.WrongSystem => $"belongs to a consent for another system than {system}",
+                _ => "is unknown; start the connection again",
+            };
+            return OperatorResults.Invalid("The callback is invalid.", "state", message);
+        }
+
+        if (!string.IsNullOrEmpty(error))
+        {
+            return OperatorResults.Problem(StatusCodes.Status400BadRequest, "Consent refused",
+                $"{flow.System} answered '{error}' for tenant '{pending.TenantId}'; nothing was stored. Start the connection again.");
+        }
+
+        if (string.IsNullOrEmpty(code))
+        {
+            return OperatorResults.Invalid("The callback is invalid.", "code", "is missing");
+        }
+
+        var tenant = await deps.Tenants.GetRequiredAsync(pending.TenantId, ct).ConfigureAwait(false);
+        Sync.Credentials.TokenSet tokens;
+        try
+        {
+            tokens = await flow.ExchangeCodeAsync(tenant, code, pending.RedirectUri, pending.CodeVerifier, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is AcumaticaAuthenticationException or OAuthExchangeException)
+        {
+            return OperatorResults.Problem(StatusCodes.Status400BadRequest, "Code exchange refused", ex.Message);
+        }
+
+        var store = await deps.Tokens.GetAsync(ct).ConfigureAwait(false);
+        await store.SaveAsync(tenant.Id, flow.System, tokens, ct).ConfigureAwait(false);
+        if (tenant.Authorization is { NeedsAuthorization: true } auth && auth.System == flow.System)
+        {
+            await deps.Tenants.ClearNeedsAuthorizationAsync(tenant.Id, ct).ConfigureAwait(false);
+        }
+
+        LogConnected(deps.Logger, flow.System, tenant.Id, pending.RequestedBy);
+        return OperatorResults.Json(new ConnectCompleted(tenant.Id, flow.System, true, tokens.Scope, tokens.AccessTokenExpiresAt,
+            $"{flow.System} is connected for tenant '{tenant.Id}'. You can close this window."));
+    }
+
+    private static bool TryFlow(string system, IEnumerable<IOAuthFlow> flows, out IOAuthFlow flow)
+    {
+        flow = null!;
+        if (!Enum.TryParse<ConnectedSystem>(system, ignoreCase: true, out var parsed) || int.TryParse(system, out _))
+        {
+            return false;
+        }
+
+        flow = flows.LastOrDefault(f => f.System == parsed)!;
+        return flow is not null;
+    }
+
+    private static Uri CallbackUri(HttpContext context, OperatorOptions options, ConnectedSystem system)
+    {
+        var path = $"{OperatorApi.RoutePrefix}/connect/{system.ToString().ToLowerInvariant()}/callback";
+        var root = options.PublicBaseUrl?.AbsoluteUri.TrimEnd('/')
+            ?? $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}";
+        return new Uri(root + path);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Operator {By} started the {System} consent of tenant {TenantId}")]
+    private static partial void LogStarted(ILogger logger, ConnectedSystem system, string tenantId, string by);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{System} connected for tenant {TenantId} (consent started by {By}); tokens stored encrypted")]
+    private static partial void LogConnected(ILogger logger, ConnectedSystem system, string tenantId, string by);
+}
+
+/// <summary>What the connect endpoints need (one parameter instead of eight).</summary>
+internal sealed class ConnectDeps(
+    TenantRepository tenants,
+    IEnumerable<IOAuthFlow> flows,
+    ConnectStateStore states,
+    OperatorTokens tokens,
+    OperatorAccess access,
+    IOptions<OperatorOptions> options,
+    TimeProvider time,
+    ILogger<ConnectDeps> logger)
+{
+    public TenantRepository Tenants { get; } = tenants;
+
+    public IEnumerable<IOAuthFlow> Flows { get; } = flows;
+
+    public ConnectStateStore States { get; } = states;
+
+    public OperatorTokens Tokens { get; } = tokens;
+
+    public OperatorAccess Access { get; } = access;
+
+    public IOptions<OperatorOptions> Options { get; } = options;
+
+    public TimeProvider Time { get; } = time;
+
+    public ILogger Logger { get; } = logger;
+}

@@ -1,0 +1,164 @@
+using AcumaticaZendesk.Operator.Auth;
+using AcumaticaZendesk.Operator.Ports;
+using AcumaticaZendesk.Sync.Audit;
+using AcumaticaZendesk.Sync.Ports;
+using AcumaticaZendesk.Sync.State;
+using AcumaticaZendesk.Sync.Tenants;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace AcumaticaZendesk.Operator.Endpoints;
+
+/// <summary>A run: the run record (counts per kind, errors) and the workflow engine's status with its custom status (progress).</summary>
+public sealed record RunView(string TenantId, string RunId, RunRecord? Run, WorkflowRunStatus? Workflow, RunTotals? Totals);
+
+/// <summary>Counts over every kind of a run.</summary>
+public sealed record RunTotals(int Pages, int Read, int Created, int Updated, int Unchanged, int Skipped, int Failed)
+{
+    public static RunTotals Of(RunRecord run) => new(
+        run.Kinds.Values.Sum(k => k.Pages), run.Kinds.Values.Sum(k => k.Read), run.Kinds.Values.Sum(k => k.Created),
+        run.Kinds.Values.Sum(k => k.Updated), run.Kinds.Values.Sum(k => k.Unchanged), run.Kinds.Values.Sum(k => k.Skipped), run.Kinds.Values.Sum(k => k.Failed));
+}
+
+/// <summary>Instance ids the operator API started per tenant (<c>operator:{tenant}:instances</c>), so a run is visible before its first page.</summary>
+internal sealed class OperatorRunIndex(IConnectorStateStore store)
+{
+    public const int Limit = 200;
+
+    private static string Key(string tenantId) => $"operator:{tenantId}:instances";
+
+    public Task AddAsync(string tenantId, string instanceId, CancellationToken ct) =>
+        store.UpdateAsync<List<string>>(Key(tenantId), ids => ids is not null && ids.Contains(instanceId) ? ids : [.. (ids ?? []).Prepend(instanceId).Take(Limit)], ct);
+
+    public async Task<bool> ContainsAsync(string tenantId, string instanceId, CancellationToken ct) =>
+        (await store.GetAsync<List<string>>(Key(tenantId), ct).ConfigureAwait(false)).Value?.Contains(instanceId) == true;
+}
+
+internal static class RunEndpoints
+{
+    public static void Map(RouteGroupBuilder tenant)
+    {
+        tenant.MapGet("/runs", async (string tenantId, int? take, RunStore runs, CancellationToken ct) =>
+                OperatorResults.Json(await runs.ListAsync(tenantId, Math.Clamp(take ?? 50, 1, RunStore.IndexLimit), ct).ConfigureAwait(false)))
+            .WithName("ListRuns").WithSummary("The tenant's most recent runs, newest first (take: 1-500, default 50).")
+            .Produces<IReadOnlyList<RunRecord>>();
+        tenant.MapGet("/runs/{runId}", ShowAsync)
+            .WithName("ShowRun").WithSummary("Run record (counts per kind, errors) plus workflow status and custom status (progress).")
+            .Produces<RunView>().ProducesProblem(StatusCodes.Status404NotFound);
+        tenant.MapGet("/runs/{runId}/records", async (string tenantId, string runId, int? skip, int? take, AuditTrail audit, CancellationToken ct) =>
+                OperatorResults.Json(await audit.GetRunRecordsAsync(tenantId, runId, Math.Max(skip ?? 0, 0), Math.Clamp(take ?? 100, 1, 1000), ct).ConfigureAwait(false)))
+            .WithName("ListRunRecords").WithSummary("The records a run touched, in page order.")
+            .Produces<IReadOnlyList<RecordRef>>();
+        tenant.MapPost("/runs", RunNowAsync)
+            .WithName("RunNow").WithSummary("Starts a run now (202 with the run id; 409 when one is in progress).")
+            .Produces<RunScheduled>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status409Conflict);
+        tenant.MapPost("/runs/{runId}/rerun", RerunAsync)
+            .WithName("RerunRun").WithSummary("Starts a run that re-applies the windows (per kind, from → to watermark) of a past run.")
+            .Produces<RunScheduled>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        tenant.MapPost("/runs/{runId}/terminate", TerminateAsync)
+            .WithName("TerminateRun").WithSummary("Terminates a running workflow and marks its run terminated (who and why in the run's errors).")
+            .Produces<RunView>().ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    private static async Task<IResult> ShowAsync(string tenantId, string runId, RunStore runs, IWorkflowRuns workflows, OperatorRunIndex index, CancellationToken ct)
+    {
+        var run = await runs.GetAsync(tenantId, runId, ct).ConfigureAwait(false);
+        if (run is null && !await index.ContainsAsync(tenantId, runId, ct).ConfigureAwait(false))
+        {
+            return OperatorResults.NotFound($"Tenant '{tenantId}' has no run '{runId}'.");
+        }
+
+        var status = await workflows.GetStatusAsync(runId, ct).ConfigureAwait(false);
+        return OperatorResults.Json(new RunView(tenantId, runId, run, status, run is null ? null : RunTotals.Of(run)));
+    }
+
+    private static async Task<IResult> RunNowAsync(
+        string tenantId, HttpContext context, TenantRepository tenants, IWorkflowRuns workflows, OperatorRunIndex index, OperatorAccess access, CancellationToken ct)
+    {
+        var tenant = await tenants.GetRequiredAsync(tenantId, ct).ConfigureAwait(false);
+        if (!tenant.IsRunnable)
+        {
+            return OperatorResults.Problem(StatusCodes.Status409Conflict, "Tenant not runnable",
+                $"Tenant '{tenantId}' is {TenantStatus.Of(tenant)}; resume it or connect it again first.");
+        }
+
+        var body = await ReadReasonAsync(context, ct).ConfigureAwait(false);
+        return await ScheduleAsync(tenantId, index, () => workflows.ScheduleRunNowAsync(new RunRequest(tenantId, access.Who(context.User), body), ct), ct).ConfigureAwait(false);
+    }
+
+    private static async Task<IResult> RerunAsync(
+        string tenantId, string runId, HttpContext context, RunStore runs, IWorkflowRuns workflows, OperatorRunIndex index, OperatorAccess access, CancellationToken ct)
+    {
+        var run = await runs.GetAsync(tenantId, runId, ct).ConfigureAwait(false);
+        if (run is null)
+        {
+            return OperatorResults.NotFound($"Tenant '{tenantId}' has no run '{runId}'.");
+        }
+
+        var windows = run.Kinds
+            .Select(k => (Ok: EntityKinds.TryParse(k.Key, out var kind), Kind: kind, Progress: k.Value))
+            .Where(k => k.Ok)
+            .OrderBy(k => k.Kind)
+            .Select(k => new RerunWindow(k.Kind, k.Progress.FromWatermark, k.Progress.ToWatermark))
+            .ToArray();
+        if (windows.Length == 0)
+        {
+            return OperatorResults.Problem(StatusCodes.Status409Conflict, "Nothing to rerun", $"Run '{runId}' read no kind, so it has no window to apply again.");
+        }
+
+        var reason = await ReadReasonAsync(context, ct).ConfigureAwait(false);
+        return await ScheduleAsync(tenantId, index,
+            () => workflows.ScheduleRerunAsync(new RunRequest(tenantId, access.Who(context.User), reason), runId, windows, ct), ct).ConfigureAwait(false);
+    }
+
+    private static async Task<IResult> TerminateAsync(
+        string tenantId, string runId, HttpContext context, RunStore runs, IWorkflowRuns workflows, OperatorRunIndex index, OperatorAccess access, CancellationToken ct)
+    {
+        var run = await runs.GetAsync(tenantId, runId, ct).ConfigureAwait(false);
+        if (run is null && !await index.ContainsAsync(tenantId, runId, ct).ConfigureAwait(false))
+        {
+            return OperatorResults.NotFound($"Tenant '{tenantId}' has no run '{runId}'.");
+        }
+
+        if (run is { FinishedAt: not null })
+        {
+            return OperatorResults.Problem(StatusCodes.Status409Conflict, "Run finished", $"Run '{runId}' already finished ({run.Status}).");
+        }
+
+        var reason = await ReadReasonAsync(context, ct).ConfigureAwait(false) ?? "no reason given";
+        var who = access.Who(context.User);
+        await workflows.TerminateAsync(runId, $"terminated by {who}: {reason}", ct).ConfigureAwait(false);
+        var updated = await runs.CompleteAsync(tenantId, runId, RunStatus.Terminated, $"terminated by {who}: {reason}", ct).ConfigureAwait(false);
+        var status = await workflows.GetStatusAsync(runId, ct).ConfigureAwait(false);
+        return OperatorResults.Json(new RunView(tenantId, runId, updated, status, RunTotals.Of(updated)));
+    }
+
+    private static async Task<IResult> ScheduleAsync(string tenantId, OperatorRunIndex index, Func<Task<string>> schedule, CancellationToken ct)
+    {
+        string instanceId;
+        try
+        {
+            instanceId = await schedule().ConfigureAwait(false);
+        }
+        catch (RunInProgressException ex)
+        {
+            return OperatorResults.Problem(StatusCodes.Status409Conflict, "Run in progress", ex.Message);
+        }
+
+        await index.AddAsync(tenantId, instanceId, ct).ConfigureAwait(false);
+        var location = $"{OperatorApi.RoutePrefix}/tenants/{tenantId}/runs/{Uri.EscapeDataString(instanceId)}";
+        return TypedResults.Json(new RunScheduled(tenantId, instanceId, location), Sync.Json.SyncJson.Options, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static async Task<string?> ReadReasonAsync(HttpContext context, CancellationToken ct)
+    {
+        if (context.Request.ContentLength is null or 0 && !context.Request.Headers.ContainsKey("Transfer-Encoding"))
+        {
+            return null;
+        }
+
+        var (body, _) = await OperatorResults.ReadBodyAsync<ReasonRequest>(context.Request, ct).ConfigureAwait(false);
+        return string.IsNullOrWhiteSpace(body?.Reason) ? null : body.Reason.Trim();
+    }
+}

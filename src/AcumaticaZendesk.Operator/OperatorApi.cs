@@ -1,0 +1,158 @@
+using AcumaticaZendesk.Acumatica;
+using AcumaticaZendesk.Operator.Auth;
+using AcumaticaZendesk.Operator.Checks;
+using AcumaticaZendesk.Operator.Connect;
+using AcumaticaZendesk.Operator.Endpoints;
+using AcumaticaZendesk.Operator.Ports;
+using AcumaticaZendesk.Sync;
+using AcumaticaZendesk.Sync.Ports;
+using AcumaticaZendesk.Sync.State;
+using AcumaticaZendesk.Sync.Tenants;
+using AcumaticaZendesk.Zendesk;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace AcumaticaZendesk.Operator;
+
+/// <summary>
+/// The operator API: <c>services.AddOperatorApi(configuration)</c> and <c>endpoints.MapOperatorApi()</c>.
+/// Every route is under <see cref="RoutePrefix"/> and needs an API key or a bearer token (policy <see cref="PolicyName"/>),
+/// except the OAuth callback, which the one-time state authenticates. See docs/operator-api.md.
+/// </summary>
+public static class OperatorApi
+{
+    public const string RoutePrefix = "/operator/v1";
+    public const string PolicyName = "Operator";
+    public const string DocumentName = "operator";
+
+    /// <summary>
+    /// Registers the operator API: authentication (API keys from the secret store; JWT bearer when
+    /// <c>Operator:Jwt:Authority</c> is set), the policy, the services behind the endpoints, the Acumatica OAuth and
+    /// connectivity probe, the Zendesk OAuth flow and the OpenAPI document <c>operator</c>. The host registers
+    /// <see cref="IConnectorStateStore"/>, <see cref="ISecretSource"/>, <see cref="IWorkflowRuns"/>,
+    /// <see cref="IAcumaticaSource"/> + <see cref="IZendeskTarget"/> (engine: plan, replay, reconcile). The Zendesk probe
+    /// and <see cref="IReconcileSource"/> are built in (over the tenant's OAuth token); a host may replace the latter
+    /// by registering its own before this call.
+    /// </summary>
+    public static IServiceCollection AddOperatorApi(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection(OperatorOptions.SectionName);
+        services.AddOptions<OperatorOptions>().Bind(section).ValidateDataAnnotations().Validate(
+            o => o.ApiKeys.Select(k => (k.Name, k.Tenant)).Distinct().Count() == o.ApiKeys.Count,
+            "Operator:ApiKeys lists the same key twice.").ValidateOnStart();
+
+        services.AddSyncCore();
+        services.AddAcumaticaClient();
+        services.AddZendeskClient();
+        services.AddHttpClient(ZendeskReader.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30));
+        services.TryAddSingleton<ZendeskReader>();
+        services.TryAddSingleton<IReconcileSource, ZendeskReconcileSource>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ApiKeyRegistry>();
+        services.TryAddSingleton<OperatorAccess>();
+        services.TryAddSingleton<OperatorTokens>();
+        services.TryAddSingleton<ConnectStateStore>();
+        services.TryAddSingleton<ConnectDeps>();
+        services.TryAddSingleton<OperatorRunIndex>();
+        services.TryAddSingleton<CheckService>();
+        services.TryAddSingleton<PlanService>();
+        services.TryAddSingleton<ReconcileService>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IOAuthFlow, AcumaticaOAuthFlow>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IOAuthFlow, ZendeskOAuthFlow>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConnectivityProbe, AcumaticaConnectivityProbe>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConnectivityProbe, ZendeskConnectivityProbe>());
+
+        var schemes = new List<string> { ApiKeyAuthenticationHandler.SchemeName };
+        var authentication = services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        var jwt = section.GetSection(nameof(OperatorOptions.Jwt)).Get<JwtOptions>() ?? new JwtOptions();
+        if (!string.IsNullOrWhiteSpace(jwt.Authority))
+        {
+            const string bearer = "OperatorBearer";
+            authentication.AddJwtBearer(bearer, o =>
+            {
+                o.Authority = jwt.Authority;
+                o.Audience = jwt.Audience;
+                o.TokenValidationParameters.ValidateAudience = !string.IsNullOrEmpty(jwt.Audience);
+                o.TokenValidationParameters.RoleClaimType = "roles";
+                o.MapInboundClaims = false;
+            });
+            schemes.Add(bearer);
+        }
+
+        services.AddAuthorizationBuilder().AddPolicy(PolicyName, p => p.AddAuthenticationSchemes([.. schemes]).RequireAuthenticatedUser());
+        services.AddProblemDetails();
+        services.AddOpenApi(DocumentName, o => o.ShouldInclude = d => d.RelativePath?.StartsWith(RoutePrefix[1..], StringComparison.Ordinal) == true);
+        return services;
+    }
+
+    /// <summary>Maps the operator routes under <see cref="RoutePrefix"/> and the OpenAPI document at <c>/openapi/operator.json</c>.</summary>
+    public static RouteGroupBuilder MapOperatorApi(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var root = endpoints.MapGroup(RoutePrefix)
+            .RequireAuthorization(PolicyName)
+            .AddEndpointFilter(MapErrorsAsync)
+            .WithTags("operator")
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        var tenant = root.MapGroup("/tenants/{tenantId}")
+            .AddEndpointFilter(RequireTenantAccessAsync)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        TenantEndpoints.Map(root, tenant);
+        ConnectEndpoints.Map(root, tenant);
+        RunEndpoints.Map(tenant);
+        RecordEndpoints.Map(tenant);
+        CheckEndpoints.Map(tenant);
+        endpoints.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(PolicyName);
+        return root;
+    }
+
+    private static async ValueTask<object?> RequireTenantAccessAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var tenantId = http.GetRouteValue("tenantId") as string ?? string.Empty;
+        var access = http.RequestServices.GetRequiredService<OperatorAccess>();
+        if (!access.CanAccess(http.User, tenantId))
+        {
+            // 403 whether or not the tenant exists: a scoped credential learns nothing about other tenants.
+            return OperatorResults.Problem(StatusCodes.Status403Forbidden, "Forbidden", $"This credential may not see tenant '{tenantId}'.");
+        }
+
+        return await next(context).ConfigureAwait(false);
+    }
+
+    private static async ValueTask<object?> MapErrorsAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(context).ConfigureAwait(false);
+        }
+        catch (TenantValidationException ex)
+        {
+            return OperatorResults.Invalid("The tenant configuration is invalid.", ex.Errors);
+        }
+        catch (KeyNotFoundException ex)
+        {
+            return OperatorResults.NotFound(ex.Message);
+        }
+        catch (AuthorizationRequiredException ex)
+        {
+            return OperatorResults.Problem(StatusCodes.Status409Conflict, "Authorization required", $"{ex.Message} Connect the tenant again.");
+        }
+        catch (StateConflictException)
+        {
+            return OperatorResults.Problem(StatusCodes.Status409Conflict, "Concurrent change", "Someone else changed the same state at the same time; try again.");
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using AcumaticaZendesk.Connectors.IntegrationTests.Infrastructure;
+using AcumaticaZendesk.Sandbox;
+using AcumaticaZendesk.Sandbox.Control;
+using AcumaticaZendesk.Sync.Audit;
+using AcumaticaZendesk.Sync.Ports;
+using AcumaticaZendesk.Sync.Tenants;
+
+namespace AcumaticaZendesk.Connectors.IntegrationTests;
+
+/// <summary>
+/// The demo tenant of <c>make run</c> against the in-process sandbox (<c>--seed demo</c>): the same settings and
+/// secret names the worker's seed uses, so this proves the demo configuration end to end.
+/// </summary>
+public sealed class SandboxDemoTests
+{
+    /// <summary>The demo tenant as the worker's seed holds it (docs/connectors.md); the test swaps in the sandbox's port.</summary>
+    private const string DemoSeed = """
+        [
+          {
+            "id": "demo",
+            "displayName": "Demo Company",
+            "acumatica": {
+              "instanceUrl": "http://127.0.0.1:5080/acumatica/demo",
+              "endpointName": "Default",
+              "endpointVersion": "24.200.001",
+              "company": "Company",
+              "authMode": "oauth"
+            },
+            "zendesk": { "subdomain": "demo", "baseUrl": "http://127.0.0.1:5080/zendesk/demo" },
+            "entityKinds": ["customer", "vendor", "contact", "employee"],
+            "onboarding": "adopt"
+          }
+        ]
+        """;
+
+    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task The_demo_tenant_loads_the_demo_dataset_through_both_adapters_and_a_second_run_writes_nothing()
+    {
+        await using var sandbox = await SandboxHost.StartAsync(new SandboxOptions { Urls = "http://127.0.0.1:0", Seed = "demo" }, _ct);
+        using var host = new ConnectorHost(new Dictionary<string, string?>
+        {
+            ["Connectors:ZendeskClientCredentials"] = "true",
+            ["Zendesk:JobPollInterval"] = "00:00:00.050",
+            ["Zendesk:JobPollMaxInterval"] = "00:00:00.200",
+        });
+        host.Secrets.Values[SecretNames.OAuthClientId(ConnectedSystem.Acumatica)] = DemoCredentials.AcumaticaClientId;
+        host.Secrets.Values[SecretNames.OAuthClientSecret(ConnectedSystem.Acumatica)] = DemoCredentials.AcumaticaClientSecret;
+        host.Secrets.Values[SecretNames.AcumaticaUserName("demo")] = DemoCredentials.AcumaticaUser;
+        host.Secrets.Values[SecretNames.AcumaticaPassword("demo")] = DemoCredentials.AcumaticaPassword;
+        host.Secrets.Values[SecretNames.OAuthClientId(ConnectedSystem.Zendesk)] = DemoCredentials.ZendeskClientId;
+        host.Secrets.Values[SecretNames.OAuthClientSecret(ConnectedSystem.Zendesk)] = DemoCredentials.ZendeskClientSecret;
+        var sandboxRoot = sandbox.ZendeskUrl("demo").GetLeftPart(UriPartial.Authority);
+        var tenant = Assert.Single(TenantRepository.ParseSeed(DemoSeed.Replace("http://127.0.0.1:5080", sandboxRoot, StringComparison.Ordinal)));
+        await host.Get<TenantRepository>().SaveAsync(tenant, _ct);
+
+        var first = await RunAsync(host, "run-1");
+        var orgs = sandbox.Control.Organizations("demo").Select(o => o!["external_id"]?.ToString()).OfType<string>().ToArray();
+        var users = sandbox.Control.Users("demo").Select(u => u!["external_id"]?.ToString()).OfType<string>().ToArray();
+        var second = await RunAsync(host, "run-2");
+
+        Assert.Equal(0, first.Values.Sum(r => r.Failed));
+        Assert.Empty(await host.Get<FailedRecordQueue>().ListAsync("demo", _ct));
+        var accounts = sandbox.Control.AcumaticaRecords("demo", "Customer").Select(c => c!["CustomerID"]!["value"]!.ToString())
+            .Union(sandbox.Control.AcumaticaRecords("demo", "Vendor").Select(v => v!["VendorID"]!["value"]!.ToString())).ToArray();
+        Assert.Equal(accounts.Length + 1, orgs.Length); // every business account once, plus the company's own organization
+        Assert.Contains("acu-company:Company", orgs, StringComparer.OrdinalIgnoreCase);
+        Assert.Equal(
+            sandbox.Control.AcumaticaCount("demo", "Contact") + sandbox.Control.AcumaticaCount("demo", "Employee"),
+            users.Count(u => u.StartsWith("acu-contact:", StringComparison.Ordinal) || u.StartsWith("acu-employee:", StringComparison.Ordinal)));
+        Assert.All(second.Values, r => Assert.Equal((0, 0, 0), (r.Created, r.Updated, r.Failed)));
+    }
+
+    private Task<Dictionary<EntityKind, SyncPageResult>> RunAsync(ConnectorHost host, string runId) =>
+        EngineRuns.RunAsync(host.Get<ISyncEngine>(), "demo", runId, Enum.GetValues<EntityKind>(), _ct);
+}
