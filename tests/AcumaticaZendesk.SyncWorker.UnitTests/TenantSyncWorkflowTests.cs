@@ -1,5 +1,6 @@
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.SyncWorker.Activities;
+using AcumaticaZendesk.SyncWorker.Tickets;
 using AcumaticaZendesk.SyncWorker.Workflows;
 using Dapr.Workflow;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -115,6 +116,40 @@ public sealed class TenantSyncWorkflowTests
             statuses.Select(s => s.CurrentKind));
         Assert.Equal([1, 2, 3, 4, 4], statuses.Select(s => s.Progress.Pages));
         Assert.All(statuses, s => Assert.Equal("contoso", s.TenantId));
+    }
+
+    [Fact]
+    public async Task The_ticket_export_pass_runs_once_after_the_main_flow_and_before_the_run_is_released()
+    {
+        Pages(customer: 1, vendor: 1, contact: 1, employee: 1);
+        var order = new List<string>();
+        context.CallActivityAsync<TicketExportResult?>(nameof(TicketExportActivity), Arg.Any<TicketExportRequest>(), Arg.Any<WorkflowTaskOptions?>())
+            .Returns(ci =>
+            {
+                order.Add($"export:{pageCalls.Count}:{finished.Count}");
+                return Task.FromResult<TicketExportResult?>(new TicketExportResult("contoso", 1, 2, 1, 1, 0, 0, true));
+            });
+
+        var result = await new TenantSyncWorkflow().RunAsync(context, Input());
+
+        Assert.Equal(SyncRunOutcome.Succeeded, result!.Outcome);
+        Assert.Equal(["export:4:0"], order);
+        await context.Received(1).CallActivityAsync<TicketExportResult?>(
+            nameof(TicketExportActivity), new TicketExportRequest("contoso", RunId), TicketExportStep.ExportRetry);
+        Assert.Single(finished);
+    }
+
+    [Fact]
+    public async Task A_failed_ticket_export_pass_is_logged_and_does_not_fail_the_run()
+    {
+        Pages(customer: 1, vendor: 1, contact: 1, employee: 1);
+        context.CallActivityAsync<TicketExportResult?>(nameof(TicketExportActivity), Arg.Any<TicketExportRequest>(), Arg.Any<WorkflowTaskOptions?>())
+            .ThrowsAsync(new WorkflowTaskFailedException("failed", new WorkflowTaskFailureDetails("AcumaticaZendesk.Zendesk.ZendeskRateLimitedException", "429")));
+
+        var result = await new TenantSyncWorkflow().RunAsync(context, Input());
+
+        Assert.Equal(SyncRunOutcome.Succeeded, result!.Outcome);
+        Assert.Equal(SyncRunOutcome.Succeeded, Assert.Single(finished).Outcome);
     }
 
     [Fact]

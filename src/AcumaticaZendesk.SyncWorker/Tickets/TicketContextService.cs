@@ -155,8 +155,8 @@ public sealed class TicketContextService(
         return latest;
     }
 
-    /// <summary>The activity text: every value HTML-encoded.</summary>
-    internal static string Body(
+    /// <summary>The activity text (HTML): every ticket value encoded.</summary>
+    public static string Body(
         ZendeskTicket ticket, Zendesk.ZendeskUser? requester, Zendesk.ZendeskOrganization organization, ZendeskTicketComment? comment, Uri link, int commentLength)
     {
         static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
