@@ -128,9 +128,11 @@ public sealed class WebhookEndpointTests : IAsyncLifetime
     {
         var notJson = await PostZendeskAsync(Tenant, "{\"type\": \"zen:event-type:ticket.created\", ");
         var noTicketId = await PostZendeskAsync(Tenant, TicketEnvelope("01HEVT0009", 1, null).Replace("\"id\":\"1\"", "\"id\":\"abc\"", StringComparison.Ordinal));
+        var hugeEventId = await PostZendeskAsync(Tenant, TicketEnvelope(new string('e', 101), 1, null));
 
         Assert.Equal(HttpStatusCode.BadRequest, notJson.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, noTicketId.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, hugeEventId.StatusCode);
         AssertNothingPublished();
     }
 
@@ -158,15 +160,17 @@ public sealed class WebhookEndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_acumatica_push_with_a_wrong_or_missing_secret_or_unknown_tenant_is_refused()
+    public async Task An_acumatica_push_with_a_wrong_or_missing_secret_unknown_tenant_or_oversized_body_is_refused()
     {
         var wrong = await PostAcumaticaAsync(Tenant, PushSecret + "x", "{}");
         var missing = await PostAcumaticaAsync(Tenant, null, "{}");
         var unknown = await PostAcumaticaAsync("globex", PushSecret, "{}");
+        var oversized = await PostAcumaticaAsync(Tenant, PushSecret, "{\"x\":\"" + new string('x', 5000) + "\"}");
 
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, missing.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, oversized.StatusCode);
         AssertNothingPublished();
     }
 

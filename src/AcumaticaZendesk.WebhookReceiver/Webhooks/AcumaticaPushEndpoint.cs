@@ -34,53 +34,25 @@ public static class AcumaticaPushEndpoint
     {
         var logger = loggers.CreateLogger(typeof(AcumaticaPushEndpoint));
         var o = options.Value;
-        if (!ZendeskWebhookEndpoint.IsTenantId(tenant))
+        var (accepted, refusal) = await TenantWebhook.AcceptAsync(
+            "Acumatica push notification", tenant, request, secrets, SecretNames.AcumaticaPushSecret(tenant), o, logger, cancellationToken)
+            .ConfigureAwait(false);
+        if (accepted is null)
         {
-            logger.LogWarning("Acumatica push notification refused: the tenant id in the path is not valid");
-            return Results.NotFound();
+            return refusal!;    // nothing in the body is trusted or used; it was only drained within the limit
         }
 
-        // Nothing in the body is trusted or used; it is only drained within the limit.
-        if (await RequestBody.ReadAsync(request, o.MaxBodyBytes, cancellationToken).ConfigureAwait(false) is null)
-        {
-            logger.LogWarning("Acumatica push notification for tenant {TenantId} refused: body larger than {MaxBytes} bytes", tenant, o.MaxBodyBytes);
-            return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
-        }
-
-        string? expected;
-        try
-        {
-            using var deadline = ZendeskWebhookEndpoint.Deadline(o, cancellationToken);
-            expected = await secrets.GetSecretAsync(SecretNames.AcumaticaPushSecret(tenant), deadline.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            logger.LogError(ex, "Acumatica push notification for tenant {TenantId} not accepted: the secret store could not be read", tenant);
-            return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
-        }
-
-        if (expected is null)
-        {
-            logger.LogWarning("Acumatica push notification refused: tenant {TenantId} has no push secret (unknown tenant)", tenant);
-            return Results.NotFound();
-        }
-
+        var expected = accepted.Secret;
         if (!SecretsMatch(expected, request.Headers[o.AcumaticaSecretHeader].ToString()))
         {
             logger.LogWarning("Acumatica push notification for tenant {TenantId} refused: missing or wrong {Header}", tenant, o.AcumaticaSecretHeader);
             return Results.Unauthorized();
         }
 
-        try
+        if (!await TenantWebhook.TryPublishAsync(
+                dapr, DaprNames.Topics.AcumaticaChangeSignals, new AcumaticaChangeSignal(tenant, time.GetUtcNow()), o, logger, tenant, cancellationToken)
+                .ConfigureAwait(false))
         {
-            using var deadline = ZendeskWebhookEndpoint.Deadline(o, cancellationToken);
-            await dapr.PublishEventAsync(
-                DaprNames.Components.PubSub, DaprNames.Topics.AcumaticaChangeSignals, new AcumaticaChangeSignal(tenant, time.GetUtcNow()), deadline.Token)
-                .ConfigureAwait(false);
-        }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            logger.LogError(ex, "Acumatica change signal of tenant {TenantId} not published", tenant);
             return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
         }
 

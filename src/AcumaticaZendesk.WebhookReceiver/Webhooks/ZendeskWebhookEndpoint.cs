@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using AcumaticaZendesk.Contracts;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Zendesk.Webhooks;
@@ -12,7 +11,7 @@ namespace AcumaticaZendesk.WebhookReceiver.Webhooks;
 /// <c>POST /webhooks/zendesk/{tenant}</c>: size limit → tenant's signing secret → signature and timestamp window →
 /// envelope → first-seen event id → publish a <see cref="ZendeskTicketEvent"/>. The body is never logged.
 /// </summary>
-public static partial class ZendeskWebhookEndpoint
+public static class ZendeskWebhookEndpoint
 {
     public const string Route = "/webhooks/zendesk/{tenant}";
 
@@ -39,37 +38,14 @@ public static partial class ZendeskWebhookEndpoint
     {
         var logger = loggers.CreateLogger(typeof(ZendeskWebhookEndpoint));
         var o = options.Value;
-        if (!IsTenantId(tenant))
+        var (accepted, refusal) = await TenantWebhook.AcceptAsync(
+            "Zendesk webhook", tenant, request, secrets, SecretNames.WebhookSigningSecret(tenant), o, logger, cancellationToken).ConfigureAwait(false);
+        if (accepted is null)
         {
-            logger.LogWarning("Zendesk webhook refused: the tenant id in the path is not valid");
-            return Results.NotFound();
+            return refusal!;
         }
 
-        var body = await RequestBody.ReadAsync(request, o.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
-        if (body is null)
-        {
-            logger.LogWarning("Zendesk webhook for tenant {TenantId} refused: body larger than {MaxBytes} bytes", tenant, o.MaxBodyBytes);
-            return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
-        }
-
-        string? secret;
-        try
-        {
-            using var deadline = Deadline(o, cancellationToken);
-            secret = await secrets.GetSecretAsync(SecretNames.WebhookSigningSecret(tenant), deadline.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            logger.LogError(ex, "Zendesk webhook for tenant {TenantId} not accepted: the secret store could not be read", tenant);
-            return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
-        }
-
-        if (secret is null)
-        {
-            logger.LogWarning("Zendesk webhook refused: tenant {TenantId} has no webhook signing secret (unknown tenant)", tenant);
-            return Results.NotFound();
-        }
-
+        var (body, secret) = accepted;
         var verdict = verifier.Verify(
             secret, request.Headers[ZendeskWebhookVerifier.SignatureHeader], request.Headers[ZendeskWebhookVerifier.TimestampHeader], body);
         if (!verdict.IsValid)
@@ -111,7 +87,7 @@ public static partial class ZendeskWebhookEndpoint
         var integrationEvent = new ZendeskTicketEvent(tenant, envelope.Id, envelope.Type, ticketId, UpdatedAt(envelope), now);
         try
         {
-            using var deadline = Deadline(o, cancellationToken);
+            using var deadline = TenantWebhook.Deadline(o, cancellationToken);
             if (!await seen.TryMarkSeenAsync(tenant, envelope.Id, now, deadline.Token).ConfigureAwait(false))
             {
                 logger.LogInformation("Zendesk webhook {EventId} of tenant {TenantId} is a redelivery: not published again", envelope.Id, tenant);
@@ -124,15 +100,9 @@ public static partial class ZendeskWebhookEndpoint
             return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
         }
 
-        try
+        if (!await TenantWebhook.TryPublishAsync(dapr, DaprNames.Topics.ZendeskTicketEvents, integrationEvent, o, logger, tenant, cancellationToken)
+                .ConfigureAwait(false))
         {
-            using var deadline = Deadline(o, cancellationToken);
-            await dapr.PublishEventAsync(DaprNames.Components.PubSub, DaprNames.Topics.ZendeskTicketEvents, integrationEvent, deadline.Token)
-                .ConfigureAwait(false);
-        }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            logger.LogError(ex, "Zendesk webhook {EventId} of tenant {TenantId} not published; Zendesk will retry", envelope.Id, tenant);
             await ForgetQuietlyAsync(seen, tenant, envelope.Id, o, logger).ConfigureAwait(false);
             return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
         }
@@ -148,20 +118,11 @@ public static partial class ZendeskWebhookEndpoint
             ? at.ToUniversalTime()
             : envelope.Time.ToUniversalTime();
 
-    internal static bool IsTenantId(string? tenant) => tenant is not null && TenantIdPattern().IsMatch(tenant);
-
-    internal static CancellationTokenSource Deadline(WebhookReceiverOptions o, CancellationToken cancellationToken)
-    {
-        var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cts.CancelAfter(o.SidecarCallTimeout);
-        return cts;
-    }
-
     private static async Task ForgetQuietlyAsync(SeenEventStore seen, string tenant, string eventId, WebhookReceiverOptions o, ILogger logger)
     {
         try
         {
-            using var deadline = Deadline(o, CancellationToken.None);
+            using var deadline = TenantWebhook.Deadline(o, CancellationToken.None);
             await seen.ForgetAsync(tenant, eventId, deadline.Token).ConfigureAwait(false);
         }
         catch (Exception ex)
@@ -169,10 +130,6 @@ public static partial class ZendeskWebhookEndpoint
             logger.LogError(ex, "Could not forget event {EventId} of tenant {TenantId}: a redelivery will be taken as a duplicate until the key expires", eventId, tenant);
         }
     }
-
-    // Tenant ids as TenantValidator allows them: lower-case letters, digits and '-' (1-63).
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$", RegexOptions.CultureInvariant)]
-    private static partial Regex TenantIdPattern();
 }
 
 /// <summary>What a webhook endpoint did: <c>published</c>, <c>duplicate</c>, <c>ignored</c> or <c>debounced</c>.</summary>
