@@ -12,6 +12,8 @@ public static class TicketFlowEndpoints
     public const string TicketEventsRoute = "/subscriptions/zendesk-ticket-events";
     public const string ChangeSignalsRoute = "/subscriptions/acumatica-change-signals";
 
+    private const string ScheduleLockPrefix = "schedule:";
+
     public static IEndpointRouteBuilder MapTicketFlow(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost(TicketEventsRoute, OnTicketEventAsync)
@@ -22,7 +24,12 @@ public static class TicketFlowEndpoints
     }
 
     private static async Task<IResult> OnTicketEventAsync(
-        ZendeskTicketEvent evt, IDaprWorkflowClient workflows, IOptions<TicketFlowOptions> options, ILoggerFactory loggers, CancellationToken cancellationToken)
+        ZendeskTicketEvent evt,
+        IDaprWorkflowClient workflows,
+        TicketLocks locks,
+        IOptions<TicketFlowOptions> options,
+        ILoggerFactory loggers,
+        CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger(typeof(TicketFlowEndpoints));
         if (evt is null || !SyncSlots.IsValidTenantId(evt.TenantId) || evt.TicketId <= 0)
@@ -32,17 +39,27 @@ public static class TicketFlowEndpoints
         }
 
         var change = new TicketChange(evt.TenantId, evt.TicketId, evt.UpdatedAt, TicketChangeSource.Webhook, evt.EventId);
+        // Events of one ticket are scheduled one at a time in this process, and an instance that exists is not scheduled
+        // again: two events of one change (Zendesk sends comment_added and status_changed for one update) arrive together.
+        using var held = await locks.AcquireAsync(ScheduleLockPrefix + evt.TenantId, evt.TicketId, cancellationToken).ConfigureAwait(false);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(options.Value.SidecarCallTimeout);
         try
         {
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            deadline.CancelAfter(options.Value.SidecarCallTimeout);
+            var existing = await workflows.GetWorkflowStateAsync(change.InstanceId, getInputsAndOutputs: false, deadline.Token).ConfigureAwait(false);
+            if (existing.Exists)
+            {
+                logger.LogInformation("Ticket {TicketId} of tenant {TenantId}: {InstanceId} exists already", evt.TicketId, evt.TenantId, change.InstanceId);
+                return Results.Ok();
+            }
+
             await workflows.ScheduleNewWorkflowAsync(nameof(TicketContextWorkflow), change.InstanceId, change, startTime: null, deadline.Token)
                 .ConfigureAwait(false);
             logger.LogInformation("Ticket {TicketId} of tenant {TenantId}: scheduled {InstanceId}", evt.TicketId, evt.TenantId, change.InstanceId);
         }
         catch (RpcException ex) when (ex.StatusCode == StatusCode.AlreadyExists || ex.Status.Detail.Contains("already exists", StringComparison.OrdinalIgnoreCase))
         {
-            // Another event of the same change (e.g. comment_added and status_changed of one update) scheduled it.
+            // Another replica scheduled the same change first.
             logger.LogInformation("Ticket {TicketId} of tenant {TenantId}: {InstanceId} exists already", evt.TicketId, evt.TenantId, change.InstanceId);
         }
 
