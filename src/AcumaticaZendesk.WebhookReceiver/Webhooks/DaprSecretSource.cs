@@ -7,12 +7,17 @@ namespace AcumaticaZendesk.WebhookReceiver.Webhooks;
 
 /// <summary>
 /// <see cref="ISecretSource"/> over the Dapr secret store <see cref="DaprNames.Components.SecretStore"/>. Logical names
-/// use ':' (see <see cref="SecretNames"/>); the store's nested separator is "--", so ':' is sent as "--".
+/// use ':' (see <see cref="SecretNames"/>); the store spells it <c>Connectors:Secrets:NestedSeparator</c> (default "--",
+/// the same setting the worker's connectors read). No cache: a rotated secret applies at once.
 /// A secret the store does not have reads as null; any other failure (sidecar down) throws.
 /// </summary>
-public sealed class DaprSecretSource(DaprClient dapr) : ISecretSource
+public sealed class DaprSecretSource(DaprClient dapr, IConfiguration configuration) : ISecretSource
 {
-    public static string StoreKey(string name) => name.Replace(":", "--", StringComparison.Ordinal);
+    public const string SeparatorKey = "Connectors:Secrets:NestedSeparator";
+
+    private readonly string separator = configuration[SeparatorKey] is { Length: > 0 } s ? s : "--";
+
+    public string StoreKey(string name) => name.Replace(":", separator, StringComparison.Ordinal);
 
     public async Task<string?> GetSecretAsync(string name, CancellationToken cancellationToken)
     {
