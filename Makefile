@@ -10,7 +10,7 @@ DAPR          ?= dapr
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: help restore build test run stop ci format secrets sandbox clean deploy-check
+.PHONY: help restore build test run stop ci format secrets sandbox clean deploy-check bench
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -52,6 +52,9 @@ stop: ## Stop what `make run` started
 
 sandbox: ## Run only the sandbox (Acumatica + Zendesk simulators) on http://127.0.0.1:5080
 	$(DOTNET) run --project src/AcumaticaZendesk.Sandbox -- --urls http://127.0.0.1:5080 --seed demo
+
+bench: ## Benchmark initial load + steady state vs the rate-limit bound (ARGS="--customers 5000 --rate-limit 7000"); docs/benchmark.md
+	$(DOTNET) run --project bench/AcumaticaZendesk.Benchmarks -c $(CONFIGURATION) -- $(ARGS)
 
 deploy-check: ## Compile the Bicep (no diagnostics allowed) and render + schema-check the Kustomize overlays
 	bash deploy/scripts/bicep-build.sh
