@@ -69,6 +69,7 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
             initial,
             boundResult,
             efficiency,
+            initial.Measurement.OnboardingSearches,
             naive,
             naive is null ? null : naive.Measurement.EffectiveSeconds / initial.Measurement.EffectiveSeconds,
             unchanged,

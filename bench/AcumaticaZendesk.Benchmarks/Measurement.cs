@@ -26,6 +26,10 @@ public sealed record PhaseMeasurement(
     /// </summary>
     public double EffectiveSeconds => Math.Max(WallSeconds, RequestsAtLimitSeconds);
 
+    /// <summary>Per-record onboarding searches (organizations by name, users by e-mail): not bulk, one request per record.</summary>
+    public long OnboardingSearches => ZendeskRequestsByEndpoint
+        .Where(kv => kv.Key is "organizations.search_name" or "users.search_email").Sum(kv => kv.Value);
+
     /// <summary>Logical client endpoints that change Zendesk (creates, updates, identities).</summary>
     public static bool IsWrite(string endpoint) =>
         endpoint.Contains("create", StringComparison.Ordinal) || endpoint.Contains("update", StringComparison.Ordinal)

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 using System.Text.Json;
 
 namespace AcumaticaZendesk.Benchmarks;
@@ -51,16 +50,18 @@ internal static class MemoryProbe
         return 0;
     }
 
+    /// <summary><c>dotnet AcumaticaZendesk.Benchmarks.dll --memory-child …</c>, from the bench or from a test host alike.</summary>
     private static ProcessStartInfo ChildStartInfo(MemoryChildArgs args)
     {
-        var host = Environment.ProcessPath ?? throw new InvalidOperationException("The bench cannot find its own executable.");
+        var self = Environment.ProcessPath;
+        var host = self is not null && Path.GetFileNameWithoutExtension(self).Equals("dotnet", StringComparison.OrdinalIgnoreCase)
+            ? self
+            : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } hostPath ? hostPath : "dotnet";
         var start = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(host).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
-            start.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
+        start.ArgumentList.Add(typeof(MemoryProbe).Assembly.Location);
         start.ArgumentList.Add("--memory-child");
         start.ArgumentList.Add(args.Format());
         start.Environment["DOTNET_gcServer"] = "0";
-        start.Environment["BENCH_CHILD"] = "1";
         return start;
     }
 

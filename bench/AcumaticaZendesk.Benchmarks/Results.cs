@@ -28,6 +28,7 @@ public sealed record BenchResults(
     EngineRun InitialLoad,
     BoundResult Bound,
     double Efficiency,
+    long InitialLoadOnboardingSearches,
     NaiveRun? Naive,
     double? SpeedUpOverNaive,
     EngineRun UnchangedRun,
