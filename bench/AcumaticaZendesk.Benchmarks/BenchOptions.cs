@@ -21,6 +21,17 @@ public sealed record BenchOptions
     /// <summary>Zendesk requests per minute the sandbox allows (Enterprise is 700; scaled up so the naive run finishes).</summary>
     public int RateLimit { get; init; } = 7_000;
 
+    /// <summary>
+    /// Time compression k: job durations in the sandbox and the client's job-poll intervals are divided by k, so that
+    /// everything time-based scales with the rate limit. Default: rate limit ÷ 700 (Enterprise), i.e. the run is a
+    /// k-times faster replay of a 700/min account; <c>--time-scale 1</c> keeps production timings.
+    /// </summary>
+    public double? TimeScale { get; init; }
+
+    public double EffectiveTimeScale => TimeScale ?? Math.Max(1.0, RateLimit / (double)EnterpriseRateLimit);
+
+    public const int EnterpriseRateLimit = 700;
+
     /// <summary>Records per engine page (the worker's default, <c>Sync:Schedule:PageSize</c>).</summary>
     public int PageSize { get; init; } = 500;
 
@@ -34,6 +45,8 @@ public sealed record BenchOptions
     public OnboardingPolicy Onboarding { get; init; } = OnboardingPolicy.Adopt;
 
     public bool SkipNaive { get; init; }
+
+    public bool SkipWhatIf { get; init; }
 
     public bool SkipMemory { get; init; }
 
@@ -50,11 +63,13 @@ public sealed record BenchOptions
           --contacts-per-account N   contacts per business account (default 2)
           --employees N              employees (default 50)
           --rate-limit N             Zendesk requests per minute in the sandbox (default 7000)
+          --time-scale K             divide sandbox job durations and client poll intervals by K (default rate-limit / 700)
           --page-size N              records per engine page (default 500)
           --changed-percent P        percent of records changed for the steady-state run (default 1)
           --memory-divisor N         small memory run = dataset / N (default 10)
           --onboarding POLICY        adopt (default) | create-only | report-only
           --skip-naive               do not run the naive strategy
+          --skip-what-if             do not run the what-if load without onboarding searches
           --skip-memory              do not run the memory child processes
           --output PATH              JSON results (default artifacts/bench/results.json)
         """;
@@ -82,11 +97,13 @@ public sealed record BenchOptions
                 "--contacts-per-account" => o with { ContactsPerAccount = Int(0, 100) },
                 "--employees" => o with { Employees = Int(0, 1_000_000) },
                 "--rate-limit" => o with { RateLimit = Int(10, 1_000_000) },
+                "--time-scale" => o with { TimeScale = Int(1, 1_000) },
                 "--page-size" => o with { PageSize = Int(10, 5_000) },
                 "--changed-percent" => o with { ChangedFraction = Int(1, 100) / 100.0 },
                 "--memory-divisor" => o with { MemoryScaleDivisor = Int(2, 1_000) },
                 "--onboarding" => o with { Onboarding = Policy(Next()) },
                 "--skip-naive" => o with { SkipNaive = true },
+                "--skip-what-if" => o with { SkipWhatIf = true },
                 "--skip-memory" => o with { SkipMemory = true },
                 "--output" => o with { Output = Next() },
                 "--memory-child" => o with { MemoryChild = MemoryChildArgs.Parse(Next()) },
@@ -122,17 +139,18 @@ public sealed class BenchUsageException(string? message) : Exception(message ?? 
     public bool IsHelp => string.IsNullOrEmpty(Message);
 }
 
-/// <summary>Where the memory child finds the parent's sandbox (one argument: <c>acumaticaUrl|zendeskUrl|pageSize|onboarding</c>).</summary>
-public sealed record MemoryChildArgs(Uri AcumaticaUrl, Uri ZendeskUrl, int PageSize, OnboardingPolicy Onboarding)
+/// <summary>Where the memory child finds the parent's sandbox (one argument: <c>acumaticaUrl|zendeskUrl|pageSize|onboarding|timeScale</c>).</summary>
+public sealed record MemoryChildArgs(Uri AcumaticaUrl, Uri ZendeskUrl, int PageSize, OnboardingPolicy Onboarding, double TimeScale)
 {
-    public string Format() => string.Join('|', AcumaticaUrl, ZendeskUrl, PageSize.ToString(CultureInfo.InvariantCulture), Onboarding);
+    public string Format() => string.Join('|', AcumaticaUrl, ZendeskUrl, PageSize.ToString(CultureInfo.InvariantCulture), Onboarding, TimeScale.ToString(CultureInfo.InvariantCulture));
 
     public static MemoryChildArgs Parse(string value)
     {
         var parts = value.Split('|');
-        if (parts.Length != 4 || !Enum.TryParse<OnboardingPolicy>(parts[3], out var onboarding) || !Uri.TryCreate(parts[0], UriKind.Absolute, out var acu) || !Uri.TryCreate(parts[1], UriKind.Absolute, out var zd)
+        if (parts.Length != 5 || !Enum.TryParse<OnboardingPolicy>(parts[3], out var onboarding)
+            || !double.TryParse(parts[4], NumberStyles.Float, CultureInfo.InvariantCulture, out var scale) || !Uri.TryCreate(parts[0], UriKind.Absolute, out var acu) || !Uri.TryCreate(parts[1], UriKind.Absolute, out var zd)
             || !int.TryParse(parts[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out var size))
-            throw new BenchUsageException("--memory-child expects 'acumaticaUrl|zendeskUrl|pageSize|onboarding'.");
-        return new MemoryChildArgs(acu, zd, size, onboarding);
+            throw new BenchUsageException("--memory-child expects 'acumaticaUrl|zendeskUrl|pageSize|onboarding|timeScale'.");
+        return new MemoryChildArgs(acu, zd, size, onboarding, scale);
     }
 }

@@ -13,23 +13,34 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
 {
     private const string EngineTenant = "bench";
     private const string NaiveTenant = "naive";
+    private const string WhatIfTenant = "whatif";
 
     public async Task<BenchResults> RunAsync(CancellationToken cancellationToken)
     {
         var machine = Machine();
         await using var sandbox = await BenchSandbox.StartAsync(cancellationToken).ConfigureAwait(false);
-        await using var connector = new ConnectorServices();
+        await using var connector = new ConnectorServices(options.EffectiveTimeScale);
         var log = sandbox.Control.Requests;
 
         var dataset = sandbox.Seed(EngineTenant, options);
         var tenant = await connector.AddTenantAsync(EngineTenant, sandbox.Host.AcumaticaUrl(EngineTenant), sandbox.Host.ZendeskUrl(EngineTenant), options.Onboarding, cancellationToken).ConfigureAwait(false);
-        progress.WriteLine($"dataset: {dataset.Organizations} organizations, {dataset.Users} users; rate limit {options.RateLimit}/min");
+        progress.WriteLine($"dataset: {dataset.Organizations} organizations, {dataset.Users} users; rate limit {options.RateLimit}/min; time scale {options.EffectiveTimeScale}");
 
         progress.WriteLine("initial load (real engine, adapters, clients) ...");
         var initial = await EngineRunAsync(sandbox, connector, tenant, "initial", cancellationToken).ConfigureAwait(false);
         var bound = new Bound(dataset.Organizations, dataset.Users, 100, options.RateLimit);
         var boundResult = new BoundResult(Bound.Formula, bound.Lookups, bound.Writes, bound.Polls, bound.Requests, bound.Seconds);
         var efficiency = bound.Seconds / initial.Measurement.EffectiveSeconds;
+
+        EngineRun? whatIf = null;
+        if (!options.SkipWhatIf)
+        {
+            progress.WriteLine("what-if: initial load without the per-record onboarding searches, on a fresh account ...");
+            sandbox.Seed(WhatIfTenant, options);
+            await using var whatIfConnector = new ConnectorServices(options.EffectiveTimeScale, whatIfNoOnboardingSearch: true);
+            var whatIfTenant = await whatIfConnector.AddTenantAsync(WhatIfTenant, sandbox.Host.AcumaticaUrl(WhatIfTenant), sandbox.Host.ZendeskUrl(WhatIfTenant), options.Onboarding, cancellationToken).ConfigureAwait(false);
+            whatIf = await EngineRunAsync(sandbox, whatIfConnector, whatIfTenant, "initial", cancellationToken).ConfigureAwait(false);
+        }
 
         NaiveRun? naive = null;
         if (!options.SkipNaive)
@@ -70,6 +81,8 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
             boundResult,
             efficiency,
             initial.Measurement.OnboardingSearches,
+            whatIf,
+            whatIf is null ? null : bound.Seconds / whatIf.Measurement.EffectiveSeconds,
             naive,
             naive is null ? null : naive.Measurement.EffectiveSeconds / initial.Measurement.EffectiveSeconds,
             unchanged,

@@ -15,7 +15,7 @@ internal sealed class BenchSandbox(SandboxHost host) : IAsyncDisposable
 
     /// <summary>
     /// Seeds instance and account <paramref name="name"/> (same random seed, so the same records for every name),
-    /// adds the demo credentials, sets the Zendesk rate limit and lets Acumatica queue parallel load.
+    /// adds the demo credentials, sets the Zendesk rate limit, divides the job durations by the time scale and lets Acumatica queue parallel load.
     /// </summary>
     public DatasetInfo Seed(string name, BenchOptions options)
     {
@@ -31,7 +31,10 @@ internal sealed class BenchSandbox(SandboxHost host) : IAsyncDisposable
             Tickets = 0,
         });
         Control.AddDemoCredentials(name, name);
-        Control.GetZendeskSettings(name).RateLimitPerMinute = options.RateLimit;
+        var zendesk = Control.GetZendeskSettings(name);
+        zendesk.RateLimitPerMinute = options.RateLimit;
+        zendesk.JobQueuedFor /= options.EffectiveTimeScale;
+        zendesk.JobWorkingFor /= options.EffectiveTimeScale;
         Control.GetAcumaticaSettings(name).MaxQueuedRequests = 10_000;
         var accounts = summary.Customers + summary.Vendors - options.CustomerVendors;
         var ownOrganization = summary.Employees > 0 ? 1 : 0;

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Security.Cryptography;
 using AcumaticaZendesk.Connectors;
+using AcumaticaZendesk.Connectors.Zendesk;
 using AcumaticaZendesk.Sandbox.Control;
 using AcumaticaZendesk.Sync;
 using AcumaticaZendesk.Sync.Ports;
@@ -31,7 +33,9 @@ internal sealed class ConnectorServices : IAsyncDisposable
 {
     private readonly DictionarySecretSource _secrets = new();
 
-    public ConnectorServices(LogLevel minimumLevel = LogLevel.Warning)
+    /// <param name="timeScale">The client's job-poll intervals (1 s growing to 15 s) are divided by this (see <see cref="BenchOptions.TimeScale"/>).</param>
+    /// <param name="whatIfNoOnboardingSearch">Wrap the real target in <see cref="WhatIfNoOnboardingSearch"/> (empty accounts only).</param>
+    public ConnectorServices(double timeScale, bool whatIfNoOnboardingSearch = false, LogLevel minimumLevel = LogLevel.Warning)
     {
         _secrets.Values[SecretNames.TokenEncryptionKeys] = "k1=" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         _secrets.Values[SecretNames.TokenEncryptionCurrentKeyId] = "k1";
@@ -43,6 +47,8 @@ internal sealed class ConnectorServices : IAsyncDisposable
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Connectors:ZendeskClientCredentials"] = "true",
+            ["Zendesk:JobPollInterval"] = TimeSpan.FromSeconds(1 / timeScale).ToString("c", CultureInfo.InvariantCulture),
+            ["Zendesk:JobPollMaxInterval"] = TimeSpan.FromSeconds(15 / timeScale).ToString("c", CultureInfo.InvariantCulture),
         }).Build();
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(minimumLevel).AddSimpleConsole(o => o.SingleLine = true));
@@ -50,6 +56,8 @@ internal sealed class ConnectorServices : IAsyncDisposable
         services.AddSingleton(State);
         services.AddSingleton<IConnectorStateStore>(State);
         services.AddSingleton<ISecretSource>(_secrets);
+        if (whatIfNoOnboardingSearch)
+            services.AddSingleton<IZendeskTarget>(sp => new WhatIfNoOnboardingSearch(sp.GetRequiredService<ZendeskTarget>()));
         services.AddConnectors(configuration);
         services.AddSyncCore();
         Provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });

@@ -16,7 +16,7 @@ internal static class MemoryProbe
     public static async Task<MemoryRun> MeasureAsync(BenchSandbox sandbox, string name, BenchOptions options, CancellationToken cancellationToken)
     {
         var dataset = sandbox.Seed(name, options);
-        var args = new MemoryChildArgs(sandbox.Host.AcumaticaUrl(name), sandbox.Host.ZendeskUrl(name), options.PageSize, options.Onboarding);
+        var args = new MemoryChildArgs(sandbox.Host.AcumaticaUrl(name), sandbox.Host.ZendeskUrl(name), options.PageSize, options.Onboarding, options.EffectiveTimeScale);
         var start = ChildStartInfo(args);
         using var child = Process.Start(start) ?? throw new InvalidOperationException("Could not start the memory child process.");
         var stderr = child.StandardError.ReadToEndAsync(cancellationToken);
@@ -34,7 +34,7 @@ internal static class MemoryProbe
     {
         var tenantId = args.ZendeskUrl.Segments[^1].Trim('/');
         var clock = Stopwatch.StartNew();
-        await using (var connector = new ConnectorServices())
+        await using (var connector = new ConnectorServices(args.TimeScale))
         {
             await connector.AddTenantAsync(tenantId, args.AcumaticaUrl, args.ZendeskUrl, args.Onboarding, cancellationToken).ConfigureAwait(false);
             var kinds = await EngineLoad.RunAsync(connector.Engine, tenantId, "memory-1", args.PageSize, cancellationToken).ConfigureAwait(false);

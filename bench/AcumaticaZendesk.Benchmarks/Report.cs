@@ -30,7 +30,7 @@ internal static class Report
         string Sec(double v) => v.ToString("0.00", c) + " s";
 
         s.Append(c, $"\nAcumaticaZendesk benchmark — {r.Machine.ProcessorCount} cores, {r.Machine.MemoryGb} GB, {r.Machine.DotnetVersion}, {r.Machine.StartedAtUtc}\n");
-        s.Append(c, $"Dataset: {r.Dataset.Organizations} organizations + {r.Dataset.Users} users = {r.Dataset.Records} records; Zendesk rate limit {r.RateLimitPerMinute}/min; page size {r.Options.PageSize}\n\n");
+        s.Append(c, $"Dataset: {r.Dataset.Organizations} organizations + {r.Dataset.Users} users = {r.Dataset.Records} records; Zendesk rate limit {r.RateLimitPerMinute}/min; time scale {r.Options.EffectiveTimeScale} (sandbox job durations and client poll intervals divided by it); page size {r.Options.PageSize}\n\n");
 
         s.Append("Initial load (real SyncEngine + adapters + clients)\n");
         Time(s, r.InitialLoad.Measurement);
@@ -41,6 +41,16 @@ internal static class Report
         Line("of which per-record onboarding searches", $"{r.InitialLoadOnboardingSearches} (without them: {r.InitialLoad.Measurement.ZendeskRequests - r.InitialLoadOnboardingSearches} requests)");
         Line("efficiency (bound / effective time)", r.Efficiency.ToString("0.000", c) + "  (goal >= 0.9)");
         s.Append("\n");
+
+        if (r.WhatIfNoOnboardingSearch is { } whatIf)
+        {
+            s.Append("What-if: the same engine without per-record onboarding searches (bench-only; the account starts empty)\n");
+            Time(s, whatIf.Measurement);
+            Line("organizations / users in Zendesk, failed", $"{whatIf.OrganizationsInZendesk} / {whatIf.UsersInZendesk}, {whatIf.Failed}");
+            Line("Zendesk requests", Requests(whatIf.Measurement));
+            Line("efficiency (bound / effective time)", r.WhatIfEfficiency!.Value.ToString("0.000", c));
+            s.Append("\n");
+        }
 
         if (r.Naive is { } naive)
         {

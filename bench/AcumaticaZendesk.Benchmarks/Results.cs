@@ -29,6 +29,8 @@ public sealed record BenchResults(
     BoundResult Bound,
     double Efficiency,
     long InitialLoadOnboardingSearches,
+    EngineRun? WhatIfNoOnboardingSearch,
+    double? WhatIfEfficiency,
     NaiveRun? Naive,
     double? SpeedUpOverNaive,
     EngineRun UnchangedRun,

@@ -12,7 +12,7 @@ public sealed class BenchHarnessTests
         var output = Path.Combine(Path.GetTempPath(), "bench-smoke-" + Guid.NewGuid().ToString("N"), "results.json");
         var options = BenchOptions.Parse([
             "--customers", "12", "--vendors", "4", "--customer-vendors", "2", "--contacts-per-account", "2", "--employees", "3",
-            "--page-size", "10", "--changed-percent", "10", "--skip-memory", "--output", output,
+            "--page-size", "10", "--changed-percent", "10", "--rate-limit", "7000", "--skip-memory", "--output", output,
         ]);
 
         var results = await new BenchRunner(options, TextWriter.Null).RunAsync(_ct);
@@ -25,6 +25,12 @@ public sealed class BenchHarnessTests
         Assert.True(results.InitialLoad.Kinds.Single(k => k.Kind == Sync.Ports.EntityKind.Customer).Pages > 1, "page size 10 must take several pages");
         Assert.True(results.InitialLoad.Measurement.ZendeskRequestsByEndpoint.ContainsKey("organizations.create_many"));
         Assert.True(results.InitialLoad.Measurement.AcumaticaRequests > 0);
+
+        Assert.True(results.InitialLoadOnboardingSearches > 0, "adopt on an empty account searches names and e-mails");
+        var whatIf = Assert.IsType<EngineRun>(results.WhatIfNoOnboardingSearch);
+        Assert.Equal((19, 39, 0), (whatIf.OrganizationsInZendesk, whatIf.UsersInZendesk, whatIf.Failed));
+        Assert.Equal(0, whatIf.Measurement.OnboardingSearches);
+        Assert.Equal(results.InitialLoad.Measurement.ZendeskWrites, whatIf.Measurement.ZendeskWrites);
 
         Assert.Equal(0, results.UnchangedRunZendeskWrites);
         Assert.All(results.UnchangedRun.Kinds, k => Assert.Equal((0, 0), (k.Created, k.Updated)));
@@ -41,7 +47,7 @@ public sealed class BenchHarnessTests
         Assert.NotNull(results.SpeedUpOverNaive);
 
         var json = JsonNode.Parse(await File.ReadAllTextAsync(output, _ct))!.AsObject();
-        foreach (var field in new[] { "machine", "options", "rateLimitPerMinute", "dataset", "initialLoad", "bound", "efficiency", "naive", "speedUpOverNaive", "unchangedRun", "unchangedRunZendeskWrites", "changedRun", "memory" })
+        foreach (var field in new[] { "machine", "options", "rateLimitPerMinute", "dataset", "initialLoad", "bound", "efficiency", "initialLoadOnboardingSearches", "whatIfNoOnboardingSearch", "naive", "speedUpOverNaive", "unchangedRun", "unchangedRunZendeskWrites", "changedRun", "memory" })
             Assert.True(json.ContainsKey(field), $"results.json lacks '{field}'");
         Assert.Equal(0, json["unchangedRunZendeskWrites"]!.GetValue<long>());
         Assert.Equal(results.Bound.Requests, json["bound"]!["requests"]!.GetValue<int>());
