@@ -44,6 +44,7 @@ run: secrets ## Run sandbox + sync-worker + webhook-receiver with Dapr (dapr run
 	@command -v $(DAPR) >/dev/null 2>&1 || { echo "make run needs the Dapr CLI: install it from https://docs.dapr.io/getting-started/install-dapr-cli/ (then 'make run' runs 'dapr init' for you)"; exit 1; }
 	@if ! $(DAPR) --version 2>/dev/null | grep -qE 'Runtime version: [0-9]'; then echo "Dapr is not initialized: running 'dapr init'"; $(DAPR) init; fi
 	@mkdir -p .data
+	$(DOTNET) build $(SOLUTION) -c Debug
 	$(DAPR) run -f .
 
 stop: ## Stop what `make run` started

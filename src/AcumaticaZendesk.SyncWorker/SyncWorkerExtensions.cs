@@ -1,4 +1,9 @@
+using AcumaticaZendesk.Connectors;
+using AcumaticaZendesk.Operator;
+using AcumaticaZendesk.Operator.Ports;
+using AcumaticaZendesk.Sync;
 using AcumaticaZendesk.Sync.Ports;
+using AcumaticaZendesk.SyncWorker.Tenants;
 using AcumaticaZendesk.SyncWorker.Runs;
 using AcumaticaZendesk.SyncWorker.Scheduling;
 using AcumaticaZendesk.SyncWorker.State;
@@ -24,10 +29,15 @@ public static class SyncWorkerExtensions
         services.TryAddSingleton<IConnectorStateStore, DaprConnectorStateStore>();
         services.TryAddSingleton<IIntegrationEventPublisher, DaprIntegrationEventPublisher>();
 
-        // The real engine and tenant store are registered by their own extension before this one; until then these
-        // say clearly that nothing is wired instead of failing the start.
-        services.TryAddSingleton<ITenantDirectory, NoTenantDirectory>();
-        services.TryAddSingleton<ISyncEngine, NoSyncEngine>();
+        // The main flow: Acumatica and Zendesk clients behind the engine's ports (secrets from the Dapr secret store,
+        // tokens encrypted in the state store), the engine and tenant store, and the operator API over them.
+        services.AddConnectors(builder.Configuration);
+        services.AddSyncCore();
+        services.AddOperatorApi(builder.Configuration);
+        services.AddSingleton<IWorkflowRuns, DaprWorkflowRuns>();
+
+        services.AddOptions<TenantSeedOptions>().BindConfiguration(TenantSeedOptions.SectionName);
+        services.AddHostedService<TenantSeedService>();
 
         services.AddSingleton<SyncLeaseStore>();
         services.AddSingleton<RunHistoryStore>();
@@ -51,6 +61,7 @@ public static class SyncWorkerExtensions
         app.MapSubscribeHandler();
         app.MapSyncCron();
         app.MapRunHistory();
+        app.MapOperatorApi();
         return app;
     }
 }

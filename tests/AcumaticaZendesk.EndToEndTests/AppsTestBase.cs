@@ -50,6 +50,7 @@ public abstract class AppsTestBase : IAsyncLifetime
             {
                 ["SyncSchedule:Interval"] = "00:05:00",
                 ["SyncSchedule:PagesPerExecution"] = "2",
+                ["Operator:ApiKeys:0:Name"] = "e2e",
             },
             ConfigureSyncWorker = services =>
             {
@@ -58,7 +59,11 @@ public abstract class AppsTestBase : IAsyncLifetime
                 services.AddSingleton<ISyncEngine>(sp => Engine = CreateEngine(workerNumber, sp.GetRequiredService<IConnectorStateStore>()));
             },
         }, TestToken);
+        Apps.Sidecar.SetSecret(Contracts.DaprNames.Components.SecretStore, "operator--api-keys--e2e", OperatorKey);
     }
+
+    /// <summary>The operator API key the tests use (secret <c>operator:api-keys:e2e</c>).</summary>
+    protected const string OperatorKey = "e2e-operator-key-0123456789";
 
     public async ValueTask DisposeAsync()
     {

@@ -56,7 +56,12 @@ public sealed class CronToWorkflowTests : AppsTestBase
         Assert.Equal(DaprNames.AppIds.SyncWorker, delivery.AppId);
 
         // ...which stored it in the run history, readable on the operator endpoint.
-        var history = await Apps.SyncWorker.GetFromJsonAsync<RunHistory>("/tenants/contoso/runs", Json, TestToken);
+        using var unauthenticated = await Apps.SyncWorker.GetAsync(new Uri("/tenants/contoso/runs", UriKind.Relative), TestToken);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, unauthenticated.StatusCode);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/tenants/contoso/runs");
+        request.Headers.Add("X-Api-Key", OperatorKey);
+        using var response = await Apps.SyncWorker.SendAsync(request, TestToken);
+        var history = await response.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<RunHistory>(Json, TestToken);
         var run = Assert.Single(history!.Runs);
         Assert.Equal(tenant.InstanceId, run.RunId);
         Assert.Equal(7, run.Progress.Pages);

@@ -1,4 +1,5 @@
 using AcumaticaZendesk.Contracts;
+using AcumaticaZendesk.Sync.Audit;
 using AcumaticaZendesk.SyncWorker.Runs;
 using AcumaticaZendesk.SyncWorker.Scheduling;
 using AcumaticaZendesk.SyncWorker.Workflows;
@@ -13,6 +14,7 @@ namespace AcumaticaZendesk.SyncWorker.Activities;
 /// </summary>
 public sealed class CompleteSyncRunActivity(
     SyncLeaseStore leases,
+    RunStore runs,
     IIntegrationEventPublisher publisher,
     IHostApplicationLifetime lifetime,
     ILogger<CompleteSyncRunActivity> logger) : WorkflowActivity<SyncRunSummary, bool>
@@ -21,6 +23,8 @@ public sealed class CompleteSyncRunActivity(
     {
         ArgumentNullException.ThrowIfNull(input);
         var ct = lifetime.ApplicationStopping;
+        // The run record the engine filled page by page (what the operator API shows) gets its final status.
+        _ = await runs.CompleteAsync(input.TenantId, input.RunId, StatusOf(input), input.Error, ct).ConfigureAwait(false);
         var released = await leases.ReleaseAsync(input.TenantId, input.RunId, SyncLeaseStatus.Released, ct).ConfigureAwait(false);
         await publisher.PublishAsync(DaprNames.Topics.SyncRunCompleted, input, ct).ConfigureAwait(false);
         logger.LogInformation(
@@ -28,4 +32,8 @@ public sealed class CompleteSyncRunActivity(
             input.RunId, input.TenantId, input.Outcome, input.Progress.Pages, released);
         return released;
     }
+
+    // RunStore turns Completed into CompletedWithFailures itself when records failed.
+    private static RunStatus StatusOf(SyncRunSummary run) =>
+        run.Outcome == SyncRunOutcome.Failed ? RunStatus.Failed : RunStatus.Completed;
 }

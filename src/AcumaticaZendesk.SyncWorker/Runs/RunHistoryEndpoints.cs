@@ -15,7 +15,7 @@ public static class RunHistoryEndpoints
     {
         endpoints.MapPost(SubscriptionRoute, OnRunCompletedAsync)
             .WithTopic(DaprNames.Components.PubSub, DaprNames.Topics.SyncRunCompleted);
-        endpoints.MapGet("/tenants/{tenantId}/runs", GetRunsAsync);
+        endpoints.MapGet("/tenants/{tenantId}/runs", GetRunsAsync).RequireAuthorization(Operator.OperatorApi.PolicyName);
         return endpoints;
     }
 

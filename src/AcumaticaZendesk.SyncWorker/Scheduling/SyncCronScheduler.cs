@@ -44,8 +44,19 @@ public sealed class SyncCronScheduler(
         return new CronTickReport(now, slot, results);
     }
 
+    /// <summary>
+    /// Schedules a run outside the cron (operator "run now", rerun, an early wake) under the same lease, with the
+    /// caller's deterministic instance id; the slot is the moment of the request.
+    /// </summary>
+    public Task<TenantScheduleResult> ScheduleNowAsync(string tenantId, string instanceId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        return ScheduleTenantAsync(tenantId, now, now, options.Value, cancellationToken, instanceId);
+    }
+
     private async Task<TenantScheduleResult> ScheduleTenantAsync(
-        string tenantId, DateTimeOffset slot, DateTimeOffset now, SyncScheduleOptions o, CancellationToken cancellationToken)
+        string tenantId, DateTimeOffset slot, DateTimeOffset now, SyncScheduleOptions o, CancellationToken cancellationToken,
+        string? explicitInstanceId = null)
     {
         if (!SyncSlots.IsValidTenantId(tenantId))
         {
@@ -54,7 +65,7 @@ public sealed class SyncCronScheduler(
                 "Tenant ids may hold letters, digits, '-' and '_' only (1-64 characters)");
         }
 
-        var instanceId = SyncSlots.InstanceId(tenantId, slot);
+        var instanceId = explicitInstanceId ?? SyncSlots.InstanceId(tenantId, slot);
         LeaseAttempt lease;
         try
         {
