@@ -10,7 +10,7 @@ DAPR          ?= dapr
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: help restore build test run stop ci format secrets sandbox clean deploy-check
+.PHONY: help restore build test run stop ci format secrets sandbox clean deploy-check bench
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -44,6 +44,7 @@ run: secrets ## Run sandbox + sync-worker + webhook-receiver with Dapr (dapr run
 	@command -v $(DAPR) >/dev/null 2>&1 || { echo "make run needs the Dapr CLI: install it from https://docs.dapr.io/getting-started/install-dapr-cli/ (then 'make run' runs 'dapr init' for you)"; exit 1; }
 	@if ! $(DAPR) --version 2>/dev/null | grep -qE 'Runtime version: [0-9]'; then echo "Dapr is not initialized: running 'dapr init'"; $(DAPR) init; fi
 	@mkdir -p .data
+	$(DOTNET) build $(SOLUTION) -c Debug
 	$(DAPR) run -f .
 
 stop: ## Stop what `make run` started
@@ -52,6 +53,9 @@ stop: ## Stop what `make run` started
 
 sandbox: ## Run only the sandbox (Acumatica + Zendesk simulators) on http://127.0.0.1:5080
 	$(DOTNET) run --project src/AcumaticaZendesk.Sandbox -- --urls http://127.0.0.1:5080 --seed demo
+
+bench: ## Benchmark initial load + steady state vs the rate-limit bound (ARGS="--customers 5000 --rate-limit 7000"); docs/benchmark.md
+	$(DOTNET) run --project bench/AcumaticaZendesk.Benchmarks -c $(CONFIGURATION) -- $(ARGS)
 
 deploy-check: ## Compile the Bicep (no diagnostics allowed) and render + schema-check the Kustomize overlays
 	bash deploy/scripts/bicep-build.sh

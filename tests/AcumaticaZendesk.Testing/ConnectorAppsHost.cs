@@ -33,6 +33,12 @@ public sealed class ConnectorAppsOptions
     /// <summary>The clock the sync worker sees (cron slots, leases). Starts at <see cref="DefaultStartTime"/>.</summary>
     public FakeTimeProvider Time { get; init; } = new(DefaultStartTime);
 
+    /// <summary>
+    /// Give the sync worker the real clock instead of <see cref="Time"/> (for runs against the sandbox, where the
+    /// clients' waits — job polling, Retry-After — must pass in real time).
+    /// </summary>
+    public bool UseSystemClock { get; init; }
+
     public static readonly DateTimeOffset DefaultStartTime = new(2026, 1, 5, 10, 2, 30, TimeSpan.Zero);
 }
 
@@ -117,7 +123,11 @@ public sealed class ConnectorAppsHost : IAsyncDisposable
     {
         SyncWorkerApp = RunningApp.StartSyncWorker(configuration, services =>
         {
-            services.AddSingleton<TimeProvider>(options.Time);
+            if (!options.UseSystemClock)
+            {
+                services.AddSingleton<TimeProvider>(options.Time);
+            }
+
             DaprOnlyFieldsInterceptor.AddToWorkflowClient(services);
             options.ConfigureSyncWorker?.Invoke(services);
         });

@@ -10,7 +10,7 @@ namespace AcumaticaZendesk.SyncWorker.Runs;
 /// <summary>
 /// The operator API's view of the sync workflows, over <see cref="IDaprWorkflowClient"/>. Manual runs and reruns go
 /// through the same lease as the cron tick, with deterministic instance ids
-/// (<c>sync-{tenant}-manual-{yyyyMMddHHmmss}</c>, <c>sync-{tenant}-rerun-{yyyyMMddHHmmss}</c>), so the
+/// (<c>sync-{tenant}-manual-{yyyyMMddHHmmssfff}</c>, <c>sync-{tenant}-rerun-{yyyyMMddHHmmssfff}</c>), so the
 /// <c>dapr workflow</c> CLI sees the same ids.
 /// </summary>
 public sealed class DaprWorkflowRuns(
@@ -69,7 +69,7 @@ public sealed class DaprWorkflowRuns(
 
     private async Task<string> ScheduleAsync(string tenantId, string kind, CancellationToken cancellationToken)
     {
-        var instanceId = $"sync-{tenantId}-{kind}-{time.GetUtcNow().ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture)}";
+        var instanceId = $"sync-{tenantId}-{kind}-{time.GetUtcNow().ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture)}";
         var result = await scheduler.ScheduleNowAsync(tenantId, instanceId, cancellationToken).ConfigureAwait(false);
         return result.Outcome switch
         {

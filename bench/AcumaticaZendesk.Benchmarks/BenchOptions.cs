@@ -1,0 +1,156 @@
+using System.Globalization;
+using AcumaticaZendesk.Sync.Tenants;
+
+namespace AcumaticaZendesk.Benchmarks;
+
+/// <summary>Command-line options of <c>make bench</c> (all optional; defaults finish in a few minutes on 2 cores).</summary>
+public sealed record BenchOptions
+{
+    /// <summary>Customer-only business accounts.</summary>
+    public int Customers { get; init; } = 600;
+
+    public int Vendors { get; init; } = 150;
+
+    /// <summary>Business accounts that are both customer and vendor (one organization), on top of the two above.</summary>
+    public int CustomerVendors { get; init; } = 50;
+
+    public int ContactsPerAccount { get; init; } = 2;
+
+    public int Employees { get; init; } = 50;
+
+    /// <summary>Zendesk requests per minute the sandbox allows (Enterprise is 700; scaled up so the naive run finishes).</summary>
+    public int RateLimit { get; init; } = 7_000;
+
+    /// <summary>
+    /// Time compression k: job durations in the sandbox and the client's job-poll intervals are divided by k, so that
+    /// everything time-based scales with the rate limit. Default: rate limit ÷ 700 (Enterprise), i.e. the run is a
+    /// k-times faster replay of a 700/min account; <c>--time-scale 1</c> keeps production timings.
+    /// </summary>
+    public double? TimeScale { get; init; }
+
+    public double EffectiveTimeScale => TimeScale ?? Math.Max(1.0, RateLimit / (double)EnterpriseRateLimit);
+
+    public const int EnterpriseRateLimit = 700;
+
+    /// <summary>Records per engine page (the worker's default, <c>Sync:Schedule:PageSize</c>).</summary>
+    public int PageSize { get; init; } = 500;
+
+    /// <summary>Share of records changed before the steady-state "changed" run.</summary>
+    public double ChangedFraction { get; init; } = 0.01;
+
+    /// <summary>Dataset scale of the small memory run (the large one is the full dataset).</summary>
+    public int MemoryScaleDivisor { get; init; } = 10;
+
+    /// <summary>The tenant's onboarding policy (production default: adopt, which searches names/e-mails on a first load).</summary>
+    public OnboardingPolicy Onboarding { get; init; } = OnboardingPolicy.Adopt;
+
+    public bool SkipNaive { get; init; }
+
+    public bool SkipWhatIf { get; init; }
+
+    public bool SkipMemory { get; init; }
+
+    public string Output { get; init; } = Path.Combine("artifacts", "bench", "results.json");
+
+    /// <summary>Internal: run as the memory child process against a sandbox of the parent.</summary>
+    public MemoryChildArgs? MemoryChild { get; init; }
+
+    public const string Usage = """
+        Usage: make bench ARGS="[options]"   (or dotnet run --project bench/AcumaticaZendesk.Benchmarks -c Release -- [options])
+          --customers N              customer-only accounts (default 600)
+          --vendors N                vendor-only accounts (default 150)
+          --customer-vendors N       accounts that are both customer and vendor, on top (default 50)
+          --contacts-per-account N   contacts per business account (default 2)
+          --employees N              employees (default 50)
+          --rate-limit N             Zendesk requests per minute in the sandbox (default 7000)
+          --time-scale K             divide sandbox job durations and client poll intervals by K (default rate-limit / 700)
+          --page-size N              records per engine page (default 500)
+          --changed-percent P        percent of records changed for the steady-state run (default 1)
+          --memory-divisor N         small memory run = dataset / N (default 10)
+          --onboarding POLICY        adopt (default) | create-only | report-only
+          --skip-naive               do not run the naive strategy
+          --skip-what-if             do not run the what-if load without onboarding searches
+          --skip-memory              do not run the memory child processes
+          --output PATH              JSON results (default artifacts/bench/results.json)
+        """;
+
+    public static BenchOptions Parse(IReadOnlyList<string> args)
+    {
+        var o = new BenchOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var name = args[i];
+            string Next() => i + 1 < args.Count ? args[++i] : throw new BenchUsageException($"{name} needs a value.");
+            int Int(int min, int max)
+            {
+                var raw = Next();
+                if (!int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) || v < min || v > max)
+                    throw new BenchUsageException($"{name} must be a whole number between {min} and {max} (was '{raw}').");
+                return v;
+            }
+
+            o = name switch
+            {
+                "--customers" => o with { Customers = Int(1, 1_000_000) },
+                "--vendors" => o with { Vendors = Int(0, 1_000_000) },
+                "--customer-vendors" => o with { CustomerVendors = Int(0, 1_000_000) },
+                "--contacts-per-account" => o with { ContactsPerAccount = Int(0, 100) },
+                "--employees" => o with { Employees = Int(0, 1_000_000) },
+                "--rate-limit" => o with { RateLimit = Int(10, 1_000_000) },
+                "--time-scale" => o with { TimeScale = Int(1, 1_000) },
+                "--page-size" => o with { PageSize = Int(10, 5_000) },
+                "--changed-percent" => o with { ChangedFraction = Int(1, 100) / 100.0 },
+                "--memory-divisor" => o with { MemoryScaleDivisor = Int(2, 1_000) },
+                "--onboarding" => o with { Onboarding = Policy(Next()) },
+                "--skip-naive" => o with { SkipNaive = true },
+                "--skip-what-if" => o with { SkipWhatIf = true },
+                "--skip-memory" => o with { SkipMemory = true },
+                "--output" => o with { Output = Next() },
+                "--memory-child" => o with { MemoryChild = MemoryChildArgs.Parse(Next()) },
+                "--help" or "-h" => throw new BenchUsageException(null),
+                _ => throw new BenchUsageException($"Unknown option '{name}'."),
+            };
+        }
+
+        return o;
+    }
+
+    private static OnboardingPolicy Policy(string value) => value switch
+    {
+        "adopt" => OnboardingPolicy.Adopt,
+        "create-only" => OnboardingPolicy.CreateOnly,
+        "report-only" => OnboardingPolicy.ReportOnly,
+        _ => throw new BenchUsageException($"--onboarding must be adopt, create-only or report-only (was '{value}')."),
+    };
+
+    /// <summary>The dataset divided by <paramref name="divisor"/> (at least one customer).</summary>
+    public BenchOptions Scaled(int divisor) => this with
+    {
+        Customers = Math.Max(1, Customers / divisor),
+        Vendors = Vendors / divisor,
+        CustomerVendors = CustomerVendors / divisor,
+        Employees = Employees / divisor,
+    };
+}
+
+/// <summary>Bad command line; <see cref="Exception.Message"/> is null for <c>--help</c>.</summary>
+public sealed class BenchUsageException(string? message) : Exception(message ?? string.Empty)
+{
+    public bool IsHelp => string.IsNullOrEmpty(Message);
+}
+
+/// <summary>Where the memory child finds the parent's sandbox (one argument: <c>acumaticaUrl|zendeskUrl|pageSize|onboarding|timeScale</c>).</summary>
+public sealed record MemoryChildArgs(Uri AcumaticaUrl, Uri ZendeskUrl, int PageSize, OnboardingPolicy Onboarding, double TimeScale)
+{
+    public string Format() => string.Join('|', AcumaticaUrl, ZendeskUrl, PageSize.ToString(CultureInfo.InvariantCulture), Onboarding, TimeScale.ToString(CultureInfo.InvariantCulture));
+
+    public static MemoryChildArgs Parse(string value)
+    {
+        var parts = value.Split('|');
+        if (parts.Length != 5 || !Enum.TryParse<OnboardingPolicy>(parts[3], out var onboarding)
+            || !double.TryParse(parts[4], NumberStyles.Float, CultureInfo.InvariantCulture, out var scale) || !Uri.TryCreate(parts[0], UriKind.Absolute, out var acu) || !Uri.TryCreate(parts[1], UriKind.Absolute, out var zd)
+            || !int.TryParse(parts[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out var size))
+            throw new BenchUsageException("--memory-child expects 'acumaticaUrl|zendeskUrl|pageSize|onboarding|timeScale'.");
+        return new MemoryChildArgs(acu, zd, size, onboarding, scale);
+    }
+}

@@ -1,0 +1,141 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json.Nodes;
+using AcumaticaZendesk.Sync.Tenants;
+
+namespace AcumaticaZendesk.Benchmarks;
+
+/// <summary>
+/// The whole benchmark: initial load with the real engine, the naive strategy on a fresh account, the two
+/// steady-state runs, and the memory children. Every phase is measured with <see cref="PhaseMeter"/>.
+/// </summary>
+internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
+{
+    private const string EngineTenant = "bench";
+    private const string NaiveTenant = "naive";
+    private const string WhatIfTenant = "whatif";
+
+    public async Task<BenchResults> RunAsync(CancellationToken cancellationToken)
+    {
+        var machine = Machine();
+        await using var sandbox = await BenchSandbox.StartAsync(cancellationToken).ConfigureAwait(false);
+        await using var connector = new ConnectorServices(options.EffectiveTimeScale);
+        var log = sandbox.Control.Requests;
+
+        var dataset = sandbox.Seed(EngineTenant, options);
+        var tenant = await connector.AddTenantAsync(EngineTenant, sandbox.Host.AcumaticaUrl(EngineTenant), sandbox.Host.ZendeskUrl(EngineTenant), options.Onboarding, cancellationToken).ConfigureAwait(false);
+        progress.WriteLine($"dataset: {dataset.Organizations} organizations, {dataset.Users} users; rate limit {options.RateLimit}/min; time scale {options.EffectiveTimeScale}");
+
+        progress.WriteLine("initial load (real engine, adapters, clients) ...");
+        var initial = await EngineRunAsync(sandbox, connector, tenant, "initial", cancellationToken).ConfigureAwait(false);
+        var bound = new Bound(dataset.Organizations, dataset.Users, 100, options.RateLimit);
+        var boundResult = new BoundResult(Bound.Formula, bound.Lookups, bound.Writes, bound.Polls, bound.Requests, bound.Seconds);
+        var efficiency = bound.Seconds / initial.Measurement.EffectiveSeconds;
+
+        EngineRun? whatIf = null;
+        if (!options.SkipWhatIf)
+        {
+            progress.WriteLine("what-if: initial load without the per-record onboarding searches, on a fresh account ...");
+            sandbox.Seed(WhatIfTenant, options);
+            await using var whatIfConnector = new ConnectorServices(options.EffectiveTimeScale, whatIfNoOnboardingSearch: true);
+            var whatIfTenant = await whatIfConnector.AddTenantAsync(WhatIfTenant, sandbox.Host.AcumaticaUrl(WhatIfTenant), sandbox.Host.ZendeskUrl(WhatIfTenant), options.Onboarding, cancellationToken).ConfigureAwait(false);
+            whatIf = await EngineRunAsync(sandbox, whatIfConnector, whatIfTenant, "initial", cancellationToken).ConfigureAwait(false);
+        }
+
+        NaiveRun? naive = null;
+        if (!options.SkipNaive)
+        {
+            progress.WriteLine("naive load (one lookup + one write per record) on a fresh account ...");
+            sandbox.Seed(NaiveTenant, options);
+            var naiveTenant = await connector.AddTenantAsync(NaiveTenant, sandbox.Host.AcumaticaUrl(NaiveTenant), sandbox.Host.ZendeskUrl(NaiveTenant), options.Onboarding, cancellationToken).ConfigureAwait(false);
+            var meter = PhaseMeter.Start(connector.ZendeskMetrics, log);
+            var totals = await new NaiveLoad(connector.Provider).RunAsync(naiveTenant, options.PageSize, cancellationToken).ConfigureAwait(false);
+            naive = new NaiveRun(meter.Stop(options.RateLimit), totals);
+        }
+
+        progress.WriteLine("steady state: unchanged run ...");
+        var unchanged = await EngineRunAsync(sandbox, connector, tenant, "unchanged", cancellationToken).ConfigureAwait(false);
+
+        progress.WriteLine($"steady state: {options.ChangedFraction:P0} of records changed ...");
+        var (changedOrganizations, changedUsers) = ChangeRecords(sandbox, dataset);
+        var changedRun = await EngineRunAsync(sandbox, connector, tenant, "changed", cancellationToken).ConfigureAwait(false);
+        var expectedWrites = Ceiling(changedOrganizations) + Ceiling(changedUsers);
+        var changed = new ChangedRun(changedOrganizations, changedUsers, expectedWrites, changedRun);
+
+        var memory = new List<MemoryRun>();
+        if (!options.SkipMemory)
+        {
+            foreach (var (name, size) in new[] { ("memsmall", options.Scaled(options.MemoryScaleDivisor)), ("memlarge", options) })
+            {
+                progress.WriteLine($"memory: child process loading {name} ...");
+                memory.Add(await MemoryProbe.MeasureAsync(sandbox, name, size, cancellationToken).ConfigureAwait(false));
+            }
+        }
+
+        return new BenchResults(
+            machine,
+            options,
+            options.RateLimit,
+            dataset,
+            initial,
+            boundResult,
+            efficiency,
+            initial.Measurement.OnboardingSearches,
+            whatIf,
+            whatIf is null ? null : bound.Seconds / whatIf.Measurement.EffectiveSeconds,
+            naive,
+            naive is null ? null : naive.Measurement.EffectiveSeconds / initial.Measurement.EffectiveSeconds,
+            unchanged,
+            unchanged.Measurement.ZendeskWrites,
+            changed,
+            memory,
+            memory.Count == 2 ? memory[1].PeakWorkingSetMb / memory[0].PeakWorkingSetMb : null,
+            memory.Count == 2 ? (double)memory[1].Records / memory[0].Records : null);
+    }
+
+    private static int Ceiling(int records) => (records + 99) / 100;
+
+    private async Task<EngineRun> EngineRunAsync(BenchSandbox sandbox, ConnectorServices connector, TenantConfig tenant, string runId, CancellationToken cancellationToken)
+    {
+        var meter = PhaseMeter.Start(connector.ZendeskMetrics, sandbox.Control.Requests);
+        var kinds = await EngineLoad.RunAsync(connector.Engine, tenant.Id, runId, options.PageSize, cancellationToken).ConfigureAwait(false);
+        var measurement = meter.Stop(options.RateLimit);
+        var (organizations, users) = sandbox.LinkedCounts(tenant.Zendesk.Subdomain);
+        return new EngineRun(runId, measurement, kinds, organizations, users);
+    }
+
+    /// <summary>
+    /// Changes <see cref="BenchOptions.ChangedFraction"/> of the business accounts (renamed; an account that is
+    /// both customer and vendor is one organization) and of the contacts (new phone number).
+    /// </summary>
+    private (int Organizations, int Users) ChangeRecords(BenchSandbox sandbox, DatasetInfo dataset)
+    {
+        var control = sandbox.Control;
+        var accountIds = control.AcumaticaRecords(EngineTenant, "Customer").Select(c => c!["CustomerID"]!["value"]!.GetValue<string>()).ToArray();
+        var organizations = Math.Max(1, (int)Math.Round(dataset.Organizations * options.ChangedFraction));
+        foreach (var id in accountIds.Where((_, i) => i % Math.Max(1, accountIds.Length / organizations) == 0).Take(organizations))
+            control.RenameAccount(EngineTenant, id, $"Renamed {id} Ltd");
+
+        var contactIds = control.AcumaticaRecords(EngineTenant, "Contact").Select(c => c!["ContactID"]!["value"]!.ToString()).ToArray();
+        var users = Math.Min(contactIds.Length, Math.Max(1, (int)Math.Round(dataset.Users * options.ChangedFraction)));
+        var changedUsers = 0;
+        foreach (var id in contactIds.Where((_, i) => i % Math.Max(1, contactIds.Length / Math.Max(1, users)) == 0).Take(users))
+        {
+            if (control.ModifyRecord(EngineTenant, "Contact", id, new JsonObject { ["Phone1"] = "+1 (555) 010-" + (1000 + changedUsers).ToString(CultureInfo.InvariantCulture) }))
+                changedUsers++;
+        }
+
+        return (Math.Min(organizations, accountIds.Length), changedUsers);
+    }
+
+    private static MachineInfo Machine()
+    {
+        var memoryBytes = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        return new MachineInfo(
+            Environment.ProcessorCount,
+            Math.Round(memoryBytes / 1073741824.0, 1),
+            RuntimeInformation.FrameworkDescription,
+            RuntimeInformation.OSDescription,
+            DateTimeOffset.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture));
+    }
+}

@@ -1,0 +1,108 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace AcumaticaZendesk.Benchmarks;
+
+/// <summary>The console table and <c>results.json</c>.</summary>
+internal static class Report
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public static async Task WriteJsonAsync(BenchResults results, string path, CancellationToken cancellationToken)
+    {
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        await using var stream = File.Create(full);
+        await JsonSerializer.SerializeAsync(stream, results, Json, cancellationToken).ConfigureAwait(false);
+    }
+
+    public static string Table(BenchResults r)
+    {
+        var s = new StringBuilder();
+        var c = CultureInfo.InvariantCulture;
+        void Line(string label, string value) => s.Append(c, $"  {label,-44} {value}\n");
+        string Sec(double v) => v.ToString("0.00", c) + " s";
+
+        s.Append(c, $"\nAcumaticaZendesk benchmark — {r.Machine.ProcessorCount} cores, {r.Machine.MemoryGb} GB, {r.Machine.DotnetVersion}, {r.Machine.StartedAtUtc}\n");
+        s.Append(c, $"Dataset: {r.Dataset.Organizations} organizations + {r.Dataset.Users} users = {r.Dataset.Records} records; Zendesk rate limit {r.RateLimitPerMinute}/min; time scale {r.Options.EffectiveTimeScale} (sandbox job durations and client poll intervals divided by it); page size {r.Options.PageSize}\n\n");
+
+        s.Append("Initial load (real SyncEngine + adapters + clients)\n");
+        Time(s, r.InitialLoad.Measurement);
+        Line("organizations / users in Zendesk", $"{r.InitialLoad.OrganizationsInZendesk} / {r.InitialLoad.UsersInZendesk}");
+        Line("failed records", r.InitialLoad.Failed.ToString(c));
+        Endpoints(s, r.InitialLoad.Measurement);
+        Line("bound (fewest requests at the rate limit)", $"{r.Bound.Requests} requests = {Sec(r.Bound.Seconds)}");
+        Line("of which per-record onboarding searches", $"{r.InitialLoadOnboardingSearches} (without them: {r.InitialLoad.Measurement.ZendeskRequests - r.InitialLoadOnboardingSearches} requests)");
+        Line("efficiency (bound / effective time)", r.Efficiency.ToString("0.000", c) + "  (goal >= 0.9)");
+        s.Append("\n");
+
+        if (r.WhatIfNoOnboardingSearch is { } whatIf)
+        {
+            s.Append("What-if: the same engine without per-record onboarding searches (bench-only; the account starts empty)\n");
+            Time(s, whatIf.Measurement);
+            Line("organizations / users in Zendesk, failed", $"{whatIf.OrganizationsInZendesk} / {whatIf.UsersInZendesk}, {whatIf.Failed}");
+            Line("Zendesk requests", Requests(whatIf.Measurement));
+            Line("efficiency (bound / effective time)", r.WhatIfEfficiency!.Value.ToString("0.000", c));
+            s.Append("\n");
+        }
+
+        if (r.Naive is { } naive)
+        {
+            s.Append("Naive strategy (one lookup + one write per record), fresh account\n");
+            Time(s, naive.Measurement);
+            Line("organizations / users written, failed", $"{naive.Totals.Organizations} / {naive.Totals.Users}, {naive.Totals.Failed}");
+            Endpoints(s, naive.Measurement);
+            Line("speed-up of the engine over naive", r.SpeedUpOverNaive!.Value.ToString("0.0", c) + "x  (goal >= 50x)");
+            s.Append("\n");
+        }
+
+        s.Append("Steady state\n");
+        Line("unchanged run: wall time", Sec(r.UnchangedRun.Measurement.WallSeconds));
+        Line("unchanged run: Zendesk writes", r.UnchangedRunZendeskWrites.ToString(c) + "  (goal 0)");
+        Line("unchanged run: Zendesk requests", Requests(r.UnchangedRun.Measurement));
+        var ch = r.ChangedRun;
+        Line("changed run: organizations / users changed", $"{ch.ChangedOrganizations} / {ch.ChangedUsers}");
+        Line("changed run: wall time", Sec(ch.Run.Measurement.WallSeconds));
+        Line("changed run: Zendesk write calls (expected)", $"{ch.Run.Measurement.ZendeskWrites} ({ch.ExpectedWriteCalls} = ceil(changed/100) per kind)");
+        Line("changed run: Zendesk requests", Requests(ch.Run.Measurement));
+        s.Append("\n");
+
+        if (r.Memory.Count > 0)
+        {
+            s.Append("Memory (peak working set of a child process running the connector; sandbox in the parent)\n");
+            foreach (var m in r.Memory)
+                Line($"{m.Records} records", $"peak {m.PeakWorkingSetMb:0.0} MB, managed heap after load {m.ManagedHeapAfterLoadMb:0.0} MB, {Sec(m.WallSeconds)}");
+            if (r.MemoryGrowth is { } growth)
+                Line($"growth for {r.DatasetGrowth:0.0}x the records", growth.ToString("0.00", c) + "x  (goal < 2x)");
+        }
+
+        return s.ToString();
+    }
+
+    private static void Time(StringBuilder s, PhaseMeasurement m)
+    {
+        var c = CultureInfo.InvariantCulture;
+        s.Append(c, $"  {"wall time",-44} {m.WallSeconds:0.00} s\n");
+        s.Append(c, $"  {"effective time (max(wall, requests / limit))",-44} {m.EffectiveSeconds:0.00} s\n");
+    }
+
+    private static string Requests(PhaseMeasurement m) =>
+        string.Join(", ", m.ZendeskRequestsByEndpoint.Select(kv => $"{kv.Key} {kv.Value}")) is { Length: > 0 } list ? $"{m.ZendeskRequests}: {list}" : "0";
+
+    private static void Endpoints(StringBuilder s, PhaseMeasurement m)
+    {
+        var c = CultureInfo.InvariantCulture;
+        s.Append(c, $"  {"Zendesk requests",-44} {m.ZendeskRequests} (sandbox saw {m.SandboxZendeskRequests}; 429s {m.ZendeskRateLimited}; budget wait {m.ZendeskThrottleWaitSeconds:0.0} s)\n");
+        foreach (var (endpoint, count) in m.ZendeskRequestsByEndpoint)
+            s.Append(c, $"    {endpoint,-42} {count}\n");
+        s.Append(c, $"  {"Acumatica requests",-44} {m.AcumaticaRequests}\n");
+        foreach (var (endpoint, count) in m.AcumaticaRequestsByEndpoint)
+            s.Append(c, $"    {endpoint,-42} {count}\n");
+    }
+}

@@ -1,0 +1,41 @@
+namespace AcumaticaZendesk.Benchmarks;
+
+public sealed record MachineInfo(int ProcessorCount, double MemoryGb, string DotnetVersion, string Os, string StartedAtUtc);
+
+public sealed record DatasetInfo(int Customers, int Vendors, int CustomerVendors, int Contacts, int Employees, int Organizations, int Users)
+{
+    public int Records => Organizations + Users;
+}
+
+public sealed record EngineRun(string Name, PhaseMeasurement Measurement, IReadOnlyList<KindTotals> Kinds, int OrganizationsInZendesk, int UsersInZendesk)
+{
+    public int Failed => Kinds.Sum(k => k.Failed);
+}
+
+public sealed record BoundResult(string Formula, int Lookups, int Writes, int Polls, int Requests, double Seconds);
+
+public sealed record NaiveRun(PhaseMeasurement Measurement, NaiveTotals Totals);
+
+public sealed record ChangedRun(int ChangedOrganizations, int ChangedUsers, int ExpectedWriteCalls, EngineRun Run);
+
+public sealed record MemoryRun(int Records, int Organizations, int Users, double PeakWorkingSetMb, double ManagedHeapAfterLoadMb, double WallSeconds);
+
+public sealed record BenchResults(
+    MachineInfo Machine,
+    BenchOptions Options,
+    int RateLimitPerMinute,
+    DatasetInfo Dataset,
+    EngineRun InitialLoad,
+    BoundResult Bound,
+    double Efficiency,
+    long InitialLoadOnboardingSearches,
+    EngineRun? WhatIfNoOnboardingSearch,
+    double? WhatIfEfficiency,
+    NaiveRun? Naive,
+    double? SpeedUpOverNaive,
+    EngineRun UnchangedRun,
+    long UnchangedRunZendeskWrites,
+    ChangedRun ChangedRun,
+    IReadOnlyList<MemoryRun> Memory,
+    double? MemoryGrowth,
+    double? DatasetGrowth);

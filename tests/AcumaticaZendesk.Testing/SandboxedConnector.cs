@@ -1,0 +1,159 @@
+using System.Security.Cryptography;
+using AcumaticaZendesk.Contracts;
+using AcumaticaZendesk.Operator.Ports;
+using AcumaticaZendesk.Sandbox;
+using AcumaticaZendesk.Sandbox.Control;
+using AcumaticaZendesk.Sync.Ports;
+using AcumaticaZendesk.Sync.Tenants;
+using Dapr.Workflow;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AcumaticaZendesk.Testing;
+
+/// <summary>What a sandbox-backed end-to-end test may choose.</summary>
+public sealed class SandboxedConnectorOptions
+{
+    /// <summary>Extra configuration for both apps.</summary>
+    public IReadOnlyDictionary<string, string?> Configuration { get; init; } = new Dictionary<string, string?>();
+
+    /// <summary>Service overrides for the sync worker (keep to test doubles of the environment, never the flow).</summary>
+    public Action<IServiceCollection>? ConfigureSyncWorker { get; init; }
+
+    /// <summary>Records per Acumatica page (small pages exercise page edges and ContinueAsNew).</summary>
+    public int PageSize { get; init; } = 25;
+
+    public int PagesPerExecution { get; init; } = 4;
+}
+
+/// <summary>
+/// The whole product on one machine: the sandbox (simulated Acumatica instances and Zendesk accounts), the stand-in
+/// Dapr sidecar and the real sync worker and webhook receiver, configured exactly as <c>make run</c> configures them
+/// (only endpoints differ). The sidecar's secret store holds the sandbox's demo credentials, a fresh token-encryption
+/// key and an operator API key.
+/// </summary>
+public sealed class SandboxedConnector : IAsyncDisposable
+{
+    /// <summary>The operator API key (secret <c>operator:api-keys:e2e</c>) for <c>X-Api-Key</c>.</summary>
+    public const string OperatorKey = "e2e-operator-key-0123456789abcdef";
+
+    private SandboxedConnector(ConnectorAppsHost apps, SandboxHost sandbox)
+    {
+        Apps = apps;
+        Sandbox = sandbox;
+    }
+
+    public ConnectorAppsHost Apps { get; }
+
+    public SandboxHost Sandbox { get; }
+
+    public SandboxControl Control => Sandbox.Control;
+
+    public IServiceProvider WorkerServices => Apps.SyncWorkerServices;
+
+    public static async Task<SandboxedConnector> StartAsync(SandboxedConnectorOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new SandboxedConnectorOptions();
+        SandboxHost? sandbox = null;
+        var configuration = new Dictionary<string, string?>
+        {
+            ["SyncSchedule:PageSize"] = options.PageSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["SyncSchedule:PagesPerExecution"] = options.PagesPerExecution.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Connectors:ZendeskClientCredentials"] = "true",
+            ["Operator:ApiKeys:0:Name"] = "e2e",
+        };
+        foreach (var (key, value) in options.Configuration)
+        {
+            configuration[key] = value;
+        }
+
+        var apps = await ConnectorAppsHost.StartAsync(new ConnectorAppsOptions
+        {
+            UseSystemClock = true,
+            Configuration = configuration,
+            ConfigureSyncWorker = options.ConfigureSyncWorker,
+            StartDependencies = async ct =>
+            {
+                sandbox = await SandboxHost.StartAsync(new SandboxOptions(), ct).ConfigureAwait(false);
+                return new ConnectorDependency(sandbox, new Dictionary<string, string?>());
+            },
+        }, cancellationToken).ConfigureAwait(false);
+
+        var connector = new SandboxedConnector(apps, sandbox!);
+        connector.SetSecret("token-encryption:keys", $"k1={Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))}");
+        connector.SetSecret("token-encryption:current", "k1");
+        connector.SetSecret("operator:api-keys:e2e", OperatorKey);
+        connector.SetSecret(SecretNames.OAuthClientId(ConnectedSystem.Acumatica), DemoCredentials.AcumaticaClientId);
+        connector.SetSecret(SecretNames.OAuthClientSecret(ConnectedSystem.Acumatica), DemoCredentials.AcumaticaClientSecret);
+        connector.SetSecret(SecretNames.OAuthClientId(ConnectedSystem.Zendesk), DemoCredentials.ZendeskClientId);
+        connector.SetSecret(SecretNames.OAuthClientSecret(ConnectedSystem.Zendesk), DemoCredentials.ZendeskClientSecret);
+        return connector;
+    }
+
+    /// <summary>Puts a secret into the sidecar's secret store under its logical name (<c>a:b</c> is stored as <c>a--b</c>).</summary>
+    public void SetSecret(string name, string value) =>
+        Apps.Sidecar.SetSecret(DaprNames.Components.SecretStore, name.Replace(":", "--", StringComparison.Ordinal), value);
+
+    /// <summary>
+    /// Seeds a sandbox instance + account pair and gives it the demo access (OAuth clients, Acumatica user), then
+    /// returns a tenant pointing at it (OAuth password grant with the tenant's Acumatica user).
+    /// </summary>
+    public TenantConfig SeedTenant(string tenantId, SeedSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        Control.Seed(spec);
+        Control.AddDemoCredentials(spec.Instance, spec.Subdomain);
+        SetSecret(SecretNames.AcumaticaUserName(tenantId), DemoCredentials.AcumaticaUser);
+        SetSecret(SecretNames.AcumaticaPassword(tenantId), DemoCredentials.AcumaticaPassword);
+        return new TenantConfig
+        {
+            Id = tenantId,
+            DisplayName = $"Tenant {tenantId}",
+            Acumatica = new AcumaticaSettings
+            {
+                InstanceUrl = Sandbox.AcumaticaUrl(spec.Instance).ToString(),
+                EndpointVersion = "24.200.001",
+                Company = spec.Tenant,
+            },
+            Zendesk = new ZendeskSettings { Subdomain = spec.Subdomain, BaseUrl = Sandbox.ZendeskUrl(spec.Subdomain).ToString() },
+        };
+    }
+
+    /// <summary>Stores a tenant through the worker's tenant store (what the operator API and the seed file do).</summary>
+    public Task SaveTenantAsync(TenantConfig tenant, CancellationToken cancellationToken) =>
+        WorkerServices.GetRequiredService<TenantRepository>().SaveAsync(tenant, cancellationToken);
+
+    /// <summary>
+    /// Starts a run the way an operator's "run now" does (same lease, same workflow as the cron tick) and waits for
+    /// the workflow to finish; returns its final state.
+    /// </summary>
+    public async Task<WorkflowState> RunSyncAsync(string tenantId, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var runs = WorkerServices.GetRequiredService<IWorkflowRuns>();
+        string instanceId;
+        while (true)
+        {
+            try
+            {
+                instanceId = await runs.ScheduleRunNowAsync(new RunRequest(tenantId, "e2e", "test run"), cancellationToken).ConfigureAwait(false);
+                break;
+            }
+            catch (RunInProgressException)
+            {
+                // The previous run's completion activity releases the lease a moment after the workflow reports done.
+                await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return await WaitForRunAsync(instanceId, timeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<WorkflowState> WaitForRunAsync(string instanceId, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(timeout);
+        var workflows = WorkerServices.GetRequiredService<IDaprWorkflowClient>();
+        return await workflows.WaitForWorkflowCompletionAsync(instanceId, getInputsAndOutputs: true, cts.Token).ConfigureAwait(false);
+    }
+
+    public ValueTask DisposeAsync() => Apps.DisposeAsync();
+}
