@@ -56,13 +56,20 @@ public abstract class MainFlowTestBase : IAsyncLifetime
         RandomSeed = randomSeed,
     };
 
-    /// <summary>Seeds and stores a tenant (instance, subdomain and tenant id all <paramref name="spec"/>'s instance).</summary>
-    protected async Task<TenantConfig> AddTenantAsync(SeedSpec spec, Func<TenantConfig, TenantConfig>? adjust = null)
+    /// <summary>Seeds the sandbox for a tenant (tenant id = the spec's instance) without storing the tenant yet.</summary>
+    protected TenantConfig SeedTenant(SeedSpec spec)
     {
         var tenant = Connector.SeedTenant(spec.Instance, spec);
         var settings = Control.GetZendeskSettings(spec.Subdomain);
         settings.JobQueuedFor = TimeSpan.FromMilliseconds(50);
         settings.JobWorkingFor = TimeSpan.FromMilliseconds(50);
+        return tenant;
+    }
+
+    /// <summary>Seeds and stores a tenant (instance, subdomain and tenant id all <paramref name="spec"/>'s instance).</summary>
+    protected async Task<TenantConfig> AddTenantAsync(SeedSpec spec, Func<TenantConfig, TenantConfig>? adjust = null)
+    {
+        var tenant = SeedTenant(spec);
         tenant = adjust?.Invoke(tenant) ?? tenant;
         await Connector.SaveTenantAsync(tenant, Token);
         return tenant;

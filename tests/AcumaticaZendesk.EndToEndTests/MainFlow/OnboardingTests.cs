@@ -15,7 +15,7 @@ public sealed class OnboardingTests : MainFlowTestBase
     public async Task A_first_load_adopts_hand_made_organizations_and_users_and_lists_an_ambiguous_one()
     {
         var spec = SmallSeed("acme");
-        var tenant = Connector.SeedTenant("acme", spec);
+        var tenant = SeedTenant(spec);
         var names = AccountNames("acme");
         var contacts = Contacts("acme");
 
@@ -38,7 +38,7 @@ public sealed class OnboardingTests : MainFlowTestBase
         Control.RenameAccount("acme", "C000005", SharedName);
         var shared = Id(Control.CreateOrganization("acme", new JsonObject { ["name"] = SharedName }));
 
-        await AddTenantAsync(spec, _ => tenant);
+        await Connector.SaveTenantAsync(tenant, Token);
         var run = await RunAsync("acme");
         Assert.Equal(SyncRunOutcome.Succeeded, run.Outcome);
         Assert.Equal(0, run.Progress.Failed);
