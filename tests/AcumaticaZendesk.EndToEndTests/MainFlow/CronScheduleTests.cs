@@ -12,8 +12,7 @@ public sealed class CronScheduleTests : MainFlowTestBase
     [Fact]
     public async Task A_cron_tick_schedules_a_run_for_every_runnable_tenant_and_the_runs_complete()
     {
-        await AddTenantAsync(SmallSeed("north", randomSeed: 1));
-        await AddTenantAsync(SmallSeed("south", randomSeed: 2));
+        await AddNorthAndSouthAsync();
         await AddTenantAsync(SmallSeed("west", randomSeed: 3), t => t with { Paused = true });
 
         var (status, body) = await Connector.Apps.TriggerSyncCronAsync(Token);

@@ -75,6 +75,13 @@ public abstract class MainFlowTestBase : IAsyncLifetime
         return tenant;
     }
 
+    /// <summary>Two tenants with different data: "north" and "south" (instance, subdomain and tenant id alike).</summary>
+    protected async Task AddNorthAndSouthAsync()
+    {
+        await AddTenantAsync(SmallSeed("north", randomSeed: 1));
+        await AddTenantAsync(SmallSeed("south", randomSeed: 2));
+    }
+
     /// <summary>An operator "run now" that must finish; returns the workflow's summary.</summary>
     protected async Task<SyncRunSummary> RunAsync(string tenantId)
     {

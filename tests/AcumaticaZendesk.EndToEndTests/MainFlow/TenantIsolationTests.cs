@@ -10,8 +10,7 @@ public sealed class TenantIsolationTests : MainFlowTestBase
     [Fact]
     public async Task Each_zendesk_account_holds_only_its_tenants_records_and_a_failing_tenant_does_not_stop_the_other()
     {
-        await AddTenantAsync(SmallSeed("north", randomSeed: 1));
-        await AddTenantAsync(SmallSeed("south", randomSeed: 2));
+        await AddNorthAndSouthAsync();
 
         // Both run at the same time in the same worker.
         var runs = await Task.WhenAll(RunAsync("north"), RunAsync("south"));
