@@ -297,6 +297,10 @@ public sealed class SyncEngineTests
         Assert.Equal(RunStatus.Failed, (await h.Runs.GetAsync(h.Tenant.Id, "run-1", None))!.Status);
         Assert.Null((await h.Checkpoints.GetAsync(h.Tenant.Id, EntityKind.Customer, None)).ETag);
         Assert.Equal(0, h.Zendesk.Writes);
+
+        // The workflow only sees empty pages after that and reports the run completed: the run stays failed.
+        var completed = await h.Runs.CompleteAsync(h.Tenant.Id, "run-1", RunStatus.Completed, null, None);
+        Assert.Equal(RunStatus.Failed, completed.Status);
     }
 
     [Fact]

@@ -97,14 +97,21 @@ public sealed class RunStore(IConnectorStateStore store, TimeProvider timeProvid
         }
     }
 
-    /// <summary>Marks a run finished; <see cref="RunStatus.Completed"/> becomes <see cref="RunStatus.CompletedWithFailures"/> when records failed.</summary>
+    /// <summary>
+    /// Marks a run finished; <see cref="RunStatus.Completed"/> becomes <see cref="RunStatus.CompletedWithFailures"/> when records failed,
+    /// and a run already marked <see cref="RunStatus.Failed"/> stays failed.
+    /// </summary>
     public Task<RunRecord> CompleteAsync(string tenantId, string runId, RunStatus status, string? error, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
         return store.UpdateAsync<RunRecord>(StateKeys.Run(tenantId, runId), run =>
         {
             run ??= new RunRecord(runId, tenantId, now, now, null, RunStatus.Running, false, new Dictionary<string, KindProgress>(), []);
-            var final = status == RunStatus.Completed && run.Failed > 0 ? RunStatus.CompletedWithFailures : status;
+            // A run the engine already ended as failed (e.g. the tenant needs a new authorization) stays failed when
+            // the workflow, which only sees empty pages after that, reports it completed.
+            var final = run.Status == RunStatus.Failed && status is RunStatus.Completed or RunStatus.CompletedWithFailures
+                ? RunStatus.Failed
+                : status == RunStatus.Completed && run.Failed > 0 ? RunStatus.CompletedWithFailures : status;
             var errors = error is null ? run.Errors : [.. run.Errors.Append(SecretScrubber.Scrub(error, 1_000)!).TakeLast(ErrorLimit)];
             return run with { Status = final, FinishedAt = now, UpdatedAt = now, Errors = errors };
         }, cancellationToken);

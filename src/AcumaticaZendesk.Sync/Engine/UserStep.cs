@@ -100,8 +100,11 @@ internal sealed class UserStep(IConnectorStateStore store, IZendeskTarget zendes
             return items;
         }
 
+        // create_or_update finds users by e-mail or external_id only (an id in the body is ignored). An adopted user
+        // has no external_id yet, so it is written like a create: found by the e-mail it was matched by, which is
+        // already one of its identities (no new identity), and stamped with our external_id.
         var writes = items.Where(i => i.Action is PlannedAction.Create or PlannedAction.Recreate or PlannedAction.Update or PlannedAction.Adopt)
-            .Select(i => (i, i.Action is PlannedAction.Create or PlannedAction.Recreate
+            .Select(i => (i, i.Action is PlannedAction.Create or PlannedAction.Recreate or PlannedAction.Adopt
                 ? new UserWrite(null, payloads[i])
                 : new UserWrite(i.ZendeskId, payloads[i] with { Email = null })))
             .ToArray();
