@@ -21,8 +21,8 @@ internal sealed class AcumaticaConnectivityProbe(
     public async Task<IReadOnlyList<CheckItem>> CheckAsync(TenantConfig tenant, CancellationToken cancellationToken)
     {
         var items = new List<CheckItem>();
-        var connection = TenantAcumatica.Connection(tenant);
         var credentials = await TryCredentialsAsync(tenant, items, cancellationToken).ConfigureAwait(false);
+        var connection = TenantAcumatica.Connection(tenant, credentials);
         var tokenStore = new TenantAcumaticaTokenStore(await tokens.GetAsync(cancellationToken).ConfigureAwait(false), tenant.Id);
         var client = clients.Create(connection, credentials ?? AcumaticaCredentials.ForAuthorizationCode(new("(not configured)", null)), tokenStore);
 
@@ -59,7 +59,8 @@ internal sealed class AcumaticaConnectivityProbe(
             return Problem("token", "Not checked: the credentials are not configured (see the item above).");
         }
 
-        if (tenant.Acumatica.AuthMode == Sync.Tenants.AcumaticaAuthMode.Oauth)
+        var passwordGrant = credentials.User is not null;
+        if (tenant.Acumatica.AuthMode == Sync.Tenants.AcumaticaAuthMode.Oauth && !passwordGrant)
         {
             var stored = await tokenStore.LoadAsync(cancellationToken).ConfigureAwait(false);
             if (stored is null)
@@ -82,7 +83,7 @@ internal sealed class AcumaticaConnectivityProbe(
         {
             await client.ReadPageAsync(AcumaticaEntitySets.Customers, timeProvider.GetUtcNow(), 0, 1, cancellationToken).ConfigureAwait(false);
             return Ok("token", tenant.Acumatica.AuthMode == Sync.Tenants.AcumaticaAuthMode.Oauth
-                ? "The Acumatica token is accepted."
+                ? passwordGrant ? "Sign-in with the configured user (OAuth password grant) works." : "The Acumatica token is accepted."
                 : "Sign-in with the configured user works.");
         }
         catch (AcumaticaAuthenticationException ex)

@@ -41,8 +41,21 @@ internal static class TenantAcumatica
             return AcumaticaCredentials.ForCookieSession(new AcumaticaUserCredentials(user, password));
         }
 
-        return AcumaticaCredentials.ForAuthorizationCode(await OAuthClientAsync(secrets, tenant.Id, cancellationToken).ConfigureAwait(false));
+        // The same choice as the sync's connector: with the tenant's user secrets the OAuth password grant, else the
+        // authorization code (tokens from an operator's consent).
+        var oauthClient = await OAuthClientAsync(secrets, tenant.Id, cancellationToken).ConfigureAwait(false);
+        var userName = await secrets.GetSecretAsync(SecretNames.AcumaticaUserName(tenant.Id), cancellationToken).ConfigureAwait(false);
+        var userPassword = userName is { Length: > 0 } ? await secrets.GetSecretAsync(SecretNames.AcumaticaPassword(tenant.Id), cancellationToken).ConfigureAwait(false) : null;
+        return userName is { Length: > 0 } && userPassword is { Length: > 0 }
+            ? AcumaticaCredentials.ForPassword(oauthClient, new AcumaticaUserCredentials(userName, userPassword))
+            : AcumaticaCredentials.ForAuthorizationCode(oauthClient);
     }
+
+    /// <summary>The connection for the credentials <see cref="CredentialsAsync"/> chose (password grant or authorization code).</summary>
+    public static AcumaticaConnection Connection(TenantConfig tenant, AcumaticaCredentials? credentials) =>
+        credentials is { User: not null, OAuthClient: not null }
+            ? Connection(tenant) with { AuthMode = ClientAuthMode.OAuthPassword }
+            : Connection(tenant);
 
     public static TokenSet ToTokenSet(AcumaticaTokenSet tokens) =>
         new(tokens.AccessToken, tokens.RefreshToken, tokens.ExpiresAt, null, tokens.Scope);

@@ -21,7 +21,7 @@ public sealed class DaprWorkflowRuns(
 {
     public async Task<WorkflowRunStatus?> GetStatusAsync(string instanceId, CancellationToken cancellationToken)
     {
-        var state = await workflows.GetWorkflowStateAsync(instanceId, getInputsAndOutputs: false, cancellationToken).ConfigureAwait(false);
+        var state = await workflows.GetWorkflowStateAsync(instanceId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
         if (state is null || !state.Exists)
         {
             return null;

@@ -45,7 +45,11 @@ public sealed record TenantSyncInput(
     int Generation = 0);
 
 /// <summary>The workflow's custom status: where it is and what it did so far.</summary>
-public sealed record TenantSyncStatus(string TenantId, EntityKind? CurrentKind, int Generation, SyncProgress Progress);
+public sealed record TenantSyncStatus(
+    string TenantId,
+    [property: JsonConverter(typeof(JsonStringEnumConverter<EntityKind>))] EntityKind? CurrentKind, // a name for operators reading the custom status
+    int Generation,
+    SyncProgress Progress);
 
 [JsonConverter(typeof(JsonStringEnumConverter<SyncRunOutcome>))]
 public enum SyncRunOutcome
