@@ -10,7 +10,7 @@ DAPR          ?= dapr
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: help restore build test run stop ci format secrets sandbox clean deploy-check bench
+.PHONY: help restore build test run stop ci format format-check secrets sandbox clean deploy-check bench
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -29,7 +29,10 @@ ci: ## What CI runs: restore, build, deploy checks, all tests, summary line
 	bash deploy/scripts/bicep-build.sh
 	CONFIGURATION=$(CONFIGURATION) bash scripts/test.sh
 
-format: ## Check formatting against .editorconfig
+format: ## Format the code according to .editorconfig
+	$(DOTNET) format $(SOLUTION)
+
+format-check: ## Check formatting without changing files
 	$(DOTNET) format $(SOLUTION) --verify-no-changes
 
 secrets: ## Create components/secrets.local.json from the sample (with a fresh encryption key)
