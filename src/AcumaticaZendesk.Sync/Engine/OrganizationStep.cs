@@ -9,7 +9,7 @@ using AcumaticaZendesk.Sync.Tenants;
 namespace AcumaticaZendesk.Sync.Engine;
 
 /// <summary>Customers and Vendors → organizations: map, look up, decide, write, remember.</summary>
-internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarget zendesk)
+internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarget zendesk, SyncEngineOptions options)
 {
     public async Task<IReadOnlyList<WorkItem>> RunAsync(PageScope scope, IReadOnlyList<AcumaticaRecord> records, CancellationToken cancellationToken)
     {
@@ -91,12 +91,14 @@ internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarge
             return items;
         }
 
+        // Creates before updates (as before): a name freed by a rename is only taken by a create on the next run,
+        // never by a race. Within each, a page's jobs run side by side.
         var creates = items.Where(i => i.Action is PlannedAction.Create or PlannedAction.Recreate).Select(i => (i, payloads[i].Payload)).ToArray();
-        await Batching.WriteAsync(creates, chunk => zendesk.CreateOrganizationsAsync(tenant, chunk, cancellationToken), Apply).ConfigureAwait(false);
+        await Batching.WriteAsync(creates, chunk => zendesk.CreateOrganizationsAsync(tenant, chunk, cancellationToken), Batching.ApplyWrite, options.MaxConcurrentWrites).ConfigureAwait(false);
 
         var updates = items.Where(i => i.Action is PlannedAction.Update or PlannedAction.Adopt)
             .Select(i => (i, new OrganizationUpdate(i.ZendeskId!.Value, payloads[i].Payload))).ToArray();
-        await Batching.WriteAsync(updates, chunk => zendesk.UpdateOrganizationsAsync(tenant, chunk, cancellationToken), Apply).ConfigureAwait(false);
+        await Batching.WriteAsync(updates, chunk => zendesk.UpdateOrganizationsAsync(tenant, chunk, cancellationToken), Batching.ApplyWrite, options.MaxConcurrentWrites).ConfigureAwait(false);
 
         foreach (var item in items.Where(i => i.Action is PlannedAction.Create or PlannedAction.Recreate or PlannedAction.Update or PlannedAction.Adopt))
         {
@@ -162,18 +164,6 @@ internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarge
                 item.Skip(reason);
                 item.Onboarding = new OnboardingCase(item.Ref.Kind, item.Ref.Key, name, OnboardingOutcome.Matched, ids, reason, scope.RunId, scope.Now);
             }
-        }
-    }
-
-    private static void Apply(WorkItem item, WriteResult result)
-    {
-        if (result.Success)
-        {
-            item.ZendeskId = result.Id;
-        }
-        else
-        {
-            item.Fail(result.Error ?? new WriteError(WriteErrorKind.Other, "NoId", "Zendesk returned no id."));
         }
     }
 

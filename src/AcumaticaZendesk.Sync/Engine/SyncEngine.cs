@@ -49,8 +49,8 @@ public sealed partial class SyncEngine : ISyncEngine
         _failed = new FailedRecordQueue(store, options.Retention);
         _onboarding = new OnboardingReport(store);
         _runs = new RunStore(store, timeProvider);
-        _organizations = new OrganizationStep(store, zendesk);
-        _users = new UserStep(store, zendesk);
+        _organizations = new OrganizationStep(store, zendesk, options);
+        _users = new UserStep(store, zendesk, options);
     }
 
     public async Task<SyncPageResult> SyncPageAsync(SyncPageRequest request, CancellationToken cancellationToken)

@@ -9,7 +9,7 @@ using AcumaticaZendesk.Sync.Tenants;
 namespace AcumaticaZendesk.Sync.Engine;
 
 /// <summary>Contacts and Employees → users: map, resolve organizations, look up, decide, write, remember.</summary>
-internal sealed class UserStep(IConnectorStateStore store, IZendeskTarget zendesk)
+internal sealed class UserStep(IConnectorStateStore store, IZendeskTarget zendesk, SyncEngineOptions options)
 {
     public async Task<IReadOnlyList<WorkItem>> RunAsync(PageScope scope, IReadOnlyList<AcumaticaRecord> records, CancellationToken cancellationToken)
     {
@@ -105,17 +105,7 @@ internal sealed class UserStep(IConnectorStateStore store, IZendeskTarget zendes
                 ? new UserWrite(null, payloads[i])
                 : new UserWrite(i.ZendeskId, payloads[i] with { Email = null })))
             .ToArray();
-        await Batching.WriteAsync(writes, chunk => zendesk.CreateOrUpdateUsersAsync(tenant, chunk, cancellationToken), (item, result) =>
-        {
-            if (result.Success)
-            {
-                item.ZendeskId = result.Id;
-            }
-            else
-            {
-                item.Fail(result.Error ?? new WriteError(WriteErrorKind.Other, "NoId", "Zendesk returned no id."));
-            }
-        }).ConfigureAwait(false);
+        await Batching.WriteAsync(writes, chunk => zendesk.CreateOrUpdateUsersAsync(tenant, chunk, cancellationToken), Batching.ApplyWrite, options.MaxConcurrentWrites).ConfigureAwait(false);
 
         foreach (var item in addIdentity.Where(i => i.Action == PlannedAction.Update))
         {
