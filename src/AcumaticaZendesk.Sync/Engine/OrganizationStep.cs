@@ -9,7 +9,7 @@ using AcumaticaZendesk.Sync.Tenants;
 namespace AcumaticaZendesk.Sync.Engine;
 
 /// <summary>Customers and Vendors → organizations: map, look up, decide, write, remember.</summary>
-internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarget zendesk, SyncEngineOptions options)
+internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarget zendesk, AccountDirectory directory, SyncEngineOptions options)
 {
     public async Task<IReadOnlyList<WorkItem>> RunAsync(PageScope scope, IReadOnlyList<AcumaticaRecord> records, CancellationToken cancellationToken)
     {
@@ -102,6 +102,11 @@ internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarge
 
         foreach (var item in items.Where(i => i.Action is PlannedAction.Create or PlannedAction.Recreate or PlannedAction.Update or PlannedAction.Adopt))
         {
+            if (item.Action == PlannedAction.Adopt)
+            {
+                directory.OrganizationLinked(scope, item.ZendeskId!.Value);
+            }
+
             await store.SaveAsync(stateKeys[item], new OrganizationTargetState(item.ZendeskId!.Value, item.Fingerprint!, payloads[item].Contributions), cancellationToken).ConfigureAwait(false);
         }
 
@@ -109,7 +114,8 @@ internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarge
     }
 
     /// <summary>
-    /// Onboarding (first load, policy adopt or report-only): a new account matches an organization that
+    /// Onboarding (first load, policy adopt or report-only): the account's organizations are read once per run
+    /// (<see cref="AccountDirectory"/>) and matched here. A new account matches an organization that
     /// has no external_id by exact trimmed case-insensitive name or by e-mail/web domain. One candidate
     /// claimed by one account → adopt (or report); several candidates, or one organization matching
     /// several accounts → ambiguous: nothing written, listed for the operator.
@@ -121,11 +127,7 @@ internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarge
         var domainsOf = fresh.ToDictionary(i => i, i => payloads[i].DomainNames
             .Append(contributions[i].EmailDomain).OfType<string>().Where(d => !Domains.IsPublic(d))
             .Distinct(StringComparer.OrdinalIgnoreCase).ToArray());
-        var names = fresh.Select(i => payloads[i].Name.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
-        var domains = domainsOf.Values.SelectMany(d => d).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
-        var byName = await Batching.InChunksAsync(names, c => zendesk.FindOrganizationsByNamesAsync(tenant, c, cancellationToken)).ConfigureAwait(false);
-        var byDomain = domains.Length == 0 ? [] : await Batching.InChunksAsync(domains, c => zendesk.FindOrganizationsByDomainsAsync(tenant, c, cancellationToken)).ConfigureAwait(false);
-        var unlinked = byName.Concat(byDomain).Where(o => string.IsNullOrWhiteSpace(o.ExternalId)).DistinctBy(o => o.Id).ToArray();
+        var unlinked = await directory.UnlinkedOrganizationsAsync(scope, cancellationToken).ConfigureAwait(false);
 
         var candidates = fresh.ToDictionary(i => i, i => unlinked.Where(o =>
                 string.Equals(o.Name.Trim(), payloads[i].Name.Trim(), StringComparison.OrdinalIgnoreCase)

@@ -49,8 +49,9 @@ public sealed partial class SyncEngine : ISyncEngine
         _failed = new FailedRecordQueue(store, options.Retention);
         _onboarding = new OnboardingReport(store);
         _runs = new RunStore(store, timeProvider);
-        _organizations = new OrganizationStep(store, zendesk, options);
-        _users = new UserStep(store, zendesk, options);
+        var directory = new AccountDirectory(zendesk);
+        _organizations = new OrganizationStep(store, zendesk, directory, options);
+        _users = new UserStep(store, zendesk, directory, options);
     }
 
     public async Task<SyncPageResult> SyncPageAsync(SyncPageRequest request, CancellationToken cancellationToken)

@@ -9,7 +9,7 @@ using AcumaticaZendesk.Sync.Tenants;
 namespace AcumaticaZendesk.Sync.Engine;
 
 /// <summary>Contacts and Employees → users: map, resolve organizations, look up, decide, write, remember.</summary>
-internal sealed class UserStep(IConnectorStateStore store, IZendeskTarget zendesk, SyncEngineOptions options)
+internal sealed class UserStep(IConnectorStateStore store, IZendeskTarget zendesk, AccountDirectory directory, SyncEngineOptions options)
 {
     public async Task<IReadOnlyList<WorkItem>> RunAsync(PageScope scope, IReadOnlyList<AcumaticaRecord> records, CancellationToken cancellationToken)
     {
@@ -122,6 +122,11 @@ internal sealed class UserStep(IConnectorStateStore store, IZendeskTarget zendes
 
         foreach (var item in items.Where(i => i.Action is PlannedAction.Create or PlannedAction.Recreate or PlannedAction.Update or PlannedAction.Adopt))
         {
+            if (payloads[item].Email is { } email)
+            {
+                directory.UserWritten(scope, email, item.ZendeskId!.Value, item.ExternalId, payloads[item].Name);
+            }
+
             await store.SaveAsync(stateKeys[item], new UserTargetState(item.ZendeskId!.Value, item.Fingerprint!, payloads[item].Email), cancellationToken).ConfigureAwait(false);
         }
 
@@ -138,7 +143,8 @@ internal sealed class UserStep(IConnectorStateStore store, IZendeskTarget zendes
     }
 
     /// <summary>
-    /// Users are matched by e-mail before anything is created: an unlinked user with the e-mail is adopted
+    /// Users are matched by e-mail before anything is created — against the account's users listed once per run
+    /// (<see cref="AccountDirectory"/>) when the account is small enough, else by one search per e-mail: an unlinked user with the e-mail is adopted
     /// (policy adopt), reported (report-only) or refused (create-only); a user linked to another
     /// external_id is a conflict. Two new records with one e-mail in a page: only the first goes ahead.
     /// </summary>
@@ -152,9 +158,10 @@ internal sealed class UserStep(IConnectorStateStore store, IZendeskTarget zendes
         }
 
         var emails = withEmail.Select(i => payloads[i].Email!).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
-        var users = await Batching.InChunksAsync(emails, c => zendesk.FindUsersByEmailsAsync(tenant, c, cancellationToken)).ConfigureAwait(false);
-        var byEmail = users.Where(u => u.Email is not null).GroupBy(u => u.Email!, StringComparer.OrdinalIgnoreCase)
-            .ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
+        var byEmail = await directory.UsersByEmailAsync(scope, emails.Length, cancellationToken).ConfigureAwait(false)
+            ?? (await Batching.InChunksAsync(emails, c => zendesk.FindUsersByEmailsAsync(tenant, c, cancellationToken)).ConfigureAwait(false))
+                .Where(u => u.Email is not null).GroupBy(u => u.Email!, StringComparer.OrdinalIgnoreCase)
+                .ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
         var claimed = new Dictionary<string, WorkItem>(StringComparer.OrdinalIgnoreCase);
         foreach (var item in withEmail)
         {
