@@ -4,14 +4,26 @@ namespace AcumaticaZendesk.Sync.Engine;
 
 internal static class Batching
 {
-    /// <summary>Calls <paramref name="call"/> with chunks of at most <see cref="IZendeskTarget.MaxBatch"/> and concatenates the results.</summary>
+    /// <summary>
+    /// Calls <paramref name="call"/> with chunks of at most <see cref="IZendeskTarget.MaxBatch"/>, up to
+    /// <paramref name="maxConcurrent"/> at once, and concatenates the results in chunk order.
+    /// </summary>
     public static async Task<List<TResult>> InChunksAsync<TItem, TResult>(
-        IReadOnlyCollection<TItem> items, Func<IReadOnlyList<TItem>, Task<IReadOnlyList<TResult>>> call)
+        IReadOnlyCollection<TItem> items, Func<IReadOnlyList<TItem>, Task<IReadOnlyList<TResult>>> call, int maxConcurrent)
     {
-        var results = new List<TResult>(items.Count);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrent, 1);
+        using var slots = new SemaphoreSlim(maxConcurrent, maxConcurrent);
+        var tasks = new List<Task<IReadOnlyList<TResult>>>();
         foreach (var chunk in items.Chunk(IZendeskTarget.MaxBatch))
         {
-            results.AddRange(await call(chunk).ConfigureAwait(false));
+            await slots.WaitAsync().ConfigureAwait(false);
+            tasks.Add(ReleasingAsync(slots, () => call(chunk)));
+        }
+
+        var results = new List<TResult>(items.Count);
+        foreach (var found in await Task.WhenAll(tasks).ConfigureAwait(false))
+        {
+            results.AddRange(found);
         }
 
         return results;
@@ -43,7 +55,8 @@ internal static class Batching
         for (var c = 0; c < chunks.Length; c++)
         {
             await slots.WaitAsync().ConfigureAwait(false);
-            tasks[c] = RunAsync(chunks[c].Select(w => w.Write).ToArray());
+            var chunk = chunks[c].Select(w => w.Write).ToArray();
+            tasks[c] = ReleasingAsync(slots, () => call(chunk));
         }
 
         try
@@ -60,17 +73,18 @@ internal static class Batching
                 }
             }
         }
+    }
 
-        async Task<IReadOnlyList<WriteResult>> RunAsync(TItem[] chunk)
+    /// <summary>Frees the slot when the call completes, whether it succeeded or threw.</summary>
+    private static async Task<T> ReleasingAsync<T>(SemaphoreSlim slots, Func<Task<T>> call)
+    {
+        try
         {
-            try
-            {
-                return await call(chunk).ConfigureAwait(false);
-            }
-            finally
-            {
-                slots.Release();
-            }
+            return await call().ConfigureAwait(false);
+        }
+        finally
+        {
+            slots.Release();
         }
     }
 

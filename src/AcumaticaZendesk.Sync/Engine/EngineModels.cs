@@ -19,7 +19,8 @@ public sealed record SyncEngineOptions
     public int MaxRetriesPerWindow { get; init; } = 100;
 
     /// <summary>
-    /// Bulk write jobs (≤ 100 records each) of one page the engine keeps in flight at once. The Zendesk client
+    /// Bulk write jobs (≤ 100 records each) — and likewise <c>show_many</c> lookups — of one page the engine keeps in
+    /// flight at once. The Zendesk client
     /// additionally caps jobs per account (<c>Zendesk:MaxConcurrentBulkJobs</c>, default 8); more than that here
     /// only queues in the client.
     /// </summary>

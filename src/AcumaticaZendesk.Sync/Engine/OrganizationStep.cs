@@ -53,7 +53,7 @@ internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarge
 
         var found = (await Batching.InChunksAsync(
                 mappedItems.Select(i => i.ExternalId).Distinct(StringComparer.OrdinalIgnoreCase).ToArray(),
-                chunk => zendesk.FindOrganizationsByExternalIdsAsync(tenant, chunk, cancellationToken)).ConfigureAwait(false))
+                chunk => zendesk.FindOrganizationsByExternalIdsAsync(tenant, chunk, cancellationToken), options.MaxConcurrentWrites).ConfigureAwait(false))
             .Where(o => o.ExternalId is not null)
             .GroupBy(o => o.ExternalId!, StringComparer.OrdinalIgnoreCase)
             .ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);

@@ -236,7 +236,7 @@ public sealed partial class SyncEngine : ISyncEngine
 
     private async Task<IReadOnlyList<WorkItem>> ReplayKindAsync(PageScope scope, IReadOnlyList<string> keys, CancellationToken cancellationToken)
     {
-        var current = await Batching.InChunksAsync(keys, c => _source.GetByKeysAsync(scope.Tenant, scope.Kind, c, cancellationToken)).ConfigureAwait(false);
+        var current = await Batching.InChunksAsync(keys, c => _source.GetByKeysAsync(scope.Tenant, scope.Kind, c, cancellationToken), maxConcurrent: 1).ConfigureAwait(false);
         var items = (await ProcessAsync(scope, current.DistinctBy(r => r.Key).ToArray(), cancellationToken).ConfigureAwait(false)).ToList();
         var gone = keys.Except(current.Select(r => r.Key), StringComparer.Ordinal).ToArray();
         foreach (var key in gone)

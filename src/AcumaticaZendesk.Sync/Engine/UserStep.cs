@@ -55,7 +55,7 @@ internal sealed class UserStep(IConnectorStateStore store, IZendeskTarget zendes
         var states = await store.GetManyAsync<UserTargetState>(stateKeys.Values.ToArray(), cancellationToken).ConfigureAwait(false);
         var found = (await Batching.InChunksAsync(
                 mappedItems.Select(i => i.ExternalId).ToArray(),
-                chunk => zendesk.FindUsersByExternalIdsAsync(tenant, chunk, cancellationToken)).ConfigureAwait(false))
+                chunk => zendesk.FindUsersByExternalIdsAsync(tenant, chunk, cancellationToken), options.MaxConcurrentWrites).ConfigureAwait(false))
             .Where(u => u.ExternalId is not null)
             .GroupBy(u => u.ExternalId!, StringComparer.OrdinalIgnoreCase)
             .ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
@@ -159,7 +159,7 @@ internal sealed class UserStep(IConnectorStateStore store, IZendeskTarget zendes
 
         var emails = withEmail.Select(i => payloads[i].Email!).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
         var byEmail = await directory.UsersByEmailAsync(scope, emails.Length, cancellationToken).ConfigureAwait(false)
-            ?? (await Batching.InChunksAsync(emails, c => zendesk.FindUsersByEmailsAsync(tenant, c, cancellationToken)).ConfigureAwait(false))
+            ?? (await Batching.InChunksAsync(emails, c => zendesk.FindUsersByEmailsAsync(tenant, c, cancellationToken), options.MaxConcurrentWrites).ConfigureAwait(false))
                 .Where(u => u.Email is not null).GroupBy(u => u.Email!, StringComparer.OrdinalIgnoreCase)
                 .ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
         var claimed = new Dictionary<string, WorkItem>(StringComparer.OrdinalIgnoreCase);
@@ -231,7 +231,7 @@ internal sealed class UserStep(IConnectorStateStore store, IZendeskTarget zendes
         var missing = wanted.Where(w => !result.ContainsKey(w)).ToArray();
         if (missing.Length > 0)
         {
-            var found = await Batching.InChunksAsync(missing, c => zendesk.FindOrganizationsByExternalIdsAsync(tenant, c, cancellationToken)).ConfigureAwait(false);
+            var found = await Batching.InChunksAsync(missing, c => zendesk.FindOrganizationsByExternalIdsAsync(tenant, c, cancellationToken), options.MaxConcurrentWrites).ConfigureAwait(false);
             foreach (var organization in found.Where(o => o.ExternalId is not null))
             {
                 result[organization.ExternalId!] = organization.Id;
