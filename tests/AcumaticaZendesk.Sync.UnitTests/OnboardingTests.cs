@@ -238,4 +238,22 @@ public sealed class OnboardingTests
         Assert.Equal(("103", WriteErrorKind.Conflict), (failed.Key, failed.Error.Kind));
         Assert.Equal(1, results.Failed());
     }
+
+    [Fact]
+    public async Task An_organization_adopted_on_an_earlier_page_is_no_candidate_for_a_later_page()
+    {
+        var h = await HarnessAsync();
+        var handMade = h.Zendesk.AddHandMadeOrganization("Initech");
+        h.Source.Upsert(Customer("A1", "Initech", T0.AddMinutes(1)));
+        h.Source.Upsert(Customer("A2", "Other", T0.AddMinutes(2)));
+        h.Source.Upsert(Customer("A3", " initech ", T0.AddMinutes(3)));
+
+        var results = await h.RunAsync("run-1", pageSize: 2, kinds: [EntityKind.Customer]);
+
+        Assert.Equal(1, h.Zendesk.OrganizationListings);
+        Assert.Equal("A1", h.Zendesk.Organizations[handMade.Id].ExternalId);
+        var failed = Assert.Single(await h.Failed.ListAsync(h.Tenant.Id, None));
+        Assert.Equal(("A3", WriteErrorKind.DuplicateValue), (failed.Key, failed.Error.Kind));
+        Assert.Equal(1, results.Failed());
+    }
 }
