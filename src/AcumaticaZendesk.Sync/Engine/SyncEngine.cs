@@ -38,6 +38,12 @@ public sealed partial class SyncEngine : ISyncEngine
         TimeProvider timeProvider,
         ILogger<SyncEngine> logger)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.MaxConcurrentWrites < 1)
+        {
+            throw new ArgumentException($"SyncEngineOptions.MaxConcurrentWrites must be at least 1 (was {options.MaxConcurrentWrites}).", nameof(options));
+        }
+
         _store = store;
         _source = source;
         _options = options;
