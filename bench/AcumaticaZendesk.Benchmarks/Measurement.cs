@@ -26,9 +26,12 @@ public sealed record PhaseMeasurement(
     /// </summary>
     public double EffectiveSeconds => Math.Max(WallSeconds, RequestsAtLimitSeconds);
 
-    /// <summary>Per-record onboarding searches (organizations by name, users by e-mail): not bulk, one request per record.</summary>
+    /// <summary>
+    /// Onboarding lookups: the account's organizations/users listed once per run (cursor pages of 100) and any
+    /// per-record searches (organizations by name, users by e-mail) the engine still makes.
+    /// </summary>
     public long OnboardingSearches => ZendeskRequestsByEndpoint
-        .Where(kv => kv.Key is "organizations.search_name" or "users.search_email").Sum(kv => kv.Value);
+        .Where(kv => kv.Key is "organizations.search_name" or "users.search_email" or "organizations.list" or "users.list").Sum(kv => kv.Value);
 
     /// <summary>Logical client endpoints that change Zendesk (creates, updates, identities).</summary>
     public static bool IsWrite(string endpoint) =>

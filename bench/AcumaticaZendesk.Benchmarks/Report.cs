@@ -38,7 +38,7 @@ internal static class Report
         Line("failed records", r.InitialLoad.Failed.ToString(c));
         Endpoints(s, r.InitialLoad.Measurement);
         Line("bound (fewest requests at the rate limit)", $"{r.Bound.Requests} requests = {Sec(r.Bound.Seconds)}");
-        Line("of which per-record onboarding searches", $"{r.InitialLoadOnboardingSearches} (without them: {r.InitialLoad.Measurement.ZendeskRequests - r.InitialLoadOnboardingSearches} requests)");
+        Line("of which onboarding lookups (listings + searches)", $"{r.InitialLoadOnboardingSearches} (without them: {r.InitialLoad.Measurement.ZendeskRequests - r.InitialLoadOnboardingSearches} requests)");
         Line("efficiency (bound / effective time)", r.Efficiency.ToString("0.000", c) + "  (goal >= 0.9)");
         s.Append("\n");
 

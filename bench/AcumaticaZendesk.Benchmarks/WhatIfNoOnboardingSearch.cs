@@ -5,8 +5,8 @@ using AcumaticaZendesk.Sync.Tenants;
 namespace AcumaticaZendesk.Benchmarks;
 
 /// <summary>
-/// Bench-only what-if: the real <see cref="IZendeskTarget"/> with the onboarding searches (organizations by name or
-/// domain, users by e-mail; one request per record) answered "none" without a request. Valid only because the
+/// Bench-only what-if: the real <see cref="IZendeskTarget"/> with the onboarding searches (organizations by name, users by
+/// e-mail, and the listings of the account's organizations and users that replace them) answered "none" without a request. Valid only because the
 /// benchmark account starts empty, so every search would find nothing anyway; it measures what the engine would
 /// cost if it skipped those searches on an account with nothing to adopt. Never use it against real data.
 /// </summary>
@@ -18,8 +18,11 @@ internal sealed class WhatIfNoOnboardingSearch(IZendeskTarget inner) : IZendeskT
     public Task<IReadOnlyList<ZendeskOrganization>> FindOrganizationsByNamesAsync(TenantConfig tenant, IReadOnlyCollection<string> names, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<ZendeskOrganization>>([]);
 
-    public Task<IReadOnlyList<ZendeskOrganization>> FindOrganizationsByDomainsAsync(TenantConfig tenant, IReadOnlyCollection<string> domains, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<ZendeskOrganization>> ListOrganizationsAsync(TenantConfig tenant, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<ZendeskOrganization>>([]);
+
+    public Task<IReadOnlyList<ZendeskUser>?> ListUsersAsync(TenantConfig tenant, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ZendeskUser>?>([]);
 
     public Task<IReadOnlyList<ZendeskUser>> FindUsersByExternalIdsAsync(TenantConfig tenant, IReadOnlyCollection<string> externalIds, CancellationToken cancellationToken) =>
         inner.FindUsersByExternalIdsAsync(tenant, externalIds, cancellationToken);

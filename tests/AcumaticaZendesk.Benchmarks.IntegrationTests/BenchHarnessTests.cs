@@ -26,7 +26,7 @@ public sealed class BenchHarnessTests
         Assert.True(results.InitialLoad.Measurement.ZendeskRequestsByEndpoint.ContainsKey("organizations.create_many"));
         Assert.True(results.InitialLoad.Measurement.AcumaticaRequests > 0);
 
-        Assert.True(results.InitialLoadOnboardingSearches > 0, "adopt on an empty account searches names and e-mails");
+        Assert.True(results.InitialLoadOnboardingSearches > 0, "adopt on an empty account reads the account (organizations and users listed once)");
         var whatIf = Assert.IsType<EngineRun>(results.WhatIfNoOnboardingSearch);
         Assert.Equal((19, 39, 0), (whatIf.OrganizationsInZendesk, whatIf.UsersInZendesk, whatIf.Failed));
         Assert.Equal(0, whatIf.Measurement.OnboardingSearches);

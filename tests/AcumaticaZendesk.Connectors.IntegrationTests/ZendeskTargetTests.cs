@@ -79,6 +79,26 @@ public sealed class ZendeskTargetTests : IDisposable
     }
 
     [Fact]
+    public async Task The_accounts_organizations_and_users_are_listed_through_cursor_pages_and_a_user_limit_stops_early()
+    {
+        await AuthorizeAsync();
+        for (var i = 0; i < 150; i++)
+            _zd.AddOrganization($"Org {i:000}", i % 2 == 0 ? $"ext-{i}" : null);
+        await Target.CreateOrUpdateUsersAsync(_tenant, [User("acu-contact:1", "Maria Lopez", "maria@contoso.example"), User("acu-contact:2", "Ken Ito", "ken@contoso.example")], _ct);
+
+        var organizations = await Target.ListOrganizationsAsync(_tenant, _ct);
+        var users = await Target.ListUsersAsync(_tenant, limit: 2, _ct);
+        var tooMany = await Target.ListUsersAsync(_tenant, limit: 1, _ct);
+
+        Assert.Equal(150, organizations.Count);
+        Assert.Equal(75, organizations.Count(o => o.ExternalId is null));
+        Assert.Equal("Org 149", organizations[149].Name);
+        Assert.Equal(["ken@contoso.example", "maria@contoso.example"], users!.Select(u => u.Email).Order());
+        Assert.Null(tooMany);
+        Assert.Equal(["organizations.list", "organizations.list", "users.list", "users.list"], _zd.Lists);
+    }
+
+    [Fact]
     public async Task Users_are_written_with_create_or_update_many_and_an_update_never_sends_the_email()
     {
         await AuthorizeAsync();

@@ -167,4 +167,93 @@ public sealed class OnboardingTests
         Assert.Equal("acu-company:Contoso", h.Zendesk.Organizations[own.Id].ExternalId);
         Assert.Equal(own.Id, h.Zendesk.UserByExternalId("acu-employee:EP1").OrganizationId);
     }
+
+    [Fact]
+    public async Task The_account_is_read_once_per_run_instead_of_one_search_per_record()
+    {
+        var h = await HarnessAsync();
+        var handMade = h.Zendesk.AddHandMadeOrganization("Initech");
+        var bob = h.Zendesk.AddHandMadeUser("Bob R.", "bob@initrode.example");
+        for (var i = 0; i < 7; i++)
+        {
+            h.Source.Upsert(Customer($"C{i}", $"Company {i}"));
+            h.Source.Upsert(Contact($"P{i}", "Per", $"Son {i}", $"p{i}@initrode.example", null));
+        }
+
+        h.Source.Upsert(Customer("INITECH", "Initech"));
+        h.Source.Upsert(Contact("102", "Bob", "Ray", "bob@initrode.example", null));
+
+        await h.RunAsync("run-1", pageSize: 3, kinds: [EntityKind.Customer, EntityKind.Contact]);
+
+        Assert.Equal((1, 1, 0, 0), (h.Zendesk.OrganizationListings, h.Zendesk.UserListings, h.Zendesk.NameSearches, h.Zendesk.EmailSearches));
+        Assert.Equal("INITECH", h.Zendesk.Organizations[handMade.Id].ExternalId);
+        Assert.Equal("acu-contact:102", h.Zendesk.Users[bob.Id].ExternalId);
+        Assert.Equal(8, h.Zendesk.Organizations.Count);
+        Assert.Equal(8, h.Zendesk.Users.Count);
+
+        // A new run reads the account again (a window sees what was made by hand before it started).
+        h.Time.Advance(TimeSpan.FromMinutes(15));
+        h.Source.Upsert(Contact("P9", "New", "Person", "new@initrode.example", null, h.Time.GetUtcNow()));
+        await h.RunAsync("run-2", pageSize: 3, kinds: [EntityKind.Contact]);
+        Assert.Equal((2, 0), (h.Zendesk.UserListings, h.Zendesk.EmailSearches));
+    }
+
+    [Fact]
+    public async Task An_account_with_many_users_is_searched_by_email_and_still_refuses_to_take_over_linked_users()
+    {
+        var h = await HarnessAsync();
+        for (var i = 0; i < 25; i++)
+        {
+            h.Zendesk.AddHandMadeUser($"Agent {i}", $"agent{i}@contoso.example", externalId: $"crm:{i}");
+        }
+
+        var bob = h.Zendesk.AddHandMadeUser("Bob R.", "bob@initrode.example");
+        h.Source.Upsert(Contact("102", "Bob", "Ray", "bob@initrode.example", null));
+        h.Source.Upsert(Contact("103", "Tia", "Ken", "agent3@contoso.example", null));
+
+        var results = await h.RunAsync("run-1", pageSize: 10, kinds: [EntityKind.Contact]);
+
+        // 2 pending e-mails allow listing 20 users; the account has 26, so each e-mail is searched instead.
+        Assert.Equal((1, 2), (h.Zendesk.UserListings, h.Zendesk.EmailSearches));
+        Assert.Equal("acu-contact:102", h.Zendesk.Users[bob.Id].ExternalId);
+        Assert.Equal("crm:3", h.Zendesk.UserByExternalId("crm:3").ExternalId);
+        Assert.Equal((1, 1), (results.Updated(), results.Failed()));
+    }
+
+    [Fact]
+    public async Task A_user_adopted_on_an_earlier_page_of_the_run_is_not_taken_over_by_a_later_record()
+    {
+        var h = await HarnessAsync();
+        var bob = h.Zendesk.AddHandMadeUser("Bob R.", "bob@initrode.example");
+        h.Source.Upsert(Contact("101", "Bob", "Ray", "bob@initrode.example", null, T0.AddMinutes(1)));
+        h.Source.Upsert(Contact("102", "Ann", "Bee", "ann@initrode.example", null, T0.AddMinutes(2)));
+        h.Source.Upsert(Contact("103", "Bobby", "Ray", "BOB@initrode.example", null, T0.AddMinutes(3)));
+
+        var results = await h.RunAsync("run-1", pageSize: 2, kinds: [EntityKind.Contact]);
+
+        Assert.Equal(1, h.Zendesk.UserListings);
+        Assert.Equal("acu-contact:101", h.Zendesk.Users[bob.Id].ExternalId);
+        Assert.Equal("Bob Ray", h.Zendesk.Users[bob.Id].Name);
+        var failed = Assert.Single(await h.Failed.ListAsync(h.Tenant.Id, None));
+        Assert.Equal(("103", WriteErrorKind.Conflict), (failed.Key, failed.Error.Kind));
+        Assert.Equal(1, results.Failed());
+    }
+
+    [Fact]
+    public async Task An_organization_adopted_on_an_earlier_page_is_no_candidate_for_a_later_page()
+    {
+        var h = await HarnessAsync();
+        var handMade = h.Zendesk.AddHandMadeOrganization("Initech");
+        h.Source.Upsert(Customer("A1", "Initech", T0.AddMinutes(1)));
+        h.Source.Upsert(Customer("A2", "Other", T0.AddMinutes(2)));
+        h.Source.Upsert(Customer("A3", " initech ", T0.AddMinutes(3)));
+
+        var results = await h.RunAsync("run-1", pageSize: 2, kinds: [EntityKind.Customer]);
+
+        Assert.Equal(1, h.Zendesk.OrganizationListings);
+        Assert.Equal("A1", h.Zendesk.Organizations[handMade.Id].ExternalId);
+        var failed = Assert.Single(await h.Failed.ListAsync(h.Tenant.Id, None));
+        Assert.Equal(("A3", WriteErrorKind.DuplicateValue), (failed.Key, failed.Error.Kind));
+        Assert.Equal(1, results.Failed());
+    }
 }

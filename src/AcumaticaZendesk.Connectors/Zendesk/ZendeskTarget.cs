@@ -51,16 +51,30 @@ public sealed partial class ZendeskTarget(
             return (IReadOnlyList<CoreOrganization>)found.DistinctBy(o => o.Id).Select(ToCore).ToArray();
         }, cancellationToken);
 
-    /// <summary>
-    /// Zendesk has no direct lookup of organizations by domain (only the eventually consistent Search API,
-    /// which the client does not offer), so onboarding matches by name only; logged once per tenant.
-    /// </summary>
-    public Task<IReadOnlyList<CoreOrganization>> FindOrganizationsByDomainsAsync(TenantConfig tenant, IReadOnlyCollection<string> domains, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<CoreOrganization>> ListOrganizationsAsync(TenantConfig tenant, CancellationToken cancellationToken) =>
+        CallAsync(tenant, async client =>
+        {
+            var all = new List<CoreOrganization>();
+            await foreach (var organization in client.Organizations.ListAsync(cancellationToken).ConfigureAwait(false))
+                all.Add(ToCore(organization));
+            return (IReadOnlyList<CoreOrganization>)all;
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<CoreUser>?> ListUsersAsync(TenantConfig tenant, int limit, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(tenant);
-        if (domains.Count > 0 && _domainWarnings.TryAdd(tenant.Id, 0))
-            LogNoDomainLookup(logger, tenant.Id, domains.Count);
-        return Task.FromResult<IReadOnlyList<CoreOrganization>>([]);
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        return CallAsync(tenant, async client =>
+        {
+            var all = new List<CoreUser>();
+            await foreach (var user in client.Users.ListAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (all.Count == limit)
+                    return null;
+                all.Add(ToCore(user));
+            }
+
+            return (IReadOnlyList<CoreUser>?)all;
+        }, cancellationToken);
     }
 
     public Task<IReadOnlyList<CoreUser>> FindUsersByExternalIdsAsync(TenantConfig tenant, IReadOnlyCollection<string> externalIds, CancellationToken cancellationToken) =>
@@ -119,8 +133,6 @@ public sealed partial class ZendeskTarget(
 
     /// <summary>Drops the cached client of a tenant (after its settings or credentials changed).</summary>
     public void Forget(string tenantId) => _clients.TryRemove(tenantId, out _);
-
-    private readonly ConcurrentDictionary<string, byte> _domainWarnings = new(StringComparer.Ordinal);
 
     internal static WriteError ToError(ZendeskRecordError error) => new(
         error.Kind switch
@@ -248,7 +260,4 @@ public sealed partial class ZendeskTarget(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No Zendesk OAuth client is configured for tenant {TenantId} (oauth:zendesk:client-id); its access token cannot be refreshed")]
     private static partial void LogNoOAuthClient(ILogger logger, string tenantId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Tenant {TenantId}: {Count} organization domains not matched in Zendesk (no direct domain lookup); onboarding matches by name")]
-    private static partial void LogNoDomainLookup(ILogger logger, string tenantId, int count);
 }

@@ -17,6 +17,14 @@ public sealed record SyncEngineOptions
 
     /// <summary>Queued failures of a kind retried at the start of each window (i.e. on the next run).</summary>
     public int MaxRetriesPerWindow { get; init; } = 100;
+
+    /// <summary>
+    /// Bulk write jobs (≤ 100 records each) — and likewise <c>show_many</c> lookups — of one page the engine keeps in
+    /// flight at once. The Zendesk client
+    /// additionally caps jobs per account (<c>Zendesk:MaxConcurrentBulkJobs</c>, default 8); more than that here
+    /// only queues in the client.
+    /// </summary>
+    public int MaxConcurrentWrites { get; init; } = 8;
 }
 
 /// <summary>What the engine does (or, in a plan, would do) with a record.</summary>

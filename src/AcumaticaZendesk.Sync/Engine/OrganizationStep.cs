@@ -9,7 +9,7 @@ using AcumaticaZendesk.Sync.Tenants;
 namespace AcumaticaZendesk.Sync.Engine;
 
 /// <summary>Customers and Vendors → organizations: map, look up, decide, write, remember.</summary>
-internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarget zendesk)
+internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarget zendesk, AccountDirectory directory, SyncEngineOptions options)
 {
     public async Task<IReadOnlyList<WorkItem>> RunAsync(PageScope scope, IReadOnlyList<AcumaticaRecord> records, CancellationToken cancellationToken)
     {
@@ -53,7 +53,7 @@ internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarge
 
         var found = (await Batching.InChunksAsync(
                 mappedItems.Select(i => i.ExternalId).Distinct(StringComparer.OrdinalIgnoreCase).ToArray(),
-                chunk => zendesk.FindOrganizationsByExternalIdsAsync(tenant, chunk, cancellationToken)).ConfigureAwait(false))
+                chunk => zendesk.FindOrganizationsByExternalIdsAsync(tenant, chunk, cancellationToken), options.MaxConcurrentWrites).ConfigureAwait(false))
             .Where(o => o.ExternalId is not null)
             .GroupBy(o => o.ExternalId!, StringComparer.OrdinalIgnoreCase)
             .ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
@@ -91,15 +91,22 @@ internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarge
             return items;
         }
 
+        // Creates before updates (as before): a name freed by a rename is only taken by a create on the next run,
+        // never by a race. Within each, a page's jobs run side by side.
         var creates = items.Where(i => i.Action is PlannedAction.Create or PlannedAction.Recreate).Select(i => (i, payloads[i].Payload)).ToArray();
-        await Batching.WriteAsync(creates, chunk => zendesk.CreateOrganizationsAsync(tenant, chunk, cancellationToken), Apply).ConfigureAwait(false);
+        await Batching.WriteAsync(creates, chunk => zendesk.CreateOrganizationsAsync(tenant, chunk, cancellationToken), Batching.ApplyWrite, options.MaxConcurrentWrites).ConfigureAwait(false);
 
         var updates = items.Where(i => i.Action is PlannedAction.Update or PlannedAction.Adopt)
             .Select(i => (i, new OrganizationUpdate(i.ZendeskId!.Value, payloads[i].Payload))).ToArray();
-        await Batching.WriteAsync(updates, chunk => zendesk.UpdateOrganizationsAsync(tenant, chunk, cancellationToken), Apply).ConfigureAwait(false);
+        await Batching.WriteAsync(updates, chunk => zendesk.UpdateOrganizationsAsync(tenant, chunk, cancellationToken), Batching.ApplyWrite, options.MaxConcurrentWrites).ConfigureAwait(false);
 
         foreach (var item in items.Where(i => i.Action is PlannedAction.Create or PlannedAction.Recreate or PlannedAction.Update or PlannedAction.Adopt))
         {
+            if (item.Action == PlannedAction.Adopt)
+            {
+                directory.OrganizationLinked(scope, item.ZendeskId!.Value);
+            }
+
             await store.SaveAsync(stateKeys[item], new OrganizationTargetState(item.ZendeskId!.Value, item.Fingerprint!, payloads[item].Contributions), cancellationToken).ConfigureAwait(false);
         }
 
@@ -107,7 +114,8 @@ internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarge
     }
 
     /// <summary>
-    /// Onboarding (first load, policy adopt or report-only): a new account matches an organization that
+    /// Onboarding (first load, policy adopt or report-only): the account's organizations are read once per run
+    /// (<see cref="AccountDirectory"/>) and matched here. A new account matches an organization that
     /// has no external_id by exact trimmed case-insensitive name or by e-mail/web domain. One candidate
     /// claimed by one account → adopt (or report); several candidates, or one organization matching
     /// several accounts → ambiguous: nothing written, listed for the operator.
@@ -119,11 +127,7 @@ internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarge
         var domainsOf = fresh.ToDictionary(i => i, i => payloads[i].DomainNames
             .Append(contributions[i].EmailDomain).OfType<string>().Where(d => !Domains.IsPublic(d))
             .Distinct(StringComparer.OrdinalIgnoreCase).ToArray());
-        var names = fresh.Select(i => payloads[i].Name.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
-        var domains = domainsOf.Values.SelectMany(d => d).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
-        var byName = await Batching.InChunksAsync(names, c => zendesk.FindOrganizationsByNamesAsync(tenant, c, cancellationToken)).ConfigureAwait(false);
-        var byDomain = domains.Length == 0 ? [] : await Batching.InChunksAsync(domains, c => zendesk.FindOrganizationsByDomainsAsync(tenant, c, cancellationToken)).ConfigureAwait(false);
-        var unlinked = byName.Concat(byDomain).Where(o => string.IsNullOrWhiteSpace(o.ExternalId)).DistinctBy(o => o.Id).ToArray();
+        var unlinked = await directory.UnlinkedOrganizationsAsync(scope, cancellationToken).ConfigureAwait(false);
 
         var candidates = fresh.ToDictionary(i => i, i => unlinked.Where(o =>
                 string.Equals(o.Name.Trim(), payloads[i].Name.Trim(), StringComparison.OrdinalIgnoreCase)
@@ -162,18 +166,6 @@ internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarge
                 item.Skip(reason);
                 item.Onboarding = new OnboardingCase(item.Ref.Kind, item.Ref.Key, name, OnboardingOutcome.Matched, ids, reason, scope.RunId, scope.Now);
             }
-        }
-    }
-
-    private static void Apply(WorkItem item, WriteResult result)
-    {
-        if (result.Success)
-        {
-            item.ZendeskId = result.Id;
-        }
-        else
-        {
-            item.Fail(result.Error ?? new WriteError(WriteErrorKind.Other, "NoId", "Zendesk returned no id."));
         }
     }
 

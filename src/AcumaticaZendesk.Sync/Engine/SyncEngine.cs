@@ -38,6 +38,12 @@ public sealed partial class SyncEngine : ISyncEngine
         TimeProvider timeProvider,
         ILogger<SyncEngine> logger)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.MaxConcurrentWrites < 1)
+        {
+            throw new ArgumentException($"SyncEngineOptions.MaxConcurrentWrites must be at least 1 (was {options.MaxConcurrentWrites}).", nameof(options));
+        }
+
         _store = store;
         _source = source;
         _options = options;
@@ -49,8 +55,9 @@ public sealed partial class SyncEngine : ISyncEngine
         _failed = new FailedRecordQueue(store, options.Retention);
         _onboarding = new OnboardingReport(store);
         _runs = new RunStore(store, timeProvider);
-        _organizations = new OrganizationStep(store, zendesk);
-        _users = new UserStep(store, zendesk);
+        var directory = new AccountDirectory(zendesk);
+        _organizations = new OrganizationStep(store, zendesk, directory, options);
+        _users = new UserStep(store, zendesk, directory, options);
     }
 
     public async Task<SyncPageResult> SyncPageAsync(SyncPageRequest request, CancellationToken cancellationToken)
@@ -235,7 +242,7 @@ public sealed partial class SyncEngine : ISyncEngine
 
     private async Task<IReadOnlyList<WorkItem>> ReplayKindAsync(PageScope scope, IReadOnlyList<string> keys, CancellationToken cancellationToken)
     {
-        var current = await Batching.InChunksAsync(keys, c => _source.GetByKeysAsync(scope.Tenant, scope.Kind, c, cancellationToken)).ConfigureAwait(false);
+        var current = await Batching.InChunksAsync(keys, c => _source.GetByKeysAsync(scope.Tenant, scope.Kind, c, cancellationToken), maxConcurrent: 1).ConfigureAwait(false);
         var items = (await ProcessAsync(scope, current.DistinctBy(r => r.Key).ToArray(), cancellationToken).ConfigureAwait(false)).ToList();
         var gone = keys.Except(current.Select(r => r.Key), StringComparer.Ordinal).ToArray();
         foreach (var key in gone)

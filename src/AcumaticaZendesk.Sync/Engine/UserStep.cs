@@ -9,7 +9,7 @@ using AcumaticaZendesk.Sync.Tenants;
 namespace AcumaticaZendesk.Sync.Engine;
 
 /// <summary>Contacts and Employees → users: map, resolve organizations, look up, decide, write, remember.</summary>
-internal sealed class UserStep(IConnectorStateStore store, IZendeskTarget zendesk)
+internal sealed class UserStep(IConnectorStateStore store, IZendeskTarget zendesk, AccountDirectory directory, SyncEngineOptions options)
 {
     public async Task<IReadOnlyList<WorkItem>> RunAsync(PageScope scope, IReadOnlyList<AcumaticaRecord> records, CancellationToken cancellationToken)
     {
@@ -55,7 +55,7 @@ internal sealed class UserStep(IConnectorStateStore store, IZendeskTarget zendes
         var states = await store.GetManyAsync<UserTargetState>(stateKeys.Values.ToArray(), cancellationToken).ConfigureAwait(false);
         var found = (await Batching.InChunksAsync(
                 mappedItems.Select(i => i.ExternalId).ToArray(),
-                chunk => zendesk.FindUsersByExternalIdsAsync(tenant, chunk, cancellationToken)).ConfigureAwait(false))
+                chunk => zendesk.FindUsersByExternalIdsAsync(tenant, chunk, cancellationToken), options.MaxConcurrentWrites).ConfigureAwait(false))
             .Where(u => u.ExternalId is not null)
             .GroupBy(u => u.ExternalId!, StringComparer.OrdinalIgnoreCase)
             .ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
@@ -108,17 +108,7 @@ internal sealed class UserStep(IConnectorStateStore store, IZendeskTarget zendes
                 ? new UserWrite(null, payloads[i])
                 : new UserWrite(i.ZendeskId, payloads[i] with { Email = null })))
             .ToArray();
-        await Batching.WriteAsync(writes, chunk => zendesk.CreateOrUpdateUsersAsync(tenant, chunk, cancellationToken), (item, result) =>
-        {
-            if (result.Success)
-            {
-                item.ZendeskId = result.Id;
-            }
-            else
-            {
-                item.Fail(result.Error ?? new WriteError(WriteErrorKind.Other, "NoId", "Zendesk returned no id."));
-            }
-        }).ConfigureAwait(false);
+        await Batching.WriteAsync(writes, chunk => zendesk.CreateOrUpdateUsersAsync(tenant, chunk, cancellationToken), Batching.ApplyWrite, options.MaxConcurrentWrites).ConfigureAwait(false);
 
         foreach (var item in addIdentity.Where(i => i.Action == PlannedAction.Update))
         {
@@ -135,6 +125,11 @@ internal sealed class UserStep(IConnectorStateStore store, IZendeskTarget zendes
 
         foreach (var item in items.Where(i => i.Action is PlannedAction.Create or PlannedAction.Recreate or PlannedAction.Update or PlannedAction.Adopt))
         {
+            if (payloads[item].Email is { } email)
+            {
+                directory.UserWritten(scope, email, item.ZendeskId!.Value, item.ExternalId, payloads[item].Name);
+            }
+
             await store.SaveAsync(stateKeys[item], new UserTargetState(item.ZendeskId!.Value, item.Fingerprint!, payloads[item].Email), cancellationToken).ConfigureAwait(false);
         }
 
@@ -151,7 +146,8 @@ internal sealed class UserStep(IConnectorStateStore store, IZendeskTarget zendes
     }
 
     /// <summary>
-    /// Users are matched by e-mail before anything is created: an unlinked user with the e-mail is adopted
+    /// Users are matched by e-mail before anything is created — against the account's users listed once per run
+    /// (<see cref="AccountDirectory"/>) when the account is small enough, else by one search per e-mail: an unlinked user with the e-mail is adopted
     /// (policy adopt), reported (report-only) or refused (create-only); a user linked to another
     /// external_id is a conflict. Two new records with one e-mail in a page: only the first goes ahead.
     /// </summary>
@@ -165,9 +161,10 @@ internal sealed class UserStep(IConnectorStateStore store, IZendeskTarget zendes
         }
 
         var emails = withEmail.Select(i => payloads[i].Email!).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
-        var users = await Batching.InChunksAsync(emails, c => zendesk.FindUsersByEmailsAsync(tenant, c, cancellationToken)).ConfigureAwait(false);
-        var byEmail = users.Where(u => u.Email is not null).GroupBy(u => u.Email!, StringComparer.OrdinalIgnoreCase)
-            .ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
+        var byEmail = await directory.UsersByEmailAsync(scope, emails.Length, cancellationToken).ConfigureAwait(false)
+            ?? (await Batching.InChunksAsync(emails, c => zendesk.FindUsersByEmailsAsync(tenant, c, cancellationToken), options.MaxConcurrentWrites).ConfigureAwait(false))
+                .Where(u => u.Email is not null).GroupBy(u => u.Email!, StringComparer.OrdinalIgnoreCase)
+                .ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
         var claimed = new Dictionary<string, WorkItem>(StringComparer.OrdinalIgnoreCase);
         foreach (var item in withEmail)
         {
@@ -237,7 +234,7 @@ internal sealed class UserStep(IConnectorStateStore store, IZendeskTarget zendes
         var missing = wanted.Where(w => !result.ContainsKey(w)).ToArray();
         if (missing.Length > 0)
         {
-            var found = await Batching.InChunksAsync(missing, c => zendesk.FindOrganizationsByExternalIdsAsync(tenant, c, cancellationToken)).ConfigureAwait(false);
+            var found = await Batching.InChunksAsync(missing, c => zendesk.FindOrganizationsByExternalIdsAsync(tenant, c, cancellationToken), options.MaxConcurrentWrites).ConfigureAwait(false);
             foreach (var organization in found.Where(o => o.ExternalId is not null))
             {
                 result[organization.ExternalId!] = organization.Id;

@@ -64,8 +64,18 @@ public interface IZendeskTarget
     /// <summary>Organizations whose name equals one of <paramref name="names"/> (case-insensitive) — onboarding.</summary>
     Task<IReadOnlyList<ZendeskOrganization>> FindOrganizationsByNamesAsync(TenantConfig tenant, IReadOnlyCollection<string> names, CancellationToken cancellationToken);
 
-    /// <summary>Organizations that list one of <paramref name="domains"/> in domain_names — onboarding.</summary>
-    Task<IReadOnlyList<ZendeskOrganization>> FindOrganizationsByDomainsAsync(TenantConfig tenant, IReadOnlyCollection<string> domains, CancellationToken cancellationToken);
+    /// <summary>
+    /// Every organization of the account (<c>organizations.json</c>, cursor pages of 100) — onboarding reads
+    /// them once per run and matches names and domains locally. An empty account costs one request.
+    /// </summary>
+    Task<IReadOnlyList<ZendeskOrganization>> ListOrganizationsAsync(TenantConfig tenant, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Every user of the account (<c>users.json</c>, cursor pages of 100, primary e-mail only), or null when the
+    /// account has more than <paramref name="limit"/> users (then at most ⌈limit / 100⌉ + 1 pages were read) —
+    /// onboarding matches e-mails locally when the account is small enough, else searches them one by one.
+    /// </summary>
+    Task<IReadOnlyList<ZendeskUser>?> ListUsersAsync(TenantConfig tenant, int limit, CancellationToken cancellationToken);
 
     /// <summary><c>users/show_many?external_ids=</c> (≤ 100).</summary>
     Task<IReadOnlyList<ZendeskUser>> FindUsersByExternalIdsAsync(TenantConfig tenant, IReadOnlyCollection<string> externalIds, CancellationToken cancellationToken);

@@ -81,6 +81,13 @@ public sealed class ZendeskOrganizationsClient
         return [.. matches.Where(o => string.Equals(o.Name, name, StringComparison.OrdinalIgnoreCase))];
     }
 
+    /// <summary>
+    /// Every organization of the account, oldest first (<c>GET /api/v2/organizations</c>, cursor pages of
+    /// <see cref="ZendeskClientOptions.PageSize"/>); pages are fetched as the caller enumerates.
+    /// </summary>
+    public IAsyncEnumerable<ZendeskOrganization> ListAsync(CancellationToken cancellationToken) =>
+        _api.PaginateAsync<ZendeskOrganization>("/api/v2/organizations", "organizations", "organizations.list", cancellationToken);
+
     /// <summary><c>POST /api/v2/organizations</c>; a 422 (e.g. name taken) is returned as the record's error.</summary>
     public async Task<ZendeskRecordResult<ZendeskOrganization>> CreateAsync(ZendeskOrganizationWrite organization, CancellationToken cancellationToken)
     {

@@ -62,6 +62,13 @@ public sealed partial class ZendeskUsersClient
         return ZendeskJson.Property<List<ZendeskUser>>(response.Body, "users", request.Endpoint);
     }
 
+    /// <summary>
+    /// Every user of the account, oldest first (<c>GET /api/v2/users</c>, cursor pages of
+    /// <see cref="ZendeskClientOptions.PageSize"/>; each with its primary e-mail only); pages are fetched as the caller enumerates.
+    /// </summary>
+    public IAsyncEnumerable<ZendeskUser> ListAsync(CancellationToken cancellationToken) =>
+        _api.PaginateAsync<ZendeskUser>("/api/v2/users", "users", "users.list", cancellationToken);
+
     /// <summary>A user's identities (cursor-paginated).</summary>
     public async Task<IReadOnlyList<ZendeskUserIdentity>> GetIdentitiesAsync(long userId, CancellationToken cancellationToken)
     {

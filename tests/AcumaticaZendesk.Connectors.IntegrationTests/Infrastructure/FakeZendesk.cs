@@ -51,6 +51,9 @@ internal sealed partial class FakeZendesk : IDisposable
     /// <summary>Writes Zendesk received (creates, updates, identities), by endpoint.</summary>
     public ConcurrentQueue<string> Writes { get; } = new();
 
+    /// <summary>List pages read (<c>organizations.list</c>, <c>users.list</c>), one entry per request.</summary>
+    public ConcurrentQueue<string> Lists { get; } = new();
+
     public IReadOnlyList<JsonObject> Organizations { get { lock (_lock) return [.. _orgs.Select(o => o.DeepClone().AsObject())]; } }
 
     public IReadOnlyList<JsonObject> Users { get { lock (_lock) return [.. _users.Select(o => o.DeepClone().AsObject())]; } }
@@ -117,6 +120,12 @@ internal sealed partial class FakeZendesk : IDisposable
         {
             switch (req.Method, path)
             {
+                case ("GET", "/organizations"):
+                    Lists.Enqueue("organizations.list");
+                    return CursorPage("organizations", _orgs, query);
+                case ("GET", "/users"):
+                    Lists.Enqueue("users.list");
+                    return CursorPage("users", _users, query);
                 case ("GET", "/organizations/show_many"):
                     var ids = (query["external_ids"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries);
                     return List("organizations", _orgs.Where(o => ids.Any(i => Same(o["external_id"], i))));
@@ -246,6 +255,20 @@ internal sealed partial class FakeZendesk : IDisposable
         var id = Guid.NewGuid().ToString("N");
         _jobs[id] = new JsonArray([.. results]);
         return Http.Json(200, new JsonObject { ["job_status"] = new JsonObject { ["id"] = id, ["status"] = "queued", ["url"] = $"{BaseUrl}/api/v2/job_statuses/{id}.json" } }.ToJsonString());
+    }
+
+    /// <summary>Cursor pagination as Zendesk does it (<c>page[size]</c>, <c>page[after]</c>, <c>meta.has_more</c>/<c>after_cursor</c>); the cursor is the position.</summary>
+    private static IResponseMessage CursorPage(string name, IReadOnlyList<JsonObject> all, System.Collections.Specialized.NameValueCollection query)
+    {
+        var size = int.Parse(query["page[size]"] ?? "100", System.Globalization.CultureInfo.InvariantCulture);
+        var start = int.Parse(query["page[after]"] ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        var page = all.Skip(start).Take(size).ToArray();
+        var more = start + page.Length < all.Count;
+        return Http.Json(200, new JsonObject
+        {
+            [name] = new JsonArray([.. page.Select(Public)]),
+            ["meta"] = new JsonObject { ["has_more"] = more, ["after_cursor"] = more ? (start + page.Length).ToString(System.Globalization.CultureInfo.InvariantCulture) : null },
+        }.ToJsonString());
     }
 
     private static IResponseMessage List(string name, IEnumerable<JsonObject> items) =>

@@ -25,6 +25,16 @@ internal sealed class FakeZendeskTarget : IZendeskTarget
 
     public int IdentityAdds { get; private set; }
 
+    /// <summary>Names looked up one by one (each a request in Zendesk).</summary>
+    public int NameSearches { get; private set; }
+
+    /// <summary>E-mails looked up one by one (each a request in Zendesk).</summary>
+    public int EmailSearches { get; private set; }
+
+    public int OrganizationListings { get; private set; }
+
+    public int UserListings { get; private set; }
+
     public int Writes => OrganizationCreates + OrganizationUpdates + UserWrites + IdentityAdds;
 
     public sealed class Org
@@ -87,17 +97,32 @@ internal sealed class FakeZendeskTarget : IZendeskTarget
     public Task<IReadOnlyList<ZendeskOrganization>> FindOrganizationsByExternalIdsAsync(TenantConfig tenant, IReadOnlyCollection<string> externalIds, CancellationToken cancellationToken) =>
         Orgs(o => o.ExternalId is not null && externalIds.Contains(o.ExternalId, StringComparer.OrdinalIgnoreCase), externalIds.Count);
 
-    public Task<IReadOnlyList<ZendeskOrganization>> FindOrganizationsByNamesAsync(TenantConfig tenant, IReadOnlyCollection<string> names, CancellationToken cancellationToken) =>
-        Orgs(o => names.Any(n => SameName(n, o.Name)), names.Count);
+    public Task<IReadOnlyList<ZendeskOrganization>> FindOrganizationsByNamesAsync(TenantConfig tenant, IReadOnlyCollection<string> names, CancellationToken cancellationToken)
+    {
+        NameSearches += names.Count;
+        return Orgs(o => names.Any(n => SameName(n, o.Name)), names.Count);
+    }
 
-    public Task<IReadOnlyList<ZendeskOrganization>> FindOrganizationsByDomainsAsync(TenantConfig tenant, IReadOnlyCollection<string> domains, CancellationToken cancellationToken) =>
-        Orgs(o => o.DomainNames.Intersect(domains, StringComparer.OrdinalIgnoreCase).Any(), domains.Count);
+    public Task<IReadOnlyList<ZendeskOrganization>> ListOrganizationsAsync(TenantConfig tenant, CancellationToken cancellationToken)
+    {
+        OrganizationListings++;
+        return Orgs(_ => true, 0);
+    }
+
+    public async Task<IReadOnlyList<ZendeskUser>?> ListUsersAsync(TenantConfig tenant, int limit, CancellationToken cancellationToken)
+    {
+        UserListings++;
+        return Users.Count > limit ? null : await UsersWhere(_ => true, 0);
+    }
 
     public Task<IReadOnlyList<ZendeskUser>> FindUsersByExternalIdsAsync(TenantConfig tenant, IReadOnlyCollection<string> externalIds, CancellationToken cancellationToken) =>
         UsersWhere(u => u.ExternalId is not null && externalIds.Contains(u.ExternalId, StringComparer.OrdinalIgnoreCase), externalIds.Count);
 
-    public Task<IReadOnlyList<ZendeskUser>> FindUsersByEmailsAsync(TenantConfig tenant, IReadOnlyCollection<string> emails, CancellationToken cancellationToken) =>
-        UsersWhere(u => u.Emails.Intersect(emails, StringComparer.OrdinalIgnoreCase).Any(), emails.Count);
+    public Task<IReadOnlyList<ZendeskUser>> FindUsersByEmailsAsync(TenantConfig tenant, IReadOnlyCollection<string> emails, CancellationToken cancellationToken)
+    {
+        EmailSearches += emails.Count;
+        return UsersWhere(u => u.Emails.Intersect(emails, StringComparer.OrdinalIgnoreCase).Any(), emails.Count);
+    }
 
     public Task<IReadOnlyList<WriteResult>> CreateOrganizationsAsync(TenantConfig tenant, IReadOnlyList<OrganizationPayload> organizations, CancellationToken cancellationToken)
     {
