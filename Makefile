@@ -10,7 +10,7 @@ DAPR          ?= dapr
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: help restore build test run stop ci format secrets sandbox clean deploy-check
+.PHONY: help restore build test run stop ci format secrets sandbox clean deploy-check chaos
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -52,6 +52,12 @@ stop: ## Stop what `make run` started
 
 sandbox: ## Run only the sandbox (Acumatica + Zendesk simulators) on http://127.0.0.1:5080
 	$(DOTNET) run --project src/AcumaticaZendesk.Sandbox -- --urls http://127.0.0.1:5080 --seed demo
+
+chaos: ## Fault scenarios end to end (sandbox + real apps); prints a table, writes artifacts/chaos/results.json (CHAOS_ARGS="--only a,b")
+	$(DOTNET) build tests/AcumaticaZendesk.Chaos -c $(CONFIGURATION)
+	@mkdir -p artifacts/chaos
+	# Run from the output folder: the in-process app hosts find their content roots from there.
+	cd tests/AcumaticaZendesk.Chaos/bin/$(CONFIGURATION)/net10.0 && $(DOTNET) AcumaticaZendesk.Chaos.dll --out "$(CURDIR)/artifacts/chaos/results.json" $(CHAOS_ARGS)
 
 deploy-check: ## Compile the Bicep (no diagnostics allowed) and render + schema-check the Kustomize overlays
 	bash deploy/scripts/bicep-build.sh

@@ -55,7 +55,10 @@ public sealed class ScenarioContext(SandboxedConnector connector, TimeSpan conve
     {
         lock (notes)
         {
-            notes.Add(note);
+            if (!notes.Contains(note))
+            {
+                notes.Add(note);
+            }
         }
     }
 
@@ -87,6 +90,16 @@ public sealed class ScenarioContext(SandboxedConnector connector, TimeSpan conve
     private readonly Dictionary<string, int> injected = new(StringComparer.Ordinal);
 
     /// <summary>Runs "run now" and waits for it; returns the run's summary (null when the workflow itself did not complete).</summary>
+    /// <summary>Starts a "run now" without waiting (counted in <see cref="Runs"/>).</summary>
+    public Task<string> StartRunAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        Runs++;
+        return Connector.StartRunAsync(tenantId, cancellationToken);
+    }
+
+    /// <summary>Counts a run started some other way (the cron binding).</summary>
+    public void CountRun() => Runs++;
+
     public async Task<SyncRunSummary?> RunOnceAsync(string tenantId, CancellationToken cancellationToken)
     {
         Runs++;
@@ -109,6 +122,11 @@ public sealed class ScenarioContext(SandboxedConnector connector, TimeSpan conve
         {
             Note($"run failed: {summary.Error}");
         }
+        else if (summary is not null)
+        {
+            var p = summary.Progress;
+            Note($"run: read {p.Read}, created {p.Created}, updated {p.Updated}, unchanged {p.Unchanged}, skipped {p.Skipped}, failed {p.Failed}");
+        }
 
         return summary;
     }
@@ -128,10 +146,17 @@ public sealed class ScenarioContext(SandboxedConnector connector, TimeSpan conve
 
             if (clock.Elapsed - since > convergeBound)
             {
+                var tenant = await Connector.WorkerServices.GetRequiredService<TenantRepository>().GetAsync(tenantId, cancellationToken).ConfigureAwait(false);
+                if (tenant?.Authorization is { NeedsAuthorization: true } authorization)
+                {
+                    Note($"tenant {tenantId} waits for authorization ({authorization.System}): {authorization.Reason}");
+                }
+
                 return null;
             }
 
             await RunOnceAsync(tenantId, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken).ConfigureAwait(false);
         }
     }
 
