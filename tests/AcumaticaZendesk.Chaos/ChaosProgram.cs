@@ -18,7 +18,7 @@ public static class ChaosProgram
     {
         var only = Option(args, "--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var output = Option(args, "--out") ?? Path.Combine("artifacts", "chaos", "results.json");
-        var bound = TimeSpan.FromSeconds(double.Parse(Option(args, "--bound") ?? "120", CultureInfo.InvariantCulture));
+        var bound = TimeSpan.FromSeconds(double.Parse(Option(args, "--bound") ?? "90", CultureInfo.InvariantCulture));
         var scenarios = Scenarios.All.Where(s => only is null || only.Contains(s.Name, StringComparer.OrdinalIgnoreCase)).ToList();
         if (scenarios.Count == 0)
         {
@@ -60,7 +60,7 @@ public static class ChaosProgram
         deadline.CancelAfter(bound * 2.5);
         var connector = await SandboxedConnector.StartAsync(new SandboxedConnectorOptions
         {
-            Configuration = new Dictionary<string, string?> { ["Serilog:MinimumLevel:Default"] = "Error" },
+            Configuration = new Dictionary<string, string?> { ["Serilog:MinimumLevel:Default"] = Environment.GetEnvironmentVariable("CHAOS_LOG_LEVEL") ?? "Error" },
         }, cancellationToken);
         await using var context = new ScenarioContext(connector, bound);
         TimeSpan? converged = null;

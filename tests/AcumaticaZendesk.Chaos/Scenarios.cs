@@ -40,7 +40,7 @@ public static class Scenarios
 
     private static async Task<TimeSpan?> RateLimitStormAsync(ScenarioContext c, string name, int planLimit, CancellationToken ct)
     {
-        await c.AddTenantAsync(ScenarioContext.Dataset(name, customers: 12, vendors: 4, customerVendors: 2), ct);
+        await c.AddTenantAsync(ScenarioContext.Dataset(name, customers: 8, vendors: 3, customerVendors: 1), ct);
         c.Control.GetZendeskSettings(name).RateLimitPerMinute = planLimit;
         c.Control.SetFaults("zendesk", new FaultSettings { ErrorRate = 0.15, ErrorStatusCodes = [429] });
         var start = c.Elapsed;
@@ -66,21 +66,12 @@ public static class Scenarios
     {
         await c.AddTenantAsync(ScenarioContext.Dataset("expiry", customers: 40), ct);
         var start = c.Elapsed;
-        var instance = await c.StartRunAsync("expiry", ct);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var expiring = Task.Run(async () =>
+        await RunWhileAsync(c, "expiry", TimeSpan.FromMilliseconds(250), _ =>
         {
-            while (!stop.IsCancellationRequested)
-            {
-                await Task.Delay(250, stop.Token);
-                c.Control.ExpireAcumaticaAccessTokens("expiry");
-                c.Control.ExpireZendeskAccessTokens("expiry");
-                c.Injected("token expiries (both systems)");
-            }
-        }, CancellationToken.None);
-        c.Summarize(await c.Connector.WaitForRunAsync(instance, ScenarioContext.RunTimeout, ct));
-        await stop.CancelAsync();
-        await expiring.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            c.Control.ExpireAcumaticaAccessTokens("expiry");
+            c.Control.ExpireZendeskAccessTokens("expiry");
+            c.Injected("token expiries (both systems)");
+        }, ct);
         return await c.ConvergeAsync("expiry", start, ct);
     }
 
@@ -215,29 +206,20 @@ public static class Scenarios
 
     private static async Task<TimeSpan?> ChangedWhilePagingAsync(ScenarioContext c, CancellationToken ct)
     {
-        await c.AddTenantAsync(ScenarioContext.Dataset("paging", customers: 60, vendors: 12), ct);
+        await c.AddTenantAsync(ScenarioContext.Dataset("paging", customers: 40, vendors: 10), ct);
         var codes = AccountCodes(c.Control, "paging", "Customer");
         var start = c.Elapsed;
-        var instance = await c.StartRunAsync("paging", ct);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var changes = Task.Run(async () =>
+        await RunWhileAsync(c, "paging", TimeSpan.FromMilliseconds(120), i =>
         {
-            for (var i = 0; !stop.IsCancellationRequested; i++)
+            var code = codes[Random.Shared.Next(codes.Count)];
+            c.Control.RenameAccount("paging", code, $"Moved {code} #{i}");
+            c.Injected("accounts renamed during the load");
+            if (i % 3 == 0)
             {
-                await Task.Delay(120, stop.Token);
-                var code = codes[Random.Shared.Next(codes.Count)];
-                c.Control.RenameAccount("paging", code, $"Moved {code} #{i}");
-                c.Injected("accounts renamed during the load");
-                if (i % 3 == 0)
-                {
-                    c.Control.AddCustomer("paging", $"NEW{i:D4}", $"Added while paging {i}", $"new{i}@paging.example");
-                    c.Injected("customers added during the load");
-                }
+                c.Control.AddCustomer("paging", $"NEW{i:D4}", $"Added while paging {i}", $"new{i}@paging.example");
+                c.Injected("customers added during the load");
             }
-        }, CancellationToken.None);
-        c.Summarize(await c.Connector.WaitForRunAsync(instance, ScenarioContext.RunTimeout, ct));
-        await stop.CancelAsync();
-        await changes.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        }, ct);
         return await c.ConvergeAsync("paging", start, ct);
     }
 
@@ -281,6 +263,24 @@ public static class Scenarios
         c.Injected("job status expired before it was read");
         c.Summarize(await c.Connector.WaitForRunAsync(instance, ScenarioContext.RunTimeout, ct));
         return await c.ConvergeAsync("jobs", start, ct);
+    }
+
+    /// <summary>Starts a run and calls <paramref name="tick"/> every <paramref name="interval"/> until it ends.</summary>
+    private static async Task RunWhileAsync(ScenarioContext c, string tenantId, TimeSpan interval, Action<int> tick, CancellationToken ct)
+    {
+        var instance = await c.StartRunAsync(tenantId, ct);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var loop = Task.Run(async () =>
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                await Task.Delay(interval, stop.Token);
+                tick(i);
+            }
+        }, CancellationToken.None);
+        c.Summarize(await c.Connector.WaitForRunAsync(instance, ScenarioContext.RunTimeout, ct));
+        await stop.CancelAsync();
+        await loop.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
     }
 
     private static List<string> AccountCodes(SandboxControl control, string instance, string entity) =>
