@@ -196,20 +196,7 @@ public sealed partial class ZendeskTarget(
         var client = await GetClientAsync(tenant, cancellationToken).ConfigureAwait(false);
         try
         {
-            try
-            {
-                return await call(client).ConfigureAwait(false);
-            }
-            catch (ZendeskReauthorizationRequiredException) when (options.Value.ZendeskClientCredentials)
-            {
-                // A client_credentials token has no refresh token: one Zendesk rejected before its time (revoked, or
-                // ended early) is dropped so the grant issues a new one, and the call (refused with 401, so not
-                // applied) is made once more. A refused grant still ends in "needs authorization" below.
-                LogTokenRenewed(logger, tenant.Id);
-                var store = await tokens.GetStoreAsync(cancellationToken).ConfigureAwait(false);
-                await store.DeleteAsync(tenant.Id, ConnectedSystem.Zendesk, cancellationToken).ConfigureAwait(false);
-                return await call(client).ConfigureAwait(false);
-            }
+            return await call(client).ConfigureAwait(false);
         }
         catch (ZendeskReauthorizationRequiredException ex)
         {
@@ -254,9 +241,6 @@ public sealed partial class ZendeskTarget(
     }
 
     private sealed record CachedClient(ZendeskConnection Connection, ZendeskClient Client);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Zendesk rejected the client_credentials token of tenant {TenantId}; requesting a new one")]
-    private static partial void LogTokenRenewed(ILogger logger, string tenantId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Zendesk tokens of tenant {TenantId} were rejected and cannot be refreshed; the tenant needs a new authorization")]
     private static partial void LogNeedsAuthorization(ILogger logger, string tenantId);

@@ -64,7 +64,7 @@ public sealed class TenantSyncWorkflow : Workflow<TenantSyncInput, SyncRunSummar
             }
             catch (WorkflowTaskFailedException ex)
             {
-                error = $"{kind} page failed after retries: {ex.FailureDetails.ErrorType}: {ex.FailureDetails.ErrorMessage}";
+                error = $"{kind} page failed: {ex.FailureDetails.ErrorType}: {ex.FailureDetails.ErrorMessage}";
                 logger.LogError("Run {RunId} stops: {Error}", context.InstanceId, error);
                 break;
             }
