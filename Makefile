@@ -10,7 +10,7 @@ DAPR          ?= dapr
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: help restore build test run stop ci format format-check secrets sandbox clean deploy-check bench
+.PHONY: help restore build test run stop ci format format-check secrets sandbox clean deploy-check bench chaos
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -59,6 +59,12 @@ sandbox: ## Run only the sandbox (Acumatica + Zendesk simulators) on http://127.
 
 bench: ## Benchmark initial load + steady state vs the rate-limit bound (ARGS="--customers 5000 --rate-limit 7000"); docs/benchmark.md
 	$(DOTNET) run --project bench/AcumaticaZendesk.Benchmarks -c $(CONFIGURATION) -- $(ARGS)
+
+chaos: ## Fault scenarios end to end (sandbox + real apps); prints a table, writes artifacts/chaos/results.json (CHAOS_ARGS="--only a,b")
+	$(DOTNET) build tests/AcumaticaZendesk.Chaos -c $(CONFIGURATION)
+	@mkdir -p artifacts/chaos
+	# Run from the output folder: the in-process app hosts find their content roots from there.
+	cd tests/AcumaticaZendesk.Chaos/bin/$(CONFIGURATION)/net10.0 && $(DOTNET) AcumaticaZendesk.Chaos.dll --out "$(CURDIR)/artifacts/chaos/results.json" $(CHAOS_ARGS)
 
 deploy-check: ## Compile the Bicep (no diagnostics allowed) and render + schema-check the Kustomize overlays
 	bash deploy/scripts/bicep-build.sh

@@ -33,6 +33,7 @@ public static class ServiceDefaultsExtensions
             .ReadFrom.Configuration(builder.Configuration)
             .ReadFrom.Services(services)
             .Enrich.FromLogContext()
+            .Enrich.With<SensitiveHeaderScrubber>()
             .Enrich.WithProperty("AppId", appId)
             .WriteTo.Console(
                 outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}",

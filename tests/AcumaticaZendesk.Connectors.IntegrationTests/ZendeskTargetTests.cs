@@ -221,6 +221,22 @@ public sealed class ZendeskTargetTests : IDisposable
     }
 
     [Fact]
+    public async Task With_client_credentials_a_token_rejected_before_its_time_is_replaced_by_a_new_grant()
+    {
+        using var host = new ConnectorHost(new Dictionary<string, string?> { ["Connectors:ZendeskClientCredentials"] = "true" });
+        host.Secrets.Values[SecretNames.TenantOAuthClientId("acme", ConnectedSystem.Zendesk)] = FakeZendesk.ClientId;
+        host.Secrets.Values[SecretNames.TenantOAuthClientSecret("acme", ConnectedSystem.Zendesk)] = FakeZendesk.ClientSecret;
+        var store = await host.Get<TenantTokens>().GetStoreAsync(_ct);
+
+        // Valid for another 25 minutes by its own account, but Zendesk no longer knows it (revoked, or ended early).
+        await store.SaveAsync("acme", ConnectedSystem.Zendesk, new TokenSet("zd-access-revoked-0000", null, DateTimeOffset.UtcNow.AddMinutes(25), null, "read write"), _ct);
+        await host.Get<IZendeskTarget>().FindOrganizationsByExternalIdsAsync(_tenant, ["C1"], _ct);
+
+        Assert.Equal(["client_credentials"], _zd.Grants);
+        Assert.Equal(FakeZendesk.Access(1), (await store.GetAsync("acme", ConnectedSystem.Zendesk, _ct))!.AccessToken);
+    }
+
+    [Fact]
     public async Task A_refused_client_credentials_grant_means_the_tenant_needs_authorization()
     {
         using var host = new ConnectorHost(new Dictionary<string, string?> { ["Connectors:ZendeskClientCredentials"] = "true" });

@@ -59,16 +59,44 @@ public sealed class TenantSyncWorkflowTests
     }
 
     [Fact]
-    public async Task Activities_carry_retry_policies()
+    public async Task Finishing_the_run_carries_a_retry_policy()
     {
         Pages(customer: 1, vendor: 1, contact: 1, employee: 1);
 
         await new TenantSyncWorkflow().RunAsync(context, Input());
 
-        await context.Received(4).CallActivityAsync<SyncPageResult>(nameof(SyncPageActivity), Arg.Any<SyncPageRequest>(),
-            Arg.Is<WorkflowTaskOptions?>(o => o != null && o.RetryPolicy != null && o.RetryPolicy.MaxNumberOfAttempts > 1));
         await context.Received(1).CallActivityAsync<bool>(nameof(CompleteSyncRunActivity), Arg.Any<SyncRunSummary>(),
             Arg.Is<WorkflowTaskOptions?>(o => o != null && o.RetryPolicy != null && o.RetryPolicy.MaxNumberOfAttempts > 1));
+    }
+
+    [Fact]
+    public async Task A_page_that_fails_once_is_tried_again_under_the_page_retry_policy()
+    {
+        Pages(customer: 1, vendor: 1, contact: 1, employee: 1);
+        context.CallActivityAsync<SyncPageResult>(nameof(SyncPageActivity), Arg.Is<SyncPageRequest>(r => r.Kind == EntityKind.Vendor), null)
+            .ThrowsAsync(new WorkflowTaskFailedException("failed", new WorkflowTaskFailureDetails("System.Net.Http.HttpRequestException", "Zendesk answered 503")));
+
+        var result = await new TenantSyncWorkflow().RunAsync(context, Input());
+
+        Assert.Equal(SyncRunOutcome.Succeeded, result!.Outcome);
+        await context.Received(1).CallActivityAsync<SyncPageResult>(nameof(SyncPageActivity), Arg.Is<SyncPageRequest>(r => r.Kind == EntityKind.Vendor),
+            Arg.Is<WorkflowTaskOptions?>(o => o != null && o.RetryPolicy != null && o.RetryPolicy.MaxNumberOfAttempts > 1));
+    }
+
+    [Fact]
+    public async Task A_configuration_the_system_refuses_fails_the_run_at_once_without_retries()
+    {
+        Pages(customer: 1, vendor: 1, contact: 1, employee: 1);
+        context.CallActivityAsync<SyncPageResult>(nameof(SyncPageActivity), Arg.Any<SyncPageRequest>(), Arg.Any<WorkflowTaskOptions?>())
+            .ThrowsAsync(new WorkflowTaskFailedException("failed", new WorkflowTaskFailureDetails(
+                typeof(AcumaticaZendesk.Connectors.ConnectorConfigurationException).FullName!, "acumatica.endpointVersion: 'Default/24.200.001' is not available")));
+
+        var result = await new TenantSyncWorkflow().RunAsync(context, Input());
+
+        Assert.Equal(SyncRunOutcome.Failed, result!.Outcome);
+        Assert.Contains("acumatica.endpointVersion", result.Error, StringComparison.Ordinal);
+        await context.Received(1).CallActivityAsync<SyncPageResult>(nameof(SyncPageActivity), Arg.Any<SyncPageRequest>(), Arg.Any<WorkflowTaskOptions?>());
+        Assert.Single(finished);
     }
 
     [Fact]

@@ -128,14 +128,19 @@ public sealed class SandboxedConnector : IAsyncDisposable
     /// </summary>
     public async Task<WorkflowState> RunSyncAsync(string tenantId, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var runs = WorkerServices.GetRequiredService<IWorkflowRuns>();
-        string instanceId;
+        var instanceId = await StartRunAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        return await WaitForRunAsync(instanceId, timeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts a run the way an operator's "run now" does, without waiting for it; returns its workflow instance id.</summary>
+    public async Task<string> StartRunAsync(string tenantId, CancellationToken cancellationToken)
+    {
         while (true)
         {
             try
             {
-                instanceId = await runs.ScheduleRunNowAsync(new RunRequest(tenantId, "e2e", "test run"), cancellationToken).ConfigureAwait(false);
-                break;
+                var runs = WorkerServices.GetRequiredService<IWorkflowRuns>();
+                return await runs.ScheduleRunNowAsync(new RunRequest(tenantId, "e2e", "test run"), cancellationToken).ConfigureAwait(false);
             }
             catch (RunInProgressException)
             {
@@ -143,8 +148,6 @@ public sealed class SandboxedConnector : IAsyncDisposable
                 await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken).ConfigureAwait(false);
             }
         }
-
-        return await WaitForRunAsync(instanceId, timeout, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<WorkflowState> WaitForRunAsync(string instanceId, TimeSpan timeout, CancellationToken cancellationToken)

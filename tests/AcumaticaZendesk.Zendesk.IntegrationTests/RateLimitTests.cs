@@ -32,6 +32,24 @@ public sealed class RateLimitTests
     }
 
     [Fact]
+    public void After_a_short_retry_after_sending_resumes_when_it_ends_not_at_the_end_of_the_learnt_minute()
+    {
+        var budget = new AcumaticaZendesk.Zendesk.Http.ZendeskRateBudget(0.1);
+        var now = new DateTimeOffset(2026, 1, 5, 10, 0, 0, TimeSpan.Zero);
+        using (var ok = new HttpResponseMessage(HttpStatusCode.OK))
+        {
+            ok.Headers.Add("X-Rate-Limit", "200");
+            ok.Headers.Add("X-Rate-Limit-Remaining", "150");
+            budget.Observe(ok.Headers, now);
+        }
+
+        budget.BlockUntil(now.AddSeconds(1));
+
+        Assert.Equal(TimeSpan.FromSeconds(1), budget.NextDelay(now, out _));
+        Assert.Equal(TimeSpan.Zero, budget.NextDelay(now.AddSeconds(1), out _));
+    }
+
+    [Fact]
     public async Task A_429_on_a_bulk_submission_is_retried_because_nothing_was_queued()
     {
         await using var host = new TestHost();

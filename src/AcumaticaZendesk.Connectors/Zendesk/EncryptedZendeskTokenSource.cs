@@ -16,7 +16,7 @@ public sealed class EncryptedZendeskTokenSource(
     TenantTokens tokens,
     ZendeskClientCredentialsGrant? clientCredentials = null,
     TimeProvider? timeProvider = null,
-    TimeSpan renewMargin = default) : IZendeskTokenSource
+    TimeSpan renewMargin = default) : IZendeskTokenSource, IZendeskTokenRenewal
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
@@ -40,6 +40,20 @@ public sealed class EncryptedZendeskTokenSource(
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>
+    /// With the client_credentials grant, a token Zendesk rejected before its time (revoked, or ended early) is
+    /// replaced by a new grant instead of the tenant waiting for a human.
+    /// </summary>
+    public async ValueTask<ZendeskTokenSet?> RenewAsync(ZendeskConnection connection, CancellationToken cancellationToken)
+    {
+        if (clientCredentials is null || connection?.OAuth is null)
+            return null;
+
+        var issued = await clientCredentials.RequestAsync(connection, cancellationToken).ConfigureAwait(false);
+        await SaveTokensAsync(connection, issued, cancellationToken).ConfigureAwait(false);
+        return issued;
     }
 
     private bool NeedsGrant(ZendeskTokenSet? current) =>

@@ -59,6 +59,8 @@ internal static class SandboxMiddleware
 
         if (status is null && faults.DropRate > 0 && state.NextDouble() < faults.DropRate)
         {
+            // Logged as 499 ("client closed request" in nginx's terms) so the request log tells drops apart.
+            ctx.Response.StatusCode = 499;
             ctx.Abort();
             return true;
         }

@@ -1,3 +1,4 @@
+using AcumaticaZendesk.Connectors;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.SyncWorker.Activities;
 using AcumaticaZendesk.SyncWorker.Tickets;
@@ -60,14 +61,11 @@ public sealed class TenantSyncWorkflow : Workflow<TenantSyncInput, SyncRunSummar
             SyncPageResult page;
             try
             {
-                page = await context.CallActivityAsync<SyncPageResult>(
-                    nameof(SyncPageActivity),
-                    new SyncPageRequest(input.TenantId, context.InstanceId, kind, input.PageSize),
-                    PageRetry);
+                page = await CallPageAsync(context, new SyncPageRequest(input.TenantId, context.InstanceId, kind, input.PageSize));
             }
             catch (WorkflowTaskFailedException ex)
             {
-                error = $"{kind} page failed after retries: {ex.FailureDetails.ErrorType}: {ex.FailureDetails.ErrorMessage}";
+                error = $"{kind} page failed: {ex.FailureDetails.ErrorType}: {ex.FailureDetails.ErrorMessage}";
                 logger.LogError("Run {RunId} stops: {Error}", context.InstanceId, error);
                 break;
             }
@@ -104,5 +102,22 @@ public sealed class TenantSyncWorkflow : Workflow<TenantSyncInput, SyncRunSummar
         await context.CallActivityAsync<bool>(nameof(CompleteSyncRunActivity), summary, FinishRetry);
         context.SetCustomStatus(new TenantSyncStatus(input.TenantId, null, input.Generation, progress));
         return summary;
+    }
+
+    /// <summary>
+    /// One attempt first: a tenant configuration the system refuses (e.g. an endpoint version removed by an upgrade)
+    /// fails the run at once with its message instead of after minutes of retries that cannot succeed. Anything else
+    /// gets <see cref="PageRetry"/>.
+    /// </summary>
+    private static async Task<SyncPageResult> CallPageAsync(WorkflowContext context, SyncPageRequest request)
+    {
+        try
+        {
+            return await context.CallActivityAsync<SyncPageResult>(nameof(SyncPageActivity), request);
+        }
+        catch (WorkflowTaskFailedException ex) when (ex.FailureDetails.ErrorType != typeof(ConnectorConfigurationException).FullName)
+        {
+            return await context.CallActivityAsync<SyncPageResult>(nameof(SyncPageActivity), request, PageRetry);
+        }
     }
 }

@@ -51,6 +51,13 @@ internal sealed partial class ZendeskAccessTokenProvider(
 
             if (connection.OAuth is null || !current.CanRefresh(now))
             {
+                if (tokenSource is IZendeskTokenRenewal renewal
+                    && await renewal.RenewAsync(connection, cancellationToken).ConfigureAwait(false) is { } renewed)
+                {
+                    LogRefreshed(logger, connection.Subdomain, why);
+                    return renewed;
+                }
+
                 LogCannotRefresh(logger, connection.Subdomain, why);
                 throw Reauthorize($"{why} and there is no usable refresh token");
             }

@@ -34,6 +34,16 @@ public interface IZendeskTokenSource
     ValueTask SaveTokensAsync(ZendeskConnection connection, ZendeskTokenSet tokens, CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// A token source that can issue a new token without a refresh token (e.g. the client_credentials grant): asked
+/// when Zendesk rejected a token that cannot be refreshed, before the account is declared "needs authorization".
+/// </summary>
+public interface IZendeskTokenRenewal
+{
+    /// <summary>A new token set for the account (already stored), or null when this source cannot issue one.</summary>
+    ValueTask<ZendeskTokenSet?> RenewAsync(ZendeskConnection connection, CancellationToken cancellationToken);
+}
+
 /// <summary>An in-memory token source (tests, tools, single-tenant use), keyed by account.</summary>
 public sealed class InMemoryZendeskTokenSource : IZendeskTokenSource
 {

@@ -82,7 +82,11 @@ internal sealed class ZendeskRateBudget(double reserveFraction)
         }
     }
 
-    /// <summary>After a 429: nobody sends to this account before <paramref name="until"/>.</summary>
+    /// <summary>
+    /// After a 429: nobody sends to this account before <paramref name="until"/>. The budget learnt so far is
+    /// forgotten: Zendesk's <c>Retry-After</c> says when sending may resume, and the first answer after it tells the
+    /// new budget (keeping the old window would wait out the rest of a minute the server did not ask for).
+    /// </summary>
     public void BlockUntil(DateTimeOffset until)
     {
         lock (_lock)
@@ -92,11 +96,8 @@ internal sealed class ZendeskRateBudget(double reserveFraction)
                 _blockedUntil = until;
             }
 
-            _remaining = 0;
-            if (_windowResetsAt < until)
-            {
-                _windowResetsAt = until;
-            }
+            _remaining = null;
+            _windowResetsAt = _blockedUntil;
         }
     }
 
