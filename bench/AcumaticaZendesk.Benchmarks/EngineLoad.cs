@@ -6,42 +6,49 @@ namespace AcumaticaZendesk.Benchmarks;
 public sealed record KindTotals(EntityKind Kind, int Pages, int Read, int Created, int Updated, int Unchanged, int Skipped, int Failed);
 
 /// <summary>
-/// Drives <see cref="ISyncEngine"/> exactly as <c>TenantSyncWorkflow</c> does, without Dapr: kinds in order
-/// Customer, Vendor, Contact, Employee; <c>SyncPageAsync</c> until <c>HasMore</c> is false (an empty page that
-/// claims more is an error, as in the workflow).
+/// Drives <see cref="ISyncEngine"/> exactly as <c>TenantSyncWorkflow</c> does, without Dapr: the stages of
+/// <see cref="SyncStages"/> one after another, the kinds of a stage side by side, each <c>SyncPageAsync</c> until
+/// <c>HasMore</c> is false (an empty page that claims more is an error, as in the workflow).
 /// </summary>
 internal static class EngineLoad
 {
-    public static readonly IReadOnlyList<EntityKind> KindOrder = [EntityKind.Customer, EntityKind.Vendor, EntityKind.Contact, EntityKind.Employee];
+    public static IReadOnlyList<EntityKind> KindOrder => SyncStages.KindOrder;
 
     public static async Task<IReadOnlyList<KindTotals>> RunAsync(ISyncEngine engine, string tenantId, string runId, int pageSize, CancellationToken cancellationToken)
     {
         var totals = new List<KindTotals>();
-        foreach (var kind in KindOrder)
+        foreach (var stage in SyncStages.All)
         {
-            var t = new KindTotals(kind, 0, 0, 0, 0, 0, 0, 0);
-            SyncPageResult page;
-            do
-            {
-                page = await engine.SyncPageAsync(new SyncPageRequest(tenantId, runId, kind, pageSize), cancellationToken).ConfigureAwait(false);
-                if (page.HasMore && page.Read == 0)
-                    throw new InvalidOperationException($"{kind}: the sync engine reported more pages but returned an empty one.");
-                t = t with
-                {
-                    Pages = t.Pages + 1,
-                    Read = t.Read + page.Read,
-                    Created = t.Created + page.Created,
-                    Updated = t.Updated + page.Updated,
-                    Unchanged = t.Unchanged + page.Unchanged,
-                    Skipped = t.Skipped + page.Skipped,
-                    Failed = t.Failed + page.Failed,
-                };
-            }
-            while (page.HasMore);
-
-            totals.Add(t);
+            totals.AddRange(await Task.WhenAll(stage.Select(kind => RunKindAsync(engine, tenantId, runId, kind, pageSize, cancellationToken))).ConfigureAwait(false));
         }
 
         return totals;
+    }
+
+    private static async Task<KindTotals> RunKindAsync(ISyncEngine engine, string tenantId, string runId, EntityKind kind, int pageSize, CancellationToken cancellationToken)
+    {
+        var t = new KindTotals(kind, 0, 0, 0, 0, 0, 0, 0);
+        SyncPageResult page;
+        do
+        {
+            var sw = System.Diagnostics.Stopwatch.StartNew();
+            page = await engine.SyncPageAsync(new SyncPageRequest(tenantId, runId, kind, pageSize), cancellationToken).ConfigureAwait(false);
+            if (Environment.GetEnvironmentVariable("BENCH_TRACE") == "1") Console.WriteLine($"TRACE {kind} read {page.Read} {sw.ElapsedMilliseconds} ms");
+            if (page.HasMore && page.Read == 0)
+                throw new InvalidOperationException($"{kind}: the sync engine reported more pages but returned an empty one.");
+            t = t with
+            {
+                Pages = t.Pages + 1,
+                Read = t.Read + page.Read,
+                Created = t.Created + page.Created,
+                Updated = t.Updated + page.Updated,
+                Unchanged = t.Unchanged + page.Unchanged,
+                Skipped = t.Skipped + page.Skipped,
+                Failed = t.Failed + page.Failed,
+            };
+        }
+        while (page.HasMore);
+
+        return t;
     }
 }

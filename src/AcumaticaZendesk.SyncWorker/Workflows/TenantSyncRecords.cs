@@ -23,33 +23,40 @@ public sealed record SyncProgress(int Pages, int Read, int Created, int Updated,
 }
 
 /// <summary>
-/// Input of <see cref="TenantSyncWorkflow"/>. The first execution starts at kind 0 with no progress; each
-/// <c>ContinueAsNew</c> carries the position (<see cref="KindIndex"/>) and the counts so far, so history stays small.
+/// Input of <see cref="TenantSyncWorkflow"/>. The first execution starts at stage 0 with no progress; each
+/// <c>ContinueAsNew</c> carries the position (<see cref="StageIndex"/> and the kinds of that stage already read to
+/// the end) and the counts so far, so history stays small.
 /// </summary>
 /// <param name="TenantId">The tenant.</param>
 /// <param name="Slot">The time slot the run was scheduled for.</param>
 /// <param name="StartedAt">When the scheduler started the run (kept across executions).</param>
 /// <param name="PageSize">Records per page.</param>
 /// <param name="PagesPerExecution">Pages one execution runs before it continues as new.</param>
-/// <param name="KindIndex">Position in <see cref="TenantSyncWorkflow.KindOrder"/> to resume at.</param>
+/// <param name="StageIndex">Position in <see cref="TenantSyncWorkflow.Stages"/> to resume at.</param>
 /// <param name="Progress">Counts so far (null at the start).</param>
 /// <param name="Generation">How many times the run continued as new.</param>
+/// <param name="FinishedKinds">Kinds of the current stage already read to the end (null: none).</param>
 public sealed record TenantSyncInput(
     string TenantId,
     DateTimeOffset Slot,
     DateTimeOffset StartedAt,
     int PageSize,
     int PagesPerExecution,
-    int KindIndex = 0,
+    int StageIndex = 0,
     SyncProgress? Progress = null,
-    int Generation = 0);
+    int Generation = 0,
+    IReadOnlyList<EntityKind>? FinishedKinds = null);
 
-/// <summary>The workflow's custom status: where it is and what it did so far.</summary>
+/// <summary>
+/// The workflow's custom status: where it is and what it did so far. <see cref="CurrentKind"/> is the first kind of
+/// the current stage still being read (kinds of one stage are read side by side: <see cref="RunningKinds"/>, by name).
+/// </summary>
 public sealed record TenantSyncStatus(
     string TenantId,
     [property: JsonConverter(typeof(JsonStringEnumConverter<EntityKind>))] EntityKind? CurrentKind, // a name for operators reading the custom status
     int Generation,
-    SyncProgress Progress);
+    SyncProgress Progress,
+    IReadOnlyList<string>? RunningKinds = null);
 
 [JsonConverter(typeof(JsonStringEnumConverter<SyncRunOutcome>))]
 public enum SyncRunOutcome

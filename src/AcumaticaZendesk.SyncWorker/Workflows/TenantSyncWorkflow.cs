@@ -7,16 +7,16 @@ using Dapr.Workflow;
 namespace AcumaticaZendesk.SyncWorker.Workflows;
 
 /// <summary>
-/// One tenant's sync run: every entity kind in dependency order (organizations before users), one page per
-/// activity call, until the engine reports no more pages; then a finishing activity records the run, releases the
-/// tenant's lease and publishes the run summary. Deterministic orchestration only: time from the context, no I/O,
-/// no constructor dependencies.
+/// One tenant's sync run: the entity kinds in dependency stages (<see cref="Stages"/>), the kinds of a stage side by
+/// side, each one page per activity call until the engine reports no more pages; then the ticket export pass and a
+/// finishing activity that records the run, releases the tenant's lease and publishes the run summary.
+/// Deterministic orchestration only: time from the context, no I/O, no constructor dependencies (the kinds of a
+/// stage interleave in the order their activities complete, which the workflow history replays).
 /// </summary>
 public sealed class TenantSyncWorkflow : Workflow<TenantSyncInput, SyncRunSummary?>
 {
-    /// <summary>Customers and vendors (organizations) before contacts and employees (users, which link to them).</summary>
-    public static readonly IReadOnlyList<EntityKind> KindOrder =
-        [EntityKind.Customer, EntityKind.Vendor, EntityKind.Contact, EntityKind.Employee];
+    /// <summary>Dependency stages (<see cref="SyncStages"/>): one after another, the kinds of a stage side by side.</summary>
+    public static readonly IReadOnlyList<IReadOnlyList<EntityKind>> Stages = SyncStages.All;
 
     /// <summary>
     /// Retries of a page span minutes (Polly inside the clients covers seconds). Part of the workflow history:
@@ -39,53 +39,33 @@ public sealed class TenantSyncWorkflow : Workflow<TenantSyncInput, SyncRunSummar
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
-        var logger = context.CreateReplaySafeLogger<TenantSyncWorkflow>();
+        var run = new RunState(context, input);
 
-        var progress = input.Progress ?? SyncProgress.None;
-        var kindIndex = input.KindIndex;
-        var pagesThisExecution = 0;
-        string? error = null;
-
-        while (kindIndex < KindOrder.Count)
+        while (run.StageIndex < Stages.Count)
         {
-            if (pagesThisExecution >= input.PagesPerExecution)
+            var stage = Stages[run.StageIndex];
+            await Task.WhenAll(stage.Where(k => !run.Finished.Contains(k)).Select(run.ReadKindAsync));
+            if (run.Error is not null)
             {
-                logger.LogInformation(
+                break;
+            }
+
+            if (stage.Any(k => !run.Finished.Contains(k)))
+            {
+                run.Logger.LogInformation(
                     "Run {RunId} continues as new after {Pages} pages (generation {Generation})",
-                    context.InstanceId, pagesThisExecution, input.Generation + 1);
-                context.ContinueAsNew(input with { KindIndex = kindIndex, Progress = progress, Generation = input.Generation + 1 });
+                    context.InstanceId, run.PagesThisExecution, input.Generation + 1);
+                context.ContinueAsNew(input with
+                {
+                    StageIndex = run.StageIndex,
+                    FinishedKinds = [.. run.Finished],
+                    Progress = run.Progress,
+                    Generation = input.Generation + 1,
+                });
                 return null;
             }
 
-            var kind = KindOrder[kindIndex];
-            SyncPageResult page;
-            try
-            {
-                page = await CallPageAsync(context, new SyncPageRequest(input.TenantId, context.InstanceId, kind, input.PageSize));
-            }
-            catch (WorkflowTaskFailedException ex)
-            {
-                error = $"{kind} page failed: {ex.FailureDetails.ErrorType}: {ex.FailureDetails.ErrorMessage}";
-                logger.LogError("Run {RunId} stops: {Error}", context.InstanceId, error);
-                break;
-            }
-
-            pagesThisExecution++;
-            progress = progress.Add(page);
-            if (page.HasMore && page.Read == 0)
-            {
-                error = $"{kind}: the sync engine reported more pages but returned an empty one; stopping to avoid a loop";
-                logger.LogError("Run {RunId} stops: {Error}", context.InstanceId, error);
-                break;
-            }
-
-            if (!page.HasMore)
-            {
-                kindIndex++;
-            }
-
-            context.SetCustomStatus(new TenantSyncStatus(
-                input.TenantId, kindIndex < KindOrder.Count ? KindOrder[kindIndex] : null, input.Generation, progress));
+            run.NextStage();
         }
 
         var summary = new SyncRunSummary(
@@ -94,14 +74,90 @@ public sealed class TenantSyncWorkflow : Workflow<TenantSyncInput, SyncRunSummar
             input.Slot,
             input.StartedAt,
             new DateTimeOffset(DateTime.SpecifyKind(context.CurrentUtcDateTime, DateTimeKind.Utc)),
-            error is null ? SyncRunOutcome.Succeeded : SyncRunOutcome.Failed,
-            progress,
-            error);
+            run.Error is null ? SyncRunOutcome.Succeeded : SyncRunOutcome.Failed,
+            run.Progress,
+            run.Error);
 
-        await TicketExportStep.RunAsync(context, input.TenantId, logger);
+        await TicketExportStep.RunAsync(context, input.TenantId, run.Logger);
         await context.CallActivityAsync<bool>(nameof(CompleteSyncRunActivity), summary, FinishRetry);
-        context.SetCustomStatus(new TenantSyncStatus(input.TenantId, null, input.Generation, progress));
+        context.SetCustomStatus(new TenantSyncStatus(input.TenantId, null, input.Generation, run.Progress, []));
         return summary;
+    }
+
+    /// <summary>
+    /// The mutable position of one execution. Orchestrator code runs on one thread, so the kinds of a stage share it
+    /// without locks; they interleave only at their awaits.
+    /// </summary>
+    private sealed class RunState(WorkflowContext context, TenantSyncInput input)
+    {
+        public ILogger Logger { get; } = context.CreateReplaySafeLogger<TenantSyncWorkflow>();
+
+        public int StageIndex { get; private set; } = input.StageIndex;
+
+        public List<EntityKind> Finished { get; } = [.. input.FinishedKinds ?? []];
+
+        public SyncProgress Progress { get; private set; } = input.Progress ?? SyncProgress.None;
+
+        public int PagesThisExecution { get; private set; }
+
+        public string? Error { get; private set; }
+
+        public void NextStage()
+        {
+            StageIndex++;
+            Finished.Clear();
+        }
+
+        /// <summary>Pages one kind until it is read to the end, the execution's page budget is spent, or the run fails.</summary>
+        public async Task ReadKindAsync(EntityKind kind)
+        {
+            while (Error is null && PagesThisExecution < input.PagesPerExecution)
+            {
+                PagesThisExecution++;
+                SyncPageResult page;
+                try
+                {
+                    page = await CallPageAsync(context, new SyncPageRequest(input.TenantId, context.InstanceId, kind, input.PageSize));
+                }
+                catch (WorkflowTaskFailedException ex)
+                {
+                    Fail($"{kind} page failed: {ex.FailureDetails.ErrorType}: {ex.FailureDetails.ErrorMessage}");
+                    return;
+                }
+
+                Progress = Progress.Add(page);
+                if (page.HasMore && page.Read == 0)
+                {
+                    Fail($"{kind}: the sync engine reported more pages but returned an empty one; stopping to avoid a loop");
+                    return;
+                }
+
+                if (!page.HasMore)
+                {
+                    Finished.Add(kind);
+                }
+
+                var running = StageIndex < Stages.Count ? Stages[StageIndex].Where(k => !Finished.Contains(k)).ToArray() : [];
+                context.SetCustomStatus(new TenantSyncStatus(
+                    input.TenantId,
+                    running.Length > 0 ? running[0] : NextStageFirstKind(),
+                    input.Generation,
+                    Progress,
+                    [.. running.Select(k => k.ToString())]));
+                if (!page.HasMore)
+                {
+                    return;
+                }
+            }
+        }
+
+        private EntityKind? NextStageFirstKind() => StageIndex + 1 < Stages.Count ? Stages[StageIndex + 1][0] : null;
+
+        private void Fail(string error)
+        {
+            Error ??= error;
+            Logger.LogError("Run {RunId} stops: {Error}", context.InstanceId, error);
+        }
     }
 
     /// <summary>
