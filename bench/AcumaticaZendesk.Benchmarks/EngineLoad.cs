@@ -14,31 +14,29 @@ internal static class EngineLoad
 {
     public static IReadOnlyList<EntityKind> KindOrder => SyncStages.KindOrder;
 
-    public static async Task<IReadOnlyList<KindTotals>> RunAsync(ISyncEngine engine, string tenantId, string runId, int pageSize, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<KindTotals>> RunAsync(ISyncEngine engine, string tenantId, string runId, int pageSize, int pagesPerCall, CancellationToken cancellationToken)
     {
         var totals = new List<KindTotals>();
         foreach (var stage in SyncStages.All)
         {
-            totals.AddRange(await Task.WhenAll(stage.Select(kind => RunKindAsync(engine, tenantId, runId, kind, pageSize, cancellationToken))).ConfigureAwait(false));
+            totals.AddRange(await Task.WhenAll(stage.Select(kind => RunKindAsync(engine, tenantId, runId, kind, pageSize, pagesPerCall, cancellationToken))).ConfigureAwait(false));
         }
 
         return totals;
     }
 
-    private static async Task<KindTotals> RunKindAsync(ISyncEngine engine, string tenantId, string runId, EntityKind kind, int pageSize, CancellationToken cancellationToken)
+    private static async Task<KindTotals> RunKindAsync(ISyncEngine engine, string tenantId, string runId, EntityKind kind, int pageSize, int pagesPerCall, CancellationToken cancellationToken)
     {
         var t = new KindTotals(kind, 0, 0, 0, 0, 0, 0, 0);
         SyncPageResult page;
         do
         {
-            var sw = System.Diagnostics.Stopwatch.StartNew();
-            page = await engine.SyncPageAsync(new SyncPageRequest(tenantId, runId, kind, pageSize), cancellationToken).ConfigureAwait(false);
-            if (Environment.GetEnvironmentVariable("BENCH_TRACE") == "1") Console.WriteLine($"TRACE {kind} read {page.Read} {sw.ElapsedMilliseconds} ms");
+            page = await engine.SyncPageAsync(new SyncPageRequest(tenantId, runId, kind, pageSize, MaxPages: pagesPerCall), cancellationToken).ConfigureAwait(false);
             if (page.HasMore && page.Read == 0)
                 throw new InvalidOperationException($"{kind}: the sync engine reported more pages but returned an empty one.");
             t = t with
             {
-                Pages = t.Pages + 1,
+                Pages = t.Pages + page.Pages,
                 Read = t.Read + page.Read,
                 Created = t.Created + page.Created,
                 Updated = t.Updated + page.Updated,

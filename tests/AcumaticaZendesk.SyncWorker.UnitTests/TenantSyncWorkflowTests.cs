@@ -48,7 +48,7 @@ public sealed class TenantSyncWorkflowTests
         Assert.Equal(
             [EntityKind.Customer, EntityKind.Customer, EntityKind.Employee, EntityKind.Vendor, EntityKind.Contact, EntityKind.Contact, EntityKind.Contact],
             pageCalls.Select(c => c.Kind));
-        Assert.All(pageCalls, c => Assert.Equal(new SyncPageRequest("contoso", RunId, c.Kind, 50), c));
+        Assert.All(pageCalls, c => Assert.Equal(new SyncPageRequest("contoso", RunId, c.Kind, 50, MaxPages: 1), c));
         var summary = Assert.Single(finished);
         Assert.Equal(summary, result);
         Assert.Equal(SyncRunOutcome.Succeeded, summary.Outcome);
@@ -56,6 +56,31 @@ public sealed class TenantSyncWorkflowTests
         Assert.Equal(new DateTimeOffset(Now), summary.CompletedAt);
         Assert.Equal(Slot, summary.Slot);
         context.DidNotReceive().ContinueAsNew(Arg.Any<object?>(), Arg.Any<bool>());
+    }
+
+    [Fact]
+    public async Task Each_call_may_sync_several_pages_and_they_count_against_the_execution_budget()
+    {
+        context.CallActivityAsync<SyncPageResult>(nameof(SyncPageActivity), Arg.Any<SyncPageRequest>(), Arg.Any<WorkflowTaskOptions?>())
+            .Returns(ci =>
+            {
+                var request = ci.ArgAt<SyncPageRequest>(1);
+                pageCalls.Add(request);
+                return Task.FromResult(new SyncPageResult(request.Kind, 30, 3, 0, 0, 0, 0, HasMore: request.Kind == EntityKind.Customer, Watermark: null, Pages: 3));
+            });
+        TenantSyncInput? next = null;
+        context.When(c => c.ContinueAsNew(Arg.Any<object?>(), Arg.Any<bool>())).Do(ci => next = (TenantSyncInput)ci.ArgAt<object?>(0)!);
+
+        await new TenantSyncWorkflow().RunAsync(context, Input(pagesPerExecution: 7) with { PagesPerActivity = 3 });
+
+        Assert.All(pageCalls, c => Assert.Equal(3, c.MaxPages));
+        // Customer calls of 3 pages each until the 7-page budget is spent (3, 6, 9); the employee lane, which ran after
+        // it here, found the budget spent and starts in the next execution.
+        Assert.Equal([EntityKind.Customer, EntityKind.Customer, EntityKind.Customer], pageCalls.Select(c => c.Kind));
+        Assert.NotNull(next);
+        Assert.Equal(9, next.Progress!.Pages);
+        Assert.Equal(90, next.Progress.Read);
+        Assert.Empty(next.FinishedKinds!);
     }
 
     [Fact]

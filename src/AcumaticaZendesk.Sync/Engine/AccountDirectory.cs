@@ -20,6 +20,9 @@ internal sealed class AccountDirectory(IZendeskTarget zendesk)
     /// </summary>
     internal const int UsersListedPerSearch = 10;
 
+    /// <summary>Searches a pipelining check stands for: the account is listed when it holds at most 10 × this many users.</summary>
+    internal const int ListedWhenChecking = 100;
+
     private readonly ConcurrentDictionary<string, View> _views = new(StringComparer.Ordinal);
 
     /// <summary>Organizations with no external_id, as of the start of this run minus those adopted since.</summary>

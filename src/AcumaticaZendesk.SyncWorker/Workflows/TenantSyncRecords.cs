@@ -12,7 +12,7 @@ public sealed record SyncProgress(int Pages, int Read, int Created, int Updated,
     {
         ArgumentNullException.ThrowIfNull(page);
         return new SyncProgress(
-            Pages + 1,
+            Pages + page.Pages,
             Read + page.Read,
             Created + page.Created,
             Updated + page.Updated,
@@ -36,6 +36,7 @@ public sealed record SyncProgress(int Pages, int Read, int Created, int Updated,
 /// <param name="Progress">Counts so far (null at the start).</param>
 /// <param name="Generation">How many times the run continued as new.</param>
 /// <param name="FinishedKinds">Kinds of the current stage already read to the end (null: none).</param>
+/// <param name="PagesPerActivity">Pages one activity call syncs (<see cref="SyncPageRequest.MaxPages"/>).</param>
 public sealed record TenantSyncInput(
     string TenantId,
     DateTimeOffset Slot,
@@ -45,7 +46,8 @@ public sealed record TenantSyncInput(
     int StageIndex = 0,
     SyncProgress? Progress = null,
     int Generation = 0,
-    IReadOnlyList<EntityKind>? FinishedKinds = null);
+    IReadOnlyList<EntityKind>? FinishedKinds = null,
+    int PagesPerActivity = 1);
 
 /// <summary>
 /// The workflow's custom status: where it is and what it did so far. <see cref="CurrentKind"/> is the first kind of

@@ -113,11 +113,11 @@ public sealed class TenantSyncWorkflow : Workflow<TenantSyncInput, SyncRunSummar
         {
             while (Error is null && PagesThisExecution < input.PagesPerExecution)
             {
-                PagesThisExecution++;
+                PagesThisExecution++; // reserved before the call: the other kinds of the stage see it
                 SyncPageResult page;
                 try
                 {
-                    page = await CallPageAsync(context, new SyncPageRequest(input.TenantId, context.InstanceId, kind, input.PageSize));
+                    page = await CallPageAsync(context, new SyncPageRequest(input.TenantId, context.InstanceId, kind, input.PageSize, MaxPages: Math.Max(1, input.PagesPerActivity)));
                 }
                 catch (WorkflowTaskFailedException ex)
                 {
@@ -126,6 +126,7 @@ public sealed class TenantSyncWorkflow : Workflow<TenantSyncInput, SyncRunSummar
                 }
 
                 Progress = Progress.Add(page);
+                PagesThisExecution += Math.Max(0, page.Pages - 1);
                 if (page.HasMore && page.Read == 0)
                 {
                     Fail($"{kind}: the sync engine reported more pages but returned an empty one; stopping to avoid a loop");
