@@ -115,7 +115,37 @@ public sealed partial class SyncEngine : ISyncEngine
         var justRetried = retried.ToDictionary(i => i.Ref.Key, i => i.Record.LastModifiedDateTime, StringComparer.Ordinal);
         var depth = request.MaxPages > 1 && await PagesMayOverlapAsync(scope, request.PageSize, cancellationToken).ConfigureAwait(false) ? _options.PipelineDepth : 1;
         var pages = new List<PageInFlight>();
-        ExceptionDispatchInfo? readFailure = null;
+        var results = new List<SyncPageResult>();
+        ExceptionDispatchInfo? failure = null;
+        var halted = false;
+
+        // Commit in order, as soon as a page's work is done: its checkpoint only after its own and every earlier
+        // page's writes, fingerprints and audit entries are stored. A failed page halts commits; pages before it stay
+        // committed, and the first failure is rethrown once nothing is in flight any more.
+        async Task CommitReadyAsync()
+        {
+            while (!halted && results.Count < pages.Count && pages[results.Count].Work.IsCompleted)
+            {
+                var index = results.Count;
+                var page = pages[index];
+                try
+                {
+                    var items = await page.Work.ConfigureAwait(false);
+                    etag = await CommitAsync(tenant.Id, request, page, etag, cancellationToken).ConfigureAwait(false);
+                    var all = index == 0 ? retried.Concat(items).ToArray() : items;
+                    var result = Summarize(request.Kind, page.Page.Count + (index == 0 ? retried.Count : 0), all, page.Advance.HasMore, page.Advance.Checkpoint.Watermark);
+                    await _runs.RecordPageAsync(tenant.Id, request.RunId, false, request.Kind, result, page.From.Watermark, page.Partition.Duplicates, page.Advance.WindowClosed, cancellationToken).ConfigureAwait(false);
+                    LogPage(tenant.Id, request.Kind, request.RunId, result.Read, result.Created, result.Updated, result.Unchanged, result.Skipped, result.Failed, result.HasMore);
+                    results.Add(result);
+                }
+                catch (Exception ex)
+                {
+                    failure ??= ExceptionDispatchInfo.Capture(ex);
+                    halted = true;
+                }
+            }
+        }
+
         try
         {
             // Read page after page (each next position follows from the previous page alone) and start its Zendesk
@@ -124,12 +154,13 @@ public sealed partial class SyncEngine : ISyncEngine
             var position = checkpoint;
             while (pages.Count < request.MaxPages)
             {
-                if (pages.Any(p => p.Work.IsFaulted || p.Work.IsCanceled))
+                await CommitReadyAsync().ConfigureAwait(false);
+                if (halted)
                 {
                     break; // that page cannot be committed, so neither can any after it
                 }
 
-                var inFlight = pages.Where(p => !p.Work.IsCompleted).Select(p => p.Work).ToArray();
+                var inFlight = pages.Skip(results.Count).Where(p => !p.Work.IsCompleted).Select(p => p.Work).ToArray();
                 if (inFlight.Length >= depth)
                 {
                     await Task.WhenAny(inFlight).ConfigureAwait(false);
@@ -141,9 +172,7 @@ public sealed partial class SyncEngine : ISyncEngine
                 var fresh = partition.Fresh.Where(r => !(justRetried.TryGetValue(r.Key, out var at) && at >= r.LastModifiedDateTime)).ToArray();
                 var advance = PageEdgeRules.Advance(position, page, request.PageSize, windowStart, _time.GetUtcNow(), _options.PageEdges, request.RunId);
                 var claims = PageInFlight.ClaimsOf(fresh);
-                var before = depth == 1
-                    ? pages.Select(p => p.Work).ToArray()
-                    : pages.Where(p => !p.Work.IsCompleted && p.Claims.Overlaps(claims)).Select(p => p.Work).ToArray();
+                var before = pages.Skip(results.Count).Where(p => !p.Work.IsCompleted && (depth == 1 || p.Claims.Overlaps(claims))).Select(p => p.Work).ToArray();
                 pages.Add(new PageInFlight(position, page, partition, advance, claims, ProcessPageAsync(scope, fresh, before, cancellationToken)));
                 position = advance.Checkpoint;
                 if (!advance.HasMore)
@@ -154,28 +183,14 @@ public sealed partial class SyncEngine : ISyncEngine
         }
         catch (Exception ex)
         {
-            // Pages already started still finish and are committed below; then this failure is rethrown.
-            readFailure = ExceptionDispatchInfo.Capture(ex);
+            // A failed read: pages already started still finish and are committed below; then this failure is rethrown.
+            failure ??= ExceptionDispatchInfo.Capture(ex);
         }
 
         // Never leave a page's writes running after this call returns or throws: a retry would race them.
         await Task.WhenAll(pages.Select(p => p.Work)).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
-
-        // Commit in order: a page's checkpoint only after its own and every earlier page's writes, fingerprints and
-        // audit entries are stored. A failed page stops here; the pages before it stay committed.
-        var results = new List<SyncPageResult>();
-        foreach (var (page, index) in pages.Select((p, i) => (p, i)))
-        {
-            var items = await page.Work.ConfigureAwait(false);
-            etag = await CommitAsync(tenant.Id, request, page, etag, cancellationToken).ConfigureAwait(false);
-            var all = index == 0 ? retried.Concat(items).ToArray() : items;
-            var result = Summarize(request.Kind, page.Page.Count + (index == 0 ? retried.Count : 0), all, page.Advance.HasMore, page.Advance.Checkpoint.Watermark);
-            await _runs.RecordPageAsync(tenant.Id, request.RunId, false, request.Kind, result, page.From.Watermark, page.Partition.Duplicates, page.Advance.WindowClosed, cancellationToken).ConfigureAwait(false);
-            LogPage(tenant.Id, request.Kind, request.RunId, result.Read, result.Created, result.Updated, result.Unchanged, result.Skipped, result.Failed, result.HasMore);
-            results.Add(result);
-        }
-
-        readFailure?.Throw();
+        await CommitReadyAsync().ConfigureAwait(false);
+        failure?.Throw();
         return results.Count == 0 ? Summarize(request.Kind, retried.Count, retried, false, checkpoint.Watermark) : Combine(results);
     }
 
