@@ -21,6 +21,7 @@ internal sealed partial class ZendeskJobPoller
     private readonly Lock _gate = new();
     private readonly List<Waiter> _waiting = [];
     private volatile bool _showManyUnsupported;
+    private long _registered;
 
     /// <summary>Jobs waiting for their next poll (for tests and diagnostics).</summary>
     public int Waiting
@@ -30,6 +31,18 @@ internal sealed partial class ZendeskJobPoller
             lock (_gate)
             {
                 return _waiting.Count;
+            }
+        }
+    }
+
+    /// <summary>The earliest due time of a waiting job (for tests and diagnostics).</summary>
+    public DateTimeOffset? NextDue
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _waiting.Count == 0 ? null : _waiting.Min(w => w.Due);
             }
         }
     }
@@ -49,7 +62,7 @@ internal sealed partial class ZendeskJobPoller
     /// </summary>
     public async Task<ZendeskJobStatus> PollAsync(ZendeskApiConnection api, string jobId, TimeSpan delay, CancellationToken cancellationToken)
     {
-        var waiter = new Waiter(api, jobId, api.Time.GetUtcNow() + delay, cancellationToken);
+        var waiter = new Waiter(api, jobId, api.Time.GetUtcNow() + delay, Interlocked.Increment(ref _registered), cancellationToken);
         lock (_gate)
         {
             _waiting.Add(waiter);
@@ -102,8 +115,10 @@ internal sealed partial class ZendeskJobPoller
                 batch.AddRange(_waiting
                     .Where(w => w.Due <= horizon && !w.Cancellation.IsCancellationRequested)
                     .OrderBy(w => w.Due)
+                    .ThenBy(w => w.Sequence)
                     .Take(ZendeskBatching.MaxPerCall - 1));
-                _waiting.RemoveAll(w => batch.Contains(w));
+                _waiting.RemoveAll(batch.Contains);
+                batch.Sort((x, y) => x.Sequence.CompareTo(y.Sequence)); // ids in the order the jobs started waiting
             }
         }
 
@@ -184,13 +199,15 @@ internal sealed partial class ZendeskJobPoller
     private static partial void LogBatchFailed(ILogger logger, Exception exception, string subdomain, int count, string jobIds, string error);
 
     /// <summary>A job waiting for its next poll; <see cref="Result"/> gets its status, or null = read it alone.</summary>
-    private sealed class Waiter(ZendeskApiConnection api, string jobId, DateTimeOffset due, CancellationToken cancellation)
+    private sealed class Waiter(ZendeskApiConnection api, string jobId, DateTimeOffset due, long sequence, CancellationToken cancellation)
     {
         public ZendeskApiConnection Api { get; } = api;
 
         public string JobId { get; } = jobId;
 
         public DateTimeOffset Due { get; } = due;
+
+        public long Sequence { get; } = sequence;
 
         public CancellationToken Cancellation { get; } = cancellation;
 
