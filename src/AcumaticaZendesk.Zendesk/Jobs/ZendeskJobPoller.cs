@@ -181,7 +181,11 @@ internal sealed partial class ZendeskJobPoller
         catch (Exception ex)
         {
             LogBatchFailed(api.Logger, ex, api.Connection.Subdomain, batch.Count, string.Join(',', batch.Select(w => w.JobId)), ex.GetType().Name);
-            batch.ForEach(w => w.Result.TrySetException(ex));
+            foreach (var waiter in batch)
+            {
+                waiter.Result.TrySetException(ex);
+                _ = waiter.Result.Task.Exception; // observed: a caller that gave up no longer awaits it
+            }
         }
         finally
         {
