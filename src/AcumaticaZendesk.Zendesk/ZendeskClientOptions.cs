@@ -31,10 +31,34 @@ public sealed class ZendeskClientOptions
     /// <summary>Bulk jobs one account may have in flight from this process (Zendesk queues at most 30).</summary>
     public int MaxConcurrentBulkJobs { get; set; } = 8;
 
-    /// <summary>First wait between job-status polls; grows to <see cref="JobPollMaxInterval"/>.</summary>
+    /// <summary>
+    /// First wait between job-status polls; each later wait is <see cref="JobPollBackoff"/> times the previous one,
+    /// up to <see cref="JobPollMaxInterval"/>.
+    /// </summary>
     public TimeSpan JobPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Longest wait between two polls of one job.</summary>
     public TimeSpan JobPollMaxInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Growth factor of the wait between polls of one job (1 = constant interval).</summary>
+    public double JobPollBackoff { get; set; } = 1.5;
+
+    /// <summary>
+    /// When a job of an account is due for a poll, the account's other jobs due within this window are polled in
+    /// the same <c>job_statuses/show_many</c> request (a little early). Null = a tenth of <see cref="JobPollInterval"/>;
+    /// zero = only jobs due at the same instant share a request.
+    /// </summary>
+    public TimeSpan? JobPollCoalesceWindow { get; set; }
+
+    /// <summary><see cref="JobPollCoalesceWindow"/>, or its default (a tenth of <see cref="JobPollInterval"/>).</summary>
+    internal TimeSpan EffectiveJobPollCoalesceWindow => JobPollCoalesceWindow ?? JobPollInterval / 10;
+
+    /// <summary>The wait after <paramref name="interval"/>: times <see cref="JobPollBackoff"/>, capped at <see cref="JobPollMaxInterval"/>.</summary>
+    internal TimeSpan NextJobPollInterval(TimeSpan interval)
+    {
+        var next = interval.Ticks * JobPollBackoff;
+        return next >= JobPollMaxInterval.Ticks ? JobPollMaxInterval : TimeSpan.FromTicks((long)next);
+    }
 
     /// <summary>How long a bulk job may take before the client gives up waiting (statuses expire after about an hour).</summary>
     public TimeSpan JobTimeout { get; set; } = TimeSpan.FromMinutes(30);
@@ -63,6 +87,9 @@ internal sealed class ZendeskClientOptionsValidator : IValidateOptions<ZendeskCl
         Check(o.IncrementalExportRequestsPerMinute is >= 1 and <= 30, "Zendesk:IncrementalExportRequestsPerMinute must be between 1 and 30.");
         Check(o.MaxConcurrentBulkJobs is >= 1 and <= 30, "Zendesk:MaxConcurrentBulkJobs must be between 1 and 30 (Zendesk queues at most 30 jobs per account).");
         Check(o.JobPollInterval > TimeSpan.Zero && o.JobPollMaxInterval >= o.JobPollInterval, "Zendesk:JobPollInterval must be positive and not above Zendesk:JobPollMaxInterval.");
+        Check(o.JobPollBackoff is >= 1.0 and <= 4.0, "Zendesk:JobPollBackoff must be between 1.0 and 4 (growth factor of the wait between job-status polls).");
+        Check(o.JobPollCoalesceWindow is null || (o.JobPollCoalesceWindow >= TimeSpan.Zero && o.JobPollCoalesceWindow <= o.JobPollInterval),
+            "Zendesk:JobPollCoalesceWindow must be between 0 and Zendesk:JobPollInterval (leave it empty for a tenth of Zendesk:JobPollInterval).");
         Check(o.JobTimeout > TimeSpan.Zero, "Zendesk:JobTimeout must be positive.");
         Check(o.PageSize is >= 1 and <= 100, "Zendesk:PageSize must be between 1 and 100.");
         Check(o.TokenRefreshMargin >= TimeSpan.Zero, "Zendesk:TokenRefreshMargin must not be negative.");

@@ -19,15 +19,16 @@ public sealed partial class ZendeskJobsClient
     internal ZendeskJobsClient(ZendeskApiConnection api) => _api = api;
 
     /// <summary><c>GET /api/v2/job_statuses/{id}</c>.</summary>
-    public async Task<ZendeskJobStatus> GetAsync(string jobId, CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(jobId);
-        var request = new ZendeskRequest(HttpMethod.Get, $"/api/v2/job_statuses/{Uri.EscapeDataString(jobId)}", "job_statuses.show", true);
-        var response = await _api.SendOrThrowAsync(request, cancellationToken).ConfigureAwait(false);
-        return ZendeskJson.Property<ZendeskJobStatus>(response.Body, "job_status", request.Endpoint);
-    }
+    public Task<ZendeskJobStatus> GetAsync(string jobId, CancellationToken cancellationToken) =>
+        ZendeskJobPoller.ShowAsync(_api, jobId, cancellationToken);
 
-    /// <summary>Polls (growing intervals, on the injected clock) until the job is completed or failed.</summary>
+    /// <summary>
+    /// Polls until the job is completed or failed: first after <see cref="ZendeskClientOptions.JobPollInterval"/>,
+    /// then at intervals growing by <see cref="ZendeskClientOptions.JobPollBackoff"/> up to
+    /// <see cref="ZendeskClientOptions.JobPollMaxInterval"/>, on the injected clock. Jobs of the same account due
+    /// within <see cref="ZendeskClientOptions.JobPollCoalesceWindow"/> share one <c>job_statuses/show_many</c>
+    /// request; an expired status (404) throws <see cref="ZendeskApiException"/> as <see cref="GetAsync"/> does.
+    /// </summary>
     public async Task<ZendeskJobStatus> WaitAsync(ZendeskJobStatus job, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
@@ -43,9 +44,9 @@ public sealed partial class ZendeskJobsClient
                     "check it with GET /api/v2/job_statuses/{id} (statuses expire after about an hour).");
             }
 
-            await _api.DelayAsync(interval, cancellationToken).ConfigureAwait(false);
-            interval = interval * 2 > options.JobPollMaxInterval ? options.JobPollMaxInterval : interval * 2;
-            job = await GetAsync(job.Id, cancellationToken).ConfigureAwait(false);
+            var wait = interval;
+            interval = options.NextJobPollInterval(interval);
+            job = await _api.Account.JobPolls.PollAsync(_api, job.Id, wait, cancellationToken).ConfigureAwait(false);
         }
 
         LogJobFinished(_api.Logger, job.Id, _api.Connection.Subdomain, job.Status, job.Total);
