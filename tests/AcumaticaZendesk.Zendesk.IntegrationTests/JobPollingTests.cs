@@ -38,14 +38,15 @@ public sealed class JobPollingTests
         Assert.Equal(3, polls.Count); // three rounds (working, working, completed), one request each, not 24
         Assert.All(polls, p => Assert.EndsWith("/api/v2/job_statuses/show_many", p.Path, StringComparison.Ordinal));
         Assert.All(polls, p => Assert.Equal(8, p.Query("ids")!.Split(',').Distinct().Count()));
-        Assert.Equal([1.0, 2.5, 4.75], polls.Select(p => (p.At - start).TotalSeconds)); // 1 s, then ×1.5 each round
+        // 1 s, then ×1.5 each round, each poll a coalescing window (0.1 s) after the jobs were due: never early.
+        Assert.Equal([1.1, 2.7, 5.05], polls.Select(p => Math.Round((p.At - start).TotalSeconds, 6)));
         Assert.Equal(3, host.Metrics.Snapshot().RequestsByEndpoint["job_statuses.show_many"]);
         Assert.False(host.Metrics.Snapshot().RequestsByEndpoint.ContainsKey("job_statuses.show"));
         Assert.Equal(0, host.Polls().Waiting);
     }
 
     [Fact]
-    public async Task Jobs_due_within_the_window_are_polled_early_together_and_others_wait_for_their_own_time()
+    public async Task Jobs_due_within_the_window_are_polled_together_never_before_they_are_due_and_others_wait_for_their_own_time()
     {
         await using var host = new TestHost(o => o.JobPollCoalesceWindow = TimeSpan.FromMilliseconds(200));
         host.Server.JobStatuses(id => Status(id, "completed"));
@@ -61,9 +62,9 @@ public sealed class JobPollingTests
         var polls = host.Sent;
         Assert.Equal(2, polls.Count);
         Assert.Equal("a,b", polls[0].Query("ids"));
-        Assert.Equal(1.0, (polls[0].At - start).TotalSeconds);
+        Assert.Equal(1.2, (polls[0].At - start).TotalSeconds, precision: 6); // "a" waited the window for "b" (due 1.15 s)
         Assert.EndsWith("/api/v2/job_statuses/c", polls[1].Path, StringComparison.Ordinal); // alone: the single GET
-        Assert.Equal(1.3, (polls[1].At - start).TotalSeconds, precision: 6);
+        Assert.Equal(1.5, (polls[1].At - start).TotalSeconds, precision: 6);
     }
 
     [Fact]
@@ -160,7 +161,7 @@ public sealed class JobPollingTests
         Assert.Equal(6, polls.Count);
         Assert.Equal(polls.Count, host.Sent.Count);
         // Waits 1, 1.5, 2.25, 3.375, then capped at JobPollMaxInterval (5 s).
-        Assert.Equal([1.0, 2.5, 4.75, 8.125, 13.125, 18.125], polls.Select(p => (p.At - start).TotalSeconds));
+        Assert.Equal([1.1, 2.7, 5.05, 8.525, 13.625, 18.725], polls.Select(p => Math.Round((p.At - start).TotalSeconds, 6)));
     }
 
     [Fact]
@@ -176,7 +177,44 @@ public sealed class JobPollingTests
 
         await host.PollUntilDoneAsync(host.Client.Jobs.WaitAsync(Queued("steady"), Ct), jobs: 1);
 
-        Assert.Equal([1.0, 2.0, 3.0], host.Sent.Select(p => (p.At - start).TotalSeconds));
+        Assert.Equal([1.1, 2.2, 3.3], host.Sent.Select(p => Math.Round((p.At - start).TotalSeconds, 6)));
+    }
+
+    [Fact]
+    public async Task Jobs_still_running_at_their_first_poll_make_the_account_s_next_jobs_wait_a_little_longer_first()
+    {
+        await using var host = new TestHost(o => o.JobPollMaxInterval = TimeSpan.FromSeconds(30));
+        host.Server.JobStatuses(CompletesAfter(workingPolls: 1));
+        var start = host.Clock.GetUtcNow();
+
+        await host.PollUntilDoneAsync(host.Client.Jobs.WaitAsync(Queued("slow-1"), Ct), jobs: 1);
+        var second = host.Clock.GetUtcNow();
+        await host.PollUntilDoneAsync(host.Client.Jobs.WaitAsync(Queued("slow-2"), Ct), jobs: 1);
+
+        var sent = host.Sent;
+        Assert.Equal([1.1, 2.7], sent.Take(2).Select(p => Math.Round((p.At - start).TotalSeconds, 6))); // missed: a whole interval more
+        Assert.Equal(1.2, (sent[2].At - second).TotalSeconds, precision: 6); // the next job first waits 10 % longer (+ the window)
+        Assert.Equal(1.21, host.Polls().FirstWait(host.Options).TotalSeconds, precision: 6); // and it missed too: ×1.1 again
+    }
+
+    [Fact]
+    public async Task The_first_wait_creeps_back_towards_the_configured_one_and_never_goes_below_it()
+    {
+        await using var host = new TestHost(o => o.JobPollMaxInterval = TimeSpan.FromSeconds(30));
+        var polls = host.Polls();
+
+        polls.LearnFirstPoll(host.Options, TimeSpan.FromSeconds(2), finished: false);
+        Assert.Equal(2.2, polls.FirstWait(host.Options).TotalSeconds, precision: 6);
+        polls.LearnFirstPoll(host.Options, TimeSpan.FromSeconds(2.2), finished: true);
+        Assert.Equal(2.178, polls.FirstWait(host.Options).TotalSeconds, precision: 6);
+        for (var i = 0; i < 200; i++)
+        {
+            polls.LearnFirstPoll(host.Options, polls.FirstWait(host.Options), finished: true);
+        }
+
+        Assert.Equal(host.Options.JobPollInterval, polls.FirstWait(host.Options));
+        polls.LearnFirstPoll(host.Options, TimeSpan.FromMinutes(10), finished: false);
+        Assert.Equal(host.Options.JobPollMaxInterval, polls.FirstWait(host.Options));
     }
 
     [Fact]

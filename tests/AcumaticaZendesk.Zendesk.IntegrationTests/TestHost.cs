@@ -93,6 +93,8 @@ internal sealed class TestHost : IAsyncDisposable
 
     public ZendeskClientMetrics Metrics => _services.GetRequiredService<ZendeskClientMetrics>();
 
+    public ZendeskClientOptions Options => _services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ZendeskClientOptions>>().Value;
+
     public IReadOnlyList<SentRequest> Sent => [.. Recorder.Sent];
 
     public IReadOnlyList<SentRequest> SentTo(string pathSuffix) => [.. Recorder.Sent.Where(r => r.Path.EndsWith(pathSuffix, StringComparison.Ordinal))];

@@ -22,6 +22,28 @@ internal sealed partial class ZendeskJobPoller
     private readonly List<Waiter> _waiting = [];
     private volatile bool _showManyUnsupported;
     private long _registered;
+    private long _firstWaitTicks;
+
+    /// <summary>
+    /// The first wait for a new job of this account: <see cref="ZendeskClientOptions.JobPollInterval"/>, or longer
+    /// when recent jobs were still running at their first poll (<see cref="LearnFirstPoll"/>).
+    /// </summary>
+    public TimeSpan FirstWait(ZendeskClientOptions options) =>
+        TimeSpan.FromTicks(Math.Max(options.JobPollInterval.Ticks, Interlocked.Read(ref _firstWaitTicks)));
+
+    /// <summary>
+    /// What a job's first poll found. Still running: this account's jobs take longer than that wait, so the next jobs
+    /// first wait 10 % longer (a poll that misses costs a whole back-off interval, one that lands a little late costs
+    /// a little). Finished: the first wait creeps back by 1 % a job towards JobPollInterval, so a slow spell is not
+    /// remembered for ever. Never below JobPollInterval (never more polls than configured) nor above JobPollMaxInterval.
+    /// </summary>
+    public void LearnFirstPoll(ZendeskClientOptions options, TimeSpan waited, bool finished)
+    {
+        var next = finished
+            ? (long)(Math.Max(waited.Ticks, Interlocked.Read(ref _firstWaitTicks)) * 0.99)
+            : (long)(Math.Max(waited.Ticks, Interlocked.Read(ref _firstWaitTicks)) * 1.1);
+        Interlocked.Exchange(ref _firstWaitTicks, Math.Clamp(next, options.JobPollInterval.Ticks, options.JobPollMaxInterval.Ticks));
+    }
 
     /// <summary>Jobs waiting for their next poll (for tests and diagnostics).</summary>
     public int Waiting
@@ -35,14 +57,14 @@ internal sealed partial class ZendeskJobPoller
         }
     }
 
-    /// <summary>The earliest due time of a waiting job (for tests and diagnostics).</summary>
+    /// <summary>When the next poll fires: the earliest due time of a waiting job plus the coalescing window (for tests and diagnostics).</summary>
     public DateTimeOffset? NextDue
     {
         get
         {
             lock (_gate)
             {
-                return _waiting.Count == 0 ? null : _waiting.Min(w => w.Due);
+                return _waiting.Count == 0 ? null : _waiting.Min(w => w.FiresAt);
             }
         }
     }
@@ -62,7 +84,11 @@ internal sealed partial class ZendeskJobPoller
     /// </summary>
     public async Task<ZendeskJobStatus> PollAsync(ZendeskApiConnection api, string jobId, TimeSpan delay, CancellationToken cancellationToken)
     {
-        var waiter = new Waiter(api, jobId, api.Time.GetUtcNow() + delay, Interlocked.Increment(ref _registered), cancellationToken);
+        // A job is never polled before it is due: its own poll fires a coalescing window after that, and takes along
+        // every job of the account that is due by then (polling a job early only to find it still running costs a
+        // whole back-off interval; a little late costs a little).
+        var window = api.Options.EffectiveJobPollCoalesceWindow;
+        var waiter = new Waiter(api, jobId, api.Time.GetUtcNow() + delay, api.Time.GetUtcNow() + delay + window, Interlocked.Increment(ref _registered), cancellationToken);
         lock (_gate)
         {
             _waiting.Add(waiter);
@@ -72,7 +98,7 @@ internal sealed partial class ZendeskJobPoller
         {
             using (var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
-                var due = api.DelayAsync(delay, timer.Token);
+                var due = api.DelayAsync(delay + window, timer.Token);
                 if (await Task.WhenAny(waiter.Result.Task, due).ConfigureAwait(false) == due)
                 {
                     await due.ConfigureAwait(false); // throws when the caller cancelled
@@ -96,7 +122,7 @@ internal sealed partial class ZendeskJobPoller
         }
     }
 
-    /// <summary>Claims <paramref name="leader"/> and the jobs due within the window, then polls them together.</summary>
+    /// <summary>Claims <paramref name="leader"/> and every other job already due, then polls them together.</summary>
     private void Lead(Waiter leader)
     {
         var api = leader.Api;
@@ -111,7 +137,7 @@ internal sealed partial class ZendeskJobPoller
             batch = [leader];
             if (!_showManyUnsupported)
             {
-                var horizon = api.Time.GetUtcNow() + api.Options.EffectiveJobPollCoalesceWindow;
+                var horizon = api.Time.GetUtcNow();
                 batch.AddRange(_waiting
                     .Where(w => w.Due <= horizon && !w.Cancellation.IsCancellationRequested)
                     .OrderBy(w => w.Due)
@@ -203,13 +229,15 @@ internal sealed partial class ZendeskJobPoller
     private static partial void LogBatchFailed(ILogger logger, Exception exception, string subdomain, int count, string jobIds, string error);
 
     /// <summary>A job waiting for its next poll; <see cref="Result"/> gets its status, or null = read it alone.</summary>
-    private sealed class Waiter(ZendeskApiConnection api, string jobId, DateTimeOffset due, long sequence, CancellationToken cancellation)
+    private sealed class Waiter(ZendeskApiConnection api, string jobId, DateTimeOffset due, DateTimeOffset firesAt, long sequence, CancellationToken cancellation)
     {
         public ZendeskApiConnection Api { get; } = api;
 
         public string JobId { get; } = jobId;
 
         public DateTimeOffset Due { get; } = due;
+
+        public DateTimeOffset FiresAt { get; } = firesAt;
 
         public long Sequence { get; } = sequence;
 

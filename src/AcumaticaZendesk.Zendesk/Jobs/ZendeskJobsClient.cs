@@ -23,8 +23,8 @@ public sealed partial class ZendeskJobsClient
         ZendeskJobPoller.ShowAsync(_api, jobId, cancellationToken);
 
     /// <summary>
-    /// Polls until the job is completed or failed: first after <see cref="ZendeskClientOptions.JobPollInterval"/>,
-    /// then at intervals growing by <see cref="ZendeskClientOptions.JobPollBackoff"/> up to
+    /// Polls until the job is completed or failed: first after <see cref="ZendeskClientOptions.JobPollInterval"/> (or
+    /// a little longer once this account's jobs were seen still running at their first poll), then at intervals growing by <see cref="ZendeskClientOptions.JobPollBackoff"/> up to
     /// <see cref="ZendeskClientOptions.JobPollMaxInterval"/>, on the injected clock. Jobs of the same account due
     /// within <see cref="ZendeskClientOptions.JobPollCoalesceWindow"/> share one <c>job_statuses/show_many</c>
     /// request; an expired status (404) throws <see cref="ZendeskApiException"/> as <see cref="GetAsync"/> does.
@@ -34,7 +34,9 @@ public sealed partial class ZendeskJobsClient
         ArgumentNullException.ThrowIfNull(job);
         var options = _api.Options;
         var deadline = _api.Time.GetUtcNow() + options.JobTimeout;
-        var interval = options.JobPollInterval;
+        var polls = _api.Account.JobPolls;
+        var interval = polls.FirstWait(options);
+        var first = true;
         while (!job.IsFinished)
         {
             if (_api.Time.GetUtcNow() >= deadline)
@@ -46,7 +48,12 @@ public sealed partial class ZendeskJobsClient
 
             var wait = interval;
             interval = options.NextJobPollInterval(interval);
-            job = await _api.Account.JobPolls.PollAsync(_api, job.Id, wait, cancellationToken).ConfigureAwait(false);
+            job = await polls.PollAsync(_api, job.Id, wait, cancellationToken).ConfigureAwait(false);
+            if (first)
+            {
+                polls.LearnFirstPoll(options, wait, job.IsFinished);
+                first = false;
+            }
         }
 
         LogJobFinished(_api.Logger, job.Id, _api.Connection.Subdomain, job.Status, job.Total);
