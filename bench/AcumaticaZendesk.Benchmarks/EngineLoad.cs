@@ -6,8 +6,8 @@ namespace AcumaticaZendesk.Benchmarks;
 public sealed record KindTotals(EntityKind Kind, int Pages, int Read, int Created, int Updated, int Unchanged, int Skipped, int Failed);
 
 /// <summary>
-/// Drives <see cref="ISyncEngine"/> exactly as <c>TenantSyncWorkflow</c> does, without Dapr: the stages of
-/// <see cref="SyncStages"/> one after another, the kinds of a stage side by side, each <c>SyncPageAsync</c> until
+/// Drives <see cref="ISyncEngine"/> exactly as <c>TenantSyncWorkflow</c> does, without Dapr: each kind once its
+/// prerequisites (<see cref="SyncStages"/>) are read, ready kinds side by side, each <c>SyncPageAsync</c> until
 /// <c>HasMore</c> is false (an empty page that claims more is an error, as in the workflow).
 /// </summary>
 internal static class EngineLoad
@@ -17,9 +17,16 @@ internal static class EngineLoad
     public static async Task<IReadOnlyList<KindTotals>> RunAsync(ISyncEngine engine, string tenantId, string runId, int pageSize, int pagesPerCall, CancellationToken cancellationToken)
     {
         var totals = new List<KindTotals>();
-        foreach (var stage in SyncStages.All)
+        var running = new Dictionary<Task<KindTotals>, EntityKind>();
+        while (true)
         {
-            totals.AddRange(await Task.WhenAll(stage.Select(kind => RunKindAsync(engine, tenantId, runId, kind, pageSize, pagesPerCall, cancellationToken))).ConfigureAwait(false));
+            foreach (var kind in SyncStages.Ready([.. totals.Select(t => t.Kind)], running.Values).ToArray())
+                running[RunKindAsync(engine, tenantId, runId, kind, pageSize, pagesPerCall, cancellationToken)] = kind;
+            if (running.Count == 0)
+                break;
+            var done = await Task.WhenAny(running.Keys).ConfigureAwait(false);
+            running.Remove(done);
+            totals.Add(await done.ConfigureAwait(false));
         }
 
         return totals;

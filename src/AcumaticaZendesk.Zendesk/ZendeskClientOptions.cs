@@ -29,7 +29,7 @@ public sealed class ZendeskClientOptions
     public int IncrementalExportRequestsPerMinute { get; set; } = 10;
 
     /// <summary>Bulk jobs one account may have in flight from this process (Zendesk queues at most 30).</summary>
-    public int MaxConcurrentBulkJobs { get; set; } = 8;
+    public int MaxConcurrentBulkJobs { get; set; } = 16;
 
     /// <summary>
     /// First wait between job-status polls; each later wait is <see cref="JobPollBackoff"/> times the previous one,

@@ -137,8 +137,7 @@ public sealed class TenantSyncWorkflowTests
         Assert.Empty(finished);
         Assert.Equal([EntityKind.Customer, EntityKind.Customer, EntityKind.Employee], pageCalls.Select(c => c.Kind));
         Assert.NotNull(next);
-        Assert.Equal(1, next.StageIndex);
-        Assert.Empty(next.FinishedKinds!);
+        Assert.Equal([EntityKind.Customer, EntityKind.Employee], next.FinishedKinds);
         Assert.Equal(1, next.Generation);
         Assert.Equal(3, next.Progress!.Pages);
         Assert.Equal(30, next.Progress.Read);
@@ -151,7 +150,7 @@ public sealed class TenantSyncWorkflowTests
         Pages(customer: 0, vendor: 1, contact: 1, employee: 1);
         var carried = new SyncProgress(5, 50, 20, 15, 10, 5, 0);
 
-        await new TenantSyncWorkflow().RunAsync(context, Input() with { StageIndex = 1, Progress = carried, Generation = 4 });
+        await new TenantSyncWorkflow().RunAsync(context, Input() with { FinishedKinds = [EntityKind.Customer, EntityKind.Employee], Progress = carried, Generation = 4 });
 
         Assert.Equal([EntityKind.Vendor, EntityKind.Contact], pageCalls.Select(c => c.Kind));
         Assert.Equal(7, Assert.Single(finished).Progress.Pages);
@@ -204,7 +203,6 @@ public sealed class TenantSyncWorkflowTests
 
         Assert.Equal([EntityKind.Customer, EntityKind.Employee], pageCalls.Select(c => c.Kind));
         Assert.NotNull(next);
-        Assert.Equal(0, next.StageIndex);
         Assert.Equal([EntityKind.Employee], next.FinishedKinds);
         Assert.Equal(2, next.Progress!.Pages);
 
@@ -213,6 +211,29 @@ public sealed class TenantSyncWorkflowTests
 
         Assert.Equal([EntityKind.Customer, EntityKind.Customer, EntityKind.Vendor, EntityKind.Contact], pageCalls.Select(c => c.Kind));
         Assert.Equal(6, resumed!.Progress.Pages);
+    }
+
+    [Fact]
+    public async Task Vendors_follow_customers_without_waiting_for_employees_and_contacts_wait_for_both()
+    {
+        Pages(customer: 1, vendor: 1, contact: 1, employee: 1);
+        var employee = new TaskCompletionSource<SyncPageResult>();
+        context.CallActivityAsync<SyncPageResult>(nameof(SyncPageActivity), Arg.Is<SyncPageRequest>(r => r.Kind == EntityKind.Employee), Arg.Any<WorkflowTaskOptions?>())
+            .Returns(ci =>
+            {
+                pageCalls.Add(ci.ArgAt<SyncPageRequest>(1));
+                return employee.Task;
+            });
+
+        var run = new TenantSyncWorkflow().RunAsync(context, Input());
+
+        Assert.Equal([EntityKind.Customer, EntityKind.Employee, EntityKind.Vendor], pageCalls.Select(c => c.Kind));
+        Assert.Equal(["Employee"], statuses[^1].RunningKinds);
+        employee.SetResult(new SyncPageResult(EntityKind.Employee, 10, 4, 3, 2, 1, 0, HasMore: false, Watermark: null));
+        var result = await run;
+
+        Assert.Equal([EntityKind.Customer, EntityKind.Employee, EntityKind.Vendor, EntityKind.Contact], pageCalls.Select(c => c.Kind));
+        Assert.Equal(SyncRunOutcome.Succeeded, result!.Outcome);
     }
 
     [Fact]
@@ -257,7 +278,7 @@ public sealed class TenantSyncWorkflowTests
         Assert.Equal(
             [EntityKind.Employee, EntityKind.Vendor, EntityKind.Contact, null, null],
             statuses.Select(s => s.CurrentKind));
-        Assert.Equal(["Employee"], statuses[0].RunningKinds);
+        Assert.Empty(statuses[0].RunningKinds!); // here each page completes at once: nothing else was in flight
         Assert.Equal([1, 2, 3, 4, 4], statuses.Select(s => s.Progress.Pages));
         Assert.All(statuses, s => Assert.Equal("contoso", s.TenantId));
     }

@@ -31,7 +31,7 @@ public sealed record SyncEngineOptions
     /// page after another. Pages overlap only when that cannot change the outcome (see docs/sync-model.md, "Pages in
     /// flight together"); otherwise they run one after another.
     /// </summary>
-    public int PipelineDepth { get; init; } = 2;
+    public int PipelineDepth { get; init; } = 4;
 }
 
 /// <summary>What the engine does (or, in a plan, would do) with a record.</summary>

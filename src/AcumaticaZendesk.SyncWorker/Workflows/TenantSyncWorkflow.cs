@@ -7,17 +7,15 @@ using Dapr.Workflow;
 namespace AcumaticaZendesk.SyncWorker.Workflows;
 
 /// <summary>
-/// One tenant's sync run: the entity kinds in dependency stages (<see cref="Stages"/>), the kinds of a stage side by
-/// side, each one page per activity call until the engine reports no more pages; then the ticket export pass and a
+/// One tenant's sync run: every entity kind once its prerequisites are read (<see cref="SyncStages"/>), kinds that are
+/// ready side by side, each in activity calls of up to <see cref="TenantSyncInput.PagesPerActivity"/> pages until the
+/// engine reports no more pages; then the ticket export pass and a
 /// finishing activity that records the run, releases the tenant's lease and publishes the run summary.
 /// Deterministic orchestration only: time from the context, no I/O, no constructor dependencies (the kinds of a
-/// stage interleave in the order their activities complete, which the workflow history replays).
+/// kinds interleave in the order their activities complete, which the workflow history replays).
 /// </summary>
 public sealed class TenantSyncWorkflow : Workflow<TenantSyncInput, SyncRunSummary?>
 {
-    /// <summary>Dependency stages (<see cref="SyncStages"/>): one after another, the kinds of a stage side by side.</summary>
-    public static readonly IReadOnlyList<IReadOnlyList<EntityKind>> Stages = SyncStages.All;
-
     /// <summary>
     /// Retries of a page span minutes (Polly inside the clients covers seconds). Part of the workflow history:
     /// changing it affects in-flight instances.
@@ -41,31 +39,39 @@ public sealed class TenantSyncWorkflow : Workflow<TenantSyncInput, SyncRunSummar
         ArgumentNullException.ThrowIfNull(input);
         var run = new RunState(context, input);
 
-        while (run.StageIndex < Stages.Count)
+        // Start every kind whose prerequisites are read; when one returns (read to the end, budget spent or failed),
+        // start what became ready. Nothing new starts after a failure or once the page budget is spent.
+        var running = new Dictionary<Task, EntityKind>();
+        while (true)
         {
-            var stage = Stages[run.StageIndex];
-            await Task.WhenAll(stage.Where(k => !run.Finished.Contains(k)).Select(run.ReadKindAsync));
-            if (run.Error is not null)
+            foreach (var kind in SyncStages.Ready(run.Finished, running.Values).ToArray())
+            {
+                if (run.Error is null && run.PagesThisExecution < input.PagesPerExecution)
+                {
+                    running[run.ReadKindAsync(kind, running.Values)] = kind;
+                }
+            }
+
+            if (running.Count == 0)
             {
                 break;
             }
 
-            if (stage.Any(k => !run.Finished.Contains(k)))
-            {
-                run.Logger.LogInformation(
-                    "Run {RunId} continues as new after {Pages} pages (generation {Generation})",
-                    context.InstanceId, run.PagesThisExecution, input.Generation + 1);
-                context.ContinueAsNew(input with
-                {
-                    StageIndex = run.StageIndex,
-                    FinishedKinds = [.. run.Finished],
-                    Progress = run.Progress,
-                    Generation = input.Generation + 1,
-                });
-                return null;
-            }
+            running.Remove(await Task.WhenAny(running.Keys));
+        }
 
-            run.NextStage();
+        if (run.Error is null && run.Finished.Count < SyncStages.KindOrder.Count)
+        {
+            run.Logger.LogInformation(
+                "Run {RunId} continues as new after {Pages} pages (generation {Generation})",
+                context.InstanceId, run.PagesThisExecution, input.Generation + 1);
+            context.ContinueAsNew(input with
+            {
+                FinishedKinds = [.. run.Finished],
+                Progress = run.Progress,
+                Generation = input.Generation + 1,
+            });
+            return null;
         }
 
         var summary = new SyncRunSummary(
@@ -92,8 +98,6 @@ public sealed class TenantSyncWorkflow : Workflow<TenantSyncInput, SyncRunSummar
     {
         public ILogger Logger { get; } = context.CreateReplaySafeLogger<TenantSyncWorkflow>();
 
-        public int StageIndex { get; private set; } = input.StageIndex;
-
         public List<EntityKind> Finished { get; } = [.. input.FinishedKinds ?? []];
 
         public SyncProgress Progress { get; private set; } = input.Progress ?? SyncProgress.None;
@@ -102,14 +106,8 @@ public sealed class TenantSyncWorkflow : Workflow<TenantSyncInput, SyncRunSummar
 
         public string? Error { get; private set; }
 
-        public void NextStage()
-        {
-            StageIndex++;
-            Finished.Clear();
-        }
-
         /// <summary>Pages one kind until it is read to the end, the execution's page budget is spent, or the run fails.</summary>
-        public async Task ReadKindAsync(EntityKind kind)
+        public async Task ReadKindAsync(EntityKind kind, IEnumerable<EntityKind> running)
         {
             while (Error is null && PagesThisExecution < input.PagesPerExecution)
             {
@@ -138,21 +136,19 @@ public sealed class TenantSyncWorkflow : Workflow<TenantSyncInput, SyncRunSummar
                     Finished.Add(kind);
                 }
 
-                var running = StageIndex < Stages.Count ? Stages[StageIndex].Where(k => !Finished.Contains(k)).ToArray() : [];
+                var now = SyncStages.KindOrder.Where(k => !Finished.Contains(k) && (k == kind || running.Contains(k))).ToArray();
                 context.SetCustomStatus(new TenantSyncStatus(
                     input.TenantId,
-                    running.Length > 0 ? running[0] : NextStageFirstKind(),
+                    now.Length > 0 ? now[0] : SyncStages.Ready(Finished, []).Cast<EntityKind?>().FirstOrDefault(),
                     input.Generation,
                     Progress,
-                    [.. running.Select(k => k.ToString())]));
+                    [.. now.Select(k => k.ToString())]));
                 if (!page.HasMore)
                 {
                     return;
                 }
             }
         }
-
-        private EntityKind? NextStageFirstKind() => StageIndex + 1 < Stages.Count ? Stages[StageIndex + 1][0] : null;
 
         private void Fail(string error)
         {
