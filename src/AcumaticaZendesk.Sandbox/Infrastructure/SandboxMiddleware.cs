@@ -25,12 +25,21 @@ internal static class SandboxMiddleware
             : path.StartsWith("/zendesk/", StringComparison.Ordinal) ? "zendesk" : "control";
         try
         {
-            if (system != "control" && await InjectAsync(ctx, state, system == "acumatica" ? state.AcumaticaFaults : state.ZendeskFaults, system))
+            var faults = system == "acumatica" ? state.AcumaticaFaults : state.ZendeskFaults;
+            if (system != "control" && await InjectAsync(ctx, state, faults, system))
             {
                 return;
             }
 
-            await next(ctx);
+            var tamper = system == "control" ? null : ResponseTamper.Draw(state, faults, path);
+            if (tamper is null)
+            {
+                await next(ctx);
+            }
+            else
+            {
+                await tamper.RunAsync(ctx, next, state.Time);
+            }
         }
         finally
         {
