@@ -23,9 +23,25 @@ public sealed partial class ZendeskJobsClient
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(jobId);
         var request = new ZendeskRequest(HttpMethod.Get, $"/api/v2/job_statuses/{Uri.EscapeDataString(jobId)}", "job_statuses.show", true);
-        var response = await _api.SendOrThrowAsync(request, cancellationToken).ConfigureAwait(false);
-        return ZendeskJson.Property<ZendeskJobStatus>(response.Body, "job_status", request.Endpoint);
+        return await _api.GetJsonAsync(request, body => ReadStatus(body, request.Endpoint), cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>A job status; a finished job's results must be readable too (else the status is read again).</summary>
+    private static ZendeskJobStatus ReadStatus(byte[] body, string endpoint)
+    {
+        var job = ZendeskJson.Property<ZendeskJobStatus>(body, "job_status", endpoint);
+        if (job.IsFinished)
+        {
+            _ = Results(job, endpoint);
+        }
+
+        return job;
+    }
+
+    private static List<ZendeskJobResult> Results(ZendeskJobStatus job, string endpoint) =>
+        job.Results is { ValueKind: JsonValueKind.Array } array
+            ? ZendeskJson.Read(endpoint, () => array.Deserialize<List<ZendeskJobResult>>(ZendeskJson.Options) ?? [])
+            : [];
 
     /// <summary>Polls (growing intervals, on the injected clock) until the job is completed or failed.</summary>
     public async Task<ZendeskJobStatus> WaitAsync(ZendeskJobStatus job, CancellationToken cancellationToken)
@@ -88,9 +104,7 @@ public sealed partial class ZendeskJobsClient
     /// </summary>
     internal static IReadOnlyList<ZendeskBulkItemResult> MapResults(ZendeskJobStatus job, IReadOnlyList<ZendeskBulkInput> inputs)
     {
-        var results = job.Results is { ValueKind: JsonValueKind.Array } array
-            ? array.Deserialize<List<ZendeskJobResult>>(ZendeskJson.Options) ?? []
-            : [];
+        var results = Results(job, "job_statuses.show");
         var mapped = new ZendeskBulkItemResult?[inputs.Count];
         var unmatched = new List<ZendeskJobResult>();
         foreach (var result in results)
