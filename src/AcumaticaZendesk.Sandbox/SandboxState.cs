@@ -25,6 +25,9 @@ internal sealed class SandboxState : IAsyncDisposable
 
     public RequestLog Requests { get; } = new();
 
+    /// <summary>Answers held back or malformed on purpose, by "system kind" (e.g. <c>zendesk slow</c>).</summary>
+    public ConcurrentDictionary<string, int> TamperedAnswers { get; } = new(StringComparer.Ordinal);
+
     public FaultSettings AcumaticaFaults { get; set; } = new();
 
     public FaultSettings ZendeskFaults { get; set; } = new();
@@ -69,6 +72,7 @@ internal sealed class SandboxState : IAsyncDisposable
         instances.Clear();
         accounts.Clear();
         Requests.Clear();
+        TamperedAnswers.Clear();
         Webhooks.ClearLog();
         AcumaticaFaults = new FaultSettings();
         ZendeskFaults = new FaultSettings();

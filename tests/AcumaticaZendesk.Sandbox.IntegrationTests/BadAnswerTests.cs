@@ -93,6 +93,8 @@ public sealed class BadAnswerTests
         var truncated = await zd.GetStringAsync($"organizations/{id}", TestSandbox.Ct);
         Assert.ThrowsAny<System.Text.Json.JsonException>(() => JsonNode.Parse(truncated));
 
+        Assert.Equal(4, sb.Control.TamperedAnswers["zendesk malformed"]); // show_many, POST, oversized, truncated
+
         // Errors are never malformed: the knob breaks successful answers only.
         Assert.Equal(404, (await zd.GetJsonAsync("organizations/999999999")).Status);
     }
@@ -102,7 +104,12 @@ public sealed class BadAnswerTests
     {
         await using var sb = await TestSandbox.StartAsync();
         using var zd = sb.Zendesk();
-        sb.Control.SetFaults("zendesk", new FaultSettings { SlowRate = 1, SlowMs = 30_000 });
+        sb.Control.SetFaults("zendesk", new FaultSettings { SlowRate = 1, SlowMs = 30_000, SlowPathContains = "/organizations" });
+        using (var fast = await zd.GetAsync("users", TestSandbox.Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, fast.StatusCode); // another path is not held back
+        }
+
         var post = zd.PostAsync("organizations", new StringContent("""{"organization":{"name":"Slow","external_id":"S"}}""", System.Text.Encoding.UTF8, "application/json"), TestSandbox.Ct);
 
         for (var i = 0; i < 500 && !sb.Control.Organizations("demo").Any(o => o!["external_id"]?.ToString() == "S"); i++)
@@ -120,6 +127,7 @@ public sealed class BadAnswerTests
 
         using var response = await post;
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal(1, sb.Control.TamperedAnswers["zendesk slow"]);
     }
 
     [Fact]

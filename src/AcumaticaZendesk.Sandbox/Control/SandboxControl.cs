@@ -295,6 +295,9 @@ public sealed class SandboxControl
     // ------------------------------------------------------------------ faults
 
     /// <summary>"acumatica" or "zendesk".</summary>
+    /// <summary>Answers held back (<see cref="FaultSettings.SlowRate"/>) or malformed on purpose so far, by "system kind" (e.g. <c>zendesk slow</c>).</summary>
+    public IReadOnlyDictionary<string, int> TamperedAnswers => new SortedDictionary<string, int>(state.TamperedAnswers, StringComparer.Ordinal);
+
     public FaultSettings GetFaults(string system) => system.ToLowerInvariant() switch
     {
         "acumatica" => state.AcumaticaFaults,

@@ -13,16 +13,27 @@ internal sealed class ResponseTamper(TimeSpan delay, MalformedResponse? malforme
     private static readonly byte[] NotJsonBody = Encoding.UTF8.GetBytes("<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>");
 
     /// <summary>Draws whether this request is answered slowly and/or malformed; null = neither.</summary>
-    public static ResponseTamper? Draw(SandboxState state, FaultSettings faults, string path)
+    public static ResponseTamper? Draw(SandboxState state, FaultSettings faults, string system, string path)
     {
-        var slow = faults.SlowRate > 0 && faults.SlowMs > 0 && state.NextDouble() < faults.SlowRate;
-        var malformed = faults.MalformedRate > 0
-            && (string.IsNullOrEmpty(faults.MalformedPathContains) || path.Contains(faults.MalformedPathContains, StringComparison.OrdinalIgnoreCase))
-            && state.NextDouble() < faults.MalformedRate;
+        var slow = faults.SlowRate > 0 && faults.SlowMs > 0 && Matches(path, faults.SlowPathContains) && state.NextDouble() < faults.SlowRate;
+        var malformed = faults.MalformedRate > 0 && Matches(path, faults.MalformedPathContains) && state.NextDouble() < faults.MalformedRate;
+        if (slow)
+        {
+            state.TamperedAnswers.AddOrUpdate($"{system} slow", 1, static (_, n) => n + 1);
+        }
+
+        if (malformed)
+        {
+            state.TamperedAnswers.AddOrUpdate($"{system} malformed", 1, static (_, n) => n + 1);
+        }
+
         return slow || malformed
             ? new ResponseTamper(slow ? TimeSpan.FromMilliseconds(faults.SlowMs) : TimeSpan.Zero, malformed ? faults.MalformedKind : null, faults.OversizedBytes)
             : null;
     }
+
+    private static bool Matches(string path, string? contains) =>
+        string.IsNullOrEmpty(contains) || path.Contains(contains, StringComparison.OrdinalIgnoreCase);
 
     public async Task RunAsync(HttpContext ctx, RequestDelegate next, TimeProvider time)
     {

@@ -31,7 +31,7 @@ internal static class SandboxMiddleware
                 return;
             }
 
-            var tamper = system == "control" ? null : ResponseTamper.Draw(state, faults, path);
+            var tamper = system == "control" ? null : ResponseTamper.Draw(state, faults, system, path);
             if (tamper is null)
             {
                 await next(ctx);
