@@ -25,7 +25,7 @@ internal sealed class SandboxState : IAsyncDisposable
 
     public RequestLog Requests { get; } = new();
 
-    /// <summary>Answers held back or malformed on purpose, by "system kind" (e.g. <c>zendesk slow</c>).</summary>
+    /// <summary>Answers faulted on purpose, by kind (<c>zendesk slow POST</c>, <c>acumatica injected 503</c>, <c>zendesk dropped</c>, …).</summary>
     public ConcurrentDictionary<string, int> TamperedAnswers { get; } = new(StringComparer.Ordinal);
 
     public FaultSettings AcumaticaFaults { get; set; } = new();

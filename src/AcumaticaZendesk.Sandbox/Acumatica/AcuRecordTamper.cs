@@ -29,7 +29,6 @@ internal static class AcuRecordTamper
                 break;
             case AcumaticaRecordFault.MissingKey:
                 rendered.Remove(def.KeyField);
-                rendered.Remove("id");
                 break;
             case AcumaticaRecordFault.InvalidDate:
                 rendered["LastModifiedDateTime"] = new JsonObject { ["value"] = "not a date" };

@@ -12,7 +12,7 @@ public enum AcumaticaRecordFault
     /// <summary>The name field (e.g. CustomerName) holds an array instead of a string: <c>{"value":[1,2,3]}</c>.</summary>
     WrongType,
 
-    /// <summary>The key field (e.g. CustomerID) and <c>id</c> are missing.</summary>
+    /// <summary>The key field (e.g. CustomerID) is missing (the record's <c>id</c> is still there, as the API always sends it).</summary>
     MissingKey,
 
     /// <summary><c>LastModifiedDateTime</c> is <c>{"value":"not a date"}</c>.</summary>

@@ -35,6 +35,9 @@ public sealed class FaultSettings
     /// <summary>Only answers to paths containing this text are slow (e.g. <c>/entity/</c>, <c>/api/v2/</c>); any path when empty.</summary>
     public string? SlowPathContains { get; set; }
 
+    /// <summary>The next N answers to matching paths are slow (deterministic, besides <see cref="SlowRate"/>).</summary>
+    public int SlowNextCount { get; set; }
+
     /// <summary>
     /// Probability (0..1) that a successful (2xx) answer whose path contains <see cref="MalformedPathContains"/> (any
     /// path when empty) is replaced by a malformed one of kind <see cref="MalformedKind"/>; the request itself is

@@ -295,7 +295,7 @@ public sealed class SandboxControl
     // ------------------------------------------------------------------ faults
 
     /// <summary>"acumatica" or "zendesk".</summary>
-    /// <summary>Answers held back (<see cref="FaultSettings.SlowRate"/>) or malformed on purpose so far, by "system kind" (e.g. <c>zendesk slow</c>).</summary>
+    /// <summary>Answers faulted on purpose so far, by kind: <c>zendesk slow POST</c>, <c>zendesk malformed GET</c>, <c>acumatica injected 503</c>, <c>zendesk dropped</c>.</summary>
     public IReadOnlyDictionary<string, int> TamperedAnswers => new SortedDictionary<string, int>(state.TamperedAnswers, StringComparer.Ordinal);
 
     public FaultSettings GetFaults(string system) => system.ToLowerInvariant() switch

@@ -13,23 +13,37 @@ internal sealed class ResponseTamper(TimeSpan delay, MalformedResponse? malforme
     private static readonly byte[] NotJsonBody = Encoding.UTF8.GetBytes("<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>");
 
     /// <summary>Draws whether this request is answered slowly and/or malformed; null = neither.</summary>
-    public static ResponseTamper? Draw(SandboxState state, FaultSettings faults, string system, string path)
+    public static ResponseTamper? Draw(SandboxState state, FaultSettings faults, string system, string method, string path)
     {
-        var slow = faults.SlowRate > 0 && faults.SlowMs > 0 && Matches(path, faults.SlowPathContains) && state.NextDouble() < faults.SlowRate;
+        var slow = faults.SlowMs > 0 && Matches(path, faults.SlowPathContains) && (TakeNext(faults) || (faults.SlowRate > 0 && state.NextDouble() < faults.SlowRate));
         var malformed = faults.MalformedRate > 0 && Matches(path, faults.MalformedPathContains) && state.NextDouble() < faults.MalformedRate;
         if (slow)
         {
-            state.TamperedAnswers.AddOrUpdate($"{system} slow", 1, static (_, n) => n + 1);
+            state.TamperedAnswers.AddOrUpdate($"{system} slow {method}", 1, static (_, n) => n + 1);
         }
 
         if (malformed)
         {
-            state.TamperedAnswers.AddOrUpdate($"{system} malformed", 1, static (_, n) => n + 1);
+            state.TamperedAnswers.AddOrUpdate($"{system} malformed {method}", 1, static (_, n) => n + 1);
         }
 
         return slow || malformed
             ? new ResponseTamper(slow ? TimeSpan.FromMilliseconds(faults.SlowMs) : TimeSpan.Zero, malformed ? faults.MalformedKind : null, faults.OversizedBytes)
             : null;
+    }
+
+    private static bool TakeNext(FaultSettings faults)
+    {
+        lock (faults)
+        {
+            if (faults.SlowNextCount <= 0)
+            {
+                return false;
+            }
+
+            faults.SlowNextCount--;
+            return true;
+        }
     }
 
     private static bool Matches(string path, string? contains) =>

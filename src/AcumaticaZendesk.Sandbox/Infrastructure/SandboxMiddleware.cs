@@ -31,7 +31,7 @@ internal static class SandboxMiddleware
                 return;
             }
 
-            var tamper = system == "control" ? null : ResponseTamper.Draw(state, faults, system, path);
+            var tamper = system == "control" ? null : ResponseTamper.Draw(state, faults, system, ctx.Request.Method, path);
             if (tamper is null)
             {
                 await next(ctx);
@@ -70,6 +70,7 @@ internal static class SandboxMiddleware
         {
             // Logged as 499 ("client closed request" in nginx's terms) so the request log tells drops apart.
             ctx.Response.StatusCode = 499;
+            state.TamperedAnswers.AddOrUpdate($"{system} dropped", 1, static (_, n) => n + 1);
             ctx.Abort();
             return true;
         }
@@ -83,6 +84,8 @@ internal static class SandboxMiddleware
         {
             return false;
         }
+
+        state.TamperedAnswers.AddOrUpdate($"{system} injected {code}", 1, static (_, n) => n + 1);
 
         JsonObject body = system == "acumatica"
             ? new JsonObject { ["message"] = "An error has occurred.", ["exceptionMessage"] = $"Injected fault ({code}).", ["exceptionType"] = "PX.Data.PXException" }
