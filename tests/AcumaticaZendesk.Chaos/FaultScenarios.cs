@@ -47,8 +47,8 @@ public static class FaultScenarios
     /// <summary>Plan 200/min: 20 requests per 6 s window (plan ÷ m = 10, time × k = 10).</summary>
     public static ChaosScenario PlanLimit200 { get; } = PlanLimit(200, divisor: 10, customers: 24);
 
-    /// <summary>Plan 700/min: 70 requests per 6 s window (plan ÷ m = 10, time × k = 10).</summary>
-    public static ChaosScenario PlanLimit700 { get; } = PlanLimit(700, divisor: 10, customers: 72);
+    /// <summary>Plan 700/min: 35 requests per 6 s window (plan ÷ m = 20, time × k = 10).</summary>
+    public static ChaosScenario PlanLimit700 { get; } = PlanLimit(700, divisor: 20, customers: 48);
 
     /// <summary>
     /// A plan limit replayed k = 60 s ÷ window times faster (as <c>make bench</c> does: the sandbox's jobs and the
