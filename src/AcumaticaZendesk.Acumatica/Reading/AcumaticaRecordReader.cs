@@ -38,9 +38,12 @@ internal static class AcumaticaRecordReader
         var items = new List<T>();
         var rejected = new List<AcumaticaRejectedRecord>();
         var position = skip;
+
+        // No record can be larger than its page: measure records only when the page could hold an oversized one.
+        var measure = Encoding.UTF8.GetMaxByteCount(body.Length) > limits.MaxRecordBytes;
         foreach (var element in doc.RootElement.EnumerateArray())
         {
-            if (TryRead<T>(element, entity, keyField, limits, position++, out var item, out var refusal))
+            if (TryRead<T>(element, entity, keyField, limits, position++, out var item, out var refusal, measure))
                 items.Add(item);
             else
                 rejected.Add(refusal);
@@ -50,7 +53,7 @@ internal static class AcumaticaRecordReader
     }
 
     /// <summary>One record; false (with the refusal) when it is malformed, incomplete or oversized.</summary>
-    public static bool TryRead<T>(JsonElement element, string entity, string keyField, AcumaticaRecordLimits limits, int position, out T item, out AcumaticaRejectedRecord refusal)
+    public static bool TryRead<T>(JsonElement element, string entity, string keyField, AcumaticaRecordLimits limits, int position, out T item, out AcumaticaRejectedRecord refusal, bool measure = true)
         where T : AcumaticaEntity, IAcumaticaTrackedEntity
     {
         item = null!;
@@ -64,7 +67,7 @@ internal static class AcumaticaRecordReader
         var (key, id, modified) = Identify(element, keyField);
         AcumaticaRejectedRecord Refuse(string code, string reason) => new(position, key, id, modified, code, reason);
 
-        var bytes = Encoding.UTF8.GetByteCount(element.GetRawText());
+        var bytes = measure ? Encoding.UTF8.GetByteCount(element.GetRawText()) : 0;
         if (bytes > limits.MaxRecordBytes)
         {
             refusal = Refuse(Oversized, string.Create(CultureInfo.InvariantCulture,
