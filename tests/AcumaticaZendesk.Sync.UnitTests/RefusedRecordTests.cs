@@ -46,6 +46,9 @@ public sealed class RefusedRecordTests
         Assert.Equal("MalformedRecord", failed.Error!.Code);
         Assert.Contains("Acumatica returned Customer 'C2' unreadable, nothing was written", failed.Error.Message, StringComparison.Ordinal);
         Assert.Contains("$.CustomerName.value", failed.Error.Message, StringComparison.Ordinal);
+        Assert.Equal(T0.AddMinutes(1), history.Entries.Single(e => e.Action == AuditAction.Seen).SourceModifiedAt);
+        var undated = await h.Audit.GetAsync(h.Tenant.Id, EntityKind.Customer, "row-3", None);
+        Assert.Null(undated!.Entries.Single(e => e.Action == AuditAction.Seen).SourceModifiedAt);
 
         // The watermark moved past the readable records; a refused row without a date never moves it.
         var (checkpoint, _) = await h.Checkpoints.GetAsync(h.Tenant.Id, EntityKind.Customer, None);

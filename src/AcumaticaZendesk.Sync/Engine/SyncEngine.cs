@@ -324,7 +324,9 @@ public sealed partial class SyncEngine : ISyncEngine
             yield return new AuditEntry(run, now, AuditAction.Replayed, item.ZendeskId, "replay");
         }
 
-        yield return new AuditEntry(run, now, AuditAction.Seen, SourceModifiedAt: item.Record.LastModifiedDateTime);
+        // A refused row whose LastModifiedDateTime could not be read carries MinValue: leave it out of the trail.
+        var modified = item.Record.LastModifiedDateTime == DateTimeOffset.MinValue ? (DateTimeOffset?)null : item.Record.LastModifiedDateTime;
+        yield return new AuditEntry(run, now, AuditAction.Seen, SourceModifiedAt: modified);
         if (item.Mapped)
         {
             yield return new AuditEntry(run, now, AuditAction.Mapped, Fingerprint: item.Fingerprint);
