@@ -71,6 +71,9 @@ public sealed class ZendeskClientOptions
 
     /// <summary>Timeout of one HTTP attempt.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>Largest answer body buffered (<c>HttpClient.MaxResponseContentBufferSize</c>); a larger one is refused, not retried.</summary>
+    public int MaxResponseBytes { get; set; } = 32 * 1024 * 1024;
 }
 
 /// <summary>Start-up validation with messages that name the setting.</summary>
@@ -94,6 +97,7 @@ internal sealed class ZendeskClientOptionsValidator : IValidateOptions<ZendeskCl
         Check(o.PageSize is >= 1 and <= 100, "Zendesk:PageSize must be between 1 and 100.");
         Check(o.TokenRefreshMargin >= TimeSpan.Zero, "Zendesk:TokenRefreshMargin must not be negative.");
         Check(o.RequestTimeout > TimeSpan.Zero, "Zendesk:RequestTimeout must be positive.");
+        Check(o.MaxResponseBytes >= 64 * 1024, "Zendesk:MaxResponseBytes must be at least 65,536 (a page of 100 records is well below 1 MB).");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
 
         void Check(bool ok, string message)

@@ -433,9 +433,25 @@ public sealed partial class SyncEngine : ISyncEngine
             throw new InvalidOperationException($"The Acumatica source returned a {wrong.Kind} record for a {scope.Kind} page.");
         }
 
-        return ExternalIds.IsOrganizationKind(scope.Kind)
-            ? await _organizations.RunAsync(scope, records, cancellationToken).ConfigureAwait(false)
-            : await _users.RunAsync(scope, records, cancellationToken).ConfigureAwait(false);
+        // A row Acumatica returned unreadable fails on its own (audit trail + replay queue); the rest of the page goes on.
+        var refused = records.OfType<RefusedAcumaticaRecord>().Select(Refuse).ToArray();
+        var readable = records.Where(r => r is not RefusedAcumaticaRecord).ToArray();
+        if (readable.Length == 0)
+        {
+            return refused;
+        }
+
+        var items = ExternalIds.IsOrganizationKind(scope.Kind)
+            ? await _organizations.RunAsync(scope, readable, cancellationToken).ConfigureAwait(false)
+            : await _users.RunAsync(scope, readable, cancellationToken).ConfigureAwait(false);
+        return [.. items, .. refused];
+    }
+
+    private static WorkItem Refuse(RefusedAcumaticaRecord record)
+    {
+        var item = new WorkItem(record, ExternalIds.For(record.Kind, record.Key));
+        item.Fail(new WriteError(WriteErrorKind.Unreadable, record.Code, $"Acumatica returned {record.Kind} '{record.Key}' unreadable, nothing was written: {record.Reason}."));
+        return item;
     }
 
     /// <summary>Audit trail, replay queue and onboarding report for processed records.</summary>
@@ -473,7 +489,9 @@ public sealed partial class SyncEngine : ISyncEngine
             yield return new AuditEntry(run, now, AuditAction.Replayed, item.ZendeskId, "replay");
         }
 
-        yield return new AuditEntry(run, now, AuditAction.Seen, SourceModifiedAt: item.Record.LastModifiedDateTime);
+        // A refused row whose LastModifiedDateTime could not be read carries MinValue: leave it out of the trail.
+        var modified = item.Record.LastModifiedDateTime == DateTimeOffset.MinValue ? (DateTimeOffset?)null : item.Record.LastModifiedDateTime;
+        yield return new AuditEntry(run, now, AuditAction.Seen, SourceModifiedAt: modified);
         if (item.Mapped)
         {
             yield return new AuditEntry(run, now, AuditAction.Mapped, Fingerprint: item.Fingerprint);

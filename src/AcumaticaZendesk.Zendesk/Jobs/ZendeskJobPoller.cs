@@ -69,13 +69,26 @@ internal sealed partial class ZendeskJobPoller
         }
     }
 
+    /// <summary>A status whose (finished) results cannot be read is left out: that job reads its own status again.</summary>
+    private static bool IsReadable(ZendeskJobStatus status, string endpoint)
+    {
+        try
+        {
+            ZendeskJobsClient.Readable(status, endpoint);
+            return true;
+        }
+        catch (ZendeskBadResponseException)
+        {
+            return false;
+        }
+    }
+
     /// <summary><c>GET /api/v2/job_statuses/{id}</c>; a 404 (expired or unknown status) throws <see cref="ZendeskApiException"/>.</summary>
     public static async Task<ZendeskJobStatus> ShowAsync(ZendeskApiConnection api, string jobId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(jobId);
         var request = new ZendeskRequest(HttpMethod.Get, $"/api/v2/job_statuses/{Uri.EscapeDataString(jobId)}", ShowEndpoint, true);
-        var response = await api.SendOrThrowAsync(request, cancellationToken).ConfigureAwait(false);
-        return ZendeskJson.Property<ZendeskJobStatus>(response.Body, "job_status", request.Endpoint);
+        return await api.GetJsonAsync(request, body => ZendeskJobsClient.ReadStatus(body, request.Endpoint), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -189,10 +202,21 @@ internal sealed partial class ZendeskJobPoller
                 throw api.Failure(request, response);
             }
 
-            var statuses = ZendeskJson.Property<List<ZendeskJobStatus>>(response.Body, "job_statuses", request.Endpoint)
-                .Where(s => !string.IsNullOrEmpty(s.Id))
-                .DistinctBy(s => s.Id, StringComparer.Ordinal)
-                .ToDictionary(s => s.Id, StringComparer.Ordinal);
+            Dictionary<string, ZendeskJobStatus> statuses;
+            try
+            {
+                statuses = ZendeskJson.Property<List<ZendeskJobStatus>>(response.Body, "job_statuses", request.Endpoint)
+                    .Where(s => !string.IsNullOrEmpty(s.Id))
+                    .DistinctBy(s => s.Id, StringComparer.Ordinal)
+                    .Where(s => IsReadable(s, request.Endpoint))
+                    .ToDictionary(s => s.Id, StringComparer.Ordinal);
+            }
+            catch (ZendeskBadResponseException ex) when (!ex.TooLarge)
+            {
+                // An answer that cannot be read: each job reads its own status instead (retried there on bad answers).
+                statuses = [];
+            }
+
             LogPolledTogether(api.Logger, api.Connection.Subdomain, ids.Count, statuses.Count);
             foreach (var waiter in batch)
             {

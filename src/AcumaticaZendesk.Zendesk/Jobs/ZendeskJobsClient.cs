@@ -22,6 +22,25 @@ public sealed partial class ZendeskJobsClient
     public Task<ZendeskJobStatus> GetAsync(string jobId, CancellationToken cancellationToken) =>
         ZendeskJobPoller.ShowAsync(_api, jobId, cancellationToken);
 
+    /// <summary>A job status; a finished job's results must be readable too (else the status is read again).</summary>
+    internal static ZendeskJobStatus ReadStatus(byte[] body, string endpoint) => Readable(ZendeskJson.Property<ZendeskJobStatus>(body, "job_status", endpoint), endpoint);
+
+    /// <summary>Throws <see cref="ZendeskBadResponseException"/> when a finished job's results cannot be read.</summary>
+    internal static ZendeskJobStatus Readable(ZendeskJobStatus job, string endpoint)
+    {
+        if (job.IsFinished)
+        {
+            _ = Results(job, endpoint);
+        }
+
+        return job;
+    }
+
+    private static List<ZendeskJobResult> Results(ZendeskJobStatus job, string endpoint) =>
+        job.Results is { ValueKind: JsonValueKind.Array } array
+            ? ZendeskJson.Read(endpoint, () => array.Deserialize<List<ZendeskJobResult>>(ZendeskJson.Options) ?? [])
+            : [];
+
     /// <summary>
     /// Polls until the job is completed or failed: first after <see cref="ZendeskClientOptions.JobPollInterval"/> (or
     /// a little longer once this account's jobs were seen still running at their first poll), then at intervals growing by <see cref="ZendeskClientOptions.JobPollBackoff"/> up to
@@ -96,9 +115,7 @@ public sealed partial class ZendeskJobsClient
     /// </summary>
     internal static IReadOnlyList<ZendeskBulkItemResult> MapResults(ZendeskJobStatus job, IReadOnlyList<ZendeskBulkInput> inputs)
     {
-        var results = job.Results is { ValueKind: JsonValueKind.Array } array
-            ? array.Deserialize<List<ZendeskJobResult>>(ZendeskJson.Options) ?? []
-            : [];
+        var results = Results(job, "job_statuses.show");
         var mapped = new ZendeskBulkItemResult?[inputs.Count];
         var unmatched = new List<ZendeskJobResult>();
         foreach (var result in results)
