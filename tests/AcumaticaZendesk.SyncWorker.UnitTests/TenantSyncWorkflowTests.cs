@@ -334,6 +334,25 @@ public sealed class TenantSyncWorkflowTests
     }
 
     [Fact]
+    public async Task A_tenant_that_needs_authorization_ends_the_run_failed_with_the_reason_and_starts_nothing_else()
+    {
+        Pages(customer: 1, vendor: 1, contact: 1, employee: 1);
+        context.CallActivityAsync<SyncPageResult>(nameof(SyncPageActivity), Arg.Is<SyncPageRequest>(r => r.Kind == EntityKind.Customer), Arg.Any<WorkflowTaskOptions?>())
+            .Returns(ci =>
+            {
+                pageCalls.Add(ci.ArgAt<SyncPageRequest>(1));
+                return Task.FromResult(new SyncPageResult(EntityKind.Customer, 0, 0, 0, 0, 0, 0, false, null, Stopped: "the tenant needs a new Zendesk authorization (invalid_grant)"));
+            });
+
+        var result = await new TenantSyncWorkflow().RunAsync(context, Input());
+
+        Assert.Equal(SyncRunOutcome.Failed, result!.Outcome);
+        Assert.Equal("Customer: the tenant needs a new Zendesk authorization (invalid_grant)", result.Error);
+        Assert.DoesNotContain(pageCalls, c => c.Kind is EntityKind.Vendor or EntityKind.Contact);
+        Assert.Equal(SyncRunOutcome.Failed, Assert.Single(finished).Outcome);
+    }
+
+    [Fact]
     public async Task An_engine_that_claims_more_pages_but_returns_an_empty_one_stops_the_run_instead_of_looping()
     {
         context.CallActivityAsync<SyncPageResult>(nameof(SyncPageActivity), Arg.Any<SyncPageRequest>(), Arg.Any<WorkflowTaskOptions?>())

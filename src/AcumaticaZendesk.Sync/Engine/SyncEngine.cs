@@ -88,7 +88,7 @@ public sealed partial class SyncEngine : ISyncEngine
             await _runs.CompleteAsync(request.TenantId, request.RunId, RunStatus.Failed, ex.Message, cancellationToken).ConfigureAwait(false);
             LogNeedsAuthorization(request.TenantId, ex.System);
             var (checkpoint, _) = await _checkpoints.GetAsync(request.TenantId, request.Kind, cancellationToken).ConfigureAwait(false);
-            return new SyncPageResult(request.Kind, 0, 0, 0, 0, 0, 0, false, checkpoint?.Watermark);
+            return new SyncPageResult(request.Kind, 0, 0, 0, 0, 0, 0, false, checkpoint?.Watermark, Stopped: $"the tenant needs a new {ex.System} authorization ({ex.Reason})");
         }
     }
 

@@ -125,6 +125,12 @@ public sealed class TenantSyncWorkflow : Workflow<TenantSyncInput, SyncRunSummar
 
                 Progress = Progress.Add(page);
                 PagesThisExecution += Math.Max(0, page.Pages - 1);
+                if (page.Stopped is { } reason)
+                {
+                    Fail($"{kind}: {reason}");
+                    return;
+                }
+
                 if (page.HasMore && page.Read == 0)
                 {
                     Fail($"{kind}: the sync engine reported more pages but returned an empty one; stopping to avoid a loop");
