@@ -161,13 +161,7 @@ public sealed class TenantSyncWorkflowTests
     public async Task The_kinds_of_a_stage_are_read_side_by_side()
     {
         Pages(customer: 1, vendor: 1, contact: 1, employee: 1);
-        var customer = new TaskCompletionSource<SyncPageResult>();
-        context.CallActivityAsync<SyncPageResult>(nameof(SyncPageActivity), Arg.Is<SyncPageRequest>(r => r.Kind == EntityKind.Customer), Arg.Any<WorkflowTaskOptions?>())
-            .Returns(ci =>
-            {
-                pageCalls.Add(ci.ArgAt<SyncPageRequest>(1));
-                return customer.Task;
-            });
+        var customer = Hold(EntityKind.Customer);
 
         var run = new TenantSyncWorkflow().RunAsync(context, Input());
 
@@ -217,13 +211,7 @@ public sealed class TenantSyncWorkflowTests
     public async Task Vendors_follow_customers_without_waiting_for_employees_and_contacts_wait_for_both()
     {
         Pages(customer: 1, vendor: 1, contact: 1, employee: 1);
-        var employee = new TaskCompletionSource<SyncPageResult>();
-        context.CallActivityAsync<SyncPageResult>(nameof(SyncPageActivity), Arg.Is<SyncPageRequest>(r => r.Kind == EntityKind.Employee), Arg.Any<WorkflowTaskOptions?>())
-            .Returns(ci =>
-            {
-                pageCalls.Add(ci.ArgAt<SyncPageRequest>(1));
-                return employee.Task;
-            });
+        var employee = Hold(EntityKind.Employee);
 
         var run = new TenantSyncWorkflow().RunAsync(context, Input());
 
@@ -240,20 +228,8 @@ public sealed class TenantSyncWorkflowTests
     public async Task A_kind_that_fails_stops_the_other_kinds_of_its_stage_at_their_next_page()
     {
         Pages(customer: 1, vendor: 1, contact: 1, employee: 3);
-        var customer = new TaskCompletionSource<SyncPageResult>();
-        context.CallActivityAsync<SyncPageResult>(nameof(SyncPageActivity), Arg.Is<SyncPageRequest>(r => r.Kind == EntityKind.Customer), Arg.Any<WorkflowTaskOptions?>())
-            .Returns(ci =>
-            {
-                pageCalls.Add(ci.ArgAt<SyncPageRequest>(1));
-                return customer.Task;
-            });
-        var employee = new TaskCompletionSource<SyncPageResult>();
-        context.CallActivityAsync<SyncPageResult>(nameof(SyncPageActivity), Arg.Is<SyncPageRequest>(r => r.Kind == EntityKind.Employee), Arg.Any<WorkflowTaskOptions?>())
-            .Returns(ci =>
-            {
-                pageCalls.Add(ci.ArgAt<SyncPageRequest>(1));
-                return employee.Task;
-            });
+        var customer = Hold(EntityKind.Customer);
+        var employee = Hold(EntityKind.Employee);
 
         var run = new TenantSyncWorkflow().RunAsync(context, Input());
         customer.SetException(new WorkflowTaskFailedException("failed", new WorkflowTaskFailureDetails("System.Net.Http.HttpRequestException", "Zendesk answered 503")));
@@ -362,6 +338,19 @@ public sealed class TenantSyncWorkflowTests
 
         Assert.Equal(SyncRunOutcome.Failed, result!.Outcome);
         Assert.Equal(1, result.Progress.Pages);
+    }
+
+    /// <summary>Pages of <paramref name="kind"/> stay in flight until the returned source completes them.</summary>
+    private TaskCompletionSource<SyncPageResult> Hold(EntityKind kind)
+    {
+        var pending = new TaskCompletionSource<SyncPageResult>();
+        context.CallActivityAsync<SyncPageResult>(nameof(SyncPageActivity), Arg.Is<SyncPageRequest>(r => r.Kind == kind), Arg.Any<WorkflowTaskOptions?>())
+            .Returns(ci =>
+            {
+                pageCalls.Add(ci.ArgAt<SyncPageRequest>(1));
+                return pending.Task;
+            });
+        return pending;
     }
 
     private static TenantSyncInput Input(int pagesPerExecution = 50) =>
