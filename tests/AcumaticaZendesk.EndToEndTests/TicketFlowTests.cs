@@ -160,6 +160,31 @@ public sealed class TicketFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_change_in_the_same_second_as_an_applied_one_reaches_the_activity_by_the_next_export_pass()
+    {
+        var ticketId = CreateTicket(LinkedOrganization(), "Scanner offline");
+        await WaitForAppliedAsync(ticketId, TicketUpdatedAt(ticketId));
+        time.Advance(TimeSpan.FromMinutes(1));
+        Control.SolveTicket("demo", ticketId, "Driver reinstalled.");
+        var solvedAt = TicketUpdatedAt(ticketId);
+        await WaitForAppliedAsync(ticketId, solvedAt);
+
+        // A follow-up within the same second (the clock has not moved): Zendesk's updated_at and generated_timestamp
+        // have whole seconds, so the ticket's version is the one just applied although its content changed.
+        Control.UpdateTicket("demo", ticketId, new JsonObject { ["comment"] = new JsonObject { ["body"] = "Customer: works now, thanks!", ["public"] = true } });
+        Assert.Equal(solvedAt, TicketUpdatedAt(ticketId));
+        await WaitForAsync(() => Task.FromResult(Control.PendingWebhooks == 0 ? "" : null));
+
+        time.Advance(TimeSpan.FromMinutes(1));
+        var run = Assert.Single((await TriggerCronAsync()).Tenants);
+        await WaitForWorkflowAsync(run.InstanceId!);
+
+        var activity = Assert.Single(ActivitiesOf(ticketId));
+        Assert.Contains("Customer: works now, thanks!", Value(activity, "Body"), StringComparison.Ordinal);
+        Assert.Contains("solved", Value(activity, "Summary"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_acumatica_push_with_the_right_secret_starts_one_early_run_and_a_wrong_secret_is_refused()
     {
         var wrong = await PushAsync("not-the-secret");
