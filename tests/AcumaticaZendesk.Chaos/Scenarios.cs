@@ -30,6 +30,9 @@ public static class Scenarios
         new("changed-while-paging", "accounts renamed and customers added while the initial load pages", ["paging"], ChangedWhilePagingAsync),
         new("ties-across-page-edges", "tie groups of 40 equal LastModifiedDateTime across pages of 25; then 30 records touched with one timestamp", ["ties"], TiesAsync),
         new("bulk-job-expires", "Zendesk job statuses gone (404) as soon as the job completes, before the connector reads them", ["jobs"], BulkJobExpiresAsync),
+        TicketScenarios.DuplicatedAndReordered,
+        TicketScenarios.Lost,
+        TicketScenarios.Faults,
     ];
 
     private static async Task<TimeSpan?> BaselineAsync(ScenarioContext c, CancellationToken ct)
