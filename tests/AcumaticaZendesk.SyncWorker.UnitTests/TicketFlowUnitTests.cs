@@ -86,6 +86,18 @@ public sealed class TicketRecordTests
         Assert.NotEqual(change.InstanceId, (change with { UpdatedAt = At.AddSeconds(1) }).InstanceId);
     }
 
+    [Fact]
+    public void A_follow_up_instance_id_is_stable_per_event_and_differs_between_events()
+    {
+        var change = new TicketChange("acme", 35436, At, TicketChangeSource.Webhook, "01HEVT-comment");
+
+        Assert.StartsWith(change.InstanceId + "-", change.FollowUpInstanceId, StringComparison.Ordinal);
+        Assert.Equal(change.FollowUpInstanceId, (change with { }).FollowUpInstanceId);
+        Assert.NotEqual(change.FollowUpInstanceId, (change with { EventId = "01HEVT-status" }).FollowUpInstanceId);
+        Assert.Matches("^[a-z0-9-]+$", change.FollowUpInstanceId);
+        Assert.Null((change with { EventId = null }).FollowUpInstanceId);
+    }
+
     [Theory]
     [InlineData(0, 100L, false)]      // same version
     [InlineData(-60, 99L, false)]     // older

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Serialization;
 
 namespace AcumaticaZendesk.SyncWorker.Tickets;
@@ -17,6 +19,14 @@ public sealed record TicketChange(string TenantId, long TicketId, DateTimeOffset
     /// <summary><c>ticket-{tenant}-{ticketId}-{updatedAt:yyyyMMddHHmmss}</c>: the same change always maps to the same instance.</summary>
     public string InstanceId => string.Create(
         CultureInfo.InvariantCulture, $"ticket-{TenantId}-{TicketId}-{UpdatedAt.UtcDateTime:yyyyMMddHHmmss}");
+
+    /// <summary>
+    /// <c>{InstanceId}-{hash of the event id}</c>: the instance for an event that arrives after <see cref="InstanceId"/> has
+    /// finished (a change later in the same second shares the whole-second <c>updated_at</c>); null without an event id.
+    /// </summary>
+    public string? FollowUpInstanceId => EventId is { Length: > 0 } eventId
+        ? $"{InstanceId}-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(eventId)))[..16]}"
+        : null;
 }
 
 /// <summary>Input of <see cref="ApplyTicketContextActivity"/>.</summary>
