@@ -123,6 +123,18 @@ public sealed class TicketRecordTests
         Assert.Equal(covers, applied.Covers(At.AddSeconds(updatedOffsetSeconds), generated));
     }
 
+    [Fact]
+    public void A_record_stored_before_versions_could_be_unsettled_reads_as_settled()
+    {
+        const string stored = """{"updatedAt":"2026-03-02T09:29:10+00:00","generatedTimestamp":100,"outcome":"Updated","activityId":null,"appliedAt":"2026-03-02T09:29:11+00:00"}""";
+
+        var applied = System.Text.Json.JsonSerializer.Deserialize<TicketApplied>(stored, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))!;
+
+        Assert.True(applied.Settled);
+        Assert.Null(applied.Fingerprint);
+        Assert.True(applied.Covers(At, 100));
+    }
+
     [Theory]
     [InlineData(0.5, false)]   // within the version's second
     [InlineData(2.9, false)]   // the second is over, but within the clock allowance
