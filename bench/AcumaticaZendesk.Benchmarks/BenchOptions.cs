@@ -35,6 +35,9 @@ public sealed record BenchOptions
     /// <summary>Records per engine page (the worker's default, <c>Sync:Schedule:PageSize</c>).</summary>
     public int PageSize { get; init; } = 500;
 
+    /// <summary>Pages per engine call (the worker's default, <c>SyncSchedule:PagesPerActivity</c>).</summary>
+    public int PagesPerCall { get; init; } = 4;
+
     /// <summary>Share of records changed before the steady-state "changed" run.</summary>
     public double ChangedFraction { get; init; } = 0.01;
 
@@ -65,6 +68,7 @@ public sealed record BenchOptions
           --rate-limit N             Zendesk requests per minute in the sandbox (default 7000)
           --time-scale K             divide sandbox job durations and client poll intervals by K (default rate-limit / 700)
           --page-size N              records per engine page (default 500)
+          --pages-per-call N         pages per engine call, their Zendesk work overlapping (default 4; 1 = one page at a time)
           --changed-percent P        percent of records changed for the steady-state run (default 1)
           --memory-divisor N         small memory run = dataset / N (default 10)
           --onboarding POLICY        adopt (default) | create-only | report-only
@@ -99,6 +103,7 @@ public sealed record BenchOptions
                 "--rate-limit" => o with { RateLimit = Int(10, 1_000_000) },
                 "--time-scale" => o with { TimeScale = Int(1, 1_000) },
                 "--page-size" => o with { PageSize = Int(10, 5_000) },
+                "--pages-per-call" => o with { PagesPerCall = Int(1, 100) },
                 "--changed-percent" => o with { ChangedFraction = Int(1, 100) / 100.0 },
                 "--memory-divisor" => o with { MemoryScaleDivisor = Int(2, 1_000) },
                 "--onboarding" => o with { Onboarding = Policy(Next()) },
@@ -139,18 +144,18 @@ public sealed class BenchUsageException(string? message) : Exception(message ?? 
     public bool IsHelp => string.IsNullOrEmpty(Message);
 }
 
-/// <summary>Where the memory child finds the parent's sandbox (one argument: <c>acumaticaUrl|zendeskUrl|pageSize|onboarding|timeScale</c>).</summary>
-public sealed record MemoryChildArgs(Uri AcumaticaUrl, Uri ZendeskUrl, int PageSize, OnboardingPolicy Onboarding, double TimeScale)
+/// <summary>Where the memory child finds the parent's sandbox (one argument: <c>acumaticaUrl|zendeskUrl|pageSize|onboarding|timeScale|pagesPerCall</c>).</summary>
+public sealed record MemoryChildArgs(Uri AcumaticaUrl, Uri ZendeskUrl, int PageSize, OnboardingPolicy Onboarding, double TimeScale, int PagesPerCall)
 {
-    public string Format() => string.Join('|', AcumaticaUrl, ZendeskUrl, PageSize.ToString(CultureInfo.InvariantCulture), Onboarding, TimeScale.ToString(CultureInfo.InvariantCulture));
+    public string Format() => string.Join('|', AcumaticaUrl, ZendeskUrl, PageSize.ToString(CultureInfo.InvariantCulture), Onboarding, TimeScale.ToString(CultureInfo.InvariantCulture), PagesPerCall.ToString(CultureInfo.InvariantCulture));
 
     public static MemoryChildArgs Parse(string value)
     {
         var parts = value.Split('|');
-        if (parts.Length != 5 || !Enum.TryParse<OnboardingPolicy>(parts[3], out var onboarding)
+        if (parts.Length != 6 || !int.TryParse(parts[5], NumberStyles.Integer, CultureInfo.InvariantCulture, out var pagesPerCall) || !Enum.TryParse<OnboardingPolicy>(parts[3], out var onboarding)
             || !double.TryParse(parts[4], NumberStyles.Float, CultureInfo.InvariantCulture, out var scale) || !Uri.TryCreate(parts[0], UriKind.Absolute, out var acu) || !Uri.TryCreate(parts[1], UriKind.Absolute, out var zd)
             || !int.TryParse(parts[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out var size))
-            throw new BenchUsageException("--memory-child expects 'acumaticaUrl|zendeskUrl|pageSize|onboarding|timeScale'.");
-        return new MemoryChildArgs(acu, zd, size, onboarding, scale);
+            throw new BenchUsageException("--memory-child expects 'acumaticaUrl|zendeskUrl|pageSize|onboarding|timeScale|pagesPerCall'.");
+        return new MemoryChildArgs(acu, zd, size, onboarding, scale, pagesPerCall);
     }
 }

@@ -32,7 +32,7 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
         progress.WriteLine("warm-up: small load on its own account (not measured) ...");
         sandbox.Seed(WarmUpTenant, options.Scaled(options.MemoryScaleDivisor));
         var warmUp = await connector.AddTenantAsync(WarmUpTenant, sandbox.Host.AcumaticaUrl(WarmUpTenant), sandbox.Host.ZendeskUrl(WarmUpTenant), options.Onboarding, cancellationToken).ConfigureAwait(false);
-        await EngineLoad.RunAsync(connector.Engine, warmUp.Id, "warmup", options.PageSize, cancellationToken).ConfigureAwait(false);
+        await EngineLoad.RunAsync(connector.Engine, warmUp.Id, "warmup", options.PageSize, options.PagesPerCall, cancellationToken).ConfigureAwait(false);
 
         progress.WriteLine("initial load (real engine, adapters, clients) ...");
         var initial = await EngineRunAsync(sandbox, connector, tenant, "initial", cancellationToken).ConfigureAwait(false);
@@ -106,7 +106,7 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
     private async Task<EngineRun> EngineRunAsync(BenchSandbox sandbox, ConnectorServices connector, TenantConfig tenant, string runId, CancellationToken cancellationToken)
     {
         var meter = PhaseMeter.Start(connector.ZendeskMetrics, sandbox.Control.Requests);
-        var kinds = await EngineLoad.RunAsync(connector.Engine, tenant.Id, runId, options.PageSize, cancellationToken).ConfigureAwait(false);
+        var kinds = await EngineLoad.RunAsync(connector.Engine, tenant.Id, runId, options.PageSize, options.PagesPerCall, cancellationToken).ConfigureAwait(false);
         var measurement = meter.Stop(options.RateLimit);
         var (organizations, users) = sandbox.LinkedCounts(tenant.Zendesk.Subdomain);
         return new EngineRun(runId, measurement, kinds, organizations, users);

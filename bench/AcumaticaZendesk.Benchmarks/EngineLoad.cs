@@ -6,42 +6,54 @@ namespace AcumaticaZendesk.Benchmarks;
 public sealed record KindTotals(EntityKind Kind, int Pages, int Read, int Created, int Updated, int Unchanged, int Skipped, int Failed);
 
 /// <summary>
-/// Drives <see cref="ISyncEngine"/> exactly as <c>TenantSyncWorkflow</c> does, without Dapr: kinds in order
-/// Customer, Vendor, Contact, Employee; <c>SyncPageAsync</c> until <c>HasMore</c> is false (an empty page that
-/// claims more is an error, as in the workflow).
+/// Drives <see cref="ISyncEngine"/> exactly as <c>TenantSyncWorkflow</c> does, without Dapr: each kind once its
+/// prerequisites (<see cref="SyncStages"/>) are read, ready kinds side by side, each <c>SyncPageAsync</c> until
+/// <c>HasMore</c> is false (an empty page that claims more is an error, as in the workflow).
 /// </summary>
 internal static class EngineLoad
 {
-    public static readonly IReadOnlyList<EntityKind> KindOrder = [EntityKind.Customer, EntityKind.Vendor, EntityKind.Contact, EntityKind.Employee];
+    public static IReadOnlyList<EntityKind> KindOrder => SyncStages.KindOrder;
 
-    public static async Task<IReadOnlyList<KindTotals>> RunAsync(ISyncEngine engine, string tenantId, string runId, int pageSize, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<KindTotals>> RunAsync(ISyncEngine engine, string tenantId, string runId, int pageSize, int pagesPerCall, CancellationToken cancellationToken)
     {
         var totals = new List<KindTotals>();
-        foreach (var kind in KindOrder)
+        var running = new Dictionary<Task<KindTotals>, EntityKind>();
+        while (true)
         {
-            var t = new KindTotals(kind, 0, 0, 0, 0, 0, 0, 0);
-            SyncPageResult page;
-            do
-            {
-                page = await engine.SyncPageAsync(new SyncPageRequest(tenantId, runId, kind, pageSize), cancellationToken).ConfigureAwait(false);
-                if (page.HasMore && page.Read == 0)
-                    throw new InvalidOperationException($"{kind}: the sync engine reported more pages but returned an empty one.");
-                t = t with
-                {
-                    Pages = t.Pages + 1,
-                    Read = t.Read + page.Read,
-                    Created = t.Created + page.Created,
-                    Updated = t.Updated + page.Updated,
-                    Unchanged = t.Unchanged + page.Unchanged,
-                    Skipped = t.Skipped + page.Skipped,
-                    Failed = t.Failed + page.Failed,
-                };
-            }
-            while (page.HasMore);
-
-            totals.Add(t);
+            foreach (var kind in SyncStages.Ready([.. totals.Select(t => t.Kind)], running.Values).ToArray())
+                running[RunKindAsync(engine, tenantId, runId, kind, pageSize, pagesPerCall, cancellationToken)] = kind;
+            if (running.Count == 0)
+                break;
+            var done = await Task.WhenAny(running.Keys).ConfigureAwait(false);
+            running.Remove(done);
+            totals.Add(await done.ConfigureAwait(false));
         }
 
         return totals;
+    }
+
+    private static async Task<KindTotals> RunKindAsync(ISyncEngine engine, string tenantId, string runId, EntityKind kind, int pageSize, int pagesPerCall, CancellationToken cancellationToken)
+    {
+        var t = new KindTotals(kind, 0, 0, 0, 0, 0, 0, 0);
+        SyncPageResult page;
+        do
+        {
+            page = await engine.SyncPageAsync(new SyncPageRequest(tenantId, runId, kind, pageSize, MaxPages: pagesPerCall), cancellationToken).ConfigureAwait(false);
+            if (page.HasMore && page.Read == 0)
+                throw new InvalidOperationException($"{kind}: the sync engine reported more pages but returned an empty one.");
+            t = t with
+            {
+                Pages = t.Pages + page.Pages,
+                Read = t.Read + page.Read,
+                Created = t.Created + page.Created,
+                Updated = t.Updated + page.Updated,
+                Unchanged = t.Unchanged + page.Unchanged,
+                Skipped = t.Skipped + page.Skipped,
+                Failed = t.Failed + page.Failed,
+            };
+        }
+        while (page.HasMore);
+
+        return t;
     }
 }

@@ -19,6 +19,7 @@ internal sealed partial class AcumaticaClient(
     AcumaticaConnection connection,
     IAcumaticaAuthenticator authenticator,
     IHttpClientFactory httpClientFactory,
+    AcumaticaRecordLimits limits,
     ILogger<AcumaticaClient> logger) : IAcumaticaClient
 {
     private const string ActivityEntity = "Activity";
@@ -92,13 +93,26 @@ internal sealed partial class AcumaticaClient(
         ArgumentNullException.ThrowIfNull(set);
         ArgumentException.ThrowIfNullOrWhiteSpace(key);
         var url = EntityUrl($"{set.EntityName}/{Uri.EscapeDataString(key)}", Query(set.Select, set.Expand, filter: null, top: null, skip: null));
+        string text;
         try
         {
-            return await SendForJsonAsync<T>(HttpMethod.Get, url, null, Kind.Read, set.EntityName, cancellationToken).ConfigureAwait(false);
+            text = await SendForTextAsync(HttpMethod.Get, url, null, Kind.Read, set.EntityName, cancellationToken).ConfigureAwait(false);
         }
         catch (AcumaticaNotFoundException)
         {
             return null;
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            return AcumaticaRecordReader.TryRead<T>(doc.RootElement, set.EntityName, set.KeyField, limits, 0, out var item, out var refusal)
+                ? item
+                : throw new AcumaticaMalformedRecordException(refusal with { Key = refusal.Key ?? key });
+        }
+        catch (JsonException ex)
+        {
+            throw new AcumaticaMalformedRecordException(new AcumaticaRejectedRecord(0, key, null, null, AcumaticaRecordReader.Malformed, $"the {set.EntityName} answer is not JSON ({ex.Message})"));
         }
     }
 
@@ -110,9 +124,22 @@ internal sealed partial class AcumaticaClient(
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(top);
         var filter = since is { } s ? $"{AcumaticaEntitySet<T>.LastModifiedField} ge datetimeoffset'{AcumaticaJson.FormatDateTimeOffset(s)}'" : null;
         var url = EntityUrl(set.EntityName, Query(set.Select, set.Expand, filter, top, skip));
-        var items = await SendForJsonAsync<List<T>>(HttpMethod.Get, url, null, Kind.Read, set.EntityName, cancellationToken).ConfigureAwait(false) ?? [];
+        var text = await SendForTextAsync(HttpMethod.Get, url, null, Kind.Read, set.EntityName, cancellationToken).ConfigureAwait(false);
+        List<T> items;
+        List<AcumaticaRejectedRecord> rejected;
+        try
+        {
+            (items, rejected) = string.IsNullOrWhiteSpace(text) ? ([], []) : AcumaticaRecordReader.ReadPage<T>(text, set.EntityName, set.KeyField, limits, skip);
+        }
+        catch (JsonException ex)
+        {
+            throw new AcumaticaRequestException($"Acumatica returned a {set.EntityName} page this client cannot read: {ex.Message}", HttpStatusCode.OK);
+        }
+
         LogPage(logger, set.EntityName, connection.Tenant, skip, items.Count);
-        return new AcumaticaPage<T>(items, since, skip, top);
+        foreach (var refusal in rejected)
+            LogRecordRefused(logger, set.EntityName, connection.Tenant, refusal.Position, refusal.Code);
+        return new AcumaticaPage<T>(items, since, skip, top) { Rejected = rejected };
     }
 
     public async IAsyncEnumerable<T> ReadChangedAsync<T>(AcumaticaEntitySet<T> set, DateTimeOffset? since, int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -185,12 +212,7 @@ internal sealed partial class AcumaticaClient(
 
     private async Task<TResult?> SendForJsonAsync<TResult>(HttpMethod method, Uri url, object? body, Kind kind, string entity, CancellationToken cancellationToken)
     {
-        await using var lease = await authenticator.AcquireAsync(cancellationToken).ConfigureAwait(false);
-        using var response = await SendAuthenticatedAsync(() => NewRequest(method, url, body), kind, cancellationToken).ConfigureAwait(false);
-        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        LogResponse(logger, method.Method, entity, connection.Tenant, (int)response.StatusCode);
-        if (!response.IsSuccessStatusCode)
-            throw await MapFailureAsync(response, text, kind, entity, cancellationToken).ConfigureAwait(false);
+        var text = await SendForTextAsync(method, url, body, kind, entity, cancellationToken).ConfigureAwait(false);
         if (string.IsNullOrWhiteSpace(text))
             return default;
         try
@@ -199,8 +221,20 @@ internal sealed partial class AcumaticaClient(
         }
         catch (JsonException ex)
         {
-            throw new AcumaticaRequestException($"Acumatica returned a {entity} payload this client cannot read ({ex.Path}: {ex.Message}).", response.StatusCode);
+            throw new AcumaticaRequestException($"Acumatica returned a {entity} payload this client cannot read ({ex.Path}: {ex.Message}).", HttpStatusCode.OK);
         }
+    }
+
+    /// <summary>Sends with credentials and returns the body of a 2xx answer; maps any other answer to an <see cref="AcumaticaException"/>.</summary>
+    private async Task<string> SendForTextAsync(HttpMethod method, Uri url, object? body, Kind kind, string entity, CancellationToken cancellationToken)
+    {
+        await using var lease = await authenticator.AcquireAsync(cancellationToken).ConfigureAwait(false);
+        using var response = await SendAuthenticatedAsync(() => NewRequest(method, url, body), kind, cancellationToken).ConfigureAwait(false);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        LogResponse(logger, method.Method, entity, connection.Tenant, (int)response.StatusCode);
+        if (!response.IsSuccessStatusCode)
+            throw await MapFailureAsync(response, text, kind, entity, cancellationToken).ConfigureAwait(false);
+        return text;
     }
 
     /// <summary>Sends with credentials; on 401 recovers once (refresh or new sign-in) and retries once, never more.</summary>
@@ -286,6 +320,9 @@ internal sealed partial class AcumaticaClient(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Read {Count} {Entity} records at skip {Skip} for tenant {Tenant}")]
     private static partial void LogPage(ILogger logger, string entity, string tenant, int skip, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused the {Entity} record at row {Position} for tenant {Tenant}: {Code}; the rest of the page goes on")]
+    private static partial void LogRecordRefused(ILogger logger, string entity, string tenant, int position, string code);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Acumatica answered 401 for tenant {Tenant}; renewing credentials and retrying once")]
     private static partial void LogUnauthorized(ILogger logger, string tenant);

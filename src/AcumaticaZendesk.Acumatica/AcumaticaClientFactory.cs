@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using AcumaticaZendesk.Acumatica.Auth;
+using AcumaticaZendesk.Acumatica.Reading;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -55,6 +56,6 @@ internal sealed class AcumaticaClientFactory(
             authenticator = new OAuthAuthenticator(connection, credentials, store, state, oauth, timeProvider, o.TokenRefreshSkew, logger);
         }
 
-        return new AcumaticaClient(connection, authenticator, httpClientFactory, logger);
+        return new AcumaticaClient(connection, authenticator, httpClientFactory, new AcumaticaRecordLimits(o.MaxRecordBytes, o.MaxRecordFields), logger);
     }
 }

@@ -24,6 +24,15 @@ public sealed class AcumaticaClientOptions
 
     /// <summary>Upper bound for the always-attempted sign-out of a cookie session.</summary>
     public TimeSpan LogoutTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Largest answer body buffered (<c>HttpClient.MaxResponseContentBufferSize</c>); a larger one is refused.</summary>
+    public int MaxResponseBytes { get; set; } = 64 * 1024 * 1024;
+
+    /// <summary>Largest single record (UTF-8 JSON) read; a larger one is refused on its own and the rest of its page goes on.</summary>
+    public int MaxRecordBytes { get; set; } = 256 * 1024;
+
+    /// <summary>Most top-level fields a record may carry; one with more is refused on its own.</summary>
+    public int MaxRecordFields { get; set; } = 1_000;
 }
 
 internal sealed class AcumaticaClientOptionsValidator : IValidateOptions<AcumaticaClientOptions>
@@ -41,6 +50,12 @@ internal sealed class AcumaticaClientOptionsValidator : IValidateOptions<Acumati
             errors.Add($"{nameof(options.AttemptTimeout)} must not exceed {nameof(options.TotalRequestTimeout)}.");
         if (options.TokenRefreshSkew < TimeSpan.Zero || options.LogoutTimeout <= TimeSpan.Zero)
             errors.Add($"{nameof(options.TokenRefreshSkew)} must not be negative and {nameof(options.LogoutTimeout)} must be positive.");
+        if (options.MaxResponseBytes is < 64 * 1024)
+            errors.Add($"{nameof(options.MaxResponseBytes)} must be at least 65,536 (was {options.MaxResponseBytes}).");
+        if (options.MaxRecordBytes < 1024 || options.MaxRecordBytes > options.MaxResponseBytes)
+            errors.Add($"{nameof(options.MaxRecordBytes)} must be between 1,024 and {nameof(options.MaxResponseBytes)} (was {options.MaxRecordBytes}).");
+        if (options.MaxRecordFields is < 10 or > 100_000)
+            errors.Add($"{nameof(options.MaxRecordFields)} must be between 10 and 100,000 (was {options.MaxRecordFields}).");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -21,7 +21,7 @@ public static class AcumaticaServiceCollectionExtensions
     public static IServiceCollection AddAcumaticaClient(this IServiceCollection services, Action<AcumaticaClientOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var optionsBuilder = services.AddOptions<AcumaticaClientOptions>();
+        var optionsBuilder = services.AddOptions<AcumaticaClientOptions>().ValidateOnStart();
         if (configure is not null)
             optionsBuilder.Configure(configure);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AcumaticaClientOptions>, AcumaticaClientOptionsValidator>());
@@ -29,7 +29,12 @@ public static class AcumaticaServiceCollectionExtensions
         services.TryAddSingleton<IAcumaticaOAuthService, AcumaticaOAuthService>();
         services.TryAddSingleton<IAcumaticaClientFactory, AcumaticaClientFactory>();
 
-        services.AddHttpClient(AcumaticaHttp.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
+        services.AddHttpClient(AcumaticaHttp.ClientName)
+            .ConfigureHttpClient((sp, c) =>
+            {
+                c.Timeout = Timeout.InfiniteTimeSpan;
+                c.MaxResponseContentBufferSize = sp.GetRequiredService<IOptions<AcumaticaClientOptions>>().Value.MaxResponseBytes;
+            })
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
                 UseCookies = false, // sessions keep their own cookies per tenant

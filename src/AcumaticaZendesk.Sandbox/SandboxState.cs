@@ -25,6 +25,9 @@ internal sealed class SandboxState : IAsyncDisposable
 
     public RequestLog Requests { get; } = new();
 
+    /// <summary>Answers faulted on purpose, by kind (<c>zendesk slow POST</c>, <c>acumatica injected 503</c>, <c>zendesk dropped</c>, …).</summary>
+    public ConcurrentDictionary<string, int> TamperedAnswers { get; } = new(StringComparer.Ordinal);
+
     public FaultSettings AcumaticaFaults { get; set; } = new();
 
     public FaultSettings ZendeskFaults { get; set; } = new();
@@ -69,6 +72,7 @@ internal sealed class SandboxState : IAsyncDisposable
         instances.Clear();
         accounts.Clear();
         Requests.Clear();
+        TamperedAnswers.Clear();
         Webhooks.ClearLog();
         AcumaticaFaults = new FaultSettings();
         ZendeskFaults = new FaultSettings();

@@ -29,12 +29,36 @@ public sealed class ZendeskClientOptions
     public int IncrementalExportRequestsPerMinute { get; set; } = 10;
 
     /// <summary>Bulk jobs one account may have in flight from this process (Zendesk queues at most 30).</summary>
-    public int MaxConcurrentBulkJobs { get; set; } = 8;
+    public int MaxConcurrentBulkJobs { get; set; } = 16;
 
-    /// <summary>First wait between job-status polls; grows to <see cref="JobPollMaxInterval"/>.</summary>
+    /// <summary>
+    /// First wait between job-status polls; each later wait is <see cref="JobPollBackoff"/> times the previous one,
+    /// up to <see cref="JobPollMaxInterval"/>.
+    /// </summary>
     public TimeSpan JobPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Longest wait between two polls of one job.</summary>
     public TimeSpan JobPollMaxInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Growth factor of the wait between polls of one job (1 = constant interval).</summary>
+    public double JobPollBackoff { get; set; } = 1.5;
+
+    /// <summary>
+    /// When a job of an account is due for a poll, the account's other jobs due within this window are polled in
+    /// the same <c>job_statuses/show_many</c> request (a little early). Null = a tenth of <see cref="JobPollInterval"/>;
+    /// zero = only jobs due at the same instant share a request.
+    /// </summary>
+    public TimeSpan? JobPollCoalesceWindow { get; set; }
+
+    /// <summary><see cref="JobPollCoalesceWindow"/>, or its default (a tenth of <see cref="JobPollInterval"/>).</summary>
+    internal TimeSpan EffectiveJobPollCoalesceWindow => JobPollCoalesceWindow ?? JobPollInterval / 10;
+
+    /// <summary>The wait after <paramref name="interval"/>: times <see cref="JobPollBackoff"/>, capped at <see cref="JobPollMaxInterval"/>.</summary>
+    internal TimeSpan NextJobPollInterval(TimeSpan interval)
+    {
+        var next = interval.Ticks * JobPollBackoff;
+        return next >= JobPollMaxInterval.Ticks ? JobPollMaxInterval : TimeSpan.FromTicks((long)next);
+    }
 
     /// <summary>How long a bulk job may take before the client gives up waiting (statuses expire after about an hour).</summary>
     public TimeSpan JobTimeout { get; set; } = TimeSpan.FromMinutes(30);
@@ -47,6 +71,9 @@ public sealed class ZendeskClientOptions
 
     /// <summary>Timeout of one HTTP attempt.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>Largest answer body buffered (<c>HttpClient.MaxResponseContentBufferSize</c>); a larger one is refused, not retried.</summary>
+    public int MaxResponseBytes { get; set; } = 32 * 1024 * 1024;
 }
 
 /// <summary>Start-up validation with messages that name the setting.</summary>
@@ -63,10 +90,14 @@ internal sealed class ZendeskClientOptionsValidator : IValidateOptions<ZendeskCl
         Check(o.IncrementalExportRequestsPerMinute is >= 1 and <= 30, "Zendesk:IncrementalExportRequestsPerMinute must be between 1 and 30.");
         Check(o.MaxConcurrentBulkJobs is >= 1 and <= 30, "Zendesk:MaxConcurrentBulkJobs must be between 1 and 30 (Zendesk queues at most 30 jobs per account).");
         Check(o.JobPollInterval > TimeSpan.Zero && o.JobPollMaxInterval >= o.JobPollInterval, "Zendesk:JobPollInterval must be positive and not above Zendesk:JobPollMaxInterval.");
+        Check(o.JobPollBackoff is >= 1.0 and <= 4.0, "Zendesk:JobPollBackoff must be between 1.0 and 4 (growth factor of the wait between job-status polls).");
+        Check(o.JobPollCoalesceWindow is null || (o.JobPollCoalesceWindow >= TimeSpan.Zero && o.JobPollCoalesceWindow <= o.JobPollInterval),
+            "Zendesk:JobPollCoalesceWindow must be between 0 and Zendesk:JobPollInterval (leave it empty for a tenth of Zendesk:JobPollInterval).");
         Check(o.JobTimeout > TimeSpan.Zero, "Zendesk:JobTimeout must be positive.");
         Check(o.PageSize is >= 1 and <= 100, "Zendesk:PageSize must be between 1 and 100.");
         Check(o.TokenRefreshMargin >= TimeSpan.Zero, "Zendesk:TokenRefreshMargin must not be negative.");
         Check(o.RequestTimeout > TimeSpan.Zero, "Zendesk:RequestTimeout must be positive.");
+        Check(o.MaxResponseBytes >= 64 * 1024, "Zendesk:MaxResponseBytes must be at least 65,536 (a page of 100 records is well below 1 MB).");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
 
         void Check(bool ok, string message)

@@ -74,3 +74,18 @@ public sealed class ZendeskOAuthException(HttpStatusCode statusCode, string? err
 
     public string? Description { get; } = description;
 }
+
+/// <summary>
+/// Zendesk answered with a body the client refuses: not JSON, not the expected shape (e.g. a non-numeric id), or over
+/// <c>Zendesk:MaxResponseBytes</c>. Reads are sent again a few times first (a proxy's error page is usually transient);
+/// nothing is guessed from such an answer.
+/// </summary>
+public sealed class ZendeskBadResponseException(string endpoint, string problem, bool tooLarge = false, Exception? inner = null)
+    : InvalidOperationException($"Zendesk answered {endpoint} with {problem}; the answer was refused.", inner)
+{
+    /// <summary>The logical operation, e.g. <c>organizations.show_many</c>.</summary>
+    public string Endpoint { get; } = endpoint;
+
+    /// <summary>True when the body was over <c>Zendesk:MaxResponseBytes</c> (not retried).</summary>
+    public bool TooLarge { get; } = tooLarge;
+}

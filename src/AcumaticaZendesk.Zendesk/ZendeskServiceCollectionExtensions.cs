@@ -36,7 +36,12 @@ public static class ZendeskServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ZendeskWebhookOptions>, ZendeskWebhookOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpClient(HttpClientName)
-            .ConfigureHttpClient((sp, http) => http.Timeout = sp.GetRequiredService<IOptions<ZendeskClientOptions>>().Value.RequestTimeout);
+            .ConfigureHttpClient((sp, http) =>
+            {
+                var o = sp.GetRequiredService<IOptions<ZendeskClientOptions>>().Value;
+                http.Timeout = o.RequestTimeout;
+                http.MaxResponseContentBufferSize = o.MaxResponseBytes;
+            });
         services.TryAddSingleton<ZendeskClientMetrics>();
         services.TryAddSingleton<ZendeskAccountStates>();
         services.TryAddSingleton<ZendeskOAuthClient>();

@@ -70,13 +70,16 @@ public sealed class BenchHarnessTests
     }
 
     [Fact]
-    public void The_bound_counts_a_lookup_a_bulk_write_and_a_poll_per_hundred_records_at_the_rate_limit()
+    public void The_bound_counts_a_lookup_and_a_bulk_write_per_hundred_records_and_job_statuses_read_a_hundred_at_a_time_per_phase()
     {
         var bound = new Bound(Organizations: 250, Users: 100, BatchSize: 100, RateLimitPerMinute: 600);
 
-        Assert.Equal((4, 4, 4), (bound.Lookups, bound.Writes, bound.Polls)); // ceil(250/100) + ceil(100/100)
-        Assert.Equal(12, bound.Requests);
-        Assert.Equal(1.2, bound.Seconds, 6); // 12 requests at 10 per second
+        Assert.Equal((4, 4, 2), (bound.Lookups, bound.Writes, bound.Polls)); // ceil(250/100) + ceil(100/100); one status read per phase
+        Assert.Equal(10, bound.Requests);
+        Assert.Equal(1.0, bound.Seconds, 6); // 10 requests at 10 per second
+
+        var large = new Bound(Organizations: 15_000, Users: 100, BatchSize: 100, RateLimitPerMinute: 600);
+        Assert.Equal(2 + 1, large.Polls); // 150 organization jobs need two status reads of at most 100 ids
     }
 
     [Theory]

@@ -58,10 +58,8 @@ public static class ChaosProgram
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(bound * 2.5);
-        var connector = await SandboxedConnector.StartAsync(new SandboxedConnectorOptions
-        {
-            Configuration = new Dictionary<string, string?> { ["Serilog:MinimumLevel:Default"] = Environment.GetEnvironmentVariable("CHAOS_LOG_LEVEL") ?? "Error" },
-        }, cancellationToken);
+        var configuration = new Dictionary<string, string?>(scenario.Configuration) { ["Serilog:MinimumLevel:Default"] = Environment.GetEnvironmentVariable("CHAOS_LOG_LEVEL") ?? "Error" };
+        var connector = await SandboxedConnector.StartAsync(new SandboxedConnectorOptions { Configuration = configuration }, cancellationToken);
         await using var context = new ScenarioContext(connector, bound);
         TimeSpan? converged = null;
         try

@@ -11,4 +11,8 @@ public sealed record ChaosScenario(
     string Name,
     string Faults,
     IReadOnlyList<string> Tenants,
-    Func<ScenarioContext, CancellationToken, Task<TimeSpan?>> Body);
+    Func<ScenarioContext, CancellationToken, Task<TimeSpan?>> Body)
+{
+    /// <summary>Extra configuration of the apps for this scenario (e.g. short client timeouts).</summary>
+    public IReadOnlyDictionary<string, string?> Configuration { get; init; } = new Dictionary<string, string?>();
+}

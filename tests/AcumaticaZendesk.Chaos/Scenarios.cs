@@ -18,8 +18,8 @@ public static class Scenarios
     public static IReadOnlyList<ChaosScenario> All { get; } =
     [
         new("baseline", "none (reference figures)", ["base"], BaselineAsync),
-        new("zendesk-429-plan-200", "Zendesk plan limit 200 req/min + 15% of calls answered 429 with Retry-After", ["rl200"], (c, ct) => RateLimitStormAsync(c, "rl200", 200, ct)),
-        new("zendesk-429-plan-700", "Zendesk plan limit 700 req/min + 15% of calls answered 429 with Retry-After", ["rl700"], (c, ct) => RateLimitStormAsync(c, "rl700", 700, ct)),
+        FaultScenarios.PlanLimit200,
+        FaultScenarios.PlanLimit700,
         new("5xx-and-drops-10pct", "5% 5xx + 5% dropped connections on every call to each system", ["flaky"], FlakyAsync),
         new("tokens-expire-mid-run", "every access token (both systems) ended every 2 s during the load", ["expiry"], TokensExpireAsync),
         new("refresh-revoked", "tenant A: refresh + access tokens revoked and the integration user's password changed mid-run; tenant B unaffected", ["revoked", "bystander"], RefreshRevokedAsync),
@@ -30,6 +30,8 @@ public static class Scenarios
         new("changed-while-paging", "accounts renamed and customers added while the initial load pages", ["paging"], ChangedWhilePagingAsync),
         new("ties-across-page-edges", "tie groups of 40 equal LastModifiedDateTime across pages of 25; then 30 records touched with one timestamp", ["ties"], TiesAsync),
         new("bulk-job-expires", "Zendesk job statuses gone (404) as soon as the job completes, before the connector reads them", ["jobs"], BulkJobExpiresAsync),
+        FaultScenarios.MalformedAndOversizedRecords,
+        FaultScenarios.SlowResponses,
         TicketScenarios.DuplicatedAndReordered,
         TicketScenarios.Lost,
         TicketScenarios.Faults,
@@ -39,17 +41,6 @@ public static class Scenarios
     {
         await c.AddTenantAsync(ScenarioContext.Dataset("base"), ct);
         return await c.ConvergeAsync("base", c.Elapsed, ct);
-    }
-
-    private static async Task<TimeSpan?> RateLimitStormAsync(ScenarioContext c, string name, int planLimit, CancellationToken ct)
-    {
-        await c.AddTenantAsync(ScenarioContext.Dataset(name, customers: 8, vendors: 3, customerVendors: 1), ct);
-        c.Control.GetZendeskSettings(name).RateLimitPerMinute = planLimit;
-        c.Control.SetFaults("zendesk", new FaultSettings { ErrorRate = 0.15, ErrorStatusCodes = [429] });
-        var start = c.Elapsed;
-        await c.RunOnceAsync(name, ct);
-        c.Control.SetFaults("zendesk", new FaultSettings());
-        return await c.ConvergeAsync(name, start, ct);
     }
 
     private static async Task<TimeSpan?> FlakyAsync(ScenarioContext c, CancellationToken ct)

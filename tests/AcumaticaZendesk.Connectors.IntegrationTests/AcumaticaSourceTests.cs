@@ -158,6 +158,28 @@ public sealed class AcumaticaSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task An_unreadable_record_becomes_a_refused_record_in_its_place_on_the_page_and_on_replay()
+    {
+        _host.UsePasswordGrant();
+        var broken = FakeAcumatica.Customer("C000000103", "Broken Ltd", T0.AddMinutes(7));
+        broken["CustomerName"] = new JsonObject { ["value"] = new JsonArray(1, 2) };
+        _acu.Put("Customer", broken);
+        var source = _host.Get<IAcumaticaSource>();
+
+        var page = await source.ReadPageAsync(Tenant(), EntityKind.Customer, since: null, skip: 0, top: 3, _ct);
+        var replayed = await source.GetByKeysAsync(Tenant(), EntityKind.Customer, ["C000000103", "C000000101"], _ct);
+
+        Assert.Equal(3, page.Count); // the refused row keeps its place: a full page, so the pass goes on
+        var refused = Assert.Single(page.OfType<RefusedAcumaticaRecord>());
+        Assert.Equal(("C000000103", "MalformedRecord", T0.AddMinutes(7)), (refused.Key, refused.Code, refused.LastModifiedDateTime));
+        Assert.Contains("CustomerName", refused.Reason, StringComparison.Ordinal);
+        Assert.Equal(2, page.OfType<AcumaticaAccount>().Count());
+        Assert.IsType<RefusedAcumaticaRecord>(replayed[0]);
+        Assert.Equal("C000000103", replayed[0].Key);
+        Assert.IsType<AcumaticaAccount>(replayed[1]);
+    }
+
+    [Fact]
     public async Task A_rotated_refresh_token_is_stored_encrypted_and_used_next_time()
     {
         _host.UseOAuthClient(); // authorization-code mode: the consent left tokens in the state store

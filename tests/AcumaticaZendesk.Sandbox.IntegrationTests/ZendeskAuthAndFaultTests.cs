@@ -101,5 +101,6 @@ public sealed class ZendeskAuthAndFaultTests
         sb.Control.SetFaults("acumatica", new FaultSettings());
         Assert.Equal(200, (await acu.GetJsonAsync($"{TestSandbox.Acu24}/Customer?$top=1")).Status);
         Assert.Equal(200, (await sb.Zendesk().GetJsonAsync("organizations")).Status);
+        Assert.Equal((1, 1), (sb.Control.TamperedAnswers["acumatica injected 502"], sb.Control.TamperedAnswers["acumatica dropped"]));
     }
 }

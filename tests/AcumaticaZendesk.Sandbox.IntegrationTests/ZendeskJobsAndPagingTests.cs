@@ -45,6 +45,34 @@ public sealed class ZendeskJobsAndPagingTests(Specs specs)
     }
 
     [Fact]
+    public async Task ShowManyJobStatusesLeavesOutUnknownAndExpiredIdsAndTakesAtMost100()
+    {
+        await using var sb = await TestSandbox.StartAsync();
+        using var zd = sb.Zendesk();
+        var ids = new List<string>();
+        foreach (var name in new[] { "One", "Two" })
+        {
+            var (_, queued) = await zd.SendJsonAsync(HttpMethod.Post, "organizations/create_many",
+                new JsonObject { ["organizations"] = new JsonArray(new JsonObject { ["name"] = name }) });
+            ids.Add(queued!["job_status"]!["id"]!.ToString());
+        }
+
+        sb.Clock.Advance(TimeSpan.FromSeconds(5));
+        var (status, both) = await zd.GetJsonAsync($"job_statuses/show_many?ids={ids[0]},unknown-job,{ids[1]}");
+        Assert.Equal(200, status);
+        Assert.Empty(specs.Zendesk("JobStatusesResponse", both!.ToJsonString()));
+        Assert.Equal(ids, both["job_statuses"]!.AsArray().Select(j => j!["id"]!.ToString()));
+        Assert.All(both["job_statuses"]!.AsArray(), j => Assert.Equal("completed", j!["status"]!.ToString()));
+
+        sb.Clock.Advance(TimeSpan.FromHours(1));
+        var (_, expired) = await zd.GetJsonAsync($"job_statuses/show_many?ids={ids[0]},{ids[1]}");
+        Assert.Empty(expired!["job_statuses"]!.AsArray());
+
+        var tooMany = string.Join(',', Enumerable.Range(0, 101).Select(i => $"job-{i}"));
+        Assert.Equal(400, (await zd.GetJsonAsync($"job_statuses/show_many?ids={tooMany}")).Status);
+    }
+
+    [Fact]
     public async Task UpdateManyReportsPerItemResultsIncludingMissingRecords()
     {
         await using var sb = await TestSandbox.StartAsync();

@@ -291,6 +291,7 @@ public sealed class SyncEngineTests
         var result = await h.Engine.SyncPageAsync(new SyncPageRequest(h.Tenant.Id, "run-1", EntityKind.Customer), None);
 
         Assert.False(result.HasMore);
+        Assert.Equal("the tenant needs a new Acumatica authorization (refresh token expired)", result.Stopped);
         var tenant = await new TenantRepository(h.Memory, h.Time).GetAsync(h.Tenant.Id, None);
         Assert.Equal((true, ConnectedSystem.Acumatica, "refresh token expired"), (tenant!.Authorization!.NeedsAuthorization, tenant.Authorization.System, tenant.Authorization.Reason));
         Assert.Empty(await new TenantRepository(h.Memory, h.Time).ListRunnableTenantIdsAsync(None));

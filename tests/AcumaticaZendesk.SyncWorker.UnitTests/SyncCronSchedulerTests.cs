@@ -28,6 +28,7 @@ public sealed class SyncCronSchedulerTests
             Interval = TimeSpan.FromMinutes(5),
             PageSize = 200,
             PagesPerExecution = 20,
+            PagesPerActivity = 3,
             SidecarCallTimeout = TimeSpan.FromSeconds(1),
         });
         scheduler = new SyncCronScheduler(
@@ -48,7 +49,7 @@ public sealed class SyncCronSchedulerTests
         Assert.All(report.Tenants, t => Assert.Equal(ScheduleOutcome.Scheduled, t.Outcome));
         await workflows.Received(1).ScheduleNewWorkflowAsync(
             nameof(TenantSyncWorkflow), "sync-contoso-202601051005",
-            Arg.Is<TenantSyncInput>(i => i.Equals(new TenantSyncInput("contoso", report.Slot, time.GetUtcNow(), 200, 20, 0, null, 0))),
+            Arg.Is<TenantSyncInput>(i => i.Equals(new TenantSyncInput("contoso", report.Slot, time.GetUtcNow(), 200, 20, null, 0) { PagesPerActivity = 3 })),
             null, Arg.Is<CancellationToken>(t => t.CanBeCanceled));
     }
 

@@ -39,16 +39,16 @@ public sealed class TenantSyncWorkflowTests
     }
 
     [Fact]
-    public async Task Kinds_run_in_dependency_order_paging_until_no_more_then_the_run_is_finished()
+    public async Task Kinds_run_in_dependency_stages_paging_until_no_more_then_the_run_is_finished()
     {
         Pages(customer: 2, vendor: 1, contact: 3, employee: 1);
 
         var result = await new TenantSyncWorkflow().RunAsync(context, Input(pagesPerExecution: 100));
 
         Assert.Equal(
-            [EntityKind.Customer, EntityKind.Customer, EntityKind.Vendor, EntityKind.Contact, EntityKind.Contact, EntityKind.Contact, EntityKind.Employee],
+            [EntityKind.Customer, EntityKind.Customer, EntityKind.Employee, EntityKind.Vendor, EntityKind.Contact, EntityKind.Contact, EntityKind.Contact],
             pageCalls.Select(c => c.Kind));
-        Assert.All(pageCalls, c => Assert.Equal(new SyncPageRequest("contoso", RunId, c.Kind, 50), c));
+        Assert.All(pageCalls, c => Assert.Equal(new SyncPageRequest("contoso", RunId, c.Kind, 50, MaxPages: 1), c));
         var summary = Assert.Single(finished);
         Assert.Equal(summary, result);
         Assert.Equal(SyncRunOutcome.Succeeded, summary.Outcome);
@@ -56,6 +56,31 @@ public sealed class TenantSyncWorkflowTests
         Assert.Equal(new DateTimeOffset(Now), summary.CompletedAt);
         Assert.Equal(Slot, summary.Slot);
         context.DidNotReceive().ContinueAsNew(Arg.Any<object?>(), Arg.Any<bool>());
+    }
+
+    [Fact]
+    public async Task Each_call_may_sync_several_pages_and_they_count_against_the_execution_budget()
+    {
+        context.CallActivityAsync<SyncPageResult>(nameof(SyncPageActivity), Arg.Any<SyncPageRequest>(), Arg.Any<WorkflowTaskOptions?>())
+            .Returns(ci =>
+            {
+                var request = ci.ArgAt<SyncPageRequest>(1);
+                pageCalls.Add(request);
+                return Task.FromResult(new SyncPageResult(request.Kind, 30, 3, 0, 0, 0, 0, HasMore: request.Kind == EntityKind.Customer, Watermark: null, Pages: 3));
+            });
+        TenantSyncInput? next = null;
+        context.When(c => c.ContinueAsNew(Arg.Any<object?>(), Arg.Any<bool>())).Do(ci => next = (TenantSyncInput)ci.ArgAt<object?>(0)!);
+
+        await new TenantSyncWorkflow().RunAsync(context, Input(pagesPerExecution: 7) with { PagesPerActivity = 3 });
+
+        Assert.All(pageCalls, c => Assert.Equal(3, c.MaxPages));
+        // Customer calls of 3 pages each until the 7-page budget is spent (3, 6, 9); the employee lane, which ran after
+        // it here, found the budget spent and starts in the next execution.
+        Assert.Equal([EntityKind.Customer, EntityKind.Customer, EntityKind.Customer], pageCalls.Select(c => c.Kind));
+        Assert.NotNull(next);
+        Assert.Equal(9, next.Progress!.Pages);
+        Assert.Equal(90, next.Progress.Read);
+        Assert.Empty(next.FinishedKinds!);
     }
 
     [Fact]
@@ -110,9 +135,9 @@ public sealed class TenantSyncWorkflowTests
 
         Assert.Null(result);
         Assert.Empty(finished);
-        Assert.Equal(3, pageCalls.Count);
+        Assert.Equal([EntityKind.Customer, EntityKind.Customer, EntityKind.Employee], pageCalls.Select(c => c.Kind));
         Assert.NotNull(next);
-        Assert.Equal(1, next.KindIndex);
+        Assert.Equal([EntityKind.Customer, EntityKind.Employee], next.FinishedKinds);
         Assert.Equal(1, next.Generation);
         Assert.Equal(3, next.Progress!.Pages);
         Assert.Equal(30, next.Progress.Read);
@@ -122,14 +147,125 @@ public sealed class TenantSyncWorkflowTests
     [Fact]
     public async Task A_continued_execution_resumes_at_its_kind_and_adds_to_the_carried_counts()
     {
-        Pages(customer: 0, vendor: 0, contact: 1, employee: 1);
+        Pages(customer: 0, vendor: 1, contact: 1, employee: 1);
         var carried = new SyncProgress(5, 50, 20, 15, 10, 5, 0);
 
-        await new TenantSyncWorkflow().RunAsync(context, Input() with { KindIndex = 2, Progress = carried, Generation = 4 });
+        await new TenantSyncWorkflow().RunAsync(context, Input() with { FinishedKinds = [EntityKind.Customer, EntityKind.Employee], Progress = carried, Generation = 4 });
 
-        Assert.Equal([EntityKind.Contact, EntityKind.Employee], pageCalls.Select(c => c.Kind));
+        Assert.Equal([EntityKind.Vendor, EntityKind.Contact], pageCalls.Select(c => c.Kind));
         Assert.Equal(7, Assert.Single(finished).Progress.Pages);
         Assert.Equal(70, finished[0].Progress.Read);
+    }
+
+    [Fact]
+    public async Task The_kinds_of_a_stage_are_read_side_by_side()
+    {
+        Pages(customer: 1, vendor: 1, contact: 1, employee: 1);
+        var customer = new TaskCompletionSource<SyncPageResult>();
+        context.CallActivityAsync<SyncPageResult>(nameof(SyncPageActivity), Arg.Is<SyncPageRequest>(r => r.Kind == EntityKind.Customer), Arg.Any<WorkflowTaskOptions?>())
+            .Returns(ci =>
+            {
+                pageCalls.Add(ci.ArgAt<SyncPageRequest>(1));
+                return customer.Task;
+            });
+
+        var run = new TenantSyncWorkflow().RunAsync(context, Input());
+
+        // The customer page is still in flight, yet the employee page was started; vendors wait for the stage.
+        Assert.Equal([EntityKind.Customer, EntityKind.Employee], pageCalls.Select(c => c.Kind));
+        Assert.False(run.IsCompleted);
+        customer.SetResult(new SyncPageResult(EntityKind.Customer, 10, 4, 3, 2, 1, 0, HasMore: false, Watermark: null));
+        var result = await run;
+
+        Assert.Equal([EntityKind.Customer, EntityKind.Employee, EntityKind.Vendor, EntityKind.Contact], pageCalls.Select(c => c.Kind));
+        Assert.Equal(SyncRunOutcome.Succeeded, result!.Outcome);
+        Assert.Equal(4, result.Progress.Pages);
+    }
+
+    [Fact]
+    public async Task A_budget_spent_inside_a_stage_carries_the_kinds_already_finished_and_resumes_only_the_others()
+    {
+        Pages(customer: 3, vendor: 1, contact: 1, employee: 1);
+        TenantSyncInput? next = null;
+        context.When(c => c.ContinueAsNew(Arg.Any<object?>(), Arg.Any<bool>())).Do(ci => next = (TenantSyncInput)ci.ArgAt<object?>(0)!);
+        var employeeFirst = new TaskCompletionSource<SyncPageResult>();
+        context.CallActivityAsync<SyncPageResult>(nameof(SyncPageActivity), Arg.Is<SyncPageRequest>(r => r.Kind == EntityKind.Customer), Arg.Any<WorkflowTaskOptions?>())
+            .Returns(ci =>
+            {
+                pageCalls.Add(ci.ArgAt<SyncPageRequest>(1));
+                var left = remaining[EntityKind.Customer] = remaining[EntityKind.Customer] - 1;
+                return employeeFirst.Task.ContinueWith(_ => new SyncPageResult(EntityKind.Customer, 10, 4, 3, 2, 1, 0, HasMore: left > 0, Watermark: null), TaskScheduler.Default);
+            });
+
+        var run = new TenantSyncWorkflow().RunAsync(context, Input(pagesPerExecution: 2));
+        employeeFirst.SetResult(null!);
+        await run;
+
+        Assert.Equal([EntityKind.Customer, EntityKind.Employee], pageCalls.Select(c => c.Kind));
+        Assert.NotNull(next);
+        Assert.Equal([EntityKind.Employee], next.FinishedKinds);
+        Assert.Equal(2, next.Progress!.Pages);
+
+        pageCalls.Clear();
+        var resumed = await new TenantSyncWorkflow().RunAsync(context, next with { PagesPerExecution = 100 });
+
+        Assert.Equal([EntityKind.Customer, EntityKind.Customer, EntityKind.Vendor, EntityKind.Contact], pageCalls.Select(c => c.Kind));
+        Assert.Equal(6, resumed!.Progress.Pages);
+    }
+
+    [Fact]
+    public async Task Vendors_follow_customers_without_waiting_for_employees_and_contacts_wait_for_both()
+    {
+        Pages(customer: 1, vendor: 1, contact: 1, employee: 1);
+        var employee = new TaskCompletionSource<SyncPageResult>();
+        context.CallActivityAsync<SyncPageResult>(nameof(SyncPageActivity), Arg.Is<SyncPageRequest>(r => r.Kind == EntityKind.Employee), Arg.Any<WorkflowTaskOptions?>())
+            .Returns(ci =>
+            {
+                pageCalls.Add(ci.ArgAt<SyncPageRequest>(1));
+                return employee.Task;
+            });
+
+        var run = new TenantSyncWorkflow().RunAsync(context, Input());
+
+        Assert.Equal([EntityKind.Customer, EntityKind.Employee, EntityKind.Vendor], pageCalls.Select(c => c.Kind));
+        Assert.Equal(["Employee"], statuses[^1].RunningKinds);
+        employee.SetResult(new SyncPageResult(EntityKind.Employee, 10, 4, 3, 2, 1, 0, HasMore: false, Watermark: null));
+        var result = await run;
+
+        Assert.Equal([EntityKind.Customer, EntityKind.Employee, EntityKind.Vendor, EntityKind.Contact], pageCalls.Select(c => c.Kind));
+        Assert.Equal(SyncRunOutcome.Succeeded, result!.Outcome);
+    }
+
+    [Fact]
+    public async Task A_kind_that_fails_stops_the_other_kinds_of_its_stage_at_their_next_page()
+    {
+        Pages(customer: 1, vendor: 1, contact: 1, employee: 3);
+        var customer = new TaskCompletionSource<SyncPageResult>();
+        context.CallActivityAsync<SyncPageResult>(nameof(SyncPageActivity), Arg.Is<SyncPageRequest>(r => r.Kind == EntityKind.Customer), Arg.Any<WorkflowTaskOptions?>())
+            .Returns(ci =>
+            {
+                pageCalls.Add(ci.ArgAt<SyncPageRequest>(1));
+                return customer.Task;
+            });
+        var employee = new TaskCompletionSource<SyncPageResult>();
+        context.CallActivityAsync<SyncPageResult>(nameof(SyncPageActivity), Arg.Is<SyncPageRequest>(r => r.Kind == EntityKind.Employee), Arg.Any<WorkflowTaskOptions?>())
+            .Returns(ci =>
+            {
+                pageCalls.Add(ci.ArgAt<SyncPageRequest>(1));
+                return employee.Task;
+            });
+
+        var run = new TenantSyncWorkflow().RunAsync(context, Input());
+        customer.SetException(new WorkflowTaskFailedException("failed", new WorkflowTaskFailureDetails("System.Net.Http.HttpRequestException", "Zendesk answered 503")));
+        employee.SetResult(new SyncPageResult(EntityKind.Employee, 10, 4, 3, 2, 1, 0, HasMore: true, Watermark: null));
+        var result = await run;
+
+        Assert.Equal(SyncRunOutcome.Failed, result!.Outcome);
+        Assert.Contains("Customer page failed", result.Error, StringComparison.Ordinal);
+        Assert.Equal(2, pageCalls.Count(c => c.Kind == EntityKind.Customer)); // first attempt + the retried call
+        Assert.Equal(1, pageCalls.Count(c => c.Kind == EntityKind.Employee));
+        Assert.DoesNotContain(pageCalls, c => c.Kind is EntityKind.Vendor or EntityKind.Contact);
+        Assert.Single(finished);
     }
 
     [Fact]
@@ -140,8 +276,9 @@ public sealed class TenantSyncWorkflowTests
         await new TenantSyncWorkflow().RunAsync(context, Input());
 
         Assert.Equal(
-            [EntityKind.Vendor, EntityKind.Contact, EntityKind.Employee, null, null],
+            [EntityKind.Employee, EntityKind.Vendor, EntityKind.Contact, null, null],
             statuses.Select(s => s.CurrentKind));
+        Assert.Empty(statuses[0].RunningKinds!); // here each page completes at once: nothing else was in flight
         Assert.Equal([1, 2, 3, 4, 4], statuses.Select(s => s.Progress.Pages));
         Assert.All(statuses, s => Assert.Equal("contoso", s.TenantId));
     }
@@ -192,9 +329,27 @@ public sealed class TenantSyncWorkflowTests
         Assert.Equal(SyncRunOutcome.Failed, result!.Outcome);
         Assert.Contains("Contact", result.Error, StringComparison.Ordinal);
         Assert.Contains("Zendesk answered 503", result.Error, StringComparison.Ordinal);
-        Assert.Equal(2, result.Progress.Pages);
+        Assert.Equal(3, result.Progress.Pages);
         Assert.Single(finished);
-        Assert.DoesNotContain(pageCalls, c => c.Kind == EntityKind.Employee);
+    }
+
+    [Fact]
+    public async Task A_tenant_that_needs_authorization_ends_the_run_failed_with_the_reason_and_starts_nothing_else()
+    {
+        Pages(customer: 1, vendor: 1, contact: 1, employee: 1);
+        context.CallActivityAsync<SyncPageResult>(nameof(SyncPageActivity), Arg.Is<SyncPageRequest>(r => r.Kind == EntityKind.Customer), Arg.Any<WorkflowTaskOptions?>())
+            .Returns(ci =>
+            {
+                pageCalls.Add(ci.ArgAt<SyncPageRequest>(1));
+                return Task.FromResult(new SyncPageResult(EntityKind.Customer, 0, 0, 0, 0, 0, 0, false, null, Stopped: "the tenant needs a new Zendesk authorization (invalid_grant)"));
+            });
+
+        var result = await new TenantSyncWorkflow().RunAsync(context, Input());
+
+        Assert.Equal(SyncRunOutcome.Failed, result!.Outcome);
+        Assert.Equal("Customer: the tenant needs a new Zendesk authorization (invalid_grant)", result.Error);
+        Assert.DoesNotContain(pageCalls, c => c.Kind is EntityKind.Vendor or EntityKind.Contact);
+        Assert.Equal(SyncRunOutcome.Failed, Assert.Single(finished).Outcome);
     }
 
     [Fact]

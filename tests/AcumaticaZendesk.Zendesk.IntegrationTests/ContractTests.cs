@@ -102,6 +102,30 @@ public sealed class ContractTests(ZendeskSpec spec)
         Assert.NotEmpty(ZendeskSpec.Validate(spec.RequestSchema(HttpMethod.Post, "/api/v2/users/create_or_update")!, """{"users":[]}"""));
     }
 
+    [Fact]
+    public async Task Job_status_polls_use_show_many_as_the_spec_defines_it()
+    {
+        const string showMany = "/api/v2/job_statuses/show_many";
+        Assert.Equal((true, true), spec.QueryParameter(HttpMethod.Get, showMany, "ids"));
+        var example = spec.ResponseExample(HttpMethod.Get, showMany, "200");
+        var schema = spec.ResponseSchema(HttpMethod.Get, showMany, "200");
+        Assert.Empty(ZendeskSpec.Validate(schema, example));
+        Assert.NotEmpty(ZendeskSpec.Validate(schema, """{"job_status":{"id":"x","status":"completed"}}""")); // the single-status envelope is not it
+        using var document = System.Text.Json.JsonDocument.Parse(example);
+        List<string> ids = [.. document.RootElement.GetProperty("job_statuses").EnumerateArray().Select(j => j.GetProperty("id").GetString()!)];
+        await using var host = new TestHost();
+        host.Server.Given(Api("GET", showMany)).RespondWith(Reply(200, example));
+
+        var finished = await host.PollUntilDoneAsync(
+            Task.WhenAll(ids.Select(id => host.Client.Jobs.WaitAsync(new ZendeskJobStatus { Id = id, Status = "queued" }, Ct))), jobs: ids.Count);
+
+        Assert.Equal(ids, finished.Select(j => j.Id));
+        Assert.All(finished, j => Assert.Equal("completed", j.Status));
+        var sent = Assert.Single(host.Sent);
+        Assert.Equal(TestHost.Prefix + showMany, sent.Path);
+        Assert.Equal(ids, sent.Query("ids")!.Split(','));
+    }
+
     private static void AssertValid(Json.Schema.JsonSchema schema, IReadOnlyList<SentRequest> requests, int expected = 1)
     {
         Assert.Equal(expected, requests.Count);

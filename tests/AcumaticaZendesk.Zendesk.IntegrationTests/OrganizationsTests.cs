@@ -100,14 +100,13 @@ public sealed class OrganizationsTests
             var id = $"job-{Interlocked.Increment(ref job)}-{count}";
             return Message(200, "{\"job_status\":{\"id\":\"" + id + "\",\"status\":\"queued\"}}");
         }));
-        host.Server.Given(Request.Create().WithPath(new WireMock.Matchers.WildcardMatcher(TestHost.Prefix + "/api/v2/job_statuses/*")).UsingGet())
-            .RespondWith(Response.Create().WithCallback(request =>
-            {
-                var id = request.Path.Split('/')[^1];
-                var count = int.Parse(id.Split('-')[^1], System.Globalization.CultureInfo.InvariantCulture);
-                var results = string.Join(',', Enumerable.Range(0, count).Select(i => $$"""{"index":{{i}},"id":{{(count * 1000) + i}}}"""));
-                return Message(200, "{\"job_status\":{\"id\":\"" + id + "\",\"status\":\"completed\",\"results\":[" + results + "]}}");
-            }));
+        // The concurrent jobs are polled together (job_statuses/show_many).
+        host.Server.JobStatuses(id =>
+        {
+            var count = int.Parse(id.Split('-')[^1], System.Globalization.CultureInfo.InvariantCulture);
+            var results = string.Join(',', Enumerable.Range(0, count).Select(i => $$"""{"index":{{i}},"id":{{(count * 1000) + i}}}"""));
+            return "{\"id\":\"" + id + "\",\"status\":\"completed\",\"results\":[" + results + "]}";
+        });
         var orgs = Enumerable.Range(0, 230).Select(i => new ZendeskOrganizationWrite { Name = $"Org {i}", ExternalId = $"E{i}" }).ToList();
 
         var results = await host.RunAsync(host.Client.Organizations.CreateManyAsync(orgs, Ct));

@@ -93,6 +93,8 @@ internal sealed class TestHost : IAsyncDisposable
 
     public ZendeskClientMetrics Metrics => _services.GetRequiredService<ZendeskClientMetrics>();
 
+    public ZendeskClientOptions Options => _services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ZendeskClientOptions>>().Value;
+
     public IReadOnlyList<SentRequest> Sent => [.. Recorder.Sent];
 
     public IReadOnlyList<SentRequest> SentTo(string pathSuffix) => [.. Recorder.Sent.Where(r => r.Path.EndsWith(pathSuffix, StringComparison.Ordinal))];
@@ -117,6 +119,45 @@ internal sealed class TestHost : IAsyncDisposable
     }
 
     public Task RunAsync(Task task, TimeSpan? step = null) => RunAsync(Wrap(task), step);
+
+    /// <summary>The job-status poller of <paramref name="connection"/>'s account (this host's account by default).</summary>
+    internal Jobs.ZendeskJobPoller Polls(ZendeskConnection? connection = null) =>
+        _services.GetRequiredService<Http.ZendeskAccountStates>().For(connection ?? Connection).JobPolls;
+
+    /// <summary>
+    /// Awaits <paramref name="task"/> while driving the fake clock for job polls: whenever all
+    /// <paramref name="jobs"/> jobs wait for their next poll, the clock jumps exactly to the earliest due poll (so
+    /// requests are stamped with their scheduled time); when something else waits on the clock (a retry back-off,
+    /// fewer jobs left) it moves 100 ms once the task has been idle for a while.
+    /// </summary>
+    public async Task<T> PollUntilDoneAsync<T>(Task<T> task, int jobs, params Jobs.ZendeskJobPoller[] pollers)
+    {
+        pollers = pollers.Length == 0 ? [Polls()] : pollers;
+        var idle = 0;
+        for (var i = 0; !task.IsCompleted && i < 20_000; i++)
+        {
+            await Task.WhenAny(task, Task.Delay(1, TestContext.Current.CancellationToken));
+            if (task.IsCompleted)
+            {
+                break;
+            }
+
+            var now = Clock.GetUtcNow();
+            var next = pollers.Select(p => p.NextDue).Min();
+            if (pollers.Sum(p => p.Waiting) == jobs && next > now)
+            {
+                Clock.Advance(next.Value - now);
+                idle = 0;
+            }
+            else if (++idle >= 50)
+            {
+                Clock.Advance(TimeSpan.FromMilliseconds(100));
+                idle = 0;
+            }
+        }
+
+        return await task;
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -36,20 +36,26 @@ public sealed class ZendeskSpec : IAsyncLifetime
     /// <summary>The request-body schema an operation declares, or null when it declares none.</summary>
     internal JsonSchema? RequestSchema(HttpMethod method, string path)
     {
-        var operation = Operation(method, path);
-        var schema = operation.RequestBody?.Content?["application/json"].Schema;
-        if (schema is null)
-        {
-            return null;
-        }
-
-        using var text = new StringWriter();
-        schema.SerializeAsV31(new OpenApiJsonWriter(text));
-        return Schema(text.ToString().Replace("\"#/components/", $"\"{BaseUri}#/components/", StringComparison.Ordinal));
+        var schema = Operation(method, path).RequestBody?.Content?["application/json"].Schema;
+        return schema is null ? null : Resolved(schema);
     }
 
     /// <summary>Whether the spec has the operation at all (guards composed envelopes against a renamed path).</summary>
     internal bool HasOperation(HttpMethod method, string path) => _document!.Paths.TryGetValue(path, out var item) && item.Operations?.ContainsKey(method) == true;
+
+    /// <summary>Whether the operation declares a query parameter <paramref name="name"/>, and whether it is required.</summary>
+    internal (bool Declared, bool Required) QueryParameter(HttpMethod method, string path, string name) =>
+        Operation(method, path).Parameters?.FirstOrDefault(p => p.In == ParameterLocation.Query && p.Name == name) is { } parameter
+            ? (true, parameter.Required)
+            : (false, false);
+
+    /// <summary>The JSON schema of an operation's <paramref name="status"/> answer.</summary>
+    internal JsonSchema ResponseSchema(HttpMethod method, string path, string status) =>
+        Resolved(Operation(method, path).Responses![status].Content!["application/json"].Schema!);
+
+    /// <summary>The spec's example of an operation's <paramref name="status"/> answer (its first example), as JSON.</summary>
+    internal string ResponseExample(HttpMethod method, string path, string status) =>
+        Operation(method, path).Responses![status].Content!["application/json"].Examples!.Values.First().Value!.ToJsonString();
 
     /// <summary>A schema written against the spec's components, e.g. <c>{"type":"object","properties":{"identity":{"$ref":"#/components/schemas/UserIdentityInput"}}}</c>.</summary>
     internal JsonSchema Composed(string json) => Schema(json.Replace("\"#/components/", $"\"{BaseUri}#/components/", StringComparison.Ordinal));
@@ -62,6 +68,14 @@ public sealed class ZendeskSpec : IAsyncLifetime
         return result.IsValid ? [] : [.. (result.Details ?? [result])
             .Where(d => d.Errors is { Count: > 0 })
             .SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Key}: {e.Value}"))];
+    }
+
+    /// <summary>An operation's schema, serialized as OpenAPI 3.1 with its component references made absolute.</summary>
+    private JsonSchema Resolved(IOpenApiSchema schema)
+    {
+        using var text = new StringWriter();
+        schema.SerializeAsV31(new OpenApiJsonWriter(text));
+        return Composed(text.ToString());
     }
 
     private OpenApiOperation Operation(HttpMethod method, string path) =>

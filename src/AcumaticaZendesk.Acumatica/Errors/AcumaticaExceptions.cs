@@ -113,3 +113,25 @@ public sealed class AcumaticaRequestException(string message, HttpStatusCode sta
 {
     public override bool IsRetryable => false;
 }
+
+/// <summary>A single record Acumatica returned could not be read (malformed, incomplete or over the size bounds).</summary>
+public sealed class AcumaticaMalformedRecordException(Reading.AcumaticaRejectedRecord record)
+    : AcumaticaException($"Acumatica returned a record the connector refuses: {record.Reason}.")
+{
+    public Reading.AcumaticaRejectedRecord Record { get; } = record;
+
+    public override bool IsRetryable => false;
+}
+
+/// <summary>An answer larger than <c>Acumatica:Client:MaxResponseBytes</c>: refused without being buffered further.</summary>
+public sealed class AcumaticaResponseTooLargeException(string what, long maxBytes, Exception? inner = null)
+    : AcumaticaException(
+        string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"Acumatica answered {what} with more than {maxBytes:N0} bytes (Acumatica:Client:MaxResponseBytes); the answer was refused. Lower the page size or raise the bound."),
+        null,
+        inner)
+{
+    public long MaxBytes { get; } = maxBytes;
+
+    public override bool IsRetryable => false;
+}

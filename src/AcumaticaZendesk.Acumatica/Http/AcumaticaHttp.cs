@@ -20,6 +20,10 @@ internal static class AcumaticaHttp
         {
             return await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
         }
+        catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.ConfigurationLimitExceeded)
+        {
+            throw new AcumaticaResponseTooLargeException(what, http.MaxResponseContentBufferSize, ex);
+        }
         catch (HttpRequestException ex)
         {
             throw new AcumaticaTransientException($"Acumatica request {what} failed: {ex.Message}", null, null, writesData, ex);

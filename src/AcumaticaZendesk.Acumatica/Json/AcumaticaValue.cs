@@ -44,7 +44,7 @@ public sealed class AcumaticaValueConverterFactory : JsonConverterFactory
                 switch (name)
                 {
                     case "value":
-                        value = reader.TokenType == JsonTokenType.Null ? default! : JsonSerializer.Deserialize<T>(ref reader, options)!;
+                        value = reader.TokenType == JsonTokenType.Null ? default! : ReadValue(ref reader, options);
                         break;
                     case "error":
                         error = reader.TokenType == JsonTokenType.Null ? null : reader.GetString();
@@ -56,6 +56,21 @@ public sealed class AcumaticaValueConverterFactory : JsonConverterFactory
             }
 
             return new AcumaticaValue<T>(value, error);
+        }
+
+        /// <summary>The wrapped value; a value of the wrong type fails with a fresh exception, so the serializer reports the field's path.</summary>
+        private static T ReadValue(ref Utf8JsonReader reader, JsonSerializerOptions options)
+        {
+            var token = reader.TokenType;
+            try
+            {
+                return JsonSerializer.Deserialize<T>(ref reader, options)!;
+            }
+            catch (JsonException)
+            {
+                var type = Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T);
+                throw new JsonException($"The value is a JSON {token} that cannot be read as {type.Name}.");
+            }
         }
 
         public override void Write(Utf8JsonWriter writer, AcumaticaValue<T> value, JsonSerializerOptions options)

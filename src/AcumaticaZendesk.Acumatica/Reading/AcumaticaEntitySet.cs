@@ -51,8 +51,14 @@ public static class AcumaticaEntitySets
 /// <param name="Top">The <c>$top</c> used.</param>
 public sealed record AcumaticaPage<T>(IReadOnlyList<T> Items, DateTimeOffset? Since, int Skip, int Top)
 {
-    /// <summary>A page shorter than <see cref="Top"/> ends the pass (the API has no next link and no total).</summary>
-    public bool IsLastPage => Items.Count < Top;
+    /// <summary>Rows of the page the client refused (malformed, incomplete, oversized); they count as rows for paging.</summary>
+    public IReadOnlyList<AcumaticaRejectedRecord> Rejected { get; init; } = [];
 
-    public int NextSkip => Skip + Items.Count;
+    /// <summary>Rows the server returned: <see cref="Items"/> plus <see cref="Rejected"/>.</summary>
+    public int RowCount => Items.Count + Rejected.Count;
+
+    /// <summary>A page shorter than <see cref="Top"/> ends the pass (the API has no next link and no total).</summary>
+    public bool IsLastPage => RowCount < Top;
+
+    public int NextSkip => Skip + RowCount;
 }

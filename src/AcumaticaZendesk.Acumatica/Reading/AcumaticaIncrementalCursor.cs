@@ -35,6 +35,12 @@ public sealed record AcumaticaIncrementalCursor(DateTimeOffset? Since, int Skip,
                 max = lm;
         }
 
+        foreach (var refused in page.Rejected)
+        {
+            if (refused.LastModified is { } lm && (max is null || lm > max))
+                max = lm;
+        }
+
         return page.IsLastPage
             ? new AcumaticaIncrementalCursor(max is null ? Since : max.Value - overlap, 0, max)
             : this with { Skip = page.NextSkip, MaxSeen = max };

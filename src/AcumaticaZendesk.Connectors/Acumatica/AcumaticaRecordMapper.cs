@@ -118,6 +118,16 @@ internal static class AcumaticaRecordMapper
         Fields = Fields(e),
     };
 
+    /// <summary>A row the client refused, as a failed record of the page (key, else id, else row number).</summary>
+    public static RefusedAcumaticaRecord Refused(EntityKind kind, AcumaticaRejectedRecord refusal) => new()
+    {
+        Kind = kind,
+        Key = refusal.Key ?? refusal.Id?.ToString() ?? string.Create(CultureInfo.InvariantCulture, $"row-{refusal.Position}"),
+        LastModifiedDateTime = refusal.LastModified ?? DateTimeOffset.MinValue,
+        Code = refusal.Code,
+        Reason = refusal.Reason,
+    };
+
     private static bool ExternalIdsOrganizationKind(EntityKind kind) => kind is EntityKind.Customer or EntityKind.Vendor;
 
     private static string? Text(AcumaticaValue<string?>? value) => value?.Value is { } s && s.Trim() is { Length: > 0 } t ? t : null;

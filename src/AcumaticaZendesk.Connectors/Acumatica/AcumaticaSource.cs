@@ -45,10 +45,10 @@ public sealed partial class AcumaticaSource(
         ArgumentNullException.ThrowIfNull(tenant);
         return CallAsync(tenant, async client => kind switch
         {
-            EntityKind.Customer => Map(await client.ReadPageAsync(Set(AcumaticaEntitySets.Customers, tenant, kind), since, skip, top, cancellationToken).ConfigureAwait(false), AcumaticaRecordMapper.ToAccount),
-            EntityKind.Vendor => Map(await client.ReadPageAsync(Set(AcumaticaEntitySets.Vendors, tenant, kind), since, skip, top, cancellationToken).ConfigureAwait(false), AcumaticaRecordMapper.ToAccount),
-            EntityKind.Contact => Map(await client.ReadPageAsync(Set(AcumaticaEntitySets.Contacts, tenant, kind), since, skip, top, cancellationToken).ConfigureAwait(false), AcumaticaRecordMapper.ToPerson),
-            EntityKind.Employee => Map(await client.ReadPageAsync(Set(AcumaticaEntitySets.Employees, tenant, kind), since, skip, top, cancellationToken).ConfigureAwait(false), AcumaticaRecordMapper.ToPerson),
+            EntityKind.Customer => Map(kind, await client.ReadPageAsync(Set(AcumaticaEntitySets.Customers, tenant, kind), since, skip, top, cancellationToken).ConfigureAwait(false), AcumaticaRecordMapper.ToAccount),
+            EntityKind.Vendor => Map(kind, await client.ReadPageAsync(Set(AcumaticaEntitySets.Vendors, tenant, kind), since, skip, top, cancellationToken).ConfigureAwait(false), AcumaticaRecordMapper.ToAccount),
+            EntityKind.Contact => Map(kind, await client.ReadPageAsync(Set(AcumaticaEntitySets.Contacts, tenant, kind), since, skip, top, cancellationToken).ConfigureAwait(false), AcumaticaRecordMapper.ToPerson),
+            EntityKind.Employee => Map(kind, await client.ReadPageAsync(Set(AcumaticaEntitySets.Employees, tenant, kind), since, skip, top, cancellationToken).ConfigureAwait(false), AcumaticaRecordMapper.ToPerson),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown entity kind."),
         }, cancellationToken);
     }
@@ -63,10 +63,10 @@ public sealed partial class AcumaticaSource(
 
         return CallAsync(tenant, client => client.WithSessionAsync((c, ct) => kind switch
         {
-            EntityKind.Customer => GetManyAsync(c, Set(AcumaticaEntitySets.Customers, tenant, kind), keys, AcumaticaRecordMapper.ToAccount, ct),
-            EntityKind.Vendor => GetManyAsync(c, Set(AcumaticaEntitySets.Vendors, tenant, kind), keys, AcumaticaRecordMapper.ToAccount, ct),
-            EntityKind.Contact => GetManyAsync(c, Set(AcumaticaEntitySets.Contacts, tenant, kind), keys, AcumaticaRecordMapper.ToPerson, ct),
-            EntityKind.Employee => GetManyAsync(c, Set(AcumaticaEntitySets.Employees, tenant, kind), keys, AcumaticaRecordMapper.ToPerson, ct),
+            EntityKind.Customer => GetManyAsync(c, kind, Set(AcumaticaEntitySets.Customers, tenant, kind), keys, AcumaticaRecordMapper.ToAccount, ct),
+            EntityKind.Vendor => GetManyAsync(c, kind, Set(AcumaticaEntitySets.Vendors, tenant, kind), keys, AcumaticaRecordMapper.ToAccount, ct),
+            EntityKind.Contact => GetManyAsync(c, kind, Set(AcumaticaEntitySets.Contacts, tenant, kind), keys, AcumaticaRecordMapper.ToPerson, ct),
+            EntityKind.Employee => GetManyAsync(c, kind, Set(AcumaticaEntitySets.Employees, tenant, kind), keys, AcumaticaRecordMapper.ToPerson, ct),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown entity kind."),
         }, cancellationToken), cancellationToken);
     }
@@ -77,11 +77,28 @@ public sealed partial class AcumaticaSource(
     private static AcumaticaEntitySet<T> Set<T>(AcumaticaEntitySet<T> set, TenantConfig tenant, EntityKind kind)
         where T : AcumaticaEntity, IAcumaticaTrackedEntity => AcumaticaRecordMapper.ForTenant(set, tenant, kind);
 
-    private static IReadOnlyList<AcumaticaRecord> Map<T, TRecord>(AcumaticaPage<T> page, Func<T, TRecord> map)
-        where TRecord : AcumaticaRecord => page.Items.Select(i => (AcumaticaRecord)map(i)).ToArray();
+    /// <summary>The page's records, and a <see cref="RefusedAcumaticaRecord"/> in place of every row the client refused.</summary>
+    private static IReadOnlyList<AcumaticaRecord> Map<T, TRecord>(EntityKind kind, AcumaticaPage<T> page, Func<T, TRecord> map)
+        where T : AcumaticaEntity, IAcumaticaTrackedEntity
+        where TRecord : AcumaticaRecord =>
+        [.. page.Items.Select(i => MapOrRefuse(kind, i, map)), .. page.Rejected.Select(r => AcumaticaRecordMapper.Refused(kind, r))];
+
+    private static AcumaticaRecord MapOrRefuse<T, TRecord>(EntityKind kind, T entity, Func<T, TRecord> map)
+        where T : AcumaticaEntity, IAcumaticaTrackedEntity
+        where TRecord : AcumaticaRecord
+    {
+        try
+        {
+            return map(entity);
+        }
+        catch (InvalidOperationException ex)
+        {
+            return AcumaticaRecordMapper.Refused(kind, new AcumaticaRejectedRecord(0, entity.Key, entity.Id, entity.LastModified, "MalformedRecord", ex.Message));
+        }
+    }
 
     private async Task<IReadOnlyList<AcumaticaRecord>> GetManyAsync<T, TRecord>(
-        IAcumaticaClient client, AcumaticaEntitySet<T> set, IReadOnlyCollection<string> keys, Func<T, TRecord> map, CancellationToken cancellationToken)
+        IAcumaticaClient client, EntityKind kind, AcumaticaEntitySet<T> set, IReadOnlyCollection<string> keys, Func<T, TRecord> map, CancellationToken cancellationToken)
         where T : AcumaticaEntity, IAcumaticaTrackedEntity
         where TRecord : AcumaticaRecord
     {
@@ -89,8 +106,16 @@ public sealed partial class AcumaticaSource(
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Value.ReplayReadConcurrency, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(keys.Distinct(StringComparer.Ordinal), parallel, async (key, ct) =>
         {
-            if (await client.GetAsync(set, key, ct).ConfigureAwait(false) is { } entity)
-                found[key] = map(entity);
+            try
+            {
+                if (await client.GetAsync(set, key, ct).ConfigureAwait(false) is { } entity)
+                    found[key] = MapOrRefuse(kind, entity, map);
+            }
+            catch (AcumaticaMalformedRecordException ex)
+            {
+                // Still unreadable: it fails again under the key it was queued with.
+                found[key] = AcumaticaRecordMapper.Refused(kind, ex.Record with { Key = key });
+            }
         }).ConfigureAwait(false);
         return keys.Distinct(StringComparer.Ordinal).Where(found.ContainsKey).Select(k => found[k]).ToArray();
     }

@@ -151,7 +151,7 @@ internal static class AcuEndpoints
             var row = skip;
             foreach (var r in i.Scan(def, filter).Skip(skip).Take(top))
             {
-                result.Add(AcuRenderer.Render(i, version, r, projection, ++row));
+                result.Add(i.RenderForApi(version, r, projection, ++row));
             }
         }
 
@@ -164,7 +164,7 @@ internal static class AcuEndpoints
         lock (i.Gate)
         {
             return i.Find(def, ids.TrimEnd('/')) is { } r
-                ? Json.Ok(AcuRenderer.Render(i, version, r, projection, 1))
+                ? Json.Ok(i.RenderForApi(version, r, projection, 1))
                 : Error(404, $"No entity satisfies the condition.");
         }
     }

@@ -56,6 +56,16 @@ internal sealed class AcuInstance
 
     public AcuThrottle Throttle { get; }
 
+    /// <summary>Records the entity API renders broken (by record id); see <see cref="AcuRecordTamper"/>.</summary>
+    public Dictionary<Guid, Control.AcumaticaRecordFault> RecordFaults { get; } = [];
+
+    /// <summary>The record as the entity API answers it: rendered, then broken when a fault is set for it (callers hold Gate).</summary>
+    public JsonObject RenderForApi(string version, AcuRecord record, Projection projection, int rowNumber)
+    {
+        var rendered = AcuRenderer.Render(this, version, record, projection, rowNumber);
+        return RecordFaults.TryGetValue(record.Id, out var fault) ? AcuRecordTamper.Apply(rendered, record.Def, fault) : rendered;
+    }
+
     public AcuTable Table(AcuEntityDef def) => tables[def.Name];
 
     public DateTimeOffset Now() => TruncateMs(time.GetUtcNow());

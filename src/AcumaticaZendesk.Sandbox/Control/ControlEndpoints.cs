@@ -81,6 +81,15 @@ internal static class ControlEndpoints
             control.AcumaticaRecord(instance, entity, key) is { } r ? Json.Ok(r) : Problem(404, $"No {entity} '{key}'."));
         acu.MapPatch("/records/{entity}/{key}", (string instance, string entity, string key, JsonObject changes) =>
             Json.Ok(new JsonObject { ["changed"] = control.ModifyRecord(instance, entity, key, changes) }));
+        acu.MapPut("/records/{entity}/{key}/fault", (string instance, string entity, string key, JsonObject body) =>
+        {
+            var kind = body.Str("kind") is { } k && Enum.TryParse<AcumaticaRecordFault>(k, ignoreCase: true, out var f)
+                ? f
+                : throw new ArgumentException($"kind must be one of {string.Join(", ", Enum.GetNames<AcumaticaRecordFault>())}.");
+            return Json.Ok(new JsonObject { ["id"] = control.BreakAcumaticaRecord(instance, entity, key, kind).ToString() });
+        });
+        acu.MapDelete("/records/{entity}/{key}/fault", (string instance, string entity, string key) =>
+            control.FixAcumaticaRecord(instance, entity, key) ? Json.Status(204) : Problem(404, $"{entity} '{key}' is not broken."));
         acu.MapPost("/records/{entity}/{key}/email", (string instance, string entity, string key, JsonObject body) =>
             Json.Ok(new JsonObject { ["lastModifiedDateTime"] = Json.AcuIso(control.ChangeEmail(instance, entity, key, body.Str("email") ?? throw new ArgumentException("email is required"))) }));
         acu.MapPost("/accounts/{id}/rename", (string instance, string id, JsonObject body) =>

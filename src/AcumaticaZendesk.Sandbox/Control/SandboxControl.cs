@@ -102,6 +102,43 @@ public sealed class SandboxControl
 
     public int AcumaticaCount(string instance, string entity) => Acu(instance).Count(Def(entity));
 
+    /// <summary>
+    /// From now on the entity API (list and single GET) answers this record broken as <paramref name="fault"/> says;
+    /// the stored record and the control API's view of it stay intact. Returns the record's id.
+    /// </summary>
+    public Guid BreakAcumaticaRecord(string instance, string entity, string keyOrId, AcumaticaRecordFault fault)
+    {
+        var (i, def) = (Acu(instance), Def(entity));
+        lock (i.Gate)
+        {
+            var r = i.Find(def, keyOrId) ?? throw new KeyNotFoundException($"No {def.Name} '{keyOrId}' in instance '{instance}'.");
+            i.RecordFaults[r.Id] = fault;
+            return r.Id;
+        }
+    }
+
+    /// <summary>The entity API answers the record intact again (its LastModifiedDateTime does not move). False when it was not broken.</summary>
+    public bool FixAcumaticaRecord(string instance, string entity, string keyOrId)
+    {
+        var (i, def) = (Acu(instance), Def(entity));
+        lock (i.Gate)
+        {
+            var r = i.Find(def, keyOrId) ?? throw new KeyNotFoundException($"No {def.Name} '{keyOrId}' in instance '{instance}'.");
+            return i.RecordFaults.Remove(r.Id);
+        }
+    }
+
+    /// <summary>Broken records of an instance: entity, key and fault.</summary>
+    public IReadOnlyList<(string Entity, string Key, AcumaticaRecordFault Fault)> BrokenAcumaticaRecords(string instance)
+    {
+        var i = Acu(instance);
+        lock (i.Gate)
+        {
+            return [.. i.RecordFaults.Select(f => AcuEntityDef.All.Values.Select(d => i.Table(d).ById.GetValueOrDefault(f.Key)).OfType<AcuRecord>().Select(r => (r.Def.Name, r.Key, f.Value)).FirstOrDefault())
+                .Where(x => x.Name is not null)];
+        }
+    }
+
     /// <summary>Renames a customer/vendor (both records of a customer-vendor account). Returns the new LastModifiedDateTime.</summary>
     public DateTimeOffset RenameAccount(string instance, string accountId, string newName)
     {
@@ -262,6 +299,9 @@ public sealed class SandboxControl
     // ------------------------------------------------------------------ faults
 
     /// <summary>"acumatica" or "zendesk".</summary>
+    /// <summary>Answers faulted on purpose so far, by kind: <c>zendesk slow POST</c>, <c>zendesk malformed GET</c>, <c>acumatica injected 503</c>, <c>zendesk dropped</c>.</summary>
+    public IReadOnlyDictionary<string, int> TamperedAnswers => new SortedDictionary<string, int>(state.TamperedAnswers, StringComparer.Ordinal);
+
     public FaultSettings GetFaults(string system) => system.ToLowerInvariant() switch
     {
         "acumatica" => state.AcumaticaFaults,

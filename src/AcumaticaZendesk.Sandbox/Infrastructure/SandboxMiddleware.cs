@@ -25,12 +25,21 @@ internal static class SandboxMiddleware
             : path.StartsWith("/zendesk/", StringComparison.Ordinal) ? "zendesk" : "control";
         try
         {
-            if (system != "control" && await InjectAsync(ctx, state, system == "acumatica" ? state.AcumaticaFaults : state.ZendeskFaults, system))
+            var faults = system == "acumatica" ? state.AcumaticaFaults : state.ZendeskFaults;
+            if (system != "control" && await InjectAsync(ctx, state, faults, system))
             {
                 return;
             }
 
-            await next(ctx);
+            var tamper = system == "control" ? null : ResponseTamper.Draw(state, faults, system, ctx.Request.Method, path);
+            if (tamper is null)
+            {
+                await next(ctx);
+            }
+            else
+            {
+                await tamper.RunAsync(ctx, next, state.Time);
+            }
         }
         finally
         {
@@ -61,6 +70,7 @@ internal static class SandboxMiddleware
         {
             // Logged as 499 ("client closed request" in nginx's terms) so the request log tells drops apart.
             ctx.Response.StatusCode = 499;
+            state.TamperedAnswers.AddOrUpdate($"{system} dropped", 1, static (_, n) => n + 1);
             ctx.Abort();
             return true;
         }
@@ -74,6 +84,8 @@ internal static class SandboxMiddleware
         {
             return false;
         }
+
+        state.TamperedAnswers.AddOrUpdate($"{system} injected {code}", 1, static (_, n) => n + 1);
 
         JsonObject body = system == "acumatica"
             ? new JsonObject { ["message"] = "An error has occurred.", ["exceptionMessage"] = $"Injected fault ({code}).", ["exceptionType"] = "PX.Data.PXException" }

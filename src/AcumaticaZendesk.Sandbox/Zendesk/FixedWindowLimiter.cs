@@ -1,18 +1,20 @@
 namespace AcumaticaZendesk.Sandbox.Zendesk;
 
 /// <summary>Outcome of a rate-limit check.</summary>
-internal readonly record struct RateDecision(bool Allowed, int Limit, int Remaining, int RetryAfterSeconds);
+internal readonly record struct RateDecision(bool Allowed, int Limit, int Remaining, int RetryAfterSeconds, int ResetSeconds = 0);
 
-/// <summary>Per-minute request budget in a fixed window that opens with the first request.</summary>
+/// <summary>Request budget in a fixed window (a minute unless scaled) that opens with the first request.</summary>
 internal sealed class FixedWindowLimiter(TimeProvider time)
 {
     private readonly Lock gate = new();
     private DateTimeOffset windowStart = DateTimeOffset.MinValue;
     private int used;
 
-    public RateDecision TryAcquire(int perMinute)
+    public RateDecision TryAcquire(int perMinute) => TryAcquire(perMinute, TimeSpan.FromMinutes(1));
+
+    public RateDecision TryAcquire(int perWindow, TimeSpan window)
     {
-        if (perMinute <= 0)
+        if (perWindow <= 0)
         {
             return new RateDecision(true, 0, 0, 0);
         }
@@ -20,20 +22,20 @@ internal sealed class FixedWindowLimiter(TimeProvider time)
         var now = time.GetUtcNow();
         lock (gate)
         {
-            if (now - windowStart >= TimeSpan.FromMinutes(1))
+            if (now - windowStart >= window)
             {
                 windowStart = now;
                 used = 0;
             }
 
-            if (used >= perMinute)
+            var reset = Math.Max(1, (int)Math.Ceiling((windowStart + window - now).TotalSeconds));
+            if (used >= perWindow)
             {
-                var retry = (int)Math.Ceiling((windowStart + TimeSpan.FromMinutes(1) - now).TotalSeconds);
-                return new RateDecision(false, perMinute, 0, Math.Max(1, retry));
+                return new RateDecision(false, perWindow, 0, reset, reset);
             }
 
             used++;
-            return new RateDecision(true, perMinute, perMinute - used, 0);
+            return new RateDecision(true, perWindow, perWindow - used, 0, reset);
         }
     }
 

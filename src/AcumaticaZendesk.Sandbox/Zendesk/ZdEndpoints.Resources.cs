@@ -400,7 +400,13 @@ internal static partial class ZdEndpoints
         api.MapGet("/job_statuses", (HttpContext ctx) => Locked(ctx, a =>
             Json.Ok(new JsonObject { ["job_statuses"] = new JsonArray([.. a.RecentJobs().Select(j => a.Render(j, BaseUrl(ctx, a)))]), ["next_page"] = null, ["previous_page"] = null })));
         api.MapGet("/job_statuses/show_many", (HttpContext ctx) => Locked(ctx, a =>
-            Json.Ok(new JsonObject { ["job_statuses"] = new JsonArray([.. ListParam(ctx, "ids").Select(a.Job).OfType<ZdJob>().Select(j => a.Render(j, BaseUrl(ctx, a)))]) })));
+        {
+            // Unknown and expired ids are left out of the answer; at most 100 ids per request.
+            var ids = ListParam(ctx, "ids");
+            return ids.Count > 100
+                ? ZdErrors.BadRequest("TooManyValues", "At most 100 ids per request.")
+                : Json.Ok(new JsonObject { ["job_statuses"] = new JsonArray([.. ids.Select(a.Job).OfType<ZdJob>().Select(j => a.Render(j, BaseUrl(ctx, a)))]) });
+        }));
         api.MapGet("/job_statuses/{id}", (string id, HttpContext ctx) => Locked(ctx, a =>
             a.Job(id) is { } j ? Single("job_status", a.Render(j, BaseUrl(ctx, a))) : ZdErrors.NotFound()));
     }

@@ -38,13 +38,18 @@ internal static partial class ZdEndpoints
                 return ZdErrors.Forbidden("You do not have access to this page. Please contact the account owner of this help desk for further help.");
             }
 
-            var decision = account.Requests.TryAcquire(account.Settings.RateLimitPerMinute);
+            var decision = account.Requests.TryAcquire(account.Settings.RateLimitPerMinute, account.Settings.RateLimitWindow);
             if (decision.Limit > 0)
             {
                 ctx.Response.Headers["X-Rate-Limit"] = decision.Limit.ToString(CultureInfo.InvariantCulture);
                 ctx.Response.Headers["X-Rate-Limit-Remaining"] = decision.Remaining.ToString(CultureInfo.InvariantCulture);
                 ctx.Response.Headers["ratelimit-limit"] = decision.Limit.ToString(CultureInfo.InvariantCulture);
                 ctx.Response.Headers["ratelimit-remaining"] = decision.Remaining.ToString(CultureInfo.InvariantCulture);
+                if (account.Settings.RateLimitWindow != TimeSpan.FromMinutes(1))
+                {
+                    // A scaled window: tell clients when it resets, so they do not pace themselves to a real minute.
+                    ctx.Response.Headers["ratelimit-reset"] = decision.ResetSeconds.ToString(CultureInfo.InvariantCulture);
+                }
             }
 
             if (!decision.Allowed)

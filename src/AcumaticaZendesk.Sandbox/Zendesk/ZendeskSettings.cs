@@ -6,6 +6,13 @@ public sealed class ZendeskSettings
     /// <summary>Account requests per minute (Team 200, Growth/Professional 400, Enterprise 700, High Volume 2,500). 0 = unlimited.</summary>
     public int RateLimitPerMinute { get; set; } = 700;
 
+    /// <summary>
+    /// Length of the rate-limit window (a minute). A shorter window scales time for tests and chaos runs: with
+    /// <c>RateLimitPerMinute = L</c> and a window of 60 s / k, the account allows L requests per (60/k) s, i.e. the
+    /// plan's ratio of requests to window at k times the speed. <c>X-Rate-Limit</c> still reports L.
+    /// </summary>
+    public TimeSpan RateLimitWindow { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Incremental export requests per minute (10; 30 with High Volume).</summary>
     public int IncrementalExportPerMinute { get; set; } = 10;
 

@@ -25,6 +25,13 @@ public sealed record SyncEngineOptions
     /// only queues in the client.
     /// </summary>
     public int MaxConcurrentWrites { get; init; } = 8;
+
+    /// <summary>
+    /// Pages of one call (<see cref="SyncPageRequest.MaxPages"/>) whose Zendesk work may be in flight at once. 1 = one
+    /// page after another. Pages overlap only when that cannot change the outcome (see docs/sync-model.md, "Pages in
+    /// flight together"); otherwise they run one after another.
+    /// </summary>
+    public int PipelineDepth { get; init; } = 4;
 }
 
 /// <summary>What the engine does (or, in a plan, would do) with a record.</summary>

@@ -91,14 +91,23 @@ internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarge
             return items;
         }
 
-        // Creates before updates (as before): a name freed by a rename is only taken by a create on the next run,
-        // never by a race. Within each, a page's jobs run side by side.
         var creates = items.Where(i => i.Action is PlannedAction.Create or PlannedAction.Recreate).Select(i => (i, payloads[i].Payload)).ToArray();
-        await Batching.WriteAsync(creates, chunk => zendesk.CreateOrganizationsAsync(tenant, chunk, cancellationToken), Batching.ApplyWrite, options.MaxConcurrentWrites).ConfigureAwait(false);
-
         var updates = items.Where(i => i.Action is PlannedAction.Update or PlannedAction.Adopt)
             .Select(i => (i, new OrganizationUpdate(i.ZendeskId!.Value, payloads[i].Payload))).ToArray();
-        await Batching.WriteAsync(updates, chunk => zendesk.UpdateOrganizationsAsync(tenant, chunk, cancellationToken), Batching.ApplyWrite, options.MaxConcurrentWrites).ConfigureAwait(false);
+        var writeCreates = () => Batching.WriteAsync(creates, chunk => zendesk.CreateOrganizationsAsync(tenant, chunk, cancellationToken), Batching.ApplyWrite, options.MaxConcurrentWrites);
+        var writeUpdates = () => Batching.WriteAsync(updates, chunk => zendesk.UpdateOrganizationsAsync(tenant, chunk, cancellationToken), Batching.ApplyWrite, options.MaxConcurrentWrites);
+        if (CreatesMayRaceUpdates(creates.Select(c => c.Payload), updates.Select(u => u.Item1), found))
+        {
+            // A create wants a name an updated organization holds now (a rename in this page may free it, or not):
+            // creates first, then updates, so the create fails cleanly and is retried next run, never wins a race.
+            await writeCreates().ConfigureAwait(false);
+            await writeUpdates().ConfigureAwait(false);
+        }
+        else
+        {
+            // No name in common: the page's create and update jobs run side by side (one job round instead of two).
+            await Task.WhenAll(writeCreates(), writeUpdates()).ConfigureAwait(false);
+        }
 
         foreach (var item in items.Where(i => i.Action is PlannedAction.Create or PlannedAction.Recreate or PlannedAction.Update or PlannedAction.Adopt))
         {
@@ -167,6 +176,27 @@ internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarge
                 item.Onboarding = new OnboardingCase(item.Ref.Kind, item.Ref.Key, name, OnboardingOutcome.Matched, ids, reason, scope.RunId, scope.Now);
             }
         }
+    }
+
+    /// <summary>
+    /// True when a create could race an update over a name: a create's name equals (trimmed, case-insensitive) the
+    /// current Zendesk name of an organization being updated, or an organization is being adopted (its current name
+    /// is not known here).
+    /// </summary>
+    internal static bool CreatesMayRaceUpdates(IEnumerable<OrganizationPayload> creates, IEnumerable<WorkItem> updates, IReadOnlyDictionary<string, ZendeskOrganization> found)
+    {
+        var held = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var item in updates)
+        {
+            if (item.Action == PlannedAction.Adopt || !found.TryGetValue(item.ExternalId, out var current))
+            {
+                return creates.Any();
+            }
+
+            held.Add(current.Name.Trim());
+        }
+
+        return held.Count > 0 && creates.Any(c => held.Contains(c.Name.Trim()));
     }
 
     internal static string KindName(EntityKind kind) => kind.ToString().ToLowerInvariant();

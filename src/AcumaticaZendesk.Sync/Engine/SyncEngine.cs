@@ -5,6 +5,7 @@ using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.Source;
 using AcumaticaZendesk.Sync.State;
 using AcumaticaZendesk.Sync.Tenants;
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 
 namespace AcumaticaZendesk.Sync.Engine;
@@ -26,6 +27,7 @@ public sealed partial class SyncEngine : ISyncEngine
     private readonly RunStore _runs;
     private readonly OrganizationStep _organizations;
     private readonly UserStep _users;
+    private readonly AccountDirectory _directory;
     private readonly SyncEngineOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<SyncEngine> _logger;
@@ -39,6 +41,11 @@ public sealed partial class SyncEngine : ISyncEngine
         ILogger<SyncEngine> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.PipelineDepth < 1)
+        {
+            throw new ArgumentException($"SyncEngineOptions.PipelineDepth must be at least 1 (was {options.PipelineDepth}).", nameof(options));
+        }
+
         if (options.MaxConcurrentWrites < 1)
         {
             throw new ArgumentException($"SyncEngineOptions.MaxConcurrentWrites must be at least 1 (was {options.MaxConcurrentWrites}).", nameof(options));
@@ -55,7 +62,8 @@ public sealed partial class SyncEngine : ISyncEngine
         _failed = new FailedRecordQueue(store, options.Retention);
         _onboarding = new OnboardingReport(store);
         _runs = new RunStore(store, timeProvider);
-        var directory = new AccountDirectory(zendesk);
+        _directory = new AccountDirectory(zendesk);
+        var directory = _directory;
         _organizations = new OrganizationStep(store, zendesk, directory, options);
         _users = new UserStep(store, zendesk, directory, options);
     }
@@ -69,6 +77,7 @@ public sealed partial class SyncEngine : ISyncEngine
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(request.PageSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(request.MaxPages, 1);
         try
         {
             return await SyncPageCoreAsync(request, cancellationToken).ConfigureAwait(false);
@@ -79,7 +88,7 @@ public sealed partial class SyncEngine : ISyncEngine
             await _runs.CompleteAsync(request.TenantId, request.RunId, RunStatus.Failed, ex.Message, cancellationToken).ConfigureAwait(false);
             LogNeedsAuthorization(request.TenantId, ex.System);
             var (checkpoint, _) = await _checkpoints.GetAsync(request.TenantId, request.Kind, cancellationToken).ConfigureAwait(false);
-            return new SyncPageResult(request.Kind, 0, 0, 0, 0, 0, 0, false, checkpoint?.Watermark);
+            return new SyncPageResult(request.Kind, 0, 0, 0, 0, 0, 0, false, checkpoint?.Watermark, Stopped: $"the tenant needs a new {ex.System} authorization ({ex.Reason})");
         }
     }
 
@@ -103,30 +112,186 @@ public sealed partial class SyncEngine : ISyncEngine
             retried.AddRange(await RetryQueuedAsync(scope, cancellationToken).ConfigureAwait(false));
         }
 
-        var page = await _source.ReadPageAsync(tenant, request.Kind, checkpoint.Watermark, checkpoint.Skip, request.PageSize, cancellationToken).ConfigureAwait(false);
-        var partition = PageEdgeRules.Partition(checkpoint, page);
         var justRetried = retried.ToDictionary(i => i.Ref.Key, i => i.Record.LastModifiedDateTime, StringComparer.Ordinal);
-        var fresh = partition.Fresh.Where(r => !(justRetried.TryGetValue(r.Key, out var at) && at >= r.LastModifiedDateTime)).ToArray();
+        var depth = request.MaxPages > 1 && await PagesMayOverlapAsync(scope, request.PageSize, cancellationToken).ConfigureAwait(false) ? _options.PipelineDepth : 1;
+        var pages = new List<PageInFlight>();
+        var results = new List<SyncPageResult>();
+        ExceptionDispatchInfo? failure = null;
+        var halted = false;
+
+        // Commit in order, as soon as a page's work is done: its checkpoint only after its own and every earlier
+        // page's writes, fingerprints and audit entries are stored. A failed page halts commits; pages before it stay
+        // committed, and the first failure is rethrown once nothing is in flight any more.
+        async Task CommitReadyAsync()
+        {
+            while (!halted && results.Count < pages.Count && pages[results.Count].Work.IsCompleted)
+            {
+                var index = results.Count;
+                var page = pages[index];
+                try
+                {
+                    var items = await page.Work.ConfigureAwait(false);
+                    etag = await CommitAsync(tenant.Id, request, page, etag, cancellationToken).ConfigureAwait(false);
+                    var all = index == 0 ? retried.Concat(items).ToArray() : items;
+                    var result = Summarize(request.Kind, page.Page.Count + (index == 0 ? retried.Count : 0), all, page.Advance.HasMore, page.Advance.Checkpoint.Watermark);
+                    await _runs.RecordPageAsync(tenant.Id, request.RunId, false, request.Kind, result, page.From.Watermark, page.Partition.Duplicates, page.Advance.WindowClosed, cancellationToken).ConfigureAwait(false);
+                    LogPage(tenant.Id, request.Kind, request.RunId, result.Read, result.Created, result.Updated, result.Unchanged, result.Skipped, result.Failed, result.HasMore);
+                    results.Add(result);
+                }
+                catch (Exception ex)
+                {
+                    failure ??= ExceptionDispatchInfo.Capture(ex);
+                    halted = true;
+                }
+            }
+        }
+
+        try
+        {
+            // Read page after page (each next position follows from the previous page alone) and start its Zendesk
+            // work while at most `depth` pages are in flight; a page sharing a record or an e-mail with one still in
+            // flight waits for it, so it sees that page's writes exactly as if they ran one after another.
+            var position = checkpoint;
+            while (pages.Count < request.MaxPages)
+            {
+                await CommitReadyAsync().ConfigureAwait(false);
+                if (halted)
+                {
+                    break; // that page cannot be committed, so neither can any after it
+                }
+
+                var inFlight = pages.Skip(results.Count).Where(p => !p.Work.IsCompleted).Select(p => p.Work).ToArray();
+                if (inFlight.Length >= depth)
+                {
+                    await Task.WhenAny(inFlight).ConfigureAwait(false);
+                    continue;
+                }
+
+                var page = await _source.ReadPageAsync(tenant, request.Kind, position.Watermark, position.Skip, request.PageSize, cancellationToken).ConfigureAwait(false);
+                var partition = PageEdgeRules.Partition(position, page);
+                var fresh = partition.Fresh.Where(r => !(justRetried.TryGetValue(r.Key, out var at) && at >= r.LastModifiedDateTime)).ToArray();
+                var advance = PageEdgeRules.Advance(position, page, request.PageSize, windowStart, _time.GetUtcNow(), _options.PageEdges, request.RunId);
+                var claims = PageInFlight.ClaimsOf(fresh);
+                var before = pages.Skip(results.Count).Where(p => !p.Work.IsCompleted && (depth == 1 || p.Claims.Overlaps(claims))).Select(p => p.Work).ToArray();
+                pages.Add(new PageInFlight(position, page, partition, advance, claims, ProcessPageAsync(scope, fresh, before, cancellationToken)));
+                position = advance.Checkpoint;
+                if (!advance.HasMore)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            // A failed read: pages already started still finish and are committed below; then this failure is rethrown.
+            failure ??= ExceptionDispatchInfo.Capture(ex);
+        }
+
+        // Never leave a page's writes running after this call returns or throws: a retry would race them.
+        await Task.WhenAll(pages.Select(p => p.Work)).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+        await CommitReadyAsync().ConfigureAwait(false);
+        failure?.Throw();
+        return results.Count == 0 ? Summarize(request.Kind, retried.Count, retried, false, checkpoint.Watermark) : Combine(results);
+    }
+
+    /// <summary>One page's Zendesk work (after the pages it must follow): process, audit, relink contacts.</summary>
+    private async Task<IReadOnlyList<WorkItem>> ProcessPageAsync(PageScope scope, IReadOnlyList<AcumaticaRecord> fresh, Task[] after, CancellationToken cancellationToken)
+    {
+        if (after.Length > 0)
+        {
+            await Task.WhenAll(after).ConfigureAwait(false);
+        }
+
         var items = await ProcessAsync(scope, fresh, cancellationToken).ConfigureAwait(false);
         await RecordAsync(scope, items, cancellationToken).ConfigureAwait(false);
-        await RelinkContactsAsync(scope, retried.Concat(items), cancellationToken).ConfigureAwait(false);
+        await RelinkContactsAsync(scope, items, cancellationToken).ConfigureAwait(false);
+        return items;
+    }
 
-        var advance = PageEdgeRules.Advance(checkpoint, page, request.PageSize, windowStart, _time.GetUtcNow(), _options.PageEdges, request.RunId);
-        if (!await _checkpoints.TryCommitAsync(tenant.Id, request.Kind, advance.Checkpoint, etag, cancellationToken).ConfigureAwait(false))
+    /// <summary>Commits a page's checkpoint with the ETag it was read (or last committed) with; returns the new ETag.</summary>
+    private async Task<string?> CommitAsync(string tenantId, SyncPageRequest request, PageInFlight page, string? etag, CancellationToken cancellationToken)
+    {
+        var key = StateKeys.Checkpoint(tenantId, request.Kind);
+        var next = page.Advance.Checkpoint;
+        if (!await _checkpoints.TryCommitAsync(tenantId, request.Kind, next, etag, cancellationToken).ConfigureAwait(false))
         {
-            throw new StateConflictException(StateKeys.Checkpoint(tenant.Id, request.Kind));
+            throw new StateConflictException(key);
         }
 
-        if (advance.WindowClosed && advance.Checkpoint.Watermark != checkpoint.Watermark)
+        if (page.Advance.WindowClosed && next.Watermark != page.From.Watermark)
         {
-            await _checkpoints.RecordAsync(tenant.Id, request.Kind, new WatermarkChange(_time.GetUtcNow(), checkpoint.Watermark, advance.Checkpoint.Watermark, "window committed", null, request.RunId), cancellationToken).ConfigureAwait(false);
+            await _checkpoints.RecordAsync(tenantId, request.Kind, new WatermarkChange(_time.GetUtcNow(), page.From.Watermark, next.Watermark, "window committed", null, request.RunId), cancellationToken).ConfigureAwait(false);
         }
 
-        var all = retried.Concat(items).ToArray();
-        var result = Summarize(request.Kind, page.Count + retried.Count, all, advance.HasMore, advance.Checkpoint.Watermark);
-        await _runs.RecordPageAsync(tenant.Id, request.RunId, false, request.Kind, result, checkpoint.Watermark, partition.Duplicates, advance.WindowClosed, cancellationToken).ConfigureAwait(false);
-        LogPage(tenant.Id, request.Kind, request.RunId, result.Read, result.Created, result.Updated, result.Unchanged, result.Skipped, result.Failed, result.HasMore);
-        return result;
+        var (stored, newEtag) = await _checkpoints.GetAsync(tenantId, request.Kind, cancellationToken).ConfigureAwait(false);
+        if (stored is null || stored.Skip != next.Skip || stored.Watermark != next.Watermark || stored.LastCommittedAt != next.LastCommittedAt || stored.LastRunId != next.LastRunId)
+        {
+            throw new StateConflictException(key);
+        }
+
+        return newEtag;
+    }
+
+    /// <summary>
+    /// Pages of a first load may adopt what the account already holds, and two pages adopting at once could both pick
+    /// the same hand-made organization or user. So on a first load under the adopt policy pages overlap only when the
+    /// account holds nothing to adopt (no organization without external_id; users: a complete listing with none
+    /// unlinked). Later windows and the other policies never adopt.
+    /// </summary>
+    private async Task<bool> PagesMayOverlapAsync(PageScope scope, int pageSize, CancellationToken cancellationToken)
+    {
+        if (_options.PipelineDepth < 2)
+        {
+            return false;
+        }
+
+        if (!scope.FirstLoad || scope.Tenant.Onboarding != OnboardingPolicy.Adopt)
+        {
+            return true;
+        }
+
+        return ExternalIds.IsOrganizationKind(scope.Kind)
+            ? (await _directory.UnlinkedOrganizationsAsync(scope, cancellationToken).ConfigureAwait(false)).Count == 0
+            : await _directory.UsersByEmailAsync(scope, pageSize, cancellationToken).ConfigureAwait(false) is { } users
+                && users.Values.All(u => !string.IsNullOrWhiteSpace(u.ExternalId));
+    }
+
+    private static SyncPageResult Combine(IReadOnlyList<SyncPageResult> pages) => new(
+        pages[0].Kind,
+        pages.Sum(p => p.Read),
+        pages.Sum(p => p.Created),
+        pages.Sum(p => p.Updated),
+        pages.Sum(p => p.Unchanged),
+        pages.Sum(p => p.Skipped),
+        pages.Sum(p => p.Failed),
+        pages[^1].HasMore,
+        pages[^1].Watermark,
+        pages.Count);
+
+    /// <summary>A page read in this call: where it started, what it read, where it leads, and its Zendesk work.</summary>
+    private sealed record PageInFlight(
+        PageCheckpoint From,
+        IReadOnlyList<AcumaticaRecord> Page,
+        PagePartition Partition,
+        PageAdvance Advance,
+        HashSet<string> Claims,
+        Task<IReadOnlyList<WorkItem>> Work)
+    {
+        /// <summary>What a page's records could collide on with another page: their keys and (users) e-mails.</summary>
+        public static HashSet<string> ClaimsOf(IEnumerable<AcumaticaRecord> records)
+        {
+            var claims = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var record in records)
+            {
+                claims.Add($"key:{record.Key}");
+                if (record is AcumaticaPerson { Email: { } email } && !string.IsNullOrWhiteSpace(email))
+                {
+                    claims.Add($"email:{email.Trim()}");
+                }
+            }
+
+            return claims;
+        }
     }
 
     /// <summary>
@@ -268,9 +433,25 @@ public sealed partial class SyncEngine : ISyncEngine
             throw new InvalidOperationException($"The Acumatica source returned a {wrong.Kind} record for a {scope.Kind} page.");
         }
 
-        return ExternalIds.IsOrganizationKind(scope.Kind)
-            ? await _organizations.RunAsync(scope, records, cancellationToken).ConfigureAwait(false)
-            : await _users.RunAsync(scope, records, cancellationToken).ConfigureAwait(false);
+        // A row Acumatica returned unreadable fails on its own (audit trail + replay queue); the rest of the page goes on.
+        var refused = records.OfType<RefusedAcumaticaRecord>().Select(Refuse).ToArray();
+        var readable = records.Where(r => r is not RefusedAcumaticaRecord).ToArray();
+        if (readable.Length == 0)
+        {
+            return refused;
+        }
+
+        var items = ExternalIds.IsOrganizationKind(scope.Kind)
+            ? await _organizations.RunAsync(scope, readable, cancellationToken).ConfigureAwait(false)
+            : await _users.RunAsync(scope, readable, cancellationToken).ConfigureAwait(false);
+        return [.. items, .. refused];
+    }
+
+    private static WorkItem Refuse(RefusedAcumaticaRecord record)
+    {
+        var item = new WorkItem(record, ExternalIds.For(record.Kind, record.Key));
+        item.Fail(new WriteError(WriteErrorKind.Unreadable, record.Code, $"Acumatica returned {record.Kind} '{record.Key}' unreadable, nothing was written: {record.Reason}."));
+        return item;
     }
 
     /// <summary>Audit trail, replay queue and onboarding report for processed records.</summary>
@@ -308,7 +489,9 @@ public sealed partial class SyncEngine : ISyncEngine
             yield return new AuditEntry(run, now, AuditAction.Replayed, item.ZendeskId, "replay");
         }
 
-        yield return new AuditEntry(run, now, AuditAction.Seen, SourceModifiedAt: item.Record.LastModifiedDateTime);
+        // A refused row whose LastModifiedDateTime could not be read carries MinValue: leave it out of the trail.
+        var modified = item.Record.LastModifiedDateTime == DateTimeOffset.MinValue ? (DateTimeOffset?)null : item.Record.LastModifiedDateTime;
+        yield return new AuditEntry(run, now, AuditAction.Seen, SourceModifiedAt: modified);
         if (item.Mapped)
         {
             yield return new AuditEntry(run, now, AuditAction.Mapped, Fingerprint: item.Fingerprint);

@@ -25,9 +25,18 @@ public enum EntityKind
 /// <param name="Kind">Entity kind to read.</param>
 /// <param name="PageSize">Records per Acumatica page (and so at most this many Zendesk writes, in bulk jobs of ≤100).</param>
 /// <param name="DryRun">Plan only: read, map and compare, write nothing (not even the watermark).</param>
-public sealed record SyncPageRequest(string TenantId, string RunId, EntityKind Kind, int PageSize = 500, bool DryRun = false);
+/// <param name="MaxPages">
+/// Pages this call may sync, one after another with their Zendesk work overlapping (the next page is read and looked
+/// up while the previous page's bulk jobs run); each page's checkpoint is still committed in order, after its writes.
+/// A dry run always plans one page.
+/// </param>
+public sealed record SyncPageRequest(string TenantId, string RunId, EntityKind Kind, int PageSize = 500, bool DryRun = false, int MaxPages = 1);
 
-/// <summary>What one page did. <see cref="HasMore"/> tells the workflow to call again for the same kind.</summary>
+/// <summary>
+/// What one call did (<see cref="Pages"/> pages, totals over them). <see cref="HasMore"/> tells the workflow to call
+/// again for the same kind; <see cref="Stopped"/> (null when all is well) says why the tenant's run must stop, e.g. the
+/// tenant needs a new authorization — the run ends failed with that reason.
+/// </summary>
 public sealed record SyncPageResult(
     EntityKind Kind,
     int Read,
@@ -37,7 +46,9 @@ public sealed record SyncPageResult(
     int Skipped,
     int Failed,
     bool HasMore,
-    DateTimeOffset? Watermark);
+    DateTimeOffset? Watermark,
+    int Pages = 1,
+    string? Stopped = null);
 
 /// <summary>
 /// The page-level sync: read the next page of changes after the tenant's watermark (with overlap and

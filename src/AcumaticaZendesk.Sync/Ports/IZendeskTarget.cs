@@ -9,7 +9,7 @@ public sealed record ZendeskOrganization(long Id, string Name, string? ExternalI
 /// <summary>A user as Zendesk holds it (only what the engine needs). <see cref="Email"/> is the primary e-mail.</summary>
 public sealed record ZendeskUser(long Id, string Name, string? ExternalId, string? Email, long? OrganizationId);
 
-/// <summary>Why Zendesk refused one record.</summary>
+/// <summary>Why a record was not written: Zendesk refused it, or Acumatica returned it unreadable.</summary>
 public enum WriteErrorKind
 {
     /// <summary>422 DuplicateValue: the name (organizations) or e-mail (users) is taken.</summary>
@@ -29,6 +29,12 @@ public enum WriteErrorKind
 
     /// <summary>Anything else the adapter could not retry away.</summary>
     Other,
+
+    /// <summary>
+    /// Acumatica returned the record in a form the connector refuses (malformed, without its key or
+    /// LastModifiedDateTime, or over the size bounds); nothing was written. Replayed once the record is readable.
+    /// </summary>
+    Unreadable,
 }
 
 /// <summary>The API's error for one record: kind, Zendesk error code (e.g. <c>DuplicateValue</c>), field and message.</summary>

@@ -68,3 +68,19 @@ public sealed record AcumaticaPerson : AcumaticaRecord
 
     public string? Note { get; init; }
 }
+
+/// <summary>
+/// A row Acumatica returned that the adapter refused: malformed, without its key or LastModifiedDateTime, or over the
+/// size bounds. It keeps its place on the page (paging counts rows) and becomes a failed record in the audit trail and
+/// the replay queue. <see cref="AcumaticaRecord.Key"/> is the record's key when it could be made out, else its
+/// <c>id</c>, else <c>row-{n}</c>; <see cref="AcumaticaRecord.LastModifiedDateTime"/> is <see cref="DateTimeOffset.MinValue"/>
+/// when unreadable (it then never moves the watermark).
+/// </summary>
+public sealed record RefusedAcumaticaRecord : AcumaticaRecord
+{
+    /// <summary><c>MalformedRecord</c>, <c>MissingKey</c>, <c>MissingLastModified</c> or <c>OversizedRecord</c>.</summary>
+    public required string Code { get; init; }
+
+    /// <summary>Why, in words (never quotes field values).</summary>
+    public required string Reason { get; init; }
+}

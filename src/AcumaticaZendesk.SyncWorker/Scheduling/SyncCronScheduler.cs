@@ -92,7 +92,7 @@ public sealed class SyncCronScheduler(
                 return new TenantScheduleResult(tenantId, instanceId, ScheduleOutcome.LostRace);
         }
 
-        var input = new TenantSyncInput(tenantId, slot, now, o.PageSize, o.PagesPerExecution);
+        var input = new TenantSyncInput(tenantId, slot, now, o.PageSize, o.PagesPerExecution) { PagesPerActivity = o.PagesPerActivity };
         try
         {
             using var deadline = Deadline(cancellationToken);

@@ -33,6 +33,13 @@ public sealed class SyncScheduleOptions : IValidatableObject
     [Range(1, 10_000)]
     public int PagesPerExecution { get; set; } = 50;
 
+    /// <summary>
+    /// Pages one activity call syncs, the next page read and looked up while the previous page's bulk jobs run
+    /// (checkpoints still committed page by page, in order). 1 = one page per call, one after another.
+    /// </summary>
+    [Range(1, 100)]
+    public int PagesPerActivity { get; set; } = 4;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Interval.Ticks % TimeSpan.TicksPerMinute != 0)

@@ -12,7 +12,7 @@ public sealed record SyncProgress(int Pages, int Read, int Created, int Updated,
     {
         ArgumentNullException.ThrowIfNull(page);
         return new SyncProgress(
-            Pages + 1,
+            Pages + page.Pages,
             Read + page.Read,
             Created + page.Created,
             Updated + page.Updated,
@@ -23,33 +23,41 @@ public sealed record SyncProgress(int Pages, int Read, int Created, int Updated,
 }
 
 /// <summary>
-/// Input of <see cref="TenantSyncWorkflow"/>. The first execution starts at kind 0 with no progress; each
-/// <c>ContinueAsNew</c> carries the position (<see cref="KindIndex"/>) and the counts so far, so history stays small.
+/// Input of <see cref="TenantSyncWorkflow"/>. The first execution starts with no kind read and no progress; each
+/// <c>ContinueAsNew</c> carries the position (the kinds already read to the end; the others resume from their
+/// checkpoints) and the counts so far, so history stays small.
 /// </summary>
 /// <param name="TenantId">The tenant.</param>
 /// <param name="Slot">The time slot the run was scheduled for.</param>
 /// <param name="StartedAt">When the scheduler started the run (kept across executions).</param>
 /// <param name="PageSize">Records per page.</param>
 /// <param name="PagesPerExecution">Pages one execution runs before it continues as new.</param>
-/// <param name="KindIndex">Position in <see cref="TenantSyncWorkflow.KindOrder"/> to resume at.</param>
 /// <param name="Progress">Counts so far (null at the start).</param>
 /// <param name="Generation">How many times the run continued as new.</param>
+/// <param name="FinishedKinds">Kinds already read to the end in this run (null: none).</param>
+/// <param name="PagesPerActivity">Pages one activity call syncs (<see cref="SyncPageRequest.MaxPages"/>).</param>
 public sealed record TenantSyncInput(
     string TenantId,
     DateTimeOffset Slot,
     DateTimeOffset StartedAt,
     int PageSize,
     int PagesPerExecution,
-    int KindIndex = 0,
     SyncProgress? Progress = null,
-    int Generation = 0);
+    int Generation = 0,
+    IReadOnlyList<EntityKind>? FinishedKinds = null,
+    int PagesPerActivity = 1);
 
-/// <summary>The workflow's custom status: where it is and what it did so far.</summary>
+/// <summary>
+/// The workflow's custom status: where it is and what it did so far. <see cref="CurrentKind"/> is the first kind still
+/// being read (kinds whose prerequisites are met are read side by side: <see cref="RunningKinds"/>, by name), or the
+/// next one to start.
+/// </summary>
 public sealed record TenantSyncStatus(
     string TenantId,
     [property: JsonConverter(typeof(JsonStringEnumConverter<EntityKind>))] EntityKind? CurrentKind, // a name for operators reading the custom status
     int Generation,
-    SyncProgress Progress);
+    SyncProgress Progress,
+    IReadOnlyList<string>? RunningKinds = null);
 
 [JsonConverter(typeof(JsonStringEnumConverter<SyncRunOutcome>))]
 public enum SyncRunOutcome

@@ -7,17 +7,15 @@ using Dapr.Workflow;
 namespace AcumaticaZendesk.SyncWorker.Workflows;
 
 /// <summary>
-/// One tenant's sync run: every entity kind in dependency order (organizations before users), one page per
-/// activity call, until the engine reports no more pages; then a finishing activity records the run, releases the
-/// tenant's lease and publishes the run summary. Deterministic orchestration only: time from the context, no I/O,
-/// no constructor dependencies.
+/// One tenant's sync run: every entity kind once its prerequisites are read (<see cref="SyncStages"/>), kinds that are
+/// ready side by side, each in activity calls of up to <see cref="TenantSyncInput.PagesPerActivity"/> pages until the
+/// engine reports no more pages; then the ticket export pass and a
+/// finishing activity that records the run, releases the tenant's lease and publishes the run summary.
+/// Deterministic orchestration only: time from the context, no I/O, no constructor dependencies (the kinds of a
+/// kinds interleave in the order their activities complete, which the workflow history replays).
 /// </summary>
 public sealed class TenantSyncWorkflow : Workflow<TenantSyncInput, SyncRunSummary?>
 {
-    /// <summary>Customers and vendors (organizations) before contacts and employees (users, which link to them).</summary>
-    public static readonly IReadOnlyList<EntityKind> KindOrder =
-        [EntityKind.Customer, EntityKind.Vendor, EntityKind.Contact, EntityKind.Employee];
-
     /// <summary>
     /// Retries of a page span minutes (Polly inside the clients covers seconds). Part of the workflow history:
     /// changing it affects in-flight instances.
@@ -39,53 +37,41 @@ public sealed class TenantSyncWorkflow : Workflow<TenantSyncInput, SyncRunSummar
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
-        var logger = context.CreateReplaySafeLogger<TenantSyncWorkflow>();
+        var run = new RunState(context, input);
 
-        var progress = input.Progress ?? SyncProgress.None;
-        var kindIndex = input.KindIndex;
-        var pagesThisExecution = 0;
-        string? error = null;
-
-        while (kindIndex < KindOrder.Count)
+        // Start every kind whose prerequisites are read; when one returns (read to the end, budget spent or failed),
+        // start what became ready. Nothing new starts after a failure or once the page budget is spent.
+        var running = new Dictionary<Task, EntityKind>();
+        while (true)
         {
-            if (pagesThisExecution >= input.PagesPerExecution)
+            foreach (var kind in SyncStages.Ready(run.Finished, running.Values).ToArray())
             {
-                logger.LogInformation(
-                    "Run {RunId} continues as new after {Pages} pages (generation {Generation})",
-                    context.InstanceId, pagesThisExecution, input.Generation + 1);
-                context.ContinueAsNew(input with { KindIndex = kindIndex, Progress = progress, Generation = input.Generation + 1 });
-                return null;
+                if (run.Error is null && run.PagesThisExecution < input.PagesPerExecution)
+                {
+                    running[run.ReadKindAsync(kind, running.Values)] = kind;
+                }
             }
 
-            var kind = KindOrder[kindIndex];
-            SyncPageResult page;
-            try
+            if (running.Count == 0)
             {
-                page = await CallPageAsync(context, new SyncPageRequest(input.TenantId, context.InstanceId, kind, input.PageSize));
-            }
-            catch (WorkflowTaskFailedException ex)
-            {
-                error = $"{kind} page failed: {ex.FailureDetails.ErrorType}: {ex.FailureDetails.ErrorMessage}";
-                logger.LogError("Run {RunId} stops: {Error}", context.InstanceId, error);
                 break;
             }
 
-            pagesThisExecution++;
-            progress = progress.Add(page);
-            if (page.HasMore && page.Read == 0)
-            {
-                error = $"{kind}: the sync engine reported more pages but returned an empty one; stopping to avoid a loop";
-                logger.LogError("Run {RunId} stops: {Error}", context.InstanceId, error);
-                break;
-            }
+            running.Remove(await Task.WhenAny(running.Keys));
+        }
 
-            if (!page.HasMore)
+        if (run.Error is null && run.Finished.Count < SyncStages.KindOrder.Count)
+        {
+            run.Logger.LogInformation(
+                "Run {RunId} continues as new after {Pages} pages (generation {Generation})",
+                context.InstanceId, run.PagesThisExecution, input.Generation + 1);
+            context.ContinueAsNew(input with
             {
-                kindIndex++;
-            }
-
-            context.SetCustomStatus(new TenantSyncStatus(
-                input.TenantId, kindIndex < KindOrder.Count ? KindOrder[kindIndex] : null, input.Generation, progress));
+                FinishedKinds = [.. run.Finished],
+                Progress = run.Progress,
+                Generation = input.Generation + 1,
+            });
+            return null;
         }
 
         var summary = new SyncRunSummary(
@@ -94,14 +80,87 @@ public sealed class TenantSyncWorkflow : Workflow<TenantSyncInput, SyncRunSummar
             input.Slot,
             input.StartedAt,
             new DateTimeOffset(DateTime.SpecifyKind(context.CurrentUtcDateTime, DateTimeKind.Utc)),
-            error is null ? SyncRunOutcome.Succeeded : SyncRunOutcome.Failed,
-            progress,
-            error);
+            run.Error is null ? SyncRunOutcome.Succeeded : SyncRunOutcome.Failed,
+            run.Progress,
+            run.Error);
 
-        await TicketExportStep.RunAsync(context, input.TenantId, logger);
+        await TicketExportStep.RunAsync(context, input.TenantId, run.Logger);
         await context.CallActivityAsync<bool>(nameof(CompleteSyncRunActivity), summary, FinishRetry);
-        context.SetCustomStatus(new TenantSyncStatus(input.TenantId, null, input.Generation, progress));
+        context.SetCustomStatus(new TenantSyncStatus(input.TenantId, null, input.Generation, run.Progress, []));
         return summary;
+    }
+
+    /// <summary>
+    /// The mutable position of one execution. Orchestrator code runs on one thread, so the kinds of a stage share it
+    /// without locks; they interleave only at their awaits.
+    /// </summary>
+    private sealed class RunState(WorkflowContext context, TenantSyncInput input)
+    {
+        public ILogger Logger { get; } = context.CreateReplaySafeLogger<TenantSyncWorkflow>();
+
+        public List<EntityKind> Finished { get; } = [.. input.FinishedKinds ?? []];
+
+        public SyncProgress Progress { get; private set; } = input.Progress ?? SyncProgress.None;
+
+        public int PagesThisExecution { get; private set; }
+
+        public string? Error { get; private set; }
+
+        /// <summary>Pages one kind until it is read to the end, the execution's page budget is spent, or the run fails.</summary>
+        public async Task ReadKindAsync(EntityKind kind, IEnumerable<EntityKind> running)
+        {
+            while (Error is null && PagesThisExecution < input.PagesPerExecution)
+            {
+                PagesThisExecution++; // reserved before the call: the other kinds of the stage see it
+                SyncPageResult page;
+                try
+                {
+                    page = await CallPageAsync(context, new SyncPageRequest(input.TenantId, context.InstanceId, kind, input.PageSize, MaxPages: Math.Max(1, input.PagesPerActivity)));
+                }
+                catch (WorkflowTaskFailedException ex)
+                {
+                    Fail($"{kind} page failed: {ex.FailureDetails.ErrorType}: {ex.FailureDetails.ErrorMessage}");
+                    return;
+                }
+
+                Progress = Progress.Add(page);
+                PagesThisExecution += Math.Max(0, page.Pages - 1);
+                if (page.Stopped is { } reason)
+                {
+                    Fail($"{kind}: {reason}");
+                    return;
+                }
+
+                if (page.HasMore && page.Read == 0)
+                {
+                    Fail($"{kind}: the sync engine reported more pages but returned an empty one; stopping to avoid a loop");
+                    return;
+                }
+
+                if (!page.HasMore)
+                {
+                    Finished.Add(kind);
+                }
+
+                var now = SyncStages.KindOrder.Where(k => !Finished.Contains(k) && (k == kind || running.Contains(k))).ToArray();
+                context.SetCustomStatus(new TenantSyncStatus(
+                    input.TenantId,
+                    now.Length > 0 ? now[0] : SyncStages.Ready(Finished, []).Cast<EntityKind?>().FirstOrDefault(),
+                    input.Generation,
+                    Progress,
+                    [.. now.Select(k => k.ToString())]));
+                if (!page.HasMore)
+                {
+                    return;
+                }
+            }
+        }
+
+        private void Fail(string error)
+        {
+            Error ??= error;
+            Logger.LogError("Run {RunId} stops: {Error}", context.InstanceId, error);
+        }
     }
 
     /// <summary>

@@ -70,6 +70,12 @@ internal sealed partial class ZendeskApiConnection(
                 using var message = Build(request, accessToken);
                 response = await http.SendAsync(message, cancellationToken).ConfigureAwait(false);
             }
+            catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.ConfigurationLimitExceeded)
+            {
+                metrics.Request(request.Endpoint, 0);
+                throw new ZendeskBadResponseException(request.Endpoint,
+                    string.Create(System.Globalization.CultureInfo.InvariantCulture, $"more than {http.MaxResponseContentBufferSize:N0} bytes (Zendesk:MaxResponseBytes)"), tooLarge: true, ex);
+            }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException
                                        && !cancellationToken.IsCancellationRequested
                                        && request.Idempotent && attempt < options.MaxAttempts)
@@ -138,15 +144,37 @@ internal sealed partial class ZendeskApiConnection(
         where T : class
     {
         var request = new ZendeskRequest(HttpMethod.Get, path, endpoint, true);
-        var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
-        if (response.Status == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
+        return await ReadAsync(request, response => response.Status == HttpStatusCode.NotFound
+                ? null
+                : response.IsSuccess ? ZendeskJson.Property<T>(response.Body, property, request.Endpoint) : throw Failure(request, response),
+            cancellationToken).ConfigureAwait(false);
+    }
 
-        return response.IsSuccess
-            ? ZendeskJson.Property<T>(response.Body, property, request.Endpoint)
-            : throw Failure(request, response);
+    /// <summary>
+    /// Sends and reads a 2xx answer with <paramref name="read"/> (anything else throws <see cref="ZendeskApiException"/>).
+    /// An idempotent request whose answer cannot be read (<see cref="ZendeskBadResponseException"/>, e.g. a proxy's HTML
+    /// page or a non-numeric id) is sent again with back-off, up to <see cref="ZendeskClientOptions.MaxAttempts"/>.
+    /// </summary>
+    public Task<T> GetJsonAsync<T>(ZendeskRequest request, Func<byte[], T> read, CancellationToken cancellationToken) =>
+        ReadAsync(request, response => response.IsSuccess ? read(response.Body) : throw Failure(request, response), cancellationToken);
+
+    private async Task<T> ReadAsync<T>(ZendeskRequest request, Func<ZendeskResponse, T> read, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return read(response);
+            }
+            catch (ZendeskBadResponseException ex) when (request.Idempotent && !ex.TooLarge && attempt < options.MaxAttempts)
+            {
+                var wait = Backoff(attempt);
+                LogBadAnswerRetry(logger, request.Endpoint, connection.Subdomain, wait.TotalSeconds, attempt);
+                metrics.Retry(request.Endpoint, wait);
+                await DelayAsync(wait, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>Sends and throws <see cref="ZendeskApiException"/> on anything but 2xx.</summary>
@@ -182,9 +210,10 @@ internal sealed partial class ZendeskApiConnection(
         {
             var pathAndQuery = $"{path}{separator}page[size]={options.PageSize}"
                 + (after is null ? "" : $"&page[after]={Uri.EscapeDataString(after)}");
-            var response = await SendOrThrowAsync(new ZendeskRequest(HttpMethod.Get, pathAndQuery, endpoint, true), cancellationToken)
-                .ConfigureAwait(false);
-            var (items, hasMore, next) = ReadPage<T>(response.Body, collection, endpoint);
+            var (items, hasMore, next) = await GetJsonAsync(
+                new ZendeskRequest(HttpMethod.Get, pathAndQuery, endpoint, true),
+                body => ZendeskJson.Read(endpoint, () => ReadPage<T>(body, collection, endpoint)),
+                cancellationToken).ConfigureAwait(false);
             foreach (var item in items)
             {
                 yield return item;
@@ -208,7 +237,7 @@ internal sealed partial class ZendeskApiConnection(
         var root = doc.RootElement;
         var items = root.TryGetProperty(collection, out var array) && array.ValueKind == JsonValueKind.Array
             ? array.Deserialize<List<T>>(ZendeskJson.Options) ?? []
-            : throw new InvalidOperationException($"Zendesk answered {endpoint} without a '{collection}' array.");
+            : throw new ZendeskBadResponseException(endpoint, $"a body without a '{collection}' array");
         var hasMore = root.TryGetProperty("meta", out var meta) && meta.TryGetProperty("has_more", out var hm) && hm.ValueKind == JsonValueKind.True;
         string? after = meta.ValueKind == JsonValueKind.Object && meta.TryGetProperty("after_cursor", out var ac) && ac.ValueKind == JsonValueKind.String
             ? ac.GetString()
@@ -323,6 +352,9 @@ internal sealed partial class ZendeskApiConnection(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Zendesk {Subdomain} {Endpoint} failed with {Error}; retrying in {Seconds} s (attempt {Attempt})")]
     private static partial void LogNetworkRetry(ILogger logger, string endpoint, string subdomain, int attempt, double seconds, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Zendesk {Subdomain} answered {Endpoint} with a body the client cannot read; asking again in {Seconds} s (attempt {Attempt})")]
+    private static partial void LogBadAnswerRetry(ILogger logger, string endpoint, string subdomain, double seconds, int attempt);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Zendesk {Subdomain} rate budget low; waiting {Seconds} s before sending")]
     private static partial void LogBudgetWait(ILogger logger, string subdomain, double seconds);

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace AcumaticaZendesk.Zendesk.Http;
 
-/// <summary>Zendesk's JSON: snake_case, nulls omitted on write.</summary>
+/// <summary>Zendesk's JSON: snake_case, nulls omitted on write. Unreadable answers raise <see cref="ZendeskBadResponseException"/>.</summary>
 internal static class ZendeskJson
 {
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
@@ -14,28 +14,33 @@ internal static class ZendeskJson
 
     public static byte[] Serialize<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, Options);
 
-    public static T Deserialize<T>(byte[] body, string endpoint)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<T>(body, Options)
-                ?? throw new JsonException("empty body");
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidOperationException($"Zendesk answered {endpoint} with a body the client cannot read: {ex.Message}", ex);
-        }
-    }
+    public static T Deserialize<T>(byte[] body, string endpoint) =>
+        Read(endpoint, () => JsonSerializer.Deserialize<T>(body, Options) ?? throw new JsonException("empty body"));
 
     /// <summary>Reads property <paramref name="name"/> of the body's root object as <typeparamref name="T"/>.</summary>
-    public static T Property<T>(byte[] body, string name, string endpoint)
+    public static T Property<T>(byte[] body, string name, string endpoint) => Read(endpoint, () =>
     {
         using var doc = JsonDocument.Parse(body);
         if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty(name, out var value))
         {
-            throw new InvalidOperationException($"Zendesk answered {endpoint} without a '{name}' property.");
+            throw new ZendeskBadResponseException(endpoint, $"a body without a '{name}' property");
         }
 
-        return value.Deserialize<T>(Options) ?? throw new InvalidOperationException($"Zendesk answered {endpoint} with a null '{name}'.");
+        return value.Deserialize<T>(Options) ?? throw new ZendeskBadResponseException(endpoint, $"a null '{name}'");
+    });
+
+    /// <summary>Runs a parse of an answer; a <see cref="JsonException"/> becomes a <see cref="ZendeskBadResponseException"/> naming the endpoint.</summary>
+    public static T Read<T>(string endpoint, Func<T> parse)
+    {
+        try
+        {
+            return parse();
+        }
+        catch (JsonException ex)
+        {
+            // System.Text.Json names the path and the expected type, never the value.
+            var cut = ex.Message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+            throw new ZendeskBadResponseException(endpoint, $"a body the client cannot read ({(cut > 0 ? ex.Message[..cut].TrimEnd(' ', '|') : ex.Message)})", inner: ex);
+        }
     }
 }

@@ -19,21 +19,43 @@ public sealed partial class ZendeskJobsClient
     internal ZendeskJobsClient(ZendeskApiConnection api) => _api = api;
 
     /// <summary><c>GET /api/v2/job_statuses/{id}</c>.</summary>
-    public async Task<ZendeskJobStatus> GetAsync(string jobId, CancellationToken cancellationToken)
+    public Task<ZendeskJobStatus> GetAsync(string jobId, CancellationToken cancellationToken) =>
+        ZendeskJobPoller.ShowAsync(_api, jobId, cancellationToken);
+
+    /// <summary>A job status; a finished job's results must be readable too (else the status is read again).</summary>
+    internal static ZendeskJobStatus ReadStatus(byte[] body, string endpoint) => Readable(ZendeskJson.Property<ZendeskJobStatus>(body, "job_status", endpoint), endpoint);
+
+    /// <summary>Throws <see cref="ZendeskBadResponseException"/> when a finished job's results cannot be read.</summary>
+    internal static ZendeskJobStatus Readable(ZendeskJobStatus job, string endpoint)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(jobId);
-        var request = new ZendeskRequest(HttpMethod.Get, $"/api/v2/job_statuses/{Uri.EscapeDataString(jobId)}", "job_statuses.show", true);
-        var response = await _api.SendOrThrowAsync(request, cancellationToken).ConfigureAwait(false);
-        return ZendeskJson.Property<ZendeskJobStatus>(response.Body, "job_status", request.Endpoint);
+        if (job.IsFinished)
+        {
+            _ = Results(job, endpoint);
+        }
+
+        return job;
     }
 
-    /// <summary>Polls (growing intervals, on the injected clock) until the job is completed or failed.</summary>
+    private static List<ZendeskJobResult> Results(ZendeskJobStatus job, string endpoint) =>
+        job.Results is { ValueKind: JsonValueKind.Array } array
+            ? ZendeskJson.Read(endpoint, () => array.Deserialize<List<ZendeskJobResult>>(ZendeskJson.Options) ?? [])
+            : [];
+
+    /// <summary>
+    /// Polls until the job is completed or failed: first after <see cref="ZendeskClientOptions.JobPollInterval"/> (or
+    /// a little longer once this account's jobs were seen still running at their first poll), then at intervals growing by <see cref="ZendeskClientOptions.JobPollBackoff"/> up to
+    /// <see cref="ZendeskClientOptions.JobPollMaxInterval"/>, on the injected clock. Jobs of the same account due
+    /// within <see cref="ZendeskClientOptions.JobPollCoalesceWindow"/> share one <c>job_statuses/show_many</c>
+    /// request; an expired status (404) throws <see cref="ZendeskApiException"/> as <see cref="GetAsync"/> does.
+    /// </summary>
     public async Task<ZendeskJobStatus> WaitAsync(ZendeskJobStatus job, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
         var options = _api.Options;
         var deadline = _api.Time.GetUtcNow() + options.JobTimeout;
-        var interval = options.JobPollInterval;
+        var polls = _api.Account.JobPolls;
+        var interval = polls.FirstWait(options);
+        var first = true;
         while (!job.IsFinished)
         {
             if (_api.Time.GetUtcNow() >= deadline)
@@ -43,9 +65,14 @@ public sealed partial class ZendeskJobsClient
                     "check it with GET /api/v2/job_statuses/{id} (statuses expire after about an hour).");
             }
 
-            await _api.DelayAsync(interval, cancellationToken).ConfigureAwait(false);
-            interval = interval * 2 > options.JobPollMaxInterval ? options.JobPollMaxInterval : interval * 2;
-            job = await GetAsync(job.Id, cancellationToken).ConfigureAwait(false);
+            var wait = interval;
+            interval = options.NextJobPollInterval(interval);
+            job = await polls.PollAsync(_api, job.Id, wait, cancellationToken).ConfigureAwait(false);
+            if (first)
+            {
+                polls.LearnFirstPoll(options, wait, job.IsFinished);
+                first = false;
+            }
         }
 
         LogJobFinished(_api.Logger, job.Id, _api.Connection.Subdomain, job.Status, job.Total);
@@ -88,9 +115,7 @@ public sealed partial class ZendeskJobsClient
     /// </summary>
     internal static IReadOnlyList<ZendeskBulkItemResult> MapResults(ZendeskJobStatus job, IReadOnlyList<ZendeskBulkInput> inputs)
     {
-        var results = job.Results is { ValueKind: JsonValueKind.Array } array
-            ? array.Deserialize<List<ZendeskJobResult>>(ZendeskJson.Options) ?? []
-            : [];
+        var results = Results(job, "job_statuses.show");
         var mapped = new ZendeskBulkItemResult?[inputs.Count];
         var unmatched = new List<ZendeskJobResult>();
         foreach (var result in results)

@@ -40,8 +40,8 @@ public sealed class ZendeskOrganizationsClient
                 $"/api/v2/organizations/show_many?external_ids={ZendeskBatching.JoinForQuery(batch)}",
                 "organizations.show_many",
                 true);
-            var response = await _api.SendOrThrowAsync(request, cancellationToken).ConfigureAwait(false);
-            foreach (var org in ZendeskJson.Property<List<ZendeskOrganization>>(response.Body, "organizations", request.Endpoint))
+            var organizations = await _api.GetJsonAsync(request, body => ZendeskJson.Property<List<ZendeskOrganization>>(body, "organizations", request.Endpoint), cancellationToken).ConfigureAwait(false);
+            foreach (var org in organizations)
             {
                 if (org.ExternalId is { Length: > 0 } ext)
                 {
@@ -179,8 +179,7 @@ public sealed class ZendeskOrganizationsClient
     private async Task<IReadOnlyList<ZendeskOrganization>> SearchAsync(string query, string endpoint, CancellationToken cancellationToken)
     {
         var request = new ZendeskRequest(HttpMethod.Get, $"/api/v2/organizations/search?{query}", endpoint, true);
-        var response = await _api.SendOrThrowAsync(request, cancellationToken).ConfigureAwait(false);
-        return ZendeskJson.Property<List<ZendeskOrganization>>(response.Body, "organizations", endpoint);
+        return await _api.GetJsonAsync(request, body => ZendeskJson.Property<List<ZendeskOrganization>>(body, "organizations", endpoint), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<ZendeskRecordResult<ZendeskOrganization>> WriteAsync(ZendeskRequest request, CancellationToken cancellationToken)

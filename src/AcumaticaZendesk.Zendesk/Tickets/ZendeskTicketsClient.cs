@@ -70,7 +70,7 @@ public sealed partial class ZendeskTicketsClient
         var root = doc.RootElement;
         var tickets = root.TryGetProperty("tickets", out var array) && array.ValueKind == JsonValueKind.Array
             ? array.Deserialize<List<ZendeskTicket>>(ZendeskJson.Options) ?? []
-            : throw new InvalidOperationException($"Zendesk answered {endpoint} without a 'tickets' array.");
+            : throw new ZendeskBadResponseException(endpoint, "a body without a 'tickets' array");
         var fresh = tickets.Where(t => seen.Add((t.Id, t.GeneratedTimestamp))).ToList();
         var after = root.TryGetProperty("after_cursor", out var ac) && ac.ValueKind == JsonValueKind.String ? ac.GetString() : null;
         var end = root.TryGetProperty("end_of_stream", out var eos) && eos.ValueKind == JsonValueKind.True;

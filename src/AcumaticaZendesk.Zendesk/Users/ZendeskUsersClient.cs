@@ -39,8 +39,8 @@ public sealed partial class ZendeskUsersClient
         {
             var request = new ZendeskRequest(HttpMethod.Get,
                 $"/api/v2/users/show_many?external_ids={ZendeskBatching.JoinForQuery(batch)}", "users.show_many", true);
-            var response = await _api.SendOrThrowAsync(request, cancellationToken).ConfigureAwait(false);
-            foreach (var user in ZendeskJson.Property<List<ZendeskUser>>(response.Body, "users", request.Endpoint))
+            var users = await _api.GetJsonAsync(request, body => ZendeskJson.Property<List<ZendeskUser>>(body, "users", request.Endpoint), cancellationToken).ConfigureAwait(false);
+            foreach (var user in users)
             {
                 if (user.ExternalId is { Length: > 0 } ext)
                 {
@@ -58,8 +58,7 @@ public sealed partial class ZendeskUsersClient
         ArgumentException.ThrowIfNullOrWhiteSpace(email);
         var request = new ZendeskRequest(HttpMethod.Get,
             $"/api/v2/users/search?query={Uri.EscapeDataString("email:" + email)}", "users.search_email", true);
-        var response = await _api.SendOrThrowAsync(request, cancellationToken).ConfigureAwait(false);
-        return ZendeskJson.Property<List<ZendeskUser>>(response.Body, "users", request.Endpoint);
+        return await _api.GetJsonAsync(request, body => ZendeskJson.Property<List<ZendeskUser>>(body, "users", request.Endpoint), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -107,8 +107,10 @@ public sealed class RunsApiTests : OperatorTestBase
         Assert.True(mid.Count > 0, string.Join("\n", progress.Select(p => p.ToJsonString())));
         var custom = mid[0]["workflow"]!["customStatus"]!;
         Assert.Equal("Customer", (string?)custom["currentKind"]);
-        Assert.InRange((int)custom["progress"]!["created"]!, 1, total - 1);
-        Assert.True((int)custom["progress"]!["pages"]! >= 1, custom.ToJsonString());
+        // The run record counts every committed page; the custom status counts finished activity calls (each up to
+        // SyncSchedule:PagesPerActivity pages), so it may lag behind it but never runs ahead.
+        Assert.InRange((int)custom["progress"]!["created"]!, 0, OperatorClient.Total(mid[0], "created"));
+        Assert.InRange((int)custom["progress"]!["pages"]!, 0, OperatorClient.Total(mid[0], "pages"));
         var created = progress.Select(p => OperatorClient.Total(p, "created")).ToList();
         Assert.Equal(created.Order(), created);
     }

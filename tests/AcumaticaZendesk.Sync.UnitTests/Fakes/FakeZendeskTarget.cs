@@ -124,7 +124,33 @@ internal sealed class FakeZendeskTarget : IZendeskTarget
         return UsersWhere(u => u.Emails.Intersect(emails, StringComparer.OrdinalIgnoreCase).Any(), emails.Count);
     }
 
-    public Task<IReadOnlyList<WriteResult>> CreateOrganizationsAsync(TenantConfig tenant, IReadOnlyList<OrganizationPayload> organizations, CancellationToken cancellationToken)
+    /// <summary>Awaited before a create_many is applied (lets a test hold a job in flight).</summary>
+    public Func<IReadOnlyList<OrganizationPayload>, Task>? BeforeOrganizationCreates { get; set; }
+
+    /// <summary>Awaited before an update_many is applied.</summary>
+    public Func<IReadOnlyList<OrganizationUpdate>, Task>? BeforeOrganizationUpdates { get; set; }
+
+    public async Task<IReadOnlyList<WriteResult>> CreateOrganizationsAsync(TenantConfig tenant, IReadOnlyList<OrganizationPayload> organizations, CancellationToken cancellationToken)
+    {
+        if (BeforeOrganizationCreates is { } hold)
+        {
+            await hold(organizations);
+        }
+
+        return await CreateOrganizationsNowAsync(organizations);
+    }
+
+    public async Task<IReadOnlyList<WriteResult>> UpdateOrganizationsAsync(TenantConfig tenant, IReadOnlyList<OrganizationUpdate> updates, CancellationToken cancellationToken)
+    {
+        if (BeforeOrganizationUpdates is { } hold)
+        {
+            await hold(updates);
+        }
+
+        return await UpdateOrganizationsNowAsync(updates);
+    }
+
+    private Task<IReadOnlyList<WriteResult>> CreateOrganizationsNowAsync(IReadOnlyList<OrganizationPayload> organizations)
     {
         CheckBatch(organizations.Count);
         OrganizationCreates += organizations.Count;
@@ -143,7 +169,7 @@ internal sealed class FakeZendeskTarget : IZendeskTarget
         return Task.FromResult(results);
     }
 
-    public Task<IReadOnlyList<WriteResult>> UpdateOrganizationsAsync(TenantConfig tenant, IReadOnlyList<OrganizationUpdate> updates, CancellationToken cancellationToken)
+    private Task<IReadOnlyList<WriteResult>> UpdateOrganizationsNowAsync(IReadOnlyList<OrganizationUpdate> updates)
     {
         CheckBatch(updates.Count);
         OrganizationUpdates += updates.Count;
