@@ -34,8 +34,11 @@ public static class TicketScenarios
 
     public static ChaosScenario Faults { get; } = new(
         "ticket-flow-faults",
-        "5% 5xx + 5% dropped connections on every Acumatica call while ticket events are processed, and the sync worker killed and restarted once",
-        ["tktflt"], FaultsAsync);
+        "while ticket events are processed: 5% 5xx + 5% dropped connections on every Acumatica call, 15% of Activity answers held back 1.5 s after the request was processed (past a 1 s client timeout: a create stored but not seen), and the sync worker killed and restarted once",
+        ["tktflt"], FaultsAsync)
+    {
+        Configuration = new Dictionary<string, string?> { ["Acumatica:Client:AttemptTimeout"] = "00:00:01" },
+    };
 
     private static async Task<TimeSpan?> DuplicatedAndReorderedAsync(ScenarioContext c, CancellationToken ct)
     {
@@ -85,7 +88,10 @@ public static class TicketScenarios
             return null;
         }
 
-        c.Control.SetFaults("acumatica", new FaultSettings { ErrorRate = 0.05, ErrorStatusCodes = [500, 502, 503, 504], DropRate = 0.05 });
+        c.Control.SetFaults("acumatica", new FaultSettings
+        {
+            ErrorRate = 0.05, ErrorStatusCodes = [500, 502, 503, 504], DropRate = 0.05, SlowRate = 0.15, SlowMs = 1_500, SlowPathContains = "/Activity",
+        });
         var start = c.Elapsed;
         var play = PlayTicketsAsync(c, name, ct);
         await Task.Delay(Random.Shared.Next(1500, 3000), ct);
@@ -101,6 +107,11 @@ public static class TicketScenarios
         }
 
         c.Control.SetFaults("acumatica", new FaultSettings());
+        foreach (var (kind, count) in c.Control.TamperedAnswers.Where(t => t.Key.Contains(" slow ", StringComparison.Ordinal)))
+        {
+            c.Injected($"{kind} Activity answers past the 1 s timeout (processed)", count);
+        }
+
         var undelivered = c.Connector.Apps.Sidecar.PubSub.Deliveries.Count(d => d.Topic == DaprNames.Topics.ZendeskTicketEvents && !d.Delivered);
         c.Note($"ticket events pub/sub could not deliver to the worker (down while restarting): {undelivered}");
         CountDeliveries(c, name);
