@@ -98,11 +98,14 @@ public static class TicketScenarios
         await c.RestartWorkerAsync();
         c.Injected("worker killed and restarted");
         await play;
-        var converged = await AwaitActivitiesAsync(c, name, start, WebhookBound, runs: false, ct);
+
+        // Long enough for one retry of a failed ticket workflow (15 s); a second retry would wait 30 s more.
+        var webhooksBound = TimeSpan.FromSeconds(20);
+        var converged = await AwaitActivitiesAsync(c, name, start, webhooksBound, runs: false, ct);
         if (converged is null)
         {
             var webhooksOnly = TicketReconciliation.Of(c.Control, name, name);
-            c.Note($"activities lost or stale after {WebhookBound.TotalSeconds:F0} s of webhooks alone: {webhooksOnly.Lost} of {webhooksOnly.Expected}; runs (export pass) follow");
+            c.Note($"activities lost or stale after {webhooksBound.TotalSeconds:F0} s of webhooks alone: {webhooksOnly.Lost} of {webhooksOnly.Expected}; runs (export pass) follow");
             converged = await AwaitActivitiesAsync(c, name, start, WebhookBound * 2, runs: true, ct);
         }
 
