@@ -7,8 +7,8 @@ namespace AcumaticaZendesk.Chaos;
 
 /// <summary>
 /// <c>make chaos</c>: runs every scenario against a fresh sandboxed connector, reconciles each tenant and prints a
-/// table; writes <c>artifacts/chaos/results.json</c>. Exit code 1 when a scenario lost or duplicated a record or did
-/// not converge. Options: <c>--only a,b</c>, <c>--out path</c>, <c>--bound seconds</c> (per scenario convergence bound).
+/// table; writes <c>artifacts/chaos/results.json</c>. Exit code 1 when a scenario lost or duplicated a record or a
+/// ticket activity, or did not converge. Options: <c>--only a,b</c>, <c>--out path</c>, <c>--bound seconds</c> (per scenario convergence bound).
 /// </summary>
 public static class ChaosProgram
 {
@@ -73,6 +73,12 @@ public static class ChaosProgram
 
         context.CollectWorkerCounters();
         var reconciled = scenario.Tenants.Select(context.Reconcile).ToList();
+        var tickets = scenario.Tenants.Select(t => TicketReconciliation.Of(context.Control, t, t)).ToList();
+        foreach (var problem in tickets.SelectMany(t => t.Problems))
+        {
+            context.Note($"ticket reconciliation: {problem}");
+        }
+
         var httpFaults = ScenarioResult.HttpFaults(context.Control.Requests.Recent(20_000));
         var faults = new SortedDictionary<string, int>(httpFaults, StringComparer.Ordinal);
         foreach (var (kind, count) in context.InjectedFaults)
@@ -94,11 +100,14 @@ public static class ChaosProgram
             duplicates,
             lost,
             stale,
+            tickets.Sum(t => t.Expected),
+            tickets.Sum(t => t.Lost),
+            tickets.Sum(t => t.Duplicated),
             context.ZendeskRetries + acumaticaRetries,
             context.Runs,
             converged is { } t ? Math.Round(t.TotalSeconds, 1) : null,
             Math.Round(context.Elapsed.TotalSeconds, 1),
-            converged is not null && lost == 0 && duplicates == 0 && stale == 0,
+            converged is not null && lost == 0 && duplicates == 0 && stale == 0 && tickets.All(t => t.Converged),
             [.. context.Notes]);
     }
 

@@ -2,7 +2,10 @@ using AcumaticaZendesk.Sandbox.Infrastructure;
 
 namespace AcumaticaZendesk.Chaos;
 
-/// <summary>One line of the results table and of <c>results.json</c>.</summary>
+/// <summary>
+/// One line of the results table and of <c>results.json</c>. <c>TicketsExpected</c>, <c>ActivitiesLost</c> and
+/// <c>ActivitiesDuplicated</c> come from <see cref="TicketReconciliation"/> (0 for scenarios without tickets).
+/// </summary>
 public sealed record ScenarioResult(
     string Scenario,
     string Faults,
@@ -13,6 +16,9 @@ public sealed record ScenarioResult(
     int Duplicates,
     int Lost,
     int Stale,
+    int TicketsExpected,
+    int ActivitiesLost,
+    int ActivitiesDuplicated,
     long Retries,
     int Runs,
     double? SecondsToConverge,

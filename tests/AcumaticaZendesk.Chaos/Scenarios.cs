@@ -32,6 +32,9 @@ public static class Scenarios
         new("bulk-job-expires", "Zendesk job statuses gone (404) as soon as the job completes, before the connector reads them", ["jobs"], BulkJobExpiresAsync),
         FaultScenarios.MalformedAndOversizedRecords,
         FaultScenarios.SlowResponses,
+        TicketScenarios.DuplicatedAndReordered,
+        TicketScenarios.Lost,
+        TicketScenarios.Faults,
     ];
 
     private static async Task<TimeSpan?> BaselineAsync(ScenarioContext c, CancellationToken ct)

@@ -160,6 +160,41 @@ public sealed class TicketFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_change_in_the_same_second_as_an_applied_one_reaches_the_activity_by_the_next_export_pass()
+    {
+        var (ticketId, solvedAt) = await CreateAndSolveAsync("Scanner offline", "Driver reinstalled.");
+        await WaitForAppliedAsync(ticketId, solvedAt);
+
+        // A follow-up within the same second (the clock has not moved): Zendesk's updated_at and generated_timestamp
+        // have whole seconds, so the ticket's version is the one just applied although its content changed. Its webhook is lost.
+        Control.GetZendeskSettings("demo").WebhookDropRate = 1.0;
+        FollowUp(ticketId, solvedAt, "Customer: works now, thanks!");
+        await WaitForAsync(() => Task.FromResult(Control.PendingWebhooks == 0 ? "" : null));
+
+        time.Advance(TimeSpan.FromMinutes(1));
+        var run = Assert.Single((await TriggerCronAsync()).Tenants);
+        await WaitForWorkflowAsync(run.InstanceId!);
+
+        var activity = Assert.Single(ActivitiesOf(ticketId));
+        Assert.Contains("Customer: works now, thanks!", Value(activity, "Body"), StringComparison.Ordinal);
+        Assert.Contains("solved", Value(activity, "Summary"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_webhook_of_a_change_in_the_same_second_as_an_applied_one_updates_the_activity_after_that_change_finished()
+    {
+        var (ticketId, solvedAt) = await CreateAndSolveAsync("VPN drops", "New VPN profile sent.");
+        var solved = await WaitForWorkflowAsync(new TicketChange(TenantId, ticketId, solvedAt, TicketChangeSource.Webhook).InstanceId);
+        Assert.Equal(WorkflowRuntimeStatus.Completed, solved.RuntimeStatus);
+
+        FollowUp(ticketId, solvedAt, "Customer: connected, thanks!");
+
+        var activity = await WaitForAsync(() => Task.FromResult(ActivitiesOf(ticketId).SingleOrDefault(a => Value(a, "Body").Contains("Customer: connected, thanks!", StringComparison.Ordinal))));
+        Assert.Contains("solved", Value(activity, "Summary"), StringComparison.Ordinal);
+        Assert.Single(ActivitiesOf(ticketId));
+    }
+
+    [Fact]
     public async Task An_acumatica_push_with_the_right_secret_starts_one_early_run_and_a_wrong_secret_is_refused()
     {
         var wrong = await PushAsync("not-the-secret");
@@ -182,6 +217,23 @@ public sealed class TicketFlowTests : IAsyncLifetime
 
     private void SetSecret(string name, string value) =>
         apps.Sidecar.SetSecret(DaprNames.Components.SecretStore, name.Replace(":", "--", StringComparison.Ordinal), value);
+
+    /// <summary>A ticket on the linked customer, applied, then solved a minute later; returns its id and the solve's updated_at.</summary>
+    private async Task<(long TicketId, DateTimeOffset SolvedAt)> CreateAndSolveAsync(string subject, string solution)
+    {
+        var ticketId = CreateTicket(LinkedOrganization(), subject);
+        await WaitForAppliedAsync(ticketId, TicketUpdatedAt(ticketId));
+        time.Advance(TimeSpan.FromMinutes(1));
+        Control.SolveTicket("demo", ticketId, solution);
+        return (ticketId, TicketUpdatedAt(ticketId));
+    }
+
+    /// <summary>A public reply with the clock unmoved: the ticket keeps the whole-second version <paramref name="version"/>.</summary>
+    private void FollowUp(long ticketId, DateTimeOffset version, string reply)
+    {
+        Control.UpdateTicket("demo", ticketId, new JsonObject { ["comment"] = new JsonObject { ["body"] = reply, ["public"] = true } });
+        Assert.Equal(version, TicketUpdatedAt(ticketId));
+    }
 
     private long LinkedOrganization() =>
         (long)Control.CreateOrganization("demo", new JsonObject { ["name"] = $"Ticket Customer {Guid.NewGuid():N}", ["external_id"] = CustomerId })["id"]!;

@@ -138,4 +138,58 @@ public sealed class WebhookTests
         Assert.Contains(sb.Control.WebhookAttempts, a => a.Dropped && a.EventType == "zen:event-type:organization.created");
         Assert.Equal(before, received.Count);
     }
+
+    [Fact]
+    public async Task EventsCanBeSentSeveralTimesAndOutOfOrder()
+    {
+        var received = new ConcurrentQueue<(string EventId, string Body, string Signature, string Timestamp)>();
+        await using var receiver = await StartReceiverAsync((ctx, body) =>
+        {
+            received.Enqueue((JsonNode.Parse(body)!["id"]!.ToString(), body, ctx.Request.Headers["X-Zendesk-Webhook-Signature"].ToString(),
+                ctx.Request.Headers["X-Zendesk-Webhook-Signature-Timestamp"].ToString()));
+            return 200;
+        });
+
+        await using var sb = await TestSandbox.StartAsync();
+        const string secret = "copies-secret";
+        sb.Control.ConfigureWebhook("demo", receiver.Urls.First() + "/hook", secret);
+        var settings = sb.Control.GetZendeskSettings("demo");
+        settings.WebhookMinCopies = 2;
+        settings.WebhookMaxCopies = 3;
+        settings.WebhookMaxDelay = TimeSpan.FromSeconds(20);
+        var user = sb.Control.CreateUser("demo", new JsonObject { ["name"] = "Req", ["email"] = "copies@x.example" });
+        var ticket = sb.Control.CreateTicket("demo", new JsonObject { ["subject"] = "Help", ["comment"] = new JsonObject { ["body"] = "Please" }, ["requester_id"] = user["id"]!.GetValue<long>() })["id"]!.GetValue<long>();
+        sb.Control.UpdateTicket("demo", ticket, new JsonObject { ["status"] = "open", ["comment"] = new JsonObject { ["body"] = "Looking" } });
+        sb.Control.UpdateTicket("demo", ticket, new JsonObject { ["status"] = "pending", ["comment"] = new JsonObject { ["body"] = "Waiting for you" } });
+        sb.Control.SolveTicket("demo", ticket, "Done");
+
+        // Copies wait on the fake clock: advance it a second at a time, letting each second's deliveries land. A copy whose
+        // task starts late (a busy machine) sets its timer against a later clock, so keep going until none is pending.
+        for (var step = 0; step < 1500 && sb.Control.PendingWebhooks > 0; step++)
+        {
+            sb.Clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(20, TestSandbox.Ct);
+            await AcumaticaAuthTests.WaitUntilAsync(() => sb.Control.WebhookAttempts.Count == received.Count);
+        }
+
+        await AcumaticaAuthTests.WaitUntilAsync(() => sb.Control.PendingWebhooks == 0);
+        Assert.Equal(0, sb.Control.PendingWebhooks);
+        var attempts = sb.Control.WebhookAttempts;
+        var events = attempts.GroupBy(a => a.EventId).ToList();
+        Assert.Equal(8, events.Count); // user created + ticket created + 3 × (comment added, status changed)
+        Assert.All(events, e =>
+        {
+            Assert.InRange(e.Count(), 2, 3);
+            Assert.Equal(e.Count(), e.Select(a => a.Copy).Distinct().Count());
+            Assert.All(e, a => Assert.Equal(200, a.Status));
+        });
+        Assert.All(received.GroupBy(r => r.EventId), copies => Assert.Single(copies.Select(c => c.Body).Distinct()));
+        Assert.All(received, r => Assert.Equal(WebhookDispatcher.Sign(secret, r.Timestamp, r.Body), r.Signature));
+
+        // Arrival order at the receiver, as emission sequence numbers of the ticket's events: some older event came after a newer one.
+        var sequenceOf = attempts.GroupBy(a => a.EventId).ToDictionary(g => g.Key, g => g.First().Sequence);
+        var ticketSubject = $"zen:ticket:{ticket}";
+        var arrivals = received.Where(r => JsonNode.Parse(r.Body)!["subject"]!.ToString() == ticketSubject).Select(r => sequenceOf[r.EventId]).ToList();
+        Assert.Contains(arrivals.Select((s, i) => (s, i)), x => arrivals.Take(x.i).Any(earlier => earlier > x.s));
+    }
 }

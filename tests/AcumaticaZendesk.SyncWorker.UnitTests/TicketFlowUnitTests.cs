@@ -86,6 +86,18 @@ public sealed class TicketRecordTests
         Assert.NotEqual(change.InstanceId, (change with { UpdatedAt = At.AddSeconds(1) }).InstanceId);
     }
 
+    [Fact]
+    public void A_follow_up_instance_id_is_stable_per_event_and_differs_between_events()
+    {
+        var change = new TicketChange("acme", 35436, At, TicketChangeSource.Webhook, "01HEVT-comment");
+
+        Assert.StartsWith(change.InstanceId + "-", change.FollowUpInstanceId, StringComparison.Ordinal);
+        Assert.Equal(change.FollowUpInstanceId, (change with { }).FollowUpInstanceId);
+        Assert.NotEqual(change.FollowUpInstanceId, (change with { EventId = "01HEVT-status" }).FollowUpInstanceId);
+        Assert.Matches("^[a-z0-9-]+$", change.FollowUpInstanceId);
+        Assert.Null((change with { EventId = null }).FollowUpInstanceId);
+    }
+
     [Theory]
     [InlineData(0, 100L, false)]      // same version
     [InlineData(-60, 99L, false)]     // older
@@ -97,6 +109,42 @@ public sealed class TicketRecordTests
 
         Assert.Equal(newer, applied.IsOlderThan(At.AddSeconds(updatedOffsetSeconds), generated));
     }
+
+    [Theory]
+    [InlineData(true, 0, 100L, true)]      // same version, read after its second: nothing to do
+    [InlineData(false, 0, 100L, false)]    // same version read within its second: a later change may share it
+    [InlineData(false, -60, 99L, true)]    // older, whether settled or not
+    [InlineData(false, 60, 100L, false)]   // newer
+    public void An_applied_version_covers_a_read_unless_it_is_newer_or_the_same_version_read_within_its_second(
+        bool settled, int updatedOffsetSeconds, long generated, bool covers)
+    {
+        var applied = new TicketApplied(At, 100, TicketContextOutcome.Updated, Guid.NewGuid(), At, settled);
+
+        Assert.Equal(covers, applied.Covers(At.AddSeconds(updatedOffsetSeconds), generated));
+    }
+
+    [Fact]
+    public void A_record_stored_before_versions_could_be_unsettled_reads_as_settled()
+    {
+        const string stored = """{"updatedAt":"2026-03-02T09:29:10+00:00","generatedTimestamp":100,"outcome":"Updated","activityId":null,"appliedAt":"2026-03-02T09:29:11+00:00"}""";
+
+        var applied = System.Text.Json.JsonSerializer.Deserialize<TicketApplied>(stored, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))!;
+
+        Assert.True(applied.Settled);
+        Assert.Null(applied.Fingerprint);
+        Assert.True(applied.Covers(At, 100));
+    }
+
+    [Theory]
+    [InlineData(0.5, false)]   // within the version's second
+    [InlineData(2.9, false)]   // the second is over, but within the clock allowance
+    [InlineData(3.0, true)]
+    public void A_read_settles_its_version_once_the_second_and_the_clock_allowance_are_over(double readAfterSeconds, bool settled) =>
+        Assert.Equal(settled, TicketApplied.IsSettled(At, At.ToUnixTimeSeconds(), At.AddSeconds(readAfterSeconds), TimeSpan.FromSeconds(2)));
+
+    [Fact]
+    public void The_later_of_updated_at_and_generated_timestamp_is_the_version_that_must_settle() =>
+        Assert.False(TicketApplied.IsSettled(At, At.ToUnixTimeSeconds() + 10, At.AddSeconds(5), TimeSpan.Zero));
 
     [Fact]
     public void The_activity_body_encodes_ticket_content_and_keeps_only_the_start_of_the_comment()

@@ -289,6 +289,10 @@ public sealed class SandboxControl
 
     public JsonArray Tickets(string subdomain) => ZdList(subdomain, a => a.AllTickets.Select(t => a.Render(t, Base(a))));
 
+    /// <summary>A ticket's comments, oldest first (empty when the ticket does not exist).</summary>
+    public JsonArray TicketComments(string subdomain, long ticketId) =>
+        ZdList(subdomain, a => a.Ticket(ticketId)?.Comments.Select(ZdAccount.Render) ?? []);
+
     public JsonArray Identities(string subdomain, long userId) =>
         ZdList(subdomain, a => a.User(userId)?.Identities.Select(i => a.Render(i, Base(a))) ?? []);
 

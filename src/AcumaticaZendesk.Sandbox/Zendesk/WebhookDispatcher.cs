@@ -8,17 +8,22 @@ using System.Threading.Channels;
 namespace AcumaticaZendesk.Sandbox.Zendesk;
 
 /// <summary>One delivery attempt of a webhook event, for inspection.</summary>
-public sealed record WebhookAttempt(string EventId, string EventType, string Subdomain, int Attempt, int? Status, bool Dropped, DateTimeOffset At);
+/// <param name="Subject">The event's subject, e.g. <c>zen:ticket:1001</c>.</param>
+/// <param name="Sequence">Order in which the account emitted the event (1, 2, …): a lower number arriving after a higher one of the same subject was delivered out of order.</param>
+/// <param name="Copy">Which copy of the event (1 = the first; more with <see cref="ZendeskSettings.WebhookMaxCopies"/>).</param>
+public sealed record WebhookAttempt(
+    string EventId, string EventType, string Subdomain, int Attempt, int? Status, bool Dropped, DateTimeOffset At,
+    string? Subject = null, long Sequence = 0, int Copy = 1);
 
 /// <summary>
 /// Delivers Zendesk webhook events: POST JSON to the account's target with X-Zendesk-Webhook-Signature =
 /// base64(HMAC-SHA256(secret as UTF-8, timestamp + raw body)), the RFC 3339 timestamp header, X-Zendesk-Webhook-Id
-/// and User-Agent "Zendesk Webhook"; retries non-2xx replies with a linear back-off.
+/// and User-Agent "Zendesk Webhook"; retries non-2xx replies with a linear back-off. Knobs of the account's
+/// <see cref="ZendeskSettings"/> drop events, send copies of them and delay each copy by a random time (out of order).
 /// </summary>
 internal sealed class WebhookDispatcher : IAsyncDisposable
 {
-    private readonly Channel<(ZdAccount Account, WebhookTarget Target, string Body, string EventId, string Type)> queue =
-        Channel.CreateUnbounded<(ZdAccount, WebhookTarget, string, string, string)>();
+    private readonly Channel<QueuedEvent> queue = Channel.CreateUnbounded<QueuedEvent>();
     private readonly ConcurrentQueue<WebhookAttempt> attempts = new();
     private readonly HttpClient http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(1) }) { Timeout = TimeSpan.FromSeconds(30) };
     private readonly TimeProvider time;
@@ -26,6 +31,7 @@ internal sealed class WebhookDispatcher : IAsyncDisposable
     private readonly CancellationTokenSource stop = new();
     private readonly Task loop;
     private int inFlight;
+    private long sequence;
 
     public WebhookDispatcher(TimeProvider time, Func<double> random)
     {
@@ -50,7 +56,9 @@ internal sealed class WebhookDispatcher : IAsyncDisposable
         }
 
         Interlocked.Increment(ref inFlight);
-        queue.Writer.TryWrite((account, target, ZdAccount.JsonText(envelope), envelope["id"]!.ToString(), envelope["type"]!.ToString()));
+        queue.Writer.TryWrite(new QueuedEvent(
+            account, target, ZdAccount.JsonText(envelope), envelope["id"]!.ToString(), envelope["type"]!.ToString(),
+            envelope["subject"]?.ToString(), Interlocked.Increment(ref sequence)));
     }
 
     private async Task RunAsync(CancellationToken ct)
@@ -59,7 +67,23 @@ internal sealed class WebhookDispatcher : IAsyncDisposable
         {
             await foreach (var item in queue.Reader.ReadAllAsync(ct))
             {
-                _ = Task.Run(() => DeliverAsync(item.Account, item.Target, item.Body, item.EventId, item.Type, ct), ct);
+                var settings = item.Account.Settings;
+                if (settings.WebhookDropRate > 0 && random() < settings.WebhookDropRate)
+                {
+                    attempts.Enqueue(new WebhookAttempt(item.EventId, item.Type, item.Account.Subdomain, 0, null, true, time.GetUtcNow(), item.Subject, item.Sequence));
+                    Interlocked.Decrement(ref inFlight);
+                    continue;
+                }
+
+                var min = Math.Max(1, settings.WebhookMinCopies);
+                var copies = min + (int)(random() * (Math.Max(min, settings.WebhookMaxCopies) - min + 1));
+                Interlocked.Add(ref inFlight, copies - 1);
+                for (var copy = 1; copy <= copies; copy++)
+                {
+                    var delay = TimeSpan.FromTicks((long)(random() * Math.Max(0, settings.WebhookMaxDelay.Ticks)));
+                    var n = copy;
+                    _ = Task.Run(() => DeliverAsync(item, n, delay, ct), ct);
+                }
             }
         }
         catch (OperationCanceledException)
@@ -67,15 +91,15 @@ internal sealed class WebhookDispatcher : IAsyncDisposable
         }
     }
 
-    private async Task DeliverAsync(ZdAccount account, WebhookTarget target, string body, string eventId, string type, CancellationToken ct)
+    private async Task DeliverAsync(QueuedEvent item, int copy, TimeSpan delay, CancellationToken ct)
     {
+        var (account, target, body, eventId, type, _, _) = item;
         try
         {
             var settings = account.Settings;
-            if (settings.WebhookDropRate > 0 && random() < settings.WebhookDropRate)
+            if (delay > TimeSpan.Zero)
             {
-                attempts.Enqueue(new WebhookAttempt(eventId, type, account.Subdomain, 0, null, true, time.GetUtcNow()));
-                return;
+                await Task.Delay(delay, time, ct);
             }
 
             for (var attempt = 1; attempt <= Math.Max(1, settings.WebhookMaxAttempts); attempt++)
@@ -105,7 +129,7 @@ internal sealed class WebhookDispatcher : IAsyncDisposable
                     status = null;
                 }
 
-                attempts.Enqueue(new WebhookAttempt(eventId, type, account.Subdomain, attempt, status, false, time.GetUtcNow()));
+                attempts.Enqueue(new WebhookAttempt(eventId, type, account.Subdomain, attempt, status, false, time.GetUtcNow(), item.Subject, item.Sequence, copy));
                 if (status is >= 200 and < 300)
                 {
                     return;
@@ -136,4 +160,6 @@ internal sealed class WebhookDispatcher : IAsyncDisposable
         http.Dispose();
         stop.Dispose();
     }
+
+    private sealed record QueuedEvent(ZdAccount Account, WebhookTarget Target, string Body, string EventId, string Type, string? Subject, long Sequence);
 }

@@ -49,6 +49,21 @@ public sealed class ZendeskSettings
     /// <summary>Probability (0..1) that a webhook event is silently never delivered.</summary>
     public double WebhookDropRate { get; set; }
 
+    /// <summary>
+    /// Each event is sent between <see cref="WebhookMinCopies"/> and <see cref="WebhookMaxCopies"/> times (same event id and
+    /// body, each copy signed when it is sent), as when Zendesk redelivers an event it believes failed. 1 = once.
+    /// </summary>
+    public int WebhookMinCopies { get; set; } = 1;
+
+    /// <summary>Upper bound of <see cref="WebhookMinCopies"/> (inclusive).</summary>
+    public int WebhookMaxCopies { get; set; } = 1;
+
+    /// <summary>
+    /// Each copy waits a random time up to this before its first attempt, so a later event of a ticket can arrive before an
+    /// earlier one (out-of-order delivery). Zero = sent at once, in order.
+    /// </summary>
+    public TimeSpan WebhookMaxDelay { get; set; } = TimeSpan.Zero;
+
     /// <summary>How long an Idempotency-Key of a ticket creation is remembered (recalled as about 2 hours).</summary>
     public TimeSpan IdempotencyRetention { get; set; } = TimeSpan.FromHours(2);
 

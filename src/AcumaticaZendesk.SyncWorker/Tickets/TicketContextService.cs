@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Security.Cryptography;
 using System.Text;
 using AcumaticaZendesk.Acumatica;
 using AcumaticaZendesk.Acumatica.Activities;
@@ -41,31 +42,36 @@ public sealed class TicketContextService(
         }
 
         var zendesk = await clients.ZendeskAsync(tenant, cancellationToken).ConfigureAwait(false);
+        var readAt = time.GetUtcNow();
         var ticket = await zendesk.Tickets.GetAsync(ticketId, cancellationToken).ConfigureAwait(false);
         if (ticket is null)
         {
             return await SkipAsync(tenant, ticketId, null, runId, "the ticket no longer exists in Zendesk", cancellationToken).ConfigureAwait(false);
         }
 
-        return await ApplyAsync(tenant, zendesk, ticket, runId, cancellationToken).ConfigureAwait(false);
+        return await ApplyAsync(tenant, zendesk, ticket, readAt, runId, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Applies a ticket already read (the export pass), unless this version was applied before.</summary>
+    /// <summary>
+    /// Applies a ticket already read (the export pass) at <paramref name="readAt"/> (this process's clock, taken before the
+    /// read), unless the applied version covers it (<see cref="TicketApplied.Covers"/>).
+    /// </summary>
     public async Task<TicketContextResult> ApplyAsync(
-        TenantConfig tenant, ZendeskClient zendesk, ZendeskTicket ticket, string runId, CancellationToken cancellationToken)
+        TenantConfig tenant, ZendeskClient zendesk, ZendeskTicket ticket, DateTimeOffset readAt, string runId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tenant);
         ArgumentNullException.ThrowIfNull(zendesk);
         ArgumentNullException.ThrowIfNull(ticket);
         using var held = await locks.AcquireAsync(tenant.Id, ticket.Id, cancellationToken).ConfigureAwait(false);
-        return await ApplyLockedAsync(tenant, zendesk, ticket, runId, cancellationToken).ConfigureAwait(false);
+        var settled = TicketApplied.IsSettled(ticket.UpdatedAt, ticket.GeneratedTimestamp, readAt, options.Value.ClockSkewAllowance);
+        return await ApplyLockedAsync(tenant, zendesk, ticket, settled, runId, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<TicketContextResult> ApplyLockedAsync(
-        TenantConfig tenant, ZendeskClient zendesk, ZendeskTicket ticket, string runId, CancellationToken cancellationToken)
+        TenantConfig tenant, ZendeskClient zendesk, ZendeskTicket ticket, bool settled, string runId, CancellationToken cancellationToken)
     {
         var applied = (await store.GetAsync<TicketApplied>(TicketApplied.Key(tenant.Id, ticket.Id), cancellationToken).ConfigureAwait(false)).Value;
-        if (applied is not null && !applied.IsOlderThan(ticket.UpdatedAt, ticket.GeneratedTimestamp))
+        if (applied is not null && applied.Covers(ticket.UpdatedAt, ticket.GeneratedTimestamp))
         {
             logger.LogDebug("Ticket {TicketId} of tenant {TenantId}: this version was applied already", ticket.Id, tenant.Id);
             return new TicketContextResult(tenant.Id, ticket.Id, TicketContextOutcome.AlreadyApplied, null, applied.ActivityId);
@@ -73,19 +79,19 @@ public sealed class TicketContextService(
 
         if (string.Equals(ticket.Status, "deleted", StringComparison.OrdinalIgnoreCase))
         {
-            return await SkipAsync(tenant, ticket.Id, ticket, runId, "the ticket was deleted", cancellationToken).ConfigureAwait(false);
+            return await SkipAsync(tenant, ticket.Id, ticket, settled, runId, "the ticket was deleted", cancellationToken).ConfigureAwait(false);
         }
 
         if (ticket.OrganizationId is not { } organizationId)
         {
-            return await SkipAsync(tenant, ticket.Id, ticket, runId, "the ticket has no organization", cancellationToken).ConfigureAwait(false);
+            return await SkipAsync(tenant, ticket.Id, ticket, settled, runId, "the ticket has no organization", cancellationToken).ConfigureAwait(false);
         }
 
         var organization = await zendesk.Organizations.GetAsync(organizationId, cancellationToken).ConfigureAwait(false);
         var accountCode = organization?.ExternalId?.Trim();
         if (string.IsNullOrEmpty(accountCode))
         {
-            return await SkipAsync(tenant, ticket.Id, ticket, runId,
+            return await SkipAsync(tenant, ticket.Id, ticket, settled, runId,
                 $"organization {organizationId} has no Acumatica link (no external_id)", cancellationToken).ConfigureAwait(false);
         }
 
@@ -93,7 +99,7 @@ public sealed class TicketContextService(
             || accountCode.StartsWith(ExternalIds.ContactPrefix, StringComparison.OrdinalIgnoreCase)
             || accountCode.StartsWith(ExternalIds.EmployeePrefix, StringComparison.OrdinalIgnoreCase))
         {
-            return await SkipAsync(tenant, ticket.Id, ticket, runId,
+            return await SkipAsync(tenant, ticket.Id, ticket, settled, runId,
                 $"organization {organizationId} has external_id '{accountCode}', which is not an Acumatica business account", cancellationToken).ConfigureAwait(false);
         }
 
@@ -101,7 +107,7 @@ public sealed class TicketContextService(
         var account = await FindAccountAsync(acumatica, accountCode, cancellationToken).ConfigureAwait(false);
         if (account is null)
         {
-            return await SkipAsync(tenant, ticket.Id, ticket, runId,
+            return await SkipAsync(tenant, ticket.Id, ticket, settled, runId,
                 $"organization {organizationId} links to '{accountCode}', which is neither a customer nor a vendor in Acumatica", cancellationToken).ConfigureAwait(false);
         }
 
@@ -117,13 +123,21 @@ public sealed class TicketContextService(
             RelatedEntityNoteId: account.Value.NoteId,
             RelatedEntityType: account.Value.EntityType);
 
+        var fingerprint = Fingerprint(draft);
+        if (applied is not null && !applied.IsOlderThan(ticket.UpdatedAt, ticket.GeneratedTimestamp) && applied.Fingerprint == fingerprint)
+        {
+            // The same version met again before it settled, and the activity already shows it: nothing to write.
+            await RememberAsync(tenant.Id, ticket, applied.Outcome, applied.ActivityId, settled, fingerprint, cancellationToken).ConfigureAwait(false);
+            return new TicketContextResult(tenant.Id, ticket.Id, TicketContextOutcome.AlreadyApplied, null, applied.ActivityId);
+        }
+
         var result = await acumatica.UpsertActivityAsync(draft, cancellationToken).ConfigureAwait(false);
         var outcome = result.Created ? TicketContextOutcome.Created : TicketContextOutcome.Updated;
         await AuditAsync(tenant.Id, ticket.Id, accountCode, runId,
             outcome == TicketContextOutcome.Created ? AuditAction.Created : AuditAction.Updated,
             $"activity on {account.Value.EntityType} {accountCode}" + (result.DuplicatesFound > 1 ? $" ({result.DuplicatesFound} activities carry the marker)" : ""),
             ticket.UpdatedAt, cancellationToken).ConfigureAwait(false);
-        await RememberAsync(tenant.Id, ticket, outcome, result.Activity.Id, cancellationToken).ConfigureAwait(false);
+        await RememberAsync(tenant.Id, ticket, outcome, result.Activity.Id, settled, fingerprint, cancellationToken).ConfigureAwait(false);
         logger.LogInformation(
             "Ticket {TicketId} of tenant {TenantId}: activity {Outcome} on account {AccountCode}", ticket.Id, tenant.Id, outcome, accountCode);
         return new TicketContextResult(tenant.Id, ticket.Id, outcome, accountCode, result.Activity.Id);
@@ -182,26 +196,35 @@ public sealed class TicketContextService(
     }
 
     private async Task<TicketContextResult> SkipAsync(
-        TenantConfig tenant, long ticketId, ZendeskTicket? ticket, string runId, string reason, CancellationToken cancellationToken)
+        TenantConfig tenant, long ticketId, ZendeskTicket? ticket, string runId, string reason, CancellationToken cancellationToken) =>
+        await SkipAsync(tenant, ticketId, ticket, settled: true, runId, reason, cancellationToken).ConfigureAwait(false);
+
+    private async Task<TicketContextResult> SkipAsync(
+        TenantConfig tenant, long ticketId, ZendeskTicket? ticket, bool settled, string runId, string reason, CancellationToken cancellationToken)
     {
         await AuditAsync(tenant.Id, ticketId, "", runId, AuditAction.Skipped, reason, ticket?.UpdatedAt, cancellationToken).ConfigureAwait(false);
         if (ticket is not null)
         {
-            await RememberAsync(tenant.Id, ticket, TicketContextOutcome.Skipped, null, cancellationToken).ConfigureAwait(false);
+            await RememberAsync(tenant.Id, ticket, TicketContextOutcome.Skipped, null, settled, null, cancellationToken).ConfigureAwait(false);
         }
 
         logger.LogInformation("Ticket {TicketId} of tenant {TenantId} skipped: {Reason}", ticketId, tenant.Id, reason);
         return new TicketContextResult(tenant.Id, ticketId, TicketContextOutcome.Skipped, reason);
     }
 
-    /// <summary>Keeps the newest applied version (a slower, older change never moves it back).</summary>
-    private Task RememberAsync(string tenantId, ZendeskTicket ticket, TicketContextOutcome outcome, Guid? activityId, CancellationToken cancellationToken) =>
+    /// <summary>Keeps the newest applied version (a slower, older change never moves it back; a settled read of a version replaces an unsettled one).</summary>
+    private Task RememberAsync(
+        string tenantId, ZendeskTicket ticket, TicketContextOutcome outcome, Guid? activityId, bool settled, string? fingerprint, CancellationToken cancellationToken) =>
         store.UpdateAsync<TicketApplied>(
             TicketApplied.Key(tenantId, ticket.Id),
-            current => current is not null && !current.IsOlderThan(ticket.UpdatedAt, ticket.GeneratedTimestamp)
+            current => current is not null && current.Covers(ticket.UpdatedAt, ticket.GeneratedTimestamp)
                 ? current
-                : new TicketApplied(ticket.UpdatedAt, ticket.GeneratedTimestamp, outcome, activityId ?? current?.ActivityId, time.GetUtcNow()),
+                : new TicketApplied(ticket.UpdatedAt, ticket.GeneratedTimestamp, outcome, activityId ?? current?.ActivityId, time.GetUtcNow(), settled, fingerprint),
             cancellationToken);
+
+    /// <summary>What the activity would show: summary, body and account (hex SHA-256).</summary>
+    private static string Fingerprint(AcumaticaActivityDraft draft) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{draft.Summary}\n{draft.BodyHtml}\n{draft.RelatedEntityType}:{draft.RelatedEntityNoteId}")));
 
     private Task AuditAsync(
         string tenantId, long ticketId, string accountCode, string runId, AuditAction action, string detail, DateTimeOffset? updatedAt, CancellationToken cancellationToken) =>

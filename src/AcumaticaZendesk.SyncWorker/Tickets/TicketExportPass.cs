@@ -39,6 +39,7 @@ public sealed class TicketExportPass(
 
         int pages = 0, read = 0, applied = 0, already = 0, skipped = 0, failed = 0;
         var endOfStream = false;
+        var readAt = time.GetUtcNow();
         await foreach (var page in zendesk.Tickets.ExportIncrementalAsync(start, cancellationToken).ConfigureAwait(false))
         {
             pages++;
@@ -48,7 +49,7 @@ public sealed class TicketExportPass(
             {
                 try
                 {
-                    var result = await tickets.ApplyAsync(tenant, zendesk, ticket, runId, cancellationToken).ConfigureAwait(false);
+                    var result = await tickets.ApplyAsync(tenant, zendesk, ticket, readAt, runId, cancellationToken).ConfigureAwait(false);
                     switch (result.Outcome)
                     {
                         case TicketContextOutcome.Created or TicketContextOutcome.Updated:
@@ -85,6 +86,9 @@ public sealed class TicketExportPass(
             {
                 break;
             }
+
+            // The next page is requested from here: its tickets were read after this moment.
+            readAt = time.GetUtcNow();
         }
 
         logger.LogInformation(

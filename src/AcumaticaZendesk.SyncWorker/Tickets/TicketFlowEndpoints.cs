@@ -41,21 +41,32 @@ public static class TicketFlowEndpoints
         var change = new TicketChange(evt.TenantId, evt.TicketId, evt.UpdatedAt, TicketChangeSource.Webhook, evt.EventId);
         // Events of one ticket are scheduled one at a time in this process, and an instance that exists is not scheduled
         // again: two events of one change (Zendesk sends comment_added and status_changed for one update) arrive together.
+        // An event that arrives after its change's instance finished gets one follow-up instance (per event id).
         using var held = await locks.AcquireAsync(ScheduleLockPrefix + evt.TenantId, evt.TicketId, cancellationToken).ConfigureAwait(false);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(options.Value.SidecarCallTimeout);
         try
         {
-            var existing = await workflows.GetWorkflowStateAsync(change.InstanceId, getInputsAndOutputs: false, deadline.Token).ConfigureAwait(false);
+            var instanceId = change.InstanceId;
+            var existing = await workflows.GetWorkflowStateAsync(instanceId, getInputsAndOutputs: false, deadline.Token).ConfigureAwait(false);
+            if (existing.Exists && existing.RuntimeStatus is WorkflowRuntimeStatus.Completed or WorkflowRuntimeStatus.Failed or WorkflowRuntimeStatus.Terminated
+                && change.FollowUpInstanceId is { } followUp)
+            {
+                // The change's instance has finished, and this event came later: it may be a change later in the same second
+                // (same whole-second version), which the finished instance could not see. One more instance per event id.
+                instanceId = followUp;
+                existing = await workflows.GetWorkflowStateAsync(instanceId, getInputsAndOutputs: false, deadline.Token).ConfigureAwait(false);
+            }
+
             if (existing.Exists)
             {
-                logger.LogInformation("Ticket {TicketId} of tenant {TenantId}: {InstanceId} exists already", evt.TicketId, evt.TenantId, change.InstanceId);
+                logger.LogInformation("Ticket {TicketId} of tenant {TenantId}: {InstanceId} exists already", evt.TicketId, evt.TenantId, instanceId);
                 return Results.Ok();
             }
 
-            await workflows.ScheduleNewWorkflowAsync(nameof(TicketContextWorkflow), change.InstanceId, change, startTime: null, deadline.Token)
+            await workflows.ScheduleNewWorkflowAsync(nameof(TicketContextWorkflow), instanceId, change, startTime: null, deadline.Token)
                 .ConfigureAwait(false);
-            logger.LogInformation("Ticket {TicketId} of tenant {TenantId}: scheduled {InstanceId}", evt.TicketId, evt.TenantId, change.InstanceId);
+            logger.LogInformation("Ticket {TicketId} of tenant {TenantId}: scheduled {InstanceId}", evt.TicketId, evt.TenantId, instanceId);
         }
         catch (RpcException ex) when (ex.StatusCode == StatusCode.AlreadyExists || ex.Status.Detail.Contains("already exists", StringComparison.OrdinalIgnoreCase))
         {

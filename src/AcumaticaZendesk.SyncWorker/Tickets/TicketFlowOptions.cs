@@ -19,6 +19,14 @@ public sealed class TicketFlowOptions
     [Range(0, 4000)]
     public int CommentSummaryLength { get; set; } = 500;
 
+    /// <summary>
+    /// How far Zendesk's clock may be ahead of this worker's. A ticket read less than a second plus this after its
+    /// <c>updated_at</c> may still change within the same (whole-second) version, so that version is applied again when the
+    /// export pass meets it (the activity is written again only when it would change).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan ClockSkewAllowance { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Deadline of each sidecar call the subscriptions make (state, workflow scheduling).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan SidecarCallTimeout { get; set; } = TimeSpan.FromSeconds(10);

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Serialization;
 
 namespace AcumaticaZendesk.SyncWorker.Tickets;
@@ -17,6 +19,14 @@ public sealed record TicketChange(string TenantId, long TicketId, DateTimeOffset
     /// <summary><c>ticket-{tenant}-{ticketId}-{updatedAt:yyyyMMddHHmmss}</c>: the same change always maps to the same instance.</summary>
     public string InstanceId => string.Create(
         CultureInfo.InvariantCulture, $"ticket-{TenantId}-{TicketId}-{UpdatedAt.UtcDateTime:yyyyMMddHHmmss}");
+
+    /// <summary>
+    /// <c>{InstanceId}-{hash of the event id}</c>: the instance for an event that arrives after <see cref="InstanceId"/> has
+    /// finished (a change later in the same second shares the whole-second <c>updated_at</c>); null without an event id.
+    /// </summary>
+    public string? FollowUpInstanceId => EventId is { Length: > 0 } eventId
+        ? $"{InstanceId}-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(eventId)))[..16]}"
+        : null;
 }
 
 /// <summary>Input of <see cref="ApplyTicketContextActivity"/>.</summary>
@@ -43,14 +53,22 @@ public sealed record TicketContextResult(string TenantId, long TicketId, TicketC
 
 /// <summary>
 /// The last version of a ticket the flow applied (state key <c>tickets:{tenant}:applied:{ticketId}</c>): the export
-/// pass and redelivered changes skip versions not newer than this.
+/// pass and redelivered changes skip versions this record <see cref="Covers"/>.
 /// </summary>
+/// <param name="Settled">
+/// The version was read after its second was over. Zendesk's <c>updated_at</c> and <c>generated_timestamp</c> have whole
+/// seconds, so a change later in the same second keeps the version: a version read within its second is applied again
+/// when it is met again (and written only when the activity would change, <paramref name="Fingerprint"/>).
+/// </param>
+/// <param name="Fingerprint">SHA-256 of what was written on the activity (summary, body, account); null for skips.</param>
 public sealed record TicketApplied(
     DateTimeOffset? UpdatedAt,
     long? GeneratedTimestamp,
     TicketContextOutcome Outcome,
     Guid? ActivityId,
-    DateTimeOffset AppliedAt)
+    DateTimeOffset AppliedAt,
+    bool Settled = true,
+    string? Fingerprint = null)
 {
     public static string Key(string tenantId, long ticketId) => string.Create(CultureInfo.InvariantCulture, $"tickets:{tenantId}:applied:{ticketId}");
 
@@ -58,6 +76,28 @@ public sealed record TicketApplied(
     public bool IsOlderThan(DateTimeOffset? updatedAt, long? generatedTimestamp) =>
         (updatedAt is { } u && (UpdatedAt is null || u > UpdatedAt))
         || (generatedTimestamp is { } g && (GeneratedTimestamp is null || g > GeneratedTimestamp));
+
+    /// <summary>
+    /// True when nothing is left to apply for the ticket read at this version: what was applied is newer, or is this very
+    /// version and was <see cref="Settled"/> (no later change can hide behind the same version).
+    /// </summary>
+    public bool Covers(DateTimeOffset? updatedAt, long? generatedTimestamp) =>
+        !IsOlderThan(updatedAt, generatedTimestamp) && (Settled || UpdatedAt != updatedAt || GeneratedTimestamp != generatedTimestamp);
+
+    /// <summary>
+    /// Whether a ticket of this version read at <paramref name="readAt"/> (this process's clock) was read after the
+    /// version's second ended, allowing <paramref name="clockAllowance"/> for the difference between the clocks.
+    /// </summary>
+    public static bool IsSettled(DateTimeOffset? updatedAt, long? generatedTimestamp, DateTimeOffset readAt, TimeSpan clockAllowance)
+    {
+        var version = updatedAt ?? DateTimeOffset.MinValue;
+        if (generatedTimestamp is { } g && DateTimeOffset.FromUnixTimeSeconds(g) > version)
+        {
+            version = DateTimeOffset.FromUnixTimeSeconds(g);
+        }
+
+        return version == DateTimeOffset.MinValue || readAt >= version + TimeSpan.FromSeconds(1) + clockAllowance;
+    }
 }
 
 /// <summary>The tenant's position in the incremental ticket export (state key <c>tickets:{tenant}:export-cursor</c>).</summary>
