@@ -187,12 +187,22 @@ public sealed partial class SyncEngine : ISyncEngine
             failure ??= ExceptionDispatchInfo.Capture(ex);
         }
 
-        // Never leave a page's writes running after this call returns or throws: a retry would race them.
-        await Task.WhenAll(pages.Select(p => p.Work)).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
-        await CommitReadyAsync().ConfigureAwait(false);
+        // Commit the pages still in flight one by one as each finishes (progress shows page by page), then make sure
+        // nothing is left running after this call returns or throws: a retry would race it.
+        while (!halted && results.Count < pages.Count)
+        {
+            await Settled(pages[results.Count].Work).ConfigureAwait(false);
+            await CommitReadyAsync().ConfigureAwait(false);
+        }
+
+        await Settled(Task.WhenAll(pages.Select(p => p.Work))).ConfigureAwait(false);
         failure?.Throw();
         return results.Count == 0 ? Summarize(request.Kind, retried.Count, retried, false, checkpoint.Watermark) : Combine(results);
     }
+
+    /// <summary>Completes when <paramref name="task"/> does, whether it succeeded or not (its outcome is read elsewhere).</summary>
+    private static Task Settled(Task task) =>
+        task.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     /// <summary>One page's Zendesk work (after the pages it must follow): process, audit, relink contacts.</summary>
     private async Task<IReadOnlyList<WorkItem>> ProcessPageAsync(PageScope scope, IReadOnlyList<AcumaticaRecord> fresh, Task[] after, CancellationToken cancellationToken)
