@@ -99,9 +99,18 @@ public sealed class ContractTests(AcumaticaSpec spec) : IDisposable
 
     private static AcumaticaContact Contact() => new()
     {
-        ContactID = 100122, BusinessAccount = "C000000101", DisplayName = "Jane Roe", FirstName = "Jane", LastName = "Roe", Email = "jane@contoso.example",
-        Phone1 = "+1 555 0100", WebSite = "https://contoso.example", Active = true, Status = "Active",
-        LastModifiedDateTime = new AcumaticaValue<DateTimeOffset?>(When), NoteID = new AcumaticaValue<Guid?>(Guid.NewGuid()),
+        ContactID = 100122,
+        BusinessAccount = "C000000101",
+        DisplayName = "Jane Roe",
+        FirstName = "Jane",
+        LastName = "Roe",
+        Email = "jane@contoso.example",
+        Phone1 = "+1 555 0100",
+        WebSite = "https://contoso.example",
+        Active = true,
+        Status = "Active",
+        LastModifiedDateTime = new AcumaticaValue<DateTimeOffset?>(When),
+        NoteID = new AcumaticaValue<Guid?>(Guid.NewGuid()),
     };
 
     private static string Serialize<T>(T value) => JsonSerializer.Serialize(value, AcumaticaJson.Options);

@@ -90,7 +90,12 @@ public static class TicketScenarios
 
         c.Control.SetFaults("acumatica", new FaultSettings
         {
-            ErrorRate = 0.05, ErrorStatusCodes = [500, 502, 503, 504], DropRate = 0.05, SlowRate = 0.15, SlowMs = 1_500, SlowPathContains = "/Activity",
+            ErrorRate = 0.05,
+            ErrorStatusCodes = [500, 502, 503, 504],
+            DropRate = 0.05,
+            SlowRate = 0.15,
+            SlowMs = 1_500,
+            SlowPathContains = "/Activity",
         });
         var start = c.Elapsed;
         var play = PlayTicketsAsync(c, name, ct);

@@ -1,13 +1,13 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using AcumaticaZendesk.Connectors.Acumatica;
+using AcumaticaZendesk.Connectors.Credentials;
 using AcumaticaZendesk.Connectors.IntegrationTests.Infrastructure;
 using AcumaticaZendesk.Sync.Credentials;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.Source;
 using AcumaticaZendesk.Sync.State;
 using AcumaticaZendesk.Sync.Tenants;
-using AcumaticaZendesk.Connectors.Credentials;
 
 namespace AcumaticaZendesk.Connectors.IntegrationTests;
 

@@ -1,8 +1,8 @@
-using Microsoft.Extensions.DependencyInjection;
 using System.Text;
 using AcumaticaZendesk.Sync.Audit;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.State;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace AcumaticaZendesk.Sync.UnitTests;

@@ -45,8 +45,14 @@ public sealed class ContractTests(ZendeskSpec spec)
         StubEverything(host);
         ZendeskOrganizationWrite full = new()
         {
-            Name = "Acme Corp", ExternalId = "CUST-1", Details = "1 Main St", Notes = "from Acumatica", DomainNames = ["acme.example"],
-            Tags = ["acumatica", "customer"], SharedTickets = false, SharedComments = false,
+            Name = "Acme Corp",
+            ExternalId = "CUST-1",
+            Details = "1 Main St",
+            Notes = "from Acumatica",
+            DomainNames = ["acme.example"],
+            Tags = ["acumatica", "customer"],
+            SharedTickets = false,
+            SharedComments = false,
             OrganizationFields = new Dictionary<string, object?> { ["customer_class"] = "WHOLESALE", ["credit_limit"] = 5000m },
         };
 
@@ -73,8 +79,13 @@ public sealed class ContractTests(ZendeskSpec spec)
         var existing = new ZendeskUser { Id = 9001, Name = "Jane", Email = "old@example.com", ExternalId = "C-1" };
         var write = new ZendeskUserWrite
         {
-            Name = "Jane Roe", Email = "jane@example.com", ExternalId = "C-1", OrganizationId = 55, Role = "end-user",
-            Phone = "+15551234567", Tags = ["acumatica"],
+            Name = "Jane Roe",
+            Email = "jane@example.com",
+            ExternalId = "C-1",
+            OrganizationId = 55,
+            Role = "end-user",
+            Phone = "+15551234567",
+            Tags = ["acumatica"],
         };
 
         await host.Client.Users.UpsertAsync(new ZendeskUserUpsert(write), Ct);

@@ -9,7 +9,12 @@ public sealed class UsersTests
 
     private static readonly ZendeskUser ExistingUser = new()
     {
-        Id = 9001, Name = "Jane Roe", Email = "jane.old@example.com", ExternalId = "C-100", OrganizationId = 55, Role = "end-user",
+        Id = 9001,
+        Name = "Jane Roe",
+        Email = "jane.old@example.com",
+        ExternalId = "C-100",
+        OrganizationId = 55,
+        Role = "end-user",
     };
 
     [Fact]
@@ -21,7 +26,11 @@ public sealed class UsersTests
 
         var result = await host.Client.Users.UpsertAsync(new ZendeskUserUpsert(new ZendeskUserWrite
         {
-            Name = "New Person", Email = "new@example.com", ExternalId = "C-200", OrganizationId = 55, Role = "end-user",
+            Name = "New Person",
+            Email = "new@example.com",
+            ExternalId = "C-200",
+            OrganizationId = 55,
+            Role = "end-user",
         }), Ct);
 
         Assert.True(result.User.Succeeded);

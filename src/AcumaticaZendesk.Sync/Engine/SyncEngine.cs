@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using AcumaticaZendesk.Sync.Audit;
 using AcumaticaZendesk.Sync.Mapping;
 using AcumaticaZendesk.Sync.Paging;
@@ -5,7 +6,6 @@ using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.Source;
 using AcumaticaZendesk.Sync.State;
 using AcumaticaZendesk.Sync.Tenants;
-using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 
 namespace AcumaticaZendesk.Sync.Engine;

@@ -26,7 +26,10 @@ internal sealed partial class FakeAcumatica : IDisposable
 
     private static readonly Dictionary<string, string> KeyFields = new(StringComparer.Ordinal)
     {
-        ["Customer"] = "CustomerID", ["Vendor"] = "VendorID", ["Contact"] = "ContactID", ["Employee"] = "EmployeeID",
+        ["Customer"] = "CustomerID",
+        ["Vendor"] = "VendorID",
+        ["Contact"] = "ContactID",
+        ["Employee"] = "EmployeeID",
     };
 
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, JsonObject>> _tables = new(StringComparer.Ordinal);
