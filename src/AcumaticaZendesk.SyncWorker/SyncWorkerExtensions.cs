@@ -33,7 +33,7 @@ public static class SyncWorkerExtensions
         // The main flow: Acumatica and Zendesk clients behind the engine's ports (secrets from the Dapr secret store,
         // tokens encrypted in the state store), the engine and tenant store, and the operator API over them.
         services.AddConnectors(builder.Configuration);
-        services.AddSyncCore();
+        services.AddSyncCore(SyncEngineSettings.Read(builder.Configuration));
         services.AddOperatorApi(builder.Configuration);
         services.AddSingleton<IWorkflowRuns, DaprWorkflowRuns>();
 
