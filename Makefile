@@ -24,8 +24,9 @@ build: restore ## Build everything (warnings are errors)
 test: build ## Run every test suite and print "tests: N passed, M failed"
 	CONFIGURATION=$(CONFIGURATION) bash scripts/test.sh
 
-ci: ## What CI runs: restore, build, deploy checks, all tests, summary line
+ci: ## What CI runs: restore, build, formatting check, deploy checks, all tests, summary line
 	$(MAKE) --no-print-directory build
+	$(DOTNET) format $(SOLUTION) --verify-no-changes --no-restore
 	bash deploy/scripts/bicep-build.sh
 	CONFIGURATION=$(CONFIGURATION) bash scripts/test.sh
 
