@@ -169,7 +169,8 @@ internal sealed partial class AcumaticaClient(
         // The server-side filter is a substring match; keep exact marker hits only, oldest first.
         return [.. found
             .Where(a => a.Summary?.Value?.Contains(marker.Text, StringComparison.Ordinal) == true)
-            .OrderBy(a => a.CreatedDateTime?.Value ?? DateTimeOffset.MaxValue)];
+            .OrderBy(a => a.CreatedDateTime?.Value ?? DateTimeOffset.MaxValue)
+            .ThenBy(a => a.Id?.ToString() ?? "~", StringComparer.Ordinal)]; // a tie is broken the same way by every writer
     }
 
     public Task<AcumaticaActivity> CreateActivityAsync(AcumaticaActivityDraft draft, CancellationToken cancellationToken)
@@ -195,13 +196,52 @@ internal sealed partial class AcumaticaClient(
         if (target is null)
         {
             var created = await CreateActivityAsync(draft, cancellationToken).ConfigureAwait(false);
-            return new AcumaticaActivityUpsertResult(created, Created: true, DuplicatesFound: 0);
+
+            // Another writer (a second worker replica handling the same new ticket) may have created one at the same
+            // moment: every writer keeps the oldest and removes the others, so they settle on one activity.
+            var after = await FindActivitiesByMarkerAsync(draft.Marker, cancellationToken).ConfigureAwait(false);
+            var keep = after.FirstOrDefault(a => a.Id is not null);
+            if (keep is null || keep.Id == created.Id)
+            {
+                var twins = await RemoveTwinsAsync(after, created.Id!.Value, cancellationToken).ConfigureAwait(false);
+                return new AcumaticaActivityUpsertResult(created, Created: true, DuplicatesFound: twins);
+            }
+
+            var removed = await RemoveTwinsAsync(after, keep.Id!.Value, cancellationToken).ConfigureAwait(false);
+            var settled = await UpdateActivityAsync(keep.Id!.Value, draft, cancellationToken).ConfigureAwait(false);
+            return new AcumaticaActivityUpsertResult(settled, Created: false, DuplicatesFound: removed);
         }
 
-        if (existing.Count > 1)
-            LogDuplicateActivities(logger, connection.Tenant, existing.Count);
+        var duplicates = existing.Count > 1 ? await RemoveTwinsAsync(existing, target.Id!.Value, cancellationToken).ConfigureAwait(false) : 0;
         var updated = await UpdateActivityAsync(target.Id!.Value, draft, cancellationToken).ConfigureAwait(false);
-        return new AcumaticaActivityUpsertResult(updated, Created: false, DuplicatesFound: existing.Count - 1);
+        return new AcumaticaActivityUpsertResult(updated, Created: false, DuplicatesFound: duplicates);
+    }
+
+    public async Task DeleteActivityAsync(Guid activityId, CancellationToken cancellationToken)
+    {
+        if (activityId == Guid.Empty)
+            throw new ArgumentException("The activity id must not be empty.", nameof(activityId));
+        var url = EntityUrl($"{ActivityEntity}/{activityId}", string.Empty);
+        try
+        {
+            await SendForTextAsync(HttpMethod.Delete, url, null, Kind.Update, ActivityEntity, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AcumaticaNotFoundException)
+        {
+            // Already removed (by another writer settling the same twins): that is the outcome wanted.
+        }
+    }
+
+    /// <summary>Removes every activity of <paramref name="found"/> but <paramref name="keep"/> (all carry one marker: our twins).</summary>
+    private async Task<int> RemoveTwinsAsync(IReadOnlyList<AcumaticaActivity> found, Guid keep, CancellationToken cancellationToken)
+    {
+        var twins = found.Where(a => a.Id is { } id && id != keep).Select(a => a.Id!.Value).ToArray();
+        if (twins.Length == 0)
+            return 0;
+        LogDuplicateActivities(logger, connection.Tenant, found.Count);
+        foreach (var id in twins)
+            await DeleteActivityAsync(id, cancellationToken).ConfigureAwait(false);
+        return twins.Length;
     }
 
     private Task<AcumaticaActivity> WriteActivityAsync(AcumaticaActivity body, Kind kind, CancellationToken cancellationToken)
@@ -327,6 +367,6 @@ internal sealed partial class AcumaticaClient(
     [LoggerMessage(Level = LogLevel.Information, Message = "Acumatica answered 401 for tenant {Tenant}; renewing credentials and retrying once")]
     private static partial void LogUnauthorized(ILogger logger, string tenant);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Found {Count} activities with the same marker for tenant {Tenant}; updating the oldest")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Found {Count} activities with the same marker for tenant {Tenant}; keeping the oldest, deleting the others")]
     private static partial void LogDuplicateActivities(ILogger logger, string tenant, int count);
 }

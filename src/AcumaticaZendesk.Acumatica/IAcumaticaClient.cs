@@ -60,6 +60,12 @@ public interface IAcumaticaClient
     /// <summary>
     /// Find-then-write: updates the activity carrying the draft's marker, or creates it. Safe to repeat
     /// after any failure (Acumatica has no idempotency key; the marker is the stable external reference).
+    /// Twins (several activities with the marker, e.g. two writers creating at the same moment) are settled: the
+    /// oldest is kept and written, the others are deleted; <see cref="AcumaticaActivityUpsertResult.DuplicatesFound"/>
+    /// counts them.
     /// </summary>
     Task<AcumaticaActivityUpsertResult> UpsertActivityAsync(AcumaticaActivityDraft draft, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the activity with record id <paramref name="activityId"/>; one already gone counts as deleted.</summary>
+    Task DeleteActivityAsync(Guid activityId, CancellationToken cancellationToken);
 }

@@ -70,15 +70,51 @@ public sealed class ActivityTests : IDisposable
     }
 
     [Fact]
-    public async Task Duplicates_left_by_older_runs_are_reported_and_the_oldest_is_updated()
+    public async Task Duplicates_left_by_older_runs_are_reported_the_oldest_is_updated_and_the_others_deleted()
     {
         var a = await _client.CreateActivityAsync(Draft(), Ct);
-        await _client.CreateActivityAsync(Draft(), Ct);
+        var b = await _client.CreateActivityAsync(Draft(), Ct);
 
         var result = await _client.UpsertActivityAsync(Draft("again"), Ct);
 
         Assert.Equal(a.Id, result.Activity.Id);
         Assert.Equal(1, result.DuplicatesFound);
+        Assert.Equal([b.Id!.Value], _store.Deleted);
+        Assert.Equal(a.Id.ToString(), Assert.Single(_store.Rows)["id"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_twin_created_by_another_writer_at_the_same_moment_is_settled_on_the_oldest_activity()
+    {
+        // Another replica creates the ticket's first activity between our lookup and our create (and so is older).
+        Guid? theirs = null;
+        _store.BeforeInsert = body =>
+        {
+            _store.BeforeInsert = null;
+            theirs = _store.Insert(body);
+        };
+
+        var result = await _client.UpsertActivityAsync(Draft("Printer on fire (solved)"), Ct);
+
+        Assert.False(result.Created);
+        Assert.Equal(theirs, result.Activity.Id);
+        Assert.Equal(1, result.DuplicatesFound);
+        var row = Assert.Single(_store.Rows); // ours was deleted, theirs carries our (newer) draft
+        Assert.Equal(theirs.ToString(), row["id"]!.GetValue<string>());
+        Assert.Equal("[zendesk-ticket:acme:35436] Printer on fire (solved)", row["Summary"]!["value"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Deleting_an_activity_that_is_already_gone_counts_as_deleted()
+    {
+        _acu.StubEntityIndex(); // a 404 is told apart from a missing endpoint version by the instance's index
+        var a = await _client.CreateActivityAsync(Draft(), Ct);
+
+        await _client.DeleteActivityAsync(a.Id!.Value, Ct);
+        await _client.DeleteActivityAsync(a.Id!.Value, Ct);
+
+        Assert.Empty(_store.Rows);
+        Assert.Equal(2, _store.Deleted.Count);
     }
 
     [Fact]

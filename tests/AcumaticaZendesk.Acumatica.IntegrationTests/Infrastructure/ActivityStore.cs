@@ -7,8 +7,9 @@ using WireMock.ResponseBuilders;
 namespace AcumaticaZendesk.Acumatica.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// PUT/GET /Activity over an in-memory table, like the server: a PUT without <c>id</c> inserts (auto-numbered,
-/// so every repeat duplicates), a PUT with <c>id</c> updates; <c>substringof('x',Summary)</c> filters.
+/// PUT/GET/DELETE /Activity over an in-memory table, like the server: a PUT without <c>id</c> inserts (auto-numbered,
+/// so every repeat duplicates), a PUT with <c>id</c> updates; <c>substringof('x',Summary)</c> filters; DELETE
+/// /Activity/{id} removes (404 when gone).
 /// </summary>
 internal sealed partial class ActivityStore
 {
@@ -30,6 +31,7 @@ internal sealed partial class ActivityStore
                 }
                 else
                 {
+                    BeforeInsert?.Invoke(body);
                     var id = Guid.NewGuid();
                     row = new JsonObject
                     {
@@ -50,6 +52,14 @@ internal sealed partial class ActivityStore
                 return FailNextWriteAfterCommit-- > 0 ? FakeAcumatica.Json(500, """{"message":"An error has occurred."}""") : FakeAcumatica.Json(200, row.ToJsonString());
             }));
 
+        acu.Server.Given(Request.Create().WithPath(new WireMock.Matchers.RegexMatcher($"^{FakeAcumatica.EndpointPath}/Activity/[0-9a-fA-F-]{{36}}$")).UsingDelete())
+            .RespondWith(Response.Create().WithCallback(req =>
+            {
+                var id = Guid.Parse(req.Path[(req.Path.LastIndexOf('/') + 1)..]);
+                Deleted.Enqueue(id);
+                return _rows.TryRemove(id, out _) ? FakeAcumatica.Json(204, "") : FakeAcumatica.Json(404, """{"message":"No entity satisfies the condition."}""");
+            }));
+
         acu.Server.Given(Request.Create().WithPath($"{FakeAcumatica.EndpointPath}/Activity").UsingGet())
             .RespondWith(Response.Create().WithCallback(req =>
             {
@@ -67,6 +77,31 @@ internal sealed partial class ActivityStore
     public int FailNextWriteAfterCommit { get; set; }
 
     public ConcurrentQueue<string> PutBodies { get; } = new();
+
+    public ConcurrentQueue<Guid> Deleted { get; } = new();
+
+    /// <summary>Runs before a PUT without id inserts (e.g. to let "another writer" insert first).</summary>
+    public Action<JsonObject>? BeforeInsert { get; set; }
+
+    /// <summary>Inserts a row as another writer would (older than every row inserted after it).</summary>
+    public Guid Insert(JsonObject body)
+    {
+        var id = Guid.NewGuid();
+        var row = new JsonObject
+        {
+            ["id"] = id.ToString(),
+            ["NoteID"] = new JsonObject { ["value"] = id.ToString() },
+            ["CreatedDateTime"] = new JsonObject { ["value"] = DateTimeOffset.UnixEpoch.AddMinutes(Interlocked.Increment(ref _clock)).ToString("O") },
+        };
+        foreach (var (name, value) in body)
+        {
+            if (name != "id")
+                row[name] = value!.DeepClone();
+        }
+
+        _rows[id] = row;
+        return id;
+    }
 
     public IReadOnlyCollection<JsonObject> Rows => [.. _rows.Values];
 
