@@ -63,9 +63,8 @@ public sealed partial class SyncEngine : ISyncEngine
         _onboarding = new OnboardingReport(store);
         _runs = new RunStore(store, timeProvider);
         _directory = new AccountDirectory(zendesk);
-        var directory = _directory;
-        _organizations = new OrganizationStep(store, zendesk, directory, options);
-        _users = new UserStep(store, zendesk, directory, options);
+        _organizations = new OrganizationStep(store, zendesk, _directory, options);
+        _users = new UserStep(store, zendesk, _directory, options);
     }
 
     public async Task<SyncPageResult> SyncPageAsync(SyncPageRequest request, CancellationToken cancellationToken)
@@ -155,7 +154,7 @@ public sealed partial class SyncEngine : ISyncEngine
             while (pages.Count < request.MaxPages)
             {
                 await CommitReadyAsync().ConfigureAwait(false);
-                if (halted)
+                if (halted || pages.Skip(results.Count).Any(p => p.Work.IsFaulted || p.Work.IsCanceled))
                 {
                     break; // that page cannot be committed, so neither can any after it
                 }
@@ -172,7 +171,7 @@ public sealed partial class SyncEngine : ISyncEngine
                 var fresh = partition.Fresh.Where(r => !(justRetried.TryGetValue(r.Key, out var at) && at >= r.LastModifiedDateTime)).ToArray();
                 var advance = PageEdgeRules.Advance(position, page, request.PageSize, windowStart, _time.GetUtcNow(), _options.PageEdges, request.RunId);
                 var claims = PageInFlight.ClaimsOf(fresh);
-                var before = pages.Skip(results.Count).Where(p => !p.Work.IsCompleted && (depth == 1 || p.Claims.Overlaps(claims))).Select(p => p.Work).ToArray();
+                var before = pages.Skip(results.Count).Where(p => !p.Work.IsCompleted && p.Claims.Overlaps(claims)).Select(p => p.Work).ToArray();
                 pages.Add(new PageInFlight(position, page, partition, advance, claims, ProcessPageAsync(scope, fresh, before, cancellationToken)));
                 position = advance.Checkpoint;
                 if (!advance.HasMore)
@@ -197,7 +196,7 @@ public sealed partial class SyncEngine : ISyncEngine
 
         await Settled(Task.WhenAll(pages.Select(p => p.Work))).ConfigureAwait(false);
         failure?.Throw();
-        return results.Count == 0 ? Summarize(request.Kind, retried.Count, retried, false, checkpoint.Watermark) : Combine(results);
+        return Combine(results); // at least one page: the loop reads one before anything can stop it, or the call threw
     }
 
     /// <summary>Completes when <paramref name="task"/> does, whether it succeeded or not (its outcome is read elsewhere).</summary>

@@ -39,9 +39,7 @@ internal sealed partial class ZendeskJobPoller
     /// </summary>
     public void LearnFirstPoll(ZendeskClientOptions options, TimeSpan waited, bool finished)
     {
-        var next = finished
-            ? (long)(Math.Max(waited.Ticks, Interlocked.Read(ref _firstWaitTicks)) * 0.99)
-            : (long)(Math.Max(waited.Ticks, Interlocked.Read(ref _firstWaitTicks)) * 1.1);
+        var next = (long)(Math.Max(waited.Ticks, Interlocked.Read(ref _firstWaitTicks)) * (finished ? 0.99 : 1.1));
         Interlocked.Exchange(ref _firstWaitTicks, Math.Clamp(next, options.JobPollInterval.Ticks, options.JobPollMaxInterval.Ticks));
     }
 
