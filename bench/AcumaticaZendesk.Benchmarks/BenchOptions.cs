@@ -53,6 +53,9 @@ public sealed record BenchOptions
 
     public bool SkipMemory { get; init; }
 
+    /// <summary>Print every request of the initial load with its time from the load's start (where the time goes).</summary>
+    public bool Timeline { get; init; }
+
     public string Output { get; init; } = Path.Combine("artifacts", "bench", "results.json");
 
     /// <summary>Internal: run as the memory child process against a sandbox of the parent.</summary>
@@ -75,6 +78,7 @@ public sealed record BenchOptions
           --skip-naive               do not run the naive strategy
           --skip-what-if             do not run the what-if load without onboarding searches
           --skip-memory              do not run the memory child processes
+          --timeline                 print the initial load's requests with their times (ms from its start)
           --output PATH              JSON results (default artifacts/bench/results.json)
         """;
 
@@ -110,6 +114,7 @@ public sealed record BenchOptions
                 "--skip-naive" => o with { SkipNaive = true },
                 "--skip-what-if" => o with { SkipWhatIf = true },
                 "--skip-memory" => o with { SkipMemory = true },
+                "--timeline" => o with { Timeline = true },
                 "--output" => o with { Output = Next() },
                 "--memory-child" => o with { MemoryChild = MemoryChildArgs.Parse(Next()) },
                 "--help" or "-h" => throw new BenchUsageException(null),

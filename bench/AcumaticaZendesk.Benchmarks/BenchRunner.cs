@@ -35,7 +35,10 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
         await EngineLoad.RunAsync(connector.Engine, warmUp.Id, "warmup", options.PageSize, options.PagesPerCall, cancellationToken).ConfigureAwait(false);
 
         progress.WriteLine("initial load (real engine, adapters, clients) ...");
+        var initialStart = DateTimeOffset.UtcNow;
         var initial = await EngineRunAsync(sandbox, connector, tenant, "initial", cancellationToken).ConfigureAwait(false);
+        if (options.Timeline)
+            PrintTimeline(sandbox, initialStart);
         var bound = new Bound(dataset.Organizations, dataset.Users, 100, options.RateLimit);
         var boundResult = new BoundResult(Bound.Formula, bound.Lookups, bound.Writes, bound.Polls, bound.Requests, bound.Seconds);
         var efficiency = bound.Seconds / initial.Measurement.EffectiveSeconds;
@@ -99,6 +102,17 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
             memory,
             memory.Count == 2 ? memory[1].PeakWorkingSetMb / memory[0].PeakWorkingSetMb : null,
             memory.Count == 2 ? (double)memory[1].Records / memory[0].Records : null);
+    }
+
+    /// <summary>The sandbox's requests since <paramref name="start"/>, in the order they were answered, with ms from the start.</summary>
+    private void PrintTimeline(BenchSandbox sandbox, DateTimeOffset start)
+    {
+        progress.WriteLine("timeline of the initial load (ms from its start, when the sandbox answered):");
+        foreach (var r in sandbox.Control.Requests.Recent(20_000).Where(r => r.At >= start && r.System != "control").OrderBy(r => r.At))
+        {
+            var path = r.Path.Length > 90 ? r.Path[..90] + "…" : r.Path;
+            progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {(r.At - start).TotalMilliseconds,8:F1}  {r.Status}  {r.Method,-6} {path}"));
+        }
     }
 
     private static int Ceiling(int records) => (records + 99) / 100;

@@ -206,6 +206,32 @@ public sealed class PageEdgeTests
     }
 
     [Fact]
+    public async Task Pages_after_the_first_read_the_overlap_on_top_so_each_brings_a_full_page_of_new_records()
+    {
+        var h = Harness(overlap: 1);
+        await h.SaveTenantAsync();
+        for (var i = 0; i < 10; i++)
+        {
+            h.Source.Upsert(Customer($"K{i:D2}", $"Org {i}", T0.AddSeconds(i)));
+        }
+
+        var pages = await h.RunAsync("run-1", pageSize: 4, kinds: [EntityKind.Customer]);
+
+        // $top 4 at skip 0, then 4 + 1 re-read: skip 3 and 7 (each page re-reads the previous page's last row).
+        Assert.Equal([(0, 4), (3, 5), (7, 5)], h.Source.Reads.Select(r => (r.Skip, r.Top)));
+        Assert.Equal([4, 4, 2], pages.Select(p => p.Created));
+        Assert.Equal(10, h.Zendesk.OrganizationCreates);
+    }
+
+    [Theory]
+    [InlineData(0, 500, 25, 500)]
+    [InlineData(475, 500, 25, 525)]
+    [InlineData(9, 10, 25, 12)]
+    [InlineData(9, 10, 0, 10)]
+    public void ReadSize_adds_the_capped_overlap_after_the_first_page(int skip, int pageSize, int overlap, int expected) =>
+        Assert.Equal(expected, PageEdgeRules.ReadSize(new PageCheckpoint { Skip = skip }, pageSize, new PageEdgeOptions { PageOverlap = overlap }));
+
+    [Fact]
     public void An_empty_window_keeps_the_watermark()
     {
         var checkpoint = new PageCheckpoint { Watermark = T0 };

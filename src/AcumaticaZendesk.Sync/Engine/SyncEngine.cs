@@ -166,10 +166,11 @@ public sealed partial class SyncEngine : ISyncEngine
                     continue;
                 }
 
-                var page = await _source.ReadPageAsync(tenant, request.Kind, position.Watermark, position.Skip, request.PageSize, cancellationToken).ConfigureAwait(false);
+                var top = PageEdgeRules.ReadSize(position, request.PageSize, _options.PageEdges);
+                var page = await _source.ReadPageAsync(tenant, request.Kind, position.Watermark, position.Skip, top, cancellationToken).ConfigureAwait(false);
                 var partition = PageEdgeRules.Partition(position, page);
                 var fresh = partition.Fresh.Where(r => !(justRetried.TryGetValue(r.Key, out var at) && at >= r.LastModifiedDateTime)).ToArray();
-                var advance = PageEdgeRules.Advance(position, page, request.PageSize, windowStart, _time.GetUtcNow(), _options.PageEdges, request.RunId);
+                var advance = PageEdgeRules.Advance(position, page, top, windowStart, _time.GetUtcNow(), _options.PageEdges, request.RunId);
                 var claims = PageInFlight.ClaimsOf(fresh);
                 var before = pages.Skip(results.Count).Where(p => !p.Work.IsCompleted && p.Claims.Overlaps(claims)).Select(p => p.Work).ToArray();
                 pages.Add(new PageInFlight(position, page, partition, advance, claims, ProcessPageAsync(scope, fresh, before, cancellationToken)));
@@ -323,10 +324,11 @@ public sealed partial class SyncEngine : ISyncEngine
 
         var windowStart = checkpoint.WindowStartedAt ?? _time.GetUtcNow();
         var scope = new PageScope(tenant, request.RunId, request.Kind, DryRun: true, Replay: false, FirstLoad: !checkpoint.InitialLoadCompleted, _time.GetUtcNow());
-        var page = await _source.ReadPageAsync(tenant, request.Kind, checkpoint.Watermark, checkpoint.Skip, request.PageSize, cancellationToken).ConfigureAwait(false);
+        var top = PageEdgeRules.ReadSize(checkpoint, request.PageSize, _options.PageEdges);
+        var page = await _source.ReadPageAsync(tenant, request.Kind, checkpoint.Watermark, checkpoint.Skip, top, cancellationToken).ConfigureAwait(false);
         var partition = PageEdgeRules.Partition(checkpoint, page);
         var items = await ProcessAsync(scope, partition.Fresh, cancellationToken).ConfigureAwait(false);
-        var advance = PageEdgeRules.Advance(checkpoint, page, request.PageSize, windowStart, _time.GetUtcNow(), _options.PageEdges, request.RunId);
+        var advance = PageEdgeRules.Advance(checkpoint, page, top, windowStart, _time.GetUtcNow(), _options.PageEdges, request.RunId);
         if (advance.HasMore)
         {
             await _store.SaveAsync(cursorKey, advance.Checkpoint, cancellationToken).ConfigureAwait(false);

@@ -11,7 +11,11 @@ public sealed record PageEdgeOptions
     /// </summary>
     public TimeSpan SafetyLag { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Records re-read at each page edge (capped at a quarter of the page) to survive rows shifting back.</summary>
+    /// <summary>
+    /// Records re-read at each page edge (capped at a quarter of the page) to survive rows shifting back. Pages after
+    /// the first read this many rows more than the page size (<see cref="PageEdgeRules.ReadSize"/>), so every page
+    /// still brings a full page of new records.
+    /// </summary>
     public int PageOverlap { get; init; } = 25;
 
     /// <summary>Cap on <see cref="PageCheckpoint.Seen"/>; beyond it re-reads are caught by fingerprints instead.</summary>
@@ -29,7 +33,9 @@ public sealed record PageAdvance(PageCheckpoint Checkpoint, bool HasMore, bool W
 /// ordering, and timestamps tie. The rules:
 /// <list type="number">
 /// <item>A window reads <c>ge W</c> from skip 0 until a page shorter than $top; each next page starts
-/// <c>top - overlap</c> further, so a few rows are read twice at every edge.</item>
+/// <c>top - overlap</c> further, so a few rows are read twice at every edge, and reads <c>page size + overlap</c>
+/// rows (<see cref="ReadSize"/>), so it still brings a page size of new ones: its bulk writes stay in full
+/// 100-record chunks instead of leaving a short one at every edge.</item>
 /// <item>A record is a duplicate when a committed version with the same or a later LastModifiedDateTime is
 /// in <see cref="PageCheckpoint.Seen"/> or <see cref="PageCheckpoint.PreviousPage"/>; within a page the
 /// latest version of a key wins.</item>
@@ -43,6 +49,19 @@ public sealed record PageAdvance(PageCheckpoint Checkpoint, bool HasMore, bool W
 /// </summary>
 public static class PageEdgeRules
 {
+    /// <summary>
+    /// The $top to read at <paramref name="checkpoint"/>: the page size for a window's first page; after it, the page
+    /// size plus the rows the edge re-reads (<see cref="PageEdgeOptions.PageOverlap"/>, capped at a quarter of the
+    /// page), so the page holds a page size of records not read before. Pass the same value to <see cref="Advance"/>.
+    /// </summary>
+    public static int ReadSize(PageCheckpoint checkpoint, int pageSize, PageEdgeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        return checkpoint.Skip > 0 ? pageSize + Math.Clamp(options.PageOverlap, 0, pageSize / 4) : pageSize;
+    }
+
     public static PagePartition Partition(PageCheckpoint checkpoint, IReadOnlyList<AcumaticaRecord> page)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
