@@ -32,6 +32,15 @@ public sealed record BenchOptions
 
     public const int EnterpriseRateLimit = 700;
 
+    /// <summary>
+    /// The plan's own limit for the production-timing load (<c>--plan-rate-limit</c>, default Enterprise 700/min): the
+    /// engine's initial load is measured once more on a fresh account at this limit with time scale 1 — sandbox jobs
+    /// and client polls at production durations — where no unscaled CPU time distorts bound ÷ actual.
+    /// </summary>
+    public int PlanRateLimit { get; init; } = EnterpriseRateLimit;
+
+    public bool SkipPlanLimit { get; init; }
+
     /// <summary>Records per engine page (the worker's default, <c>Sync:Schedule:PageSize</c>).</summary>
     public int PageSize { get; init; } = 500;
 
@@ -70,6 +79,8 @@ public sealed record BenchOptions
           --employees N              employees (default 50)
           --rate-limit N             Zendesk requests per minute in the sandbox (default 7000)
           --time-scale K             divide sandbox job durations and client poll intervals by K (default rate-limit / 700)
+          --plan-rate-limit N        also load a fresh account at N requests/min with production timings (default 700)
+          --skip-plan-limit          do not run that production-timing load
           --page-size N              records per engine page (default 500)
           --pages-per-call N         pages per engine call, their Zendesk work overlapping (default 4; 1 = one page at a time)
           --changed-percent P        percent of records changed for the steady-state run (default 1)
@@ -106,6 +117,8 @@ public sealed record BenchOptions
                 "--employees" => o with { Employees = Int(0, 1_000_000) },
                 "--rate-limit" => o with { RateLimit = Int(10, 1_000_000) },
                 "--time-scale" => o with { TimeScale = Int(1, 1_000) },
+                "--plan-rate-limit" => o with { PlanRateLimit = Int(10, 1_000_000) },
+                "--skip-plan-limit" => o with { SkipPlanLimit = true },
                 "--page-size" => o with { PageSize = Int(10, 5_000) },
                 "--pages-per-call" => o with { PagesPerCall = Int(1, 100) },
                 "--changed-percent" => o with { ChangedFraction = Int(1, 100) / 100.0 },

@@ -15,6 +15,7 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
     private const string NaiveTenant = "naive";
     private const string WhatIfTenant = "whatif";
     private const string WarmUpTenant = "warmup";
+    private const string PlanTenant = "plan";
 
     public async Task<BenchResults> RunAsync(CancellationToken cancellationToken)
     {
@@ -40,8 +41,23 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
         if (options.Timeline)
             PrintTimeline(sandbox, initialStart);
         var bound = new Bound(dataset.Organizations, dataset.Users, 100, options.RateLimit);
-        var boundResult = new BoundResult(Bound.Formula, bound.Lookups, bound.Writes, bound.Polls, bound.Requests, bound.Seconds);
+        var boundResult = Result(bound);
         var efficiency = bound.Seconds / initial.Measurement.EffectiveSeconds;
+
+        PlanLimitRun? planLimit = null;
+        if (!options.SkipPlanLimit)
+        {
+            // The same load at the plan's own limit with production timings: every wait is real, so the engine's CPU
+            // time (not scaled in the run above) weighs what it weighs in production.
+            var plan = options with { RateLimit = options.PlanRateLimit, TimeScale = 1 };
+            progress.WriteLine($"initial load at the plan's limit ({plan.RateLimit}/min, production timings) on a fresh account ...");
+            sandbox.Seed(PlanTenant, plan);
+            await using var planConnector = new ConnectorServices(plan.EffectiveTimeScale);
+            var planTenant = await planConnector.AddTenantAsync(PlanTenant, sandbox.Host.AcumaticaUrl(PlanTenant), sandbox.Host.ZendeskUrl(PlanTenant), options.Onboarding, cancellationToken).ConfigureAwait(false);
+            var planRun = await EngineRunAsync(sandbox, planConnector, planTenant, "initial", cancellationToken, plan.RateLimit).ConfigureAwait(false);
+            var planBound = new Bound(dataset.Organizations, dataset.Users, 100, plan.RateLimit);
+            planLimit = new PlanLimitRun(plan.RateLimit, plan.EffectiveTimeScale, planRun, Result(planBound), planBound.Seconds / planRun.Measurement.EffectiveSeconds);
+        }
 
         EngineRun? whatIf = null;
         if (!options.SkipWhatIf)
@@ -91,6 +107,7 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
             initial,
             boundResult,
             efficiency,
+            planLimit,
             initial.Measurement.OnboardingSearches,
             whatIf,
             whatIf is null ? null : bound.Seconds / whatIf.Measurement.EffectiveSeconds,
@@ -117,11 +134,13 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
 
     private static int Ceiling(int records) => (records + 99) / 100;
 
-    private async Task<EngineRun> EngineRunAsync(BenchSandbox sandbox, ConnectorServices connector, TenantConfig tenant, string runId, CancellationToken cancellationToken)
+    private static BoundResult Result(Bound bound) => new(Bound.Formula, bound.Lookups, bound.Writes, bound.Polls, bound.Requests, bound.Seconds);
+
+    private async Task<EngineRun> EngineRunAsync(BenchSandbox sandbox, ConnectorServices connector, TenantConfig tenant, string runId, CancellationToken cancellationToken, int? rateLimit = null)
     {
         var meter = PhaseMeter.Start(connector.ZendeskMetrics, sandbox.Control.Requests);
         var kinds = await EngineLoad.RunAsync(connector.Engine, tenant.Id, runId, options.PageSize, options.PagesPerCall, cancellationToken).ConfigureAwait(false);
-        var measurement = meter.Stop(options.RateLimit);
+        var measurement = meter.Stop(rateLimit ?? options.RateLimit);
         var (organizations, users) = sandbox.LinkedCounts(tenant.Zendesk.Subdomain);
         return new EngineRun(runId, measurement, kinds, organizations, users);
     }

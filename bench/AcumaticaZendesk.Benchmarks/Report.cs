@@ -39,8 +39,19 @@ internal static class Report
         Endpoints(s, r.InitialLoad.Measurement);
         Line("bound (fewest requests at the rate limit)", $"{r.Bound.Requests} requests = {Sec(r.Bound.Seconds)}");
         Line("of which onboarding lookups (listings + searches)", $"{r.InitialLoadOnboardingSearches} (without them: {r.InitialLoad.Measurement.ZendeskRequests - r.InitialLoadOnboardingSearches} requests)");
-        Line("efficiency (bound / effective time)", r.Efficiency.ToString("0.000", c) + "  (goal >= 0.9)");
+        Line("efficiency (bound / effective time)", r.Efficiency.ToString("0.000", c) + (r.PlanLimit is null ? "  (goal >= 0.9)" : "  (scaled run: CPU time is not scaled)"));
         s.Append("\n");
+
+        if (r.PlanLimit is { } plan)
+        {
+            s.Append(c, $"Initial load at the plan's limit: {plan.RateLimitPerMinute}/min, production timings (time scale {plan.TimeScale}), fresh account\n");
+            Time(s, plan.Run.Measurement);
+            Line("organizations / users in Zendesk, failed", $"{plan.Run.OrganizationsInZendesk} / {plan.Run.UsersInZendesk}, {plan.Run.Failed}");
+            Line("Zendesk requests", Requests(plan.Run.Measurement));
+            Line("bound (fewest requests at the rate limit)", $"{plan.Bound.Requests} requests = {Sec(plan.Bound.Seconds)}");
+            Line("efficiency (bound / effective time)", plan.Efficiency.ToString("0.000", c) + "  (goal >= 0.9)");
+            s.Append("\n");
+        }
 
         if (r.WhatIfNoOnboardingSearch is { } whatIf)
         {

@@ -14,6 +14,9 @@ public sealed record EngineRun(string Name, PhaseMeasurement Measurement, IReadO
 
 public sealed record BoundResult(string Formula, int Lookups, int Writes, int Polls, int Requests, double Seconds);
 
+/// <summary>The initial load once more at the plan's own limit with production timings (time scale 1).</summary>
+public sealed record PlanLimitRun(int RateLimitPerMinute, double TimeScale, EngineRun Run, BoundResult Bound, double Efficiency);
+
 public sealed record NaiveRun(PhaseMeasurement Measurement, NaiveTotals Totals);
 
 public sealed record ChangedRun(int ChangedOrganizations, int ChangedUsers, int ExpectedWriteCalls, EngineRun Run);
@@ -28,6 +31,7 @@ public sealed record BenchResults(
     EngineRun InitialLoad,
     BoundResult Bound,
     double Efficiency,
+    PlanLimitRun? PlanLimit,
     long InitialLoadOnboardingSearches,
     EngineRun? WhatIfNoOnboardingSearch,
     double? WhatIfEfficiency,

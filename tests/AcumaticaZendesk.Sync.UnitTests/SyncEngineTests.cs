@@ -54,6 +54,53 @@ public sealed class SyncEngineTests
     }
 
     [Fact]
+    public async Task The_company_organization_rides_along_with_the_last_customer_page_so_employees_need_no_lookup_of_it()
+    {
+        var h = await SeededAsync();
+        var creates = new List<string?[]>();
+        h.Zendesk.BeforeOrganizationCreates = batch =>
+        {
+            lock (creates)
+            {
+                creates.Add([.. batch.Select(o => o.ExternalId)]);
+            }
+
+            return Task.CompletedTask;
+        };
+
+        await h.RunAsync("run-1", pageSize: 2); // customers: (C1, C2), then the last page (C3)
+
+        const string Own = "acu-company:Contoso";
+        Assert.Equal(["C3", Own], Assert.Single(creates, c => c.Contains(Own)));
+        Assert.Equal(["C3", Own], Assert.Single(h.Zendesk.OrganizationLookups, l => l.Contains(Own)));
+        Assert.Equal(1, h.Zendesk.OwnOrganizationCreates);
+        Assert.Equal(h.Zendesk.OrgByExternalId(Own).Id, h.Zendesk.UserByExternalId("acu-employee:EP1").OrganizationId);
+
+        // Remembered: a later window's last customer page neither looks it up nor creates it again.
+        h.Time.Advance(TimeSpan.FromMinutes(15));
+        h.Source.Upsert(Customer("C4", "Umbrella", h.Time.GetUtcNow()));
+        h.Source.Upsert(Employee("EP2", "Eve Staff", "eve@contoso.example", h.Time.GetUtcNow()));
+        await h.RunAsync("run-2", pageSize: 2);
+
+        Assert.Single(h.Zendesk.OrganizationLookups, l => l.Contains(Own));
+        Assert.Equal(1, h.Zendesk.OwnOrganizationCreates);
+        Assert.Equal(h.Zendesk.OrgByExternalId(Own).Id, h.Zendesk.UserByExternalId("acu-employee:EP2").OrganizationId);
+    }
+
+    [Fact]
+    public async Task Without_employees_in_Acumatica_no_company_organization_is_made()
+    {
+        var h = new EngineHarness();
+        await h.SaveTenantAsync();
+        h.Source.Upsert(Customer("C1", "Initrode"));
+
+        await h.RunAsync("run-1");
+
+        Assert.Equal(0, h.Zendesk.OwnOrganizationCreates);
+        Assert.Equal("C1", Assert.Single(h.Zendesk.Organizations.Values).ExternalId);
+    }
+
+    [Fact]
     public async Task Second_run_without_changes_makes_zero_Zendesk_writes()
     {
         var h = await SeededAsync();

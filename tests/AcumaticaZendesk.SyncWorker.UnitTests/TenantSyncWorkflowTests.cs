@@ -161,49 +161,65 @@ public sealed class TenantSyncWorkflowTests
     public async Task The_kinds_of_a_stage_are_read_side_by_side()
     {
         Pages(customer: 1, vendor: 1, contact: 1, employee: 1);
-        var customer = Hold(EntityKind.Customer);
+        var vendor = Hold(EntityKind.Vendor);
 
         var run = new TenantSyncWorkflow().RunAsync(context, Input());
 
-        // The customer page is still in flight, yet the employee page was started; vendors wait for the stage.
-        Assert.Equal([EntityKind.Customer, EntityKind.Employee], pageCalls.Select(c => c.Kind));
+        // Customers first (they also make sure of the company's own organization); then the vendor page is still in
+        // flight, yet the employee page was started; contacts wait for both.
+        Assert.Equal([EntityKind.Customer, EntityKind.Employee, EntityKind.Vendor], pageCalls.Select(c => c.Kind));
         Assert.False(run.IsCompleted);
-        customer.SetResult(new SyncPageResult(EntityKind.Customer, 10, 4, 3, 2, 1, 0, HasMore: false, Watermark: null));
+        vendor.SetResult(new SyncPageResult(EntityKind.Vendor, 10, 4, 3, 2, 1, 0, HasMore: false, Watermark: null));
         var result = await run;
 
-        Assert.Equal([EntityKind.Customer, EntityKind.Employee, EntityKind.Vendor, EntityKind.Contact], pageCalls.Select(c => c.Kind));
+        Assert.Equal(EntityKind.Contact, pageCalls[^1].Kind);
         Assert.Equal(SyncRunOutcome.Succeeded, result!.Outcome);
         Assert.Equal(4, result.Progress.Pages);
     }
 
     [Fact]
+    public async Task Employees_wait_for_customers()
+    {
+        Pages(customer: 1, vendor: 1, contact: 1, employee: 1);
+        var customer = Hold(EntityKind.Customer);
+
+        var run = new TenantSyncWorkflow().RunAsync(context, Input());
+
+        Assert.Equal([EntityKind.Customer], pageCalls.Select(c => c.Kind));
+        customer.SetResult(new SyncPageResult(EntityKind.Customer, 10, 4, 3, 2, 1, 0, HasMore: false, Watermark: null));
+        await run;
+
+        Assert.Equal([EntityKind.Customer, EntityKind.Employee, EntityKind.Vendor, EntityKind.Contact], pageCalls.Select(c => c.Kind));
+    }
+
+    [Fact]
     public async Task A_budget_spent_inside_a_stage_carries_the_kinds_already_finished_and_resumes_only_the_others()
     {
-        Pages(customer: 3, vendor: 1, contact: 1, employee: 1);
+        Pages(customer: 1, vendor: 3, contact: 1, employee: 1);
         TenantSyncInput? next = null;
         context.When(c => c.ContinueAsNew(Arg.Any<object?>(), Arg.Any<bool>())).Do(ci => next = (TenantSyncInput)ci.ArgAt<object?>(0)!);
         var employeeFirst = new TaskCompletionSource<SyncPageResult>();
-        context.CallActivityAsync<SyncPageResult>(nameof(SyncPageActivity), Arg.Is<SyncPageRequest>(r => r.Kind == EntityKind.Customer), Arg.Any<WorkflowTaskOptions?>())
+        context.CallActivityAsync<SyncPageResult>(nameof(SyncPageActivity), Arg.Is<SyncPageRequest>(r => r.Kind == EntityKind.Vendor), Arg.Any<WorkflowTaskOptions?>())
             .Returns(ci =>
             {
                 pageCalls.Add(ci.ArgAt<SyncPageRequest>(1));
-                var left = remaining[EntityKind.Customer] = remaining[EntityKind.Customer] - 1;
-                return employeeFirst.Task.ContinueWith(_ => new SyncPageResult(EntityKind.Customer, 10, 4, 3, 2, 1, 0, HasMore: left > 0, Watermark: null), TaskScheduler.Default);
+                var left = remaining[EntityKind.Vendor] = remaining[EntityKind.Vendor] - 1;
+                return employeeFirst.Task.ContinueWith(_ => new SyncPageResult(EntityKind.Vendor, 10, 4, 3, 2, 1, 0, HasMore: left > 0, Watermark: null), TaskScheduler.Default);
             });
 
-        var run = new TenantSyncWorkflow().RunAsync(context, Input(pagesPerExecution: 2));
+        var run = new TenantSyncWorkflow().RunAsync(context, Input(pagesPerExecution: 3));
         employeeFirst.SetResult(null!);
         await run;
 
-        Assert.Equal([EntityKind.Customer, EntityKind.Employee], pageCalls.Select(c => c.Kind));
+        Assert.Equal([EntityKind.Customer, EntityKind.Employee, EntityKind.Vendor], pageCalls.Select(c => c.Kind));
         Assert.NotNull(next);
-        Assert.Equal([EntityKind.Employee], next.FinishedKinds);
-        Assert.Equal(2, next.Progress!.Pages);
+        Assert.Equal([EntityKind.Customer, EntityKind.Employee], next.FinishedKinds);
+        Assert.Equal(3, next.Progress!.Pages);
 
         pageCalls.Clear();
         var resumed = await new TenantSyncWorkflow().RunAsync(context, next with { PagesPerExecution = 100 });
 
-        Assert.Equal([EntityKind.Customer, EntityKind.Customer, EntityKind.Vendor, EntityKind.Contact], pageCalls.Select(c => c.Kind));
+        Assert.Equal([EntityKind.Vendor, EntityKind.Vendor, EntityKind.Contact], pageCalls.Select(c => c.Kind));
         Assert.Equal(6, resumed!.Progress.Pages);
     }
 
@@ -228,19 +244,19 @@ public sealed class TenantSyncWorkflowTests
     public async Task A_kind_that_fails_stops_the_other_kinds_of_its_stage_at_their_next_page()
     {
         Pages(customer: 1, vendor: 1, contact: 1, employee: 3);
-        var customer = Hold(EntityKind.Customer);
+        var vendor = Hold(EntityKind.Vendor);
         var employee = Hold(EntityKind.Employee);
 
         var run = new TenantSyncWorkflow().RunAsync(context, Input());
-        customer.SetException(new WorkflowTaskFailedException("failed", new WorkflowTaskFailureDetails("System.Net.Http.HttpRequestException", "Zendesk answered 503")));
+        vendor.SetException(new WorkflowTaskFailedException("failed", new WorkflowTaskFailureDetails("System.Net.Http.HttpRequestException", "Zendesk answered 503")));
         employee.SetResult(new SyncPageResult(EntityKind.Employee, 10, 4, 3, 2, 1, 0, HasMore: true, Watermark: null));
         var result = await run;
 
         Assert.Equal(SyncRunOutcome.Failed, result!.Outcome);
-        Assert.Contains("Customer page failed", result.Error, StringComparison.Ordinal);
-        Assert.Equal(2, pageCalls.Count(c => c.Kind == EntityKind.Customer)); // first attempt + the retried call
+        Assert.Contains("Vendor page failed", result.Error, StringComparison.Ordinal);
+        Assert.Equal(2, pageCalls.Count(c => c.Kind == EntityKind.Vendor)); // first attempt + the retried call
         Assert.Equal(1, pageCalls.Count(c => c.Kind == EntityKind.Employee));
-        Assert.DoesNotContain(pageCalls, c => c.Kind is EntityKind.Vendor or EntityKind.Contact);
+        Assert.DoesNotContain(pageCalls, c => c.Kind is EntityKind.Contact);
         Assert.Single(finished);
     }
 

@@ -11,7 +11,17 @@ namespace AcumaticaZendesk.Sync.Engine;
 /// <summary>Customers and Vendors → organizations: map, look up, decide, write, remember.</summary>
 internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarget zendesk, AccountDirectory directory, SyncEngineOptions options)
 {
-    public async Task<IReadOnlyList<WorkItem>> RunAsync(PageScope scope, IReadOnlyList<AcumaticaRecord> records, CancellationToken cancellationToken)
+    /// <param name="scope">The page.</param>
+    /// <param name="records">The page's account records.</param>
+    /// <param name="withOwnOrganization">
+    /// Also make sure the tenant's own organization (employees' default) exists, in the same lookup and bulk-write
+    /// chunks as the accounts (the last customer page of a window, <see cref="WritesOwnOrganization"/>): when our state
+    /// has no record of it, it is looked up by external_id and created when missing, then remembered, so the employee
+    /// pages find its id without a request of their own. It is not a record of the page (no audit entry); when it
+    /// cannot be created (its name is taken) the employee page's own attempt handles it as before.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the page.</param>
+    public async Task<IReadOnlyList<WorkItem>> RunAsync(PageScope scope, IReadOnlyList<AcumaticaRecord> records, bool withOwnOrganization, CancellationToken cancellationToken)
     {
         var tenant = scope.Tenant;
         var items = new List<WorkItem>();
@@ -38,7 +48,9 @@ internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarge
         }
 
         var stateKeys = mappedItems.ToDictionary(i => i, i => StateKeys.OrganizationTarget(tenant.Id, i.ExternalId));
-        var states = await store.GetManyAsync<OrganizationTargetState>(stateKeys.Values.ToArray(), cancellationToken).ConfigureAwait(false);
+        var ownKey = withOwnOrganization && !scope.DryRun ? StateKeys.OrganizationTarget(tenant.Id, UserMapper.OwnOrganizationExternalId(tenant)) : null;
+        var states = await store.GetManyAsync<OrganizationTargetState>([.. stateKeys.Values, .. ownKey is null ? [] : new[] { ownKey }], cancellationToken).ConfigureAwait(false);
+        (WorkItem Item, OrganizationPayload Payload)? own = ownKey is not null && !states.ContainsKey(ownKey) ? OwnOrganizationItem(scope) : null;
         var payloads = new Dictionary<WorkItem, (OrganizationPayload Payload, Dictionary<string, OrganizationContribution> Contributions)>();
         foreach (var item in mappedItems)
         {
@@ -52,7 +64,7 @@ internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarge
         }
 
         var found = (await Batching.InChunksAsync(
-                mappedItems.Select(i => i.ExternalId).Distinct(StringComparer.OrdinalIgnoreCase).ToArray(),
+                mappedItems.Select(i => i.ExternalId).Concat(own is null ? [] : [own.Value.Item.ExternalId]).Distinct(StringComparer.OrdinalIgnoreCase).ToArray(),
                 chunk => zendesk.FindOrganizationsByExternalIdsAsync(tenant, chunk, cancellationToken), options.MaxConcurrentWrites).ConfigureAwait(false))
             .Where(o => o.ExternalId is not null)
             .GroupBy(o => o.ExternalId!, StringComparer.OrdinalIgnoreCase)
@@ -81,6 +93,12 @@ internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarge
             }
         }
 
+        if (own is { Item: var ownItem })
+        {
+            ownItem.Action = found.TryGetValue(ownItem.ExternalId, out var existing) ? PlannedAction.Unchanged : PlannedAction.Create;
+            ownItem.ZendeskId = existing?.Id;
+        }
+
         if (scope.FirstLoad && tenant.Onboarding != OnboardingPolicy.CreateOnly && fresh.Count > 0)
         {
             await MatchExistingAsync(scope, fresh, contributions, payloads.ToDictionary(p => p.Key, p => p.Value.Payload), cancellationToken).ConfigureAwait(false);
@@ -91,7 +109,8 @@ internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarge
             return items;
         }
 
-        var creates = items.Where(i => i.Action is PlannedAction.Create or PlannedAction.Recreate).Select(i => (i, payloads[i].Payload)).ToArray();
+        var creates = items.Where(i => i.Action is PlannedAction.Create or PlannedAction.Recreate).Select(i => (i, payloads[i].Payload))
+            .Concat(own is { Item.Action: PlannedAction.Create } ? [own.Value] : []).ToArray();
         var updates = items.Where(i => i.Action is PlannedAction.Update or PlannedAction.Adopt)
             .Select(i => (i, new OrganizationUpdate(i.ZendeskId!.Value, payloads[i].Payload))).ToArray();
         var writeCreates = () => Batching.WriteAsync(creates, chunk => zendesk.CreateOrganizationsAsync(tenant, chunk, cancellationToken), Batching.ApplyWrite, options.MaxConcurrentWrites);
@@ -119,8 +138,35 @@ internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarge
             await store.SaveAsync(stateKeys[item], new OrganizationTargetState(item.ZendeskId!.Value, item.Fingerprint!, payloads[item].Contributions), cancellationToken).ConfigureAwait(false);
         }
 
+        if (own is { Item: { ZendeskId: { } ownId, Action: not PlannedAction.Fail } written })
+        {
+            await store.SaveAsync(ownKey!, new OrganizationTargetState(ownId, written.Fingerprint!, new Dictionary<string, OrganizationContribution>()), cancellationToken).ConfigureAwait(false);
+        }
+
         return items;
     }
+
+    /// <summary>
+    /// Whether this page carries the tenant's own organization: the last page of a customer window (its bulk chunks
+    /// are the ones most likely to have room), when employees are synced into that organization. Employees start after
+    /// customers (<see cref="SyncStages"/>), so they find it.
+    /// </summary>
+    public static bool WritesOwnOrganization(PageScope scope, bool lastPageOfWindow) =>
+        lastPageOfWindow && scope.Kind == EntityKind.Customer && !scope.DryRun && !scope.Replay
+        && scope.Tenant.IsEnabled(EntityKind.Employee) && scope.Tenant.Mapping.EmployeeOrganization.Enabled;
+
+    private static (WorkItem Item, OrganizationPayload Payload) OwnOrganizationItem(PageScope scope)
+    {
+        var payload = UserMapper.OwnOrganization(scope.Tenant);
+        var item = new WorkItem(new OwnOrganizationRecord { Kind = scope.Kind, Key = payload.ExternalId!, LastModifiedDateTime = scope.Now }, payload.ExternalId!)
+        {
+            Fingerprint = Fingerprint.Of(payload),
+        };
+        return (item, payload);
+    }
+
+    /// <summary>Stand-in record for the tenant's own organization while it rides along with a page (never audited).</summary>
+    private sealed record OwnOrganizationRecord : AcumaticaRecord;
 
     /// <summary>
     /// Onboarding (first load, policy adopt or report-only): the account's organizations are read once per run

@@ -173,7 +173,9 @@ public sealed partial class SyncEngine : ISyncEngine
                 var advance = PageEdgeRules.Advance(position, page, top, windowStart, _time.GetUtcNow(), _options.PageEdges, request.RunId);
                 var claims = PageInFlight.ClaimsOf(fresh);
                 var before = pages.Skip(results.Count).Where(p => !p.Work.IsCompleted && p.Claims.Overlaps(claims)).Select(p => p.Work).ToArray();
-                pages.Add(new PageInFlight(position, page, partition, advance, claims, ProcessPageAsync(scope, fresh, before, cancellationToken)));
+                var withOwnOrganization = OrganizationStep.WritesOwnOrganization(scope, lastPageOfWindow: !advance.HasMore)
+                    && await OwnOrganizationWantedAsync(tenant, cancellationToken).ConfigureAwait(false);
+                pages.Add(new PageInFlight(position, page, partition, advance, claims, ProcessPageAsync(scope, fresh, before, withOwnOrganization, cancellationToken)));
                 position = advance.Checkpoint;
                 if (!advance.HasMore)
                 {
@@ -205,14 +207,14 @@ public sealed partial class SyncEngine : ISyncEngine
         task.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     /// <summary>One page's Zendesk work (after the pages it must follow): process, audit, relink contacts.</summary>
-    private async Task<IReadOnlyList<WorkItem>> ProcessPageAsync(PageScope scope, IReadOnlyList<AcumaticaRecord> fresh, Task[] after, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<WorkItem>> ProcessPageAsync(PageScope scope, IReadOnlyList<AcumaticaRecord> fresh, Task[] after, bool withOwnOrganization, CancellationToken cancellationToken)
     {
         if (after.Length > 0)
         {
             await Task.WhenAll(after).ConfigureAwait(false);
         }
 
-        var items = await ProcessAsync(scope, fresh, cancellationToken).ConfigureAwait(false);
+        var items = await ProcessAsync(scope, fresh, cancellationToken, withOwnOrganization).ConfigureAwait(false);
         await RecordAsync(scope, items, cancellationToken).ConfigureAwait(false);
         await RelinkContactsAsync(scope, items, cancellationToken).ConfigureAwait(false);
         return items;
@@ -240,6 +242,17 @@ public sealed partial class SyncEngine : ISyncEngine
         }
 
         return newEtag;
+    }
+
+    /// <summary>
+    /// Whether the last customer page should make sure of the company's own organization: our state does not know it
+    /// yet, and Acumatica has employees to put into it (one row read; no organization nobody would be in).
+    /// </summary>
+    private async Task<bool> OwnOrganizationWantedAsync(TenantConfig tenant, CancellationToken cancellationToken)
+    {
+        var known = await _store.GetAsync<OrganizationTargetState>(StateKeys.OrganizationTarget(tenant.Id, UserMapper.OwnOrganizationExternalId(tenant)), cancellationToken).ConfigureAwait(false);
+        return known.Value is null
+            && (await _source.ReadPageAsync(tenant, EntityKind.Employee, since: null, skip: 0, top: 1, cancellationToken).ConfigureAwait(false)).Count > 0;
     }
 
     /// <summary>
@@ -432,7 +445,7 @@ public sealed partial class SyncEngine : ISyncEngine
         return items;
     }
 
-    private async Task<IReadOnlyList<WorkItem>> ProcessAsync(PageScope scope, IReadOnlyList<AcumaticaRecord> records, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<WorkItem>> ProcessAsync(PageScope scope, IReadOnlyList<AcumaticaRecord> records, CancellationToken cancellationToken, bool withOwnOrganization = false)
     {
         if (records.Count == 0)
         {
@@ -453,7 +466,7 @@ public sealed partial class SyncEngine : ISyncEngine
         }
 
         var items = ExternalIds.IsOrganizationKind(scope.Kind)
-            ? await _organizations.RunAsync(scope, readable, cancellationToken).ConfigureAwait(false)
+            ? await _organizations.RunAsync(scope, readable, withOwnOrganization, cancellationToken).ConfigureAwait(false)
             : await _users.RunAsync(scope, readable, cancellationToken).ConfigureAwait(false);
         return [.. items, .. refused];
     }

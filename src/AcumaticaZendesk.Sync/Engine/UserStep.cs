@@ -242,11 +242,15 @@ internal sealed class UserStep(IConnectorStateStore store, IZendeskTarget zendes
         }
 
         var own = UserMapper.OwnOrganizationExternalId(tenant);
-        if (!scope.DryRun && wanted.Contains(own, StringComparer.OrdinalIgnoreCase) && !result.ContainsKey(own))
+        var ownKey = StateKeys.OrganizationTarget(tenant.Id, own);
+        if (!scope.DryRun && wanted.Contains(own, StringComparer.OrdinalIgnoreCase) && !states.ContainsKey(ownKey))
         {
-            if (await EnsureOwnOrganizationAsync(tenant, own, cancellationToken).ConfigureAwait(false) is { } id)
+            // Not known to our state (usually the customer page made sure of it): found above, else created here;
+            // remembered either way, so the next pages and runs need no lookup for it.
+            if ((result.TryGetValue(own, out var known) ? known : await EnsureOwnOrganizationAsync(tenant, cancellationToken).ConfigureAwait(false)) is { } id)
             {
                 result[own] = id;
+                await store.SaveAsync(ownKey, new OrganizationTargetState(id, Fingerprint.Of(UserMapper.OwnOrganization(tenant)), new Dictionary<string, OrganizationContribution>()), cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -254,14 +258,9 @@ internal sealed class UserStep(IConnectorStateStore store, IZendeskTarget zendes
     }
 
     /// <summary>Creates the tenant's own organization (employees' default); adopts an unlinked one with that name when the name is taken.</summary>
-    private async Task<long?> EnsureOwnOrganizationAsync(TenantConfig tenant, string externalId, CancellationToken cancellationToken)
+    private async Task<long?> EnsureOwnOrganizationAsync(TenantConfig tenant, CancellationToken cancellationToken)
     {
-        var payload = new OrganizationPayload
-        {
-            ExternalId = externalId,
-            Name = UserMapper.OwnOrganizationName(tenant),
-            Tags = [OrganizationMapper.SourceTag, "acu_company"],
-        };
+        var payload = UserMapper.OwnOrganization(tenant);
         var created = (await zendesk.CreateOrganizationsAsync(tenant, [payload], cancellationToken).ConfigureAwait(false)).FirstOrDefault();
         if (created is { Success: true })
         {

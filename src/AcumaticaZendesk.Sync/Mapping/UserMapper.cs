@@ -72,6 +72,14 @@ public static class UserMapper
     public static string OwnOrganizationName(TenantConfig tenant) =>
         tenant.Mapping.EmployeeOrganization.Name ?? tenant.DisplayName;
 
+    /// <summary>The tenant's own organization (employees' default), as created in Zendesk.</summary>
+    public static OrganizationPayload OwnOrganization(TenantConfig tenant) => new()
+    {
+        ExternalId = OwnOrganizationExternalId(tenant),
+        Name = OwnOrganizationName(tenant),
+        Tags = [OrganizationMapper.SourceTag, "acu_company"],
+    };
+
     private static string? FirstNonBlank(params string?[] values) =>
         values.Select(v => v?.Trim()).FirstOrDefault(v => !string.IsNullOrEmpty(v));
 

@@ -19,6 +19,11 @@ internal sealed class FakeZendeskTarget : IZendeskTarget
 
     public int OrganizationCreates { get; private set; }
 
+    /// <summary>Creates of the tenant's own organization (external_id <c>acu-company:…</c>), which rides along with the last customer page.</summary>
+    public int OwnOrganizationCreates { get; private set; }
+
+    private static bool IsOwnOrganization(string? externalId) => externalId?.StartsWith("acu-company:", StringComparison.OrdinalIgnoreCase) == true;
+
     public int OrganizationUpdates { get; private set; }
 
     public int UserWrites { get; private set; }
@@ -94,8 +99,18 @@ internal sealed class FakeZendeskTarget : IZendeskTarget
     public User UserByExternalId(string externalId) =>
         Users.Values.Single(u => string.Equals(u.ExternalId, externalId, StringComparison.OrdinalIgnoreCase));
 
-    public Task<IReadOnlyList<ZendeskOrganization>> FindOrganizationsByExternalIdsAsync(TenantConfig tenant, IReadOnlyCollection<string> externalIds, CancellationToken cancellationToken) =>
-        Orgs(o => o.ExternalId is not null && externalIds.Contains(o.ExternalId, StringComparer.OrdinalIgnoreCase), externalIds.Count);
+    /// <summary>The external_ids of every <c>show_many</c> lookup of organizations, one entry per call.</summary>
+    public List<string[]> OrganizationLookups { get; } = [];
+
+    public Task<IReadOnlyList<ZendeskOrganization>> FindOrganizationsByExternalIdsAsync(TenantConfig tenant, IReadOnlyCollection<string> externalIds, CancellationToken cancellationToken)
+    {
+        lock (OrganizationLookups)
+        {
+            OrganizationLookups.Add([.. externalIds]);
+        }
+
+        return Orgs(o => o.ExternalId is not null && externalIds.Contains(o.ExternalId, StringComparer.OrdinalIgnoreCase), externalIds.Count);
+    }
 
     public Task<IReadOnlyList<ZendeskOrganization>> FindOrganizationsByNamesAsync(TenantConfig tenant, IReadOnlyCollection<string> names, CancellationToken cancellationToken)
     {
@@ -154,6 +169,7 @@ internal sealed class FakeZendeskTarget : IZendeskTarget
     {
         CheckBatch(organizations.Count);
         OrganizationCreates += organizations.Count;
+        OwnOrganizationCreates += organizations.Count(o => IsOwnOrganization(o.ExternalId));
         IReadOnlyList<WriteResult> results = organizations.Select((payload, index) =>
         {
             if ((NameTaken(payload.Name, null) ?? ExternalIdTaken(payload.ExternalId, null)) is { } error)
