@@ -261,6 +261,23 @@ public sealed class TenantSyncWorkflowTests
     }
 
     [Fact]
+    public async Task A_new_execution_reports_what_it_reads_and_the_carried_progress_before_its_first_call_returns()
+    {
+        Pages(customer: 2, vendor: 1, contact: 1, employee: 1);
+        var customer = Hold(EntityKind.Customer);
+        var carried = new SyncProgress(8, 80, 30, 20, 10, 5, 0);
+
+        var run = new TenantSyncWorkflow().RunAsync(context, Input() with { Progress = carried, Generation = 3 });
+
+        var status = Assert.Single(statuses);
+        Assert.Equal((EntityKind.Customer, 3, carried), (status.CurrentKind, status.Generation, status.Progress));
+        Assert.Equal(["Customer"], status.RunningKinds);
+        Assert.False(run.IsCompleted);
+        customer.SetResult(new SyncPageResult(EntityKind.Customer, 10, 4, 3, 2, 1, 0, HasMore: false, Watermark: null));
+        await run;
+    }
+
+    [Fact]
     public async Task Custom_status_reports_the_next_kind_and_progress_after_every_page()
     {
         Pages(customer: 1, vendor: 1, contact: 1, employee: 1);

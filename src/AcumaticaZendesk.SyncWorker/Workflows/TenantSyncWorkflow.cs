@@ -44,12 +44,21 @@ public sealed class TenantSyncWorkflow : Workflow<TenantSyncInput, SyncRunSummar
         var running = new Dictionary<Task, EntityKind>();
         while (true)
         {
+            var started = false;
             foreach (var kind in SyncStages.Ready(run.Finished, running.Values).ToArray())
             {
                 if (run.Error is null && run.PagesThisExecution < input.PagesPerExecution)
                 {
                     running[run.ReadKindAsync(kind, running.Values)] = kind;
+                    started = true;
                 }
+            }
+
+            if (started)
+            {
+                // Operators see what is being read (and the progress carried into this execution) from the moment a
+                // kind starts, not only once its first call returns (minutes on a large first page of a new execution).
+                run.ReportRunning([.. running.Where(r => !r.Key.IsCompleted).Select(r => r.Value)]);
             }
 
             if (running.Count == 0)
@@ -153,6 +162,16 @@ public sealed class TenantSyncWorkflow : Workflow<TenantSyncInput, SyncRunSummar
                 {
                     return;
                 }
+            }
+        }
+
+        /// <summary>Custom status while <paramref name="kinds"/> are in flight (nothing when none is).</summary>
+        public void ReportRunning(IReadOnlyCollection<EntityKind> kinds)
+        {
+            var now = SyncStages.KindOrder.Where(kinds.Contains).ToArray();
+            if (now.Length > 0)
+            {
+                context.SetCustomStatus(new TenantSyncStatus(input.TenantId, now[0], input.Generation, Progress, [.. now.Select(k => k.ToString())]));
             }
         }
 
