@@ -76,15 +76,28 @@ public sealed class SyncEngineTests
         Assert.Equal(1, h.Zendesk.OwnOrganizationCreates);
         Assert.Equal(h.Zendesk.OrgByExternalId(Own).Id, h.Zendesk.UserByExternalId("acu-employee:EP1").OrganizationId);
 
-        // Remembered: a later window's last customer page neither looks it up nor creates it again.
+        // Remembered: a later window's last customer page only looks it up along with its accounts (no create), and
+        // employees take its id from our state.
         h.Time.Advance(TimeSpan.FromMinutes(15));
         h.Source.Upsert(Customer("C4", "Umbrella", h.Time.GetUtcNow()));
         h.Source.Upsert(Employee("EP2", "Eve Staff", "eve@contoso.example", h.Time.GetUtcNow()));
-        await h.RunAsync("run-2", pageSize: 2);
+        await h.RunAsync("run-2", pageSize: 10);
 
-        Assert.Single(h.Zendesk.OrganizationLookups, l => l.Contains(Own));
+        Assert.Contains(h.Zendesk.OrganizationLookups, l => l.Contains(Own) && l.Contains("C4"));
         Assert.Equal(1, h.Zendesk.OwnOrganizationCreates);
-        Assert.Equal(h.Zendesk.OrgByExternalId(Own).Id, h.Zendesk.UserByExternalId("acu-employee:EP2").OrganizationId);
+        var ownId = h.Zendesk.OrgByExternalId(Own).Id;
+        Assert.Equal(ownId, h.Zendesk.UserByExternalId("acu-employee:EP2").OrganizationId);
+
+        // Deleted in Zendesk: the next window's last customer page makes it again, and employees follow the new one.
+        h.Zendesk.Organizations.Remove(ownId);
+        h.Time.Advance(TimeSpan.FromMinutes(15));
+        h.Source.Upsert(Customer("C5", "Stark", h.Time.GetUtcNow()));
+        h.Source.Upsert(Employee("EP3", "Fay Staff", "fay@contoso.example", h.Time.GetUtcNow()));
+        await h.RunAsync("run-3", pageSize: 10);
+
+        Assert.Equal(2, h.Zendesk.OwnOrganizationCreates);
+        Assert.NotEqual(ownId, h.Zendesk.OrgByExternalId(Own).Id);
+        Assert.Equal(h.Zendesk.OrgByExternalId(Own).Id, h.Zendesk.UserByExternalId("acu-employee:EP3").OrganizationId);
     }
 
     [Fact]

@@ -15,10 +15,10 @@ internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarge
     /// <param name="records">The page's account records.</param>
     /// <param name="withOwnOrganization">
     /// Also make sure the tenant's own organization (employees' default) exists, in the same lookup and bulk-write
-    /// chunks as the accounts (the last customer page of a window, <see cref="WritesOwnOrganization"/>): when our state
-    /// has no record of it, it is looked up by external_id and created when missing, then remembered, so the employee
-    /// pages find its id without a request of their own. It is not a record of the page (no audit entry); when it
-    /// cannot be created (its name is taken) the employee page's own attempt handles it as before.
+    /// chunks as the accounts (the last customer page of a window, <see cref="WritesOwnOrganization"/>): it is looked
+    /// up by external_id with the page's accounts, created when missing (again, when it was deleted in Zendesk), and
+    /// its id remembered, so the employee pages find it without a request of their own. It is not a record of the
+    /// page (no audit entry); when it cannot be created (its name is taken) the employee page's own attempt handles it.
     /// </param>
     /// <param name="cancellationToken">Cancels the page.</param>
     public async Task<IReadOnlyList<WorkItem>> RunAsync(PageScope scope, IReadOnlyList<AcumaticaRecord> records, bool withOwnOrganization, CancellationToken cancellationToken)
@@ -50,7 +50,8 @@ internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarge
         var stateKeys = mappedItems.ToDictionary(i => i, i => StateKeys.OrganizationTarget(tenant.Id, i.ExternalId));
         var ownKey = withOwnOrganization && !scope.DryRun ? StateKeys.OrganizationTarget(tenant.Id, UserMapper.OwnOrganizationExternalId(tenant)) : null;
         var states = await store.GetManyAsync<OrganizationTargetState>([.. stateKeys.Values, .. ownKey is null ? [] : new[] { ownKey }], cancellationToken).ConfigureAwait(false);
-        (WorkItem Item, OrganizationPayload Payload)? own = ownKey is not null && !states.ContainsKey(ownKey) ? OwnOrganizationItem(scope) : null;
+        (WorkItem Item, OrganizationPayload Payload)? own = ownKey is null ? null : OwnOrganizationItem(scope);
+        var ownKnown = ownKey is null ? null : states.GetValueOrDefault(ownKey);
         var payloads = new Dictionary<WorkItem, (OrganizationPayload Payload, Dictionary<string, OrganizationContribution> Contributions)>();
         foreach (var item in mappedItems)
         {
@@ -138,7 +139,7 @@ internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarge
             await store.SaveAsync(stateKeys[item], new OrganizationTargetState(item.ZendeskId!.Value, item.Fingerprint!, payloads[item].Contributions), cancellationToken).ConfigureAwait(false);
         }
 
-        if (own is { Item: { ZendeskId: { } ownId, Action: not PlannedAction.Fail } written })
+        if (own is { Item: { ZendeskId: { } ownId, Action: not PlannedAction.Fail } written } && ownId != ownKnown?.ZendeskId)
         {
             await store.SaveAsync(ownKey!, new OrganizationTargetState(ownId, written.Fingerprint!, new Dictionary<string, OrganizationContribution>()), cancellationToken).ConfigureAwait(false);
         }
@@ -147,9 +148,9 @@ internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarge
     }
 
     /// <summary>
-    /// Whether this page carries the tenant's own organization: the last page of a customer window (its bulk chunks
+    /// Whether this page may carry the tenant's own organization: the last page of a customer window (its bulk chunks
     /// are the ones most likely to have room), when employees are synced into that organization. Employees start after
-    /// customers (<see cref="SyncStages"/>), so they find it.
+    /// customers (<see cref="SyncStages"/>), so they find it. The engine adds whether it is wanted at all.
     /// </summary>
     public static bool WritesOwnOrganization(PageScope scope, bool lastPageOfWindow) =>
         lastPageOfWindow && scope.Kind == EntityKind.Customer && !scope.DryRun && !scope.Replay

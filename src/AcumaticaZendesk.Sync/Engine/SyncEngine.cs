@@ -245,14 +245,15 @@ public sealed partial class SyncEngine : ISyncEngine
     }
 
     /// <summary>
-    /// Whether the last customer page should make sure of the company's own organization: our state does not know it
-    /// yet, and Acumatica has employees to put into it (one row read; no organization nobody would be in).
+    /// Whether the last customer page should make sure of the company's own organization: our state knows it (then
+    /// it is only looked up with the page's accounts, to notice it was deleted), or Acumatica has employees to put into
+    /// it (one row read; no organization nobody would be in).
     /// </summary>
     private async Task<bool> OwnOrganizationWantedAsync(TenantConfig tenant, CancellationToken cancellationToken)
     {
         var known = await _store.GetAsync<OrganizationTargetState>(StateKeys.OrganizationTarget(tenant.Id, UserMapper.OwnOrganizationExternalId(tenant)), cancellationToken).ConfigureAwait(false);
-        return known.Value is null
-            && (await _source.ReadPageAsync(tenant, EntityKind.Employee, since: null, skip: 0, top: 1, cancellationToken).ConfigureAwait(false)).Count > 0;
+        return known.Value is not null
+            || (await _source.ReadPageAsync(tenant, EntityKind.Employee, since: null, skip: 0, top: 1, cancellationToken).ConfigureAwait(false)).Count > 0;
     }
 
     /// <summary>
