@@ -89,7 +89,7 @@ public sealed record BenchOptions
           --skip-naive               do not run the naive strategy
           --skip-what-if             do not run the what-if load without onboarding searches
           --skip-memory              do not run the memory child processes
-          --timeline                 print the initial load's requests with their times (ms from its start)
+          --timeline                 print the initial loads' requests with their times (ms from each start)
           --output PATH              JSON results (default artifacts/bench/results.json)
         """;
 

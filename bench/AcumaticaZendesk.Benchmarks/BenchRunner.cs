@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
+using AcumaticaZendesk.Sync.Audit;
 using AcumaticaZendesk.Sync.Tenants;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AcumaticaZendesk.Benchmarks;
 
@@ -54,7 +56,10 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
             sandbox.Seed(PlanTenant, plan);
             await using var planConnector = new ConnectorServices(plan.EffectiveTimeScale);
             var planTenant = await planConnector.AddTenantAsync(PlanTenant, sandbox.Host.AcumaticaUrl(PlanTenant), sandbox.Host.ZendeskUrl(PlanTenant), options.Onboarding, cancellationToken).ConfigureAwait(false);
+            var planStart = DateTimeOffset.UtcNow;
             var planRun = await EngineRunAsync(sandbox, planConnector, planTenant, "initial", cancellationToken, plan.RateLimit).ConfigureAwait(false);
+            if (options.Timeline)
+                PrintTimeline(sandbox, planStart);
             var planBound = new Bound(dataset.Organizations, dataset.Users, 100, plan.RateLimit);
             planLimit = new PlanLimitRun(plan.RateLimit, plan.EffectiveTimeScale, planRun, Result(planBound), planBound.Seconds / planRun.Measurement.EffectiveSeconds);
         }
@@ -142,7 +147,9 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
         var kinds = await EngineLoad.RunAsync(connector.Engine, tenant.Id, runId, options.PageSize, options.PagesPerCall, cancellationToken).ConfigureAwait(false);
         var measurement = meter.Stop(rateLimit ?? options.RateLimit);
         var (organizations, users) = sandbox.LinkedCounts(tenant.Zendesk.Subdomain);
-        return new EngineRun(runId, measurement, kinds, organizations, users);
+        var queued = (await connector.Provider.GetRequiredService<FailedRecordQueue>().ListAsync(tenant.Id, cancellationToken).ConfigureAwait(false))
+            .GroupBy(f => $"{f.Kind} {f.Error.Code}", StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        return new EngineRun(runId, measurement, kinds, organizations, users, queued);
     }
 
     /// <summary>

@@ -35,7 +35,7 @@ internal static class Report
         s.Append("Initial load (real SyncEngine + adapters + clients)\n");
         Time(s, r.InitialLoad.Measurement);
         Line("organizations / users in Zendesk", $"{r.InitialLoad.OrganizationsInZendesk} / {r.InitialLoad.UsersInZendesk}");
-        Line("failed records", r.InitialLoad.Failed.ToString(c));
+        Line("failed records", r.InitialLoad.Failed.ToString(c) + Failures(r.InitialLoad));
         Endpoints(s, r.InitialLoad.Measurement);
         Line("bound (fewest requests at the rate limit)", $"{r.Bound.Requests} requests = {Sec(r.Bound.Seconds)}");
         Line("of which onboarding lookups (listings + searches)", $"{r.InitialLoadOnboardingSearches} (without them: {r.InitialLoad.Measurement.ZendeskRequests - r.InitialLoadOnboardingSearches} requests)");
@@ -46,7 +46,7 @@ internal static class Report
         {
             s.Append(c, $"Initial load at the plan's limit: {plan.RateLimitPerMinute}/min, production timings (time scale {plan.TimeScale}), fresh account\n");
             Time(s, plan.Run.Measurement);
-            Line("organizations / users in Zendesk, failed", $"{plan.Run.OrganizationsInZendesk} / {plan.Run.UsersInZendesk}, {plan.Run.Failed}");
+            Line("organizations / users in Zendesk, failed", $"{plan.Run.OrganizationsInZendesk} / {plan.Run.UsersInZendesk}, {plan.Run.Failed}{Failures(plan.Run)}");
             Line("Zendesk requests", Requests(plan.Run.Measurement));
             Line("bound (fewest requests at the rate limit)", $"{plan.Bound.Requests} requests = {Sec(plan.Bound.Seconds)}");
             Line("efficiency (bound / effective time)", plan.Efficiency.ToString("0.000", c) + "  (goal >= 0.9)");
@@ -102,6 +102,9 @@ internal static class Report
         s.Append(c, $"  {"wall time",-44} {m.WallSeconds:0.00} s\n");
         s.Append(c, $"  {"effective time (max(wall, requests / limit))",-44} {m.EffectiveSeconds:0.00} s\n");
     }
+
+    private static string Failures(EngineRun run) =>
+        run.QueuedFailures.Count == 0 ? "" : " (" + string.Join(", ", run.QueuedFailures.Select(kv => $"{kv.Key}: {kv.Value}")) + ")";
 
     private static string Requests(PhaseMeasurement m) =>
         string.Join(", ", m.ZendeskRequestsByEndpoint.Select(kv => $"{kv.Key} {kv.Value}")) is { Length: > 0 } list ? $"{m.ZendeskRequests}: {list}" : "0";
