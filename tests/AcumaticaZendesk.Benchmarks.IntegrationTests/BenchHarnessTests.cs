@@ -26,6 +26,15 @@ public sealed class BenchHarnessTests
         Assert.True(results.InitialLoad.Measurement.ZendeskRequestsByEndpoint.ContainsKey("organizations.create_many"));
         Assert.True(results.InitialLoad.Measurement.AcumaticaRequests > 0);
 
+        // Phase 1b: the same load on a fresh account at the plan's limit with production timings.
+        var plan = Assert.IsType<PlanLimitRun>(results.PlanLimit);
+        Assert.Equal((700, 1.0), (plan.RateLimitPerMinute, plan.TimeScale));
+        Assert.Equal((19, 39, 0), (plan.Run.OrganizationsInZendesk, plan.Run.UsersInZendesk, plan.Run.Failed));
+        Assert.Empty(plan.Run.QueuedFailures);
+        Assert.Equal(results.Bound.Requests, plan.Bound.Requests);
+        Assert.Equal(plan.Bound.Seconds / plan.Run.Measurement.EffectiveSeconds, plan.Efficiency, 6);
+        Assert.True(plan.Run.Measurement.EffectiveSeconds >= plan.Run.Measurement.ZendeskRequests * 60.0 / 700, "charged at least its requests at the limit");
+
         Assert.True(results.InitialLoadOnboardingSearches > 0, "adopt on an empty account reads the account (organizations and users listed once)");
         var whatIf = Assert.IsType<EngineRun>(results.WhatIfNoOnboardingSearch);
         Assert.Equal((19, 39, 0), (whatIf.OrganizationsInZendesk, whatIf.UsersInZendesk, whatIf.Failed));
@@ -47,7 +56,7 @@ public sealed class BenchHarnessTests
         Assert.NotNull(results.SpeedUpOverNaive);
 
         var json = JsonNode.Parse(await File.ReadAllTextAsync(output, _ct))!.AsObject();
-        foreach (var field in new[] { "machine", "options", "rateLimitPerMinute", "dataset", "initialLoad", "bound", "efficiency", "initialLoadOnboardingSearches", "whatIfNoOnboardingSearch", "naive", "speedUpOverNaive", "unchangedRun", "unchangedRunZendeskWrites", "changedRun", "memory" })
+        foreach (var field in new[] { "machine", "options", "rateLimitPerMinute", "dataset", "initialLoad", "bound", "efficiency", "planLimit", "initialLoadOnboardingSearches", "whatIfNoOnboardingSearch", "naive", "speedUpOverNaive", "unchangedRun", "unchangedRunZendeskWrites", "changedRun", "memory" })
             Assert.True(json.ContainsKey(field), $"results.json lacks '{field}'");
         Assert.Equal(0, json["unchangedRunZendeskWrites"]!.GetValue<long>());
         Assert.Equal(results.Bound.Requests, json["bound"]!["requests"]!.GetValue<int>());
@@ -87,6 +96,7 @@ public sealed class BenchHarnessTests
     [InlineData(new[] { "--rate-limit" }, "--rate-limit needs a value.")]
     [InlineData(new[] { "--onboarding", "merge" }, "--onboarding must be adopt, create-only or report-only (was 'merge').")]
     [InlineData(new[] { "--frobnicate" }, "Unknown option '--frobnicate'.")]
+    [InlineData(new[] { "--plan-rate-limit", "5" }, "--plan-rate-limit must be a whole number between 10 and 1000000 (was '5').")]
     public void Bad_options_are_refused_with_the_option_named(string[] args, string message)
     {
         var ex = Assert.Throws<BenchUsageException>(() => BenchOptions.Parse(args));
