@@ -21,7 +21,7 @@ public sealed record SyncEngineOptions
     /// <summary>
     /// Bulk write jobs (≤ 100 records each) — and likewise <c>show_many</c> lookups — of one page the engine keeps in
     /// flight at once. The Zendesk client
-    /// additionally caps jobs per account (<c>Zendesk:MaxConcurrentBulkJobs</c>, default 8); more than that here
+    /// additionally caps jobs per account (<c>Zendesk:MaxConcurrentBulkJobs</c>, default 16); more than that here
     /// only queues in the client.
     /// </summary>
     public int MaxConcurrentWrites { get; init; } = 8;
