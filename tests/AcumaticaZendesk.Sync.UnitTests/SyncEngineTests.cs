@@ -114,6 +114,20 @@ public sealed class SyncEngineTests
     }
 
     [Fact]
+    public async Task Employees_that_cannot_be_read_do_not_fail_the_customer_page()
+    {
+        var h = await SeededAsync();
+        h.Source.Refused.Add(EntityKind.Employee);
+
+        var customers = await h.RunAsync("run-1", kinds: [EntityKind.Customer]);
+
+        Assert.Equal(0, customers.Failed());
+        Assert.Equal(3, customers.Created());
+        Assert.Equal(0, h.Zendesk.OwnOrganizationCreates);
+        await Assert.ThrowsAsync<HttpRequestException>(() => h.RunAsync("run-1", kinds: [EntityKind.Employee]));
+    }
+
+    [Fact]
     public async Task Second_run_without_changes_makes_zero_Zendesk_writes()
     {
         var h = await SeededAsync();

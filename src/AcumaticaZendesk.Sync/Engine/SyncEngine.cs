@@ -247,13 +247,26 @@ public sealed partial class SyncEngine : ISyncEngine
     /// <summary>
     /// Whether the last customer page should make sure of the company's own organization: our state knows it (then
     /// it is only looked up with the page's accounts, to notice it was deleted), or Acumatica has employees to put into
-    /// it (one row read; no organization nobody would be in).
+    /// it (one row read; no organization nobody would be in). The check never fails the customer page: when employees
+    /// cannot be read, the employee page reports that and makes the organization itself.
     /// </summary>
     private async Task<bool> OwnOrganizationWantedAsync(TenantConfig tenant, CancellationToken cancellationToken)
     {
         var known = await _store.GetAsync<OrganizationTargetState>(StateKeys.OrganizationTarget(tenant.Id, UserMapper.OwnOrganizationExternalId(tenant)), cancellationToken).ConfigureAwait(false);
-        return known.Value is not null
-            || (await _source.ReadPageAsync(tenant, EntityKind.Employee, since: null, skip: 0, top: 1, cancellationToken).ConfigureAwait(false)).Count > 0;
+        if (known.Value is not null)
+        {
+            return true;
+        }
+
+        try
+        {
+            return (await _source.ReadPageAsync(tenant, EntityKind.Employee, since: null, skip: 0, top: 1, cancellationToken).ConfigureAwait(false)).Count > 0;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogEmployeeCheckFailed(tenant.Id, ex.GetType().Name);
+            return false;
+        }
     }
 
     /// <summary>
@@ -549,6 +562,9 @@ public sealed partial class SyncEngine : ISyncEngine
 
     /// <summary>Stand-in for a queued record that Acumatica no longer has.</summary>
     private sealed record GoneRecord : AcumaticaRecord;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Tenant {TenantId}: could not check for employees ({ErrorType}); the employee page will make the company organization")]
+    private partial void LogEmployeeCheckFailed(string tenantId, string errorType);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Tenant {TenantId} is paused, waiting for authorization or has {Kind} disabled; page skipped")]
     private partial void LogNotRunnable(string tenantId, EntityKind kind);

@@ -18,6 +18,9 @@ internal sealed class FakeAcumaticaSource : IAcumaticaSource
     /// <summary>Called with the read number (0-based) before each page is served.</summary>
     public Action<int>? BeforeRead { get; set; }
 
+    /// <summary>Kinds whose pages Acumatica refuses to serve (the read throws, as a 403 on the entity would).</summary>
+    public HashSet<EntityKind> Refused { get; } = [];
+
     public void Upsert(AcumaticaRecord record)
     {
         var index = _records.FindIndex(r => r.Kind == record.Kind && r.Key == record.Key);
@@ -42,6 +45,11 @@ internal sealed class FakeAcumaticaSource : IAcumaticaSource
     {
         BeforeRead?.Invoke(Reads.Count);
         Reads.Add((kind, since, skip, top));
+        if (Refused.Contains(kind))
+        {
+            throw new HttpRequestException($"Acumatica answered 403 for {kind}");
+        }
+
         IReadOnlyList<AcumaticaRecord> page = _records
             .Where(r => r.Kind == kind && (since is null || r.LastModifiedDateTime >= since))
             .Skip(skip).Take(top).ToArray();
