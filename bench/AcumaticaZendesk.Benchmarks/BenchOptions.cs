@@ -62,7 +62,7 @@ public sealed record BenchOptions
 
     public bool SkipMemory { get; init; }
 
-    /// <summary>Print every request of the initial load with its time from the load's start (where the time goes).</summary>
+    /// <summary>Print every request of the initial loads (scaled and at the plan's limit) with its time from that load's start (where the time goes).</summary>
     public bool Timeline { get; init; }
 
     public string Output { get; init; } = Path.Combine("artifacts", "bench", "results.json");
