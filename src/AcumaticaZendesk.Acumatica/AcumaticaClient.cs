@@ -124,12 +124,15 @@ internal sealed partial class AcumaticaClient(
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(top);
         var filter = since is { } s ? $"{AcumaticaEntitySet<T>.LastModifiedField} ge datetimeoffset'{AcumaticaJson.FormatDateTimeOffset(s)}'" : null;
         var url = EntityUrl(set.EntityName, Query(set.Select, set.Expand, filter, top, skip));
-        var text = await SendForTextAsync(HttpMethod.Get, url, null, Kind.Read, set.EntityName, cancellationToken).ConfigureAwait(false);
         List<T> items;
         List<AcumaticaRejectedRecord> rejected;
         try
         {
-            (items, rejected) = string.IsNullOrWhiteSpace(text) ? ([], []) : AcumaticaRecordReader.ReadPage<T>(text, set.EntityName, set.KeyField, limits, skip);
+            var (document, bytes) = await SendForDocumentAsync(url, set.EntityName, cancellationToken).ConfigureAwait(false);
+            using (document)
+            {
+                (items, rejected) = document is null ? ([], []) : AcumaticaRecordReader.ReadPage<T>(document, bytes, set.EntityName, set.KeyField, limits, skip);
+            }
         }
         catch (JsonException ex)
         {
@@ -263,6 +266,45 @@ internal sealed partial class AcumaticaClient(
         {
             throw new AcumaticaRequestException($"Acumatica returned a {entity} payload this client cannot read ({ex.Path}: {ex.Message}).", HttpStatusCode.OK);
         }
+    }
+
+    /// <summary>
+    /// A GET whose 2xx answer is parsed straight from the buffered body (no string copy of a page that can run to
+    /// megabytes; the document's buffers are pooled): the document and the body's size in bytes, or no document for an
+    /// empty body. Any other answer is mapped to an <see cref="AcumaticaException"/>; a body that is not JSON throws
+    /// <see cref="JsonException"/>.
+    /// </summary>
+    private async Task<(JsonDocument? Document, long Bytes)> SendForDocumentAsync(Uri url, string entity, CancellationToken cancellationToken)
+    {
+        await using var lease = await authenticator.AcquireAsync(cancellationToken).ConfigureAwait(false);
+        using var response = await SendAuthenticatedAsync(() => NewRequest(HttpMethod.Get, url, null), Kind.Read, cancellationToken).ConfigureAwait(false);
+        LogResponse(logger, HttpMethod.Get.Method, entity, connection.Tenant, (int)response.StatusCode);
+        if (!response.IsSuccessStatusCode)
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            throw await MapFailureAsync(response, text, Kind.Read, entity, cancellationToken).ConfigureAwait(false);
+        }
+
+        // The body is already buffered (ResponseContentRead, bounded by MaxResponseBytes): a seekable stream over it.
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var length = stream.CanSeek ? stream.Length : long.MaxValue;
+        try
+        {
+            return (await JsonDocument.ParseAsync(stream, default, cancellationToken).ConfigureAwait(false), length);
+        }
+        catch (JsonException) when (length <= 64 && IsBlank(stream))
+        {
+            return (null, length); // an empty (or whitespace) body: no records
+        }
+    }
+
+    /// <summary>Whether a short, seekable (in-memory) body is empty or only whitespace.</summary>
+    private static bool IsBlank(Stream stream)
+    {
+        stream.Position = 0;
+        var bytes = new byte[stream.Length];
+        stream.ReadExactly(bytes);
+        return bytes.AsSpan().Trim(" \t\r\n"u8).IsEmpty;
     }
 
     /// <summary>Sends with credentials and returns the body of a 2xx answer; maps any other answer to an <see cref="AcumaticaException"/>.</summary>

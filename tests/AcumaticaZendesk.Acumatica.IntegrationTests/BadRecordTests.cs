@@ -116,6 +116,33 @@ public sealed class BadRecordTests : IDisposable
     }
 
     [Theory]
+    [InlineData("")]
+    [InlineData(" \r\n ")]
+    public async Task An_empty_page_body_is_an_empty_last_page(string body)
+    {
+        _acu.StubJson("GET", $"{FakeAcumatica.EndpointPath}/Customer", 200, body);
+
+        var page = await _host.PasswordClient(_acu).ReadPageAsync(AcumaticaEntitySets.Customers, null, 0, 10, Ct);
+
+        Assert.Empty(page.Items);
+        Assert.Empty(page.Rejected);
+        Assert.True(page.IsLastPage);
+    }
+
+    [Theory]
+    [InlineData("<html>Service Unavailable</html>")]
+    [InlineData("{\"CustomerID\":{\"value\":\"C01\"}}")]
+    [InlineData("[{\"CustomerID\":")]
+    public async Task A_page_body_that_is_not_a_JSON_array_fails_the_page_clearly(string body)
+    {
+        _acu.StubJson("GET", $"{FakeAcumatica.EndpointPath}/Customer", 200, body);
+
+        var error = await Assert.ThrowsAsync<AcumaticaRequestException>(() => _host.PasswordClient(_acu).ReadPageAsync(AcumaticaEntitySets.Customers, null, 0, 10, Ct));
+
+        Assert.Contains("Customer page this client cannot read", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(1024, 512, 100, "MaxResponseBytes")]
     [InlineData(1024 * 1024, 100, 100, "MaxRecordBytes")]
     [InlineData(1024 * 1024, 2 * 1024 * 1024, 100, "MaxRecordBytes")]

@@ -32,6 +32,13 @@ internal static class AcumaticaRecordReader
         where T : AcumaticaEntity, IAcumaticaTrackedEntity
     {
         using var doc = JsonDocument.Parse(body);
+        return ReadPage<T>(doc, Encoding.UTF8.GetMaxByteCount(body.Length), entity, keyField, limits, skip);
+    }
+
+    /// <summary>A parsed page body of <paramref name="bodyBytes"/> bytes (at most): as <see cref="ReadPage{T}(string, string, string, AcumaticaRecordLimits, int)"/>.</summary>
+    public static (List<T> Items, List<AcumaticaRejectedRecord> Rejected) ReadPage<T>(JsonDocument doc, long bodyBytes, string entity, string keyField, AcumaticaRecordLimits limits, int skip)
+        where T : AcumaticaEntity, IAcumaticaTrackedEntity
+    {
         if (doc.RootElement.ValueKind != JsonValueKind.Array)
             throw new JsonException($"expected a JSON array of {entity} records but found {doc.RootElement.ValueKind}");
 
@@ -40,7 +47,7 @@ internal static class AcumaticaRecordReader
         var position = skip;
 
         // No record can be larger than its page: measure records only when the page could hold an oversized one.
-        var measure = Encoding.UTF8.GetMaxByteCount(body.Length) > limits.MaxRecordBytes;
+        var measure = bodyBytes > limits.MaxRecordBytes;
         foreach (var element in doc.RootElement.EnumerateArray())
         {
             if (TryRead<T>(element, entity, keyField, limits, position++, out var item, out var refusal, measure))
