@@ -274,19 +274,13 @@ internal sealed partial class AcumaticaClient(
     /// empty body. Any other answer is mapped to an <see cref="AcumaticaException"/>; a body that is not JSON throws
     /// <see cref="JsonException"/>.
     /// </summary>
-    private async Task<(JsonDocument? Document, long Bytes)> SendForDocumentAsync(Uri url, string entity, CancellationToken cancellationToken)
-    {
-        await using var lease = await authenticator.AcquireAsync(cancellationToken).ConfigureAwait(false);
-        using var response = await SendAuthenticatedAsync(() => NewRequest(HttpMethod.Get, url, null), Kind.Read, cancellationToken).ConfigureAwait(false);
-        LogResponse(logger, HttpMethod.Get.Method, entity, connection.Tenant, (int)response.StatusCode);
-        if (!response.IsSuccessStatusCode)
-        {
-            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            throw await MapFailureAsync(response, text, Kind.Read, entity, cancellationToken).ConfigureAwait(false);
-        }
+    private Task<(JsonDocument? Document, long Bytes)> SendForDocumentAsync(Uri url, string entity, CancellationToken cancellationToken) =>
+        SendCheckedAsync(HttpMethod.Get, url, null, Kind.Read, entity, ReadDocumentAsync, cancellationToken);
 
+    private static async Task<(JsonDocument? Document, long Bytes)> ReadDocumentAsync(HttpContent content, CancellationToken cancellationToken)
+    {
         // The body is already buffered (ResponseContentRead, bounded by MaxResponseBytes): a seekable stream over it.
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         var length = stream.CanSeek ? stream.Length : long.MaxValue;
         try
         {
@@ -308,15 +302,23 @@ internal sealed partial class AcumaticaClient(
     }
 
     /// <summary>Sends with credentials and returns the body of a 2xx answer; maps any other answer to an <see cref="AcumaticaException"/>.</summary>
-    private async Task<string> SendForTextAsync(HttpMethod method, Uri url, object? body, Kind kind, string entity, CancellationToken cancellationToken)
+    private Task<string> SendForTextAsync(HttpMethod method, Uri url, object? body, Kind kind, string entity, CancellationToken cancellationToken) =>
+        SendCheckedAsync(method, url, body, kind, entity, static (content, ct) => content.ReadAsStringAsync(ct), cancellationToken);
+
+    /// <summary>Sends with credentials and reads a 2xx answer with <paramref name="read"/>; maps any other answer to an <see cref="AcumaticaException"/>.</summary>
+    private async Task<T> SendCheckedAsync<T>(
+        HttpMethod method, Uri url, object? body, Kind kind, string entity, Func<HttpContent, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
         await using var lease = await authenticator.AcquireAsync(cancellationToken).ConfigureAwait(false);
         using var response = await SendAuthenticatedAsync(() => NewRequest(method, url, body), kind, cancellationToken).ConfigureAwait(false);
-        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         LogResponse(logger, method.Method, entity, connection.Tenant, (int)response.StatusCode);
         if (!response.IsSuccessStatusCode)
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             throw await MapFailureAsync(response, text, kind, entity, cancellationToken).ConfigureAwait(false);
-        return text;
+        }
+
+        return await read(response.Content, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Sends with credentials; on 401 recovers once (refresh or new sign-in) and retries once, never more.</summary>

@@ -151,13 +151,7 @@ public sealed class TenantSyncWorkflow : Workflow<TenantSyncInput, SyncRunSummar
                     Finished.Add(kind);
                 }
 
-                var now = SyncStages.KindOrder.Where(k => !Finished.Contains(k) && (k == kind || running.Contains(k))).ToArray();
-                context.SetCustomStatus(new TenantSyncStatus(
-                    input.TenantId,
-                    now.Length > 0 ? now[0] : SyncStages.Ready(Finished, []).Cast<EntityKind?>().FirstOrDefault(),
-                    input.Generation,
-                    Progress,
-                    [.. now.Select(k => k.ToString())]));
+                Report([.. running, kind]);
                 if (!page.HasMore)
                 {
                     return;
@@ -168,11 +162,25 @@ public sealed class TenantSyncWorkflow : Workflow<TenantSyncInput, SyncRunSummar
         /// <summary>Custom status while <paramref name="kinds"/> are in flight (nothing when none is).</summary>
         public void ReportRunning(IReadOnlyCollection<EntityKind> kinds)
         {
-            var now = SyncStages.KindOrder.Where(kinds.Contains).ToArray();
-            if (now.Length > 0)
+            if (kinds.Count > 0)
             {
-                context.SetCustomStatus(new TenantSyncStatus(input.TenantId, now[0], input.Generation, Progress, [.. now.Select(k => k.ToString())]));
+                Report(kinds);
             }
+        }
+
+        /// <summary>
+        /// Custom status: the unfinished kinds among <paramref name="inFlight"/> (in <see cref="SyncStages.KindOrder"/>),
+        /// the first of them as the current kind, else the next kind to become ready.
+        /// </summary>
+        private void Report(IReadOnlyCollection<EntityKind> inFlight)
+        {
+            var now = SyncStages.KindOrder.Where(k => !Finished.Contains(k) && inFlight.Contains(k)).ToArray();
+            context.SetCustomStatus(new TenantSyncStatus(
+                input.TenantId,
+                now.Length > 0 ? now[0] : SyncStages.Ready(Finished, []).Cast<EntityKind?>().FirstOrDefault(),
+                input.Generation,
+                Progress,
+                [.. now.Select(k => k.ToString())]));
         }
 
         private void Fail(string error)
