@@ -107,8 +107,7 @@ internal sealed class NaiveLoad(IServiceProvider services)
         if (person.Kind == EntityKind.Employee && organizationExternalId is not null && !organizationIds.ContainsKey(organizationExternalId))
         {
             // The company's own organization, once (lookup + create), as the engine does for employees.
-            var own = new OrganizationPayload { ExternalId = organizationExternalId, Name = UserMapper.OwnOrganizationName(tenant), Tags = [OrganizationMapper.SourceTag] };
-            await WriteOrganizationAsync(zendesk, own, organizationIds, cancellationToken).ConfigureAwait(false);
+            await WriteOrganizationAsync(zendesk, UserMapper.OwnOrganization(tenant), organizationIds, cancellationToken).ConfigureAwait(false);
         }
 
         var found = await zendesk.Users.GetByExternalIdsAsync([payload.ExternalId], cancellationToken).ConfigureAwait(false);
