@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.SyncWorker.Scheduling;
-using AcumaticaZendesk.Testing;
+using AcumaticaZendesk.StandIn;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AcumaticaZendesk.EndToEndTests;

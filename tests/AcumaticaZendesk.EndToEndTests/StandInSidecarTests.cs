@@ -154,7 +154,7 @@ public sealed class StandInSidecarTests : AppsTestBase
 
     private static readonly DateTimeOffset ConnectorSlot = new(2026, 1, 5, 10, 0, 0, TimeSpan.Zero);
 
-    private async Task<Testing.DeliveryRecord> WaitForDeliveryAsync()
+    private async Task<StandIn.DeliveryRecord> WaitForDeliveryAsync()
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestToken);
         deadline.CancelAfter(RunDeadline);

@@ -10,7 +10,7 @@ using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.Tenants;
 using AcumaticaZendesk.SyncWorker.Scheduling;
 using AcumaticaZendesk.SyncWorker.Tickets;
-using AcumaticaZendesk.Testing;
+using AcumaticaZendesk.StandIn;
 using Dapr.Workflow;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;

@@ -3,6 +3,7 @@ using AcumaticaZendesk.Contracts;
 using AcumaticaZendesk.Operator.Ports;
 using AcumaticaZendesk.Sandbox;
 using AcumaticaZendesk.Sandbox.Control;
+using AcumaticaZendesk.StandIn;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.Tenants;
 using Dapr.Workflow;

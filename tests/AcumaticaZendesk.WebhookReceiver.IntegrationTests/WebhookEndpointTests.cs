@@ -3,7 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using AcumaticaZendesk.Contracts;
-using AcumaticaZendesk.Testing;
+using AcumaticaZendesk.StandIn;
 using AcumaticaZendesk.WebhookReceiver.Webhooks;
 using AcumaticaZendesk.Zendesk.Webhooks;
 using Microsoft.Extensions.DependencyInjection;

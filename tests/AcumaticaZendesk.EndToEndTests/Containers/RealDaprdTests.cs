@@ -2,7 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.SyncWorker.Runs;
-using AcumaticaZendesk.Testing;
+using AcumaticaZendesk.StandIn;
 using DotNet.Testcontainers.Builders;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -136,7 +136,7 @@ public sealed class ChecksApiTests : OperatorTestBase
         (int?)kinds.Single(k => (string?)k!["kind"] == kind)!["actions"]?["create"] ?? 0;
 
     /// <summary>The state store's keys and versions, without the token cache (signing in to read is not a sync write).</summary>
-    private static Dictionary<string, string> Snapshot(Testing.FakeStateStore state) =>
+    private static Dictionary<string, string> Snapshot(StandIn.FakeStateStore state) =>
         state.Snapshot().Where(e => !e.Key.StartsWith("tokens:", StringComparison.Ordinal)).ToDictionary(e => e.Key, e => e.Value.ETag);
 
     /// <summary>The operator's consent, with the sandbox's identity server agreeing at once.</summary>

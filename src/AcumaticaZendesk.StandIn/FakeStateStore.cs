@@ -1,7 +1,7 @@
 using System.Globalization;
 using Google.Protobuf;
 
-namespace AcumaticaZendesk.Testing;
+namespace AcumaticaZendesk.StandIn;
 
 /// <summary>A stored value with its ETag.</summary>
 public sealed record StoredState(ByteString Data, string ETag);

@@ -4,7 +4,7 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.AspNetCore.Server.Model;
 using Grpc.Core;
 
-namespace AcumaticaZendesk.Testing;
+namespace AcumaticaZendesk.StandIn;
 
 /// <summary>
 /// The part of the Dapr runtime API (<c>dapr.proto.runtime.v1.Dapr</c>) the apps use: state with ETags, secrets,

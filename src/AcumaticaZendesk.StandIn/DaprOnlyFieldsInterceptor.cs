@@ -4,7 +4,7 @@ using Grpc.Core.Interceptors;
 using Grpc.Net.ClientFactory;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace AcumaticaZendesk.Testing;
+namespace AcumaticaZendesk.StandIn;
 
 /// <summary>
 /// Test-only client interceptor for the Dapr workflow worker's <c>TaskHubSidecarServiceClient</c>. Dapr's

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace AcumaticaZendesk.Testing;
+namespace AcumaticaZendesk.StandIn;
 
 /// <summary>
 /// The in-process task hub, made to survive a worker that disappears mid-task (the app killed or restarted):

@@ -13,7 +13,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SyncWorkerProgram = SyncWorkerApp::Program;
 using WebhookReceiverProgram = WebhookReceiverApp::Program;
 
-namespace AcumaticaZendesk.Testing;
+namespace AcumaticaZendesk.StandIn;
 
 /// <summary>
 /// One of the real apps, started through its unchanged <c>Program</c> on a Kestrel port on 127.0.0.1, with test

@@ -6,7 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 
-namespace AcumaticaZendesk.Testing;
+namespace AcumaticaZendesk.StandIn;
 
 /// <summary>A message an app published through the stand-in.</summary>
 public sealed record PublishedMessage(string PubSubName, string Topic, string CloudEventJson);

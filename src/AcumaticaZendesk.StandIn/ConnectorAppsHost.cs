@@ -3,7 +3,7 @@ using AcumaticaZendesk.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
-namespace AcumaticaZendesk.Testing;
+namespace AcumaticaZendesk.StandIn;
 
 /// <summary>Something the apps depend on that a test starts first (the sandbox, later), with the configuration it adds.</summary>
 /// <param name="Handle">Stopped when the host is disposed.</param>
