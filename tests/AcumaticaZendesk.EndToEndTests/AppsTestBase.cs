@@ -1,7 +1,7 @@
 using System.Text.Json;
+using AcumaticaZendesk.StandIn;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.SyncWorker.Scheduling;
-using AcumaticaZendesk.StandIn;
 using Dapr.Workflow;
 using Microsoft.Extensions.DependencyInjection;
 

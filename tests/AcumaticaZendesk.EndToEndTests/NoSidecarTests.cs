@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using AcumaticaZendesk.StandIn;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.SyncWorker.Scheduling;
-using AcumaticaZendesk.StandIn;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AcumaticaZendesk.EndToEndTests;

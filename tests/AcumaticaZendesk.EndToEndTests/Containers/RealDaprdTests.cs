@@ -1,8 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using AcumaticaZendesk.StandIn;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.SyncWorker.Runs;
-using AcumaticaZendesk.StandIn;
 using DotNet.Testcontainers.Builders;
 using Microsoft.Extensions.DependencyInjection;
 
