@@ -47,6 +47,7 @@ internal sealed class ConnectorServices : IAsyncDisposable
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Connectors:ZendeskClientCredentials"] = "true",
+            ["Egress:AllowList:0"] = "127.0.0.1", // the in-process sandbox
             ["Zendesk:JobPollInterval"] = TimeSpan.FromSeconds(1 / timeScale).ToString("c", CultureInfo.InvariantCulture),
             ["Zendesk:JobPollMaxInterval"] = TimeSpan.FromSeconds(15 / timeScale).ToString("c", CultureInfo.InvariantCulture),
         }).Build();

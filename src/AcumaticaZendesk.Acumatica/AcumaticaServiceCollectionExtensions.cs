@@ -11,6 +11,9 @@ namespace AcumaticaZendesk.Acumatica;
 
 public static class AcumaticaServiceCollectionExtensions
 {
+    /// <summary>Name of the <see cref="HttpClient"/> all Acumatica calls use (the egress policy is added to it).</summary>
+    public const string HttpClientName = AcumaticaHttp.ClientName;
+
     /// <summary>
     /// Registers <see cref="IAcumaticaClientFactory"/> and <see cref="IAcumaticaOAuthService"/> on a named
     /// <see cref="IHttpClientFactory"/> client with the connector's resilience pipeline, selected per

@@ -1,6 +1,7 @@
 using AcumaticaZendesk.Acumatica;
 using AcumaticaZendesk.Connectors.Acumatica;
 using AcumaticaZendesk.Connectors.Credentials;
+using AcumaticaZendesk.Connectors.Egress;
 using AcumaticaZendesk.Connectors.Secrets;
 using AcumaticaZendesk.Connectors.Zendesk;
 using AcumaticaZendesk.Sync.Ports;
@@ -20,7 +21,7 @@ public static class ConnectorsServiceCollectionExtensions
     /// (<see cref="AcumaticaSource"/>), <see cref="IZendeskTarget"/> (<see cref="ZendeskTarget"/>), <see cref="ISecretSource"/> (<see cref="DaprSecretSource"/>, unless one is
     /// registered already) and the encrypted token stores, with the Acumatica client (section
     /// <c>Acumatica:Client</c>), the Zendesk client (section <c>Zendesk</c>) and the options of sections <c>Connectors</c> and <c>Connectors:Secrets</c>,
-    /// validated at start. Needs an <see cref="IConnectorStateStore"/> and a <c>DaprClient</c> (registered here
+    /// validated at start, and the <see cref="EgressPolicy"/> on both clients (section <c>Egress</c>). Needs an <see cref="IConnectorStateStore"/> and a <c>DaprClient</c> (registered here
     /// when missing) from the host.
     /// </summary>
     public static IServiceCollection AddConnectors(this IServiceCollection services, IConfiguration configuration)
@@ -37,6 +38,7 @@ public static class ConnectorsServiceCollectionExtensions
         services.AddAcumaticaClient(o => configuration.GetSection(AcumaticaClientOptions.SectionName).Bind(o));
         services.AddOptions<AcumaticaClientOptions>().ValidateOnStart();
         services.AddZendeskClient(o => configuration.GetSection(ZendeskClientOptions.SectionName).Bind(o));
+        services.AddEgressPolicy(configuration);
 
         // The worker's Dapr registration (AddDaprClient) wins when it came first; both read DAPR_GRPC_ENDPOINT etc.
         services.TryAddSingleton(_ => new DaprClientBuilder().Build());

@@ -1,4 +1,6 @@
 using AcumaticaZendesk.Acumatica;
+using AcumaticaZendesk.Connectors.Credentials;
+using AcumaticaZendesk.Connectors.Egress;
 using AcumaticaZendesk.Operator.Auth;
 using AcumaticaZendesk.Operator.Checks;
 using AcumaticaZendesk.Operator.Connect;
@@ -53,13 +55,13 @@ public static class OperatorApi
         services.AddSyncCore();
         services.AddAcumaticaClient();
         services.AddZendeskClient();
-        services.AddHttpClient(ZendeskReader.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30));
+        services.AddEgressPolicy(configuration);
         services.TryAddSingleton<ZendeskReader>();
         services.TryAddSingleton<IReconcileSource, ZendeskReconcileSource>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ApiKeyRegistry>();
         services.TryAddSingleton<OperatorAccess>();
-        services.TryAddSingleton<OperatorTokens>();
+        services.TryAddSingleton<TenantTokens>();
         services.TryAddSingleton<ConnectStateStore>();
         services.TryAddSingleton<ConnectDeps>();
         services.TryAddSingleton<OperatorRunIndex>();

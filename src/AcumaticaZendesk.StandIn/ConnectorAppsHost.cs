@@ -83,7 +83,11 @@ public sealed class ConnectorAppsHost : IAsyncDisposable
         var host = new ConnectorAppsHost(sidecar, options.Time);
         try
         {
-            var configuration = new Dictionary<string, string?>(sidecar.AppConfiguration);
+            var configuration = new Dictionary<string, string?>(sidecar.AppConfiguration)
+            {
+                // Every system the tests reach (sandbox, WireMock) listens on 127.0.0.1: allow-listed explicitly.
+                ["Egress:AllowList:0"] = "127.0.0.1",
+            };
             if (options.StartDependencies is not null)
             {
                 var dependency = await options.StartDependencies(cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using AcumaticaZendesk.Connectors.Credentials;
 using AcumaticaZendesk.Operator.Connect;
 using AcumaticaZendesk.Sandbox;
 using AcumaticaZendesk.Sandbox.Control;
@@ -68,7 +69,7 @@ public sealed class ConnectAndCheckTests : IAsyncLifetime
         Uri.UnescapeDataString(uri.Query.TrimStart('?').Split('&').Select(p => p.Split('=', 2)).Single(p => p[0] == name)[1]);
 
     private Task<TokenSet?> StoredTokensAsync(ConnectedSystem system) =>
-        _host.Services.GetRequiredService<OperatorTokens>().GetAsync(Ct).ContinueWith(t => t.Result.GetAsync("contoso", system, Ct), Ct).Unwrap();
+        _host.Services.GetRequiredService<TenantTokens>().GetStoreAsync(Ct).ContinueWith(t => t.Result.GetAsync("contoso", system, Ct), Ct).Unwrap();
 
     [Theory]
     [InlineData("acumatica", ConnectedSystem.Acumatica)]

@@ -72,6 +72,7 @@ internal sealed class OperatorHost : IAsyncDisposable
             ["Operator:ApiKeys:2:Name"] = "fabrikam-ops",
             ["Operator:ApiKeys:2:Tenant"] = "fabrikam",
             ["Operator:ApiKeys:3:Name"] = "unset",
+            ["Egress:AllowList:0"] = "127.0.0.1", // WireMock listens here
         };
         foreach (var (key, value) in extraConfig)
         {

@@ -2,6 +2,7 @@ using AcumaticaZendesk.Acumatica;
 using AcumaticaZendesk.Acumatica.Auth;
 using AcumaticaZendesk.Acumatica.Errors;
 using AcumaticaZendesk.Acumatica.Reading;
+using AcumaticaZendesk.Connectors.Credentials;
 using AcumaticaZendesk.Operator.Connect;
 using AcumaticaZendesk.Operator.Ports;
 using AcumaticaZendesk.Sync.Ports;
@@ -14,7 +15,7 @@ namespace AcumaticaZendesk.Operator.Checks;
 /// version is offered, and an authenticated one-record read succeeds (token valid or refreshable / sign-in works).
 /// </summary>
 internal sealed class AcumaticaConnectivityProbe(
-    IAcumaticaClientFactory clients, ISecretSource secrets, OperatorTokens tokens, TimeProvider timeProvider) : IConnectivityProbe
+    IAcumaticaClientFactory clients, ISecretSource secrets, TenantTokens tokens, TimeProvider timeProvider) : IConnectivityProbe
 {
     public ConnectedSystem System => ConnectedSystem.Acumatica;
 
@@ -23,7 +24,7 @@ internal sealed class AcumaticaConnectivityProbe(
         var items = new List<CheckItem>();
         var credentials = await TryCredentialsAsync(tenant, items, cancellationToken).ConfigureAwait(false);
         var connection = TenantAcumatica.Connection(tenant, credentials);
-        var tokenStore = new TenantAcumaticaTokenStore(await tokens.GetAsync(cancellationToken).ConfigureAwait(false), tenant.Id);
+        var tokenStore = new TenantAcumaticaTokenStore(await tokens.GetStoreAsync(cancellationToken).ConfigureAwait(false), tenant.Id);
         var client = clients.Create(connection, credentials ?? AcumaticaCredentials.ForAuthorizationCode(new("(not configured)", null)), tokenStore);
 
         AcumaticaEndpointCatalog? catalog = null;
@@ -34,7 +35,7 @@ internal sealed class AcumaticaConnectivityProbe(
         }
         catch (Exception ex) when (ex is AcumaticaException or HttpRequestException or global::System.Text.Json.JsonException)
         {
-            items.Add(Problem("instance-reachable", $"The instance {connection.InstanceRoot} cannot be reached or does not answer GET /entity: {ex.Message} Check acumatica.instanceUrl and that the site is up."));
+            items.Add(Problem("instance-reachable", $"The instance {connection.InstanceRoot} cannot be reached or does not answer GET /entity: {UpstreamFailure.Describe(ex)} Check acumatica.instanceUrl and that the site is up."));
         }
 
         var versionOk = false;
@@ -90,11 +91,15 @@ internal sealed class AcumaticaConnectivityProbe(
         {
             return Problem("token", ex.NeedsReauthorization
                 ? $"Acumatica refused the token and it could not be refreshed (expired or revoked): connect the tenant again with POST /operator/v1/tenants/{tenant.Id}/connect/acumatica."
-                : $"Acumatica refused the sign-in: {ex.Message}");
+                : $"Acumatica refused the sign-in: {UpstreamFailure.Describe(ex)} Check the user and the OAuth client in the secret store.");
         }
         catch (AcumaticaException ex)
         {
-            return Problem("token", $"An authenticated read failed: {ex.Message}");
+            return Problem("token", $"An authenticated read failed: {UpstreamFailure.Describe(ex)}");
+        }
+        catch (HttpRequestException ex)
+        {
+            return Problem("token", $"An authenticated read failed: {UpstreamFailure.Describe(ex)}");
         }
     }
 

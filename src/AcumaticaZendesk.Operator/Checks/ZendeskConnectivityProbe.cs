@@ -46,7 +46,7 @@ internal sealed class ZendeskConnectivityProbe(ZendeskReader reader) : IConnecti
         }
         catch (HttpRequestException ex)
         {
-            return [Problem("subdomain", $"{baseUrl} cannot be reached: {ex.Message} Check zendesk.subdomain / zendesk.baseUrl.")];
+            return [Problem("subdomain", $"{baseUrl} cannot be reached: {UpstreamFailure.Describe(ex)} Check zendesk.subdomain / zendesk.baseUrl.")];
         }
     }
 

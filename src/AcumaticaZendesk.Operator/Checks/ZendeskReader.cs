@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using AcumaticaZendesk.Connectors.Credentials;
 using AcumaticaZendesk.Operator.Connect;
 using AcumaticaZendesk.Sync.Credentials;
 using AcumaticaZendesk.Sync.Ports;
@@ -20,15 +21,13 @@ public sealed class ZendeskNotAuthorizedException(string message) : Exception(me
 /// saved encrypted). Lists use cursor pagination (<c>page[size]</c>, <c>meta.has_more</c>, <c>links.next</c>).
 /// </summary>
 internal sealed class ZendeskReader(
-    IHttpClientFactory httpClientFactory, ZendeskOAuthClient oauth, ISecretSource secrets, OperatorTokens tokens,
+    IHttpClientFactory httpClientFactory, ZendeskOAuthClient oauth, ISecretSource secrets, TenantTokens tokens,
     IOptions<OperatorOptions> options, TimeProvider timeProvider)
 {
-    public const string HttpClientName = "operator-zendesk";
-
     /// <summary>GET <c>/api/v2/{pathAndQuery}</c>; the caller disposes the answer.</summary>
     public async Task<(HttpResponseMessage Response, TokenSet Tokens)> GetAsync(TenantConfig tenant, string pathAndQuery, CancellationToken cancellationToken)
     {
-        var store = await tokens.GetAsync(cancellationToken).ConfigureAwait(false);
+        var store = await tokens.GetStoreAsync(cancellationToken).ConfigureAwait(false);
         var current = await store.GetAsync(tenant.Id, ConnectedSystem.Zendesk, cancellationToken).ConfigureAwait(false)
             ?? throw new ZendeskNotAuthorizedException($"Zendesk is not connected for tenant '{tenant.Id}': start the consent with POST {OperatorApi.RoutePrefix}/tenants/{tenant.Id}/connect/zendesk.");
         if (current.AccessTokenExpiresAt is { } expires && expires - TimeSpan.FromMinutes(1) <= timeProvider.GetUtcNow())
@@ -85,7 +84,7 @@ internal sealed class ZendeskReader(
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(tenant.Zendesk.EffectiveBaseUrl.AbsoluteUri.TrimEnd('/') + "/api/v2/" + pathAndQuery));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", current.AccessToken);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        return await httpClientFactory.CreateClient(HttpClientName).SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return await httpClientFactory.CreateClient(ZendeskServiceCollectionExtensions.HttpClientName).SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<TokenSet> RefreshAsync(TenantConfig tenant, TokenSet current, TenantTokenStore store, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using AcumaticaZendesk.Acumatica.Errors;
+using AcumaticaZendesk.Connectors.Credentials;
 using AcumaticaZendesk.Operator.Auth;
 using AcumaticaZendesk.Operator.Connect;
 using AcumaticaZendesk.Operator.Ports;
@@ -116,7 +117,7 @@ internal static partial class ConnectEndpoints
             return OperatorResults.Problem(StatusCodes.Status400BadRequest, "Code exchange refused", ex.Message);
         }
 
-        var store = await deps.Tokens.GetAsync(ct).ConfigureAwait(false);
+        var store = await deps.Tokens.GetStoreAsync(ct).ConfigureAwait(false);
         await store.SaveAsync(tenant.Id, flow.System, tokens, ct).ConfigureAwait(false);
         if (tenant.Authorization is { NeedsAuthorization: true } auth && auth.System == flow.System)
         {
@@ -160,7 +161,7 @@ internal sealed class ConnectDeps(
     TenantRepository tenants,
     IEnumerable<IOAuthFlow> flows,
     ConnectStateStore states,
-    OperatorTokens tokens,
+    TenantTokens tokens,
     OperatorAccess access,
     IOptions<OperatorOptions> options,
     TimeProvider time,
@@ -172,7 +173,7 @@ internal sealed class ConnectDeps(
 
     public ConnectStateStore States { get; } = states;
 
-    public OperatorTokens Tokens { get; } = tokens;
+    public TenantTokens Tokens { get; } = tokens;
 
     public OperatorAccess Access { get; } = access;
 

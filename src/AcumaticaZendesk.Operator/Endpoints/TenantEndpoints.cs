@@ -1,3 +1,4 @@
+using AcumaticaZendesk.Connectors.Credentials;
 using AcumaticaZendesk.Operator.Auth;
 using AcumaticaZendesk.Operator.Connect;
 using AcumaticaZendesk.Sync.Audit;
@@ -58,6 +59,11 @@ internal static class TenantEndpoints
             return OperatorResults.Problem(StatusCodes.Status403Forbidden, "Forbidden", $"This credential may not manage tenant '{config.Id}'.");
         }
 
+        if (!access.IsAdmin(context.User))
+        {
+            return OperatorResults.Problem(StatusCodes.Status403Forbidden, "Forbidden", TenantDestinations.AdminOnly);
+        }
+
         if (await tenants.GetAsync(config.Id, ct).ConfigureAwait(false) is not null)
         {
             return OperatorResults.Problem(StatusCodes.Status409Conflict, "Tenant exists", $"Tenant '{config.Id}' already exists; use PUT /operator/v1/tenants/{config.Id} to change it.");
@@ -68,7 +74,8 @@ internal static class TenantEndpoints
         return TypedResults.Json(saved, Sync.Json.SyncJson.Options, statusCode: StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> UpdateAsync(string tenantId, HttpContext context, TenantRepository tenants, CancellationToken ct)
+    private static async Task<IResult> UpdateAsync(
+        string tenantId, HttpContext context, TenantRepository tenants, OperatorAccess access, TenantTokens tokens, CancellationToken ct)
     {
         var (config, errors) = await OperatorResults.ReadBodyAsync<TenantConfig>(context.Request, ct).ConfigureAwait(false);
         if (config is null)
@@ -82,13 +89,25 @@ internal static class TenantEndpoints
         }
 
         var existing = await tenants.GetAsync(tenantId, ct).ConfigureAwait(false);
+        var moved = TenantDestinations.Changed(existing, config);
+        if (moved.Count > 0 && !access.IsAdmin(context.User))
+        {
+            return OperatorResults.Problem(StatusCodes.Status403Forbidden, "Forbidden", TenantDestinations.AdminOnly);
+        }
+
+        // Tokens of a moved system go before and after the save: none granted for the old server reaches the new one,
+        // not even one a run refreshed meanwhile.
+        var store = await tokens.GetStoreAsync(ct).ConfigureAwait(false);
+        await TenantDestinations.DropTokensAsync(store, tenantId, moved, ct).ConfigureAwait(false);
         var saved = config with { Authorization = existing?.Authorization };
         await tenants.SaveAsync(saved, ct).ConfigureAwait(false);
+        await TenantDestinations.DropTokensAsync(store, tenantId, moved, ct).ConfigureAwait(false);
+
         return OperatorResults.Json(saved, existing is null ? StatusCodes.Status201Created : StatusCodes.Status200OK);
     }
 
     private static async Task<IResult> ShowAsync(
-        string tenantId, TenantRepository tenants, CheckpointStore checkpoints, RunStore runs, FailedRecordQueue failed, OperatorTokens tokens, CancellationToken ct)
+        string tenantId, TenantRepository tenants, CheckpointStore checkpoints, RunStore runs, FailedRecordQueue failed, TenantTokens tokens, CancellationToken ct)
     {
         var tenant = await tenants.GetAsync(tenantId, ct).ConfigureAwait(false);
         if (tenant is null)
@@ -104,7 +123,7 @@ internal static class TenantEndpoints
 
         var lastRun = (await runs.ListAsync(tenantId, 1, ct).ConfigureAwait(false)).FirstOrDefault();
         var connections = new List<ConnectionView>();
-        var store = await tokens.GetAsync(ct).ConfigureAwait(false);
+        var store = await tokens.GetStoreAsync(ct).ConfigureAwait(false);
         foreach (var system in Enum.GetValues<ConnectedSystem>())
         {
             var set = await store.GetAsync(tenantId, system, ct).ConfigureAwait(false);

@@ -46,6 +46,7 @@ internal sealed class ConnectorHost : IDisposable
             ["Acumatica:Client:RetryBaseDelay"] = "00:00:00.001",
             ["Acumatica:Client:MaxRetryAttempts"] = "1",
             ["Zendesk:RetryBaseDelay"] = "00:00:00.001",
+            ["Egress:AllowList:0"] = "127.0.0.1", // WireMock and the sandbox listen here
         }.Concat(settings ?? new Dictionary<string, string?>())).Build();
 
         var services = new ServiceCollection();
