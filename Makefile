@@ -10,7 +10,7 @@ DAPR          ?= dapr
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: help restore build test run stop ci format format-check secrets sandbox clean deploy-check bench chaos
+.PHONY: help restore build test run demo stop ci format format-check secrets sandbox clean deploy-check bench chaos
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -39,17 +39,29 @@ format-check: ## Check formatting without changing files
 secrets: ## Create components/secrets.local.json from the sample (with a fresh encryption key)
 	@if [ ! -f components/secrets.local.json ]; then \
 	  key=$$(head -c 32 /dev/urandom | base64 | tr -d '\n'); \
-	  sed "s|REPLACE-with-base64-of-32-random-bytes|$$key|; s|REPLACE-with-a-long-random-string|$$(head -c 24 /dev/urandom | base64 | tr -d '\n/+=')|" \
+	  sed "s|REPLACE-with-base64-of-32-random-bytes|$$key|; s|REPLACE-with-a-long-random-string|$$(head -c 24 /dev/urandom | base64 | tr -d '\n/+=')|; s|REPLACE-with-another-long-random-string|$$(head -c 24 /dev/urandom | base64 | tr -d '\n/+=')|" \
 	    components/secrets.sample.json > components/secrets.local.json; \
 	  echo "created components/secrets.local.json (git-ignored)"; \
 	fi
 
-run: secrets ## Run sandbox + sync-worker + webhook-receiver with Dapr (dapr run -f .)
-	@command -v $(DAPR) >/dev/null 2>&1 || { echo "make run needs the Dapr CLI: install it from https://docs.dapr.io/getting-started/install-dapr-cli/ (then 'make run' runs 'dapr init' for you)"; exit 1; }
-	@if ! $(DAPR) --version 2>/dev/null | grep -qE 'Runtime version: [0-9]'; then echo "Dapr is not initialized: running 'dapr init'"; $(DAPR) init; fi
+run: secrets ## Run sandbox + sync-worker + webhook-receiver: with Dapr (dapr run -f .) if the Dapr CLI is installed, else the embedded mode
+	@if ! command -v $(DAPR) >/dev/null 2>&1; then \
+	  echo "make run: no Dapr CLI found, so the embedded mode (as 'make demo'): one process, in-process stand-in sidecar, in-memory state."; \
+	  echo "          For the real sidecars install the Dapr CLI (docs.dapr.io: install-dapr-cli); 'dapr init' then needs Docker or Podman,"; \
+	  echo "          or use 'dapr init --slim' with a Redis on localhost:6379 (README.md, Quick start)."; \
+	  $(MAKE) --no-print-directory demo; exit $$?; \
+	fi
+	@echo "make run: Dapr CLI found: 'dapr run -f .' (real sidecars; 'make demo' runs the embedded mode instead)."
+	@if ! $(DAPR) --version 2>/dev/null | grep -qE 'Runtime version: [0-9]'; then \
+	  echo "Dapr is not initialized: running 'dapr init' (it needs Docker or Podman; without them stop here and run 'dapr init --slim' with a Redis on localhost:6379)"; \
+	  $(DAPR) init; fi
 	@mkdir -p .data
 	$(DOTNET) build $(SOLUTION) -c Debug
 	$(DAPR) run -f .
+
+demo: secrets ## Embedded mode: sandbox + the real apps + an in-process stand-in Dapr sidecar in one process (no Dapr, no Docker; evaluation only)
+	$(DOTNET) build src/AcumaticaZendesk.EmbeddedHost -c Debug
+	$(DOTNET) src/AcumaticaZendesk.EmbeddedHost/bin/Debug/net10.0/AcumaticaZendesk.EmbeddedHost.dll --repo-root "$(CURDIR)" $(ARGS)
 
 stop: ## Stop what `make run` started
 	@command -v $(DAPR) >/dev/null 2>&1 || { echo "the Dapr CLI is not installed: nothing to stop"; exit 0; }

@@ -9,6 +9,7 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using Polly.Telemetry;
 using Serilog;
 
 namespace AcumaticaZendesk.ServiceDefaults;
@@ -43,6 +44,11 @@ public static class ServiceDefaultsExtensions
             preserveStaticLogger: true);
 
         builder.Services.AddDaprClient();
+
+        // Polly reports every attempt of every outbound call ("Execution attempt") at Information: Debug is where
+        // per-attempt noise belongs. Retries (OnRetry), breaker and timeout events keep their own severities.
+        builder.Services.Configure<TelemetryOptions>(o => o.SeverityProvider = args =>
+            args.Event.EventName == "ExecutionAttempt" ? ResilienceEventSeverity.Debug : args.Event.Severity);
 
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy("process is running"), [LiveTag])

@@ -30,6 +30,18 @@ public sealed class ConnectorAppsOptions
 
     public StandInSidecarOptions Sidecar { get; init; } = new();
 
+    /// <summary>Runs once the sidecar listens, before the apps start (for example to fill its secret store).</summary>
+    public Action<StandInSidecar>? ConfigureSidecar { get; init; }
+
+    /// <summary>Kestrel port of the sync worker on 127.0.0.1; 0 for any free port.</summary>
+    public int SyncWorkerPort { get; init; }
+
+    /// <summary>Kestrel port of the webhook receiver on 127.0.0.1; 0 for any free port.</summary>
+    public int WebhookReceiverPort { get; init; }
+
+    /// <summary>The apps' hosting environment (their <c>appsettings.{Environment}.json</c> is read).</summary>
+    public string Environment { get; init; } = RunningApp.TestingEnvironment;
+
     /// <summary>The clock the sync worker sees (cron slots, leases). Starts at <see cref="DefaultStartTime"/>.</summary>
     public FakeTimeProvider Time { get; init; } = new(DefaultStartTime);
 
@@ -83,9 +95,10 @@ public sealed class ConnectorAppsHost : IAsyncDisposable
         var host = new ConnectorAppsHost(sidecar, options.Time);
         try
         {
+            options.ConfigureSidecar?.Invoke(sidecar);
             var configuration = new Dictionary<string, string?>(sidecar.AppConfiguration)
             {
-                // Every system the tests reach (sandbox, WireMock) listens on 127.0.0.1: allow-listed explicitly.
+                // Every system the tests and the embedded mode reach (sandbox, WireMock) listens on 127.0.0.1: allow-listed explicitly.
                 ["Egress:AllowList:0"] = "127.0.0.1",
             };
             if (options.StartDependencies is not null)
@@ -100,7 +113,8 @@ public sealed class ConnectorAppsHost : IAsyncDisposable
             host.configuration = configuration;
             host.options = options;
             host.StartSyncWorker();
-            host.WebhookReceiverApp = RunningApp.StartWebhookReceiver(configuration, options.ConfigureWebhookReceiver);
+            host.WebhookReceiverApp = RunningApp.StartWebhookReceiver(
+                configuration, options.ConfigureWebhookReceiver, options.WebhookReceiverPort, options.Environment);
             host.owned.Add(host.WebhookReceiverApp);
             sidecar.RegisterApp(DaprNames.AppIds.WebhookReceiver, host.WebhookReceiver);
             return host;
@@ -134,7 +148,7 @@ public sealed class ConnectorAppsHost : IAsyncDisposable
 
             DaprOnlyFieldsInterceptor.AddToWorkflowClient(services);
             options.ConfigureSyncWorker?.Invoke(services);
-        });
+        }, options.SyncWorkerPort, options.Environment);
         owned.Add(SyncWorkerApp);
         Sidecar.RegisterApp(DaprNames.AppIds.SyncWorker, SyncWorker);
     }

@@ -31,6 +31,9 @@ public sealed class RunningApp : IAsyncDisposable
         Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
     }
 
+    /// <summary>The hosting environment the test suites give the apps (no <c>appsettings.Testing.json</c> exists).</summary>
+    public const string TestingEnvironment = "Testing";
+
     public IServiceProvider Services { get; }
 
     /// <summary><c>http://127.0.0.1:{port}</c>.</summary>
@@ -41,19 +44,22 @@ public sealed class RunningApp : IAsyncDisposable
     /// <param name="configuration">Configuration keys (e.g. <c>DAPR_GRPC_ENDPOINT</c>).</param>
     /// <param name="configureServices">Test overrides.</param>
     /// <param name="port">0 for any free port, or a port the caller reserved (a real daprd needs it up front).</param>
-    public static RunningApp StartSyncWorker(IReadOnlyDictionary<string, string?> configuration, Action<IServiceCollection>? configureServices = null, int port = 0) =>
-        Start(new WebApplicationFactory<SyncWorkerProgram>(), configuration, configureServices, port);
+    /// <param name="environment">The hosting environment (<see cref="TestingEnvironment"/> in the test suites).</param>
+    public static RunningApp StartSyncWorker(
+        IReadOnlyDictionary<string, string?> configuration, Action<IServiceCollection>? configureServices = null, int port = 0, string environment = TestingEnvironment) =>
+        Start(new WebApplicationFactory<SyncWorkerProgram>(), configuration, configureServices, port, environment);
 
-    public static RunningApp StartWebhookReceiver(IReadOnlyDictionary<string, string?> configuration, Action<IServiceCollection>? configureServices = null, int port = 0) =>
-        Start(new WebApplicationFactory<WebhookReceiverProgram>(), configuration, configureServices, port);
+    public static RunningApp StartWebhookReceiver(
+        IReadOnlyDictionary<string, string?> configuration, Action<IServiceCollection>? configureServices = null, int port = 0, string environment = TestingEnvironment) =>
+        Start(new WebApplicationFactory<WebhookReceiverProgram>(), configuration, configureServices, port, environment);
 
     private static RunningApp Start<TEntryPoint>(
-        WebApplicationFactory<TEntryPoint> root, IReadOnlyDictionary<string, string?> configuration, Action<IServiceCollection>? configureServices, int port)
+        WebApplicationFactory<TEntryPoint> root, IReadOnlyDictionary<string, string?> configuration, Action<IServiceCollection>? configureServices, int port, string environment)
         where TEntryPoint : class
     {
         var factory = root.WithWebHostBuilder(b =>
         {
-            b.UseEnvironment("Testing");
+            b.UseEnvironment(environment);
             b.ConfigureAppConfiguration(c => c.AddInMemoryCollection(configuration));
             b.ConfigureTestServices(s => configureServices?.Invoke(s));
         });
