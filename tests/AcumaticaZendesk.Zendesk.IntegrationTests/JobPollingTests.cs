@@ -30,7 +30,7 @@ public sealed class JobPollingTests
         var start = host.Clock.GetUtcNow();
         var jobs = Enumerable.Range(1, 8).Select(i => host.Client.Jobs.WaitAsync(Queued($"job-{i}"), Ct)).ToList();
 
-        var finished = await host.PollUntilDoneAsync(Task.WhenAll(jobs), jobs: 8);
+        var finished = await host.PollInLockstepAsync(Task.WhenAll(jobs), jobs: 8);
 
         Assert.All(finished, j => Assert.Equal("completed", j.Status));
         Assert.Equal(Enumerable.Range(1, 8).Select(i => $"job-{i}"), finished.Select(j => j.Id));

@@ -130,7 +130,17 @@ internal sealed class TestHost : IAsyncDisposable
     /// requests are stamped with their scheduled time); when something else waits on the clock (a retry back-off,
     /// fewer jobs left) it moves 100 ms once the task has been idle for a while.
     /// </summary>
-    public async Task<T> PollUntilDoneAsync<T>(Task<T> task, int jobs, params Jobs.ZendeskJobPoller[] pollers)
+    public Task<T> PollUntilDoneAsync<T>(Task<T> task, int jobs, params Jobs.ZendeskJobPoller[] pollers) =>
+        DrivePollsAsync(task, jobs, idleSteps: true, pollers);
+
+    /// <summary>
+    /// Like <see cref="PollUntilDoneAsync{T}"/> for <paramref name="jobs"/> jobs that are polled in lockstep and wait
+    /// on nothing but their polls: the clock only ever jumps to the next due poll once every job waits for it, never
+    /// while a request or its answer is under way, so a slow machine cannot shift the schedule.
+    /// </summary>
+    public Task<T> PollInLockstepAsync<T>(Task<T> task, int jobs) => DrivePollsAsync(task, jobs, idleSteps: false, [Polls()]);
+
+    private async Task<T> DrivePollsAsync<T>(Task<T> task, int jobs, bool idleSteps, Jobs.ZendeskJobPoller[] pollers)
     {
         pollers = pollers.Length == 0 ? [Polls()] : pollers;
         var idle = 0;
@@ -149,7 +159,7 @@ internal sealed class TestHost : IAsyncDisposable
                 Clock.Advance(next.Value - now);
                 idle = 0;
             }
-            else if (++idle >= 50)
+            else if (idleSteps && ++idle >= 50)
             {
                 Clock.Advance(TimeSpan.FromMilliseconds(100));
                 idle = 0;

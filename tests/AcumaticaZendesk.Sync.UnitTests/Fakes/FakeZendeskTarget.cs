@@ -7,10 +7,12 @@ namespace AcumaticaZendesk.Sync.UnitTests.Fakes;
 /// <summary>
 /// A Zendesk account in memory with the rules the engine relies on (api-facts.md): organization names and
 /// external_ids unique (case-insensitive) → 422 DuplicateValue; users' e-mails unique; create_or_update
-/// for users matches by external_id or e-mail; batches over 100 are refused.
+/// for users matches by external_id or e-mail; batches over 100 are refused. Like Zendesk, it applies each
+/// request whole before the next (one lock): pipelined pages call it from several threads at once.
 /// </summary>
 internal sealed class FakeZendeskTarget : IZendeskTarget
 {
+    private readonly object _gate = new();
     private long _nextId = 1000;
 
     public Dictionary<long, Org> Organizations { get; } = [];
@@ -114,20 +116,33 @@ internal sealed class FakeZendeskTarget : IZendeskTarget
 
     public Task<IReadOnlyList<ZendeskOrganization>> FindOrganizationsByNamesAsync(TenantConfig tenant, IReadOnlyCollection<string> names, CancellationToken cancellationToken)
     {
-        NameSearches += names.Count;
+        lock (_gate)
+        {
+            NameSearches += names.Count;
+        }
+
         return Orgs(o => names.Any(n => SameName(n, o.Name)), names.Count);
     }
 
     public Task<IReadOnlyList<ZendeskOrganization>> ListOrganizationsAsync(TenantConfig tenant, CancellationToken cancellationToken)
     {
-        OrganizationListings++;
-        return Orgs(_ => true, 0);
+        lock (_gate)
+        {
+            OrganizationListings++;
+            return Orgs(_ => true, 0);
+        }
     }
 
     public async Task<IReadOnlyList<ZendeskUser>?> ListUsersAsync(TenantConfig tenant, int limit, CancellationToken cancellationToken)
     {
-        UserListings++;
-        return Users.Count > limit ? null : await UsersWhere(_ => true, 0);
+        Task<IReadOnlyList<ZendeskUser>>? users;
+        lock (_gate)
+        {
+            UserListings++;
+            users = Users.Count > limit ? null : UsersWhere(_ => true, 0);
+        }
+
+        return users is null ? null : await users;
     }
 
     public Task<IReadOnlyList<ZendeskUser>> FindUsersByExternalIdsAsync(TenantConfig tenant, IReadOnlyCollection<string> externalIds, CancellationToken cancellationToken) =>
@@ -135,7 +150,11 @@ internal sealed class FakeZendeskTarget : IZendeskTarget
 
     public Task<IReadOnlyList<ZendeskUser>> FindUsersByEmailsAsync(TenantConfig tenant, IReadOnlyCollection<string> emails, CancellationToken cancellationToken)
     {
-        EmailSearches += emails.Count;
+        lock (_gate)
+        {
+            EmailSearches += emails.Count;
+        }
+
         return UsersWhere(u => u.Emails.Intersect(emails, StringComparer.OrdinalIgnoreCase).Any(), emails.Count);
     }
 
@@ -152,7 +171,10 @@ internal sealed class FakeZendeskTarget : IZendeskTarget
             await hold(organizations);
         }
 
-        return await CreateOrganizationsNowAsync(organizations);
+        lock (_gate)
+        {
+            return CreateOrganizationsNow(organizations);
+        }
     }
 
     public async Task<IReadOnlyList<WriteResult>> UpdateOrganizationsAsync(TenantConfig tenant, IReadOnlyList<OrganizationUpdate> updates, CancellationToken cancellationToken)
@@ -162,15 +184,18 @@ internal sealed class FakeZendeskTarget : IZendeskTarget
             await hold(updates);
         }
 
-        return await UpdateOrganizationsNowAsync(updates);
+        lock (_gate)
+        {
+            return UpdateOrganizationsNow(updates);
+        }
     }
 
-    private Task<IReadOnlyList<WriteResult>> CreateOrganizationsNowAsync(IReadOnlyList<OrganizationPayload> organizations)
+    private IReadOnlyList<WriteResult> CreateOrganizationsNow(IReadOnlyList<OrganizationPayload> organizations)
     {
         CheckBatch(organizations.Count);
         OrganizationCreates += organizations.Count;
         OwnOrganizationCreates += organizations.Count(o => IsOwnOrganization(o.ExternalId));
-        IReadOnlyList<WriteResult> results = organizations.Select((payload, index) =>
+        return organizations.Select((payload, index) =>
         {
             if ((NameTaken(payload.Name, null) ?? ExternalIdTaken(payload.ExternalId, null)) is { } error)
             {
@@ -182,14 +207,13 @@ internal sealed class FakeZendeskTarget : IZendeskTarget
             Organizations[org.Id] = org;
             return new WriteResult(index, org.Id, null);
         }).ToArray();
-        return Task.FromResult(results);
     }
 
-    private Task<IReadOnlyList<WriteResult>> UpdateOrganizationsNowAsync(IReadOnlyList<OrganizationUpdate> updates)
+    private IReadOnlyList<WriteResult> UpdateOrganizationsNow(IReadOnlyList<OrganizationUpdate> updates)
     {
         CheckBatch(updates.Count);
         OrganizationUpdates += updates.Count;
-        IReadOnlyList<WriteResult> results = updates.Select((update, index) =>
+        return updates.Select((update, index) =>
         {
             if (!Organizations.TryGetValue(update.Id, out var org))
             {
@@ -204,14 +228,21 @@ internal sealed class FakeZendeskTarget : IZendeskTarget
             Apply(org, update.Organization);
             return new WriteResult(index, org.Id, null);
         }).ToArray();
-        return Task.FromResult(results);
     }
 
     public Task<IReadOnlyList<WriteResult>> CreateOrUpdateUsersAsync(TenantConfig tenant, IReadOnlyList<UserWrite> users, CancellationToken cancellationToken)
     {
+        lock (_gate)
+        {
+            return Task.FromResult(CreateOrUpdateUsersNow(users));
+        }
+    }
+
+    private IReadOnlyList<WriteResult> CreateOrUpdateUsersNow(IReadOnlyList<UserWrite> users)
+    {
         CheckBatch(users.Count);
         UserWrites += users.Count;
-        IReadOnlyList<WriteResult> results = users.Select((write, index) =>
+        return users.Select((write, index) =>
         {
             var payload = write.User;
             var user = write.Id is { } id
@@ -245,15 +276,22 @@ internal sealed class FakeZendeskTarget : IZendeskTarget
             user.Phone = payload.Phone;
             return new WriteResult(index, user.Id, null);
         }).ToArray();
-        return Task.FromResult(results);
     }
 
     public Task<WriteResult> AddEmailIdentityAsync(TenantConfig tenant, long userId, string email, bool makePrimary, CancellationToken cancellationToken)
     {
+        lock (_gate)
+        {
+            return Task.FromResult(AddEmailIdentityNow(userId, email, makePrimary));
+        }
+    }
+
+    private WriteResult AddEmailIdentityNow(long userId, string email, bool makePrimary)
+    {
         IdentityAdds++;
         if (Users.Values.Any(u => u.Id != userId && u.Emails.Contains(email, StringComparer.OrdinalIgnoreCase)))
         {
-            return Task.FromResult(new WriteResult(0, null, new WriteError(WriteErrorKind.DuplicateValue, "DuplicateValue", $"Email: {email} is already being used by another user", "email")));
+            return new WriteResult(0, null, new WriteError(WriteErrorKind.DuplicateValue, "DuplicateValue", $"Email: {email} is already being used by another user", "email"));
         }
 
         var user = Users[userId];
@@ -267,7 +305,7 @@ internal sealed class FakeZendeskTarget : IZendeskTarget
             user.Emails.Add(email);
         }
 
-        return Task.FromResult(new WriteResult(0, userId, null));
+        return new WriteResult(0, userId, null);
     }
 
     private static void Apply(Org org, OrganizationPayload payload)
@@ -296,17 +334,23 @@ internal sealed class FakeZendeskTarget : IZendeskTarget
     private Task<IReadOnlyList<ZendeskOrganization>> Orgs(Func<Org, bool> predicate, int requested)
     {
         CheckBatch(requested);
-        IReadOnlyList<ZendeskOrganization> found = Organizations.Values.Where(predicate)
-            .Select(o => new ZendeskOrganization(o.Id, o.Name, o.ExternalId, o.DomainNames.ToArray())).ToArray();
-        return Task.FromResult(found);
+        lock (_gate)
+        {
+            IReadOnlyList<ZendeskOrganization> found = Organizations.Values.Where(predicate)
+                .Select(o => new ZendeskOrganization(o.Id, o.Name, o.ExternalId, o.DomainNames.ToArray())).ToArray();
+            return Task.FromResult(found);
+        }
     }
 
     private Task<IReadOnlyList<ZendeskUser>> UsersWhere(Func<User, bool> predicate, int requested)
     {
         CheckBatch(requested);
-        IReadOnlyList<ZendeskUser> found = Users.Values.Where(predicate)
-            .Select(u => new ZendeskUser(u.Id, u.Name, u.ExternalId, u.Primary, u.OrganizationId)).ToArray();
-        return Task.FromResult(found);
+        lock (_gate)
+        {
+            IReadOnlyList<ZendeskUser> found = Users.Values.Where(predicate)
+                .Select(u => new ZendeskUser(u.Id, u.Name, u.ExternalId, u.Primary, u.OrganizationId)).ToArray();
+            return Task.FromResult(found);
+        }
     }
 
     private static void CheckBatch(int count)
