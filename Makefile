@@ -10,7 +10,7 @@ DAPR          ?= dapr
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: help restore build test run demo stop ci format format-check secrets sandbox clean deploy-check bench chaos
+.PHONY: help restore build test run demo stop ci format format-check secrets sandbox clean deploy-check bench chaos mutate
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -78,6 +78,9 @@ chaos: ## Fault scenarios end to end (sandbox + real apps); prints a table, writ
 	@mkdir -p artifacts/chaos
 	# Run from the output folder: the in-process app hosts find their content roots from there.
 	cd tests/AcumaticaZendesk.Chaos/bin/$(CONFIGURATION)/net10.0 && $(DOTNET) AcumaticaZendesk.Chaos.dll --out "$(CURDIR)/artifacts/chaos/results.json" $(CHAOS_ARGS)
+
+mutate: ## Mutation testing (Stryker.NET), minutes; not in ci; writes artifacts/mutation/summary.json (MUTATE="webhooks sync/Paging"); docs/testing.md
+	bash scripts/mutate.sh $(MUTATE)
 
 deploy-check: ## Compile the Bicep (no diagnostics allowed) and render + schema-check the Kustomize overlays
 	bash deploy/scripts/bicep-build.sh
