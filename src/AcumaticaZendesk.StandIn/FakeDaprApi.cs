@@ -7,7 +7,8 @@ using Grpc.Core;
 namespace AcumaticaZendesk.StandIn;
 
 /// <summary>
-/// The part of the Dapr runtime API (<c>dapr.proto.runtime.v1.Dapr</c>) the apps use: state with ETags, secrets,
+/// The part of the Dapr runtime API (<c>dapr.proto.runtime.v1.Dapr</c>) the apps use: state with ETags (and
+/// transactions) under the store's personality and the component's resiliency policy, secrets,
 /// pub/sub publish and output bindings. Every other method of the service is answered <c>Unimplemented</c> by
 /// Grpc.AspNetCore and recorded by the stand-in.
 /// </summary>
@@ -18,50 +19,106 @@ public sealed class FakeDaprApi(StandInSidecar sidecar)
     internal Task<Empty> SaveState(SaveStateRequest request, ServerCallContext context)
     {
         var store = sidecar.StateStore(request.StoreName);
-        foreach (var item in request.States)
+        var writes = request.States.Select(i => new StateWrite(i.Key, i.Value, i.Etag?.Value, i.Options?.Concurrency ?? default)).ToList();
+        return sidecar.RunStateCallAsync(request.StoreName, () =>
         {
-            var refusal = store.Set(item.Key, item.Value, item.Etag?.Value, IsFirstWrite(item.Options));
-            if (refusal != StateWriteRefusal.None)
-            {
-                sidecar.RecordRefusedWrite(request.StoreName, item.Key);
-                throw new RpcException(new Status(StatusCode.Aborted,
-                    $"failed saving state in state store {request.StoreName}: possible etag mismatch. error from state store: key '{item.Key}'"));
-            }
+            var (refusal, key) = store.Apply(writes);
+            ThrowIfRefused(request.StoreName, key, refusal, $"failed saving state in state store {request.StoreName}");
+            return new Empty();
+        }, context.CancellationToken);
+    }
+
+    internal Task<Empty> ExecuteStateTransaction(ExecuteStateTransactionRequest request, ServerCallContext context)
+    {
+        var store = sidecar.StateStore(request.StoreName);
+        if (store.MaxTransactionOperations is { } max && request.Operations.Count > max)
+        {
+            // pkg/api/grpc/grpc.go ExecuteStateTransaction: MultiMaxSize checked before the store is called.
+            throw new RpcException(new Status(StatusCode.InvalidArgument,
+                $"the transaction contains {request.Operations.Count} operations, which is more than what the state store supports: {max}"));
         }
 
-        return Task.FromResult(new Empty());
+        var writes = request.Operations.Select(o => o.OperationType switch
+        {
+            "upsert" => new StateWrite(o.Request.Key, o.Request.Value, o.Request.Etag?.Value, o.Request.Options?.Concurrency ?? default),
+            "delete" => new StateWrite(o.Request.Key, null, o.Request.Etag?.Value, o.Request.Options?.Concurrency ?? default),
+            _ => throw new RpcException(new Status(StatusCode.InvalidArgument, $"operation type {o.OperationType} not supported")),
+        }).ToList();
+        return sidecar.RunStateCallAsync(request.StoreName, () =>
+        {
+            var (refusal, key) = store.Apply(writes);
+            ThrowIfRefused(request.StoreName, key, refusal, $"failed to execute transaction in state store {request.StoreName}");
+            return new Empty();
+        }, context.CancellationToken);
     }
 
     internal Task<GetStateResponse> GetState(GetStateRequest request, ServerCallContext context)
     {
-        var stored = sidecar.StateStore(request.StoreName).Get(request.Key);
-        return Task.FromResult(new GetStateResponse { Data = stored?.Data ?? ByteString.Empty, Etag = stored?.ETag ?? string.Empty });
+        var store = sidecar.StateStore(request.StoreName);
+        return sidecar.RunStateCallAsync(request.StoreName, () =>
+        {
+            var stored = store.Get(request.Key);
+            return new GetStateResponse { Data = stored?.Data ?? ByteString.Empty, Etag = stored?.ETag ?? string.Empty };
+        }, context.CancellationToken);
     }
 
     internal Task<GetBulkStateResponse> GetBulkState(GetBulkStateRequest request, ServerCallContext context)
     {
         var store = sidecar.StateStore(request.StoreName);
-        var response = new GetBulkStateResponse();
-        foreach (var key in request.Keys)
+        return sidecar.RunStateCallAsync(request.StoreName, () =>
         {
-            var stored = store.Get(key);
-            response.Items.Add(new BulkStateItem { Key = key, Data = stored?.Data ?? ByteString.Empty, Etag = stored?.ETag ?? string.Empty });
-        }
+            var response = new GetBulkStateResponse();
+            foreach (var key in request.Keys)
+            {
+                var stored = store.Get(key);
+                response.Items.Add(new BulkStateItem { Key = key, Data = stored?.Data ?? ByteString.Empty, Etag = stored?.ETag ?? string.Empty });
+            }
 
-        return Task.FromResult(response);
+            return response;
+        }, context.CancellationToken);
     }
 
     internal Task<Empty> DeleteState(DeleteStateRequest request, ServerCallContext context)
     {
-        if (sidecar.StateStore(request.StoreName).Delete(request.Key, request.Etag?.Value, IsFirstWrite(request.Options)) != StateWriteRefusal.None)
+        var store = sidecar.StateStore(request.StoreName);
+        var write = new StateWrite(request.Key, null, request.Etag?.Value, request.Options?.Concurrency ?? default);
+        return sidecar.RunStateCallAsync(request.StoreName, () =>
         {
-            sidecar.RecordRefusedWrite(request.StoreName, request.Key);
-            throw new RpcException(new Status(StatusCode.Aborted,
-                $"failed deleting state with key {request.Key}: possible etag mismatch"));
+            var (refusal, key) = store.Apply([write]);
+            ThrowIfRefused(request.StoreName, key, refusal, $"failed deleting state with key {request.Key}");
+            return new Empty();
+        }, context.CancellationToken);
+    }
+
+    /// <summary>
+    /// daprd's answer to a refused write (<c>pkg/api/grpc/grpc.go</c> <c>getStateErrorCode</c>): an ETag mismatch is
+    /// <c>Aborted</c>, an invalid ETag <c>InvalidArgument</c>, any other store error <c>Internal</c>.
+    /// </summary>
+    private void ThrowIfRefused(string storeName, string? key, StateWriteRefusal refusal, string prefix)
+    {
+        if (refusal == StateWriteRefusal.None)
+        {
+            return;
         }
 
-        return Task.FromResult(new Empty());
+        sidecar.RecordRefusedWrite(storeName, key!, refusal);
+        throw refusal switch
+        {
+            StateWriteRefusal.ETagMismatch => new RpcException(new Status(StatusCode.Aborted,
+                $"{prefix}: possible etag mismatch. error from state store: key '{key}'")),
+            StateWriteRefusal.ETagInvalid => new RpcException(new Status(StatusCode.InvalidArgument,
+                $"{prefix}: invalid etag value: key '{key}'")),
+            _ => new RpcException(new Status(StatusCode.Internal, $"{prefix}: {StoreError(sidecar.StateStore(storeName).Personality, key!)}")),
+        };
     }
+
+    /// <summary>The plain error text of each store when a write without ETag is refused.</summary>
+    private static string StoreError(StateStorePersonality personality, string key) => personality switch
+    {
+        StateStorePersonality.PostgreSqlV2 => "no item was updated",
+        StateStorePersonality.Redis => $"failed to set key {key}: ERR user_script:12: failed to set key {key}",
+        _ => $"failed to write key {key}",
+    };
 
     internal Task<Empty> PublishEvent(PublishEventRequest request, ServerCallContext context)
     {
@@ -81,8 +138,6 @@ public sealed class FakeDaprApi(StandInSidecar sidecar)
     internal Task<InvokeBindingResponse> InvokeBinding(InvokeBindingRequest request, ServerCallContext context) =>
         Task.FromResult(sidecar.InvokeOutputBinding(request));
 
-    private static bool IsFirstWrite(StateOptions? options) =>
-        options?.Concurrency == StateOptions.Types.StateConcurrency.ConcurrencyFirstWrite;
 }
 
 /// <summary>Binds the implemented methods by hand (Dapr.Protos ships only the client stub, no server base).</summary>
@@ -94,6 +149,7 @@ internal sealed class FakeDaprApiMethodProvider : IServiceMethodProvider<FakeDap
         Add(context, "GetState", GetStateRequest.Parser, GetStateResponse.Parser, (s, r, c) => s.GetState(r, c));
         Add(context, "GetBulkState", GetBulkStateRequest.Parser, GetBulkStateResponse.Parser, (s, r, c) => s.GetBulkState(r, c));
         Add(context, "DeleteState", DeleteStateRequest.Parser, Empty.Parser, (s, r, c) => s.DeleteState(r, c));
+        Add(context, "ExecuteStateTransaction", ExecuteStateTransactionRequest.Parser, Empty.Parser, (s, r, c) => s.ExecuteStateTransaction(r, c));
         Add(context, "PublishEvent", PublishEventRequest.Parser, Empty.Parser, (s, r, c) => s.PublishEvent(r, c));
         Add(context, "GetSecret", GetSecretRequest.Parser, GetSecretResponse.Parser, (s, r, c) => s.GetSecret(r, c));
         Add(context, "InvokeBinding", InvokeBindingRequest.Parser, InvokeBindingResponse.Parser, (s, r, c) => s.InvokeBinding(r, c));

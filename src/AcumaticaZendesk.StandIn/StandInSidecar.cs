@@ -35,6 +35,18 @@ public sealed class StandInSidecarOptions
     /// <summary>Base pause between delivery attempts (multiplied by the attempt number).</summary>
     public TimeSpan DeliveryRetryDelay { get; init; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// Which real state store the state stores behave like. Defaults to the environment variable
+    /// <c>STANDIN_STATE_STORE</c> (<c>sqlite</c>, <c>postgresql</c>, <c>redis</c>, <c>cosmosdb</c>), else sqlite (the local run's store).
+    /// </summary>
+    public StateStorePersonality StatePersonality { get; init; } = StateStorePersonalities.FromEnvironment();
+
+    /// <summary>The Resiliency spec applied to component calls (by default the repository's <c>components/resiliency.yaml</c>).</summary>
+    public SidecarResiliency Resiliency { get; init; } = SidecarResiliency.Repository;
+
+    /// <summary>Factor applied to the spec's waits (retry backoff, circuit breaker open time), so tests stay quick.</summary>
+    public double ResiliencyTimeScale { get; init; } = 0.01;
+
     /// <summary>Lowest level the stand-in logs at (its own and the in-memory task hub's logs).</summary>
     public LogLevel MinimumLogLevel { get; init; } = LogLevel.Warning;
 }
@@ -61,15 +73,19 @@ public sealed class StandInSidecar : IAsyncDisposable
     private readonly ConcurrentDictionary<string, HttpClient> apps = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> unimplemented = new();
     private readonly ConcurrentQueue<string> refusedWrites = new();
+    private readonly ConcurrentQueue<(string Key, StateWriteRefusal Refusal)> refusals = new();
+    private readonly ConcurrentDictionary<string, ComponentCallRunner> runners = new(StringComparer.Ordinal);
+    private readonly StandInSidecarOptions options;
     private readonly ConcurrentQueue<InvokeBindingRequest> bindingInvocations = new();
     private readonly ILogger logger;
 
     private StandInSidecar(WebApplication host, StandInSidecarOptions options)
     {
         this.host = host;
+        this.options = options;
         foreach (var name in options.StateStores)
         {
-            stateStores[name] = new FakeStateStore();
+            stateStores[name] = new FakeStateStore(options.StatePersonality);
         }
 
         foreach (var name in options.SecretStores)
@@ -98,8 +114,17 @@ public sealed class StandInSidecar : IAsyncDisposable
     /// <summary>Every call the stand-in refused as not implemented (gRPC path or HTTP method + path).</summary>
     public IReadOnlyCollection<string> UnimplementedCalls => [.. unimplemented];
 
-    /// <summary>Every state write or delete refused for an ETag mismatch ("store/key").</summary>
+    /// <summary>Every state write or delete the store refused ("store/key"), whatever the reason.</summary>
     public IReadOnlyCollection<string> RefusedStateWrites => [.. refusedWrites];
+
+    /// <summary>Every refused state write ("store/key") with the store's reason (which decides the gRPC code).</summary>
+    public IReadOnlyCollection<(string Key, StateWriteRefusal Refusal)> StateRefusals => [.. refusals];
+
+    /// <summary>How many times the circuit breaker guarding <paramref name="component"/> opened.</summary>
+    public int CircuitBreakerTrips(string component) => runners.TryGetValue(component, out var r) ? r.Trips : 0;
+
+    /// <summary>Calls made to <paramref name="component"/>'s store, retries included (only for components under a policy).</summary>
+    public int ComponentCallAttempts(string component) => runners.TryGetValue(component, out var r) ? r.Attempts : 0;
 
     public IReadOnlyCollection<InvokeBindingRequest> BindingInvocations => [.. bindingInvocations];
 
@@ -218,7 +243,23 @@ public sealed class StandInSidecar : IAsyncDisposable
             : throw new RpcException(new Status(StatusCode.InvalidArgument, $"couldn't find output binding {request.Name}"));
     }
 
-    internal void RecordRefusedWrite(string store, string key) => refusedWrites.Enqueue($"{store}/{key}");
+    internal void RecordRefusedWrite(string store, string key, StateWriteRefusal refusal)
+    {
+        refusedWrites.Enqueue($"{store}/{key}");
+        refusals.Enqueue(($"{store}/{key}", refusal));
+    }
+
+    /// <summary>Runs a state store call under the component's outbound resiliency policy, as daprd does.</summary>
+    internal Task<T> RunStateCallAsync<T>(string storeName, Func<T> call, CancellationToken cancellationToken)
+    {
+        if (options.Resiliency.For(storeName) is not { } policy)
+        {
+            return Task.FromResult(call());
+        }
+
+        var runner = runners.GetOrAdd(storeName, _ => new ComponentCallRunner(policy, options.ResiliencyTimeScale, TimeProvider.System));
+        return runner.RunAsync(call, cancellationToken);
+    }
 
     private ConcurrentDictionary<string, string> SecretStore(string name) => secretStores.TryGetValue(name, out var store)
         ? store

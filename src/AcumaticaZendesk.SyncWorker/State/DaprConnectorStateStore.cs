@@ -1,4 +1,5 @@
 using AcumaticaZendesk.Contracts;
+using AcumaticaZendesk.ServiceDefaults;
 using AcumaticaZendesk.Sync.Ports;
 using Dapr.Client;
 
@@ -8,23 +9,13 @@ namespace AcumaticaZendesk.SyncWorker.State;
 /// <see cref="IConnectorStateStore"/> over the Dapr state API (component <see cref="DaprNames.Components.StateStore"/>).
 /// </summary>
 /// <remarks>
-/// <para>ETag-guarded writes use <see cref="DaprClient.TrySaveStateAsync{TValue}"/> with first-write concurrency:
-/// the sidecar answers <c>Aborted</c> when the stored ETag moved on, which the SDK turns into <c>false</c>.</para>
-/// <para>"Must not exist" (a null ETag) has no portable primitive in Dapr. It is sent as an <em>empty</em> ETag with
-/// first-write concurrency, which the SQL and blob state stores (state.sqlite, state.postgresql, Azure Blob, Cosmos DB)
-/// implement as insert-only (a second insert of the key is an ETag error, so <c>false</c>). Stores that treat an empty
-/// ETag as "no check" (e.g. state.in-memory) would overwrite; callers that need exclusivity on such stores must read
-/// back what they wrote (the sync lease does: it compares its random holder token after acquiring).</para>
+/// Writes go through <see cref="DaprStateWrites"/>, so they mean the same on every state store a deployment may use
+/// (sqlite, postgresql v2, redis, Cosmos DB): an ETag write is refused with <c>Aborted</c> (false); "must not exist"
+/// (a null ETag) is a read followed by an insert; "last write wins" is a read followed by an ETag-guarded write.
 /// </remarks>
 public sealed class DaprConnectorStateStore(DaprClient dapr) : IConnectorStateStore
 {
     private const string StoreName = DaprNames.Components.StateStore;
-
-    private static readonly StateOptions FirstWrite = new()
-    {
-        Concurrency = ConcurrencyMode.FirstWrite,
-        Consistency = ConsistencyMode.Strong,
-    };
 
     public async Task<StateEntry<T>> GetAsync<T>(string key, CancellationToken cancellationToken)
     {
@@ -60,13 +51,15 @@ public sealed class DaprConnectorStateStore(DaprClient dapr) : IConnectorStateSt
     public Task SaveAsync<T>(string key, T value, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(key);
-        return dapr.SaveStateAsync(StoreName, key, value, cancellationToken: cancellationToken);
+        return dapr.SaveStateLastWriteAsync(StoreName, key, value, cancellationToken);
     }
 
     public Task<bool> TrySaveAsync<T>(string key, T value, string? etag, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(key);
-        return dapr.TrySaveStateAsync(StoreName, key, value, etag ?? string.Empty, FirstWrite, cancellationToken: cancellationToken);
+        return etag is null
+            ? dapr.TryInsertStateAsync(StoreName, key, value, cancellationToken)
+            : dapr.TryReplaceStateAsync(StoreName, key, value, etag, cancellationToken);
     }
 
     public Task DeleteAsync(string key, CancellationToken cancellationToken)

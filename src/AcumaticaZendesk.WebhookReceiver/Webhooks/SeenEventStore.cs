@@ -1,5 +1,6 @@
 using System.Globalization;
 using AcumaticaZendesk.Contracts;
+using AcumaticaZendesk.ServiceDefaults;
 using Dapr.Client;
 using Microsoft.Extensions.Options;
 
@@ -7,21 +8,20 @@ namespace AcumaticaZendesk.WebhookReceiver.Webhooks;
 
 /// <summary>
 /// Remembers accepted Zendesk event ids (<c>webhook-seen:{tenant}:{eventId}</c>) with an insert-only write
-/// (empty ETag, first-write concurrency): the first delivery wins, a redelivery finds the key taken.
+/// (<see cref="DaprStateWrites.TryInsertStateAsync{T}"/>): the first delivery wins, a redelivery finds the key taken
+/// without sending a write the state store would refuse.
 /// </summary>
 public sealed class SeenEventStore(DaprClient dapr, IOptions<WebhookReceiverOptions> options)
 {
-    private static readonly StateOptions InsertOnly = new() { Concurrency = ConcurrencyMode.FirstWrite, Consistency = ConsistencyMode.Strong };
-
     public static string Key(string tenantId, string eventId) => $"webhook-seen:{tenantId}:{eventId}";
 
     /// <summary>True when this call recorded the id first; false when it was seen before.</summary>
     public Task<bool> TryMarkSeenAsync(string tenantId, string eventId, DateTimeOffset at, CancellationToken cancellationToken)
     {
         var ttl = ((long)options.Value.SeenEventRetention.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-        return dapr.TrySaveStateAsync(
-            DaprNames.Components.StateStore, Key(tenantId, eventId), new SeenEvent(at), string.Empty, InsertOnly,
-            new Dictionary<string, string> { ["ttlInSeconds"] = ttl }, cancellationToken);
+        return dapr.TryInsertStateAsync(
+            DaprNames.Components.StateStore, Key(tenantId, eventId), new SeenEvent(at), cancellationToken,
+            new Dictionary<string, string> { ["ttlInSeconds"] = ttl });
     }
 
     /// <summary>Forgets an id whose event could not be published, so Zendesk's retry is accepted.</summary>

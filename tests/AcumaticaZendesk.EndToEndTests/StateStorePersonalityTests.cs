@@ -1,0 +1,153 @@
+using AcumaticaZendesk.Contracts;
+using AcumaticaZendesk.Sync.Ports;
+using AcumaticaZendesk.SyncWorker.State;
+using AcumaticaZendesk.Testing;
+using Dapr;
+using Dapr.Client;
+using Grpc.Core;
+
+namespace AcumaticaZendesk.EndToEndTests;
+
+/// <summary>
+/// The stand-in's state store personalities answer like the real components behind daprd, and the connector's state
+/// writes (<see cref="DaprConnectorStateStore"/>) mean the same on each of them without ever tripping the sidecar's
+/// circuit breaker for a write the app expected to be refused.
+/// </summary>
+public sealed class StateStorePersonalityTests
+{
+    private const string Store = DaprNames.Components.StateStore;
+
+    public static TheoryData<StateStorePersonality> All => [.. Enum.GetValues<StateStorePersonality>()];
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [MemberData(nameof(All))]
+    public async Task An_insert_only_write_of_a_taken_key_is_false_without_a_failed_call(StateStorePersonality personality)
+    {
+        await using var sidecar = await StartAsync(personality);
+        using var dapr = Client(sidecar);
+        var store = new DaprConnectorStateStore(dapr);
+
+        Assert.True(await store.TrySaveAsync("k", "first", etag: null, Token));
+        for (var i = 0; i < 8; i++)
+        {
+            Assert.False(await store.TrySaveAsync("k", "again", etag: null, Token));
+        }
+
+        Assert.Equal("first", (await store.GetAsync<string>("k", Token)).Value);
+        Assert.Equal(0, sidecar.CircuitBreakerTrips(Store));
+        Assert.DoesNotContain(sidecar.StateRefusals, r => r.Refusal == StateWriteRefusal.Failed);
+    }
+
+    [Theory]
+    [MemberData(nameof(All))]
+    public async Task A_key_created_insert_only_can_be_replaced_unconditionally_and_by_ETag(StateStorePersonality personality)
+    {
+        await using var sidecar = await StartAsync(personality);
+        using var dapr = Client(sidecar);
+        var store = new DaprConnectorStateStore(dapr);
+
+        Assert.True(await store.TrySaveAsync("tenant", "created", etag: null, Token));
+        await store.SaveAsync("tenant", "replaced", Token);
+        var (value, etag) = await store.GetAsync<string>("tenant", Token);
+        Assert.True(await store.TrySaveAsync("tenant", "updated", etag, Token));
+        Assert.False(await store.TrySaveAsync("tenant", "stale", etag, Token));
+        await store.SaveAsync("tenant", "last", Token);
+
+        Assert.Equal("replaced", value);
+        Assert.Equal("last", (await store.GetAsync<string>("tenant", Token)).Value);
+        Assert.Equal(0, sidecar.CircuitBreakerTrips(Store));
+        Assert.DoesNotContain(sidecar.StateRefusals, r => r.Refusal == StateWriteRefusal.Failed);
+    }
+
+    [Fact]
+    public async Task PostgreSQL_v2_answers_a_first_write_of_a_taken_key_with_Internal_retried_until_the_breaker_opens()
+    {
+        await using var sidecar = await StartAsync(StateStorePersonality.PostgreSqlV2);
+        using var dapr = Client(sidecar);
+        await dapr.SaveStateAsync(Store, "k", "v", cancellationToken: Token);
+
+        var ex = await Assert.ThrowsAsync<DaprException>(() =>
+            dapr.TrySaveStateAsync(Store, "k", "v2", string.Empty, FirstWrite, cancellationToken: Token));
+        var rpc = Assert.IsType<RpcException>(ex.InnerException);
+        var blocked = await Assert.ThrowsAsync<DaprException>(() => dapr.GetStateAsync<string>(Store, "k", cancellationToken: Token));
+
+        // Five failed attempts ("no item was updated") open componentCB, so the last retry meets the open breaker.
+        Assert.Equal(StatusCode.Internal, rpc.StatusCode);
+        Assert.Contains(ComponentCallRunner.OpenMessage, rpc.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(Enumerable.Repeat(($"{Store}/k", StateWriteRefusal.Failed), 5), sidecar.StateRefusals);
+        Assert.Equal(1, sidecar.CircuitBreakerTrips(Store));
+        Assert.Contains(ComponentCallRunner.OpenMessage, ((RpcException)blocked.InnerException!).Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Redis_refuses_a_write_without_ETag_to_a_key_once_written_with_first_write()
+    {
+        await using var sidecar = await StartAsync(StateStorePersonality.Redis, SidecarResiliency.None);
+        using var dapr = Client(sidecar);
+        await dapr.SaveStateAsync(Store, "plain", "v", cancellationToken: Token);
+        await dapr.SaveStateAsync(Store, "plain", "v2", stateOptions: FirstWrite, cancellationToken: Token);   // no marker yet: overwrites
+
+        var ex = await Assert.ThrowsAsync<DaprException>(() => dapr.SaveStateAsync(Store, "plain", "v3", cancellationToken: Token));
+        var (_, etag) = await dapr.GetStateAndETagAsync<string>(Store, "plain", cancellationToken: Token);
+        var invalid = await Assert.ThrowsAsync<DaprException>(() =>
+            dapr.TrySaveStateAsync(Store, "plain", "v4", "not-a-number", FirstWrite, cancellationToken: Token));
+
+        Assert.Equal(StatusCode.Internal, ((RpcException)ex.InnerException!).StatusCode);
+        Assert.Equal("2", etag);
+        Assert.Equal(StatusCode.InvalidArgument, ((RpcException)invalid.InnerException!).StatusCode);
+        Assert.True(await dapr.TrySaveStateAsync(Store, "plain", "v5", etag, cancellationToken: Token));
+    }
+
+    [Theory]
+    [InlineData(StateStorePersonality.Sqlite)]
+    [InlineData(StateStorePersonality.CosmosDb)]
+    public async Task SQLite_and_Cosmos_DB_answer_a_taken_first_write_key_with_an_ETag_error(StateStorePersonality personality)
+    {
+        await using var sidecar = await StartAsync(personality);
+        using var dapr = Client(sidecar);
+        await dapr.SaveStateAsync(Store, "k", "v", cancellationToken: Token);
+
+        Assert.False(await dapr.TrySaveStateAsync(Store, "k", "v2", string.Empty, FirstWrite, cancellationToken: Token));
+        Assert.Equal(0, sidecar.CircuitBreakerTrips(Store));
+    }
+
+    [Fact]
+    public async Task Cosmos_DB_refuses_a_transaction_of_more_than_100_operations()
+    {
+        await using var sidecar = await StartAsync(StateStorePersonality.CosmosDb);
+        using var dapr = Client(sidecar);
+        var operations = Enumerable.Range(0, 101).Select(i => new StateTransactionRequest($"k{i}", [1], StateOperationType.Upsert)).ToList();
+
+        var ex = await Assert.ThrowsAsync<DaprException>(() => dapr.ExecuteStateTransactionAsync(Store, operations, cancellationToken: Token));
+        await dapr.ExecuteStateTransactionAsync(Store, operations.Take(100).ToList(), cancellationToken: Token);
+
+        Assert.Equal(StatusCode.InvalidArgument, ((RpcException)ex.InnerException!).StatusCode);
+        Assert.Equal(100, sidecar.StateStore(Store).Snapshot().Count);
+    }
+
+    [Fact]
+    public async Task A_transaction_is_all_or_nothing()
+    {
+        await using var sidecar = await StartAsync(StateStorePersonality.PostgreSqlV2, SidecarResiliency.None);
+        using var dapr = Client(sidecar);
+
+        await Assert.ThrowsAsync<DaprException>(() => dapr.ExecuteStateTransactionAsync(Store,
+            [
+                new StateTransactionRequest("a", [1], StateOperationType.Upsert),
+                new StateTransactionRequest("b", [1], StateOperationType.Upsert, etag: Guid.NewGuid().ToString()),
+            ],
+            cancellationToken: Token));
+
+        Assert.Empty(sidecar.StateStore(Store).Snapshot());
+    }
+
+    private static readonly StateOptions FirstWrite = new() { Concurrency = ConcurrencyMode.FirstWrite };
+
+    private static Task<StandInSidecar> StartAsync(StateStorePersonality personality, SidecarResiliency? resiliency = null) =>
+        StandInSidecar.StartAsync(new StandInSidecarOptions { StatePersonality = personality, Resiliency = resiliency ?? SidecarResiliency.Repository }, Token);
+
+    private static DaprClient Client(StandInSidecar sidecar) =>
+        new DaprClientBuilder().UseGrpcEndpoint(sidecar.GrpcEndpoint.ToString()).UseHttpEndpoint(sidecar.HttpEndpoint.ToString()).Build();
+}
