@@ -3,25 +3,37 @@ using System.Reflection;
 using DurableTask.Core;
 using Grpc.Core;
 using Microsoft.DurableTask.Protobuf;
+using Microsoft.DurableTask.Testing.Sidecar;
 using Microsoft.DurableTask.Testing.Sidecar.Grpc;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OrchestrationStatus = DurableTask.Core.OrchestrationStatus;
 
 namespace AcumaticaZendesk.StandIn;
 
 /// <summary>
-/// The in-process task hub, made to survive a worker that disappears mid-task (the app killed or restarted):
-/// when the worker's work-item stream ends, every work item handed to it and not completed is failed, so
-/// DurableTask.Core abandons and re-dispatches it to the next worker that connects — as daprd re-delivers after an
-/// app restart. Without this, a task sent to a dead worker would wait forever.
+/// The in-process task hub, made to behave like daprd's workflow engine where the apps depend on it:
+/// <list type="bullet">
+/// <item>it survives a worker that disappears mid-task (the app killed or restarted): when the worker's work-item
+/// stream ends, every work item handed to it and not completed is failed, so DurableTask.Core abandons and
+/// re-dispatches it to the next worker that connects — as daprd re-delivers after an app restart;</item>
+/// <item>creating an instance follows daprd's rules (dapr <c>pkg/actors/targets/workflow/orchestrator/create.go</c>
+/// <c>createIfCompleted</c>): an id whose instance is still running is refused with <c>AlreadyExists</c>; an id whose
+/// instance completed, failed or was terminated is purged and started again;</item>
+/// <item>StartInstance answers only once the instance has started (durabletask-go <c>backend/executor.go</c>
+/// <c>StartInstance</c> → <c>WaitForInstanceStart</c>), after <see cref="StandInSidecarOptions.WorkflowStartDelay"/>
+/// (a loaded sidecar), so a caller's deadline can expire after the instance was created.</item>
+/// </list>
 /// </summary>
 public sealed class RestartableTaskHubGrpcServer(
     IHostApplicationLifetime lifetime,
     ILoggerFactory loggers,
     IOrchestrationService service,
     IOrchestrationServiceClient client,
-    IOptions<TaskHubGrpcServerOptions> options)
+    IOptions<TaskHubGrpcServerOptions> options,
+    InMemoryOrchestrationService hub,
+    StandInSidecarOptions sidecarOptions)
     : TaskHubGrpcServer(lifetime, loggers, service, client, options)
 {
     // Private state of TaskHubGrpcServer (Microsoft.DurableTask.InProcessTestHost 0.2.3-preview.1): the work items
@@ -43,6 +55,50 @@ public sealed class RestartableTaskHubGrpcServer(
         finally
         {
             FailWorkHandedToTheGoneWorker();
+        }
+    }
+
+    public override async Task<CreateInstanceResponse> StartInstance(CreateInstanceRequest request, ServerCallContext context)
+    {
+        var existing = (await hub.GetOrchestrationStateAsync(request.InstanceId, allExecutions: false).ConfigureAwait(false))
+            ?.FirstOrDefault(s => s is not null);
+        if (existing is not null)
+        {
+            if (existing.OrchestrationStatus is OrchestrationStatus.Running or OrchestrationStatus.Pending or OrchestrationStatus.Suspended
+                or OrchestrationStatus.ContinuedAsNew)
+            {
+                throw new RpcException(new Status(StatusCode.AlreadyExists, $"an active workflow with ID '{request.InstanceId}' already exists"));
+            }
+
+            logger.LogInformation("Stand-in task hub: workflow {InstanceId} was previously completed and is being recreated", request.InstanceId);
+            await ((IOrchestrationServicePurgeClient)hub).PurgeInstanceStateAsync(request.InstanceId).ConfigureAwait(false);
+            CreatedAgain.Enqueue(request.InstanceId);
+        }
+
+        var response = await base.StartInstance(request, context).ConfigureAwait(false);
+        if (request.ScheduledStartTimestamp is null)
+        {
+            await Task.Delay(sidecarOptions.WorkflowStartDelay, context.CancellationToken).ConfigureAwait(false);
+            await WaitForStartAsync(request.InstanceId, context.CancellationToken).ConfigureAwait(false);
+        }
+
+        return response;
+    }
+
+    /// <summary>Ids whose finished instance was purged and started again (what daprd does silently).</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> CreatedAgain { get; } = new();
+
+    private async Task WaitForStartAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var state = (await hub.GetOrchestrationStateAsync(instanceId, allExecutions: false).ConfigureAwait(false))?.FirstOrDefault(s => s is not null);
+            if (state is not null && state.OrchestrationStatus != OrchestrationStatus.Pending)
+            {
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken).ConfigureAwait(false);
         }
     }
 

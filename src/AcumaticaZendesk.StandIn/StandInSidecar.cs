@@ -47,6 +47,9 @@ public sealed class StandInSidecarOptions
     /// <summary>Factor applied to the spec's waits (retry backoff, circuit breaker open time), so tests stay quick.</summary>
     public double ResiliencyTimeScale { get; init; } = 0.01;
 
+    /// <summary>How long StartInstance takes beyond the instance's start (a loaded sidecar); zero by default.</summary>
+    public TimeSpan WorkflowStartDelay { get; init; } = TimeSpan.Zero;
+
     /// <summary>Lowest level the stand-in logs at (its own and the in-memory task hub's logs).</summary>
     public LogLevel MinimumLogLevel { get; init; } = LogLevel.Warning;
 }
@@ -98,6 +101,7 @@ public sealed class StandInSidecar : IAsyncDisposable
         logger = loggers.CreateLogger<StandInSidecar>();
         PubSub = new FakePubSub(loggers.CreateLogger<FakePubSub>(), options.DeliveryAttempts, options.DeliveryRetryDelay);
         Orchestrations = host.Services.GetRequiredService<InMemoryOrchestrationService>();
+        TaskHub = host.Services.GetRequiredService<RestartableTaskHubGrpcServer>();
     }
 
     /// <summary><c>http://127.0.0.1:{port}</c> of the gRPC port (workflow engine + Dapr API).</summary>
@@ -110,6 +114,9 @@ public sealed class StandInSidecar : IAsyncDisposable
 
     /// <summary>The in-memory task hub behind the workflow gRPC service (instances can be queried directly).</summary>
     public InMemoryOrchestrationService Orchestrations { get; }
+
+    /// <summary>The workflow gRPC service (instance creation rules, <see cref="RestartableTaskHubGrpcServer.CreatedAgain"/>).</summary>
+    public RestartableTaskHubGrpcServer TaskHub { get; }
 
     /// <summary>Every call the stand-in refused as not implemented (gRPC path or HTTP method + path).</summary>
     public IReadOnlyCollection<string> UnimplementedCalls => [.. unimplemented];
@@ -151,6 +158,7 @@ public sealed class StandInSidecar : IAsyncDisposable
         builder.Services.AddSingleton<IOrchestrationService>(sp => sp.GetRequiredService<InMemoryOrchestrationService>());
         builder.Services.AddSingleton<IOrchestrationServiceClient>(sp => sp.GetRequiredService<InMemoryOrchestrationService>());
         builder.Services.Configure<TaskHubGrpcServerOptions>(o => o.Mode = TaskHubGrpcServerMode.ApiServerAndDispatcher);
+        builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<RestartableTaskHubGrpcServer>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<FakeDaprApi>, FakeDaprApiMethodProvider>());
 

@@ -204,7 +204,7 @@ public sealed class TicketFlowTests : IAsyncLifetime
         var right = await PushAsync(PushSecret);
         Assert.Equal(HttpStatusCode.OK, right.StatusCode);
         var wake = await WaitForAsync(async () => (await Service<IConnectorStateStore>().GetAsync<SyncWake>(EarlySyncTrigger.Key(TenantId), Token)).Value is { InstanceId: { } } w ? w : null);
-        Assert.Equal(SyncSlots.InstanceId(TenantId, SyncSlots.SlotOf(time.GetUtcNow(), TimeSpan.FromMinutes(1))), wake.InstanceId);
+        Assert.Matches($"^sync-{TenantId}-wake-[0-9]{{17}}-[0-9a-f]{{8}}$", wake.InstanceId);
         var state = await WaitForWorkflowAsync(wake.InstanceId!);
         Assert.Equal(WorkflowRuntimeStatus.Completed, state.RuntimeStatus);
 
@@ -213,6 +213,23 @@ public sealed class TicketFlowTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await PushAsync(PushSecret)).StatusCode);
         await WaitForAsync(() => Task.FromResult(apps.Sidecar.PubSub.Deliveries.Count(d => d.Topic == DaprNames.Topics.AcumaticaChangeSignals) == 2 ? "" : null));
         Assert.Equal(wake, (await Service<IConnectorStateStore>().GetAsync<SyncWake>(EarlySyncTrigger.Key(TenantId), Token)).Value);
+    }
+
+    [Fact]
+    public async Task An_early_wake_in_the_minute_of_a_finished_cron_run_starts_its_own_run_and_leaves_that_run_alone()
+    {
+        // 10:05:15, the first minute of the 10:05 slot: the minute of the wake and the slot of the cron run agree.
+        time.Advance(TimeSpan.FromSeconds(165));
+        var cron = Assert.Single((await TriggerCronAsync()).Tenants);
+        Assert.Equal(WorkflowRuntimeStatus.Completed, (await WaitForWorkflowAsync(cron.InstanceId!)).RuntimeStatus);
+
+        Assert.Equal(HttpStatusCode.OK, (await PushAsync(PushSecret)).StatusCode);
+        var wake = await WaitForAsync(async () => (await Service<IConnectorStateStore>().GetAsync<SyncWake>(EarlySyncTrigger.Key(TenantId), Token)).Value is { InstanceId: { } } w ? w : null);
+        Assert.Equal(WorkflowRuntimeStatus.Completed, (await WaitForWorkflowAsync(wake.InstanceId!)).RuntimeStatus);
+
+        // daprd would purge a finished instance whose id is started again (createIfCompleted): no id may be reused.
+        Assert.NotEqual(cron.InstanceId, wake.InstanceId);
+        Assert.Empty(apps.Sidecar.TaskHub.CreatedAgain);
     }
 
     private void SetSecret(string name, string value) =>

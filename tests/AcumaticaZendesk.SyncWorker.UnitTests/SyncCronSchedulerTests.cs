@@ -39,16 +39,22 @@ public sealed class SyncCronSchedulerTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    /// <summary>Any run of contoso's 10:05 slot (ids are never reused, so each carries a random tail).</summary>
+    private static string Contoso => Arg.Is<string>(id => id.StartsWith("sync-contoso-202601051005-", StringComparison.Ordinal));
+
     [Fact]
     public async Task Each_runnable_tenant_gets_one_workflow_with_the_slot_instance_id_and_its_input()
     {
         var report = await scheduler.RunAsync(Ct);
 
         Assert.Equal(new DateTimeOffset(2026, 1, 5, 10, 5, 0, TimeSpan.Zero), report.Slot);
-        Assert.Equal(["sync-contoso-202601051005", "sync-fabrikam-202601051005"], report.Tenants.Select(t => t.InstanceId));
+        Assert.Collection(
+            report.Tenants,
+            t => Assert.StartsWith("sync-contoso-202601051005-", t.InstanceId, StringComparison.Ordinal),
+            t => Assert.StartsWith("sync-fabrikam-202601051005-", t.InstanceId, StringComparison.Ordinal));
         Assert.All(report.Tenants, t => Assert.Equal(ScheduleOutcome.Scheduled, t.Outcome));
         await workflows.Received(1).ScheduleNewWorkflowAsync(
-            nameof(TenantSyncWorkflow), "sync-contoso-202601051005",
+            nameof(TenantSyncWorkflow), Contoso,
             Arg.Is<TenantSyncInput>(i => i.Equals(new TenantSyncInput("contoso", report.Slot, time.GetUtcNow(), 200, 20, null, 0) { PagesPerActivity = 3 })),
             null, Arg.Is<CancellationToken>(t => t.CanBeCanceled));
     }
@@ -69,7 +75,7 @@ public sealed class SyncCronSchedulerTests
     [Fact]
     public async Task An_instance_the_engine_already_has_is_a_duplicate_not_an_error()
     {
-        workflows.ScheduleNewWorkflowAsync(nameof(TenantSyncWorkflow), "sync-contoso-202601051005", Arg.Any<TenantSyncInput>(), Arg.Any<DateTimeOffset?>(), Arg.Any<CancellationToken>())
+        workflows.ScheduleNewWorkflowAsync(nameof(TenantSyncWorkflow), Contoso, Arg.Any<TenantSyncInput>(), Arg.Any<DateTimeOffset?>(), Arg.Any<CancellationToken>())
             .ThrowsAsync(new RpcException(new Status(StatusCode.AlreadyExists, "An orchestration with id 'sync-contoso-202601051005' already exists")));
 
         var report = await scheduler.RunAsync(Ct);
@@ -80,7 +86,7 @@ public sealed class SyncCronSchedulerTests
     [Fact]
     public async Task A_failed_schedule_is_reported_gives_the_lease_back_and_the_next_tick_retries()
     {
-        workflows.ScheduleNewWorkflowAsync(nameof(TenantSyncWorkflow), "sync-contoso-202601051005", Arg.Any<TenantSyncInput>(), Arg.Any<DateTimeOffset?>(), Arg.Any<CancellationToken>())
+        workflows.ScheduleNewWorkflowAsync(nameof(TenantSyncWorkflow), Contoso, Arg.Any<TenantSyncInput>(), Arg.Any<DateTimeOffset?>(), Arg.Any<CancellationToken>())
             .ThrowsAsync(new RpcException(new Status(StatusCode.Unavailable, "connection refused")));
 
         var failed = await scheduler.RunAsync(Ct);
@@ -92,6 +98,51 @@ public sealed class SyncCronSchedulerTests
         Assert.Contains("connection refused", contoso.Detail, StringComparison.Ordinal);
         Assert.Equal(ScheduleOutcome.Scheduled, failed.Tenants[1].Outcome);
         Assert.Equal([ScheduleOutcome.Scheduled, ScheduleOutcome.DuplicateSlot], retried.Tenants.Select(t => t.Outcome));
+    }
+
+    [Fact]
+    public async Task Every_tick_and_slot_gets_an_instance_id_never_used_before()
+    {
+        var first = await scheduler.RunAsync(Ct);
+        await store.DeleteAsync(SyncLeaseStore.Key("contoso"), Ct);          // the lease gone: the same slot runs again
+        var again = await scheduler.RunAsync(Ct);
+
+        Assert.Equal(ScheduleOutcome.Scheduled, again.Tenants[0].Outcome);
+        Assert.NotEqual(first.Tenants[0].InstanceId, again.Tenants[0].InstanceId);
+    }
+
+    [Fact]
+    public async Task A_start_whose_deadline_expired_after_the_instance_was_created_keeps_the_lease()
+    {
+        // StartInstance answers only once the run has started: the deadline can expire after the engine created it.
+        workflows.ScheduleNewWorkflowAsync(nameof(TenantSyncWorkflow), Contoso, Arg.Any<TenantSyncInput>(), Arg.Any<DateTimeOffset?>(), Arg.Any<CancellationToken>())
+            .ThrowsAsync(new OperationCanceledException());
+        probe.ExistsAsync(Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns(true);
+
+        var report = await scheduler.RunAsync(Ct);
+        time.Advance(TimeSpan.FromMinutes(5));
+        var next = await scheduler.RunAsync(Ct);
+
+        Assert.Equal(ScheduleOutcome.Scheduled, report.Tenants[0].Outcome);
+        var (lease, _) = await store.GetAsync<SyncLease>(SyncLeaseStore.Key("contoso"), Ct);
+        Assert.Equal(SyncLeaseStatus.Running, lease!.Status);
+        Assert.Equal(report.Tenants[0].InstanceId, lease.InstanceId);
+        Assert.Equal(ScheduleOutcome.RunInProgress, next.Tenants[0].Outcome);
+    }
+
+    [Fact]
+    public async Task A_start_that_failed_where_the_lookup_fails_too_keeps_the_lease_until_it_expires()
+    {
+        workflows.ScheduleNewWorkflowAsync(nameof(TenantSyncWorkflow), Contoso, Arg.Any<TenantSyncInput>(), Arg.Any<DateTimeOffset?>(), Arg.Any<CancellationToken>())
+            .ThrowsAsync(new RpcException(new Status(StatusCode.Unavailable, "connection refused")));
+        probe.ExistsAsync(Arg.Any<string>(), Arg.Any<CancellationToken>()).ThrowsAsync(new RpcException(new Status(StatusCode.Unavailable, "connection refused")));
+
+        var report = await scheduler.RunAsync(Ct);
+
+        Assert.Equal(ScheduleOutcome.Failed, report.Tenants[0].Outcome);
+        Assert.StartsWith("Not confirmed", report.Tenants[0].Detail, StringComparison.Ordinal);
+        var (lease, _) = await store.GetAsync<SyncLease>(SyncLeaseStore.Key("contoso"), Ct);
+        Assert.Equal(SyncLeaseStatus.Running, lease!.Status);
     }
 
     [Fact]

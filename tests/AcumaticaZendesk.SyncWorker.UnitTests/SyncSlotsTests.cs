@@ -20,11 +20,14 @@ public sealed class SyncSlotsTests
     }
 
     [Fact]
-    public void The_instance_id_names_tenant_and_slot_to_the_minute()
+    public void The_instance_id_names_tenant_and_slot_to_the_minute_and_is_never_the_same_twice()
     {
         var slot = new DateTimeOffset(2026, 1, 5, 11, 5, 0, TimeSpan.FromHours(1));
 
-        Assert.Equal("sync-contoso_eu-202601051005", SyncSlots.InstanceId("contoso_eu", slot));
+        var ids = Enumerable.Range(0, 50).Select(_ => SyncSlots.InstanceId("contoso_eu", slot)).ToList();
+
+        Assert.All(ids, id => Assert.Matches("^sync-contoso_eu-202601051005-[0-9a-f]{8}$", id));
+        Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());
     }
 
     [Theory]

@@ -40,7 +40,7 @@ public sealed class EarlySyncTriggerTests
 
         Assert.Equal(EarlySyncTrigger.Scheduled, first.Outcome);
         Assert.Equal(ScheduleOutcome.Scheduled, first.Schedule!.Outcome);
-        Assert.Equal("sync-contoso-202601051007", first.Schedule.InstanceId);
+        Assert.Matches("^sync-contoso-wake-20260105100712000-[0-9a-f]{8}$", first.Schedule.InstanceId);
         Assert.Equal(EarlySyncTrigger.Debounced, second.Outcome);
         await workflows.Received(1).ScheduleNewWorkflowAsync(
             nameof(TenantSyncWorkflow), Arg.Any<string>(), Arg.Any<TenantSyncInput>(), Arg.Any<DateTimeOffset?>(), Arg.Any<CancellationToken>());

@@ -9,9 +9,9 @@ namespace AcumaticaZendesk.SyncWorker.Runs;
 
 /// <summary>
 /// The operator API's view of the sync workflows, over <see cref="IDaprWorkflowClient"/>. Manual runs and reruns go
-/// through the same lease as the cron tick, with deterministic instance ids
-/// (<c>sync-{tenant}-manual-{yyyyMMddHHmmssfff}</c>, <c>sync-{tenant}-rerun-{yyyyMMddHHmmssfff}</c>), so the
-/// <c>dapr workflow</c> CLI sees the same ids.
+/// through the same lease as the cron tick, with never-used instance ids
+/// (<c>sync-{tenant}-manual-{yyyyMMddHHmmssfff}-{random}</c>, <c>sync-{tenant}-rerun-…</c>, <see cref="SyncSlots.NewInstanceId"/>),
+/// readable in the <c>dapr workflow</c> CLI.
 /// </summary>
 public sealed class DaprWorkflowRuns(
     IDaprWorkflowClient workflows,
@@ -69,11 +69,11 @@ public sealed class DaprWorkflowRuns(
 
     private async Task<string> ScheduleAsync(string tenantId, string kind, CancellationToken cancellationToken)
     {
-        var instanceId = $"sync-{tenantId}-{kind}-{time.GetUtcNow().ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture)}";
+        var instanceId = SyncSlots.NewInstanceId(tenantId, $"{kind}-{time.GetUtcNow().ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture)}");
         var result = await scheduler.ScheduleNowAsync(tenantId, instanceId, cancellationToken).ConfigureAwait(false);
         return result.Outcome switch
         {
-            ScheduleOutcome.Scheduled or ScheduleOutcome.AlreadyExists or ScheduleOutcome.DuplicateSlot => instanceId,
+            ScheduleOutcome.Scheduled or ScheduleOutcome.AlreadyExists or ScheduleOutcome.DuplicateSlot => result.InstanceId ?? instanceId,
             ScheduleOutcome.RunInProgress or ScheduleOutcome.LostRace => throw new RunInProgressException(tenantId, result.Detail),
             _ => throw new InvalidOperationException($"Run of tenant '{tenantId}' was not scheduled: {result.Outcome} {result.Detail}"),
         };

@@ -2,15 +2,26 @@ using Dapr.Workflow;
 
 namespace AcumaticaZendesk.SyncWorker.Scheduling;
 
-/// <summary>Tells whether a workflow instance has ended (used before taking over a lease that looks held).</summary>
+/// <summary>
+/// Tells whether a workflow instance exists (used before giving back a lease whose scheduling call failed) and whether
+/// it has ended (used before taking over a lease that looks held).
+/// </summary>
 public interface IWorkflowRunProbe
 {
+    Task<bool> ExistsAsync(string instanceId, CancellationToken cancellationToken);
+
     Task<bool> IsFinishedAsync(string instanceId, CancellationToken cancellationToken);
 }
 
 /// <summary>Asks the workflow engine through <see cref="IDaprWorkflowClient"/>.</summary>
 public sealed class DaprWorkflowRunProbe(IDaprWorkflowClient workflows) : IWorkflowRunProbe
 {
+    public async Task<bool> ExistsAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        var state = await workflows.GetWorkflowStateAsync(instanceId, getInputsAndOutputs: false, cancellationToken).ConfigureAwait(false);
+        return state is { Exists: true };
+    }
+
     public async Task<bool> IsFinishedAsync(string instanceId, CancellationToken cancellationToken)
     {
         var state = await workflows.GetWorkflowStateAsync(instanceId, getInputsAndOutputs: false, cancellationToken).ConfigureAwait(false);

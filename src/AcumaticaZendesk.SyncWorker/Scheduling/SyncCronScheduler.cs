@@ -8,7 +8,7 @@ namespace AcumaticaZendesk.SyncWorker.Scheduling;
 
 /// <summary>
 /// The cron tick: for every runnable tenant, take the tenant's lease and schedule one <see cref="TenantSyncWorkflow"/>
-/// with the deterministic instance id of the current slot. Only schedules; every sidecar call carries a deadline
+/// under a never-used instance id (<see cref="SyncSlots.InstanceId"/>): the lease keeps a slot to one run. Only schedules; every sidecar call carries a deadline
 /// (scheduling without a reachable sidecar would otherwise wait forever).
 /// </summary>
 public sealed class SyncCronScheduler(
@@ -46,7 +46,7 @@ public sealed class SyncCronScheduler(
 
     /// <summary>
     /// Schedules a run outside the cron (operator "run now", rerun, an early wake) under the same lease, with the
-    /// caller's deterministic instance id; the slot is the moment of the request.
+    /// caller's never-used instance id; the slot is the moment of the request.
     /// </summary>
     public Task<TenantScheduleResult> ScheduleNowAsync(string tenantId, string instanceId, CancellationToken cancellationToken)
     {
@@ -82,8 +82,9 @@ public sealed class SyncCronScheduler(
         switch (lease.Outcome)
         {
             case LeaseOutcome.DuplicateSlot:
-                logger.LogInformation("Duplicate trigger: run {InstanceId} of tenant {TenantId} was already scheduled for this slot", instanceId, tenantId);
-                return new TenantScheduleResult(tenantId, instanceId, ScheduleOutcome.DuplicateSlot);
+                // Reported under the id of the run that has the slot (the id made for this trigger is never used).
+                logger.LogInformation("Duplicate trigger: run {InstanceId} of tenant {TenantId} was already scheduled for this slot", lease.Lease?.InstanceId, tenantId);
+                return new TenantScheduleResult(tenantId, lease.Lease?.InstanceId ?? instanceId, ScheduleOutcome.DuplicateSlot);
             case LeaseOutcome.HeldByActiveRun:
                 logger.LogInformation("Tenant {TenantId} skipped: run {HeldBy} is still in progress", tenantId, lease.Lease?.InstanceId);
                 return new TenantScheduleResult(tenantId, instanceId, ScheduleOutcome.RunInProgress, $"Held by {lease.Lease?.InstanceId}");
@@ -109,9 +110,42 @@ public sealed class SyncCronScheduler(
         }
         catch (Exception ex) when (IsSidecarFailure(ex, cancellationToken))
         {
-            logger.LogError(ex, "Could not schedule run {InstanceId} of tenant {TenantId}", instanceId, tenantId);
-            await GiveBackLeaseAsync(tenantId, instanceId, cancellationToken).ConfigureAwait(false);
-            return new TenantScheduleResult(tenantId, instanceId, ScheduleOutcome.Failed, $"Not scheduled: {Describe(ex, o)}");
+            return await AfterFailedStartAsync(tenantId, instanceId, ex, o, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// StartInstance answers only once the instance has started (durabletask-go <c>StartInstance</c> waits for it), so
+    /// a failed call may have created the run: the lease is given back only when the engine says the instance does
+    /// not exist. While that cannot be told, the lease stays and frees itself when it expires.
+    /// </summary>
+    private async Task<TenantScheduleResult> AfterFailedStartAsync(
+        string tenantId, string instanceId, Exception ex, SyncScheduleOptions o, CancellationToken cancellationToken)
+    {
+        bool? exists;
+        try
+        {
+            using var deadline = Deadline(cancellationToken);
+            exists = await runs.ExistsAsync(instanceId, deadline.Token).ConfigureAwait(false);
+        }
+        catch (Exception lookup) when (IsSidecarFailure(lookup, cancellationToken))
+        {
+            logger.LogWarning(lookup, "Could not look up run {InstanceId} of tenant {TenantId} after its start failed", instanceId, tenantId);
+            exists = null;
+        }
+
+        switch (exists)
+        {
+            case true:
+                logger.LogWarning(ex, "Starting run {InstanceId} of tenant {TenantId} failed, but the workflow engine has it: the run keeps the lease", instanceId, tenantId);
+                return new TenantScheduleResult(tenantId, instanceId, ScheduleOutcome.Scheduled, $"Start confirmed by lookup after: {Describe(ex, o)}");
+            case null:
+                logger.LogError(ex, "Could not schedule run {InstanceId} of tenant {TenantId}, nor tell whether it exists; the lease frees itself when it expires", instanceId, tenantId);
+                return new TenantScheduleResult(tenantId, instanceId, ScheduleOutcome.Failed, $"Not confirmed: {Describe(ex, o)}");
+            default:
+                logger.LogError(ex, "Could not schedule run {InstanceId} of tenant {TenantId}", instanceId, tenantId);
+                await GiveBackLeaseAsync(tenantId, instanceId, cancellationToken).ConfigureAwait(false);
+                return new TenantScheduleResult(tenantId, instanceId, ScheduleOutcome.Failed, $"Not scheduled: {Describe(ex, o)}");
         }
     }
 

@@ -1,9 +1,10 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 
 namespace AcumaticaZendesk.SyncWorker.Scheduling;
 
-/// <summary>Time slots and the deterministic workflow instance ids derived from them.</summary>
+/// <summary>Time slots, and the never-reused workflow instance ids of the runs.</summary>
 public static partial class SyncSlots
 {
     /// <summary>The slot a trigger at <paramref name="now"/> belongs to: <paramref name="now"/> in UTC rounded down to the interval.</summary>
@@ -18,8 +19,17 @@ public static partial class SyncSlots
         return new DateTimeOffset(ticks - (ticks % interval.Ticks), TimeSpan.Zero);
     }
 
-    /// <summary><c>sync-{tenant}-{slot:yyyyMMddHHmm}</c> (UTC): the same tenant and slot always give the same id.</summary>
-    public static string InstanceId(string tenantId, DateTimeOffset slot)
+    /// <summary>
+    /// <c>sync-{tenant}-{slot:yyyyMMddHHmm}-{random}</c> (UTC): the run of a cron slot, under an id never used before.
+    /// Dapr refuses an existing id only while its instance runs; a finished one is purged and started again, wiping
+    /// its history (dapr <c>pkg/actors/targets/workflow/orchestrator/create.go</c>). The tenant's lease, not the id,
+    /// keeps a slot to one run.
+    /// </summary>
+    public static string InstanceId(string tenantId, DateTimeOffset slot) =>
+        NewInstanceId(tenantId, slot.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture));
+
+    /// <summary><c>sync-{tenant}-{label}-{random}</c>: a never-used instance id for a run the <paramref name="label"/> names.</summary>
+    public static string NewInstanceId(string tenantId, string label)
     {
         if (!IsValidTenantId(tenantId))
         {
@@ -28,7 +38,7 @@ public static partial class SyncSlots
                 nameof(tenantId));
         }
 
-        return string.Create(CultureInfo.InvariantCulture, $"sync-{tenantId}-{slot.UtcDateTime:yyyyMMddHHmm}");
+        return string.Create(CultureInfo.InvariantCulture, $"sync-{tenantId}-{label}-{RandomNumberGenerator.GetHexString(8, lowercase: true)}");
     }
 
     /// <summary>Dapr workflow instance ids allow letters, digits, '-' and '_' only.</summary>

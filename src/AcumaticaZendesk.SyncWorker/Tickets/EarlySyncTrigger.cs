@@ -1,3 +1,4 @@
+using System.Globalization;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.State;
 using AcumaticaZendesk.SyncWorker.Scheduling;
@@ -13,8 +14,9 @@ public sealed record WakeResult(string TenantId, string Outcome, TenantScheduleR
 
 /// <summary>
 /// Wakes a tenant's sync early on an Acumatica change signal: at most one extra run per <see cref="SyncScheduleOptions.Interval"/>
-/// (debounced through an ETag-guarded state entry), scheduled through <see cref="SyncCronScheduler.ScheduleNowAsync"/> (instance id <c>sync-{tenant}-{minute}</c>) so the tenant's lease
-/// still allows one run at a time.
+/// (debounced through an ETag-guarded state entry), scheduled through <see cref="SyncCronScheduler.ScheduleNowAsync"/> under a
+/// never-used instance id (<c>sync-{tenant}-wake-{yyyyMMddHHmmssfff}-{random}</c>) so the tenant's lease still allows one run at a
+/// time and no finished run is ever restarted in its place.
 /// </summary>
 public sealed class EarlySyncTrigger(
     ITenantDirectory tenants,
@@ -52,9 +54,9 @@ public sealed class EarlySyncTrigger(
             return new WakeResult(tenantId, Debounced);     // a concurrent signal took this wake-up
         }
 
-        var instanceId = SyncSlots.InstanceId(tenantId, SyncSlots.SlotOf(now, TimeSpan.FromMinutes(1)));
+        var instanceId = SyncSlots.NewInstanceId(tenantId, "wake-" + now.UtcDateTime.ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture));
         var result = await scheduler.ScheduleNowAsync(tenantId, instanceId, cancellationToken).ConfigureAwait(false);
-        await store.SaveAsync(Key(tenantId), new SyncWake(now, result.InstanceId), cancellationToken).ConfigureAwait(false);
+        await store.UpdateAsync<SyncWake>(Key(tenantId), _ => new SyncWake(now, result.InstanceId), cancellationToken).ConfigureAwait(false);
         logger.LogInformation("Change signal for tenant {TenantId}: early run {InstanceId} {Outcome}", tenantId, result.InstanceId, result.Outcome);
         return new WakeResult(tenantId, Scheduled, result);
     }
