@@ -9,19 +9,38 @@ configuration="${CONFIGURATION:-Release}"
 log="artifacts/test-results/dotnet-test.log"
 mkdir -p "$(dirname "$log")"
 
-dotnet test --solution AcumaticaZendesk.sln -c "$configuration" --no-build --no-progress "$@" 2>&1 | tee "$log"
-status=${PIPESTATUS[0]}
+# Every project once, then the end-to-end subset that covers state, leases, webhooks and runs again with the
+# stand-in's state store behaving like state.postgresql v2 and state.redis (docs/testing.md).
+personality_subset=(--filter-class "*StandInSidecarTests" --filter-class "*CronToWorkflowTests" --filter-class "*TicketFlowTests")
+passed=0 failed=0 skipped=0 status=0
 
 # Microsoft.Testing.Platform's closing block: "total: N", "failed: N", "succeeded: N", "skipped: N".
-value() { grep -E "^[[:space:]]+$1: [0-9]+" "$log" | tail -n 1 | grep -oE '[0-9]+' || echo 0; }
-passed=$(value succeeded)
-failed=$(value failed)
-skipped=$(value skipped)
+value() { grep -E "^[[:space:]]+$1: [0-9]+" "$2" | tail -n 1 | grep -oE '[0-9]+' || echo 0; }
+count() {
+  local run_log=$1 run_status=$2 f
+  f=$(value failed "$run_log")
+  passed=$((passed + $(value succeeded "$run_log")))
+  skipped=$((skipped + $(value skipped "$run_log")))
+  if [ "$run_status" -ne 0 ] && [ "$f" -eq 0 ]; then
+    # A crashed or misconfigured test host: count it as a failure so the summary cannot look green.
+    f=1
+    echo "dotnet test exited with code $run_status (a test host failed outside any test); see $run_log" >&2
+  fi
+  failed=$((failed + f))
+  [ "$run_status" -ne 0 ] && status=$run_status
+}
 
-if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
-  # A crashed or misconfigured test host: count it as a failure so the summary cannot look green.
-  failed=1
-  echo "dotnet test exited with code $status (a test host failed outside any test); see $log" >&2
+dotnet test --solution AcumaticaZendesk.sln -c "$configuration" --no-build --no-progress "$@" 2>&1 | tee "$log"
+count "$log" "${PIPESTATUS[0]}"
+
+if [ $# -eq 0 ]; then
+  for personality in postgresql redis; do
+    plog="artifacts/test-results/dotnet-test-$personality.log"
+    echo "== end-to-end subset with the stand-in's state store as $personality"
+    STANDIN_STATE_STORE=$personality dotnet test --project tests/AcumaticaZendesk.EndToEndTests/AcumaticaZendesk.EndToEndTests.csproj \
+      -c "$configuration" --no-build --no-progress -- "${personality_subset[@]}" 2>&1 | tee "$plog"
+    count "$plog" "${PIPESTATUS[0]}"
+  done
 fi
 
 summary="tests: ${passed} passed, ${failed} failed"

@@ -46,6 +46,9 @@ param webhookReceiverMaxReplicas int = 5
 
 param tags object = {}
 
+@description('Key Vault secrets the apps read (connector-secrets, "--" for ":"); listed in the output keyVaultSecretsToCreate.')
+param keyVaultSecretNames array = []
+
 var allTags = union(tags, { application: 'acumatica-zendesk' })
 
 module monitoring 'modules/monitoring.bicep' = {
@@ -148,3 +151,6 @@ output keyVaultName string = keyVault.outputs.name
 
 output identityPrincipalId string = identity.outputs.principalId
 output environmentName string = environment.outputs.name
+
+@description('Secrets to create in the Key Vault before the apps can start (the names the apps read).')
+output keyVaultSecretsToCreate array = keyVaultSecretNames

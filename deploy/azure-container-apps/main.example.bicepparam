@@ -13,3 +13,16 @@ param webhookReceiverMaxReplicas = 5
 param tags = {
   environment: 'demo'
 }
+// Key Vault secrets the apps read (connector-secrets); create them before the apps start. The names are
+// the code's (SecretNames, with "--" for ":"), checked by SecretNamesAgreeTests; add one set per tenant.
+param keyVaultSecretNames = [
+  'token-encryption--keys'
+  'token-encryption--current'
+  'operator--api-keys--admin'
+  'tenants--demo--acumatica--client-id'
+  'tenants--demo--acumatica--client-secret'
+  'tenants--demo--acumatica--push-secret'
+  'tenants--demo--zendesk--client-id'
+  'tenants--demo--zendesk--client-secret'
+  'tenants--demo--zendesk--webhook-signing-secret'
+]

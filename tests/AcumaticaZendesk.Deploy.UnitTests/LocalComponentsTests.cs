@@ -45,6 +45,28 @@ public sealed class LocalComponentsTests
     }
 
     [Fact]
+    public void The_sqlite_state_store_deletes_expired_rows()
+    {
+        // state.sqlite's cleanupInterval defaults to 0, which disables the collection of expired (TTL) rows
+        // (components-contrib state/sqlite/sqlite_metadata.go).
+        var state = DaprResourceSets.LocalComponents.Single(c => c.Name == DaprNames.Components.StateStore);
+
+        Assert.Equal("state.sqlite", state.Type);
+        var interval = state.Metadata.SingleOrDefault(m => m.Name == "cleanupInterval")?.Value;
+        Assert.True(interval is not null, "connector-state sets no cleanupInterval");
+        Assert.Matches("^[1-9][0-9]*(s|m|h)$", interval);
+    }
+
+    [Fact]
+    public void The_run_file_says_what_a_plain_dapr_run_needs_first()
+    {
+        var header = File.ReadAllText(RepoPaths.DaprRunFile);
+
+        Assert.Contains("secrets.local.json", header, StringComparison.Ordinal);
+        Assert.Contains(".data", header, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Component_names_in_code_and_in_yaml_are_the_same_set()
     {
         Assert.Empty(ComponentRules.NamesMatchCode(DaprResourceSets.LocalComponents));

@@ -1,7 +1,7 @@
 using AcumaticaZendesk.Contracts;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.SyncWorker.State;
-using AcumaticaZendesk.Testing;
+using AcumaticaZendesk.StandIn;
 using Dapr;
 using Dapr.Client;
 using Grpc.Core;

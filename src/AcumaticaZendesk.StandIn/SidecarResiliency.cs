@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using Grpc.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace AcumaticaZendesk.Testing;
+namespace AcumaticaZendesk.StandIn;
 
 /// <summary>A retry policy of a Dapr Resiliency spec (dapr/kit <c>retry/retry.go</c>, backoff defaults of cenkalti/backoff).</summary>
 public sealed record RetryPolicy(bool Exponential, TimeSpan Duration, TimeSpan InitialInterval, double Multiplier, TimeSpan MaxInterval, int MaxRetries)

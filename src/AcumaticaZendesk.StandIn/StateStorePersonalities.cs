@@ -1,4 +1,4 @@
-namespace AcumaticaZendesk.Testing;
+namespace AcumaticaZendesk.StandIn;
 
 /// <summary>Names of the state store personalities, as the environment and the chaos program's options spell them.</summary>
 public static class StateStorePersonalities

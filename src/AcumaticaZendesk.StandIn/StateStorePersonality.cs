@@ -1,4 +1,4 @@
-namespace AcumaticaZendesk.Testing;
+namespace AcumaticaZendesk.StandIn;
 
 /// <summary>
 /// Which real Dapr state store component the stand-in's state store behaves like. Each differs in its ETags and in
