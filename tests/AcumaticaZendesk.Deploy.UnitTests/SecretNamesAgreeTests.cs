@@ -73,7 +73,7 @@ public sealed class SecretNamesAgreeTests
     {
         var known = Always.Concat(AcumaticaSignIn.SelectMany(w => w)).SelectMany(n => n.AnyOf).ToHashSet(StringComparer.Ordinal);
 
-        Assert.Empty(Named(source).Where(n => !known.Contains(n)));
+        Assert.DoesNotContain(Named(source), n => !known.Contains(n));
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public sealed class SecretNamesAgreeTests
         }
 
         Assert.NotEmpty(names);
-        Assert.Empty(names.Where(n => !checkedNames.Contains(n)));
+        Assert.DoesNotContain(names, n => !checkedNames.Contains(n));
     }
 
     /// <summary>The secret names a source names, spelled as the code spells them (<c>:</c> nesting).</summary>
