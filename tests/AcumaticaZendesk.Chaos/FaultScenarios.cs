@@ -25,15 +25,21 @@ public static class FaultScenarios
     public static ChaosScenario MalformedAndOversizedRecords { get; } = new(
         "malformed-and-oversized-records",
         "8 Acumatica records answered broken (wrong JSON type, no key, invalid date, broken value wrapping, 1 MiB name, 20,000 fields) in 4 entities; Zendesk show_many items with non-numeric ids and job statuses that are not JSON on 30% of those answers; then the records fixed",
+        "the first run finishes with exactly the broken records missing, each failed in the audit trail and queued with its reason; once fixed, the next run replays them in and empties the queue",
         ["hostile"],
-        MalformedAsync);
+        MalformedAsync)
+    {
+        Evidence = ["acumatica broken record", "zendesk malformed"],
+    };
 
     public static ChaosScenario SlowResponses { get; } = new(
         "slow-responses-past-timeouts",
         $"the first 2 Zendesk bulk writes and 15% of all answers of each system held back {SlowMs} ms after the request was processed, past client timeouts of 1 s (Acumatica:Client:AttemptTimeout, Zendesk:RequestTimeout)",
+        "the run finishes; a write applied but answered too late creates no twin when the page is processed again",
         ["slow"],
         SlowAsync)
     {
+        Evidence = ["acumatica slow", "zendesk slow"],
         Configuration = new Dictionary<string, string?>
         {
             ["Acumatica:Client:AttemptTimeout"] = AttemptTimeout,
@@ -61,9 +67,11 @@ public static class FaultScenarios
         return new ChaosScenario(
             $"zendesk-429-plan-{plan}",
             $"Zendesk plan {plan}/min actually reached, scaled: {plan / divisor} requests per {WindowSeconds} s window (plan ÷ m = {divisor}, time × k = {60 / WindowSeconds}), 429 with Retry-After past it; plus a storm of 10% of calls answered 429 (Retry-After 1 s)",
+            "the faulted run finishes (429s waited out) after the account served its full allowance in one window",
             [name],
             (c, ct) => PlanLimitAsync(c, ScenarioContext.Dataset(name, customers: customers), plan, divisor, ct))
         {
+            Evidence = ["zendesk 429"],
             Configuration = new Dictionary<string, string?>
             {
                 ["SyncSchedule:PageSize"] = "10",
@@ -78,7 +86,6 @@ public static class FaultScenarios
         const string tenant = "hostile";
         await c.AddTenantAsync(ScenarioContext.Dataset(tenant), ct);
         var broken = Break(c.Control, tenant);
-        c.Injected("acumatica records answered broken", broken.Count);
 
         // Zendesk answers go bad too, alternating between two kinds while the first run goes on.
         var start = c.Elapsed;
@@ -89,19 +96,16 @@ public static class FaultScenarios
         await stop.CancelAsync();
         await toggling;
         c.Control.SetFaults("zendesk", new FaultSettings());
-        foreach (var (kind, count) in c.Control.TamperedAnswers)
-        {
-            c.Injected($"{kind} answers", count);
-        }
+        c.ExpectFinished(first, "the first run over the broken records");
 
         // Reconciliation after the first run: exactly the broken records are missing, each failed in the audit trail
         // and waiting in the replay queue with the reason; nothing else is lost or duplicated.
         var during = c.Reconcile(tenant);
         var problems = await ExpectedFailuresAsync(c, tenant, broken, ct);
-        c.Note($"first run {first?.Outcome}: lost {during.Lost} = the {broken.Count} broken records (expected failures, audited and queued), dupes {during.Duplicates}");
-        if (first is null || during.Lost != broken.Count || during.Duplicates != 0 || problems.Count > 0)
+        var refusedCleanly = c.Check(during.Lost == broken.Count && during.Duplicates == 0 && problems.Count == 0,
+            $"after the first run exactly the {broken.Count} broken records are missing (lost {during.Lost}, dupes {during.Duplicates}), each failed and queued{(problems.Count == 0 ? "" : $": {string.Join("; ", problems)}")}");
+        if (!refusedCleanly)
         {
-            c.Note($"FAIL: the broken records were not refused cleanly: {string.Join("; ", problems)}");
             return null;
         }
 
@@ -112,8 +116,8 @@ public static class FaultScenarios
 
         var converged = await c.ConvergeAsync(tenant, start, ct);
         var queued = await c.Connector.WorkerServices.GetRequiredService<FailedRecordQueue>().ListAsync(tenant, ct);
-        c.Note($"records fixed in Acumatica: the next run replayed them from the queue; lost {c.Reconcile(tenant).Lost}, replay queue left {queued.Count}");
-        return queued.Count == 0 ? converged : null;
+        c.Check(queued.Count == 0, $"records fixed in Acumatica: the next run replayed them from the queue (replay queue left {queued.Count})");
+        return converged;
     }
 
     /// <summary>A record answered broken: entity, key, fault, the key it is audited under and its Zendesk external id.</summary>
@@ -215,17 +219,12 @@ public static class FaultScenarios
         }
 
         c.Control.SetFaults("zendesk", new FaultSettings { SlowRate = 0.15, SlowMs = SlowMs, SlowPathContains = "/api/v2/" });
-        c.Summarize(await c.Connector.WaitForRunAsync(instance, ScenarioContext.RunTimeout, ct));
+        c.ExpectFinished(c.Summarize(await c.Connector.WaitForRunAsync(instance, ScenarioContext.RunTimeout, ct)), "the run with slow answers");
         var converged = await c.ConvergeAsync(tenant, start, ct);
         c.Control.SetFaults("acumatica", new FaultSettings());
         c.Control.SetFaults("zendesk", new FaultSettings());
 
         var slow = c.Control.TamperedAnswers;
-        foreach (var (kind, count) in slow)
-        {
-            c.Injected($"{kind} answers past the timeout", count);
-        }
-
         var appliedWrites = slow.Where(s => s.Key.StartsWith("zendesk slow", StringComparison.Ordinal) && !s.Key.EndsWith(" GET", StringComparison.Ordinal)).Sum(s => s.Value);
         c.Note($"answers held back {SlowMs} ms past the 1 s timeouts: {string.Join(", ", slow.Select(s => $"{s.Key} {s.Value}"))}; Zendesk writes applied but timed out client-side: {appliedWrites}");
         return converged;
@@ -243,8 +242,8 @@ public static class FaultScenarios
         settings.JobQueuedFor = settings.JobQueuedFor / (60 / WindowSeconds);
         settings.JobWorkingFor = settings.JobWorkingFor / (60 / WindowSeconds);
         var start = c.Elapsed;
-        c.Control.SetFaults("zendesk", new FaultSettings { ErrorRate = 0.1, ErrorStatusCodes = [429] });
-        await c.RunOnceAsync(tenant, ct);
+        c.Control.SetFaults("zendesk", new FaultSettings { ErrorRate = 0.1, ErrorStatusCodes = [429], FailNextCount = 1, FailNextStatus = 429 });
+        c.ExpectFinished(await c.RunOnceAsync(tenant, ct), "the run at the plan limit");
         c.Control.SetFaults("zendesk", new FaultSettings());
         var converged = await c.ConvergeAsync(tenant, start, ct);
 
@@ -253,12 +252,7 @@ public static class FaultScenarios
         var throttle = c.Connector.WorkerServices.GetService<ZendeskClientMetrics>()?.Snapshot().ThrottleWait ?? TimeSpan.Zero;
         c.Note(string.Create(CultureInfo.InvariantCulture,
             $"limit {limit} per {WindowSeconds} s window (= plan {plan}/min ÷ {divisor}, time × {60 / WindowSeconds}); peak served in one window (scaled minute): {peak}; 429 answers: {refused - injected} from the limit + {injected} injected, over {windows} windows; client paced itself {throttle.TotalSeconds:F1} s"));
-        if (peak < limit)
-        {
-            c.Note($"FAIL: the plan limit was not reached (peak {peak} < {limit})");
-            return null;
-        }
-
+        c.Check(peak >= limit, $"the plan limit was reached (peak {peak}, limit {limit})");
         return converged;
     }
 

@@ -17,6 +17,7 @@ public sealed class ScenarioContext(SandboxedConnector connector, TimeSpan conve
 
     private readonly Stopwatch clock = Stopwatch.StartNew();
     private readonly List<string> notes = [];
+    private readonly List<string> failures = [];
     private long zendeskRetries;
 
     public SandboxedConnector Connector { get; } = connector;
@@ -25,7 +26,22 @@ public sealed class ScenarioContext(SandboxedConnector connector, TimeSpan conve
 
     public int Runs { get; private set; }
 
+    /// <summary>Runs started only to converge (after the scenario's own faulted runs): the re-runs it needed.</summary>
+    public int Reruns { get; private set; }
+
     public IReadOnlyList<string> Notes => notes;
+
+    /// <summary>Checks that failed (any one fails the scenario).</summary>
+    public IReadOnlyList<string> Failures
+    {
+        get
+        {
+            lock (failures)
+            {
+                return [.. failures];
+            }
+        }
+    }
 
     public TimeSpan Elapsed => clock.Elapsed;
 
@@ -62,6 +78,43 @@ public sealed class ScenarioContext(SandboxedConnector connector, TimeSpan conve
         }
     }
 
+    /// <summary>Records a failed check: the scenario fails, whatever happens afterwards.</summary>
+    public void Fail(string failure)
+    {
+        lock (failures)
+        {
+            failures.Add(failure);
+        }
+
+        Note($"FAIL: {failure}");
+    }
+
+    /// <summary>Checks <paramref name="condition"/>: noted as "ok: …" when it holds, a failure of the scenario when not.</summary>
+    public bool Check(bool condition, string what)
+    {
+        if (condition)
+        {
+            Note($"ok: {what}");
+        }
+        else
+        {
+            Fail(what);
+        }
+
+        return condition;
+    }
+
+    /// <summary>Checks that a faulted run finished: its workflow completed and every kind was read to the end.</summary>
+    public bool ExpectFinished(SyncRunSummary? run, string which) =>
+        Check(run is { Outcome: SyncRunOutcome.Succeeded }, $"{which} finished (was {Describe(run)})");
+
+    /// <summary>Checks that a faulted run failed clearly: the run is recorded as failed with an error naming <paramref name="reason"/>.</summary>
+    public bool ExpectFailedClearly(SyncRunSummary? run, string which, string reason) =>
+        Check(run is { Outcome: SyncRunOutcome.Failed, Error: { } error } && error.Contains(reason, StringComparison.OrdinalIgnoreCase),
+            $"{which} failed clearly with '{reason}' (was {Describe(run)})");
+
+    private static string Describe(SyncRunSummary? run) => run is null ? "no completed workflow" : $"{run.Outcome}{(run.Error is null ? "" : $": {run.Error}")}";
+
     /// <summary>Faults injected outside HTTP (restarts, token expiries, concurrent changes), by kind.</summary>
     public IReadOnlyDictionary<string, int> InjectedFaults
     {
@@ -82,14 +135,8 @@ public sealed class ScenarioContext(SandboxedConnector connector, TimeSpan conve
         }
     }
 
-    /// <summary>Changes a scenario checked itself that did not land in Zendesk.</summary>
-    public int ExtraStale { get; private set; }
-
-    public void AddStale(int count) => ExtraStale += count;
-
     private readonly Dictionary<string, int> injected = new(StringComparer.Ordinal);
 
-    /// <summary>Runs "run now" and waits for it; returns the run's summary (null when the workflow itself did not complete).</summary>
     /// <summary>Starts a "run now" without waiting (counted in <see cref="Runs"/>).</summary>
     public Task<string> StartRunAsync(string tenantId, CancellationToken cancellationToken)
     {
@@ -100,6 +147,7 @@ public sealed class ScenarioContext(SandboxedConnector connector, TimeSpan conve
     /// <summary>Counts a run started some other way (the cron binding).</summary>
     public void CountRun() => Runs++;
 
+    /// <summary>Runs "run now" and waits for it; returns the run's summary (null when the workflow itself did not complete).</summary>
     public async Task<SyncRunSummary?> RunOnceAsync(string tenantId, CancellationToken cancellationToken)
     {
         Runs++;
@@ -155,9 +203,16 @@ public sealed class ScenarioContext(SandboxedConnector connector, TimeSpan conve
                 return null;
             }
 
-            await RunOnceAsync(tenantId, cancellationToken).ConfigureAwait(false);
+            await RerunAsync(tenantId, cancellationToken).ConfigureAwait(false);
             await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>A run started only to converge (counted in <see cref="Reruns"/> too).</summary>
+    public async Task<SyncRunSummary?> RerunAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        Reruns++;
+        return await RunOnceAsync(tenantId, cancellationToken).ConfigureAwait(false);
     }
 
     public Reconciliation Reconcile(string tenantId) => Reconciliation.Of(Control, tenantId, tenantId);
@@ -175,12 +230,16 @@ public sealed class ScenarioContext(SandboxedConnector connector, TimeSpan conve
 
     private long retriesBeforeRestarts;
 
+    /// <summary>Fault kind: sync worker restarts the harness made (counted once the new worker is up).</summary>
+    public const string WorkerRestarts = "worker killed and restarted";
+
     /// <summary>Restarts the sync worker (keeping the retry counter of the old one).</summary>
     public async Task RestartWorkerAsync()
     {
         CollectWorkerCounters();
         retriesBeforeRestarts = Interlocked.Read(ref zendeskRetries);
         await Connector.Apps.RestartSyncWorkerAsync().ConfigureAwait(false);
+        Injected(WorkerRestarts);
     }
 
     public long ZendeskRetries => Interlocked.Read(ref zendeskRetries);

@@ -9,18 +9,20 @@ namespace AcumaticaZendesk.Chaos;
 /// Zendesk tickets (the sandbox account) against Acumatica activities (the sandbox instance), by the rule of
 /// docs/ticket-flow.md: every ticket (any status but deleted) whose organization's <c>external_id</c> is the code of a
 /// business account of the instance must be exactly one activity, marked <c>[zendesk-ticket:{subdomain}:{id}]</c>, on that
-/// account (the customer when the code is both), showing the ticket's current subject, status and latest public comment.
+/// account (the customer when the code is both), showing the ticket's current subject, status and latest public comment;
+/// and no other ticket (no organization, an organization without an Acumatica link, deleted) has an activity.
 /// </summary>
 /// <param name="Expected">Tickets that must have an activity.</param>
 /// <param name="Lost">Expected tickets with no activity, or whose activity does not show the ticket's latest state.</param>
 /// <param name="Duplicated">Activities beyond the first for one ticket.</param>
-/// <param name="Problems">The first few lost or duplicated tickets, in words (for the notes).</param>
-public sealed record TicketReconciliation(int Expected, int Lost, int Duplicated, IReadOnlyList<string> Problems)
+/// <param name="Strays">Activities marked for a ticket of the account that must have none (unlinked or gone).</param>
+/// <param name="Problems">The first few lost, duplicated or stray activities, in words (for the notes).</param>
+public sealed record TicketReconciliation(int Expected, int Lost, int Duplicated, int Strays, IReadOnlyList<string> Problems)
 {
     private const int MaxSummary = 255;
     private const int CommentProbe = 100;
 
-    public bool Converged => Lost == 0 && Duplicated == 0;
+    public bool Converged => Lost == 0 && Duplicated == 0 && Strays == 0;
 
     public static TicketReconciliation Of(SandboxControl control, string instance, string subdomain)
     {
@@ -44,6 +46,7 @@ public sealed record TicketReconciliation(int Expected, int Lost, int Duplicated
 
         int expected = 0, lost = 0, duplicated = 0;
         var problems = new List<string>();
+        var linkedTickets = new HashSet<long>();
         foreach (var ticket in control.Tickets(subdomain).OfType<JsonObject>())
         {
             var id = (long)ticket["id"]!;
@@ -55,6 +58,7 @@ public sealed record TicketReconciliation(int Expected, int Lost, int Duplicated
             }
 
             expected++;
+            linkedTickets.Add(id);
             var found = activities[id].ToList();
             duplicated += Math.Max(0, found.Count - 1);
             if (found.Count > 1)
@@ -80,7 +84,14 @@ public sealed record TicketReconciliation(int Expected, int Lost, int Duplicated
             }
         }
 
-        return new TicketReconciliation(expected, lost, duplicated, problems);
+        var strays = 0;
+        foreach (var stray in activities.Where(a => !linkedTickets.Contains(a.Key)))
+        {
+            strays += stray.Count();
+            Problem(problems, $"ticket {stray.Key}: {stray.Count()} activities, but the ticket is not linked to an account");
+        }
+
+        return new TicketReconciliation(expected, lost, duplicated, strays, problems);
     }
 
     /// <summary>Why the activity does not show the ticket as it is now (null = it does).</summary>

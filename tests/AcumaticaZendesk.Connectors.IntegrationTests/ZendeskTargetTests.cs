@@ -6,6 +6,8 @@ using AcumaticaZendesk.Sync.Mapping;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.State;
 using AcumaticaZendesk.Sync.Tenants;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
 
 namespace AcumaticaZendesk.Connectors.IntegrationTests;
 
@@ -248,6 +250,20 @@ public sealed class ZendeskTargetTests : IDisposable
         Assert.Equal(ConnectedSystem.Zendesk, ex.System);
         Assert.Contains("invalid_client", ex.Reason, StringComparison.Ordinal);
         Assert.DoesNotContain("wrong-secret", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_client_credentials_grant_answered_with_a_server_error_is_transient_not_a_missing_authorization()
+    {
+        using var host = new ConnectorHost(new Dictionary<string, string?> { ["Connectors:ZendeskClientCredentials"] = "true" });
+        host.Secrets.Values[SecretNames.OAuthClientId(ConnectedSystem.Zendesk)] = FakeZendesk.ClientId;
+        host.Secrets.Values[SecretNames.OAuthClientSecret(ConnectedSystem.Zendesk)] = FakeZendesk.ClientSecret;
+        _zd.Server.Given(Request.Create().WithPath($"{FakeZendesk.BasePath}/oauth/tokens").UsingPost()).AtPriority(0)
+            .RespondWith(Response.Create().WithStatusCode(502).WithBodyAsJson(new { error = "InternalServerError", description = "upstream failed" }));
+
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => host.Get<IZendeskTarget>().FindOrganizationsByExternalIdsAsync(_tenant, ["C1"], _ct));
+
+        Assert.IsNotType<AuthorizationRequiredException>(ex);
     }
 
     public void Dispose()

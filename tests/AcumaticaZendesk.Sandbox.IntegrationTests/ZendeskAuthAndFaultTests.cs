@@ -103,4 +103,22 @@ public sealed class ZendeskAuthAndFaultTests
         Assert.Equal(200, (await sb.Zendesk().GetJsonAsync("organizations")).Status);
         Assert.Equal((1, 1), (sb.Control.TamperedAnswers["acumatica injected 502"], sb.Control.TamperedAnswers["acumatica dropped"]));
     }
+
+    [Fact]
+    public async Task DeterministicFaultsHitOnlyTheChosenRequestsAndEveryAnswerIsCountedByStatus()
+    {
+        await using var sb = await TestSandbox.StartAsync();
+        using var acu = await sb.AcumaticaAsync();
+        sb.Control.SetFaults("acumatica", new FaultSettings { FailNextCount = 1, FailNextStatus = 502, DropNextCount = 1, NextRequestContains = "GET /acumatica/demo/entity/Default/24.200.001/Vendor" });
+
+        Assert.Equal(200, (await acu.GetJsonAsync($"{TestSandbox.Acu24}/Customer?$top=1")).Status);
+        Assert.Equal(502, (await acu.GetJsonAsync($"{TestSandbox.Acu24}/Vendor?$top=1")).Status);
+        await Assert.ThrowsAsync<HttpRequestException>(() => acu.GetAsync($"{TestSandbox.Acu24}/Vendor?$top=1", TestSandbox.Ct));
+        Assert.Equal(200, (await acu.GetJsonAsync($"{TestSandbox.Acu24}/Vendor?$top=1")).Status);
+
+        var counts = sb.Control.Requests.StatusCounts();
+        Assert.Equal(1, counts["acumatica 502"]);
+        Assert.Equal(1, counts["acumatica 499"]);
+        Assert.True(counts["acumatica 200"] >= 2);
+    }
 }

@@ -146,18 +146,35 @@ public sealed class SyncCronSchedulerTests
     }
 
     [Fact]
-    public async Task Scheduling_that_never_answers_is_cut_by_the_deadline()
+    public async Task Scheduling_that_never_answers_is_cut_by_the_deadline_on_the_injected_clock()
     {
+        // Ten minutes on the scheduler's clock: the fake clock passes them at once, the wall clock would not within the test.
+        var slow = new SyncCronScheduler(
+            tenants, new SyncLeaseStore(store, time, NullLogger<SyncLeaseStore>.Instance), workflows, probe,
+            Options.Create(new SyncScheduleOptions { Interval = TimeSpan.FromMinutes(5), SidecarCallTimeout = TimeSpan.FromMinutes(10) }), time,
+            NullLogger<SyncCronScheduler>.Instance);
+        var waiting = new SemaphoreSlim(0);
         workflows.ScheduleNewWorkflowAsync(Arg.Any<string>(), Arg.Any<string?>(), Arg.Any<TenantSyncInput>(), Arg.Any<DateTimeOffset?>(), Arg.Any<CancellationToken>())
-            .Returns(ci => Task.Delay(Timeout.Infinite, ci.ArgAt<CancellationToken>(4)).ContinueWith<string>(
-                _ => throw new OperationCanceledException(), TaskScheduler.Default));
+            .Returns(ci =>
+            {
+                waiting.Release();
+                return Task.Delay(Timeout.Infinite, ci.ArgAt<CancellationToken>(4)).ContinueWith<string>(
+                    _ => throw new OperationCanceledException(), TaskScheduler.Default);
+            });
 
-        var report = await scheduler.RunAsync(Ct);
+        var tick = slow.RunAsync(Ct);
+        for (var tenant = 0; tenant < 2; tenant++)
+        {
+            Assert.True(await waiting.WaitAsync(TimeSpan.FromSeconds(30), Ct), "the scheduling call of the next tenant was never made");
+            time.Advance(TimeSpan.FromMinutes(10));
+        }
+
+        var report = await tick.WaitAsync(TimeSpan.FromSeconds(30), Ct);
 
         Assert.All(report.Tenants, t =>
         {
             Assert.Equal(ScheduleOutcome.Failed, t.Outcome);
-            Assert.Contains("did not answer within 1 s", t.Detail, StringComparison.Ordinal);
+            Assert.Contains("did not answer within 600 s", t.Detail, StringComparison.Ordinal);
         });
     }
 

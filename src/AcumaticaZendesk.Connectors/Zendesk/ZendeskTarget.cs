@@ -215,8 +215,10 @@ public sealed partial class ZendeskTarget(
             LogNeedsAuthorization(logger, tenant.Id);
             throw new AuthorizationRequiredException(ConnectedSystem.Zendesk, ex.Reason, ex);
         }
-        catch (ZendeskOAuthException ex)
+        catch (ZendeskOAuthException ex) when (ex.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
         {
+            // Refused by Zendesk. Any other answer of the token endpoint (5xx, 429, a broken body) is transient: it
+            // propagates and is retried like any failed call, and the tenant keeps its schedule.
             LogNeedsAuthorization(logger, tenant.Id);
             throw new AuthorizationRequiredException(ConnectedSystem.Zendesk, $"the client_credentials grant was refused ({ex.Error ?? ex.StatusCode.ToString()})", ex);
         }

@@ -59,11 +59,20 @@ internal sealed class AcuInstance
     /// <summary>Records the entity API renders broken (by record id); see <see cref="AcuRecordTamper"/>.</summary>
     public Dictionary<Guid, Control.AcumaticaRecordFault> RecordFaults { get; } = [];
 
+    /// <summary>How many times the entity API answered a record broken (the sandbox's own count of that fault).</summary>
+    public int BrokenRecordsAnswered { get; private set; }
+
     /// <summary>The record as the entity API answers it: rendered, then broken when a fault is set for it (callers hold Gate).</summary>
     public JsonObject RenderForApi(string version, AcuRecord record, Projection projection, int rowNumber)
     {
         var rendered = AcuRenderer.Render(this, version, record, projection, rowNumber);
-        return RecordFaults.TryGetValue(record.Id, out var fault) ? AcuRecordTamper.Apply(rendered, record.Def, fault) : rendered;
+        if (!RecordFaults.TryGetValue(record.Id, out var fault))
+        {
+            return rendered;
+        }
+
+        BrokenRecordsAnswered++;
+        return AcuRecordTamper.Apply(rendered, record.Def, fault);
     }
 
     public AcuTable Table(AcuEntityDef def) => tables[def.Name];

@@ -17,11 +17,20 @@ public sealed class FaultSettings
     /// <summary>Probability (0..1) that the connection is aborted without a response.</summary>
     public double DropRate { get; set; }
 
+    /// <summary>The next N requests are dropped like <see cref="DropRate"/> drops them (deterministic, for tests).</summary>
+    public int DropNextCount { get; set; }
+
     /// <summary>The next N requests fail with <see cref="FailNextStatus"/> (deterministic, for tests).</summary>
     public int FailNextCount { get; set; }
 
     /// <summary>Status used by <see cref="FailNextCount"/>.</summary>
     public int FailNextStatus { get; set; } = 503;
+
+    /// <summary>
+    /// <see cref="FailNextCount"/> and <see cref="DropNextCount"/> apply only to requests whose "METHOD path" contains
+    /// this text (e.g. <c>GET /acumatica/demo/entity/</c>); any request when empty.
+    /// </summary>
+    public string? NextRequestContains { get; set; }
 
     /// <summary>
     /// Probability (0..1) that a request is answered <see cref="SlowMs"/> late. The request is processed first (a

@@ -139,6 +139,16 @@ public sealed class SandboxControl
         }
     }
 
+    /// <summary>How many times the instance's entity API answered a broken record (the sandbox's count of that fault).</summary>
+    public int BrokenRecordsAnswered(string instance)
+    {
+        var i = Acu(instance);
+        lock (i.Gate)
+        {
+            return i.BrokenRecordsAnswered;
+        }
+    }
+
     /// <summary>Renames a customer/vendor (both records of a customer-vendor account). Returns the new LastModifiedDateTime.</summary>
     public DateTimeOffset RenameAccount(string instance, string accountId, string newName)
     {
@@ -231,6 +241,16 @@ public sealed class SandboxControl
         lock (i.Gate)
         {
             return i.Insert(AcuEntityDef.Customer, new JsonObject { ["CustomerID"] = customerId, ["CustomerName"] = name, ["Email"] = email }, i.Now()).Id;
+        }
+    }
+
+    /// <summary>Adds an activity directly (no API call), e.g. <c>Summary</c>, <c>Body</c>, <c>RelatedEntityNoteID</c>; returns its id GUID.</summary>
+    public Guid AddActivity(string instance, JsonObject activity)
+    {
+        var i = Acu(instance);
+        lock (i.Gate)
+        {
+            return i.Insert(AcuEntityDef.Activity, activity, i.Now()).Id;
         }
     }
 

@@ -57,16 +57,24 @@ internal static class SandboxMiddleware
         }
 
         int? status = null;
+        var drop = false;
+        var chosen = faults.NextRequestContains is not { Length: > 0 } filter
+            || $"{ctx.Request.Method} {ctx.Request.Path}".Contains(filter, StringComparison.Ordinal);
         lock (faults)
         {
-            if (faults.FailNextCount > 0)
+            if (chosen && faults.FailNextCount > 0)
             {
                 faults.FailNextCount--;
                 status = faults.FailNextStatus;
             }
+            else if (chosen && faults.DropNextCount > 0)
+            {
+                faults.DropNextCount--;
+                drop = true;
+            }
         }
 
-        if (status is null && faults.DropRate > 0 && state.NextDouble() < faults.DropRate)
+        if (drop || (status is null && faults.DropRate > 0 && state.NextDouble() < faults.DropRate))
         {
             // Logged as 499 ("client closed request" in nginx's terms) so the request log tells drops apart.
             ctx.Response.StatusCode = 499;

@@ -1,3 +1,4 @@
+using AcumaticaZendesk.ServiceDefaults;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.SyncWorker.Workflows;
 using Dapr.Workflow;
@@ -168,12 +169,8 @@ public sealed class SyncCronScheduler(
         }
     }
 
-    private CancellationTokenSource Deadline(CancellationToken cancellationToken)
-    {
-        var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cts.CancelAfter(options.Value.SidecarCallTimeout);
-        return cts;
-    }
+    /// <summary>The deadline of one sidecar call, on the injected clock.</summary>
+    private Deadline Deadline(CancellationToken cancellationToken) => new(options.Value.SidecarCallTimeout, time, cancellationToken);
 
     private static bool IsAlreadyExists(RpcException ex) =>
         ex.StatusCode == StatusCode.AlreadyExists
