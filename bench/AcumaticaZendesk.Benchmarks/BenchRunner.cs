@@ -82,7 +82,9 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
             var naiveTenant = await connector.AddTenantAsync(NaiveTenant, sandbox.Host.AcumaticaUrl(NaiveTenant), sandbox.Host.ZendeskUrl(NaiveTenant), options.Onboarding, cancellationToken).ConfigureAwait(false);
             var meter = PhaseMeter.Start(connector.ZendeskMetrics, log);
             var totals = await new NaiveLoad(connector.Provider).RunAsync(naiveTenant, options.PageSize, cancellationToken).ConfigureAwait(false);
-            naive = new NaiveRun(meter.Stop(options.RateLimit), totals);
+            var measurement = meter.Stop(options.RateLimit);
+            var (naiveOrganizations, naiveUsers) = sandbox.LinkedCounts(naiveTenant.Zendesk.Subdomain);
+            naive = new NaiveRun(measurement, totals, naiveOrganizations, naiveUsers);
         }
 
         progress.WriteLine("steady state: unchanged run ...");

@@ -4,7 +4,11 @@ using AcumaticaZendesk.Zendesk;
 
 namespace AcumaticaZendesk.Benchmarks;
 
-/// <summary>What one phase cost: wall time, requests by endpoint on both sides, 429s and waits.</summary>
+/// <summary>
+/// What one phase cost: wall time, requests by endpoint on both sides, 429s and waits. <c>ZendeskRequests</c> is the
+/// connector's own count (every attempt of its API client); <c>SandboxZendeskApiRequests</c> the sandbox's count of
+/// the API requests it answered (<c>/api/v2/</c>), <c>SandboxZendeskRequests</c> with OAuth token requests too.
+/// </summary>
 public sealed record PhaseMeasurement(
     double WallSeconds,
     IReadOnlyDictionary<string, long> ZendeskRequestsByEndpoint,
@@ -16,6 +20,7 @@ public sealed record PhaseMeasurement(
     IReadOnlyDictionary<string, long> AcumaticaRequestsByEndpoint,
     long AcumaticaRequests,
     long SandboxZendeskRequests,
+    long SandboxZendeskApiRequests,
     double RequestsAtLimitSeconds)
 {
     /// <summary>
@@ -78,6 +83,7 @@ internal sealed class PhaseMeter
             acumatica,
             acumatica.Values.Sum(),
             sandbox.Where(kv => kv.Key.Contains(" /zendesk/", StringComparison.Ordinal)).Sum(kv => kv.Value),
+            sandbox.Where(kv => kv.Key.Contains(" /zendesk/", StringComparison.Ordinal) && kv.Key.Contains("/api/v2/", StringComparison.Ordinal)).Sum(kv => kv.Value),
             byEndpoint.Values.Sum() * 60.0 / rateLimitPerMinute);
     }
 

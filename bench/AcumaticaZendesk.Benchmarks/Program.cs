@@ -27,4 +27,7 @@ var results = await new BenchRunner(options, Console.Out).RunAsync(cancellation.
 Console.Out.Write(Report.Table(results));
 await Report.WriteJsonAsync(results, options.Output, cancellation.Token);
 Console.Out.WriteLine($"\nJSON: {Path.GetFullPath(options.Output)}");
-return 0;
+var problems = CrossChecks.Of(results);
+foreach (var problem in problems)
+    await Console.Error.WriteLineAsync($"CROSS-CHECK FAILED: {problem}");
+return problems.Count == 0 ? 0 : 1;

@@ -112,7 +112,7 @@ internal static class Report
     private static void Endpoints(StringBuilder s, PhaseMeasurement m)
     {
         var c = CultureInfo.InvariantCulture;
-        s.Append(c, $"  {"Zendesk requests",-44} {m.ZendeskRequests} (sandbox saw {m.SandboxZendeskRequests}; 429s {m.ZendeskRateLimited}; budget wait {m.ZendeskThrottleWaitSeconds:0.0} s)\n");
+        s.Append(c, $"  {"Zendesk requests",-44} {m.ZendeskRequests} (sandbox answered {m.SandboxZendeskApiRequests} API + {m.SandboxZendeskRequests - m.SandboxZendeskApiRequests} token requests; 429s {m.ZendeskRateLimited}; budget wait {m.ZendeskThrottleWaitSeconds:0.0} s)\n");
         foreach (var (endpoint, count) in m.ZendeskRequestsByEndpoint)
             s.Append(c, $"    {endpoint,-42} {count}\n");
         s.Append(c, $"  {"Acumatica requests",-44} {m.AcumaticaRequests}\n");

@@ -18,7 +18,7 @@ public sealed record BoundResult(string Formula, int Lookups, int Writes, int Po
 /// <summary>The initial load once more at the plan's own limit with production timings (time scale 1).</summary>
 public sealed record PlanLimitRun(int RateLimitPerMinute, double TimeScale, EngineRun Run, BoundResult Bound, double Efficiency);
 
-public sealed record NaiveRun(PhaseMeasurement Measurement, NaiveTotals Totals);
+public sealed record NaiveRun(PhaseMeasurement Measurement, NaiveTotals Totals, int OrganizationsInZendesk, int UsersInZendesk);
 
 public sealed record ChangedRun(int ChangedOrganizations, int ChangedUsers, int ExpectedWriteCalls, EngineRun Run);
 

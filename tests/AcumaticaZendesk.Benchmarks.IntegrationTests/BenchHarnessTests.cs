@@ -31,9 +31,25 @@ public sealed class BenchHarnessTests
         Assert.Equal((700, 1.0), (plan.RateLimitPerMinute, plan.TimeScale));
         Assert.Equal((19, 39, 0), (plan.Run.OrganizationsInZendesk, plan.Run.UsersInZendesk, plan.Run.Failed));
         Assert.Empty(plan.Run.QueuedFailures);
-        Assert.Equal(results.Bound.Requests, plan.Bound.Requests);
-        Assert.Equal(plan.Bound.Seconds / plan.Run.Measurement.EffectiveSeconds, plan.Efficiency, 6);
-        Assert.True(plan.Run.Measurement.EffectiveSeconds >= plan.Run.Measurement.ZendeskRequests * 60.0 / 700, "charged at least its requests at the limit");
+        // The bound worked out by hand for 19 organizations and 39 users: one lookup, one bulk write and one status read
+        // per phase (each under 100 records) = 6 requests, at 7,000/min (scaled run) and 700/min (plan run).
+        Assert.Equal((2, 2, 2, 6), (results.Bound.Lookups, results.Bound.Writes, results.Bound.Polls, results.Bound.Requests));
+        Assert.Equal(6 * 60.0 / 7000, results.Bound.Seconds, 6);
+        Assert.Equal(6, plan.Bound.Requests);
+        Assert.Equal(6 * 60.0 / 700, plan.Bound.Seconds, 6);
+
+        // The bound is a lower bound: no real run uses fewer requests, so no efficiency is above 1.
+        Assert.True(plan.Run.Measurement.ZendeskRequests >= plan.Bound.Requests, $"{plan.Run.Measurement.ZendeskRequests} requests < bound {plan.Bound.Requests}");
+        Assert.InRange(plan.Efficiency, 0.01, 1.0);
+        Assert.InRange(results.Efficiency, 0.001, 1.0);
+
+        // Each phase is charged its requests at its own limit (700 for the plan run, 7,000 for the scaled one).
+        Assert.Equal(plan.Run.Measurement.ZendeskRequests * 60.0 / 700, plan.Run.Measurement.RequestsAtLimitSeconds, 6);
+        Assert.Equal(results.InitialLoad.Measurement.ZendeskRequests * 60.0 / 7000, results.InitialLoad.Measurement.RequestsAtLimitSeconds, 6);
+
+        // The connector's request counter agrees with the sandbox's own log in every phase; no phase lost or doubled a record.
+        Assert.Equal(results.InitialLoad.Measurement.SandboxZendeskApiRequests, results.InitialLoad.Measurement.ZendeskRequests);
+        Assert.Empty(CrossChecks.Of(results));
 
         Assert.True(results.InitialLoadOnboardingSearches > 0, "adopt on an empty account reads the account (organizations and users listed once)");
         var whatIf = Assert.IsType<EngineRun>(results.WhatIfNoOnboardingSearch);
@@ -53,7 +69,14 @@ public sealed class BenchHarnessTests
         Assert.Equal(0, results.Naive.Totals.Failed);
         Assert.Equal(results.Dataset.Users, results.Naive.Totals.Users);
         Assert.True(results.Naive.Measurement.ZendeskRequestsByEndpoint["users.create_or_update"] == results.Dataset.Users);
-        Assert.NotNull(results.SpeedUpOverNaive);
+
+        // The speed-up is naive time over engine time (not the other way round, not another phase's), and the naive
+        // strategy made at least one lookup and one write per record, far more than the engine.
+        var speedUp = Assert.IsType<double>(results.SpeedUpOverNaive);
+        Assert.Equal(results.Naive.Measurement.EffectiveSeconds / results.InitialLoad.Measurement.EffectiveSeconds, speedUp, 6);
+        Assert.True(speedUp > 1, $"speed-up {speedUp}");
+        Assert.True(results.Naive.Measurement.ZendeskRequests >= 2 * (results.Dataset.Organizations + results.Dataset.Users) - 2);
+        Assert.True(results.Naive.Measurement.ZendeskRequests > 3 * results.InitialLoad.Measurement.ZendeskRequests);
 
         var json = JsonNode.Parse(await File.ReadAllTextAsync(output, _ct))!.AsObject();
         foreach (var field in new[] { "machine", "options", "rateLimitPerMinute", "dataset", "initialLoad", "bound", "efficiency", "planLimit", "initialLoadOnboardingSearches", "whatIfNoOnboardingSearch", "naive", "speedUpOverNaive", "unchangedRun", "unchangedRunZendeskWrites", "changedRun", "memory" })
@@ -76,6 +99,26 @@ public sealed class BenchHarnessTests
         Assert.Equal((10, 20), sandbox.LinkedCounts("memtest")); // the child really loaded the parent's account
         Assert.True(run.PeakWorkingSetMb > 10, $"peak working set {run.PeakWorkingSetMb} MB");
         Assert.True(run.PeakWorkingSetMb >= run.ManagedHeapAfterLoadMb);
+    }
+
+    [Fact]
+    public async Task Cross_checks_report_a_request_count_the_sandbox_disagrees_with_and_a_phase_that_lost_or_doubled_records()
+    {
+        var options = BenchOptions.Parse([
+            "--customers", "6", "--vendors", "2", "--customer-vendors", "1", "--contacts-per-account", "1", "--employees", "2",
+            "--page-size", "10", "--rate-limit", "7000", "--skip-memory", "--skip-plan-limit", "--skip-what-if", "--skip-naive",
+        ]);
+        var results = await new BenchRunner(options, TextWriter.Null).RunAsync(_ct);
+        Assert.Empty(CrossChecks.Of(results));
+
+        var initial = results.InitialLoad;
+        var miscounted = results with { InitialLoad = initial with { Measurement = initial.Measurement with { SandboxZendeskApiRequests = initial.Measurement.ZendeskRequests + 1 } } };
+        var lost = results with { UnchangedRun = results.UnchangedRun with { UsersInZendesk = results.Dataset.Users - 1 } };
+        var doubled = results with { ChangedRun = results.ChangedRun with { Run = results.ChangedRun.Run with { OrganizationsInZendesk = results.Dataset.Organizations + 2 } } };
+
+        Assert.Equal([$"initial load: the connector counted {initial.Measurement.ZendeskRequests} Zendesk API requests, the sandbox answered {initial.Measurement.ZendeskRequests + 1}"], CrossChecks.Of(miscounted));
+        Assert.Equal([$"unchanged run: 1 users lost ({results.Dataset.Users - 1} of {results.Dataset.Users} in Zendesk)"], CrossChecks.Of(lost));
+        Assert.Equal([$"changed run: 2 organizations duplicated ({results.Dataset.Organizations + 2} in Zendesk for {results.Dataset.Organizations})"], CrossChecks.Of(doubled));
     }
 
     [Fact]
