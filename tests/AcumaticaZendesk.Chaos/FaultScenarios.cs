@@ -205,7 +205,7 @@ public static class FaultScenarios
     {
         const string tenant = "slow";
         await c.AddTenantAsync(ScenarioContext.Dataset(tenant), ct);
-        c.Control.SetFaults("acumatica", new FaultSettings { SlowRate = 0.15, SlowMs = SlowMs, SlowPathContains = "/entity/" });
+        c.Control.SetFaults("acumatica", new FaultSettings { SlowRate = 0.15, SlowNextCount = 1, SlowMs = SlowMs, SlowPathContains = "/entity/" });
         c.Control.SetFaults("zendesk", new FaultSettings { SlowRate = 0.15, SlowMs = SlowMs, SlowPathContains = "/api/v2/" });
         var start = c.Elapsed;
 
@@ -242,7 +242,7 @@ public static class FaultScenarios
         settings.JobQueuedFor = settings.JobQueuedFor / (60 / WindowSeconds);
         settings.JobWorkingFor = settings.JobWorkingFor / (60 / WindowSeconds);
         var start = c.Elapsed;
-        c.Control.SetFaults("zendesk", new FaultSettings { ErrorRate = 0.1, ErrorStatusCodes = [429], FailNextCount = 1, FailNextStatus = 429 });
+        c.Control.SetFaults("zendesk", new FaultSettings { ErrorRate = 0.1, ErrorStatusCodes = [429], FailNextCount = 1, FailNextStatus = 429, NextRequestContains = "/api/v2/" });
         c.ExpectFinished(await c.RunOnceAsync(tenant, ct), "the run at the plan limit");
         c.Control.SetFaults("zendesk", new FaultSettings());
         var converged = await c.ConvergeAsync(tenant, start, ct);
