@@ -360,6 +360,9 @@ internal sealed partial class AcumaticaClient(
                 if (!catalog.Offers(connection.EndpointName, connection.EndpointVersion))
                     return new AcumaticaVersionMismatchException(connection.Endpoint, connection.InstanceRoot, catalog.Endpoints);
                 return new AcumaticaNotFoundException(entity, response.RequestMessage?.RequestUri?.AbsolutePath ?? "record");
+            case HttpStatusCode.InternalServerError when AcumaticaHttp.IsNoEntity(response.StatusCode, body):
+                // How the contract-based API says a record addressed by key or id does not exist (no 404 for these routes).
+                return new AcumaticaNotFoundException(entity, response.RequestMessage?.RequestUri?.AbsolutePath ?? "record");
             case HttpStatusCode.BadRequest when body.Contains("\"modelState\"", StringComparison.Ordinal):
                 var (message, modelErrors) = AcumaticaHttp.ReadValidationErrors(body);
                 return new AcumaticaValidationException(entity, message, modelErrors, response.StatusCode);

@@ -48,6 +48,10 @@ public static class AcumaticaServiceCollectionExtensions
             .AddResilienceHandler("acumatica", static (builder, context) =>
             {
                 var o = context.ServiceProvider.GetRequiredService<IOptions<AcumaticaClientOptions>>().Value;
+
+                // The "no entity" 500 (a missing record) is an answer: neither retried nor counted against the circuit.
+                ValueTask<bool> IsFailure(Outcome<HttpResponseMessage> outcome, CancellationToken ct) =>
+                    AcumaticaHttp.IsFailureAsync(outcome, o.MaxResponseBytes, ct);
                 builder.AddTimeout(o.TotalRequestTimeout);
                 if (o.MaxRetryAttempts > 0)
                 {
@@ -58,6 +62,7 @@ public static class AcumaticaServiceCollectionExtensions
                         UseJitter = true,
                         Delay = o.RetryBaseDelay,
                         ShouldRetryAfterHeader = true,
+                        ShouldHandle = args => IsFailure(args.Outcome, args.Context.CancellationToken),
                     };
 #pragma warning disable EXTEXP0001 // DisableForUnsafeHttpMethods is experimental: never blind-retry PUT/POST/DELETE (a PUT of an Activity creates a record).
                     retry.DisableForUnsafeHttpMethods();
@@ -65,7 +70,7 @@ public static class AcumaticaServiceCollectionExtensions
                     builder.AddRetry(retry);
                 }
 
-                builder.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions());
+                builder.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions { ShouldHandle = args => IsFailure(args.Outcome, args.Context.CancellationToken) });
                 builder.AddTimeout(o.AttemptTimeout);
             })
             .SelectPipelineByAuthority();

@@ -82,6 +82,34 @@ public sealed class VersionDiscoveryTests : IDisposable
     }
 
     [Fact]
+    public async Task The_no_entity_500_for_a_record_is_not_found_and_is_not_retried()
+    {
+        _ = new TokenEndpoint(_acu);
+        _acu.StubJson("GET", $"{FakeAcumatica.EndpointPath}/Customer/V000001", 500, FakeAcumatica.NoEntityBody);
+        var client = _host.PasswordClient(_acu);
+
+        for (var i = 0; i < 3; i++)
+            Assert.Null(await client.GetAsync(AcumaticaEntitySets.Customers, "V000001", Ct));
+
+        Assert.Equal(3, _acu.Requests("GET", "/Customer/V000001").Count); // one request each: an answer, not a failure to retry
+        Assert.Null(await client.GetAsync(AcumaticaEntitySets.Customers, "V000001", Ct));
+    }
+
+    [Fact]
+    public async Task Any_other_500_for_a_record_stays_a_server_failure()
+    {
+        _ = new TokenEndpoint(_acu);
+        _acu.StubJson("GET", $"{FakeAcumatica.EndpointPath}/Customer/C1", 500,
+            """{"message":"An error has occurred.","exceptionMessage":"Object reference not set to an instance of an object.","exceptionType":"System.NullReferenceException"}""");
+        var client = _host.PasswordClient(_acu);
+
+        var ex = await Assert.ThrowsAsync<AcumaticaTransientException>(() => client.GetAsync(AcumaticaEntitySets.Customers, "C1", Ct));
+
+        Assert.Equal(System.Net.HttpStatusCode.InternalServerError, ex.StatusCode);
+        Assert.True(_acu.Requests("GET", "/Customer/C1").Count > 1, "a real 500 on a read is retried");
+    }
+
+    [Fact]
     public async Task A_wrong_instance_path_says_so()
     {
         var client = _host.Client(_acu.Connection(AcumaticaAuthMode.CookieSession), AcumaticaCredentials.ForCookieSession(FakeAcumatica.User));

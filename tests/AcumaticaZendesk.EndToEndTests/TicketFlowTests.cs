@@ -118,6 +118,25 @@ public sealed class TicketFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_ticket_of_a_vendor_only_account_becomes_an_activity_on_the_vendor()
+    {
+        // Acumatica answers the Customer lookup of a vendor-only code with 500 "No entity satisfies the condition.":
+        // the flow must read that as "not a customer" and go on to the Vendor.
+        var customers = Control.AcumaticaRecords("demo", "Customer").Select(c => Value(c!.AsObject(), "CustomerID")).ToHashSet(StringComparer.Ordinal);
+        var vendor = Control.AcumaticaRecords("demo", "Vendor").OfType<JsonObject>().First(v => !customers.Contains(Value(v, "VendorID")));
+        var vendorId = Value(vendor, "VendorID");
+        var organization = (long)Control.CreateOrganization("demo", new JsonObject { ["name"] = $"Ticket Vendor {Guid.NewGuid():N}", ["external_id"] = vendorId })["id"]!;
+
+        var ticketId = CreateTicket(organization, "Delivery late");
+        var applied = await WaitForAppliedAsync(ticketId, TicketUpdatedAt(ticketId));
+
+        Assert.Equal(TicketContextOutcome.Created, applied.Outcome);
+        var activity = Assert.Single(ActivitiesOf(ticketId));
+        Assert.Equal(vendor["id"]!.ToString(), Value(activity, "RelatedEntityNoteID"), ignoreCase: true);
+        Assert.Equal("PX.Objects.AP.Vendor", Value(activity, "RelatedEntityType"));
+    }
+
+    [Fact]
     public async Task A_ticket_of_an_unlinked_organization_is_skipped_and_audited_with_the_reason()
     {
         var unlinked = (long)Control.CreateOrganization("demo", new JsonObject { ["name"] = "No Link Inc" })["id"]!;

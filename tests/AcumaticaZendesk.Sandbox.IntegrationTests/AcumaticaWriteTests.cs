@@ -97,4 +97,28 @@ public sealed class AcumaticaWriteTests(Specs specs)
         Assert.Equal(400, status);
         Assert.Contains("CustomerID", body!["exceptionMessage"]!.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task MissingRecordByKeyOrIdAnswers500NoEntitySatisfiesTheCondition()
+    {
+        await using var sb = await TestSandbox.StartAsync();
+        using var acu = await sb.AcumaticaAsync();
+
+        foreach (var (method, url) in new[]
+        {
+            (HttpMethod.Get, $"{TestSandbox.Acu24}/Customer/NOPE"),
+            (HttpMethod.Get, $"{TestSandbox.Acu24}/Vendor/C000001"),
+            (HttpMethod.Get, $"{TestSandbox.Acu24}/Activity/{Guid.NewGuid()}"),
+            (HttpMethod.Delete, $"{TestSandbox.Acu24}/Activity/{Guid.NewGuid()}"),
+            (HttpMethod.Delete, $"{TestSandbox.Acu24}/Customer/NOPE"),
+        })
+        {
+            var (status, body) = await acu.SendJsonAsync(method, url);
+
+            Assert.Equal(500, status);
+            Assert.Equal("PX.Api.ContractBased.NoEntitySatisfiesTheConditionException", body!["exceptionType"]!.ToString());
+            Assert.Equal("No entity satisfies the condition.", body["exceptionMessage"]!.ToString());
+            Assert.Empty(specs.Acumatica("HttpError", body.ToJsonString()));
+        }
+    }
 }

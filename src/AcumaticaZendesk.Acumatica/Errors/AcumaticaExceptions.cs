@@ -35,7 +35,11 @@ public sealed class AcumaticaValidationException(string entity, string? entityEr
     }
 }
 
-/// <summary>404 for a record (the endpoint itself exists).</summary>
+/// <summary>
+/// A record addressed by key or id does not exist: a 500 with <c>exceptionType</c>
+/// <c>PX.Api.ContractBased.NoEntitySatisfiesTheConditionException</c> (what the API answers), or a 404 on an offered
+/// endpoint version (should a release answer so).
+/// </summary>
 public sealed class AcumaticaNotFoundException(string entity, string what)
     : AcumaticaException($"Acumatica {entity} {what} was not found.", HttpStatusCode.NotFound)
 {

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using AcumaticaZendesk.Acumatica.Errors;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 
@@ -56,6 +58,57 @@ internal static class AcumaticaHttp
         var hint = status == HttpStatusCode.Forbidden ? " The Acumatica user lacks rights on the screen behind this entity." : string.Empty;
         return new AcumaticaRequestException($"{what} failed with {(int)status} {status}{(detail is null ? "." : $": {detail}")}{hint}", status);
     }
+
+    /// <summary>
+    /// The <c>exceptionType</c> of the 500 the contract-based API answers for a record addressed by key or id that
+    /// does not exist (GET and DELETE by key/id; the spec lists no 404 for these routes).
+    /// </summary>
+    public const string NoEntityExceptionType = "PX.Api.ContractBased.NoEntitySatisfiesTheConditionException";
+
+    /// <summary>
+    /// Whether a 500 body is Acumatica's "No entity satisfies the condition." (the record is missing), told by its
+    /// <c>exceptionType</c>. Any other 500 is a server failure.
+    /// </summary>
+    public static bool IsNoEntity(HttpStatusCode status, string? body)
+    {
+        if (status != HttpStatusCode.InternalServerError || string.IsNullOrWhiteSpace(body))
+            return false;
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            return doc.RootElement.ValueKind == JsonValueKind.Object &&
+                   doc.RootElement.TryGetProperty("exceptionType", out var type) && type.ValueKind == JsonValueKind.String &&
+                   string.Equals(type.GetString(), NoEntityExceptionType, StringComparison.Ordinal);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// For the resilience pipeline: whether an answer is the "no entity" 500, which is an answer (the record is
+    /// missing), not a failure to retry or to count towards the circuit. Reads a 500's body into the buffer (bounded by
+    /// <paramref name="maxBytes"/>), so the client reads it again afterwards.
+    /// </summary>
+    public static async ValueTask<bool> IsNoEntityAnswerAsync(HttpResponseMessage? response, long maxBytes, CancellationToken cancellationToken)
+    {
+        if (response is not { StatusCode: HttpStatusCode.InternalServerError })
+            return false;
+        try
+        {
+            await response.Content.LoadIntoBufferAsync(maxBytes, cancellationToken).ConfigureAwait(false);
+            return IsNoEntity(response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>What the resilience pipeline retries and counts against the circuit: a transient outcome that is not the "no entity" 500.</summary>
+    public static async ValueTask<bool> IsFailureAsync(Outcome<HttpResponseMessage> outcome, long maxBytes, CancellationToken cancellationToken) =>
+        HttpClientResiliencePredicates.IsTransient(outcome) && !await IsNoEntityAnswerAsync(outcome.Result, maxBytes, cancellationToken).ConfigureAwait(false);
 
     public static bool IsTransient(HttpStatusCode status) =>
         (int)status >= 500 || status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;

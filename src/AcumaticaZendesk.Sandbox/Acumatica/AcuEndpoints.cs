@@ -45,6 +45,18 @@ internal static class AcuEndpoints
             ["exceptionType"] = "PX.Api.ContractBased.OutcomeException",
         });
 
+    /// <summary>
+    /// A record addressed by key or id that does not exist: the contract-based API answers 500 (its spec lists only
+    /// 200/401/500 for GET and 204/401/500 for DELETE by key), never 404.
+    /// </summary>
+    internal static JsonReply NoEntity() =>
+        Json.Status(500, new JsonObject
+        {
+            ["message"] = "An error has occurred.",
+            ["exceptionMessage"] = "No entity satisfies the condition.",
+            ["exceptionType"] = "PX.Api.ContractBased.NoEntitySatisfiesTheConditionException",
+        });
+
     private static JsonReply NotFound(AcuInstance i, string path) =>
         Json.Status(404, new JsonObject { ["message"] = $"No HTTP resource was found that matches the request URI '/acumatica/{i.Name}/{path}'." });
 
@@ -165,7 +177,7 @@ internal static class AcuEndpoints
         {
             return i.Find(def, ids.TrimEnd('/')) is { } r
                 ? Json.Ok(i.RenderForApi(version, r, projection, 1))
-                : Error(404, $"No entity satisfies the condition.");
+                : NoEntity();
         }
     }
 
@@ -173,7 +185,7 @@ internal static class AcuEndpoints
     {
         lock (i.Gate)
         {
-            return i.Find(def, ids.TrimEnd('/')) is { } r && i.Delete(def, r) ? Json.Status(204) : Error(404, "No entity satisfies the condition.");
+            return i.Find(def, ids.TrimEnd('/')) is { } r && i.Delete(def, r) ? Json.Status(204) : NoEntity();
         }
     }
 

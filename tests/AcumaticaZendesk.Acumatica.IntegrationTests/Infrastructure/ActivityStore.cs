@@ -9,7 +9,7 @@ namespace AcumaticaZendesk.Acumatica.IntegrationTests.Infrastructure;
 /// <summary>
 /// PUT/GET/DELETE /Activity over an in-memory table, like the server: a PUT without <c>id</c> inserts (auto-numbered,
 /// so every repeat duplicates), a PUT with <c>id</c> updates; <c>substringof('x',Summary)</c> filters; DELETE
-/// /Activity/{id} removes (404 when gone).
+/// /Activity/{id} removes (500 "No entity satisfies the condition." when gone).
 /// </summary>
 internal sealed partial class ActivityStore
 {
@@ -57,7 +57,7 @@ internal sealed partial class ActivityStore
             {
                 var id = Guid.Parse(req.Path[(req.Path.LastIndexOf('/') + 1)..]);
                 Deleted.Enqueue(id);
-                return _rows.TryRemove(id, out _) ? FakeAcumatica.Json(204, "") : FakeAcumatica.Json(404, """{"message":"No entity satisfies the condition."}""");
+                return _rows.TryRemove(id, out _) ? FakeAcumatica.Json(204, "") : FakeAcumatica.Json(500, FakeAcumatica.NoEntityBody);
             }));
 
         acu.Server.Given(Request.Create().WithPath($"{FakeAcumatica.EndpointPath}/Activity").UsingGet())

@@ -52,6 +52,13 @@ internal sealed class FakeAcumatica : IDisposable
         Server.Given(Request.Create().WithPath(path).UsingMethod(method)).AtPriority(priority)
             .RespondWith(Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(body));
 
+    /// <summary>
+    /// What the contract-based API answers for a record addressed by key or id that does not exist (GET or DELETE):
+    /// 500, not 404 (the spec lists 200/401/500 and 204/401/500 for these routes).
+    /// </summary>
+    public const string NoEntityBody =
+        """{"message":"An error has occurred.","exceptionMessage":"No entity satisfies the condition.","exceptionType":"PX.Api.ContractBased.NoEntitySatisfiesTheConditionException"}""";
+
     public static IResponseMessage Json(int status, string body, params (string Name, string Value)[] headers)
     {
         var h = new Dictionary<string, WireMockList<string>> { ["Content-Type"] = new("application/json") };

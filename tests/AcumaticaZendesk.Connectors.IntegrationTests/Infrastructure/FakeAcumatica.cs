@@ -13,7 +13,7 @@ namespace AcumaticaZendesk.Connectors.IntegrationTests.Infrastructure;
 /// <summary>
 /// An Acumatica stand-in on 127.0.0.1 (instance path /AcumaticaERP, Default/24.200.001): Customer, Vendor,
 /// Contact and Employee tables read like the server (<c>LastModifiedDateTime ge</c>, key order, <c>$top/$skip</c>,
-/// bare arrays, 404 for unknown keys and versions), a rotating OAuth token endpoint and cookie sign-in.
+/// bare arrays, 500 "No entity satisfies the condition." for unknown keys, 404 for unknown versions), a rotating OAuth token endpoint and cookie sign-in.
 /// </summary>
 internal sealed partial class FakeAcumatica : IDisposable
 {
@@ -140,7 +140,7 @@ internal sealed partial class FakeAcumatica : IDisposable
         {
             return table.TryGetValue(Uri.UnescapeDataString(m.Groups["key"].Value), out var row)
                 ? Http.Json(200, row.ToJsonString())
-                : Http.Json(404, """{"message":"No entity satisfies the condition."}""");
+                : Http.Json(500, """{"message":"An error has occurred.","exceptionMessage":"No entity satisfies the condition.","exceptionType":"PX.Api.ContractBased.NoEntitySatisfiesTheConditionException"}""");
         }
 
         var query = req.Query ?? new Dictionary<string, WireMock.Types.WireMockList<string>>();
