@@ -51,6 +51,38 @@ public sealed class Specs : IAsyncLifetime
     /// <summary>Validation errors of a Zendesk body against a component schema (empty = valid).</summary>
     public IReadOnlyList<string> Zendesk(string component, string json) => Validate(zendesk, ZendeskBase, $$"""{"$ref":"{{ZendeskBase}}#/components/schemas/{{component}}"}""", json);
 
+    /// <summary>
+    /// A job status whose results may take the live <c>create_or_update_many</c> shape, which the OAS's
+    /// <c>JobStatusResultObject</c> (a <c>oneOf</c> that requires <c>index</c>, or <c>action</c> and <c>success</c>) does
+    /// not describe: <c>{id, status: Created|Updated, email}</c>. Everything else is the spec's: the envelope is
+    /// <c>JobStatusResponse</c> and every other entry one of <c>CreateResourceResult</c>, <c>UpdateResourceResult</c>,
+    /// <c>FailedResult</c>.
+    /// </summary>
+    public IReadOnlyList<string> ZendeskJobWithLiveResults(string json)
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(json)!.AsObject();
+        var results = node["job_status"]?["results"] as System.Text.Json.Nodes.JsonArray ?? [];
+        var problems = new List<string>();
+        var envelope = node.DeepClone().AsObject();
+        envelope["job_status"]!.AsObject().Remove("results");
+        problems.AddRange(Zendesk("JobStatusResponse", envelope.ToJsonString()));
+        for (var i = 0; i < results.Count; i++)
+        {
+            var entry = results[i]!.ToJsonString();
+            var failed = results[i]!["status"]?.ToString() == "Failed" || results[i]!["success"]?.GetValue<bool>() == false;
+            var errors = failed ? Zendesk("FailedResult", entry)
+                : results[i]!["index"] is not null ? Zendesk("CreateResourceResult", entry)
+                : results[i]!["action"] is not null ? Zendesk("UpdateResourceResult", entry)
+                : Validate(zendesk, ZendeskBase, LiveCreateOrUpdateResult, entry);
+            problems.AddRange(errors.Select(e => $"/job_status/results/{i}{e}"));
+        }
+
+        return problems;
+    }
+
+    private const string LiveCreateOrUpdateResult =
+        """{"type":"object","required":["id","status"],"properties":{"id":{"type":"integer"},"status":{"enum":["Created","Updated"]},"email":{"type":["string","null"]}}}""";
+
     public IReadOnlyList<string> Acumatica(string component, string json) => Validate(acumatica, AcumaticaBase, $$"""{"$ref":"{{AcumaticaBase}}#/components/schemas/{{component}}"}""", json);
 
     public IReadOnlyList<string> AcumaticaArray(string component, string json) =>

@@ -38,6 +38,9 @@ public sealed class ZendeskJobsAndPagingTests(Specs specs)
         Assert.True(results[0]!["id"]!.GetValue<long>() > 0);
         Assert.False(results[1]!["success"]!.GetValue<bool>());
         Assert.Equal("DuplicateValue", results[1]!["error"]!.ToString());
+        Assert.Equal(1, results[1]!["id"]!.GetValue<long>()); // a failed create names no record: a small number
+        Assert.Null(results[1]!["index"]);
+        Assert.Empty(specs.Zendesk("JobStatusResponse", done.ToJsonString()));
         Assert.Single((await zd.GetJsonAsync("organizations/show_many?external_ids=B1")).Body!["organizations"]!.AsArray());
 
         sb.Clock.Advance(TimeSpan.FromHours(1));
@@ -70,6 +73,38 @@ public sealed class ZendeskJobsAndPagingTests(Specs specs)
 
         var tooMany = string.Join(',', Enumerable.Range(0, 101).Select(i => $"job-{i}"));
         Assert.Equal(400, (await zd.GetJsonAsync($"job_statuses/show_many?ids={tooMany}")).Status);
+    }
+
+    [Fact]
+    public async Task CreateOrUpdateManyUsersAnswersLiveResultsInRequestOrderWithoutIndex()
+    {
+        await using var sb = await TestSandbox.StartAsync();
+        var existing = sb.Control.CreateUser("demo", new JsonObject { ["name"] = "Old", ["email"] = "old@x.example", ["external_id"] = "u-1" });
+        using var zd = sb.Zendesk();
+        var users = new JsonArray(
+            new JsonObject { ["name"] = "New", ["email"] = "new@x.example", ["external_id"] = "u-2" },
+            new JsonObject { ["name"] = "Bad", ["email"] = "not-an-email", ["external_id"] = "u-3" },
+            new JsonObject { ["name"] = "Old Renamed", ["external_id"] = "U-1" });
+
+        var (status, job) = await zd.SendJsonAsync(HttpMethod.Post, "users/create_or_update_many", new JsonObject { ["users"] = users });
+        Assert.Equal(200, status);
+        sb.Clock.Advance(TimeSpan.FromSeconds(2));
+        var (_, done) = await zd.GetJsonAsync($"job_statuses/{job!["job_status"]!["id"]}");
+
+        var results = done!["job_status"]!["results"]!.AsArray();
+        Assert.Equal(3, results.Count);
+        Assert.All(results, r => Assert.Null(r!["index"]));
+        Assert.Equal("Created", results[0]!["status"]!.ToString());
+        Assert.Equal("new@x.example", results[0]!["email"]!.ToString());
+        Assert.Equal("Failed", results[1]!["status"]!.ToString());
+        Assert.Equal("InvalidFormat", results[1]!["error"]!.ToString());
+        Assert.Contains("not properly formatted", results[1]!["details"]!.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(sb.Control.Users("demo"), u => u!["id"]!.GetValue<long>() == results[1]!["id"]!.GetValue<long>()); // names no record
+        Assert.Equal("Updated", results[2]!["status"]!.ToString());
+        Assert.Equal(existing["id"]!.GetValue<long>(), results[2]!["id"]!.GetValue<long>());
+        Assert.Equal("old@x.example", results[2]!["email"]!.ToString());
+        var problems = specs.ZendeskJobWithLiveResults(done.ToJsonString());
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 
     [Fact]

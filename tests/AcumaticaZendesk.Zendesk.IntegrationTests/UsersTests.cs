@@ -138,6 +138,59 @@ public sealed class UsersTests
     }
 
     [Fact]
+    public async Task Bulk_upsert_maps_live_results_without_index_by_position_and_a_failure_s_id_names_no_record()
+    {
+        // Live create_or_update_many results (Zendesk staff): {id, status, email} in request order, no index; a failure
+        // is {id, error, details, status: Failed} whose id is a small number that names no record.
+        await using var host = new TestHost();
+        host.Server.Given(Api("POST", "/api/v2/users/create_or_update_many")).RespondWith(Reply(200, """{"job_status":{"id":"job-live","status":"queued"}}"""));
+        host.Server.Given(Api("GET", "/api/v2/job_statuses/job-live")).RespondWith(Reply(200, """
+            {"job_status":{"id":"job-live","status":"completed","total":3,"progress":3,"results":[
+              {"id":9300,"status":"Created","email":"sam@example.com"},
+              {"id":1,"error":"EmailNotAllowed","details":"Email: tom@blocked.example is not allowed","status":"Failed"},
+              {"id":9001,"status":"Updated","email":"jane.old@example.com"}]}}
+            """));
+        ZendeskUserUpsert[] upserts =
+        [
+            new(new ZendeskUserWrite { Name = "Sam Poe", Email = "sam@example.com", ExternalId = "C-300" }),
+            new(new ZendeskUserWrite { Name = "Tom Blocked", Email = "tom@blocked.example", ExternalId = "C-301" }),
+            new(new ZendeskUserWrite { Name = "Jane Roe", Email = "jane.old@example.com", ExternalId = "C-100" }, ExistingUser),
+        ];
+
+        var results = await host.RunAsync(host.Client.Users.UpsertManyAsync(upserts, Ct));
+
+        Assert.Equal([0, 1, 2], results.Select(r => r.Index));
+        Assert.Equal((9300L, "create"), (results[0].Id!.Value, results[0].Action));
+        Assert.False(results[1].Succeeded);
+        Assert.Null(results[1].Id); // not user 1: the failure's id names no record
+        Assert.Equal("EmailNotAllowed", results[1].Error!.Code);
+        Assert.Contains("not allowed", results[1].Error!.Description, StringComparison.Ordinal);
+        Assert.Equal((9001L, "update"), (results[2].Id!.Value, results[2].Action));
+    }
+
+    [Fact]
+    public async Task Bulk_upsert_results_out_of_order_are_matched_by_id_and_email_not_by_position()
+    {
+        await using var host = new TestHost();
+        host.Server.Given(Api("POST", "/api/v2/users/create_or_update_many")).RespondWith(Reply(200, """{"job_status":{"id":"job-swap","status":"queued"}}"""));
+        host.Server.Given(Api("GET", "/api/v2/job_statuses/job-swap")).RespondWith(Reply(200, """
+            {"job_status":{"id":"job-swap","status":"completed","results":[
+              {"id":9001,"status":"Updated","email":"jane.old@example.com"},
+              {"id":9300,"status":"Created","email":"sam@example.com"}]}}
+            """));
+        ZendeskUserUpsert[] upserts =
+        [
+            new(new ZendeskUserWrite { Name = "Sam Poe", Email = "sam@example.com", ExternalId = "C-300" }),
+            new(new ZendeskUserWrite { Name = "Jane Roe", Email = "jane.old@example.com", ExternalId = "C-100" }, ExistingUser),
+        ];
+
+        var results = await host.RunAsync(host.Client.Users.UpsertManyAsync(upserts, Ct));
+
+        Assert.Equal([9300L, 9001L], results.Select(r => r.Id!.Value));
+        Assert.All(results, r => Assert.True(r.Succeeded));
+    }
+
+    [Fact]
     public async Task Bulk_upsert_refused_with_403_falls_back_to_single_calls_and_remembers_it()
     {
         await using var host = new TestHost();

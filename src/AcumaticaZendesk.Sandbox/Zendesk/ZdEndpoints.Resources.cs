@@ -66,7 +66,7 @@ internal static partial class ZdEndpoints
                 for (var i = 0; i < inputs.Count; i++)
                 {
                     var created = r.Create(a, inputs[i]);
-                    results.Add(created.Error is { } e ? Failure(e, "create", i, null) : new JsonObject { ["id"] = r.IdOf(created.Value!), ["index"] = i });
+                    results.Add(created.Error is { } e ? Failure(e, "create", i) : new JsonObject { ["id"] = r.IdOf(created.Value!), ["index"] = i });
                 }
 
                 return results;
@@ -113,7 +113,7 @@ internal static partial class ZdEndpoints
                 input.Remove("id");
                 if (target is null)
                 {
-                    var missing = Failure(ZdErrors.NotFound(), "update", i, numericId);
+                    var missing = Failure(ZdErrors.NotFound(), "update", numericId ?? i);
                     missing["error"] = $"{r.Title}NotFound";
                     missing["details"] = ext is null ? $"{r.Title} {id} not found" : $"{r.Title} with external_id {ext} not found";
                     results.Add(missing);
@@ -121,7 +121,7 @@ internal static partial class ZdEndpoints
                 }
 
                 var updated = r.Update(a, target, input);
-                results.Add(updated.Error is { } e ? Failure(e, "update", i, r.IdOf(target))
+                results.Add(updated.Error is { } e ? Failure(e, "update", r.IdOf(target))
                     : new JsonObject { ["id"] = r.IdOf(target), ["action"] = "update", ["success"] = true, ["status"] = "Updated" });
             }
 
@@ -232,10 +232,18 @@ internal static partial class ZdEndpoints
             var results = new JsonArray();
             for (var i = 0; i < inputs.Count; i++)
             {
+                // Live results (confirmed by Zendesk staff): {id, status: Created|Updated, email} in request order, no
+                // index; a failure {id, error, details, status: Failed} (here with the OAS FailedResult fields as well).
                 var r = a.CreateOrUpdateUser(inputs[i]);
-                results.Add(r.Error is { } e ? Failure(e, "create_or_update", i, null)
-                    : r.Created ? new JsonObject { ["id"] = r.Value!.Id, ["index"] = i }
-                    : new JsonObject { ["id"] = r.Value!.Id, ["action"] = "update", ["success"] = true, ["status"] = "Updated" });
+                if (r.Error is { } e)
+                {
+                    var failed = Failure(e, "create_or_update", i);
+                    failed["status"] = "Failed";
+                    results.Add(failed);
+                    continue;
+                }
+
+                results.Add(new JsonObject { ["id"] = r.Value!.Id, ["status"] = r.Created ? "Created" : "Updated", ["email"] = r.Value.PrimaryEmail?.Value });
             }
 
             return results;

@@ -166,15 +166,15 @@ internal static partial class ZdEndpoints
                 new Dictionary<string, string> { ["Retry-After"] = "5" })
             : Single("job_status", account.Render(job, BaseUrl(ctx, account)));
 
-    /// <summary>Turns a 422/409 reply into a job result entry.</summary>
-    private static JsonObject Failure(JsonReply error, string action, int index, long? id)
+    /// <summary>
+    /// Turns a 422/409 reply into a job result entry with the OAS <c>FailedResult</c> fields (<c>id, action, success,
+    /// error, details</c>). <paramref name="id"/> is the record's id when the job found one; otherwise Zendesk puts a
+    /// small number there that names no record (here the item's position in the request), so a client cannot match
+    /// a failure by id. No <c>index</c>: with it the entry would also be a <c>CreateResourceResult</c>.
+    /// </summary>
+    private static JsonObject Failure(JsonReply error, string action, long id)
     {
-        // The OAS result types are a oneOf: {id,index} (create) vs {id,action,error,success,details} (failure),
-        // so a failure names its record by id when it has one and by index otherwise.
-        var entry = id is { } i ? new JsonObject { ["id"] = i } : new JsonObject { ["index"] = index };
-        entry["action"] = action;
-        entry["success"] = false;
-
+        var entry = new JsonObject { ["id"] = id, ["action"] = action, ["success"] = false };
         var body = error.Body as JsonObject;
         if (body?["details"] is JsonObject details && details.FirstOrDefault() is var (_, list) && list is JsonArray arr && arr.FirstOrDefault() is JsonObject first)
         {

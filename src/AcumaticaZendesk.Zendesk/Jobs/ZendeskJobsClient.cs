@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace AcumaticaZendesk.Zendesk.Jobs;
 
 /// <summary>One record of a bulk request: its position in the caller's list and the keys results may carry.</summary>
-internal sealed record ZendeskBulkInput(int Index, long? Id, string? ExternalId);
+internal sealed record ZendeskBulkInput(int Index, long? Id, string? ExternalId, string? Email = null);
 
 /// <summary>
 /// Background jobs: status reads, polling until a job finishes, and mapping a finished job's per-item results
@@ -110,18 +110,43 @@ public sealed partial class ZendeskJobsClient
     }
 
     /// <summary>
-    /// Maps a finished job's results to the inputs: by <c>index</c> (position in the request), else by
-    /// <c>id</c>, else by <c>external_id</c> (case-insensitive), else in order; inputs without a result fail.
+    /// Maps a finished job's results to the inputs. A result with <c>index</c> (bulk create) goes to that position.
+    /// Results without it (live <c>create_or_update_many</c> answers <c>{id, status, email}</c> in request order) go by
+    /// position within the job when there is one result per input and no position contradicts a known id; otherwise
+    /// by <c>id</c> (only an input's known id: a failure's id can be a small number that names no record), then
+    /// <c>external_id</c> or <c>email</c> (case-insensitive), then in order. Inputs without a result fail.
     /// </summary>
     internal static IReadOnlyList<ZendeskBulkItemResult> MapResults(ZendeskJobStatus job, IReadOnlyList<ZendeskBulkInput> inputs)
     {
         var results = Results(job, "job_statuses.show");
         var mapped = new ZendeskBulkItemResult?[inputs.Count];
-        var unmatched = new List<ZendeskJobResult>();
+        var rest = new List<ZendeskJobResult>();
         foreach (var result in results)
         {
-            var position = Locate(result, inputs, mapped);
-            if (position is { } p)
+            if (result.Index is { } index && index >= 0 && index < inputs.Count && mapped[index] is null)
+            {
+                mapped[index] = ToItem(inputs[index], result, job.Id);
+            }
+            else
+            {
+                rest.Add(result);
+            }
+        }
+
+        if (rest.Count > 0 && results.Count == inputs.Count && rest.All(r => r.Index is null) && ByPositionHolds(results, inputs))
+        {
+            for (var i = 0; i < results.Count; i++)
+            {
+                mapped[i] ??= ToItem(inputs[i], results[i], job.Id);
+            }
+
+            rest.Clear();
+        }
+
+        var unmatched = new List<ZendeskJobResult>();
+        foreach (var result in rest)
+        {
+            if (Locate(result, inputs, mapped) is { } p)
             {
                 mapped[p] = ToItem(inputs[p], result, job.Id);
             }
@@ -148,18 +173,43 @@ public sealed partial class ZendeskJobsClient
         return [.. mapped.Select((m, i) => m ?? new ZendeskBulkItemResult(inputs[i].Index, inputs[i].Id, inputs[i].ExternalId, null, missing, job.Id))];
     }
 
+    /// <summary>Whether the i-th result can be the i-th input's: no successful result names another record than a known id, email or external_id says.</summary>
+    private static bool ByPositionHolds(IReadOnlyList<ZendeskJobResult> results, IReadOnlyList<ZendeskBulkInput> inputs)
+    {
+        for (var i = 0; i < results.Count; i++)
+        {
+            var (result, input) = (results[i], inputs[i]);
+            if (IsFailure(result))
+            {
+                continue;
+            }
+
+            if ((input.Id is { } known && result.Id is { } id && id != known)
+                || (result.Email is { } email && input.Email is { } sent && !string.Equals(email, sent, StringComparison.OrdinalIgnoreCase))
+                || (result.ExternalId is { } ext && input.ExternalId is { } sentExt && !string.Equals(ext, sentExt, StringComparison.OrdinalIgnoreCase)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private static int? Locate(ZendeskJobResult result, IReadOnlyList<ZendeskBulkInput> inputs, ZendeskBulkItemResult?[] mapped)
     {
-        if (result.Index is { } index && index >= 0 && index < inputs.Count && mapped[index] is null)
+        for (var i = 0; i < inputs.Count; i++)
         {
-            return index;
+            if (mapped[i] is null && result.Id is { } id && inputs[i].Id == id)
+            {
+                return i;
+            }
         }
 
         for (var i = 0; i < inputs.Count; i++)
         {
             if (mapped[i] is null
-                && ((result.Id is { } id && inputs[i].Id == id)
-                    || (result.ExternalId is { } ext && string.Equals(inputs[i].ExternalId, ext, StringComparison.OrdinalIgnoreCase))))
+                && ((result.ExternalId is { } ext && string.Equals(inputs[i].ExternalId, ext, StringComparison.OrdinalIgnoreCase))
+                    || (result.Email is { } email && string.Equals(inputs[i].Email, email, StringComparison.OrdinalIgnoreCase))))
             {
                 return i;
             }
@@ -168,10 +218,12 @@ public sealed partial class ZendeskJobsClient
         return null;
     }
 
+    private static bool IsFailure(ZendeskJobResult result) =>
+        result.Success == false || result.Error is not null || string.Equals(result.Status, "Failed", StringComparison.OrdinalIgnoreCase);
+
     private static ZendeskBulkItemResult ToItem(ZendeskBulkInput input, ZendeskJobResult result, string jobId)
     {
-        var failed = result.Success == false || result.Error is not null
-            || string.Equals(result.Status, "Failed", StringComparison.OrdinalIgnoreCase);
+        var failed = IsFailure(result);
         var details = result.Details switch
         {
             null => null,
@@ -181,12 +233,20 @@ public sealed partial class ZendeskJobsClient
         };
         return new ZendeskBulkItemResult(
             input.Index,
-            result.Id ?? input.Id,
+            failed ? input.Id : result.Id ?? input.Id, // a failure's id may name no record
             input.ExternalId,
-            result.Action,
+            result.Action ?? ActionOf(result.Status),
             failed ? ZendeskRecordError.FromJobResult(result.Error ?? result.Status, details) : null,
             jobId);
     }
+
+    /// <summary>The action a live <c>create_or_update_many</c> result states by its <c>status</c> alone.</summary>
+    private static string? ActionOf(string? status) => status switch
+    {
+        _ when string.Equals(status, "Created", StringComparison.OrdinalIgnoreCase) => "create",
+        _ when string.Equals(status, "Updated", StringComparison.OrdinalIgnoreCase) => "update",
+        _ => null,
+    };
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Zendesk {Subdomain} queued job {JobId} for {Endpoint} with {Count} records")]
     private static partial void LogJobQueued(ILogger logger, string jobId, string subdomain, string endpoint, int count);

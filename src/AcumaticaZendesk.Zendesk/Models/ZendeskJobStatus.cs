@@ -33,6 +33,9 @@ public sealed record ZendeskJobResult
 
     public string? ExternalId { get; init; }
 
+    /// <summary>The user's email, in live <c>create_or_update_many</c> results (which carry no <c>index</c>).</summary>
+    public string? Email { get; init; }
+
     public string? Action { get; init; }
 
     public bool? Success { get; init; }

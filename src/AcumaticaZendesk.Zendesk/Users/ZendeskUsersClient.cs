@@ -184,7 +184,7 @@ public sealed partial class ZendeskUsersClient
     {
         var request = new ZendeskRequest(HttpMethod.Post, "/api/v2/users/create_or_update_many", "users.create_or_update_many", true,
             ZendeskJson.Serialize(new { users = chunk.Select(UserBody.From).ToArray() }));
-        var inputs = chunk.Select((u, i) => new ZendeskBulkInput(offset + i, u.Existing?.Id, u.User.ExternalId)).ToArray();
+        var inputs = chunk.Select((u, i) => new ZendeskBulkInput(offset + i, u.Existing?.Id, u.User.ExternalId, u.Existing is null ? u.User.Email : null)).ToArray();
         var (results, refusal) = await _jobs.RunAsync(request, inputs, cancellationToken).ConfigureAwait(false);
         if (results is null)
         {
