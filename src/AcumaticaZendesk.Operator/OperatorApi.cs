@@ -1,12 +1,16 @@
 using AcumaticaZendesk.Acumatica;
 using AcumaticaZendesk.Connectors.Credentials;
 using AcumaticaZendesk.Connectors.Egress;
+using AcumaticaZendesk.Operator.Actions;
 using AcumaticaZendesk.Operator.Auth;
 using AcumaticaZendesk.Operator.Checks;
 using AcumaticaZendesk.Operator.Connect;
 using AcumaticaZendesk.Operator.Endpoints;
 using AcumaticaZendesk.Operator.Ports;
 using AcumaticaZendesk.Sync;
+using AcumaticaZendesk.Sync.Audit;
+using AcumaticaZendesk.Sync.Engine;
+using AcumaticaZendesk.Sync.Paging;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.State;
 using AcumaticaZendesk.Sync.Tenants;
@@ -62,12 +66,17 @@ public static class OperatorApi
         services.TryAddSingleton<ApiKeyRegistry>();
         services.TryAddSingleton<OperatorAccess>();
         services.TryAddSingleton<TenantTokens>();
+        services.TryAddSingleton(sp => new OperatorPrincipals(sp.GetRequiredService<ApiKeyRegistry>(), sp.GetRequiredService<IOptions<OperatorOptions>>()));
         services.TryAddSingleton<ConnectStateStore>();
         services.TryAddSingleton<ConnectDeps>();
         services.TryAddSingleton<OperatorRunIndex>();
         services.TryAddSingleton<CheckService>();
         services.TryAddSingleton<PlanService>();
         services.TryAddSingleton<ReconcileService>();
+        services.TryAddSingleton(sp => new OperatorActions(
+            sp.GetRequiredService<TenantRepository>(), sp.GetRequiredService<CheckpointStore>(), sp.GetRequiredService<RunStore>(),
+            sp.GetRequiredService<FailedRecordQueue>(), sp.GetRequiredService<IWorkflowRuns>(), sp.GetRequiredService<SyncEngine>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<TenantTokens>(), sp.GetRequiredService<OperatorRunIndex>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IOAuthFlow, AcumaticaOAuthFlow>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IOAuthFlow, ZendeskOAuthFlow>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConnectivityProbe, AcumaticaConnectivityProbe>());

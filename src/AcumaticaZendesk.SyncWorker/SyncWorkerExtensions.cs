@@ -1,6 +1,8 @@
 using AcumaticaZendesk.Connectors;
 using AcumaticaZendesk.Operator;
 using AcumaticaZendesk.Operator.Ports;
+using AcumaticaZendesk.OperatorConsole;
+using AcumaticaZendesk.SyncWorker.ConsoleHosting;
 using AcumaticaZendesk.Sync;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.SyncWorker.Runs;
@@ -36,6 +38,11 @@ public static class SyncWorkerExtensions
         services.AddSyncCore(SyncEngineSettings.Read(builder.Configuration));
         services.AddOperatorApi(builder.Configuration);
         services.AddSingleton<IWorkflowRuns, DaprWorkflowRuns>();
+        services.AddOperatorConsole(builder.Configuration);
+        // The console's static web assets (blazor.web.js, its styles) from the build output when the app runs from
+        // there in any environment (tests, `make run`); a published app serves them from wwwroot and has no runtime manifest.
+        builder.WebHost.UseStaticWebAssets();
+        services.AddSingleton<INextRun, CronNextRun>();
 
         services.AddOptions<TenantSeedOptions>().BindConfiguration(TenantSeedOptions.SectionName);
         services.AddHostedService<TenantSeedService>();
@@ -64,6 +71,7 @@ public static class SyncWorkerExtensions
         app.MapSyncCron();
         app.MapRunHistory();
         app.MapOperatorApi();
+        app.MapOperatorConsole();
         app.MapTicketFlow();
         return app;
     }

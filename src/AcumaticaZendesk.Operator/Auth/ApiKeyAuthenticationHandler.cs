@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
@@ -16,8 +15,7 @@ internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    ApiKeyRegistry registry,
-    IOptions<OperatorOptions> operatorOptions)
+    OperatorPrincipals principals)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "OperatorApiKey";
@@ -31,17 +29,10 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
-        var key = await registry.MatchAsync(presented, Context.RequestAborted).ConfigureAwait(false);
-        if (key is null)
-        {
-            return AuthenticateResult.Fail("The API key is not valid.");
-        }
-
-        var jwt = operatorOptions.Value.Jwt;
-        var claims = new List<Claim> { new(ClaimTypes.Name, $"apikey:{key.Name}") };
-        claims.Add(key.Tenant is null ? new Claim(ClaimTypes.Role, jwt.AdminRole) : new Claim(jwt.TenantClaim, key.Tenant));
-        var identity = new ClaimsIdentity(claims, SchemeName, ClaimTypes.Name, ClaimTypes.Role);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+        var principal = await principals.FromApiKeyAsync(presented, SchemeName, Context.RequestAborted).ConfigureAwait(false);
+        return principal is null
+            ? AuthenticateResult.Fail("The API key is not valid.")
+            : AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)

@@ -23,6 +23,13 @@ internal static partial class OperatorResults
             errors.GroupBy(e => e.Path, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
             title: title);
 
+    /// <summary>An action's outcome: its value as JSON with its status, or its refusal as a problem (validation errors named by field).</summary>
+    public static IResult Outcome<T>(Actions.OperatorOutcome<T> outcome)
+        where T : class =>
+        outcome.Value is { } value ? Json(value, outcome.Status)
+        : outcome.Errors.Count > 0 ? Invalid(outcome.Title ?? "The request is invalid.", outcome.Errors)
+        : Problem(outcome.Status, outcome.Title ?? "Refused", outcome.Detail ?? string.Empty);
+
     public static ValidationProblem Invalid(string title, string path, string message) => Invalid(title, [new ValidationError(path, message)]);
 
     /// <summary>Reads a JSON body with the core's settings; a malformed body becomes errors named by their JSON path.</summary>

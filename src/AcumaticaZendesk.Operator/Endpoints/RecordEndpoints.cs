@@ -1,3 +1,4 @@
+using AcumaticaZendesk.Operator.Actions;
 using AcumaticaZendesk.Sync.Audit;
 using AcumaticaZendesk.Sync.Engine;
 using AcumaticaZendesk.Sync.Ports;
@@ -50,20 +51,20 @@ internal static class RecordEndpoints
             .WithName("ReplayFailed").WithSummary("Replays a selection ({\"records\":[{\"kind\":\"customer\",\"key\":\"C1\"}]}) or all failed records ({\"all\":true}).")
             .Accepts<ReplayRequest>("application/json")
             .Produces<ReplayView>().ProducesValidationProblem();
-        tenant.MapPost("/records/{kind}/{key}/replay", async (string tenantId, string kind, string key, SyncEngine engine, RunStore runs, TimeProvider time, CancellationToken ct) =>
+        tenant.MapPost("/records/{kind}/{key}/replay", async (string tenantId, string kind, string key, OperatorActions actions, CancellationToken ct) =>
             {
                 if (!EntityKinds.TryParse(kind, out var entityKind))
                 {
                     return (IResult)OperatorResults.Invalid("The request is invalid.", "kind", $"'{kind}' is not one of {EntityKinds.Names}");
                 }
 
-                return OperatorResults.Json(await RunReplayAsync(tenantId, [new RecordRef(entityKind, key)], engine, runs, time, ct).ConfigureAwait(false));
+                return OperatorResults.Json(await actions.ReplayAsync(tenantId, [new RecordRef(entityKind, key)], ct).ConfigureAwait(false));
             })
             .WithName("ReplayRecord").WithSummary("Replays one record: re-reads it from Acumatica and writes it to Zendesk.")
             .Produces<ReplayView>().ProducesValidationProblem();
     }
 
-    private static async Task<IResult> ReplayAsync(string tenantId, HttpContext context, SyncEngine engine, RunStore runs, FailedRecordQueue failed, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> ReplayAsync(string tenantId, HttpContext context, OperatorActions actions, CancellationToken ct)
     {
         var (body, errors) = await OperatorResults.ReadBodyAsync<ReplayRequest>(context.Request, ct).ConfigureAwait(false);
         if (body is null)
@@ -85,21 +86,6 @@ internal static class RecordEndpoints
             }
         }
 
-        var records = body.All
-            ? (await failed.ListAsync(tenantId, ct).ConfigureAwait(false)).Select(f => new RecordRef(f.Kind, f.Key)).ToArray()
-            : selection.ToArray();
-        return OperatorResults.Json(await RunReplayAsync(tenantId, records, engine, runs, time, ct).ConfigureAwait(false));
-    }
-
-    private static async Task<ReplayView> RunReplayAsync(string tenantId, IReadOnlyCollection<RecordRef> records, SyncEngine engine, RunStore runs, TimeProvider time, CancellationToken ct)
-    {
-        var runId = $"{tenantId}-replay-{time.GetUtcNow():yyyyMMddTHHmmss}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4))}";
-        var result = await engine.ReplayAsync(tenantId, runId, records, ct).ConfigureAwait(false);
-        if (records.Count > 0)
-        {
-            await runs.CompleteAsync(tenantId, runId, RunStatus.Completed, null, ct).ConfigureAwait(false);
-        }
-
-        return new ReplayView(tenantId, runId, result.Succeeded, result.Failed, result.Items);
+        return OperatorResults.Json(await actions.ReplayAsync(tenantId, body.All ? null : selection.ToArray(), ct).ConfigureAwait(false));
     }
 }

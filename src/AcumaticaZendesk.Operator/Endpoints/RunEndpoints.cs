@@ -1,3 +1,4 @@
+using AcumaticaZendesk.Operator.Actions;
 using AcumaticaZendesk.Operator.Auth;
 using AcumaticaZendesk.Operator.Ports;
 using AcumaticaZendesk.Sync.Audit;
@@ -61,94 +62,27 @@ internal static class RunEndpoints
             .Produces<RunView>().ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private static async Task<IResult> ShowAsync(string tenantId, string runId, RunStore runs, IWorkflowRuns workflows, OperatorRunIndex index, CancellationToken ct)
+    private static async Task<IResult> ShowAsync(string tenantId, string runId, OperatorActions actions, CancellationToken ct) =>
+        await actions.ShowRunAsync(tenantId, runId, ct).ConfigureAwait(false) is { } view
+            ? OperatorResults.Json(view)
+            : OperatorResults.NotFound($"Tenant '{tenantId}' has no run '{runId}'.");
+
+    private static async Task<IResult> RunNowAsync(string tenantId, HttpContext context, OperatorActions actions, OperatorAccess access, CancellationToken ct)
     {
-        var run = await runs.GetAsync(tenantId, runId, ct).ConfigureAwait(false);
-        if (run is null && !await index.ContainsAsync(tenantId, runId, ct).ConfigureAwait(false))
-        {
-            return OperatorResults.NotFound($"Tenant '{tenantId}' has no run '{runId}'.");
-        }
-
-        var status = await workflows.GetStatusAsync(runId, ct).ConfigureAwait(false);
-        return OperatorResults.Json(new RunView(tenantId, runId, run, status, run is null ? null : RunTotals.Of(run)));
-    }
-
-    private static async Task<IResult> RunNowAsync(
-        string tenantId, HttpContext context, TenantRepository tenants, IWorkflowRuns workflows, OperatorRunIndex index, OperatorAccess access, CancellationToken ct)
-    {
-        var tenant = await tenants.GetRequiredAsync(tenantId, ct).ConfigureAwait(false);
-        if (!tenant.IsRunnable)
-        {
-            return OperatorResults.Problem(StatusCodes.Status409Conflict, "Tenant not runnable",
-                $"Tenant '{tenantId}' is {TenantStatus.Of(tenant)}; resume it or connect it again first.");
-        }
-
-        var body = await ReadReasonAsync(context, ct).ConfigureAwait(false);
-        return await ScheduleAsync(tenantId, index, () => workflows.ScheduleRunNowAsync(new RunRequest(tenantId, access.Who(context.User), body), ct), ct).ConfigureAwait(false);
-    }
-
-    private static async Task<IResult> RerunAsync(
-        string tenantId, string runId, HttpContext context, RunStore runs, IWorkflowRuns workflows, OperatorRunIndex index, OperatorAccess access, CancellationToken ct)
-    {
-        var run = await runs.GetAsync(tenantId, runId, ct).ConfigureAwait(false);
-        if (run is null)
-        {
-            return OperatorResults.NotFound($"Tenant '{tenantId}' has no run '{runId}'.");
-        }
-
-        var windows = run.Kinds
-            .Select(k => (Ok: EntityKinds.TryParse(k.Key, out var kind), Kind: kind, Progress: k.Value))
-            .Where(k => k.Ok)
-            .OrderBy(k => k.Kind)
-            .Select(k => new RerunWindow(k.Kind, k.Progress.FromWatermark, k.Progress.ToWatermark))
-            .ToArray();
-        if (windows.Length == 0)
-        {
-            return OperatorResults.Problem(StatusCodes.Status409Conflict, "Nothing to rerun", $"Run '{runId}' read no kind, so it has no window to apply again.");
-        }
-
         var reason = await ReadReasonAsync(context, ct).ConfigureAwait(false);
-        return await ScheduleAsync(tenantId, index,
-            () => workflows.ScheduleRerunAsync(new RunRequest(tenantId, access.Who(context.User), reason), runId, windows, ct), ct).ConfigureAwait(false);
+        return OperatorResults.Outcome(await actions.RunNowAsync(tenantId, access.Who(context.User), reason, ct).ConfigureAwait(false));
     }
 
-    private static async Task<IResult> TerminateAsync(
-        string tenantId, string runId, HttpContext context, RunStore runs, IWorkflowRuns workflows, OperatorRunIndex index, OperatorAccess access, CancellationToken ct)
+    private static async Task<IResult> RerunAsync(string tenantId, string runId, HttpContext context, OperatorActions actions, OperatorAccess access, CancellationToken ct)
     {
-        var run = await runs.GetAsync(tenantId, runId, ct).ConfigureAwait(false);
-        if (run is null && !await index.ContainsAsync(tenantId, runId, ct).ConfigureAwait(false))
-        {
-            return OperatorResults.NotFound($"Tenant '{tenantId}' has no run '{runId}'.");
-        }
-
-        if (run is { FinishedAt: not null })
-        {
-            return OperatorResults.Problem(StatusCodes.Status409Conflict, "Run finished", $"Run '{runId}' already finished ({run.Status}).");
-        }
-
-        var reason = await ReadReasonAsync(context, ct).ConfigureAwait(false) ?? "no reason given";
-        var who = access.Who(context.User);
-        await workflows.TerminateAsync(runId, $"terminated by {who}: {reason}", ct).ConfigureAwait(false);
-        var updated = await runs.CompleteAsync(tenantId, runId, RunStatus.Terminated, $"terminated by {who}: {reason}", ct).ConfigureAwait(false);
-        var status = await workflows.GetStatusAsync(runId, ct).ConfigureAwait(false);
-        return OperatorResults.Json(new RunView(tenantId, runId, updated, status, RunTotals.Of(updated)));
+        var reason = await ReadReasonAsync(context, ct).ConfigureAwait(false);
+        return OperatorResults.Outcome(await actions.RerunAsync(tenantId, runId, access.Who(context.User), reason, ct).ConfigureAwait(false));
     }
 
-    private static async Task<IResult> ScheduleAsync(string tenantId, OperatorRunIndex index, Func<Task<string>> schedule, CancellationToken ct)
+    private static async Task<IResult> TerminateAsync(string tenantId, string runId, HttpContext context, OperatorActions actions, OperatorAccess access, CancellationToken ct)
     {
-        string instanceId;
-        try
-        {
-            instanceId = await schedule().ConfigureAwait(false);
-        }
-        catch (RunInProgressException ex)
-        {
-            return OperatorResults.Problem(StatusCodes.Status409Conflict, "Run in progress", ex.Message);
-        }
-
-        await index.AddAsync(tenantId, instanceId, ct).ConfigureAwait(false);
-        var location = $"{OperatorApi.RoutePrefix}/tenants/{tenantId}/runs/{Uri.EscapeDataString(instanceId)}";
-        return TypedResults.Json(new RunScheduled(tenantId, instanceId, location), Sync.Json.SyncJson.Options, statusCode: StatusCodes.Status202Accepted);
+        var reason = await ReadReasonAsync(context, ct).ConfigureAwait(false);
+        return OperatorResults.Outcome(await actions.TerminateAsync(tenantId, runId, access.Who(context.User), reason, ct).ConfigureAwait(false));
     }
 
     private static async Task<string?> ReadReasonAsync(HttpContext context, CancellationToken ct)

@@ -1,4 +1,4 @@
-using AcumaticaZendesk.Connectors.Credentials;
+using AcumaticaZendesk.Operator.Actions;
 using AcumaticaZendesk.Operator.Auth;
 using AcumaticaZendesk.Operator.Connect;
 using AcumaticaZendesk.Sync.Audit;
@@ -106,35 +106,10 @@ internal static class TenantEndpoints
         return OperatorResults.Json(saved, existing is null ? StatusCodes.Status201Created : StatusCodes.Status200OK);
     }
 
-    private static async Task<IResult> ShowAsync(
-        string tenantId, TenantRepository tenants, CheckpointStore checkpoints, RunStore runs, FailedRecordQueue failed, TenantTokens tokens, CancellationToken ct)
-    {
-        var tenant = await tenants.GetAsync(tenantId, ct).ConfigureAwait(false);
-        if (tenant is null)
-        {
-            return OperatorResults.NotFound($"Tenant '{tenantId}' does not exist.");
-        }
-
-        var watermarks = new List<WatermarkView>();
-        foreach (var kind in Enum.GetValues<EntityKind>().Where(tenant.IsEnabled))
-        {
-            watermarks.Add(await WatermarkAsync(tenantId, kind, checkpoints, ct).ConfigureAwait(false));
-        }
-
-        var lastRun = (await runs.ListAsync(tenantId, 1, ct).ConfigureAwait(false)).FirstOrDefault();
-        var connections = new List<ConnectionView>();
-        var store = await tokens.GetStoreAsync(ct).ConfigureAwait(false);
-        foreach (var system in Enum.GetValues<ConnectedSystem>())
-        {
-            var set = await store.GetAsync(tenantId, system, ct).ConfigureAwait(false);
-            connections.Add(new ConnectionView(system, set is not null, set?.AccessTokenExpiresAt, set?.Scope));
-        }
-
-        var failedCount = (await failed.ListAsync(tenantId, ct).ConfigureAwait(false)).Count;
-        return OperatorResults.Json(new TenantView(
-            tenant.Id, TenantStatus.Of(tenant), tenant.Schedule, tenant.Authorization is { NeedsAuthorization: true }, tenant.Authorization,
-            watermarks, lastRun, connections, failedCount, tenant));
-    }
+    private static async Task<IResult> ShowAsync(string tenantId, OperatorActions actions, CancellationToken ct) =>
+        await actions.ShowAsync(tenantId, ct).ConfigureAwait(false) is { } view
+            ? OperatorResults.Json(view)
+            : OperatorResults.NotFound($"Tenant '{tenantId}' does not exist.");
 
     private static async Task<IResult> SetPausedAsync(string tenantId, bool paused, TenantRepository tenants, CancellationToken ct)
     {
@@ -143,9 +118,9 @@ internal static class TenantEndpoints
     }
 
     private static async Task<IResult> ResetWatermarkAsync(
-        string tenantId, string kind, HttpContext context, TenantRepository tenants, CheckpointStore checkpoints, OperatorAccess access, CancellationToken ct)
+        string tenantId, string kind, HttpContext context, OperatorActions actions, OperatorAccess access, CancellationToken ct)
     {
-        if (!EntityKinds.TryParse(kind, out var entityKind))
+        if (!EntityKinds.TryParse(kind, out _))
         {
             return OperatorResults.Invalid("The request is invalid.", "kind", $"'{kind}' is not one of {EntityKinds.Names}");
         }
@@ -156,27 +131,7 @@ internal static class TenantEndpoints
             return OperatorResults.Invalid("The request is invalid.", errors);
         }
 
-        if (string.IsNullOrWhiteSpace(body.Reason))
-        {
-            return OperatorResults.Invalid("The request is invalid.", "reason", "is required: say why the watermark is moved (it is recorded with your name)");
-        }
-
-        var tenant = await tenants.GetRequiredAsync(tenantId, ct).ConfigureAwait(false);
-        if (!tenant.IsEnabled(entityKind))
-        {
-            return OperatorResults.Invalid("The request is invalid.", "kind", $"'{kind}' is not synced for tenant '{tenantId}' (see entityKinds)");
-        }
-
-        await checkpoints.ResetAsync(tenantId, entityKind, body.Watermark, access.Who(context.User), body.Reason.Trim(), ct).ConfigureAwait(false);
-        return OperatorResults.Json(await WatermarkAsync(tenantId, entityKind, checkpoints, ct).ConfigureAwait(false));
-    }
-
-    private static async Task<WatermarkView> WatermarkAsync(string tenantId, EntityKind kind, CheckpointStore checkpoints, CancellationToken ct)
-    {
-        var checkpoint = (await checkpoints.GetAsync(tenantId, kind, ct).ConfigureAwait(false)).Value!;
-        var history = await checkpoints.GetHistoryAsync(tenantId, kind, ct).ConfigureAwait(false);
-        return new WatermarkView(kind, checkpoint.Watermark, checkpoint.InitialLoadCompleted, checkpoint.WindowStartedAt is not null,
-            checkpoint.Skip, checkpoint.LastCommittedAt, checkpoint.LastRunId, history);
+        return OperatorResults.Outcome(await actions.ResetWatermarkAsync(tenantId, kind, body.Watermark, access.Who(context.User), body.Reason, ct).ConfigureAwait(false));
     }
 }
 

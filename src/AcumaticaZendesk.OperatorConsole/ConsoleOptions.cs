@@ -1,0 +1,40 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AcumaticaZendesk.OperatorConsole;
+
+/// <summary>Options of the operator console (configuration section <c>Operator:Console</c>).</summary>
+public sealed class ConsoleOptions
+{
+    public const string SectionName = "Operator:Console";
+
+    /// <summary>How long a console sign-in lasts without activity (sliding).</summary>
+    [Range(typeof(TimeSpan), "00:05:00", "1.00:00:00")]
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>How often an open page asks for a running run's progress.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.500", "00:01:00")]
+    public TimeSpan ProgressRefresh { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Sign-in with OpenID Connect: set <see cref="OidcOptions.Authority"/> and <see cref="OidcOptions.ClientId"/>.</summary>
+    public OidcOptions Oidc { get; set; } = new();
+}
+
+/// <summary>
+/// OpenID Connect sign-in (authorization code + PKCE). The signed-in person's claims are read with the operator API's
+/// <c>Operator:Jwt</c> rules (admin role, tenant claim, name claim), so the API and the console decide alike.
+/// </summary>
+public sealed class OidcOptions
+{
+    /// <summary>Issuer URL; null/empty: the console signs in with operator API keys only.</summary>
+    public string? Authority { get; set; }
+
+    public string? ClientId { get; set; }
+
+    /// <summary>Name of the secret (in the secret store) holding the client secret; null for a public client.</summary>
+    public string? ClientSecretName { get; set; }
+
+    [Required]
+    public string Scope { get; set; } = "openid profile";
+
+    public bool Enabled => !string.IsNullOrWhiteSpace(Authority) && !string.IsNullOrWhiteSpace(ClientId);
+}
