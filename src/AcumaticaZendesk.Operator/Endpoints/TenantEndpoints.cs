@@ -1,3 +1,4 @@
+using AcumaticaZendesk.Connectors.Credentials;
 using AcumaticaZendesk.Operator.Actions;
 using AcumaticaZendesk.Operator.Auth;
 using AcumaticaZendesk.Operator.Connect;
