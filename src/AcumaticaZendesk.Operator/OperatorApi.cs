@@ -54,7 +54,9 @@ public static class OperatorApi
         var section = configuration.GetSection(OperatorOptions.SectionName);
         services.AddOptions<OperatorOptions>().Bind(section).ValidateDataAnnotations().Validate(
             o => o.ApiKeys.Select(k => (k.Name, k.Tenant)).Distinct().Count() == o.ApiKeys.Count,
-            "Operator:ApiKeys lists the same key twice.").ValidateOnStart();
+            "Operator:ApiKeys lists the same key twice.").Validate(
+            o => string.IsNullOrWhiteSpace(o.Jwt.Authority) || !string.IsNullOrWhiteSpace(o.Jwt.Audience),
+            "Operator:Jwt:Audience is required when Operator:Jwt:Authority is set (without it a token issued for any other application of the same authority would be accepted).").ValidateOnStart();
 
         services.AddSyncCore();
         services.AddAcumaticaClient();
@@ -93,7 +95,7 @@ public static class OperatorApi
             {
                 o.Authority = jwt.Authority;
                 o.Audience = jwt.Audience;
-                o.TokenValidationParameters.ValidateAudience = !string.IsNullOrEmpty(jwt.Audience);
+                o.TokenValidationParameters.ValidateAudience = true;
                 o.TokenValidationParameters.RoleClaimType = "roles";
                 o.MapInboundClaims = false;
             });
@@ -153,6 +155,10 @@ public static class OperatorApi
         {
             return OperatorResults.Invalid("The tenant configuration is invalid.", ex.Errors);
         }
+        catch (RequestBodyTooLargeException ex)
+        {
+            return OperatorResults.Problem(StatusCodes.Status413PayloadTooLarge, "Request body too large", ex.Message);
+        }
         catch (KeyNotFoundException ex)
         {
             return OperatorResults.NotFound(ex.Message);
@@ -160,6 +166,11 @@ public static class OperatorApi
         catch (AuthorizationRequiredException ex)
         {
             return OperatorResults.Problem(StatusCodes.Status409Conflict, "Authorization required", $"{ex.Message} Connect the tenant again.");
+        }
+        catch (ZendeskBadResponseException ex)
+        {
+            // Our own words about the answer (never its body): e.g. a listing whose cursors repeat.
+            return OperatorResults.Problem(StatusCodes.Status502BadGateway, "Bad answer from Zendesk", ex.Message);
         }
         catch (StateConflictException)
         {

@@ -66,6 +66,12 @@ public sealed class ZendeskClientOptions
     /// <summary>Cursor page size (<c>page[size]</c>) for list reads; Zendesk allows at most 100.</summary>
     public int PageSize { get; set; } = 100;
 
+    /// <summary>
+    /// Most pages one cursor listing reads (<see cref="PageSize"/> records each) before it is refused as endless;
+    /// with 100 per page the default allows 2,000,000 records.
+    /// </summary>
+    public int MaxListPages { get; set; } = 20_000;
+
     /// <summary>An access token is refreshed when it expires within this margin.</summary>
     public TimeSpan TokenRefreshMargin { get; set; } = TimeSpan.FromMinutes(2);
 
@@ -95,6 +101,7 @@ internal sealed class ZendeskClientOptionsValidator : IValidateOptions<ZendeskCl
             "Zendesk:JobPollCoalesceWindow must be between 0 and Zendesk:JobPollInterval (leave it empty for a tenth of Zendesk:JobPollInterval).");
         Check(o.JobTimeout > TimeSpan.Zero, "Zendesk:JobTimeout must be positive.");
         Check(o.PageSize is >= 1 and <= 100, "Zendesk:PageSize must be between 1 and 100.");
+        Check(o.MaxListPages is >= 1 and <= 1_000_000, "Zendesk:MaxListPages must be between 1 and 1,000,000.");
         Check(o.TokenRefreshMargin >= TimeSpan.Zero, "Zendesk:TokenRefreshMargin must not be negative.");
         Check(o.RequestTimeout > TimeSpan.Zero, "Zendesk:RequestTimeout must be positive.");
         Check(o.MaxResponseBytes >= 64 * 1024, "Zendesk:MaxResponseBytes must be at least 65,536 (a page of 100 records is well below 1 MB).");

@@ -22,7 +22,7 @@ public sealed class ZendeskNotAuthorizedException(string message) : Exception(me
 /// </summary>
 internal sealed class ZendeskReader(
     IHttpClientFactory httpClientFactory, ZendeskOAuthClient oauth, ISecretSource secrets, TenantTokens tokens,
-    IOptions<OperatorOptions> options, TimeProvider timeProvider)
+    IOptions<OperatorOptions> options, IOptions<ZendeskClientOptions> clientOptions, TimeProvider timeProvider)
 {
     /// <summary>GET <c>/api/v2/{pathAndQuery}</c>; the caller disposes the answer.</summary>
     public async Task<(HttpResponseMessage Response, TokenSet Tokens)> GetAsync(TenantConfig tenant, string pathAndQuery, CancellationToken cancellationToken)
@@ -55,7 +55,8 @@ internal sealed class ZendeskReader(
     public async IAsyncEnumerable<JsonElement> ListAsync(TenantConfig tenant, string envelope, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var next = $"{envelope}.json?page%5Bsize%5D=100";
-        while (next is not null)
+        var cursors = new HashSet<string>(StringComparer.Ordinal);
+        for (var pages = 1; next is not null; pages++)
         {
             var (response, _) = await GetAsync(tenant, next, cancellationToken).ConfigureAwait(false);
             using (response)
@@ -74,6 +75,17 @@ internal sealed class ZendeskReader(
                 var root = doc.RootElement;
                 var hasMore = root.TryGetProperty("meta", out var meta) && meta.TryGetProperty("has_more", out var more) && more.ValueKind == JsonValueKind.True;
                 var cursor = hasMore && meta.TryGetProperty("after_cursor", out var after) ? after.GetString() : null;
+                // A repeated cursor (A, B, A, …) or too many pages: the listing would never end.
+                if (cursor is not null && !cursors.Add(cursor))
+                {
+                    throw new ZendeskBadResponseException($"{envelope}.list", $"a cursor it had already returned (page {pages}); the listing would never end");
+                }
+
+                if (cursor is not null && pages >= clientOptions.Value.MaxListPages)
+                {
+                    throw new ZendeskBadResponseException($"{envelope}.list", $"more than Zendesk:MaxListPages ({clientOptions.Value.MaxListPages}) pages");
+                }
+
                 next = cursor is null ? null : $"{envelope}.json?page%5Bsize%5D=100&page%5Bafter%5D={Uri.EscapeDataString(cursor)}";
             }
         }

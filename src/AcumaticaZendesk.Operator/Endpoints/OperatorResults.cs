@@ -38,7 +38,8 @@ internal static partial class OperatorResults
     {
         try
         {
-            var value = await JsonSerializer.DeserializeAsync<T>(request.Body, SyncJson.Options, cancellationToken).ConfigureAwait(false);
+            var body = await ReadLimitedAsync(request, cancellationToken).ConfigureAwait(false);
+            var value = JsonSerializer.Deserialize<T>(body.Span, SyncJson.Options);
             return value is null ? (null, [new ValidationError("$", "a JSON object is required")]) : (value, []);
         }
         catch (JsonException ex)
@@ -55,6 +56,33 @@ internal static partial class OperatorResults
         }
     }
 
+    /// <summary>Largest request body the operator API reads (a tenant configuration is a few KiB).</summary>
+    public const int MaxBodyBytes = 256 * 1024;
+
+    /// <summary>The body, read up to <see cref="MaxBodyBytes"/>; more is refused with <see cref="RequestBodyTooLargeException"/> (413).</summary>
+    private static async Task<ReadOnlyMemory<byte>> ReadLimitedAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            throw new RequestBodyTooLargeException(MaxBodyBytes);
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > MaxBodyBytes)
+            {
+                throw new RequestBodyTooLargeException(MaxBodyBytes);
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
     private static string FirstSentence(string message)
     {
         var dot = message.IndexOf(". ", StringComparison.Ordinal);
@@ -67,3 +95,7 @@ internal static partial class OperatorResults
     [GeneratedRegex("'([^']+)'", RegexOptions.CultureInvariant)]
     private static partial Regex Quoted();
 }
+
+/// <summary>A request body over <see cref="OperatorResults.MaxBodyBytes"/>; answered 413 and not read further.</summary>
+internal sealed class RequestBodyTooLargeException(int maxBytes)
+    : Exception($"The request body is larger than {maxBytes} bytes; the operator API reads at most that much.");

@@ -25,6 +25,15 @@ public sealed class TenantValidationException(string tenantId, IReadOnlyList<Val
 /// </summary>
 public static partial class TenantValidator
 {
+    /// <summary>Longest display name accepted.</summary>
+    public const int MaxDisplayNameLength = 200;
+
+    /// <summary>Longest URL accepted (instance URL, Zendesk base URL).</summary>
+    public const int MaxUrlLength = 2048;
+
+    /// <summary>Longest schedule interval accepted by <c>@every</c> (a year).</summary>
+    public static readonly TimeSpan MaxEvery = TimeSpan.FromDays(366);
+
     public static readonly IReadOnlySet<string> UserRoles = new HashSet<string>(StringComparer.Ordinal) { "end-user", "agent" };
 
     public static IReadOnlyList<ValidationError> Validate(TenantConfig tenant, string pathPrefix = "")
@@ -41,6 +50,10 @@ public static partial class TenantValidator
         if (string.IsNullOrWhiteSpace(tenant.DisplayName))
         {
             Add("displayName", "is required");
+        }
+        else if (tenant.DisplayName.Length > MaxDisplayNameLength)
+        {
+            Add("displayName", $"must be at most {MaxDisplayNameLength} characters (was {tenant.DisplayName.Length})");
         }
 
         ValidateAcumatica(tenant.Acumatica, Add);
@@ -219,9 +232,15 @@ public static partial class TenantValidator
             return "is required";
         }
 
+        if (value.Length > MaxUrlLength)
+        {
+            return $"must be at most {MaxUrlLength} characters";
+        }
+
+        // The value itself is never repeated: it may carry credentials (ftp://user:password@…).
         if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
         {
-            return $"'{value}' is not an absolute http(s) URL";
+            return "is not an absolute http(s) URL such as https://erp.example.com/AcumaticaERP";
         }
 
         if (!string.IsNullOrEmpty(uri.UserInfo))
@@ -248,11 +267,22 @@ public static partial class TenantValidator
     /// <summary>Why a schedule is not understood, or null when it is.</summary>
     public static string? CheckSchedule(string schedule)
     {
+        if (schedule.Length > 100)
+        {
+            return "must be at most 100 characters ('@every <n>s|m|h' or a 5/6-field cron expression)";
+        }
+
         var match = EveryRegex().Match(schedule.Trim());
         if (match.Success)
         {
-            var amount = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
-            return amount > 0 ? null : "'@every' needs a positive duration";
+            var unit = match.Groups[2].Value switch { "s" => TimeSpan.FromSeconds(1), "m" => TimeSpan.FromMinutes(1), _ => TimeSpan.FromHours(1) };
+            var tooLong = $"'@every' must be at most {MaxEvery.TotalHours:0}h";
+            if (!long.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var amount) || amount > MaxEvery.Ticks / unit.Ticks)
+            {
+                return tooLong;
+            }
+
+            return amount <= 0 ? "'@every' needs a positive duration" : null;
         }
 
         var fields = schedule.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;

@@ -206,7 +206,8 @@ internal sealed partial class ZendeskApiConnection(
     {
         var separator = path.Contains('?', StringComparison.Ordinal) ? '&' : '?';
         string? after = null;
-        while (true)
+        var cursors = new HashSet<string>(StringComparer.Ordinal);
+        for (var pages = 1; ; pages++)
         {
             var pathAndQuery = $"{path}{separator}page[size]={options.PageSize}"
                 + (after is null ? "" : $"&page[after]={Uri.EscapeDataString(after)}");
@@ -219,9 +220,21 @@ internal sealed partial class ZendeskApiConnection(
                 yield return item;
             }
 
-            if (!hasMore || next is null || next == after)
+            if (!hasMore || next is null)
             {
                 yield break;
+            }
+
+            // Any cursor seen before (A, B, A, …, not only an immediate repeat) or too many pages: a listing that
+            // would never end is refused with a clear error rather than followed.
+            if (!cursors.Add(next))
+            {
+                throw new ZendeskBadResponseException(endpoint, $"a cursor it had already returned (page {pages}); the listing would never end");
+            }
+
+            if (pages >= options.MaxListPages)
+            {
+                throw new ZendeskBadResponseException(endpoint, $"more than Zendesk:MaxListPages ({options.MaxListPages}) pages");
             }
 
             after = next;

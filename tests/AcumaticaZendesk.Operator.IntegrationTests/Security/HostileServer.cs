@@ -20,7 +20,15 @@ internal sealed class HostileServer(WebApplication app, Uri url) : IAsyncDisposa
 
     public int Requests => Volatile.Read(ref _requests);
 
-    public static async Task<HostileServer> StartAsync(int status)
+    public static Task<HostileServer> StartAsync(int status) => StartAsync(async (context, _) =>
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain";
+        await context.Response.WriteAsync(Body, context.RequestAborted);
+    });
+
+    /// <summary>A server answering with <paramref name="respond"/> (given the 1-based request number).</summary>
+    public static async Task<HostileServer> StartAsync(Func<HttpContext, int, Task> respond)
     {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -29,10 +37,7 @@ internal sealed class HostileServer(WebApplication app, Uri url) : IAsyncDisposa
         HostileServer? server = null;
         app.Run(async context =>
         {
-            Interlocked.Increment(ref server!._requests);
-            context.Response.StatusCode = status;
-            context.Response.ContentType = "text/plain";
-            await context.Response.WriteAsync(Body, context.RequestAborted);
+            await respond(context, Interlocked.Increment(ref server!._requests));
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();

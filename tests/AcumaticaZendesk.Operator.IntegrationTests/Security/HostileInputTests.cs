@@ -1,0 +1,80 @@
+using System.Net;
+using System.Text;
+using AcumaticaZendesk.Connectors.Credentials;
+using AcumaticaZendesk.Operator.Checks;
+using AcumaticaZendesk.Operator.Endpoints;
+using AcumaticaZendesk.Sync.Credentials;
+using AcumaticaZendesk.Sync.Ports;
+using AcumaticaZendesk.Sync.Tenants;
+using AcumaticaZendesk.Sync.UnitTests;
+using AcumaticaZendesk.Zendesk;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace AcumaticaZendesk.Operator.IntegrationTests.Security;
+
+/// <summary>Issue 17 findings 3 and 9: bounded bodies and listings, JWT audience required.</summary>
+public sealed class HostileInputTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_body_over_the_limit_is_refused_with_413_and_nothing_is_stored()
+    {
+        await using var host = await OperatorHost.StartAsync();
+        using var admin = host.Client();
+        var json = $$"""{"id":"huge","displayName":"{{new string('x', OperatorResults.MaxBodyBytes)}}"}""";
+
+        using var response = await admin.PostAsync("/operator/v1/tenants", new StringContent(json, Encoding.UTF8, "application/json"), Ct);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Null(await host.Services.GetRequiredService<Sync.Tenants.TenantRepository>().GetAsync("huge", Ct));
+    }
+
+    [Fact]
+    public async Task A_long_display_name_is_a_400_naming_the_field()
+    {
+        await using var host = await OperatorHost.StartAsync();
+        using var admin = host.Client();
+
+        using var response = await admin.PostAsync("/operator/v1/tenants", OperatorHost.JsonBody(TestData.Tenant("wide") with { DisplayName = new string('x', 50_000) }), Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await OperatorHost.ReadJsonAsync(response)).GetProperty("errors").TryGetProperty("displayName", out _));
+    }
+
+    [Fact]
+    public async Task Jwt_without_an_audience_does_not_start()
+    {
+        var error = await Assert.ThrowsAnyAsync<OptionsValidationException>(() => OperatorHost.StartAsync(new() { ["Operator:Jwt:Authority"] = "https://login.example.com/tenant/v2.0" }));
+
+        Assert.Contains("Operator:Jwt:Audience", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_reconcile_reader_stops_on_cursors_that_alternate()
+    {
+        await using var zendesk = await HostileServer.StartAsync(async (context, n) =>
+        {
+            context.Response.ContentType = "application/json";
+            var cursor = n % 2 == 0 ? "A" : "B";
+            await context.Response.WriteAsync($$$"""{"organizations":[{"id":{{{n}}},"name":"o{{{n}}}"}],"meta":{"has_more":true,"after_cursor":"{{{cursor}}}"}}""", context.RequestAborted);
+        });
+        await using var host = await OperatorHost.StartAsync();
+        var tenant = await host.AddTenantAsync(TestData.Tenant("contoso") with { Zendesk = new() { Subdomain = "contoso", BaseUrl = zendesk.Url.AbsoluteUri.TrimEnd('/') } });
+        var store = await host.Services.GetRequiredService<TenantTokens>().GetStoreAsync(Ct);
+        await store.SaveAsync("contoso", ConnectedSystem.Zendesk, new TokenSet("at", null, DateTimeOffset.UtcNow.AddHours(1), null, "read write"), Ct);
+        var reader = host.Services.GetRequiredService<ZendeskReader>();
+
+        var error = await Assert.ThrowsAsync<ZendeskBadResponseException>(async () =>
+        {
+            await foreach (var _ in reader.ListAsync(tenant, "organizations", Ct))
+            {
+            }
+        });
+
+        Assert.Contains("cursor it had already returned", error.Message, StringComparison.Ordinal);
+        Assert.True(zendesk.Requests <= 3, $"{zendesk.Requests} requests");
+    }
+}
