@@ -20,7 +20,7 @@ public sealed class ConnectorOptions
     /// Redirect URL registered on the Zendesk OAuth client; only used to build the consent link a
     /// "needs authorization" error carries (the client refreshes tokens without it).
     /// </summary>
-    public Uri ZendeskOAuthRedirectUri { get; set; } = new("http://localhost:5080/oauth/zendesk/callback");
+    public Uri ZendeskOAuthRedirectUri { get; set; } = new("http://127.0.0.1:5180/operator/v1/connect/zendesk/callback");
 
     /// <summary>
     /// Obtain Zendesk tokens with the <c>client_credentials</c> grant (confidential OAuth client) when a tenant has

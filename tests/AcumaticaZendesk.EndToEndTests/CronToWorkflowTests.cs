@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using AcumaticaZendesk.Contracts;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.SyncWorker.Runs;
@@ -60,14 +59,13 @@ public sealed class CronToWorkflowTests : AppsTestBase
         Assert.True(delivery.Delivered);
         Assert.Equal(DaprNames.AppIds.SyncWorker, delivery.AppId);
 
-        // ...which stored it in the run history, readable on the operator endpoint.
-        using var unauthenticated = await Apps.SyncWorker.GetAsync(new Uri("/tenants/contoso/runs", UriKind.Relative), TestToken);
-        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, unauthenticated.StatusCode);
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/tenants/contoso/runs");
-        request.Headers.Add("X-Api-Key", OperatorKey);
-        using var response = await Apps.SyncWorker.SendAsync(request, TestToken);
-        var history = await response.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<RunHistory>(Json, TestToken);
-        var run = Assert.Single(history!.Runs);
+        // ...which stored it in the run history; operators read runs only under /operator/v1 (no second route).
+        var history = await Service<RunHistoryStore>().GetAsync("contoso", TestToken);
+        var run = Assert.Single(history.Runs);
+        using var retired = new HttpRequestMessage(HttpMethod.Get, "/tenants/contoso/runs");
+        retired.Headers.Add("X-Api-Key", OperatorKey);
+        using var retiredResponse = await Apps.SyncWorker.SendAsync(retired, TestToken);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, retiredResponse.StatusCode);
         Assert.Equal(tenant.InstanceId, run.RunId);
         Assert.Equal(7, run.Progress.Pages);
         Assert.Empty(Apps.Sidecar.UnimplementedCalls);

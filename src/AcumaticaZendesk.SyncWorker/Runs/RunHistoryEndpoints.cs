@@ -5,7 +5,10 @@ using Dapr;
 
 namespace AcumaticaZendesk.SyncWorker.Runs;
 
-/// <summary>The run-completed subscription and the operator's read of a tenant's runs.</summary>
+/// <summary>
+/// The run-completed subscription: each event is kept in the tenant's run history. Operators read runs through
+/// <c>GET /operator/v1/tenants/{id}/runs</c> (the operator API), the one documented route for them.
+/// </summary>
 public static class RunHistoryEndpoints
 {
     /// <summary>Route Dapr delivers <see cref="DaprNames.Topics.SyncRunCompleted"/> events to.</summary>
@@ -15,7 +18,6 @@ public static class RunHistoryEndpoints
     {
         endpoints.MapPost(SubscriptionRoute, OnRunCompletedAsync)
             .WithTopic(DaprNames.Components.PubSub, DaprNames.Topics.SyncRunCompleted);
-        endpoints.MapGet("/tenants/{tenantId}/runs", GetRunsAsync).RequireAuthorization(Operator.OperatorApi.PolicyName);
         return endpoints;
     }
 
@@ -35,17 +37,5 @@ public static class RunHistoryEndpoints
             "Run {RunId} of tenant {TenantId} ({Outcome}) {Action} the run history",
             run.RunId, run.TenantId, run.Outcome, recorded ? "added to" : "was already in");
         return Results.Ok();
-    }
-
-    private static async Task<IResult> GetRunsAsync(string tenantId, RunHistoryStore history, CancellationToken cancellationToken)
-    {
-        if (!SyncSlots.IsValidTenantId(tenantId))
-        {
-            return Results.Problem(
-                detail: $"'{tenantId}' is not a tenant id: use letters, digits, '-' or '_'",
-                statusCode: StatusCodes.Status400BadRequest);
-        }
-
-        return Results.Ok(await history.GetAsync(tenantId, cancellationToken).ConfigureAwait(false));
     }
 }

@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using AcumaticaZendesk.StandIn;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.SyncWorker.Runs;
@@ -17,8 +15,6 @@ namespace AcumaticaZendesk.EndToEndTests.Containers;
 /// </summary>
 public sealed class RealDaprdTests
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     [Fact]
     public async Task The_cron_binding_of_a_real_daprd_runs_a_tenant_sync_to_the_run_history()
     {
@@ -71,7 +67,7 @@ public sealed class RealDaprdTests
         while (history is not { Runs.Count: > 0 })
         {
             await Task.Delay(TimeSpan.FromSeconds(1), deadline.Token);
-            history = await app.Client.GetFromJsonAsync<RunHistory>("/tenants/contoso/runs", Json, deadline.Token);
+            history = await app.Services.GetRequiredService<RunHistoryStore>().GetAsync("contoso", deadline.Token);
         }
 
         // The first run did every page (a later slot's run, if the hour turned meanwhile, starts from the watermarks).
