@@ -10,7 +10,7 @@ DAPR          ?= dapr
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: help restore build test run demo stop ci format format-check secrets sandbox clean deploy-check bench chaos mutate
+.PHONY: help restore build test run demo stop ci format format-check secrets sandbox clean deploy-check bench chaos mutate client-deps
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -21,13 +21,17 @@ restore: ## Restore NuGet packages
 build: restore ## Build everything (warnings are errors)
 	$(DOTNET) build $(SOLUTION) -c $(CONFIGURATION) --no-restore
 
-test: build ## Run every test suite and print "tests: N passed, M failed"
+test: build client-deps ## Run every test suite and print "tests: N passed, M failed"
 	CONFIGURATION=$(CONFIGURATION) bash scripts/test.sh
+
+client-deps: ## Install the real vendor clients the tests drive the sandbox with (node-zendesk from npm, pinned by package-lock)
+	cd tests/node-zendesk && npm ci --no-audit --no-fund --loglevel=error
 
 ci: ## What CI runs: restore, build, formatting check, deploy checks, all tests, summary line
 	$(MAKE) --no-print-directory build
 	$(DOTNET) format $(SOLUTION) --verify-no-changes --no-restore
 	bash deploy/scripts/bicep-build.sh
+	$(MAKE) --no-print-directory client-deps
 	CONFIGURATION=$(CONFIGURATION) bash scripts/test.sh
 
 format: ## Format the code according to .editorconfig

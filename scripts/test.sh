@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test project of the solution and prints one summary line:
+# Runs every test project of the solution and the node-zendesk check (tests/node-zendesk), then prints one summary line:
 #   tests: N passed, M failed[, K skipped]
 # Exits non-zero when anything failed, a test host crashed, or no test ran.
 set -uo pipefail
@@ -41,6 +41,26 @@ if [ $# -eq 0 ]; then
       -c "$configuration" --no-build --no-progress -- "${personality_subset[@]}" 2>&1 | tee "$plog"
     count "$plog" "${PIPESTATUS[0]}"
   done
+
+  # node-zendesk (a real Zendesk client from npm, installed by `make client-deps`) against the sandbox.
+  node_log="artifacts/test-results/node-zendesk.log"
+  if [ -d tests/node-zendesk/node_modules ]; then
+    (cd tests/node-zendesk && CONFIGURATION="$configuration" node --test --test-reporter=tap) > "$node_log" 2>&1
+    node_status=$?
+    node_value() { grep -E "^# $1 [0-9]+" "$node_log" | tail -n 1 | grep -oE '[0-9]+' || echo 0; }
+    node_passed=$(node_value pass)
+    node_failed=$(node_value fail)
+    echo "node-zendesk against the sandbox: ${node_passed} passed, ${node_failed} failed (log: $node_log)"
+    if [ "$node_status" -ne 0 ] && [ "$node_failed" -eq 0 ]; then
+      node_failed=1
+      echo "node --test exited with code $node_status outside any test; see $node_log" >&2
+    fi
+    passed=$((passed + node_passed))
+    failed=$((failed + node_failed))
+  else
+    failed=$((failed + 1))
+    echo "tests/node-zendesk/node_modules is missing: run 'make client-deps' (npm ci) first" >&2
+  fi
 fi
 
 summary="tests: ${passed} passed, ${failed} failed"
