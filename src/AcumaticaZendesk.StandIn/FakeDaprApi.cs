@@ -20,12 +20,7 @@ public sealed class FakeDaprApi(StandInSidecar sidecar)
     {
         var store = sidecar.StateStore(request.StoreName);
         var writes = request.States.Select(i => new StateWrite(i.Key, i.Value, i.Etag?.Value, i.Options?.Concurrency ?? default)).ToList();
-        return sidecar.RunStateCallAsync(request.StoreName, () =>
-        {
-            var (refusal, key) = store.Apply(writes);
-            ThrowIfRefused(request.StoreName, key, refusal, $"failed saving state in state store {request.StoreName}");
-            return new Empty();
-        }, context.CancellationToken);
+        return ApplyAsync(request.StoreName, store, writes, $"failed saving state in state store {request.StoreName}", context);
     }
 
     internal Task<Empty> ExecuteStateTransaction(ExecuteStateTransactionRequest request, ServerCallContext context)
@@ -44,13 +39,17 @@ public sealed class FakeDaprApi(StandInSidecar sidecar)
             "delete" => new StateWrite(o.Request.Key, null, o.Request.Etag?.Value, o.Request.Options?.Concurrency ?? default),
             _ => throw new RpcException(new Status(StatusCode.InvalidArgument, $"operation type {o.OperationType} not supported")),
         }).ToList();
-        return sidecar.RunStateCallAsync(request.StoreName, () =>
+        return ApplyAsync(request.StoreName, store, writes, $"failed to execute transaction in state store {request.StoreName}", context);
+    }
+
+    /// <summary>Applies writes all or nothing through the store's resiliency, refusing as daprd does.</summary>
+    private Task<Empty> ApplyAsync(string storeName, FakeStateStore store, List<StateWrite> writes, string failure, ServerCallContext context) =>
+        sidecar.RunStateCallAsync(storeName, () =>
         {
             var (refusal, key) = store.Apply(writes);
-            ThrowIfRefused(request.StoreName, key, refusal, $"failed to execute transaction in state store {request.StoreName}");
+            ThrowIfRefused(storeName, key, refusal, failure);
             return new Empty();
         }, context.CancellationToken);
-    }
 
     internal Task<GetStateResponse> GetState(GetStateRequest request, ServerCallContext context)
     {
@@ -82,12 +81,7 @@ public sealed class FakeDaprApi(StandInSidecar sidecar)
     {
         var store = sidecar.StateStore(request.StoreName);
         var write = new StateWrite(request.Key, null, request.Etag?.Value, request.Options?.Concurrency ?? default);
-        return sidecar.RunStateCallAsync(request.StoreName, () =>
-        {
-            var (refusal, key) = store.Apply([write]);
-            ThrowIfRefused(request.StoreName, key, refusal, $"failed deleting state with key {request.Key}");
-            return new Empty();
-        }, context.CancellationToken);
+        return ApplyAsync(request.StoreName, store, [write], $"failed deleting state with key {request.Key}", context);
     }
 
     /// <summary>
