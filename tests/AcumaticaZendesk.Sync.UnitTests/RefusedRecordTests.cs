@@ -89,4 +89,26 @@ public sealed class RefusedRecordTests
         Assert.Equal(("C2", 2), (queued.Key, queued.Attempts));
         Assert.Single(h.Zendesk.Organizations);
     }
+
+    [Fact]
+    public async Task Contacts_of_an_account_that_was_unreadable_are_linked_once_the_next_run_brings_the_account_in()
+    {
+        var h = new EngineHarness();
+        await h.SaveTenantAsync();
+        h.Source.Upsert(Refused(EntityKind.Customer, "C2", "MalformedRecord", T0));
+        h.Source.Upsert(Contact("201", "Cy", "Dunn", "cy@globex.example", "C2", T0));
+        h.Source.Upsert(Contact("202", "Di", "Eng", "di@globex.example", "C2", T0));
+        await h.RunAsync("run-1", kinds: [EntityKind.Customer, EntityKind.Contact]);
+        Assert.All(h.Zendesk.Users.Values, u => Assert.Null(u.OrganizationId));
+
+        // Fixed in Acumatica; the contacts did not change, so only the queue replay of the account can link them.
+        h.Source.Upsert(Customer("C2", "Globex", T0));
+        h.Time.Advance(TimeSpan.FromMinutes(15));
+        await h.RunAsync("run-2", kinds: [EntityKind.Customer, EntityKind.Contact]);
+
+        var organization = h.Zendesk.OrgByExternalId("C2").Id;
+        Assert.Equal(organization, h.Zendesk.UserByExternalId("acu-contact:201").OrganizationId);
+        Assert.Equal(organization, h.Zendesk.UserByExternalId("acu-contact:202").OrganizationId);
+        Assert.Empty(await h.Failed.ListAsync(h.Tenant.Id, None));
+    }
 }

@@ -383,7 +383,6 @@ public sealed partial class SyncEngine : ISyncEngine
             var (checkpoint, _) = await _checkpoints.GetAsync(tenantId, group.Key, cancellationToken).ConfigureAwait(false);
             var scope = new PageScope(tenant, runId, group.Key, DryRun: false, Replay: true, FirstLoad: !(checkpoint?.InitialLoadCompleted ?? false), _time.GetUtcNow());
             var items = await ReplayKindAsync(scope, group.Select(r => r.Key).ToArray(), cancellationToken).ConfigureAwait(false);
-            await RelinkContactsAsync(scope, items, cancellationToken).ConfigureAwait(false);
             results.AddRange(items.Select(i => i.ToPlanned()));
             var summary = Summarize(group.Key, items.Count, items, false, checkpoint?.Watermark);
             await _runs.RecordPageAsync(tenantId, runId, false, group.Key, summary, checkpoint?.Watermark, 0, false, cancellationToken).ConfigureAwait(false);
@@ -401,7 +400,9 @@ public sealed partial class SyncEngine : ISyncEngine
 
     /// <summary>
     /// Contacts written without their organization (it was not in Zendesk yet) are replayed once that
-    /// organization has been written, so they get linked to it.
+    /// organization has been written — by a page, a queue retry or an operator's replay — so they get linked to it.
+    /// The pending list goes only once its contacts were replayed (a contact still without its organization adds
+    /// itself again); a replay that throws leaves it for the next write of the organization.
     /// </summary>
     private async Task RelinkContactsAsync(PageScope scope, IEnumerable<WorkItem> organizationItems, CancellationToken cancellationToken)
     {
@@ -418,20 +419,22 @@ public sealed partial class SyncEngine : ISyncEngine
             return;
         }
 
-        var pending = await _store.GetManyAsync<List<string>>(written, cancellationToken).ConfigureAwait(false);
-        if (pending.Count == 0)
+        var pending = (await _store.GetManyAsync<List<string>>(written, cancellationToken).ConfigureAwait(false))
+            .Where(p => p.Value.Count > 0).ToArray();
+        if (pending.Length == 0)
         {
             return;
         }
 
-        foreach (var key in pending.Keys)
+        var contactScope = scope with { Kind = EntityKind.Contact, Replay = true };
+        var contacts = pending.SelectMany(p => p.Value).Distinct(StringComparer.Ordinal).ToArray();
+        var relinked = await ReplayKindAsync(contactScope, contacts, cancellationToken).ConfigureAwait(false);
+        foreach (var (key, keys) in pending)
         {
-            await _store.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+            // Contacts that were replayed leave the list (an empty list is read as none); one added meanwhile stays.
+            await _store.UpdateAsync<List<string>>(key, current => [.. (current ?? []).Except(keys, StringComparer.Ordinal)], cancellationToken).ConfigureAwait(false);
         }
 
-        var contactScope = scope with { Kind = EntityKind.Contact, Replay = true };
-        var contacts = pending.Values.SelectMany(k => k).Distinct(StringComparer.Ordinal).ToArray();
-        var relinked = await ReplayKindAsync(contactScope, contacts, cancellationToken).ConfigureAwait(false);
         var summary = Summarize(EntityKind.Contact, relinked.Count, relinked, false, null);
         await _runs.RecordPageAsync(scope.Tenant.Id, scope.RunId, false, EntityKind.Contact, summary, null, 0, false, cancellationToken).ConfigureAwait(false);
     }
@@ -456,6 +459,7 @@ public sealed partial class SyncEngine : ISyncEngine
         }
 
         await RecordAsync(scope, items, cancellationToken).ConfigureAwait(false);
+        await RelinkContactsAsync(scope, items, cancellationToken).ConfigureAwait(false);
         return items;
     }
 
