@@ -140,6 +140,9 @@ public sealed class ZendeskOrganizationAndUserTests(Specs specs)
         sb.Clock.Advance(TimeSpan.FromSeconds(40));
         using var again = await zd.GetAsync("organizations", TestSandbox.Ct);
         Assert.Equal(200, (int)again.StatusCode);
+
+        // The limiter's own count, which the chaos verdicts read: a full window of 5, one refusal for the limit.
+        Assert.Equal((5, 1), sb.Control.ZendeskRateUsage("demo"));
     }
 
     [Fact]

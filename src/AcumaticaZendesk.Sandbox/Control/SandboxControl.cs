@@ -270,6 +270,9 @@ public sealed class SandboxControl
 
     public void SetZendeskSettings(string subdomain, ZendeskSettings settings) => Zd(subdomain).Settings = settings;
 
+    /// <summary>The account's rate limiter as it counted: most requests served in one window, and requests it refused for the limit.</summary>
+    public (int PeakServed, int RefusedForLimit) ZendeskRateUsage(string subdomain) => (Zd(subdomain).Requests.PeakServed, Zd(subdomain).Requests.RefusedForLimit);
+
     public void AddZendeskClient(string subdomain, OAuthClient client) => Zd(subdomain).OAuth.AddClient(client);
 
     public void AddZendeskApiToken(string subdomain, string email, string token) => Zd(subdomain).ApiTokens[email] = token;

@@ -9,6 +9,32 @@ internal sealed class FixedWindowLimiter(TimeProvider time)
     private readonly Lock gate = new();
     private DateTimeOffset windowStart = DateTimeOffset.MinValue;
     private int used;
+    private int peak;
+    private int refused;
+
+    /// <summary>The most requests served in one window since the last reset: the sandbox's own count of how full the account got.</summary>
+    public int PeakServed
+    {
+        get
+        {
+            lock (gate)
+            {
+                return peak;
+            }
+        }
+    }
+
+    /// <summary>Requests refused because the window's allowance was used up (not injected faults).</summary>
+    public int RefusedForLimit
+    {
+        get
+        {
+            lock (gate)
+            {
+                return refused;
+            }
+        }
+    }
 
     public RateDecision TryAcquire(int perMinute) => TryAcquire(perMinute, TimeSpan.FromMinutes(1));
 
@@ -31,10 +57,12 @@ internal sealed class FixedWindowLimiter(TimeProvider time)
             var reset = Math.Max(1, (int)Math.Ceiling((windowStart + window - now).TotalSeconds));
             if (used >= perWindow)
             {
+                refused++;
                 return new RateDecision(false, perWindow, 0, reset, reset);
             }
 
             used++;
+            peak = Math.Max(peak, used);
             return new RateDecision(true, perWindow, perWindow - used, 0, reset);
         }
     }
@@ -45,6 +73,8 @@ internal sealed class FixedWindowLimiter(TimeProvider time)
         {
             windowStart = DateTimeOffset.MinValue;
             used = 0;
+            peak = 0;
+            refused = 0;
         }
     }
 }
