@@ -134,6 +134,14 @@ public sealed class AcumaticaReadTests(Specs specs)
         var (status, error) = await acu.GetJsonAsync($"{TestSandbox.Acu24}/Customer?$filter=LastModifiedDateTime gt datetimeoffset'2026-01-05T08:00:00.000+00:00'");
         Assert.Equal(400, status);
         Assert.Contains("%2B", error!["exceptionMessage"]!.ToString(), StringComparison.Ordinal);
+        Assert.Empty(specs.Acumatica("HttpError", error.ToJsonString()));
+
+        foreach (var query in (string[])["$top=ten", "$top=-1", "$skip=1.5", "$top="])
+        {
+            var (bad, body) = await acu.GetJsonAsync($"{TestSandbox.Acu24}/Customer?{query}");
+            Assert.True(bad == 400, $"{query} answered {bad}");
+            Assert.Empty(specs.Acumatica("HttpError", body!.ToJsonString()));
+        }
     }
 
     [Fact]

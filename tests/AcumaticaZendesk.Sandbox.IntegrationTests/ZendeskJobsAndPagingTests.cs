@@ -188,6 +188,14 @@ public sealed class ZendeskJobsAndPagingTests(Specs specs)
         Assert.Equal(200, lastAllowed);
         Assert.Equal(100, page100!["organizations"]!.AsArray().Count);
         Assert.Equal(400, (await zd.GetJsonAsync("organizations?page=101&per_page=100")).Status);
+        foreach (var size in (string[])["0", "101", "ten", ""])
+        {
+            var (refused, error) = await zd.GetJsonAsync($"organizations?page%5Bsize%5D={size}");
+            Assert.True(refused == 400, $"page[size]={size} answered {refused}");
+            Assert.Equal("InvalidPaginationParameter", error!["error"]!.ToString());
+        }
+
+        Assert.Equal(400, (await zd.GetJsonAsync("organizations?page%5Bsize%5D=10&page%5Bafter%5D=not-a-cursor")).Status);
 
         var ids = new HashSet<long>();
         var url = "organizations?page[size]=100";

@@ -154,8 +154,12 @@ internal static class AcuEndpoints
             }
         }
 
-        var top = int.TryParse(q["$top"], out var t) && t >= 0 ? t : int.MaxValue;
-        var skip = int.TryParse(q["$skip"], out var s) && s >= 0 ? s : 0;
+        // OData (v3, which the contract-based API follows): $top and $skip are non-negative integers; anything else is refused.
+        if (!TryCount(q["$top"], int.MaxValue, out var top) || !TryCount(q["$skip"], 0, out var skip))
+        {
+            return Error(400, "The query specified in the URI is not valid.", "$top and $skip must be non-negative integers.");
+        }
+
         var projection = Projection.Parse(q["$select"], q["$expand"]);
         var result = new JsonArray();
         lock (i.Gate)
@@ -168,6 +172,12 @@ internal static class AcuEndpoints
         }
 
         return Json.Ok(result);
+    }
+
+    private static bool TryCount(Microsoft.Extensions.Primitives.StringValues raw, int absent, out int value)
+    {
+        value = absent;
+        return raw.Count == 0 || (int.TryParse(raw.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out value) && value >= 0);
     }
 
     private static IResult GetOne(AcuInstance i, string version, AcuEntityDef def, string ids, HttpContext ctx)

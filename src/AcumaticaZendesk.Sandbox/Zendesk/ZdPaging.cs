@@ -14,8 +14,8 @@ internal static class ZdPaging
         var url = $"{ZdEndpoints.BaseUrl(ctx, account)}{ctx.Request.Path.Value![ctx.Request.Path.Value!.IndexOf("/api/v2", StringComparison.Ordinal)..]}";
         if (q.ContainsKey("page[size]") || q.ContainsKey("page[after]") || q.ContainsKey("page[before]"))
         {
-            var size = int.TryParse(q["page[size]"], out var s) ? s : 100;
-            if (size is < 1 or > 100)
+            var size = 100;
+            if (q.ContainsKey("page[size]") && (!int.TryParse(q["page[size]"], NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > 100))
             {
                 return ZdErrors.BadRequest("InvalidPaginationParameter", "page[size] must be between 1 and 100");
             }
