@@ -22,12 +22,15 @@ public static class WebhookReceiverExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ISecretSource, DaprSecretSource>();
         services.TryAddSingleton<SeenEventStore>();
+        services.TryAddSingleton<WebhookSecretCache>();
+        services.AddWebhookRateLimits();
         return builder;
     }
 
     public static WebApplication MapWebhookReceiver(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseRateLimiter();
         app.MapZendeskWebhook();
         app.MapAcumaticaPush();
         return app;

@@ -76,14 +76,75 @@ public sealed class WebhookEndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_unknown_tenant_is_not_found_and_nothing_is_published()
+    public async Task An_unknown_tenant_gets_the_same_401_as_a_wrong_signature_and_nothing_is_published()
     {
         var unknown = await PostZendeskAsync("globex", TicketEnvelope("01HEVT0004", 1, null));
         var invalidId = await PostZendeskAsync("Not_A_Tenant", TicketEnvelope("01HEVT0005", 1, null));
+        var wrong = await PostZendeskAsync(Tenant, TicketEnvelope("01HEVT0005", 1, null), secret: "not-the-secret");
 
-        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, invalidId.StatusCode);
+        foreach (var response in new[] { unknown, invalidId, wrong })
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            Assert.Equal(string.Empty, await response.Content.ReadAsStringAsync(Token));
+        }
+
         AssertNothingPublished();
+    }
+
+    [Fact]
+    public async Task During_a_rotation_the_previous_signing_and_push_secrets_are_accepted_too()
+    {
+        sidecar.SetSecret(DaprNames.Components.SecretStore, "tenants--acme--zendesk--webhook-signing-secret-previous", "acme-old-signing-secret");
+        sidecar.SetSecret(DaprNames.Components.SecretStore, "tenants--acme--acumatica--push-secret-previous", "acme-old-push-secret");
+        await using var fresh = RunningApp.StartWebhookReceiver(
+            new Dictionary<string, string?>(sidecar.AppConfiguration), services => services.AddSingleton<TimeProvider>(time));
+
+        using var oldSigned = await SendAsync(fresh.Client, "/webhooks/zendesk/acme", TicketEnvelope("01HEVT0101", 3, null), "acme-old-signing-secret");
+        using var newSigned = await SendAsync(fresh.Client, "/webhooks/zendesk/acme", TicketEnvelope("01HEVT0102", 3, null), SigningSecret);
+        using var neither = await SendAsync(fresh.Client, "/webhooks/zendesk/acme", TicketEnvelope("01HEVT0103", 3, null), "acme-older-secret");
+        using var oldPush = await PushAsync(fresh.Client, "acme-old-push-secret");
+        using var newPush = await PushAsync(fresh.Client, PushSecret);
+
+        Assert.Equal(HttpStatusCode.OK, oldSigned.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, newSigned.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, neither.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, oldPush.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, newPush.StatusCode);
+    }
+
+    [Fact]
+    public async Task Requests_over_the_per_tenant_rate_are_refused_with_429_and_other_tenants_are_not_affected()
+    {
+        await using var limited = RunningApp.StartWebhookReceiver(
+            new Dictionary<string, string?>(sidecar.AppConfiguration) { ["WebhookReceiver:PerTenantPerMinute"] = "3" },
+            services => services.AddSingleton<TimeProvider>(time));
+        var codes = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+        {
+            using var response = await SendAsync(limited.Client, "/webhooks/zendesk/acme", TicketEnvelope($"01HEVT02{i}", 3, null), SigningSecret);
+            codes.Add(response.StatusCode);
+        }
+
+        using var other = await SendAsync(limited.Client, "/webhooks/zendesk/globex", TicketEnvelope("01HEVT0299", 3, null), SigningSecret);
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], codes);
+        Assert.Equal(HttpStatusCode.Unauthorized, other.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await limited.Client.GetAsync("/alive", Token)).StatusCode);
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient client, string path, string body, string secret)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Add(ZendeskWebhookVerifier.TimestampHeader, ZendeskWebhookVerifier.FormatTimestamp(Now));
+        request.Headers.Add(ZendeskWebhookVerifier.SignatureHeader, Sign(secret, Now, body));
+        return await client.SendAsync(request, Token);
+    }
+
+    private static async Task<HttpResponseMessage> PushAsync(HttpClient client, string secret)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/acumatica/acme") { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
+        request.Headers.Add("X-Acumatica-Push-Secret", secret);
+        return await client.SendAsync(request, Token);
     }
 
     [Fact]
@@ -169,7 +230,7 @@ public sealed class WebhookEndpointTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, missing.StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, oversized.StatusCode);
         AssertNothingPublished();
     }

@@ -25,7 +25,7 @@ public static class AcumaticaPushEndpoint
     internal static async Task<IResult> HandleAsync(
         string tenant,
         HttpRequest request,
-        ISecretSource secrets,
+        WebhookSecretCache secrets,
         DaprClient dapr,
         TimeProvider time,
         IOptions<WebhookReceiverOptions> options,
@@ -35,22 +35,23 @@ public static class AcumaticaPushEndpoint
         var logger = loggers.CreateLogger(typeof(AcumaticaPushEndpoint));
         var o = options.Value;
         var (accepted, refusal) = await TenantWebhook.AcceptAsync(
-            "Acumatica push notification", tenant, request, secrets, SecretNames.AcumaticaPushSecret(tenant), o, logger, cancellationToken)
+            "Acumatica push notification", tenant, request, secrets, SecretNames.AcumaticaPushSecret(tenant), WebhookSecretCache.Previous(SecretNames.AcumaticaPushSecret(tenant)),
+            !string.IsNullOrEmpty(request.Headers[o.AcumaticaSecretHeader]), o, time, logger, cancellationToken)
             .ConfigureAwait(false);
         if (accepted is null)
         {
             return refusal!;    // nothing in the body is trusted or used; it was only drained within the limit
         }
 
-        var expected = accepted.Secret;
-        if (!SecretsMatch(expected, request.Headers[o.AcumaticaSecretHeader].ToString()))
+        var presented = request.Headers[o.AcumaticaSecretHeader].ToString();
+        if (!accepted.Secrets.Aggregate(false, (any, expected) => SecretsMatch(expected, presented) | any))
         {
             logger.LogWarning("Acumatica push notification for tenant {TenantId} refused: missing or wrong {Header}", tenant, o.AcumaticaSecretHeader);
             return Results.Unauthorized();
         }
 
         if (!await TenantWebhook.TryPublishAsync(
-                dapr, DaprNames.Topics.AcumaticaChangeSignals, new AcumaticaChangeSignal(tenant, time.GetUtcNow()), o, logger, tenant, cancellationToken)
+                dapr, DaprNames.Topics.AcumaticaChangeSignals, new AcumaticaChangeSignal(tenant, time.GetUtcNow()), o, time, logger, tenant, cancellationToken)
                 .ConfigureAwait(false))
         {
             return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);

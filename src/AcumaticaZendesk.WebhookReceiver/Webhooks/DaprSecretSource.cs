@@ -8,7 +8,8 @@ namespace AcumaticaZendesk.WebhookReceiver.Webhooks;
 /// <summary>
 /// <see cref="ISecretSource"/> over the Dapr secret store <see cref="DaprNames.Components.SecretStore"/>. Logical names
 /// use ':' (see <see cref="SecretNames"/>); the store spells it <c>Connectors:Secrets:NestedSeparator</c> (default "--",
-/// the same setting the worker's connectors read). No cache: a rotated secret applies at once.
+/// the same setting the worker's connectors read). No cache here: the
+/// webhook endpoints read through <see cref="WebhookSecretCache"/>.
 /// A secret the store does not have reads as null; any other failure (sidecar down) throws.
 /// </summary>
 public sealed class DaprSecretSource(DaprClient dapr, IConfiguration configuration) : ISecretSource

@@ -1,28 +1,36 @@
 using System.Text.RegularExpressions;
 using AcumaticaZendesk.Contracts;
+using AcumaticaZendesk.ServiceDefaults;
 using AcumaticaZendesk.Sync.Ports;
 using Dapr.Client;
 
 namespace AcumaticaZendesk.WebhookReceiver.Webhooks;
 
-/// <summary>A request that passed the common checks: the raw body (within the limit) and the tenant's secret.</summary>
-internal sealed record TenantWebhookRequest(byte[] Body, string Secret);
+/// <summary>A request that passed the common checks: the raw body (within the limit) and the tenant's secrets (current first, then previous).</summary>
+internal sealed record TenantWebhookRequest(byte[] Body, IReadOnlyList<string> Secrets);
 
 /// <summary>
-/// The checks both webhook endpoints make before their own: a valid tenant id (else 404), a body within
-/// <see cref="WebhookReceiverOptions.MaxBodyBytes"/> (else 413), the tenant's secret in the secret store (absent: 404;
-/// store unreachable: 503). Also the publish step with its deadline. Nothing here logs the body or the secret.
+/// The checks both webhook endpoints make before their own: a valid tenant id and a credential header (else 401,
+/// before any secret is read), a body within <see cref="WebhookReceiverOptions.MaxBodyBytes"/> (else 413), the
+/// tenant's secrets through <see cref="WebhookSecretCache"/> (absent: 401 as well, so an unknown tenant looks like a
+/// wrong signature; store unreachable: 503). Also the publish step with its deadline. Nothing here logs the body or the secret.
 /// </summary>
 internal static partial class TenantWebhook
 {
     public static async Task<(TenantWebhookRequest? Request, IResult? Refusal)> AcceptAsync(
-        string kind, string tenant, HttpRequest request, ISecretSource secrets, string secretName,
-        WebhookReceiverOptions o, ILogger logger, CancellationToken cancellationToken)
+        string kind, string tenant, HttpRequest request, WebhookSecretCache secrets, string secretName, string previousSecretName, bool hasCredential,
+        WebhookReceiverOptions o, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
     {
         if (!IsTenantId(tenant))
         {
             logger.LogWarning("{Kind} refused: the tenant id in the path is not valid", kind);
-            return (null, Results.NotFound());
+            return (null, Results.Unauthorized());
+        }
+
+        if (!hasCredential)
+        {
+            logger.LogWarning("{Kind} for tenant {TenantId} refused: no signature or secret header", kind, tenant);
+            return (null, Results.Unauthorized());
         }
 
         var body = await RequestBody.ReadAsync(request, o.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
@@ -32,11 +40,11 @@ internal static partial class TenantWebhook
             return (null, Results.StatusCode(StatusCodes.Status413PayloadTooLarge));
         }
 
-        string? secret;
+        IReadOnlyList<string> secret;
         try
         {
-            using var deadline = Deadline(o, cancellationToken);
-            secret = await secrets.GetSecretAsync(secretName, deadline.Token).ConfigureAwait(false);
+            using var deadline = Deadline(o, time, cancellationToken);
+            secret = await secrets.GetAsync(secretName, previousSecretName, deadline.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -44,10 +52,10 @@ internal static partial class TenantWebhook
             return (null, Results.StatusCode(StatusCodes.Status503ServiceUnavailable));
         }
 
-        if (secret is null)
+        if (secret.Count == 0)
         {
             logger.LogWarning("{Kind} refused: tenant {TenantId} has no secret in the store (unknown tenant)", kind, tenant);
-            return (null, Results.NotFound());
+            return (null, Results.Unauthorized());
         }
 
         return (new TenantWebhookRequest(body, secret), null);
@@ -55,11 +63,11 @@ internal static partial class TenantWebhook
 
     /// <summary>Publishes on the connector's pub/sub within the sidecar deadline; false (logged) when it failed.</summary>
     public static async Task<bool> TryPublishAsync<T>(
-        DaprClient dapr, string topic, T data, WebhookReceiverOptions o, ILogger logger, string tenant, CancellationToken cancellationToken)
+        DaprClient dapr, string topic, T data, WebhookReceiverOptions o, TimeProvider time, ILogger logger, string tenant, CancellationToken cancellationToken)
     {
         try
         {
-            using var deadline = Deadline(o, cancellationToken);
+            using var deadline = Deadline(o, time, cancellationToken);
             await dapr.PublishEventAsync(DaprNames.Components.PubSub, topic, data, deadline.Token).ConfigureAwait(false);
             return true;
         }
@@ -72,12 +80,9 @@ internal static partial class TenantWebhook
 
     public static bool IsTenantId(string? tenant) => tenant is not null && TenantIdPattern().IsMatch(tenant);
 
-    public static CancellationTokenSource Deadline(WebhookReceiverOptions o, CancellationToken cancellationToken)
-    {
-        var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cts.CancelAfter(o.SidecarCallTimeout);
-        return cts;
-    }
+    /// <summary>The deadline of one sidecar call, measured on the injected clock (fake time drives it in tests).</summary>
+    public static Deadline Deadline(WebhookReceiverOptions o, TimeProvider time, CancellationToken cancellationToken) =>
+        new(o.SidecarCallTimeout, time, cancellationToken);
 
     // Tenant ids as TenantValidator allows them: lower-case letters, digits and '-' (1-63).
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$", RegexOptions.CultureInvariant)]

@@ -27,7 +27,7 @@ public static class ZendeskWebhookEndpoint
     internal static async Task<IResult> HandleAsync(
         string tenant,
         HttpRequest request,
-        ISecretSource secrets,
+        WebhookSecretCache secrets,
         ZendeskWebhookVerifier verifier,
         SeenEventStore seen,
         DaprClient dapr,
@@ -39,15 +39,19 @@ public static class ZendeskWebhookEndpoint
         var logger = loggers.CreateLogger(typeof(ZendeskWebhookEndpoint));
         var o = options.Value;
         var (accepted, refusal) = await TenantWebhook.AcceptAsync(
-            "Zendesk webhook", tenant, request, secrets, SecretNames.WebhookSigningSecret(tenant), o, logger, cancellationToken).ConfigureAwait(false);
+            "Zendesk webhook", tenant, request, secrets, SecretNames.WebhookSigningSecret(tenant), WebhookSecretCache.Previous(SecretNames.WebhookSigningSecret(tenant)),
+            !string.IsNullOrEmpty(request.Headers[ZendeskWebhookVerifier.SignatureHeader]) && !string.IsNullOrEmpty(request.Headers[ZendeskWebhookVerifier.TimestampHeader]),
+            o, time, logger, cancellationToken).ConfigureAwait(false);
         if (accepted is null)
         {
             return refusal!;
         }
 
-        var (body, secret) = accepted;
-        var verdict = verifier.Verify(
-            secret, request.Headers[ZendeskWebhookVerifier.SignatureHeader], request.Headers[ZendeskWebhookVerifier.TimestampHeader], body);
+        var (body, candidates) = accepted;
+        var verdict = candidates
+            .Select(secret => verifier.Verify(secret, request.Headers[ZendeskWebhookVerifier.SignatureHeader], request.Headers[ZendeskWebhookVerifier.TimestampHeader], body))
+            .OrderByDescending(v => v.IsValid)
+            .First();
         if (!verdict.IsValid)
         {
             logger.LogWarning("Zendesk webhook for tenant {TenantId} refused: {Failure} ({Reason})", tenant, verdict.Failure, verdict.Reason);
@@ -87,7 +91,7 @@ public static class ZendeskWebhookEndpoint
         var integrationEvent = new ZendeskTicketEvent(tenant, envelope.Id, envelope.Type, ticketId, UpdatedAt(envelope), now);
         try
         {
-            using var deadline = TenantWebhook.Deadline(o, cancellationToken);
+            using var deadline = TenantWebhook.Deadline(o, time, cancellationToken);
             if (!await seen.TryMarkSeenAsync(tenant, envelope.Id, now, deadline.Token).ConfigureAwait(false))
             {
                 logger.LogInformation("Zendesk webhook {EventId} of tenant {TenantId} is a redelivery: not published again", envelope.Id, tenant);
@@ -100,10 +104,10 @@ public static class ZendeskWebhookEndpoint
             return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
         }
 
-        if (!await TenantWebhook.TryPublishAsync(dapr, DaprNames.Topics.ZendeskTicketEvents, integrationEvent, o, logger, tenant, cancellationToken)
+        if (!await TenantWebhook.TryPublishAsync(dapr, DaprNames.Topics.ZendeskTicketEvents, integrationEvent, o, time, logger, tenant, cancellationToken)
                 .ConfigureAwait(false))
         {
-            await ForgetQuietlyAsync(seen, tenant, envelope.Id, o, logger).ConfigureAwait(false);
+            await ForgetQuietlyAsync(seen, tenant, envelope.Id, o, time, logger).ConfigureAwait(false);
             return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
         }
 
@@ -118,11 +122,11 @@ public static class ZendeskWebhookEndpoint
             ? at.ToUniversalTime()
             : envelope.Time.ToUniversalTime();
 
-    private static async Task ForgetQuietlyAsync(SeenEventStore seen, string tenant, string eventId, WebhookReceiverOptions o, ILogger logger)
+    private static async Task ForgetQuietlyAsync(SeenEventStore seen, string tenant, string eventId, WebhookReceiverOptions o, TimeProvider time, ILogger logger)
     {
         try
         {
-            using var deadline = TenantWebhook.Deadline(o, CancellationToken.None);
+            using var deadline = TenantWebhook.Deadline(o, time, CancellationToken.None);
             await seen.ForgetAsync(tenant, eventId, deadline.Token).ConfigureAwait(false);
         }
         catch (Exception ex)
