@@ -50,9 +50,9 @@ public sealed class ConnectAndCheckTests : IAsyncLifetime
     };
 
     /// <summary>Starts the consent and lets the sandbox's identity server consent: returns the callback URL it redirects to.</summary>
-    private async Task<Uri> ConsentAsync(string system)
+    private async Task<Uri> ConsentAsync(string system, string startedWith = OperatorHost.AdminKey)
     {
-        using var client = _host.Client();
+        using var client = _host.Client(startedWith);
         var started = await OperatorHost.ReadJsonAsync(await client.PostAsync($"/operator/v1/tenants/contoso/connect/{system}", null, Ct));
         var authorize = new Uri(started.GetProperty("authorizeUrl").GetString()!);
         Assert.Contains("code_challenge_method=S256", authorize.Query, StringComparison.Ordinal);
@@ -78,7 +78,7 @@ public sealed class ConnectAndCheckTests : IAsyncLifetime
     {
         await _host.Services.GetRequiredService<TenantRepository>().MarkNeedsAuthorizationAsync("contoso", connected, "refresh token revoked", Ct);
         var callback = await ConsentAsync(system);
-        using var browser = _host.Client(apiKey: null);
+        using var browser = _host.Client();    // the initiator's credential completes the consent
 
         var response = await browser.GetAsync(callback, Ct);
 
@@ -99,7 +99,7 @@ public sealed class ConnectAndCheckTests : IAsyncLifetime
     public async Task A_callback_works_once()
     {
         var callback = await ConsentAsync("acumatica");
-        using var browser = _host.Client(apiKey: null);
+        using var browser = _host.Client();
 
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(callback, Ct)).StatusCode);
         var again = await browser.GetAsync(callback, Ct);
@@ -109,13 +109,60 @@ public sealed class ConnectAndCheckTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_consent_is_completed_only_by_its_initiator_not_by_a_victim_who_opens_the_link_nor_another_key()
+    {
+        // Issue 17 finding 4: a tenant key starts a consent for its tenant and hands the authorize URL to someone else.
+        var callback = await ConsentAsync("zendesk", startedWith: OperatorHost.ContosoKey);
+        using var victim = _host.Client(apiKey: null);
+        using var admin = _host.Client();
+        using var otherTenant = _host.Client(OperatorHost.FabrikamKey);
+
+        foreach (var stranger in new[] { victim, admin, otherTenant })
+        {
+            var refused = await stranger.GetAsync(callback, Ct);
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.Equal("Consent started elsewhere", (await OperatorHost.ReadJsonAsync(refused)).GetProperty("title").GetString());
+            Assert.Null(await StoredTokensAsync(ConnectedSystem.Zendesk));
+        }
+
+        using var initiator = _host.Client(OperatorHost.ContosoKey);
+        Assert.Equal(HttpStatusCode.OK, (await initiator.GetAsync(callback, Ct)).StatusCode);
+        Assert.NotNull(await StoredTokensAsync(ConnectedSystem.Zendesk));
+    }
+
+    [Fact]
+    public async Task A_consent_started_in_a_browser_is_completed_by_that_browser_through_its_cookie()
+    {
+        var cookies = new CookieContainer();
+        using var browser = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, CookieContainer = cookies });
+        using var start = new HttpRequestMessage(HttpMethod.Get, new Uri(_host.BaseUrl, "/operator/v1/tenants/contoso/connect/acumatica"));
+        start.Headers.Add("X-Api-Key", OperatorHost.AdminKey);
+        var toAuthorize = await browser.SendAsync(start, Ct);
+        Assert.Equal(HttpStatusCode.Redirect, toAuthorize.StatusCode);
+        var consent = await browser.GetAsync(toAuthorize.Headers.Location!, Ct);
+        var callback = consent.Headers.Location!;
+        var cookie = Assert.Single(cookies.GetCookies(callback), c => c.Name == "operator-connect-acumatica");
+        Assert.True(cookie.HttpOnly);
+
+        using var elsewhere = _host.Client(apiKey: null);
+        Assert.Equal(HttpStatusCode.Forbidden, (await elsewhere.GetAsync(callback, Ct)).StatusCode);
+        using var forged = new HttpRequestMessage(HttpMethod.Get, callback);
+        forged.Headers.Add("Cookie", "operator-connect-acumatica=guessed-nonce");
+        Assert.Equal(HttpStatusCode.Forbidden, (await elsewhere.SendAsync(forged, Ct)).StatusCode);
+        Assert.Null(await StoredTokensAsync(ConnectedSystem.Acumatica));
+
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(callback, Ct)).StatusCode);    // no key: the cookie binds it
+        Assert.NotNull(await StoredTokensAsync(ConnectedSystem.Acumatica));
+    }
+
+    [Fact]
     public async Task The_PKCE_verifier_is_checked_by_the_identity_server()
     {
         var callback = await ConsentAsync("acumatica");
         var key = ConnectStateStore.Key(QueryValue(callback, "state"));
         var pending = (await _host.Store.GetAsync<PendingConnect>(key, Ct)).Value!;
         await _host.Store.SaveAsync(key, pending with { CodeVerifier = "a-different-verifier-of-enough-length-0123456789" }, Ct);
-        using var browser = _host.Client(apiKey: null);
+        using var browser = _host.Client();
 
         var response = await browser.GetAsync(callback, Ct);
 
@@ -167,7 +214,7 @@ public sealed class ConnectAndCheckTests : IAsyncLifetime
     [Fact]
     public async Task Check_says_everything_is_fine_once_both_systems_are_connected()
     {
-        using var browser = _host.Client(apiKey: null);
+        using var browser = _host.Client();
         await browser.GetAsync(await ConsentAsync("acumatica"), Ct);
         await browser.GetAsync(await ConsentAsync("zendesk"), Ct);
         using var client = _host.Client();
@@ -182,7 +229,7 @@ public sealed class ConnectAndCheckTests : IAsyncLifetime
     [Fact]
     public async Task Check_reports_low_rate_limit_headroom_and_a_revoked_Zendesk_token()
     {
-        await _host.Client(apiKey: null).GetAsync(await ConsentAsync("zendesk"), Ct);
+        await _host.Client().GetAsync(await ConsentAsync("zendesk"), Ct);
         _sandbox.Control.GetZendeskSettings("demo").RateLimitPerMinute = 10;
         using var other = new HttpClient();
         other.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
@@ -209,7 +256,7 @@ public sealed class ConnectAndCheckTests : IAsyncLifetime
     [Fact]
     public async Task The_Zendesk_reconcile_source_pages_through_every_organization_and_user()
     {
-        await _host.Client(apiKey: null).GetAsync(await ConsentAsync("zendesk"), Ct);
+        await _host.Client().GetAsync(await ConsentAsync("zendesk"), Ct);
         var reader = _host.Services.GetRequiredService<Checks.ZendeskReader>();
         var source = new Checks.ZendeskReconcileSource(reader);
         var tenant = await _host.Services.GetRequiredService<TenantRepository>().GetRequiredAsync("contoso", Ct);
@@ -235,7 +282,7 @@ public sealed class ConnectAndCheckTests : IAsyncLifetime
     public async Task Check_reports_a_wrong_endpoint_version_in_plain_words()
     {
         await _host.AddTenantAsync(Tenant("22.200.001"));
-        await _host.Client(apiKey: null).GetAsync(await ConsentAsync("acumatica"), Ct);
+        await _host.Client().GetAsync(await ConsentAsync("acumatica"), Ct);
         using var client = _host.Client();
 
         var report = await OperatorHost.ReadJsonAsync(await client.PostAsync("/operator/v1/tenants/contoso/check", null, Ct));
@@ -252,7 +299,7 @@ public sealed class ConnectAndCheckTests : IAsyncLifetime
     [Fact]
     public async Task Check_reports_an_expired_and_revoked_token_in_plain_words()
     {
-        await _host.Client(apiKey: null).GetAsync(await ConsentAsync("acumatica"), Ct);
+        await _host.Client().GetAsync(await ConsentAsync("acumatica"), Ct);
         _sandbox.Control.RevokeAcumaticaTokens("demo", accessTokensToo: true);
         using var client = _host.Client();
 

@@ -6,6 +6,9 @@ namespace AcumaticaZendesk.Operator.Auth;
 /// <summary>What the authenticated caller may see: every tenant (admin) or the tenants of its scope.</summary>
 public sealed class OperatorAccess(IOptions<OperatorOptions> options)
 {
+    /// <summary>What <see cref="Who"/> answers for a principal without a name (never matched as an initiator).</summary>
+    public const string Unknown = "unknown";
+
     public bool IsAdmin(ClaimsPrincipal user) => user.IsInRole(options.Value.Jwt.AdminRole);
 
     public bool CanAccess(ClaimsPrincipal user, string tenantId) =>
@@ -17,5 +20,5 @@ public sealed class OperatorAccess(IOptions<OperatorOptions> options)
         ?? user.Identity?.Name
         ?? user.FindFirst("sub")?.Value
         ?? user.FindFirst(ClaimTypes.NameIdentifier)?.Value
-        ?? "unknown";
+        ?? Unknown;
 }

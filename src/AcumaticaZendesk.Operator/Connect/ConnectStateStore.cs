@@ -11,9 +11,10 @@ public sealed record PendingConnect(
     Uri RedirectUri,
     string RequestedBy,
     DateTimeOffset ExpiresAt,
-    bool Used = false)
+    bool Used = false,
+    string? BrowserBindingHash = null)
 {
-    public override string ToString() => $"PendingConnect {{ TenantId = {TenantId}, System = {System}, CodeVerifier = ***, ExpiresAt = {ExpiresAt:O}, Used = {Used} }}";
+    public override string ToString() => $"PendingConnect {{ TenantId = {TenantId}, System = {System}, CodeVerifier = ***, ExpiresAt = {ExpiresAt:O}, Used = {Used}, BrowserBindingHash = *** }}";
 }
 
 /// <summary>Why a callback's state was refused.</summary>
@@ -23,6 +24,9 @@ public enum ConnectStateProblem
     Expired,
     AlreadyUsed,
     WrongSystem,
+
+    /// <summary>The callback came neither from the browser that started the consent nor with the initiator's credential (not consumed).</summary>
+    NotInitiator,
 }
 
 /// <summary>OAuth state + PKCE verifier in the state store, with expiry and one-time use (ETag-guarded consume).</summary>
@@ -33,8 +37,13 @@ internal sealed class ConnectStateStore(IConnectorStateStore store, TimeProvider
     public Task SaveAsync(string state, PendingConnect pending, CancellationToken cancellationToken) =>
         store.SaveAsync(Key(state), pending, cancellationToken);
 
-    /// <summary>Takes the pending consent for <paramref name="state"/> exactly once; a second call (or a lost race) gets <see cref="ConnectStateProblem.AlreadyUsed"/>.</summary>
-    public async Task<(PendingConnect? Pending, ConnectStateProblem? Problem)> ConsumeAsync(string state, ConnectedSystem system, CancellationToken cancellationToken)
+    /// <summary>
+    /// Takes the pending consent for <paramref name="state"/> exactly once; a second call (or a lost race) gets
+    /// <see cref="ConnectStateProblem.AlreadyUsed"/>. A valid state whose caller <paramref name="isInitiator"/> refuses
+    /// is left as it is (<see cref="ConnectStateProblem.NotInitiator"/>), so its initiator can still complete it.
+    /// </summary>
+    public async Task<(PendingConnect? Pending, ConnectStateProblem? Problem)> ConsumeAsync(
+        string state, ConnectedSystem system, Func<PendingConnect, Task<bool>> isInitiator, CancellationToken cancellationToken)
     {
         var entry = await store.GetAsync<PendingConnect>(Key(state), cancellationToken).ConfigureAwait(false);
         if (entry.Value is not { } pending)
@@ -45,6 +54,11 @@ internal sealed class ConnectStateStore(IConnectorStateStore store, TimeProvider
         if (pending.Used)
         {
             return (null, ConnectStateProblem.AlreadyUsed);
+        }
+
+        if (pending.System == system && pending.ExpiresAt > timeProvider.GetUtcNow() && !await isInitiator(pending).ConfigureAwait(false))
+        {
+            return (null, ConnectStateProblem.NotInitiator);
         }
 
         if (!await store.TrySaveAsync(Key(state), pending with { Used = true }, entry.ETag, cancellationToken).ConfigureAwait(false))

@@ -33,8 +33,9 @@ internal static partial class ConnectEndpoints
             .WithName("StartConnectRedirect").WithSummary("As POST, but redirects (302) to the authorize URL.")
             .Produces(StatusCodes.Status302Found);
 
-        // The identity provider sends the browser here: no API key, the one-time state (bound to tenant,
-        // system and PKCE verifier, with expiry) is what authenticates the callback.
+        // The identity provider sends the browser here: the one-time state (bound to tenant, system and PKCE verifier,
+        // with expiry) names the consent, and ConsentBinding checks that the caller is its initiator (the browser that
+        // started it, by its cookie, or the initiator's own credential), so nobody completes another's consent.
         root.MapGet("/connect/{system}/callback", CallbackAsync)
             .AllowAnonymous()
             .WithName(CallbackRouteName).WithSummary("OAuth redirect target: checks state (one-time, unexpired) and PKCE, stores the tokens encrypted, clears needs-authorization.")
@@ -62,7 +63,9 @@ internal static partial class ConnectEndpoints
         }
 
         var expiresAt = deps.Time.GetUtcNow() + deps.Options.Value.ConnectStateLifetime;
-        await deps.States.SaveAsync(state, new PendingConnect(tenant.Id, flow.System, authorization.CodeVerifier, redirectUri, deps.Access.Who(context.User), expiresAt), ct).ConfigureAwait(false);
+        var browserBinding = ConsentBinding.IssueCookie(context, flow.System, expiresAt);
+        await deps.States.SaveAsync(state, new PendingConnect(tenant.Id, flow.System, authorization.CodeVerifier, redirectUri, deps.Access.Who(context.User), expiresAt,
+            BrowserBindingHash: browserBinding), ct).ConfigureAwait(false);
         LogStarted(deps.Logger, flow.System, tenant.Id, deps.Access.Who(context.User));
         return redirect
             ? TypedResults.Redirect(authorization.Url.AbsoluteUri)
@@ -82,7 +85,17 @@ internal static partial class ConnectEndpoints
             return OperatorResults.Invalid("The callback is invalid.", "state", "is missing; start the connection again");
         }
 
-        var (pending, problem) = await deps.States.ConsumeAsync(state, flow.System, ct).ConfigureAwait(false);
+        var (pending, problem) = await deps.States.ConsumeAsync(
+            state, flow.System, p => ConsentBinding.IsInitiatorAsync(context, p, deps.Access), ct).ConfigureAwait(false);
+        if (problem == ConnectStateProblem.NotInitiator)
+        {
+            LogNotInitiator(deps.Logger, flow.System);
+            return OperatorResults.Problem(StatusCodes.Status403Forbidden, "Consent started elsewhere",
+                "This consent was started by another operator or in another browser, so it is not completed here and nothing was stored. " +
+                "Complete it in the browser that started it (GET /operator/v1/tenants/{id}/connect/{system}), or let the operator who started it " +
+                "repeat this callback URL with their own credential (X-Api-Key).");
+        }
+
         if (pending is null)
         {
             var message = problem switch
@@ -151,6 +164,9 @@ internal static partial class ConnectEndpoints
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Operator {By} started the {System} consent of tenant {TenantId}")]
     private static partial void LogStarted(ILogger logger, ConnectedSystem system, string tenantId, string by);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A {System} consent callback was refused: the caller is not the consent's initiator (state kept for its initiator)")]
+    private static partial void LogNotInitiator(ILogger logger, ConnectedSystem system);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{System} connected for tenant {TenantId} (consent started by {By}); tokens stored encrypted")]
     private static partial void LogConnected(ILogger logger, ConnectedSystem system, string tenantId, string by);
