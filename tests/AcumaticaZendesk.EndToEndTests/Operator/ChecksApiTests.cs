@@ -148,7 +148,7 @@ public sealed class ChecksApiTests : OperatorTestBase
         Assert.Equal(HttpStatusCode.Redirect, consent.StatusCode);
         // The operator who started the consent completes it with their own key (the consent is bound to its initiator).
         using var complete = new HttpRequestMessage(HttpMethod.Get, consent.Headers.Location!.PathAndQuery);
-        complete.Headers.Add("X-Api-Key", SandboxedConnector.OperatorKey);
+        complete.Headers.Add("X-Api-Key", Testing.SandboxedConnector.OperatorKey);
         using var callback = await Connector.Apps.SyncWorker.SendAsync(complete, Token);
         Assert.Equal(HttpStatusCode.OK, callback.StatusCode);
     }
