@@ -66,6 +66,8 @@ public static class SyncWorkerExtensions
     public static WebApplication MapSyncWorker(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseSidecarAppToken(
+            SyncCronEndpoints.Route, RunHistoryEndpoints.SubscriptionRoute, TicketFlowEndpoints.TicketEventsRoute, TicketFlowEndpoints.ChangeSignalsRoute, "/dapr");
         app.UseCloudEvents();
         app.MapSubscribeHandler();
         app.MapSyncCron();

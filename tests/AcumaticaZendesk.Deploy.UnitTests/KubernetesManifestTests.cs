@@ -80,7 +80,7 @@ public sealed class KubernetesManifestTests
     [Fact]
     public void Dapr_configuration_traces_and_bounds_workflow_concurrency_per_sidecar()
     {
-        var configuration = Assert.Single(DaprResourceSets.KubernetesBase, r => r.Kind == "Configuration").Manifest;
+        var configuration = Assert.Single(DaprResourceSets.KubernetesBase, r => r.Kind == "Configuration" && r.Name == "connector-config").Manifest;
 
         Assert.NotNull(configuration.Scalar("spec", "tracing", "samplingRate"));
         Assert.False(string.IsNullOrWhiteSpace(configuration.Scalar("spec", "tracing", "otel", "endpointAddress")));
@@ -115,8 +115,8 @@ public sealed class KubernetesManifestTests
         Assert.Equal("http", Annotation("dapr.io/app-protocol"));
         Assert.Equal("true", Annotation("dapr.io/enable-app-health-check"));
         Assert.Equal(AlivePath, Annotation("dapr.io/app-health-check-path"));
-        var configuration = Assert.Single(DaprResourceSets.KubernetesBase, r => r.Kind == "Configuration");
-        Assert.Equal(configuration.Name, Annotation("dapr.io/config"));
+        var configuration = Assert.Single(DaprResourceSets.KubernetesBase, r => r.Kind == "Configuration" && r.Name == Annotation("dapr.io/config"));
+        Assert.False(string.IsNullOrWhiteSpace(configuration.Manifest.Scalar("spec", "tracing", "otel", "endpointAddress")), $"{configuration.Manifest.Id}: tracing");
     }
 
     [Theory]

@@ -1,0 +1,49 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace AcumaticaZendesk.SyncWorker;
+
+/// <summary>
+/// Dapr's app API token on the routes only the sidecar calls (the cron binding, the pub/sub subscriptions and
+/// <c>/dapr/*</c>). When <c>APP_API_TOKEN</c> is set (Kubernetes: the sidecar injector sets it from the
+/// <c>dapr.io/app-token-secret</c> annotation; Azure Container Apps sets it for every Dapr-enabled app), the sidecar
+/// sends it in the <c>dapr-api-token</c> header on every call to the app (Dapr docs, "Authenticate requests from Dapr
+/// using token authentication"); a call to these routes without it, or with another value, is 401 and logged, so
+/// another pod in the cluster cannot start syncs or forge events. Unset (local runs, tests): not checked.
+/// </summary>
+internal static partial class SidecarAppToken
+{
+    public const string ConfigurationKey = "APP_API_TOKEN";
+    public const string Header = "dapr-api-token";
+
+    public static WebApplication UseSidecarAppToken(this WebApplication app, params string[] sidecarRoutes)
+    {
+        var expected = app.Configuration[ConfigurationKey];
+        if (string.IsNullOrEmpty(expected))
+        {
+            return app;
+        }
+
+        var expectedHash = SHA256.HashData(Encoding.UTF8.GetBytes(expected));
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SidecarAppToken));
+        app.Use(async (context, next) =>
+        {
+            if (sidecarRoutes.Any(route => context.Request.Path.StartsWithSegments(route, StringComparison.OrdinalIgnoreCase))
+                && !Matches(expectedHash, context.Request.Headers[Header].ToString()))
+            {
+                LogRefused(logger, context.Request.Path.Value ?? string.Empty);
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                return;
+            }
+
+            await next(context).ConfigureAwait(false);
+        });
+        return app;
+    }
+
+    private static bool Matches(byte[] expectedHash, string presented) =>
+        presented.Length > 0 && CryptographicOperations.FixedTimeEquals(expectedHash, SHA256.HashData(Encoding.UTF8.GetBytes(presented)));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Call to the sidecar route {Path} refused: missing or wrong dapr-api-token")]
+    private static partial void LogRefused(ILogger logger, string path);
+}
