@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using AcumaticaZendesk.Connectors.Credentials;
 using AcumaticaZendesk.Contracts;
 using AcumaticaZendesk.Operator.Ports;
 using AcumaticaZendesk.Sandbox;
@@ -24,6 +25,9 @@ public sealed class SandboxedConnectorOptions
     public int PageSize { get; init; } = 25;
 
     public int PagesPerExecution { get; init; } = 4;
+
+    /// <summary>Zendesk tokens by an operator's consent and refresh tokens (production's way, the default) or by client credentials.</summary>
+    public ZendeskAuthorization ZendeskAuthorization { get; init; } = ZendeskAuthorization.AuthorizationCode;
 }
 
 /// <summary>
@@ -37,8 +41,11 @@ public sealed class SandboxedConnector : IAsyncDisposable
     /// <summary>The operator API key (secret <c>operator:api-keys:e2e</c>) for <c>X-Api-Key</c>.</summary>
     public const string OperatorKey = "e2e-operator-key-0123456789abcdef";
 
-    private SandboxedConnector(ConnectorAppsHost apps, SandboxHost sandbox)
+    private readonly ZendeskAuthorization _zendeskAuthorization;
+
+    private SandboxedConnector(ConnectorAppsHost apps, SandboxHost sandbox, ZendeskAuthorization zendeskAuthorization)
     {
+        _zendeskAuthorization = zendeskAuthorization;
         Apps = apps;
         Sandbox = sandbox;
     }
@@ -59,7 +66,7 @@ public sealed class SandboxedConnector : IAsyncDisposable
         {
             ["SyncSchedule:PageSize"] = options.PageSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["SyncSchedule:PagesPerExecution"] = options.PagesPerExecution.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Connectors:ZendeskClientCredentials"] = "true",
+            ["Connectors:ZendeskClientCredentials"] = options.ZendeskAuthorization == ZendeskAuthorization.ClientCredentials ? "true" : "false",
             ["Operator:ApiKeys:0:Name"] = "e2e",
         };
         foreach (var (key, value) in options.Configuration)
@@ -79,7 +86,7 @@ public sealed class SandboxedConnector : IAsyncDisposable
             },
         }, cancellationToken).ConfigureAwait(false);
 
-        var connector = new SandboxedConnector(apps, sandbox!);
+        var connector = new SandboxedConnector(apps, sandbox!, options.ZendeskAuthorization);
         connector.SetSecret("token-encryption:keys", $"k1={Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))}");
         connector.SetSecret("token-encryption:current", "k1");
         connector.SetSecret("operator:api-keys:e2e", OperatorKey);
@@ -119,9 +126,35 @@ public sealed class SandboxedConnector : IAsyncDisposable
         };
     }
 
-    /// <summary>Stores a tenant through the worker's tenant store (what the operator API and the seed file do).</summary>
-    public Task SaveTenantAsync(TenantConfig tenant, CancellationToken cancellationToken) =>
-        WorkerServices.GetRequiredService<TenantRepository>().SaveAsync(tenant, cancellationToken);
+    /// <summary>
+    /// Stores a tenant through the worker's tenant store (what the operator API and the seed file do); with the
+    /// authorization-code flow, a tenant without Zendesk tokens is then connected by an operator's consent.
+    /// </summary>
+    public async Task SaveTenantAsync(TenantConfig tenant, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tenant);
+        await WorkerServices.GetRequiredService<TenantRepository>().SaveAsync(tenant, cancellationToken).ConfigureAwait(false);
+        await EnsureZendeskConnectedAsync(tenant.Id, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>With the authorization-code flow, connects Zendesk for a tenant that has no Zendesk tokens yet.</summary>
+    public async Task EnsureZendeskConnectedAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        if (_zendeskAuthorization != ZendeskAuthorization.AuthorizationCode)
+        {
+            return;
+        }
+
+        var tokens = await WorkerServices.GetRequiredService<TenantTokens>().GetStoreAsync(cancellationToken).ConfigureAwait(false);
+        if (await tokens.GetAsync(tenantId, ConnectedSystem.Zendesk, cancellationToken).ConfigureAwait(false) is null)
+        {
+            await ConnectAsync(tenantId, ConnectedSystem.Zendesk, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>An operator's consent for <paramref name="system"/> through the operator API and the sandbox's authorize endpoint.</summary>
+    public Task ConnectAsync(string tenantId, ConnectedSystem system, CancellationToken cancellationToken) =>
+        OperatorConsent.ConnectAsync(Apps.SyncWorker, OperatorKey, tenantId, system.ToString().ToLowerInvariant(), cancellationToken);
 
     /// <summary>
     /// Starts a run the way an operator's "run now" does (same lease, same workflow as the cron tick) and waits for

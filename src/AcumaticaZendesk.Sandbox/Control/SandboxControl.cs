@@ -277,6 +277,9 @@ public sealed class SandboxControl
 
     public void AddZendeskApiToken(string subdomain, string email, string token) => Zd(subdomain).ApiTokens[email] = token;
 
+    /// <summary>Zendesk tokens issued per grant type for an account (the sandbox's own count of how the connector got in).</summary>
+    public IReadOnlyDictionary<string, int> ZendeskGrantsIssued(string subdomain) => Zd(subdomain).OAuth.GrantsIssued;
+
     public int RevokeZendeskTokens(string subdomain, bool accessTokensToo = false) => Zd(subdomain).OAuth.RevokeAll(accessTokensToo);
 
     public void ExpireZendeskAccessTokens(string subdomain) => Zd(subdomain).OAuth.ExpireAccessTokens();

@@ -30,6 +30,13 @@ internal sealed class OAuthStore(TimeProvider time)
     private readonly Dictionary<string, AuthCode> codes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, AccessGrant> access = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RefreshGrant> refresh = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> granted = new(StringComparer.Ordinal);
+
+    /// <summary>Tokens issued per grant type (authorization_code, refresh_token, client_credentials, password): which way clients really got in.</summary>
+    public IReadOnlyDictionary<string, int> GrantsIssued => new SortedDictionary<string, int>(granted, StringComparer.Ordinal);
+
+    /// <summary>Counts one successful token answer of <paramref name="grantType"/>.</summary>
+    public void Granted(string grantType) => granted.AddOrUpdate(grantType, 1, static (_, n) => n + 1);
 
     /// <summary>Lifetime of access tokens; null issues non-expiring tokens.</summary>
     public TimeSpan? AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);

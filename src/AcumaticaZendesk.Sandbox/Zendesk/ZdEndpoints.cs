@@ -220,7 +220,8 @@ internal static partial class ZdEndpoints
         account.OAuth.AccessTokenLifetime = form.Long("expires_in") is { } requested
             ? TimeSpan.FromSeconds(Math.Clamp(requested, 300, 172_800))
             : account.Settings.AccessTokenLifetime;
-        var result = form.Str("grant_type") switch
+        var grantType = form.Str("grant_type");
+        var result = grantType switch
         {
             "authorization_code" => account.OAuth.ExchangeCode(client, form.Str("code"), form.Str("redirect_uri"), form.Str("code_verifier"), withRefresh: true),
             "refresh_token" => account.OAuth.Refresh(client, form.Str("refresh_token")),
@@ -233,6 +234,7 @@ internal static partial class ZdEndpoints
             return OAuthHttp.Error(400, result.Error, result.ErrorDescription!);
         }
 
+        account.OAuth.Granted(grantType!);
         var body = new JsonObject
         {
             ["access_token"] = result.AccessToken,

@@ -22,7 +22,6 @@ public sealed class TicketExportPass(
 {
     public async Task<TicketExportResult> RunAsync(string tenantId, string runId, CancellationToken cancellationToken)
     {
-        var o = options.Value;
         var tenant = await tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false);
         if (tenant is null)
         {
@@ -30,6 +29,31 @@ public sealed class TicketExportPass(
             return new TicketExportResult(tenantId, 0, 0, 0, 0, 0, 0, false);
         }
 
+        if (!tenant.IsRunnable)
+        {
+            // Paused, or waiting for an operator to authorize again: no call would succeed, and retrying the pass
+            // would only hammer the token endpoint. The cursor stays; the first run after the fix reads from it.
+            logger.LogInformation("Export pass of tenant {TenantId} skipped: the tenant is paused or needs a new authorization", tenantId);
+            return new TicketExportResult(tenantId, 0, 0, 0, 0, 0, 0, false);
+        }
+
+        try
+        {
+            return await ExportAsync(tenant, runId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ZendeskReauthorizationRequiredException ex)
+        {
+            // Not retried: only an operator's consent helps. The tenant is marked as the sync engine marks it.
+            await tenants.MarkNeedsAuthorizationAsync(tenantId, ConnectedSystem.Zendesk, ex.Reason, cancellationToken).ConfigureAwait(false);
+            logger.LogWarning("Export pass of tenant {TenantId} stopped: Zendesk needs a new authorization ({Reason}); the tenant is marked", tenantId, ex.Reason);
+            return new TicketExportResult(tenantId, 0, 0, 0, 0, 0, 0, false);
+        }
+    }
+
+    private async Task<TicketExportResult> ExportAsync(TenantConfig tenant, string runId, CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        var tenantId = tenant.Id;
         var zendesk = await clients.ZendeskAsync(tenant, cancellationToken).ConfigureAwait(false);
         var cursorKey = TicketExportCursor.Key(tenantId);
         var cursor = (await store.GetAsync<TicketExportCursor>(cursorKey, cancellationToken).ConfigureAwait(false)).Value;
