@@ -9,13 +9,22 @@ namespace AcumaticaZendesk.Chaos;
 /// </summary>
 public static class ScenarioRunner
 {
+    /// <summary>Production's consent and refresh tokens unless <c>CHAOS_ZENDESK_AUTH=client-credentials</c> picks the variant.</summary>
+    public static ZendeskAuthorization ZendeskAuthorizationChoice() =>
+        Environment.GetEnvironmentVariable("CHAOS_ZENDESK_AUTH") switch
+        {
+            null or "" or "authorization-code" => ZendeskAuthorization.AuthorizationCode,
+            "client-credentials" => ZendeskAuthorization.ClientCredentials,
+            var other => throw new ArgumentException($"CHAOS_ZENDESK_AUTH must be authorization-code or client-credentials (was '{other}')."),
+        };
+
     public static async Task<ScenarioResult> RunAsync(ChaosScenario scenario, TimeSpan bound, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(bound * 2.5);
         var configuration = new Dictionary<string, string?>(scenario.Configuration) { ["Serilog:MinimumLevel:Default"] = Environment.GetEnvironmentVariable("CHAOS_LOG_LEVEL") ?? "Error" };
-        var connector = await SandboxedConnector.StartAsync(new SandboxedConnectorOptions { Configuration = configuration }, cancellationToken).ConfigureAwait(false);
+        var connector = await SandboxedConnector.StartAsync(new SandboxedConnectorOptions { Configuration = configuration, ZendeskAuthorization = ZendeskAuthorizationChoice() }, cancellationToken).ConfigureAwait(false);
         await using var context = new ScenarioContext(connector, bound);
         TimeSpan? converged = null;
         try

@@ -6,6 +6,7 @@ using AcumaticaZendesk.Sandbox.Control;
 using AcumaticaZendesk.Sync.Tenants;
 using AcumaticaZendesk.SyncWorker.Scheduling;
 using AcumaticaZendesk.SyncWorker.Workflows;
+using AcumaticaZendesk.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AcumaticaZendesk.Chaos;
@@ -128,6 +129,12 @@ public static class Scenarios
             c.Injected("token expiries (both systems)");
         }, ct);
         c.ExpectFinished(run, "the run whose tokens expired");
+        var grants = c.Control.ZendeskGrantsIssued("expiry");
+        var issued = string.Join(", ", grants.Select(g => $"{g.Key} {g.Value}"));
+        _ = ScenarioRunner.ZendeskAuthorizationChoice() == ZendeskAuthorization.AuthorizationCode
+            ? c.Check(grants.GetValueOrDefault("authorization_code") == 1 && grants.GetValueOrDefault("refresh_token") >= 1,
+                $"Zendesk: one consent, then refresh tokens as the access tokens expired ({issued})")
+            : c.Check(grants.GetValueOrDefault("client_credentials") >= 2, $"Zendesk: new client-credentials tokens as the access tokens expired ({issued})");
         return await c.ConvergeAsync("expiry", start, ct);
     }
 

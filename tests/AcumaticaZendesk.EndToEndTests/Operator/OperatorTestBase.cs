@@ -36,12 +36,13 @@ public abstract class OperatorTestBase : IAsyncLifetime
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>Seeds the sandbox for <paramref name="tenantId"/> and creates the tenant through <c>POST /tenants</c>.</summary>
+    /// <summary>Seeds the sandbox for <paramref name="tenantId"/>, creates the tenant through <c>POST /tenants</c> and connects Zendesk (consent).</summary>
     private protected async Task<TenantConfig> CreateTenantAsync(string tenantId, SeedSpec spec, Func<TenantConfig, TenantConfig>? change = null)
     {
         var tenant = Connector.SeedTenant(tenantId, spec);
         tenant = change?.Invoke(tenant) ?? tenant;
         await Ops.PostAsync("/tenants", JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(tenant, Sync.Json.SyncJson.Options)), System.Net.HttpStatusCode.Created, Token);
+        await Connector.EnsureZendeskConnectedAsync(tenantId, Token); // the operator's next step: consent
         return tenant;
     }
 
