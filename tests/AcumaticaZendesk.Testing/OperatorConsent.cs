@@ -6,7 +6,8 @@ namespace AcumaticaZendesk.Testing;
 /// <summary>
 /// An operator connects a tenant as a person would: <c>POST /operator/v1/tenants/{id}/connect/{system}</c> with an API
 /// key, the browser opens the authorize URL (the sandbox's identity server consents and redirects), and the
-/// browser follows the redirect to the operator's callback, which exchanges the code and stores the tokens.
+/// browser follows the redirect to the operator's callback (completed by the same key that started it), which
+/// exchanges the code and stores the tokens.
 /// </summary>
 public static class OperatorConsent
 {
@@ -27,7 +28,10 @@ public static class OperatorConsent
             $"the authorize endpoint answered {(int)consent.StatusCode} instead of redirecting back");
         var callback = consent.Headers.Location!;
         Require(!callback.Query.Contains("error=", StringComparison.Ordinal), $"consent refused: {callback.Query}");
-        using var completed = await browser.GetAsync(callback, cancellationToken).ConfigureAwait(false);
+        // The consent is bound to whoever started it: the browser that got its nonce cookie, or the same API key.
+        using var back = new HttpRequestMessage(HttpMethod.Get, callback);
+        back.Headers.Add("X-Api-Key", apiKey);
+        using var completed = await browser.SendAsync(back, cancellationToken).ConfigureAwait(false);
         Require(completed.StatusCode == HttpStatusCode.OK,
             $"the callback answered {(int)completed.StatusCode}: {await completed.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)}");
     }
