@@ -29,8 +29,9 @@ param webhookReceiverImage string
 @description('Existing Azure Container Registry in this resource group to pull from with the identity; empty for a public registry.')
 param containerRegistryName string = ''
 
-@description('Dapr cron schedule of sync-cron.')
-param syncSchedule string = '@every 5m'
+@description('Minutes between sync runs of a tenant: the ONE setting behind both the sync-cron schedule (wall-clock aligned, UTC) and SyncSchedule__Interval of sync-worker.')
+@allowed([1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30])
+param syncIntervalMinutes int = 5
 
 @description('sync-worker replicas (fixed; at least 1, the cron binding needs a running replica).')
 @minValue(1)
@@ -95,7 +96,9 @@ module environment 'modules/environment.bicep' = {
     cosmosEndpoint: cosmos.outputs.endpoint
     cosmosDatabaseName: cosmos.outputs.databaseName
     cosmosContainerName: cosmos.outputs.containerName
-    syncSchedule: syncSchedule
+    // SyncCronSchedule.For: every replica's binding fires at the start of each slot (never @every, which counts
+    // from each sidecar's start).
+    syncSchedule: 'CRON_TZ=UTC 0 */${syncIntervalMinutes} * * * *'
   }
 }
 
@@ -116,6 +119,9 @@ module syncWorker 'modules/container-app.bicep' = {
     ingress: 'internal'
     minReplicas: syncWorkerReplicas
     maxReplicas: syncWorkerReplicas
+    settings: {
+      SyncSchedule__Interval: '00:${padLeft(string(syncIntervalMinutes), 2, '0')}:00'
+    }
   }
 }
 

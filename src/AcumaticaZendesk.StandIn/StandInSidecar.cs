@@ -52,6 +52,18 @@ public sealed class StandInSidecarOptions
 
     /// <summary>Lowest level the stand-in logs at (its own and the in-memory task hub's logs).</summary>
     public LogLevel MinimumLogLevel { get; init; } = LogLevel.Warning;
+
+    /// <summary>The sidecar's clock: its cron binding starts reading at the clock's time when the sidecar starts.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>The schedule of the <c>sync-cron</c> binding (by default the repository's <c>components/sync-cron.yaml</c>).</summary>
+    public string SyncCronSchedule { get; init; } = StandInCronBinding.RepositorySyncCronSchedule;
+
+    /// <summary>
+    /// Another stand-in whose state stores and workflow engine this one uses: a second replica's sidecar, which
+    /// reaches the same state store and, through the actor placement, the same workflow instances.
+    /// </summary>
+    public StandInSidecar? ShareStateAndWorkflowsWith { get; init; }
 }
 
 /// <summary>
@@ -88,7 +100,9 @@ public sealed class StandInSidecar : IAsyncDisposable
         this.options = options;
         foreach (var name in options.StateStores)
         {
-            stateStores[name] = new FakeStateStore(options.StatePersonality);
+            stateStores[name] = options.ShareStateAndWorkflowsWith is { } other
+                ? other.StateStore(name)
+                : new FakeStateStore(options.StatePersonality);
         }
 
         foreach (var name in options.SecretStores)
@@ -102,6 +116,8 @@ public sealed class StandInSidecar : IAsyncDisposable
         PubSub = new FakePubSub(loggers.CreateLogger<FakePubSub>(), options.DeliveryAttempts, options.DeliveryRetryDelay);
         Orchestrations = host.Services.GetRequiredService<InMemoryOrchestrationService>();
         TaskHub = host.Services.GetRequiredService<RestartableTaskHubGrpcServer>();
+        SyncCron = new StandInCronBinding(
+            DaprNames.Components.SyncCron, DaprCronSchedule.Parse(options.SyncCronSchedule), options.Clock.GetUtcNow());
     }
 
     /// <summary><c>http://127.0.0.1:{port}</c> of the gRPC port (workflow engine + Dapr API).</summary>
@@ -111,6 +127,9 @@ public sealed class StandInSidecar : IAsyncDisposable
     public Uri HttpEndpoint { get; private set; } = null!;
 
     public FakePubSub PubSub { get; }
+
+    /// <summary>This sidecar's <c>sync-cron</c> input binding: when it fires (<see cref="TriggerBindingAsync"/> fires it).</summary>
+    public StandInCronBinding SyncCron { get; }
 
     /// <summary>The in-memory task hub behind the workflow gRPC service (instances can be queried directly).</summary>
     public InMemoryOrchestrationService Orchestrations { get; }
@@ -154,7 +173,7 @@ public sealed class StandInSidecar : IAsyncDisposable
         });
 
         builder.Services.AddGrpc(o => o.EnableDetailedErrors = true);
-        builder.Services.AddSingleton(sp => new InMemoryOrchestrationService(sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddSingleton(sp => options.ShareStateAndWorkflowsWith?.Orchestrations ?? new InMemoryOrchestrationService(sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddSingleton<IOrchestrationService>(sp => sp.GetRequiredService<InMemoryOrchestrationService>());
         builder.Services.AddSingleton<IOrchestrationServiceClient>(sp => sp.GetRequiredService<InMemoryOrchestrationService>());
         builder.Services.Configure<TaskHubGrpcServerOptions>(o => o.Mode = TaskHubGrpcServerMode.ApiServerAndDispatcher);

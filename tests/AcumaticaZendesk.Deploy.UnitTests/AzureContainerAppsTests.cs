@@ -124,6 +124,19 @@ public sealed partial class AzureContainerAppsTests(BicepSnapshotFixture fixture
     }
 
     [Fact]
+    public void The_cron_binding_fires_at_the_start_of_every_slot_of_the_sync_worker_interval_both_from_one_parameter()
+    {
+        SkipUnlessBicepRuns();
+        var schedule = Components.Single(c => c.Name == DaprNames.Components.SyncCron).Metadata.Single(m => m.Name == "schedule").Value!;
+        var env = App(DaprNames.AppIds.SyncWorker).GetProperty("properties").GetProperty("template").GetProperty("containers")[0].GetProperty("env");
+        var interval = env.EnumerateArray().Single(e => e.GetProperty("name").GetString() == "SyncSchedule__Interval").GetProperty("value").GetString()!;
+
+        Assert.Empty(CronAgreement.Problems("bicep:sync-cron", schedule, TimeSpan.Parse(interval, System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.DoesNotContain(File.ReadAllLines(RepoPaths.Combine("deploy", "azure-container-apps", BicepSnapshotFixture.ParametersFile)),
+            l => l.Contains("syncSchedule", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Only_webhook_receiver_has_external_ingress()
     {
         SkipUnlessBicepRuns();

@@ -56,6 +56,34 @@ public sealed class SyncSlotsTests
         Assert.Contains(errors, e => e.ErrorMessage!.Contains("SyncSchedule:LeaseDuration", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(7)]
+    [InlineData(45)]
+    [InlineData(90)]
+    [InlineData(300)]
+    public void Options_refuse_an_interval_no_wall_clock_cron_schedule_fires_at_every_slot_start_of(int minutes)
+    {
+        var options = new SyncScheduleOptions { Interval = TimeSpan.FromMinutes(minutes), LeaseDuration = TimeSpan.FromDays(1) };
+
+        var errors = new List<ValidationResult>();
+        Validator.TryValidateObject(options, new ValidationContext(options), errors, validateAllProperties: true);
+
+        Assert.Contains(errors, e => e.ErrorMessage!.Contains("must divide an hour", StringComparison.Ordinal));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SyncCronSchedule.For(options.Interval));
+    }
+
+    [Theory]
+    [InlineData(1, "CRON_TZ=UTC 0 */1 * * * *")]
+    [InlineData(5, "CRON_TZ=UTC 0 */5 * * * *")]
+    [InlineData(30, "CRON_TZ=UTC 0 */30 * * * *")]
+    [InlineData(60, "CRON_TZ=UTC 0 0 */1 * * *")]
+    [InlineData(480, "CRON_TZ=UTC 0 0 */8 * * *")]
+    [InlineData(1440, "CRON_TZ=UTC 0 0 0 * * *")]
+    public void The_cron_schedule_of_an_interval_is_a_UTC_wall_clock_schedule(int minutes, string expected)
+    {
+        Assert.Equal(expected, SyncCronSchedule.For(TimeSpan.FromMinutes(minutes)));
+    }
+
     [Fact]
     public void Default_options_are_valid()
     {

@@ -30,6 +30,9 @@ param maxReplicas int
 @description('HTTP scale rule: concurrent requests per replica; 0 = no rule (fixed minReplicas..maxReplicas).')
 param concurrentRequestsPerReplica int = 0
 
+@description('Environment variables added to the fixed ones, as { name: value }.')
+param settings object = {}
+
 param cpu string = '0.5'
 param memory string = '1Gi'
 
@@ -78,6 +81,7 @@ resource app 'Microsoft.App/containerApps@2026-01-01' = {
             { name: 'ASPNETCORE_ENVIRONMENT', value: 'Production' }
             { name: 'ASPNETCORE_HTTP_PORTS', value: string(appPort) }
             { name: 'AZURE_CLIENT_ID', value: identityClientId }
+            ...map(items(settings), s => { name: s.key, value: s.value })
           ]
           probes: [
             {

@@ -21,7 +21,7 @@ param cosmosEndpoint string
 param cosmosDatabaseName string
 param cosmosContainerName string
 
-@description('Dapr cron schedule of sync-cron, e.g. "@every 5m" or a 6-field cron expression.')
+@description('Dapr cron schedule of sync-cron: wall-clock aligned, e.g. "CRON_TZ=UTC 0 */5 * * * *" (main.bicep derives it from syncIntervalMinutes).')
 param syncSchedule string
 
 var syncWorker = 'sync-worker'
@@ -101,8 +101,8 @@ resource pubSub 'Microsoft.App/managedEnvironments/daprComponents@2026-01-01' = 
   }
 }
 
-// Fires on every sync-worker replica; the cron endpoint only schedules workflows with
-// deterministic instance ids, so extra ticks are harmless (docs/deploy.md, "Scaling").
+// Fires on every sync-worker replica at the same wall-clock moment (the start of each slot); the tenant's
+// lease keeps each slot to one run, so the extra ticks start nothing (docs/deploy.md, "Scaling").
 resource syncCron 'Microsoft.App/managedEnvironments/daprComponents@2026-01-01' = {
   parent: environment
   name: 'sync-cron'

@@ -9,7 +9,8 @@ public sealed class SyncScheduleOptions : IValidatableObject
 
     /// <summary>
     /// Length of one time slot: the trigger time is rounded down to it, and one run per tenant and slot is started.
-    /// Must match the cron binding's schedule (components/sync-cron.yaml) and be whole minutes.
+    /// The cron binding's schedule is <see cref="SyncCronSchedule.For"/> of it (components/sync-cron.yaml, deploy/; checked
+    /// by SyncCronScheduleAgreesTests): whole minutes dividing an hour, or whole hours dividing a day.
     /// </summary>
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
     public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(5);
@@ -46,6 +47,13 @@ public sealed class SyncScheduleOptions : IValidatableObject
         {
             yield return new ValidationResult(
                 $"{SectionName}:{nameof(Interval)} must be a whole number of minutes (got {Interval}); instance ids carry the slot to the minute",
+                [nameof(Interval)]);
+        }
+        else if (!SyncCronSchedule.HasSchedule(Interval))
+        {
+            yield return new ValidationResult(
+                $"{SectionName}:{nameof(Interval)} ({Interval}) must divide an hour (1, 2, 3, 4, 5, 6, 10, 12, 15, 20 or 30 minutes) or be whole hours "
+                + "dividing a day: the cron binding fires at the start of each slot on every replica (a wall-clock schedule, not @every)",
                 [nameof(Interval)]);
         }
 
