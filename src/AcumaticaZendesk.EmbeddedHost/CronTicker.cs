@@ -6,8 +6,9 @@ using AcumaticaZendesk.StandIn;
 namespace AcumaticaZendesk.EmbeddedHost;
 
 /// <summary>
-/// Fires the sync worker's <c>sync-cron</c> binding as daprd does for <c>@every 1m</c>: once as soon as the worker has
-/// seeded its tenants, then every <see cref="EmbeddedSettings.CronInterval"/>. Prints what each tick scheduled.
+/// Fires the sync worker's <c>sync-cron</c> binding: once as soon as the worker has seeded its tenants (so the demo
+/// does not wait for the next minute, where components/sync-cron.yaml fires), then every
+/// <see cref="EmbeddedSettings.CronInterval"/>. Prints what each tick scheduled.
 /// </summary>
 internal sealed class CronTicker(ConnectorAppsHost apps, TimeSpan interval, TextWriter output)
 {

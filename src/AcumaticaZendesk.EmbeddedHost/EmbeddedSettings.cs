@@ -7,7 +7,7 @@ namespace AcumaticaZendesk.EmbeddedHost;
 /// What the embedded mode runs with. Command line: <c>--repo-root</c> (default: the current directory),
 /// <c>--secrets-file</c> (default <c>components/secrets.local.json</c>), <c>--tenants-file</c> (default
 /// <c>config/tenants.demo.json</c>), <c>--sandbox-port</c> 5080, <c>--worker-port</c> 5180, <c>--receiver-port</c> 5181,
-/// <c>--cron-interval</c> 00:01:00 (the <c>sync-cron</c> binding's <c>@every 1m</c>).
+/// <c>--cron-interval</c> 00:01:00 (the pace of the local <c>sync-cron</c> binding, which fires at the start of every minute).
 /// </summary>
 internal sealed record EmbeddedSettings(
     string SecretsFile, string TenantsFile, int SandboxPort, int WorkerPort, int ReceiverPort, TimeSpan CronInterval)

@@ -15,13 +15,29 @@ public sealed class DaprCronSchedule
 {
     private static readonly Dictionary<string, int> MonthNames = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["jan"] = 1, ["feb"] = 2, ["mar"] = 3, ["apr"] = 4, ["may"] = 5, ["jun"] = 6,
-        ["jul"] = 7, ["aug"] = 8, ["sep"] = 9, ["oct"] = 10, ["nov"] = 11, ["dec"] = 12,
+        ["jan"] = 1,
+        ["feb"] = 2,
+        ["mar"] = 3,
+        ["apr"] = 4,
+        ["may"] = 5,
+        ["jun"] = 6,
+        ["jul"] = 7,
+        ["aug"] = 8,
+        ["sep"] = 9,
+        ["oct"] = 10,
+        ["nov"] = 11,
+        ["dec"] = 12,
     };
 
     private static readonly Dictionary<string, int> DayNames = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["sun"] = 0, ["mon"] = 1, ["tue"] = 2, ["wed"] = 3, ["thu"] = 4, ["fri"] = 5, ["sat"] = 6,
+        ["sun"] = 0,
+        ["mon"] = 1,
+        ["tue"] = 2,
+        ["wed"] = 3,
+        ["thu"] = 4,
+        ["fri"] = 5,
+        ["sat"] = 6,
     };
 
     private readonly Field? second;
