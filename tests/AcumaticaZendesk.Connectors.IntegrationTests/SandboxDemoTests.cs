@@ -1,9 +1,12 @@
+using AcumaticaZendesk.Connectors.IntegrationTests.Answers;
 using AcumaticaZendesk.Connectors.IntegrationTests.Infrastructure;
 using AcumaticaZendesk.Sandbox;
 using AcumaticaZendesk.Sandbox.Control;
+using AcumaticaZendesk.Sandbox.IntegrationTests;
 using AcumaticaZendesk.Sync.Audit;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.Tenants;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AcumaticaZendesk.Connectors.IntegrationTests;
 
@@ -11,7 +14,7 @@ namespace AcumaticaZendesk.Connectors.IntegrationTests;
 /// The demo tenant of <c>make run</c> against the in-process sandbox (<c>--seed demo</c>): the same settings and
 /// secret names the worker's seed uses, so this proves the demo configuration end to end.
 /// </summary>
-public sealed class SandboxDemoTests
+public sealed class SandboxDemoTests(Specs specs)
 {
     /// <summary>The demo tenant as the worker's seed holds it (docs/connectors.md); the test swaps in the sandbox's port.</summary>
     private const string DemoSeed = """
@@ -39,21 +42,8 @@ public sealed class SandboxDemoTests
     public async Task The_demo_tenant_loads_the_demo_dataset_through_both_adapters_and_a_second_run_writes_nothing()
     {
         await using var sandbox = await SandboxHost.StartAsync(new SandboxOptions { Urls = "http://127.0.0.1:0", Seed = "demo" }, _ct);
-        using var host = new ConnectorHost(new Dictionary<string, string?>
-        {
-            ["Connectors:ZendeskClientCredentials"] = "true",
-            ["Zendesk:JobPollInterval"] = "00:00:00.050",
-            ["Zendesk:JobPollMaxInterval"] = "00:00:00.200",
-        });
-        host.Secrets.Values[SecretNames.OAuthClientId(ConnectedSystem.Acumatica)] = DemoCredentials.AcumaticaClientId;
-        host.Secrets.Values[SecretNames.OAuthClientSecret(ConnectedSystem.Acumatica)] = DemoCredentials.AcumaticaClientSecret;
-        host.Secrets.Values[SecretNames.AcumaticaUserName("demo")] = DemoCredentials.AcumaticaUser;
-        host.Secrets.Values[SecretNames.AcumaticaPassword("demo")] = DemoCredentials.AcumaticaPassword;
-        host.Secrets.Values[SecretNames.OAuthClientId(ConnectedSystem.Zendesk)] = DemoCredentials.ZendeskClientId;
-        host.Secrets.Values[SecretNames.OAuthClientSecret(ConnectedSystem.Zendesk)] = DemoCredentials.ZendeskClientSecret;
-        var sandboxRoot = sandbox.ZendeskUrl("demo").GetLeftPart(UriPartial.Authority);
-        var tenant = Assert.Single(TenantRepository.ParseSeed(DemoSeed.Replace("http://127.0.0.1:5080", sandboxRoot, StringComparison.Ordinal)));
-        await host.Get<TenantRepository>().SaveAsync(tenant, _ct);
+        using var host = DemoHost();
+        await SaveDemoTenantAsync(host, sandbox);
 
         var first = await RunAsync(host, "run-1");
         var orgs = sandbox.Control.Organizations("demo").Select(o => o!["external_id"]?.ToString()).OfType<string>().ToArray();
@@ -70,6 +60,68 @@ public sealed class SandboxDemoTests
             sandbox.Control.AcumaticaCount("demo", "Contact") + sandbox.Control.AcumaticaCount("demo", "Employee"),
             users.Count(u => u.StartsWith("acu-contact:", StringComparison.Ordinal) || u.StartsWith("acu-employee:", StringComparison.Ordinal)));
         Assert.All(second.Values, r => Assert.Equal((0, 0, 0), (r.Created, r.Updated, r.Failed)));
+    }
+
+    /// <summary>
+    /// Every answer the sandbox gives the connector's clients in a demo run, a run after changes (updates, a new email
+    /// identity), refusals the clients retry (a 429 from each) and a record that is gone (the no-entity
+    /// 500) is what the vendors' OpenAPI documents declare for that route and status, or the documented shape where they
+    /// declare none (docs/sandbox.md, "Every answer validated").
+    /// </summary>
+    [Fact]
+    public async Task Every_answer_the_clients_receive_in_demo_runs_fits_the_vendors_specs()
+    {
+        await using var sandbox = await SandboxHost.StartAsync(new SandboxOptions { Urls = "http://127.0.0.1:0", Seed = "demo" }, _ct);
+        var recorder = new AnswerRecorder();
+        using var host = DemoHost(recorder.AddTo);
+        var tenant = await SaveDemoTenantAsync(host, sandbox);
+        sandbox.Control.SetFaults("zendesk", new FaultSettings { FailNextCount = 1, FailNextStatus = 429, NextRequestContains = "/create_many" });
+        sandbox.Control.SetFaults("acumatica", new FaultSettings { FailNextCount = 1, FailNextStatus = 429, NextRequestContains = "/Vendor" });
+
+        var first = await RunAsync(host, "run-1");
+        var customer = sandbox.Control.AcumaticaRecords("demo", "Customer")[0]!["CustomerID"]!["value"]!.ToString();
+        var contact = sandbox.Control.AcumaticaRecords("demo", "Contact")[0]!["ContactID"]!["value"]!.ToString();
+        sandbox.Control.RenameAccount("demo", customer, "Renamed For The Contract Test");
+        sandbox.Control.ChangeEmail("demo", "Contact", contact, "renamed.contact@contract.example");
+        var second = await RunAsync(host, "run-2");
+        var gone = await host.Get<IAcumaticaSource>().GetByKeysAsync(tenant, EntityKind.Customer, ["NO-SUCH-CUSTOMER"], _ct);
+
+        Assert.Equal(0, first.Values.Sum(r => r.Failed) + second.Values.Sum(r => r.Failed));
+        Assert.True(second.Values.Sum(r => r.Updated) >= 2, "the second run updates the renamed account and the contact");
+        Assert.Empty(gone);
+        var answers = recorder.Answers.ToArray();
+        Assert.Contains(answers, a => a.Status == 429 && a.Url.AbsolutePath.EndsWith("/create_many", StringComparison.Ordinal));
+        Assert.Contains(answers, a => a.Status == 429 && a.Url.AbsolutePath.EndsWith("/Vendor", StringComparison.Ordinal));
+        Assert.Contains(answers, a => a.Status == 500 && a.Body.Contains("NoEntitySatisfiesTheConditionException", StringComparison.Ordinal));
+        Assert.Contains(answers, a => a.Url.AbsolutePath.Contains("/job_statuses/", StringComparison.Ordinal));
+        Assert.Empty(answers.SelectMany(specs.Answer));
+    }
+
+    private ConnectorHost DemoHost(Action<IServiceCollection>? configure = null)
+    {
+        var host = new ConnectorHost(
+            new Dictionary<string, string?>
+            {
+                ["Connectors:ZendeskClientCredentials"] = "true",
+                ["Zendesk:JobPollInterval"] = "00:00:00.050",
+                ["Zendesk:JobPollMaxInterval"] = "00:00:00.200",
+            },
+            configure);
+        host.Secrets.Values[SecretNames.OAuthClientId(ConnectedSystem.Acumatica)] = DemoCredentials.AcumaticaClientId;
+        host.Secrets.Values[SecretNames.OAuthClientSecret(ConnectedSystem.Acumatica)] = DemoCredentials.AcumaticaClientSecret;
+        host.Secrets.Values[SecretNames.AcumaticaUserName("demo")] = DemoCredentials.AcumaticaUser;
+        host.Secrets.Values[SecretNames.AcumaticaPassword("demo")] = DemoCredentials.AcumaticaPassword;
+        host.Secrets.Values[SecretNames.OAuthClientId(ConnectedSystem.Zendesk)] = DemoCredentials.ZendeskClientId;
+        host.Secrets.Values[SecretNames.OAuthClientSecret(ConnectedSystem.Zendesk)] = DemoCredentials.ZendeskClientSecret;
+        return host;
+    }
+
+    private async Task<TenantConfig> SaveDemoTenantAsync(ConnectorHost host, SandboxHost sandbox)
+    {
+        var sandboxRoot = sandbox.ZendeskUrl("demo").GetLeftPart(UriPartial.Authority);
+        var tenant = Assert.Single(TenantRepository.ParseSeed(DemoSeed.Replace("http://127.0.0.1:5080", sandboxRoot, StringComparison.Ordinal)));
+        await host.Get<TenantRepository>().SaveAsync(tenant, _ct);
+        return tenant;
     }
 
     private Task<Dictionary<EntityKind, SyncPageResult>> RunAsync(ConnectorHost host, string runId) =>

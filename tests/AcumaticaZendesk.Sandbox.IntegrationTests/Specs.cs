@@ -12,7 +12,7 @@ namespace AcumaticaZendesk.Sandbox.IntegrationTests;
 /// The vendors' OpenAPI documents as JSON Schema 2020-12 (see docs: contract-testing). Acumatica uses the tolerant
 /// variant (null allowed in value wrappers and linked-entity <c>note</c>), as documented GET responses carry nulls.
 /// </summary>
-public sealed class Specs : IAsyncLifetime
+public sealed partial class Specs : IAsyncLifetime
 {
     private static readonly Uri ZendeskBase = new("https://contracts.invalid/zendesk.json");
     private static readonly Uri AcumaticaBase = new("https://contracts.invalid/acumatica-24-tolerant.json");
@@ -20,6 +20,8 @@ public sealed class Specs : IAsyncLifetime
     private readonly BuildOptions acumatica = new() { SchemaRegistry = new SchemaRegistry(), Dialect = Dialect.Draft202012 };
     private readonly Dictionary<string, JsonSchema> cache = [];
     private readonly Lock gate = new();
+    private OpenApiDocument? zendeskDocument;
+    private OpenApiDocument? acumaticaDocument;
 
     public async ValueTask InitializeAsync()
     {
@@ -39,6 +41,8 @@ public sealed class Specs : IAsyncLifetime
 
         JsonSchema.FromText(Serialize(zd.Document!), zendesk, ZendeskBase);
         JsonSchema.FromText(Serialize(acu.Document!), acumatica, AcumaticaBase);
+        zendeskDocument = zd.Document!;
+        acumaticaDocument = acu.Document!;
     }
 
     private static string Serialize(OpenApiDocument doc)

@@ -33,13 +33,13 @@ public sealed class ZendeskAuthAndFaultTests
         }
 
         var (status, tokens) = await TokenAsync(new JsonObject { ["grant_type"] = "authorization_code", ["client_id"] = "public_app", ["code"] = code, ["redirect_uri"] = "http://127.0.0.1:9/cb", ["code_verifier"] = verifier });
-        Assert.Equal(200, status);
+        Assert.Equal(201, status);
         Assert.Equal("bearer", tokens["token_type"]!.ToString());
         Assert.Equal(1800, (int)tokens["expires_in"]!);
         Assert.True((int)tokens["refresh_token_expires_in"]! > 0);
 
         var (refreshed, next) = await TokenAsync(new JsonObject { ["grant_type"] = "refresh_token", ["client_id"] = "public_app", ["refresh_token"] = tokens["refresh_token"]!.ToString() });
-        Assert.Equal(200, refreshed);
+        Assert.Equal(201, refreshed);
         Assert.Equal(400, (await TokenAsync(new JsonObject { ["grant_type"] = "refresh_token", ["client_id"] = "public_app", ["refresh_token"] = tokens["refresh_token"]!.ToString() })).Status);
 
         using var api = new HttpClient { BaseAddress = new Uri(sb.Host.ZendeskUrl("demo") + "/api/v2/") };
@@ -49,7 +49,7 @@ public sealed class ZendeskAuthAndFaultTests
         Assert.Equal(401, (await api.GetJsonAsync("organizations")).Status);
 
         var (cc, ccBody) = await TokenAsync(new JsonObject { ["grant_type"] = "client_credentials", ["client_id"] = DemoCredentials.ZendeskClientId, ["client_secret"] = DemoCredentials.ZendeskClientSecret, ["scope"] = "organizations:read" });
-        Assert.Equal(200, cc);
+        Assert.Equal(201, cc);
         api.DefaultRequestHeaders.Authorization = new("Bearer", ccBody["access_token"]!.ToString());
         Assert.Equal(200, (await api.GetJsonAsync("organizations")).Status);
         Assert.Equal(403, (await api.SendJsonAsync(HttpMethod.Post, "organizations", new JsonObject { ["organization"] = new JsonObject { ["name"] = "x" } })).Status);

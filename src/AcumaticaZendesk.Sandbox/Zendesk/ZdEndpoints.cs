@@ -248,6 +248,7 @@ internal static partial class ZdEndpoints
             body["refresh_token_expires_in"] = (int)result.RefreshExpiresIn!.Value.TotalSeconds;
         }
 
-        return Json.Ok(body);
+        // OAS paths./oauth/tokens.post.responses: only "201" (Created response), for every grant type.
+        return Json.Status(201, body);
     }
 }
