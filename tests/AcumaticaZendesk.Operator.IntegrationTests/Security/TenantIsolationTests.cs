@@ -115,5 +115,23 @@ public sealed class TenantIsolationTests
         Assert.Contains("HTTP 400", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_operator_zendesk_path_is_refused_for_a_destination_the_egress_policy_does_not_allow_and_gets_no_token()
+    {
+        await using var attacker = await HostileServer.StartAsync(StatusCodes400);
+        await using var host = await OperatorHost.StartAsync(new() { ["Egress:AllowList:0"] = "192.0.2.10" });
+        var tenant = TestData.Tenant("contoso");
+        await host.AddTenantAsync(tenant with { Zendesk = tenant.Zendesk with { BaseUrl = attacker.Url.AbsoluteUri.TrimEnd('/') } });
+        await ConnectBothAsync(host, "contoso");
+        using var admin = host.Client();
+
+        var report = await OperatorHost.ReadJsonAsync(await admin.PostAsync("/operator/v1/tenants/contoso/check", null, Ct));
+
+        Assert.Equal(0, attacker.Requests);
+        var zendesk = report.GetProperty("items").EnumerateArray().Where(i => i.GetProperty("system").GetString() == "zendesk").ToList();
+        Assert.Contains(zendesk, i => !i.GetProperty("ok").GetBoolean()
+            && i.GetProperty("message").GetString()!.Contains("Egress:AllowList", StringComparison.Ordinal));
+    }
+
     private const int StatusCodes400 = 400;
 }
