@@ -2,6 +2,7 @@ using Dapr.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -25,6 +26,15 @@ public static class ServiceDefaultsExtensions
 
     /// <summary>Tag of checks that also run on <see cref="AlivePath"/>.</summary>
     public const string LiveTag = "live";
+
+    /// <summary>Path of the Prometheus scrape endpoint (OpenTelemetry's exporter; docs/deploy.md "Metrics").</summary>
+    public const string MetricsPath = "/metrics";
+
+    /// <summary>Configuration switch of <see cref="MetricsPath"/> (default on; off for an app whose port is public).</summary>
+    public const string PrometheusSwitch = "Metrics:Prometheus";
+
+    /// <summary>The project's own meters (<c>AcumaticaZendesk.Sync</c>, <c>AcumaticaZendesk.Zendesk</c>, ...).</summary>
+    public const string ProjectMeters = "AcumaticaZendesk.*";
 
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string appId)
     {
@@ -62,10 +72,16 @@ public static class ServiceDefaultsExtensions
     {
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(appId))
-            .WithMetrics(m => m.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddRuntimeInstrumentationIfAvailable())
+            .WithMetrics(m => m
+                .AddMeter(ProjectMeters)
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentationIfAvailable()
+                .AddPrometheusExporter())
             .WithTracing(t => t
                 .AddAspNetCoreInstrumentation(o => o.Filter = ctx =>
-                    !ctx.Request.Path.StartsWithSegments(AlivePath) && !ctx.Request.Path.StartsWithSegments(HealthPath))
+                    !ctx.Request.Path.StartsWithSegments(AlivePath) && !ctx.Request.Path.StartsWithSegments(HealthPath)
+                    && !ctx.Request.Path.StartsWithSegments(MetricsPath))
                 .AddHttpClientInstrumentation());
 
         // Export only when an OTLP endpoint is configured (the standard OTEL_* variables).
@@ -87,6 +103,7 @@ public static class ServiceDefaultsExtensions
             o.GetLevel = (ctx, _, ex) =>
                 ex is not null || ctx.Response.StatusCode >= 500 ? Serilog.Events.LogEventLevel.Error
                 : ctx.Request.Path.StartsWithSegments(AlivePath) || ctx.Request.Path.StartsWithSegments(HealthPath)
+                    || ctx.Request.Path.StartsWithSegments(MetricsPath)
                     ? Serilog.Events.LogEventLevel.Verbose
                     : Serilog.Events.LogEventLevel.Information;
         });
@@ -105,6 +122,14 @@ public static class ServiceDefaultsExtensions
         {
             ResponseWriter = HealthResponseWriter.WriteAsync,
         });
+
+        // Unauthenticated like the probes: scrape it inside the cluster, and switch it off where the app's port is public
+        // (docs/deploy.md "Metrics").
+        if (app.Configuration.GetValue(PrometheusSwitch, true))
+        {
+            app.MapPrometheusScrapingEndpoint(MetricsPath);
+        }
+
         return app;
     }
 }

@@ -67,6 +67,15 @@ public sealed class EmbeddedModeTests
         Assert.Equal(HttpStatusCode.OK, (await demoOps.GetAsync(new Uri("operator/v1/tenants/demo/runs", UriKind.Relative), ct)).StatusCode);
         Assert.NotEqual(HttpStatusCode.OK, (await demoOps.GetAsync(new Uri("operator/v1/tenants/other/runs", UriKind.Relative), ct)).StatusCode);
 
+        // The main job's metrics are scrapeable at /metrics (Prometheus text) and moved with the run.
+        using var scraper = new HttpClient { BaseAddress = host.WorkerUrl, Timeout = TimeSpan.FromSeconds(30) };
+        var metrics = await scraper.GetStringAsync(new Uri("metrics", UriKind.Relative), ct);
+        Assert.True(PrometheusText.Sum(metrics, "sync_records_total", "tenant=\"demo\"", "kind=\"customer\"", "outcome=\"created\"") > 0, metrics);
+        Assert.True(PrometheusText.Sum(metrics, "sync_runs_total", "tenant=\"demo\"", "status=\"completed\"") >= 1, metrics);
+        Assert.True(PrometheusText.Sum(metrics, "sync_run_duration_seconds_count", "tenant=\"demo\"") >= 1, metrics);
+        Assert.True(PrometheusText.Sum(metrics, "sync_watermark_lag_seconds", "tenant=\"demo\"", "kind=\"contact\"") > 0, metrics);
+        Assert.True(PrometheusText.Sum(metrics, "zendesk_client_requests_total") > 0, metrics);
+
         // It said which mode it is and printed progress.
         Assert.Contains("embedded mode, for evaluation only", host.Output, StringComparison.Ordinal);
         Assert.Contains("progress] demo run", host.Output, StringComparison.Ordinal);

@@ -81,6 +81,8 @@ resource app 'Microsoft.App/containerApps@2026-01-01' = {
             { name: 'ASPNETCORE_ENVIRONMENT', value: 'Production' }
             { name: 'ASPNETCORE_HTTP_PORTS', value: string(appPort) }
             { name: 'AZURE_CLIENT_ID', value: identityClientId }
+            // /metrics is unauthenticated: an app with a public ingress does not serve it (metrics go out over OTLP).
+            { name: 'Metrics__Prometheus', value: ingress == 'external' ? 'false' : 'true' }
             ...map(items(settings), s => { name: s.key, value: s.value })
           ]
           probes: [

@@ -1,5 +1,6 @@
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.State;
+using AcumaticaZendesk.Sync.Telemetry;
 
 namespace AcumaticaZendesk.Sync.Audit;
 
@@ -10,14 +11,14 @@ public sealed class FailedRecordQueue(IConnectorStateStore store, AuditRetention
         (await store.GetAsync<List<FailedRecord>>(StateKeys.FailedQueue(tenantId), cancellationToken).ConfigureAwait(false)).Value ?? [];
 
     /// <summary>Adds or refreshes failures (attempts counted per record).</summary>
-    public Task EnqueueAsync(string tenantId, IReadOnlyList<FailedRecord> failures, CancellationToken cancellationToken)
+    public async Task EnqueueAsync(string tenantId, IReadOnlyList<FailedRecord> failures, CancellationToken cancellationToken)
     {
         if (failures.Count == 0)
         {
-            return Task.CompletedTask;
+            return;
         }
 
-        return store.UpdateAsync<List<FailedRecord>>(StateKeys.FailedQueue(tenantId), queue =>
+        var queue = await store.UpdateAsync<List<FailedRecord>>(StateKeys.FailedQueue(tenantId), queue =>
         {
             var byRef = (queue ?? []).ToDictionary(f => new RecordRef(f.Kind, f.Key));
             foreach (var failure in failures)
@@ -30,20 +31,22 @@ public sealed class FailedRecordQueue(IConnectorStateStore store, AuditRetention
             }
 
             return [.. byRef.Values.OrderBy(f => f.FirstFailedAt).ThenBy(f => f.Kind).ThenBy(f => f.Key, StringComparer.Ordinal)];
-        }, cancellationToken);
+        }, cancellationToken).ConfigureAwait(false);
+        SyncMetrics.ReplayQueueSize(tenantId, queue.Count);
     }
 
-    public Task RemoveAsync(string tenantId, IReadOnlyCollection<RecordRef> records, CancellationToken cancellationToken)
+    public async Task RemoveAsync(string tenantId, IReadOnlyCollection<RecordRef> records, CancellationToken cancellationToken)
     {
         if (records.Count == 0)
         {
-            return Task.CompletedTask;
+            return;
         }
 
         var remove = records.ToHashSet();
-        return store.UpdateAsync<List<FailedRecord>>(
+        var left = await store.UpdateAsync<List<FailedRecord>>(
             StateKeys.FailedQueue(tenantId),
             queue => [.. (queue ?? []).Where(f => !remove.Contains(new RecordRef(f.Kind, f.Key)))],
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
+        SyncMetrics.ReplayQueueSize(tenantId, left.Count);
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using AcumaticaZendesk.Sync.Json;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.State;
+using AcumaticaZendesk.Sync.Telemetry;
 
 namespace AcumaticaZendesk.Sync.Audit;
 
@@ -87,6 +88,10 @@ public sealed class RunStore(IConnectorStateStore store, TimeProvider timeProvid
             var kinds = new Dictionary<string, KindProgress>(run.Kinds) { [name] = after };
             return run with { UpdatedAt = now, Kinds = kinds };
         }, cancellationToken).ConfigureAwait(false);
+        if (!dryRun)
+        {
+            SyncMetrics.PageCommitted(tenantId, kind, page);
+        }
 
         if (created)
         {
@@ -101,10 +106,10 @@ public sealed class RunStore(IConnectorStateStore store, TimeProvider timeProvid
     /// Marks a run finished; <see cref="RunStatus.Completed"/> becomes <see cref="RunStatus.CompletedWithFailures"/> when records failed,
     /// and a run already marked <see cref="RunStatus.Failed"/> stays failed.
     /// </summary>
-    public Task<RunRecord> CompleteAsync(string tenantId, string runId, RunStatus status, string? error, CancellationToken cancellationToken)
+    public async Task<RunRecord> CompleteAsync(string tenantId, string runId, RunStatus status, string? error, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
-        return store.UpdateAsync<RunRecord>(StateKeys.Run(tenantId, runId), run =>
+        var run = await store.UpdateAsync<RunRecord>(StateKeys.Run(tenantId, runId), run =>
         {
             run ??= new RunRecord(runId, tenantId, now, now, null, RunStatus.Running, false, new Dictionary<string, KindProgress>(), []);
             // A run the engine already ended as failed (e.g. the tenant needs a new authorization) stays failed when
@@ -114,7 +119,9 @@ public sealed class RunStore(IConnectorStateStore store, TimeProvider timeProvid
                 : status == RunStatus.Completed && run.Failed > 0 ? RunStatus.CompletedWithFailures : status;
             var errors = error is null ? run.Errors : [.. run.Errors.Append(SecretScrubber.Scrub(error, 1_000)!).TakeLast(ErrorLimit)];
             return run with { Status = final, FinishedAt = now, UpdatedAt = now, Errors = errors };
-        }, cancellationToken);
+        }, cancellationToken).ConfigureAwait(false);
+        SyncMetrics.RunFinished(run);
+        return run;
     }
 
     public async Task<RunRecord?> GetAsync(string tenantId, string runId, CancellationToken cancellationToken) =>

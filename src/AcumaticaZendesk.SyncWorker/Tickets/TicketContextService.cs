@@ -9,6 +9,7 @@ using AcumaticaZendesk.Sync.Audit;
 using AcumaticaZendesk.Sync.Mapping;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.State;
+using AcumaticaZendesk.Sync.Telemetry;
 using AcumaticaZendesk.Sync.Tenants;
 using AcumaticaZendesk.Zendesk;
 using Microsoft.Extensions.Options;
@@ -138,6 +139,11 @@ public sealed class TicketContextService(
             $"activity on {account.Value.EntityType} {accountCode}" + (result.DuplicatesFound > 1 ? $" ({result.DuplicatesFound} activities carry the marker)" : ""),
             ticket.UpdatedAt, cancellationToken).ConfigureAwait(false);
         await RememberAsync(tenant.Id, ticket, outcome, result.Activity.Id, settled, fingerprint, cancellationToken).ConfigureAwait(false);
+        if (ticket.UpdatedAt is { } changedAt)
+        {
+            SyncMetrics.TicketApplied(tenant.Id, time.GetUtcNow() - changedAt);
+        }
+
         logger.LogInformation(
             "Ticket {TicketId} of tenant {TenantId}: activity {Outcome} on account {AccountCode}", ticket.Id, tenant.Id, outcome, accountCode);
         return new TicketContextResult(tenant.Id, ticket.Id, outcome, accountCode, result.Activity.Id);
