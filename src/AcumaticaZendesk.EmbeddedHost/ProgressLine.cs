@@ -23,8 +23,9 @@ internal sealed class ProgressLine(IServiceProvider workerServices, IReadOnlyLis
         {
             foreach (var tenantId in tenantIds)
             {
-                var latest = (await runs.ListAsync(tenantId, 1, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
-                var line = latest is null ? null : Describe(latest);
+                var recent = await runs.ListAsync(tenantId, RunEstimate.History, cancellationToken).ConfigureAwait(false);
+                var latest = recent.FirstOrDefault();
+                var line = latest is null ? null : Describe(latest, RunEstimate.Of(latest, recent, DateTimeOffset.UtcNow));
                 if (line is not null && (!last.TryGetValue(tenantId, out var previous) || previous != line))
                 {
                     last[tenantId] = line;
@@ -34,14 +35,27 @@ internal sealed class ProgressLine(IServiceProvider workerServices, IReadOnlyLis
         }
     }
 
-    /// <summary><c>demo run sync-demo-202601051002 Running — Customer 45 read (45 written, 0 failed), Contact 40 read (…)</c>.</summary>
-    internal static string Describe(RunRecord run)
+    /// <summary>
+    /// <c>demo run sync-demo-202601051002 Running — customer 45 read (45 written, 0 failed) 38% ~12 s left, contact 40 read (…)</c>;
+    /// percent and time left where an earlier complete read of the kind tells how many records to expect.
+    /// </summary>
+    internal static string Describe(RunRecord run, IReadOnlyList<KindEstimate> estimates)
     {
         var text = new StringBuilder().Append(CultureInfo.InvariantCulture, $"{run.TenantId} run {run.RunId} {run.Status}");
         var separator = " — ";
-        foreach (var (kind, counts) in run.Kinds)
+        foreach (var estimate in estimates)
         {
-            text.Append(CultureInfo.InvariantCulture, $"{separator}{kind} {counts.Read} read ({counts.Created + counts.Updated} written, {counts.Failed} failed)");
+            var counts = estimate.Progress;
+            text.Append(CultureInfo.InvariantCulture, $"{separator}{estimate.Kind} {counts.Read} read ({counts.Created + counts.Updated} written, {counts.Failed} failed)");
+            if (run.Status == RunStatus.Running && estimate.Percent is { } percent)
+            {
+                text.Append(CultureInfo.InvariantCulture, $" {percent:0}%");
+                if (estimate.TimeLeft is { } left)
+                {
+                    text.Append(CultureInfo.InvariantCulture, $" ~{Math.Ceiling(left.TotalSeconds):0} s left");
+                }
+            }
+
             separator = ", ";
         }
 

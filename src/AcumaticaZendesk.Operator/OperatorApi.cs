@@ -1,11 +1,13 @@
 using AcumaticaZendesk.Acumatica;
 using AcumaticaZendesk.Connectors.Credentials;
 using AcumaticaZendesk.Connectors.Egress;
+using AcumaticaZendesk.Connectors.Zendesk;
 using AcumaticaZendesk.Operator.Actions;
 using AcumaticaZendesk.Operator.Auth;
 using AcumaticaZendesk.Operator.Checks;
 using AcumaticaZendesk.Operator.Connect;
 using AcumaticaZendesk.Operator.Endpoints;
+using AcumaticaZendesk.Operator.OpenApi;
 using AcumaticaZendesk.Operator.Ports;
 using AcumaticaZendesk.Sync;
 using AcumaticaZendesk.Sync.Audit;
@@ -17,6 +19,7 @@ using AcumaticaZendesk.Sync.Tenants;
 using AcumaticaZendesk.Zendesk;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -62,6 +65,7 @@ public static class OperatorApi
         services.AddAcumaticaClient();
         services.AddZendeskClient();
         services.AddEgressPolicy(configuration);
+        services.TryAddSingleton<ZendeskClientCredentialsGrant>();
         services.TryAddSingleton<ZendeskReader>();
         services.TryAddSingleton<IReconcileSource, ZendeskReconcileSource>();
         services.TryAddSingleton(TimeProvider.System);
@@ -102,13 +106,44 @@ public static class OperatorApi
             schemes.Add(bearer);
         }
 
+        services.Replace(ServiceDescriptor.Singleton<IAuthorizationMiddlewareResultHandler, OperatorAuthorizationResultHandler>());
         services.AddAuthorizationBuilder().AddPolicy(PolicyName, p => p.AddAuthenticationSchemes([.. schemes]).RequireAuthenticatedUser());
         services.AddProblemDetails();
-        services.AddOpenApi(DocumentName, o => o.ShouldInclude = d => d.RelativePath?.StartsWith(RoutePrefix[1..], StringComparison.Ordinal) == true);
+        services.AddOpenApi(DocumentName, o =>
+        {
+            o.ShouldInclude = d => d.RelativePath?.StartsWith(RoutePrefix[1..], StringComparison.Ordinal) == true;
+            o.AddDocumentTransformer<OperatorSecuritySchemes>();
+            o.AddOperationTransformer<OperatorSecuritySchemes>();
+        });
         return services;
     }
 
-    /// <summary>Maps the operator routes under <see cref="RoutePrefix"/> and the OpenAPI document at <c>/openapi/operator.json</c>.</summary>
+    /// <summary>Where the interactive reference of the operator API is served (Swagger UI, assets from the package: no CDN).</summary>
+    public const string ReferencePath = "/operator/reference";
+
+    /// <summary>Where the OpenAPI document is served.</summary>
+    public const string DocumentPath = "/openapi/" + DocumentName + ".json";
+
+    /// <summary>
+    /// Serves the interactive reference at <see cref="ReferencePath"/>: it loads <see cref="DocumentPath"/>, and its
+    /// "Authorize" button takes an API key for the calls tried from the page.
+    /// </summary>
+    public static IApplicationBuilder UseOperatorApiReference(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.UseSwaggerUI(o =>
+        {
+            o.RoutePrefix = ReferencePath[1..];
+            o.SwaggerEndpoint(DocumentPath, "Operator API v1");
+            o.DocumentTitle = "AcumaticaZendesk operator API";
+        });
+    }
+
+    /// <summary>
+    /// Maps the operator routes under <see cref="RoutePrefix"/> and the OpenAPI document at <see cref="DocumentPath"/>. The
+    /// document needs no key (it describes the open-source API and must load in the reference page before a key is
+    /// entered); every operation it lists does.
+    /// </summary>
     public static RouteGroupBuilder MapOperatorApi(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
@@ -127,7 +162,7 @@ public static class OperatorApi
         RunEndpoints.Map(tenant);
         RecordEndpoints.Map(tenant);
         CheckEndpoints.Map(tenant);
-        endpoints.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(PolicyName);
+        endpoints.MapOpenApi("/openapi/{documentName}.json");
         return root;
     }
 
@@ -175,6 +210,10 @@ public static class OperatorApi
         catch (StateConflictException)
         {
             return OperatorResults.Problem(StatusCodes.Status409Conflict, "Concurrent change", "Someone else changed the same state at the same time; try again.");
+        }
+        catch (Exception ex) when (SidecarUnavailable.Is(ex) && !context.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            return SidecarUnavailable.Problem();
         }
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry;
@@ -12,6 +13,7 @@ using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Polly.Telemetry;
 using Serilog;
+using Serilog.Events;
 
 namespace AcumaticaZendesk.ServiceDefaults;
 
@@ -41,10 +43,16 @@ public static class ServiceDefaultsExtensions
         ArgumentNullException.ThrowIfNull(builder);
 
         builder.Services.AddSerilog((services, lc) => lc
+            // Before the configuration, which may override them. The workflow worker's "Starting/Established gRPC
+            // stream" lines repeat every few seconds without a sidecar; the health service logs every unhealthy probe as
+            // an error. DaprSidecarWatch says it once instead (and /health on every call).
+            .MinimumLevel.Override(SidecarLogNoise.WorkflowWorkerSource, LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService", LogEventLevel.Fatal)
             .ReadFrom.Configuration(builder.Configuration)
             .ReadFrom.Services(services)
             .Enrich.FromLogContext()
             .Enrich.With<SensitiveHeaderScrubber>()
+            .Filter.ByExcluding(SidecarLogNoise.IsNoise)
             .Enrich.WithProperty("AppId", appId)
             .WriteTo.Console(
                 outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}",
@@ -54,6 +62,8 @@ public static class ServiceDefaultsExtensions
             preserveStaticLogger: true);
 
         builder.Services.AddDaprClient();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddHostedService<DaprSidecarWatch>();
 
         // Polly reports every attempt of every outbound call ("Execution attempt") at Information: Debug is where
         // per-attempt noise belongs. Retries (OnRetry), breaker and timeout events keep their own severities.
@@ -100,12 +110,13 @@ public static class ServiceDefaultsExtensions
         app.UseSerilogRequestLogging(o =>
         {
             // Probes are frequent and boring; keep them out of Information.
+            // A 503 is an answer that says what is missing (e.g. the sidecar, which DaprSidecarWatch reports): Warning.
             o.GetLevel = (ctx, _, ex) =>
-                ex is not null || ctx.Response.StatusCode >= 500 ? Serilog.Events.LogEventLevel.Error
-                : ctx.Request.Path.StartsWithSegments(AlivePath) || ctx.Request.Path.StartsWithSegments(HealthPath)
-                    || ctx.Request.Path.StartsWithSegments(MetricsPath)
-                    ? Serilog.Events.LogEventLevel.Verbose
-                    : Serilog.Events.LogEventLevel.Information;
+                ctx.Request.Path.StartsWithSegments(AlivePath) || ctx.Request.Path.StartsWithSegments(HealthPath)
+                    || ctx.Request.Path.StartsWithSegments(MetricsPath) ? LogEventLevel.Verbose
+                : ex is not null || (ctx.Response.StatusCode >= 500 && ctx.Response.StatusCode != StatusCodes.Status503ServiceUnavailable) ? LogEventLevel.Error
+                : ctx.Response.StatusCode == StatusCodes.Status503ServiceUnavailable ? LogEventLevel.Warning
+                : LogEventLevel.Information;
         });
         return app;
     }

@@ -72,6 +72,7 @@ public static class SyncWorkerExtensions
         app.MapSubscribeHandler();
         app.MapSyncCron();
         app.MapRunHistory();
+        app.UseOperatorApiReference();
         app.MapOperatorApi();
         app.MapOperatorConsole();
         app.MapTicketFlow();

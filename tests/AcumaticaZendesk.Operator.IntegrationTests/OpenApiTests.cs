@@ -42,10 +42,54 @@ public sealed class OpenApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_document_needs_a_key_too()
+    public async Task The_document_loads_without_a_key_and_declares_the_key_every_operation_needs()
     {
+        var ct = TestContext.Current.CancellationToken;
         using var anonymous = _host.Client(apiKey: null);
 
-        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/openapi/operator.json", TestContext.Current.CancellationToken)).StatusCode);
+        var response = await anonymous.GetAsync("/openapi/operator.json", ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var doc = await OperatorHost.ReadJsonAsync(response);
+        var apiKey = doc.GetProperty("components").GetProperty("securitySchemes").GetProperty("ApiKey");
+        Assert.Equal("apiKey", apiKey.GetProperty("type").GetString());
+        Assert.Equal("header", apiKey.GetProperty("in").GetString());
+        Assert.Equal("X-Api-Key", apiKey.GetProperty("name").GetString());
+        var required = Assert.Single(doc.GetProperty("security").EnumerateArray());
+        Assert.True(required.TryGetProperty("ApiKey", out _), required.ToString());
+        // No bearer scheme unless Operator:Jwt:Authority is set.
+        Assert.False(doc.GetProperty("components").GetProperty("securitySchemes").TryGetProperty("Bearer", out _));
+
+        // The OAuth callback is authenticated by its one-time state, not by a key.
+        var callback = doc.GetProperty("paths").GetProperty("/operator/v1/connect/{system}/callback").GetProperty("get");
+        Assert.Equal(0, callback.GetProperty("security").GetArrayLength());
+
+        // The operations themselves still need the key.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/operator/v1/tenants", ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_interactive_reference_is_served_from_the_app_with_no_outside_address()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var anonymous = _host.Client(apiKey: null);
+
+        var page = await anonymous.GetAsync("/operator/reference/index.html", ct);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var html = await page.Content.ReadAsStringAsync(ct);
+        Assert.Contains("swagger-ui", html, StringComparison.Ordinal);
+
+        // Every script and stylesheet the page names is served here: nothing comes from a CDN.
+        var assets = System.Text.RegularExpressions.Regex.Matches(html, "(?:src|href)=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToArray();
+        Assert.NotEmpty(assets);
+        Assert.DoesNotContain(assets, a => a.StartsWith("http:", StringComparison.OrdinalIgnoreCase) || a.StartsWith("https:", StringComparison.OrdinalIgnoreCase) || a.StartsWith("//", StringComparison.Ordinal));
+        foreach (var asset in assets)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(new Uri(new Uri(anonymous.BaseAddress!, "/operator/reference/"), asset), ct)).StatusCode);
+        }
+
+        // The page's settings point at the local document.
+        var settings = await anonymous.GetStringAsync("/operator/reference/index.js", ct);
+        Assert.Contains("/openapi/operator.json", settings, StringComparison.Ordinal);
     }
 }

@@ -98,6 +98,7 @@ internal sealed class OperatorHost : IAsyncDisposable
         parts.Secrets.Values["token-encryption:current"] = "k1";
 
         var app = builder.Build();
+        app.UseOperatorApiReference();
         app.MapOperatorApi();
         app.MapGet("/sync-cron", () => "not an operator route");
         await app.StartAsync();

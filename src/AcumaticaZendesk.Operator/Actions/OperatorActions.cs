@@ -81,7 +81,13 @@ public sealed class OperatorActions
         }
 
         var status = await workflows.GetStatusAsync(runId, ct).ConfigureAwait(false);
-        return new RunView(tenantId, runId, run, status, run is null ? null : RunTotals.Of(run));
+        if (run is null)
+        {
+            return new RunView(tenantId, runId, null, status, null);
+        }
+
+        var earlier = await runs.ListAsync(tenantId, RunEstimate.History, ct).ConfigureAwait(false);
+        return new RunView(tenantId, runId, run, status, RunTotals.Of(run), RunEstimate.Of(run, earlier, time.GetUtcNow()));
     }
 
     public async Task<OperatorOutcome<RunScheduled>> RunNowAsync(string tenantId, string who, string? reason, CancellationToken ct)

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
@@ -29,7 +30,18 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
-        var principal = await principals.FromApiKeyAsync(presented, SchemeName, Context.RequestAborted).ConfigureAwait(false);
+        ClaimsPrincipal? principal;
+        try
+        {
+            principal = await principals.FromApiKeyAsync(presented, SchemeName, Context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (SidecarUnavailable.Is(ex))
+        {
+            // The key cannot be checked: OperatorAuthorizationResultHandler answers 503 with the fix, not 401.
+            Context.Features.Set(new SidecarUnavailableFeature());
+            return AuthenticateResult.NoResult();
+        }
+
         return principal is null
             ? AuthenticateResult.Fail("The API key is not valid.")
             : AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));

@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using AcumaticaZendesk.Connectors;
 using AcumaticaZendesk.Connectors.Credentials;
+using AcumaticaZendesk.Connectors.Zendesk;
 using AcumaticaZendesk.Operator.Connect;
 using AcumaticaZendesk.Sync.Credentials;
 using AcumaticaZendesk.Sync.Ports;
@@ -18,17 +20,26 @@ public sealed class ZendeskNotAuthorizedException(string message) : Exception(me
 /// <summary>
 /// Read-only Zendesk calls for <c>check</c> and <c>reconcile</c> with the tenant's OAuth token (refreshed through the
 /// Zendesk client's <see cref="ZendeskOAuthClient"/> when it is about to expire or was rejected; rotated tokens are
-/// saved encrypted). Lists use cursor pagination (<c>page[size]</c>, <c>meta.has_more</c>, <c>links.next</c>).
+/// saved encrypted). With <see cref="ConnectorOptions.ZendeskClientCredentials"/> a tenant without a usable token gets one
+/// from the client_credentials grant, as the sync does, instead of being reported "not connected".
+/// Lists use cursor pagination (<c>page[size]</c>, <c>meta.has_more</c>, <c>links.next</c>).
 /// </summary>
 internal sealed class ZendeskReader(
-    IHttpClientFactory httpClientFactory, ZendeskOAuthClient oauth, ISecretSource secrets, TenantTokens tokens,
-    IOptions<OperatorOptions> options, IOptions<ZendeskClientOptions> clientOptions, TimeProvider timeProvider)
+    IHttpClientFactory httpClientFactory, ZendeskOAuthClient oauth, ZendeskClientCredentialsGrant clientCredentials, ISecretSource secrets,
+    TenantTokens tokens, IOptions<OperatorOptions> options, IOptions<ConnectorOptions> connectorOptions, IOptions<ZendeskClientOptions> clientOptions,
+    TimeProvider timeProvider)
 {
     /// <summary>GET <c>/api/v2/{pathAndQuery}</c>; the caller disposes the answer.</summary>
     public async Task<(HttpResponseMessage Response, TokenSet Tokens)> GetAsync(TenantConfig tenant, string pathAndQuery, CancellationToken cancellationToken)
     {
         var store = await tokens.GetStoreAsync(cancellationToken).ConfigureAwait(false);
-        var current = await store.GetAsync(tenant.Id, ConnectedSystem.Zendesk, cancellationToken).ConfigureAwait(false)
+        var current = await store.GetAsync(tenant.Id, ConnectedSystem.Zendesk, cancellationToken).ConfigureAwait(false);
+        if (current is null && connectorOptions.Value.ZendeskClientCredentials)
+        {
+            current = await GrantAsync(tenant, store, cancellationToken).ConfigureAwait(false);
+        }
+
+        current = current
             ?? throw new ZendeskNotAuthorizedException($"Zendesk is not connected for tenant '{tenant.Id}': start the consent with POST {OperatorApi.RoutePrefix}/tenants/{tenant.Id}/connect/zendesk.");
         if (current.AccessTokenExpiresAt is { } expires && expires - TimeSpan.FromMinutes(1) <= timeProvider.GetUtcNow())
         {
@@ -103,20 +114,50 @@ internal sealed class ZendeskReader(
     {
         if (!TenantZendesk.FromTokenSet(current).CanRefresh(timeProvider.GetUtcNow()))
         {
-            throw new ZendeskNotAuthorizedException("The Zendesk access token expired or was rejected and there is no usable refresh token: connect the tenant again.");
+            return connectorOptions.Value.ZendeskClientCredentials
+                ? await GrantAsync(tenant, store, cancellationToken).ConfigureAwait(false)
+                : throw new ZendeskNotAuthorizedException("The Zendesk access token expired or was rejected and there is no usable refresh token: connect the tenant again.");
         }
 
-        var redirect = new Uri((options.Value.PublicBaseUrl?.AbsoluteUri.TrimEnd('/') ?? "http://localhost") + $"{OperatorApi.RoutePrefix}/connect/zendesk/callback");
-        var connection = await TenantZendesk.ConnectionAsync(secrets, tenant, redirect, cancellationToken).ConfigureAwait(false);
+        var connection = await ConnectionAsync(tenant, cancellationToken).ConfigureAwait(false);
         try
         {
             var refreshed = TenantZendesk.ToTokenSet(await oauth.RefreshAsync(connection, current.RefreshToken!, cancellationToken).ConfigureAwait(false));
             await store.SaveAsync(tenant.Id, ConnectedSystem.Zendesk, refreshed, cancellationToken).ConfigureAwait(false);
             return refreshed;
         }
+        catch (ZendeskOAuthException) when (connectorOptions.Value.ZendeskClientCredentials)
+        {
+            return await GrantAsync(tenant, store, cancellationToken).ConfigureAwait(false);
+        }
         catch (ZendeskOAuthException ex)
         {
             throw new ZendeskNotAuthorizedException($"Zendesk refused to refresh the token ({ex.Error ?? "no error code"}; expired or revoked): connect the tenant again.");
         }
+    }
+
+    /// <summary>A token from the client_credentials grant, saved like a consented one (what the sync's token source does).</summary>
+    private async Task<TokenSet> GrantAsync(TenantConfig tenant, TenantTokenStore store, CancellationToken cancellationToken)
+    {
+        var connection = await ConnectionAsync(tenant, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var issued = TenantZendesk.ToTokenSet(await clientCredentials.RequestAsync(connection, cancellationToken).ConfigureAwait(false));
+            await store.SaveAsync(tenant.Id, ConnectedSystem.Zendesk, issued, cancellationToken).ConfigureAwait(false);
+            return issued;
+        }
+        catch (ZendeskOAuthException ex)
+        {
+            throw new ZendeskNotAuthorizedException(
+                $"Zendesk refused the client_credentials grant ({ex.Error ?? "no error code"}) for tenant '{tenant.Id}': its Zendesk OAuth client must be " +
+                "confidential (client id and secret) and allowed that grant; or set Connectors:ZendeskClientCredentials to false and connect the tenant " +
+                $"with POST {OperatorApi.RoutePrefix}/tenants/{tenant.Id}/connect/zendesk.");
+        }
+    }
+
+    private Task<ZendeskConnection> ConnectionAsync(TenantConfig tenant, CancellationToken cancellationToken)
+    {
+        var redirect = new Uri((options.Value.PublicBaseUrl?.AbsoluteUri.TrimEnd('/') ?? "http://localhost") + $"{OperatorApi.RoutePrefix}/connect/zendesk/callback");
+        return TenantZendesk.ConnectionAsync(secrets, tenant, redirect, cancellationToken);
     }
 }

@@ -11,8 +11,13 @@ using Microsoft.AspNetCore.Routing;
 
 namespace AcumaticaZendesk.Operator.Endpoints;
 
-/// <summary>A run: the run record (counts per kind, errors) and the workflow engine's status with its custom status (progress).</summary>
-public sealed record RunView(string TenantId, string RunId, RunRecord? Run, WorkflowRunStatus? Workflow, RunTotals? Totals);
+/// <summary>
+/// A run: the run record (counts per kind, errors), the workflow engine's status with its custom status, the totals
+/// over every kind, and per kind the progress: records read so far, and percent and time left when an earlier complete
+/// read of the kind tells how many to expect (<see cref="RunEstimate"/>).
+/// </summary>
+public sealed record RunView(
+    string TenantId, string RunId, RunRecord? Run, WorkflowRunStatus? Workflow, RunTotals? Totals, IReadOnlyList<KindEstimate>? Progress = null);
 
 /// <summary>Counts over every kind of a run.</summary>
 public sealed record RunTotals(int Pages, int Read, int Created, int Updated, int Unchanged, int Skipped, int Failed)

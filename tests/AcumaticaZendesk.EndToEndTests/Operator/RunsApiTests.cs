@@ -46,6 +46,11 @@ public sealed class RunsApiTests : OperatorTestBase
         Assert.Equal(organizations + users, OperatorClient.Total(view, "created"));
         Assert.Equal(0, OperatorClient.Total(view, "failed"));
         Assert.True(OperatorClient.Total(view, "read") >= organizations + users, view.ToJsonString());
+        // Progress per kind: what was read, and a finished kind's window is 100 %.
+        var progress = view["progress"]!.AsArray();
+        Assert.NotEmpty(progress);
+        Assert.All(progress, k => Assert.Equal(100, (double?)k!["percent"]));
+        Assert.Equal(OperatorClient.Total(view, "read"), progress.Sum(k => (int)k!["progress"]!["read"]!));
 
         var second = await Ops.RunNowAsync("acme", "nothing changed", Token);
         var unchanged = await Ops.WaitForRunAsync("acme", second, RunTimeout, Token);
