@@ -401,8 +401,8 @@ public sealed partial class SyncEngine : ISyncEngine
     /// <summary>
     /// Contacts written without their organization (it was not in Zendesk yet) are replayed once that
     /// organization has been written — by a page, a queue retry or an operator's replay — so they get linked to it.
-    /// The pending list goes only once its contacts were replayed (a contact still without its organization adds
-    /// itself again); a replay that throws leaves it for the next write of the organization.
+    /// Contacts leave the pending list only once they were replayed (right after their organization was written, so
+    /// they find it); contacts added meanwhile stay, and a replay that throws leaves the list for the next write.
     /// </summary>
     private async Task RelinkContactsAsync(PageScope scope, IEnumerable<WorkItem> organizationItems, CancellationToken cancellationToken)
     {
