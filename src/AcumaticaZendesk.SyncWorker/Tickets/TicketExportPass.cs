@@ -26,7 +26,7 @@ public sealed class TicketExportPass(
         if (tenant is null)
         {
             logger.LogWarning("Export pass of tenant {TenantId} skipped: the tenant is not in the tenant store", tenantId);
-            return new TicketExportResult(tenantId, 0, 0, 0, 0, 0, 0, false);
+            return TicketExportResult.Nothing(tenantId);
         }
 
         if (!tenant.IsRunnable)
@@ -34,7 +34,7 @@ public sealed class TicketExportPass(
             // Paused, or waiting for an operator to authorize again: no call would succeed, and retrying the pass
             // would only hammer the token endpoint. The cursor stays; the first run after the fix reads from it.
             logger.LogInformation("Export pass of tenant {TenantId} skipped: the tenant is paused or needs a new authorization", tenantId);
-            return new TicketExportResult(tenantId, 0, 0, 0, 0, 0, 0, false);
+            return TicketExportResult.Nothing(tenantId);
         }
 
         try
@@ -46,7 +46,7 @@ public sealed class TicketExportPass(
             // Not retried: only an operator's consent helps. The tenant is marked as the sync engine marks it.
             await tenants.MarkNeedsAuthorizationAsync(tenantId, ConnectedSystem.Zendesk, ex.Reason, cancellationToken).ConfigureAwait(false);
             logger.LogWarning("Export pass of tenant {TenantId} stopped: Zendesk needs a new authorization ({Reason}); the tenant is marked", tenantId, ex.Reason);
-            return new TicketExportResult(tenantId, 0, 0, 0, 0, 0, 0, false);
+            return TicketExportResult.Nothing(tenantId);
         }
     }
 

@@ -110,4 +110,8 @@ public sealed record TicketExportCursor(string AfterCursor, DateTimeOffset Saved
 public sealed record TicketExportRequest(string TenantId, string RunId);
 
 /// <summary>What one export pass did.</summary>
-public sealed record TicketExportResult(string TenantId, int Pages, int Read, int Applied, int AlreadyApplied, int Skipped, int Failed, bool EndOfStream);
+public sealed record TicketExportResult(string TenantId, int Pages, int Read, int Applied, int AlreadyApplied, int Skipped, int Failed, bool EndOfStream)
+{
+    /// <summary>A pass that read nothing (skipped or stopped before its first page).</summary>
+    public static TicketExportResult Nothing(string tenantId) => new(tenantId, 0, 0, 0, 0, 0, 0, false);
+}

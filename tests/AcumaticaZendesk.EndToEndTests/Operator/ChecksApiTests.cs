@@ -120,7 +120,7 @@ public sealed class ChecksApiTests : OperatorTestBase
         Assert.Equal(["NEWCO01"], report["missingInZendesk"]!.AsArray().Select(m => (string)m!["key"]!));
     }
 
-    private static JsonNode Item(JsonNode report, string system, string item) =>
+    internal static JsonNode Item(JsonNode report, string system, string item) =>
         Assert.Single(report["items"]!.AsArray(), i => (string?)i!["system"] == system && (string?)i["item"] == item)!;
 
     /// <summary>Asserts the report and the item are not ok; answers the item's sentence.</summary>

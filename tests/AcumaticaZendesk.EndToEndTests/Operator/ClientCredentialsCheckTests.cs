@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using AcumaticaZendesk.Sandbox.Control;
 using AcumaticaZendesk.Testing;
 
@@ -21,8 +20,8 @@ public sealed class ClientCredentialsCheckTests : OperatorTestBase
         await CreateTenantAsync("acme", Spec());
 
         var fresh = await Ops.PostAsync("/tenants/acme/check", null, HttpStatusCode.OK, Token);
-        Assert.True((bool)Item(fresh, "zendesk", "subdomain")["ok"]!, fresh.ToJsonString());
-        Assert.True((bool)Item(fresh, "zendesk", "scopes")["ok"]!, fresh.ToJsonString());
+        Assert.True((bool)ChecksApiTests.Item(fresh, "zendesk", "subdomain")["ok"]!, fresh.ToJsonString());
+        Assert.True((bool)ChecksApiTests.Item(fresh, "zendesk", "scopes")["ok"]!, fresh.ToJsonString());
         Assert.DoesNotContain("Zendesk is not connected", fresh.ToJsonString(), StringComparison.Ordinal);
 
         await RunAsync("acme");
@@ -32,10 +31,7 @@ public sealed class ClientCredentialsCheckTests : OperatorTestBase
         Connector.Control.RevokeZendeskTokens("acme", accessTokensToo: true);
         var report = await Ops.PostAsync("/tenants/acme/check", null, HttpStatusCode.OK, Token);
 
-        Assert.True((bool)Item(report, "zendesk", "subdomain")["ok"]!, report.ToJsonString());
-        Assert.True((bool)Item(report, "acumatica", "token")["ok"]!);
+        Assert.True((bool)ChecksApiTests.Item(report, "zendesk", "subdomain")["ok"]!, report.ToJsonString());
+        Assert.True((bool)ChecksApiTests.Item(report, "acumatica", "token")["ok"]!);
     }
-
-    private static JsonNode Item(JsonNode report, string system, string item) =>
-        Assert.Single(report["items"]!.AsArray(), i => (string?)i!["system"] == system && (string?)i["item"] == item)!;
 }
