@@ -162,6 +162,7 @@ public static class OperatorApi
         RunEndpoints.Map(tenant);
         RecordEndpoints.Map(tenant);
         CheckEndpoints.Map(tenant);
+        AlertEndpoints.Map(tenant);
         endpoints.MapOpenApi("/openapi/{documentName}.json");
         return root;
     }

@@ -30,6 +30,7 @@ public static class SyncCoreServiceCollectionExtensions
         services.TryAddSingleton<FailedRecordQueue>();
         services.TryAddSingleton<OnboardingReport>();
         services.TryAddSingleton<RunStore>();
+        services.TryAddSingleton<Alerts.AlertLedger>();
         services.TryAddSingleton<SyncEngine>();
         services.TryAddSingleton<ISyncEngine>(sp => sp.GetRequiredService<SyncEngine>());
         return services;

@@ -33,6 +33,9 @@ public sealed record TenantConfig
 
     public bool Paused { get; init; }
 
+    /// <summary>Alert channels and triggers; null = no alerts (docs/alerts.md).</summary>
+    public Alerts.AlertSettings? Alerts { get; init; }
+
     /// <summary>Set when a token was rejected and could not be refreshed; cleared by a new authorization.</summary>
     public AuthorizationState? Authorization { get; init; }
 

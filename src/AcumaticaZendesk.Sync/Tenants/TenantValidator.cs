@@ -90,6 +90,8 @@ public static partial class TenantValidator
             Add("onboarding", "must be adopt, create-only or report-only");
         }
 
+        Alerts.AlertSettingsValidator.Validate(tenant.Alerts, Add);
+
         if (tenant.Authorization is { NeedsAuthorization: true, Reason: var reason } && string.IsNullOrWhiteSpace(reason))
         {
             Add("authorization.reason", "is required when needsAuthorization is true");
