@@ -76,6 +76,9 @@ public static class OperatorApi
         services.TryAddSingleton<ConnectStateStore>();
         services.TryAddSingleton<ConnectDeps>();
         services.TryAddSingleton<OperatorRunIndex>();
+        services.TryAddSingleton<TenantChanges>();
+        services.TryAddSingleton<ConsentStarter>();
+        services.TryAddSingleton<EndpointDiscovery>();
         services.TryAddSingleton<CheckService>();
         services.TryAddSingleton<PlanService>();
         services.TryAddSingleton<ReconcileService>();

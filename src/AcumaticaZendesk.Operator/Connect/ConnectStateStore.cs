@@ -3,7 +3,10 @@ using AcumaticaZendesk.Sync.Tenants;
 
 namespace AcumaticaZendesk.Operator.Connect;
 
-/// <summary>A started consent, kept server-side until its callback (<c>operator:connect:{state}</c>).</summary>
+/// <summary>
+/// A started consent, kept server-side until its callback (<c>operator:connect:{state}</c>). <see cref="ReturnPath"/>:
+/// where the callback sends the browser afterwards (the console's wizard), null for a JSON answer.
+/// </summary>
 public sealed record PendingConnect(
     string TenantId,
     ConnectedSystem System,
@@ -12,9 +15,10 @@ public sealed record PendingConnect(
     string RequestedBy,
     DateTimeOffset ExpiresAt,
     bool Used = false,
-    string? BrowserBindingHash = null)
+    string? BrowserBindingHash = null,
+    string? ReturnPath = null)
 {
-    public override string ToString() => $"PendingConnect {{ TenantId = {TenantId}, System = {System}, CodeVerifier = ***, ExpiresAt = {ExpiresAt:O}, Used = {Used}, BrowserBindingHash = *** }}";
+    public override string ToString() => $"PendingConnect {{ TenantId = {TenantId}, System = {System}, CodeVerifier = ***, ExpiresAt = {ExpiresAt:O}, Used = {Used}, BrowserBindingHash = ***, ReturnPath = {ReturnPath} }}";
 }
 
 /// <summary>Why a callback's state was refused.</summary>

@@ -6,6 +6,7 @@ using AcumaticaZendesk.Operator.Ports;
 using AcumaticaZendesk.Sync.Tenants;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -24,12 +25,12 @@ internal static partial class ConnectEndpoints
 
     public static void Map(RouteGroupBuilder root, RouteGroupBuilder tenant)
     {
-        tenant.MapPost("/connect/{system}", (string tenantId, string system, HttpContext context, ConnectDeps deps, CancellationToken ct) =>
-                StartAsync(tenantId, system, context, deps, redirect: false, ct))
+        tenant.MapPost("/connect/{system}", (string tenantId, string system, HttpContext context, ConsentStarter starter, CancellationToken ct) =>
+                StartAsync(tenantId, system, context, starter, redirect: false, ct))
             .WithName("StartConnect").WithSummary("Starts the OAuth authorization-code flow (PKCE) for acumatica or zendesk; answers the authorize URL.")
             .Produces<ConnectStarted>().ProducesValidationProblem();
-        tenant.MapGet("/connect/{system}", (string tenantId, string system, HttpContext context, ConnectDeps deps, CancellationToken ct) =>
-                StartAsync(tenantId, system, context, deps, redirect: true, ct))
+        tenant.MapGet("/connect/{system}", (string tenantId, string system, HttpContext context, ConsentStarter starter, CancellationToken ct) =>
+                StartAsync(tenantId, system, context, starter, redirect: true, ct))
             .WithName("StartConnectRedirect").WithSummary("As POST, but redirects (302) to the authorize URL.")
             .Produces(StatusCodes.Status302Found);
 
@@ -42,40 +43,18 @@ internal static partial class ConnectEndpoints
             .Produces<ConnectCompleted>().ProducesProblem(StatusCodes.Status400BadRequest);
     }
 
-    private static async Task<IResult> StartAsync(string tenantId, string system, HttpContext context, ConnectDeps deps, bool redirect, CancellationToken ct)
+    private static async Task<IResult> StartAsync(string tenantId, string system, HttpContext context, ConsentStarter starter, bool redirect, CancellationToken ct)
     {
-        if (!TryFlow(system, deps.Flows, out var flow))
-        {
-            return OperatorResults.Invalid("The request is invalid.", "system", $"'{system}' is not one of acumatica, zendesk");
-        }
-
-        var tenant = await deps.Tenants.GetRequiredAsync(tenantId, ct).ConfigureAwait(false);
-        var redirectUri = CallbackUri(context, deps.Options.Value, flow.System);
-        var state = Pkce.NewState();
-        OAuthAuthorization authorization;
-        try
-        {
-            authorization = await flow.CreateAuthorizationAsync(tenant, redirectUri, state, ct).ConfigureAwait(false);
-        }
-        catch (InvalidOperationException ex)
-        {
-            return OperatorResults.Problem(StatusCodes.Status409Conflict, "OAuth client not configured", ex.Message);
-        }
-
-        var expiresAt = deps.Time.GetUtcNow() + deps.Options.Value.ConnectStateLifetime;
-        var browserBinding = ConsentBinding.IssueCookie(context, flow.System, expiresAt);
-        await deps.States.SaveAsync(state, new PendingConnect(tenant.Id, flow.System, authorization.CodeVerifier, redirectUri, deps.Access.Who(context.User), expiresAt,
-            BrowserBindingHash: browserBinding), ct).ConfigureAwait(false);
-        LogStarted(deps.Logger, flow.System, tenant.Id, deps.Access.Who(context.User));
-        return redirect
-            ? TypedResults.Redirect(authorization.Url.AbsoluteUri)
-            : OperatorResults.Json(new ConnectStarted(tenant.Id, flow.System, authorization.Url, redirectUri, expiresAt));
+        var outcome = await starter.StartAsync(context, tenantId, system, returnPath: null, ct).ConfigureAwait(false);
+        return redirect && outcome.Value is { } started
+            ? TypedResults.Redirect(started.AuthorizeUrl.AbsoluteUri)
+            : OperatorResults.Outcome(outcome);
     }
 
     private static async Task<IResult> CallbackAsync(
         string system, string? code, string? state, string? error, HttpContext context, ConnectDeps deps, CancellationToken ct)
     {
-        if (!TryFlow(system, deps.Flows, out var flow))
+        if (!ConsentStarter.TryFlow(system, deps.Flows, out var flow))
         {
             return OperatorResults.Invalid("The request is invalid.", "system", $"'{system}' is not one of acumatica, zendesk");
         }
@@ -110,6 +89,11 @@ internal static partial class ConnectEndpoints
 
         if (!string.IsNullOrEmpty(error))
         {
+            if (pending.ReturnPath is { } back)
+            {
+                return ReturnTo(context, back, flow.System, "refused");
+            }
+
             return OperatorResults.Problem(StatusCodes.Status400BadRequest, "Consent refused",
                 $"{flow.System} answered '{error}' for tenant '{pending.TenantId}'; nothing was stored. Start the connection again.");
         }
@@ -127,6 +111,12 @@ internal static partial class ConnectEndpoints
         }
         catch (Exception ex) when (ex is AcumaticaAuthenticationException or OAuthExchangeException)
         {
+            if (pending.ReturnPath is { } back)
+            {
+                LogExchangeRefused(deps.Logger, flow.System, tenant.Id, ex.Message);
+                return ReturnTo(context, back, flow.System, "exchange-refused");
+            }
+
             return OperatorResults.Problem(StatusCodes.Status400BadRequest, "Code exchange refused", ex.Message);
         }
 
@@ -138,32 +128,22 @@ internal static partial class ConnectEndpoints
         }
 
         LogConnected(deps.Logger, flow.System, tenant.Id, pending.RequestedBy);
+        if (pending.ReturnPath is { } returnPath)
+        {
+            return ReturnTo(context, returnPath, flow.System, "connected");
+        }
+
         return OperatorResults.Json(new ConnectCompleted(tenant.Id, flow.System, true, tokens.Scope, tokens.AccessTokenExpiresAt,
             $"{flow.System} is connected for tenant '{tenant.Id}'. You can close this window."));
     }
 
-    private static bool TryFlow(string system, IEnumerable<IOAuthFlow> flows, out IOAuthFlow flow)
-    {
-        flow = null!;
-        if (!Enum.TryParse<ConnectedSystem>(system, ignoreCase: true, out var parsed) || int.TryParse(system, out _))
-        {
-            return false;
-        }
+    /// <summary>Back to the page that started the consent (a local path, checked when it was stored), saying how it went.</summary>
+    private static RedirectHttpResult ReturnTo(HttpContext context, string returnPath, ConnectedSystem system, string outcome) =>
+        TypedResults.Redirect($"{context.Request.PathBase}{returnPath}{(returnPath.Contains('?', StringComparison.Ordinal) ? '&' : '?')}" +
+                              $"system={system.ToString().ToLowerInvariant()}&outcome={outcome}");
 
-        flow = flows.LastOrDefault(f => f.System == parsed)!;
-        return flow is not null;
-    }
-
-    private static Uri CallbackUri(HttpContext context, OperatorOptions options, ConnectedSystem system)
-    {
-        var path = $"{OperatorApi.RoutePrefix}/connect/{system.ToString().ToLowerInvariant()}/callback";
-        var root = options.PublicBaseUrl?.AbsoluteUri.TrimEnd('/')
-            ?? $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}";
-        return new Uri(root + path);
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Operator {By} started the {System} consent of tenant {TenantId}")]
-    private static partial void LogStarted(ILogger logger, ConnectedSystem system, string tenantId, string by);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The {System} code exchange of tenant {TenantId} was refused: {Reason}")]
+    private static partial void LogExchangeRefused(ILogger logger, ConnectedSystem system, string tenantId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A {System} consent callback was refused: the caller is not the consent's initiator (state kept for its initiator)")]
     private static partial void LogNotInitiator(ILogger logger, ConnectedSystem system);

@@ -1,4 +1,3 @@
-using AcumaticaZendesk.Connectors.Credentials;
 using AcumaticaZendesk.Operator.Actions;
 using AcumaticaZendesk.Operator.Auth;
 using AcumaticaZendesk.Operator.Connect;
@@ -47,64 +46,20 @@ internal static class TenantEndpoints
         return OperatorResults.Json(all.Where(t => access.CanAccess(context.User, t.Id)).Select(TenantStatus.Summary).ToArray());
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, TenantRepository tenants, OperatorAccess access, CancellationToken ct)
+    private static async Task<IResult> CreateAsync(HttpContext context, TenantChanges changes, CancellationToken ct)
     {
         var (config, errors) = await OperatorResults.ReadBodyAsync<TenantConfig>(context.Request, ct).ConfigureAwait(false);
-        if (config is null)
-        {
-            return OperatorResults.Invalid("The tenant configuration is invalid.", errors);
-        }
-
-        if (!access.CanAccess(context.User, config.Id))
-        {
-            return OperatorResults.Problem(StatusCodes.Status403Forbidden, "Forbidden", $"This credential may not manage tenant '{config.Id}'.");
-        }
-
-        if (!access.IsAdmin(context.User))
-        {
-            return OperatorResults.Problem(StatusCodes.Status403Forbidden, "Forbidden", TenantDestinations.AdminOnly);
-        }
-
-        if (await tenants.GetAsync(config.Id, ct).ConfigureAwait(false) is not null)
-        {
-            return OperatorResults.Problem(StatusCodes.Status409Conflict, "Tenant exists", $"Tenant '{config.Id}' already exists; use PUT /operator/v1/tenants/{config.Id} to change it.");
-        }
-
-        var saved = config with { Authorization = null };
-        await tenants.SaveAsync(saved, ct).ConfigureAwait(false);
-        return TypedResults.Json(saved, Sync.Json.SyncJson.Options, statusCode: StatusCodes.Status201Created);
+        return config is null
+            ? OperatorResults.Invalid(TenantChanges.InvalidTitle, errors)
+            : OperatorResults.Outcome(await changes.CreateAsync(context.User, config, ct).ConfigureAwait(false));
     }
 
-    private static async Task<IResult> UpdateAsync(
-        string tenantId, HttpContext context, TenantRepository tenants, OperatorAccess access, TenantTokens tokens, CancellationToken ct)
+    private static async Task<IResult> UpdateAsync(string tenantId, HttpContext context, TenantChanges changes, CancellationToken ct)
     {
         var (config, errors) = await OperatorResults.ReadBodyAsync<TenantConfig>(context.Request, ct).ConfigureAwait(false);
-        if (config is null)
-        {
-            return OperatorResults.Invalid("The tenant configuration is invalid.", errors);
-        }
-
-        if (config.Id != tenantId)
-        {
-            return OperatorResults.Invalid("The tenant configuration is invalid.", "id", $"must equal the tenant in the URL ('{tenantId}'); a tenant cannot be renamed");
-        }
-
-        var existing = await tenants.GetAsync(tenantId, ct).ConfigureAwait(false);
-        var moved = TenantDestinations.Changed(existing, config);
-        if (moved.Count > 0 && !access.IsAdmin(context.User))
-        {
-            return OperatorResults.Problem(StatusCodes.Status403Forbidden, "Forbidden", TenantDestinations.AdminOnly);
-        }
-
-        // Tokens of a moved system go before and after the save: none granted for the old server reaches the new one,
-        // not even one a run refreshed meanwhile.
-        var store = await tokens.GetStoreAsync(ct).ConfigureAwait(false);
-        await TenantDestinations.DropTokensAsync(store, tenantId, moved, ct).ConfigureAwait(false);
-        var saved = config with { Authorization = existing?.Authorization };
-        await tenants.SaveAsync(saved, ct).ConfigureAwait(false);
-        await TenantDestinations.DropTokensAsync(store, tenantId, moved, ct).ConfigureAwait(false);
-
-        return OperatorResults.Json(saved, existing is null ? StatusCodes.Status201Created : StatusCodes.Status200OK);
+        return config is null
+            ? OperatorResults.Invalid(TenantChanges.InvalidTitle, errors)
+            : OperatorResults.Outcome(await changes.ReplaceAsync(context.User, tenantId, config, ct).ConfigureAwait(false));
     }
 
     private static async Task<IResult> ShowAsync(string tenantId, OperatorActions actions, CancellationToken ct) =>
