@@ -8,7 +8,7 @@ using Microsoft.Playwright;
 namespace AcumaticaZendesk.Console.EndToEndTests;
 
 /// <summary>The operator console in a real browser against the whole product on one machine.</summary>
-public sealed class ConsoleTests(ConsoleFixture fixture) : IClassFixture<ConsoleFixture>
+public sealed partial class ConsoleTests(ConsoleFixture fixture) : IClassFixture<ConsoleFixture>
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
@@ -104,6 +104,11 @@ public sealed class ConsoleTests(ConsoleFixture fixture) : IClassFixture<Console
         await Assertions.Expect(rows).ToHaveCountAsync(1);
         await Assertions.Expect(rows.First).ToHaveAttributeAsync("data-tenant", ConsoleFixture.ScopedTenant);
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Onboard a tenant" })).ToHaveCountAsync(0);
+        var onboard = await page.GotoAsync("/console/onboard");
+        Assert.Equal(403, onboard!.Status);
+        await Assertions.Expect(page.Locator("main")).ToContainTextAsync("Only an admin key may create a tenant");
+        var otherWizard = await page.GotoAsync("/console/onboard/hooli/check");
+        Assert.Equal(403, otherWizard!.Status);
 
         var response = await page.GotoAsync("/console/tenants/hooli");
         Assert.Equal(403, response!.Status);
