@@ -72,6 +72,23 @@ public sealed class TenantIsolationTests
     }
 
     [Fact]
+    public async Task An_invalid_move_is_refused_whole_and_keeps_the_tokens()
+    {
+        await using var host = await OperatorHost.StartAsync();
+        var original = await host.AddTenantAsync(TestData.Tenant("contoso"));
+        var store = await ConnectBothAsync(host, "contoso");
+        using var admin = host.Client();
+
+        var invalid = original with { Zendesk = original.Zendesk with { Subdomain = "contoso-eu" }, Schedule = "every day" };
+        var response = await admin.PutAsync("/operator/v1/tenants/contoso", OperatorHost.JsonBody(invalid), Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("schedule", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(original.Zendesk, (await host.Services.GetRequiredService<TenantRepository>().GetRequiredAsync("contoso", Ct)).Zendesk);
+        Assert.NotNull(await store.GetAsync("contoso", ConnectedSystem.Zendesk, Ct));
+    }
+
+    [Fact]
     public async Task Check_does_not_connect_to_a_loopback_or_private_instance_that_is_not_allow_listed()
     {
         await using var attacker = await HostileServer.StartAsync(StatusCodes400);
