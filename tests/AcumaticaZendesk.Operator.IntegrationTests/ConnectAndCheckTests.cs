@@ -8,6 +8,7 @@ using AcumaticaZendesk.Sync.Credentials;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.Tenants;
 using AcumaticaZendesk.Sync.UnitTests;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -153,6 +154,43 @@ public sealed class ConnectAndCheckTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(callback, Ct)).StatusCode);    // no key: the cookie binds it
         Assert.NotNull(await StoredTokensAsync(ConnectedSystem.Acumatica));
+    }
+
+    [Fact]
+    public async Task A_consent_started_by_the_console_sends_the_browser_back_to_its_page_and_never_to_another_site()
+    {
+        var starter = _host.Services.GetRequiredService<ConsentStarter>();
+        var context = new DefaultHttpContext
+        {
+            User = (await _host.Services.GetRequiredService<Auth.OperatorPrincipals>().FromApiKeyAsync(OperatorHost.AdminKey, "console", Ct))!,
+        };
+        context.Request.Scheme = _host.BaseUrl.Scheme;
+        context.Request.Host = new HostString(_host.BaseUrl.Authority);
+        foreach (var foreign in new[] { "//evil.example/x", "https://evil.example/x", "/\\evil.example/x", "console/onboard" })
+        {
+            Assert.Equal("returnPath", Assert.Single((await starter.StartAsync(context, "contoso", "zendesk", foreign, Ct)).Errors).Path);
+        }
+
+        using var browser = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false });
+        async Task<HttpResponseMessage> CallbackAsync(Uri callback)
+        {
+            using var back = new HttpRequestMessage(HttpMethod.Get, callback);
+            back.Headers.Add("X-Api-Key", OperatorHost.AdminKey); // the initiator's own credential
+            return await browser.SendAsync(back, Ct);
+        }
+
+        var refused = (await starter.StartAsync(context, "contoso", "zendesk", "/console/onboard/contoso/connect", Ct)).Value!;
+        var denied = await CallbackAsync(new Uri($"{_host.BaseUrl}operator/v1/connect/zendesk/callback?error=access_denied&state={QueryValue(refused.AuthorizeUrl, "state")}"));
+        Assert.Equal(HttpStatusCode.Redirect, denied.StatusCode);
+        Assert.Equal("/console/onboard/contoso/connect?system=zendesk&outcome=refused", denied.Headers.Location!.OriginalString);
+        Assert.Null(await StoredTokensAsync(ConnectedSystem.Zendesk));
+
+        var started = (await starter.StartAsync(context, "contoso", "zendesk", "/console/onboard/contoso/connect", Ct)).Value!;
+        var consent = await browser.GetAsync(started.AuthorizeUrl, Ct);
+        var completed = await CallbackAsync(consent.Headers.Location!);
+        Assert.Equal(HttpStatusCode.Redirect, completed.StatusCode);
+        Assert.Equal("/console/onboard/contoso/connect?system=zendesk&outcome=connected", completed.Headers.Location!.OriginalString);
+        Assert.NotNull(await StoredTokensAsync(ConnectedSystem.Zendesk));
     }
 
     [Fact]
