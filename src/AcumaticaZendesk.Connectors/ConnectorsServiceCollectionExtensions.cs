@@ -1,4 +1,5 @@
 using AcumaticaZendesk.Acumatica;
+using AcumaticaZendesk.Connectors.Alerts;
 using AcumaticaZendesk.Connectors.Acumatica;
 using AcumaticaZendesk.Connectors.Credentials;
 using AcumaticaZendesk.Connectors.Egress;
@@ -39,6 +40,7 @@ public static class ConnectorsServiceCollectionExtensions
         services.AddOptions<AcumaticaClientOptions>().ValidateOnStart();
         services.AddZendeskClient(o => configuration.GetSection(ZendeskClientOptions.SectionName).Bind(o));
         services.AddEgressPolicy(configuration);
+        services.AddAlertDelivery(configuration);
 
         // The worker's Dapr registration (AddDaprClient) wins when it came first; both read DAPR_GRPC_ENDPOINT etc.
         services.TryAddSingleton(_ => new DaprClientBuilder().Build());

@@ -4,6 +4,7 @@ using AcumaticaZendesk.Operator.Ports;
 using AcumaticaZendesk.OperatorConsole;
 using AcumaticaZendesk.Sync;
 using AcumaticaZendesk.Sync.Ports;
+using AcumaticaZendesk.SyncWorker.Alerts;
 using AcumaticaZendesk.SyncWorker.ConsoleHosting;
 using AcumaticaZendesk.SyncWorker.Runs;
 using AcumaticaZendesk.SyncWorker.Scheduling;
@@ -49,6 +50,7 @@ public static class SyncWorkerExtensions
 
         services.AddSingleton<SyncLeaseStore>();
         services.AddSingleton<RunHistoryStore>();
+        services.AddSingleton<TenantAlerts>();
         services.AddSingleton<SyncCronScheduler>();
         services.AddSingleton<IWorkflowRunProbe, DaprWorkflowRunProbe>();
         services.AddTicketFlow();

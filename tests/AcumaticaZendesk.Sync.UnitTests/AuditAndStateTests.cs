@@ -70,6 +70,21 @@ public sealed class AuditAndStateTests
     }
 
     [Fact]
+    public async Task A_run_that_ends_before_its_first_page_is_listed_with_the_others()
+    {
+        var runs = new RunStore(new InMemoryConnectorStateStore(), new FakeTimeProvider(TestData.T0));
+        await runs.RecordPageAsync("contoso", "r1", false, EntityKind.Customer, new SyncPageResult(EntityKind.Customer, 1, 1, 0, 0, 0, 0, false, TestData.T0), null, 0, true, None);
+        await runs.CompleteAsync("contoso", "r1", RunStatus.Completed, null, None);
+
+        await runs.CompleteAsync("contoso", "r2", RunStatus.Failed, "the tenant needs a new Acumatica authorization", None);
+        await runs.CompleteAsync("contoso", "r2", RunStatus.Completed, null, None);
+
+        var listed = await runs.ListAsync("contoso", 10, None);
+        Assert.Equal(["r2", "r1"], listed.Select(r => r.RunId));
+        Assert.Equal(RunStatus.Failed, listed[0].Status);
+    }
+
+    [Fact]
     public async Task The_in_memory_store_has_the_ETag_semantics_of_the_Dapr_store()
     {
         var store = new InMemoryConnectorStateStore();

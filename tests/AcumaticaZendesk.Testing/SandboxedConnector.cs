@@ -28,6 +28,9 @@ public sealed class SandboxedConnectorOptions
 
     /// <summary>Zendesk tokens by an operator's consent and refresh tokens (production's way, the default) or by client credentials.</summary>
     public ZendeskAuthorization ZendeskAuthorization { get; init; } = ZendeskAuthorization.AuthorizationCode;
+
+    /// <summary>Kestrel port of the sync worker on 127.0.0.1 (0: any free port), for a test that must know its public URL up front.</summary>
+    public int SyncWorkerPort { get; init; }
 }
 
 /// <summary>
@@ -77,6 +80,7 @@ public sealed class SandboxedConnector : IAsyncDisposable
         var apps = await ConnectorAppsHost.StartAsync(new ConnectorAppsOptions
         {
             UseSystemClock = true,
+            SyncWorkerPort = options.SyncWorkerPort,
             Configuration = configuration,
             ConfigureSyncWorker = options.ConfigureSyncWorker,
             StartDependencies = async ct =>

@@ -79,7 +79,18 @@ public sealed class EgressPolicy
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var host = context.DnsEndPoint.Host;
+        var socket = await ConnectSocketAsync(context.DnsEndPoint.Host, context.DnsEndPoint.Port, cancellationToken).ConfigureAwait(false);
+        return new NetworkStream(socket, ownsSocket: true);
+    }
+
+    /// <summary>
+    /// Resolves <paramref name="host"/>, keeps the addresses <see cref="Allows"/> and connects a TCP socket to one of them
+    /// (the HTTP clients' <see cref="ConnectAsync"/>, and clients of other protocols such as SMTP); refuses with
+    /// <see cref="EgressRefusedException"/> when none is left.
+    /// </summary>
+    public async Task<Socket> ConnectSocketAsync(string host, int port, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(host);
         var bare = host.Trim('[', ']');
         var addresses = IPAddress.TryParse(bare, out var literal)
             ? [literal]
@@ -91,8 +102,8 @@ public sealed class EgressPolicy
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            await socket.ConnectAsync(allowed, context.DnsEndPoint.Port, cancellationToken).ConfigureAwait(false);
-            return new NetworkStream(socket, ownsSocket: true);
+            await socket.ConnectAsync(allowed, port, cancellationToken).ConfigureAwait(false);
+            return socket;
         }
         catch
         {

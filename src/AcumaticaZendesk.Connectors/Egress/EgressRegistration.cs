@@ -10,7 +10,7 @@ public static class EgressRegistration
 {
     /// <summary>
     /// Registers <see cref="EgressPolicy"/> (options from section <c>Egress</c>, validated at start) and puts it on
-    /// the HttpClients that reach a tenant's systems (the Acumatica and the Zendesk client's): connect-time address
+    /// the HttpClients that reach a tenant's systems (the Acumatica and the Zendesk client's, the alert webhook's): connect-time address
     /// check, URL check per request, no automatic redirects, no proxy (a proxy would hide the destination from the
     /// address check). Idempotent: the worker's connectors and operator API both call it.
     /// </summary>
@@ -26,6 +26,7 @@ public static class EgressRegistration
         services.AddSingleton<EgressPolicy>();
         services.AddHttpClient(AcumaticaServiceCollectionExtensions.HttpClientName).UseEgressPolicy(zendesk: false);
         services.AddHttpClient(ZendeskServiceCollectionExtensions.HttpClientName).UseEgressPolicy(zendesk: true);
+        services.AddHttpClient(Alerts.WebhookAlertSender.HttpClientName).UseEgressPolicy(zendesk: false);
         return services;
     }
 

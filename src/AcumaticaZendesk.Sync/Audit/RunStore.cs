@@ -95,10 +95,7 @@ public sealed class RunStore(IConnectorStateStore store, TimeProvider timeProvid
 
         if (created)
         {
-            await store.UpdateAsync<List<string>>(
-                StateKeys.RunIndex(tenantId),
-                index => index is not null && index.Contains(runId) ? index : [.. (index ?? []).Prepend(runId).Take(IndexLimit)],
-                cancellationToken).ConfigureAwait(false);
+            await AddToIndexAsync(tenantId, runId, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -109,8 +106,10 @@ public sealed class RunStore(IConnectorStateStore store, TimeProvider timeProvid
     public async Task<RunRecord> CompleteAsync(string tenantId, string runId, RunStatus status, string? error, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
+        var created = false;
         var run = await store.UpdateAsync<RunRecord>(StateKeys.Run(tenantId, runId), run =>
         {
+            created = run is null;
             run ??= new RunRecord(runId, tenantId, now, now, null, RunStatus.Running, false, new Dictionary<string, KindProgress>(), []);
             // A run the engine already ended as failed (e.g. the tenant needs a new authorization) stays failed when
             // the workflow, which only sees empty pages after that, reports it completed.
@@ -120,9 +119,21 @@ public sealed class RunStore(IConnectorStateStore store, TimeProvider timeProvid
             var errors = error is null ? run.Errors : [.. run.Errors.Append(SecretScrubber.Scrub(error, 1_000)!).TakeLast(ErrorLimit)];
             return run with { Status = final, FinishedAt = now, UpdatedAt = now, Errors = errors };
         }, cancellationToken).ConfigureAwait(false);
+        if (created)
+        {
+            // A run that ends before its first page (the tenant's authorization was refused, say) is listed too.
+            await AddToIndexAsync(tenantId, runId, cancellationToken).ConfigureAwait(false);
+        }
+
         SyncMetrics.RunFinished(run);
         return run;
     }
+
+    private Task AddToIndexAsync(string tenantId, string runId, CancellationToken cancellationToken) =>
+        store.UpdateAsync<List<string>>(
+            StateKeys.RunIndex(tenantId),
+            index => index is not null && index.Contains(runId) ? index : [.. (index ?? []).Prepend(runId).Take(IndexLimit)],
+            cancellationToken);
 
     public async Task<RunRecord?> GetAsync(string tenantId, string runId, CancellationToken cancellationToken) =>
         (await store.GetAsync<RunRecord>(StateKeys.Run(tenantId, runId), cancellationToken).ConfigureAwait(false)).Value;

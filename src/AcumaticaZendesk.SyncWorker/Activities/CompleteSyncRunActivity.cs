@@ -1,5 +1,6 @@
 using AcumaticaZendesk.Contracts;
 using AcumaticaZendesk.Sync.Audit;
+using AcumaticaZendesk.SyncWorker.Alerts;
 using AcumaticaZendesk.SyncWorker.Runs;
 using AcumaticaZendesk.SyncWorker.Scheduling;
 using AcumaticaZendesk.SyncWorker.Workflows;
@@ -9,13 +10,15 @@ namespace AcumaticaZendesk.SyncWorker.Activities;
 
 /// <summary>
 /// Ends a run: releases the tenant's lease (ETag-guarded, only if this run holds it) and publishes the run summary on
-/// <see cref="DaprNames.Topics.SyncRunCompleted"/>. Idempotent: a retried call finds the lease released already,
-/// and the run history de-duplicates by run id.
+/// <see cref="DaprNames.Topics.SyncRunCompleted"/>, then evaluates the tenant's alerts (<see cref="TenantAlerts"/>).
+/// Idempotent: a retried call finds the lease released already, the run history de-duplicates by run id, and the alert
+/// ledger does not send an open alert again.
 /// </summary>
 public sealed class CompleteSyncRunActivity(
     SyncLeaseStore leases,
     RunStore runs,
     IIntegrationEventPublisher publisher,
+    TenantAlerts alerts,
     IHostApplicationLifetime lifetime,
     ILogger<CompleteSyncRunActivity> logger) : WorkflowActivity<SyncRunSummary, bool>
 {
@@ -30,6 +33,9 @@ public sealed class CompleteSyncRunActivity(
         logger.LogInformation(
             "Run {RunId} of tenant {TenantId} ended {Outcome} after {Pages} pages (lease released: {Released})",
             input.RunId, input.TenantId, input.Outcome, input.Progress.Pages, released);
+
+        // After the lease is free: sending an alert never delays the tenant's next run, and never fails this one.
+        await alerts.EvaluateAsync(input.TenantId, ct).ConfigureAwait(false);
         return released;
     }
 

@@ -115,3 +115,12 @@ public sealed record TicketExportResult(string TenantId, int Pages, int Read, in
     /// <summary>A pass that read nothing (skipped or stopped before its first page).</summary>
     public static TicketExportResult Nothing(string tenantId) => new(tenantId, 0, 0, 0, 0, 0, 0, false);
 }
+
+/// <summary>
+/// How long the last applied ticket took from its change in Zendesk to its Activity in Acumatica (state key
+/// <c>tickets:{tenant}:flow-lag</c>; the <c>sync.ticket_flow.lag</c> metric's last value, kept for the alert trigger).
+/// </summary>
+public sealed record TicketFlowLag(TimeSpan Lag, DateTimeOffset AppliedAt)
+{
+    public static string Key(string tenantId) => $"tickets:{tenantId}:flow-lag";
+}

@@ -29,12 +29,19 @@ public abstract class MainFlowTestBase : IAsyncLifetime
     {
         PageSize = Paging.PageSize,
         PagesPerExecution = Paging.PagesPerExecution,
-        Configuration = new Dictionary<string, string?>
+        SyncWorkerPort = SyncWorkerPort,
+        Configuration = new Dictionary<string, string?>(ExtraConfiguration)
         {
             ["Zendesk:JobPollInterval"] = "00:00:00.100",
             ["Zendesk:JobPollMaxInterval"] = "00:00:00.500",
         },
     }, Token);
+
+    /// <summary>Kestrel port of the sync worker (0: any free port).</summary>
+    protected virtual int SyncWorkerPort => 0;
+
+    /// <summary>Configuration a test class adds for both apps.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> ExtraConfiguration => new Dictionary<string, string?>();
 
     public async ValueTask DisposeAsync()
     {

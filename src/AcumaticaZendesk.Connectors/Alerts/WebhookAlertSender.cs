@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using AcumaticaZendesk.Connectors.Egress;
+using AcumaticaZendesk.Connectors.Secrets;
+using AcumaticaZendesk.Sync.Alerts;
+using AcumaticaZendesk.Sync.Ports;
+
+namespace AcumaticaZendesk.Connectors.Alerts;
+
+/// <summary>
+/// Posts an alert to the tenant's webhook (<see cref="WebhookAlertBody"/>). The URL is read from the secret store at each
+/// send and goes through the <see cref="EgressPolicy"/> like every tenant-system call: http only to allow-listed hosts,
+/// and no connection to loopback, private, link-local or metadata addresses unless allow-listed; no redirects.
+/// </summary>
+public sealed class WebhookAlertSender(IHttpClientFactory clients, ISecretSource secrets, EgressPolicy egress) : IAlertChannel
+{
+    public const string HttpClientName = "alerts-webhook";
+
+    /// <summary>Longest part of a refusal's body kept in the outcome (Slack answers e.g. <c>invalid_payload</c>).</summary>
+    private const int BodyExcerpt = 200;
+
+    public string Name => "webhook";
+
+    public async Task<AlertAttempt> SendAsync(AlertSettings settings, AlertNotice notice, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var channel = settings.Webhook ?? throw new InvalidOperationException("The tenant has no webhook channel.");
+        var value = await secrets.GetSecretAsync(channel.UrlSecret, cancellationToken).ConfigureAwait(false);
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return AlertAttempt.Permanent($"secret '{channel.UrlSecret}' is missing from {SecretLookup.Describe(secrets, channel.UrlSecret)}");
+        }
+
+        if (!Uri.TryCreate(value.Trim(), UriKind.Absolute, out var url))
+        {
+            return AlertAttempt.Permanent($"secret '{channel.UrlSecret}' does not hold an absolute URL");
+        }
+
+        if (egress.CheckUrl(url) is { } refused)
+        {
+            return AlertAttempt.Permanent($"the webhook is not called: {refused}");
+        }
+
+        try
+        {
+            using var response = await clients.CreateClient(HttpClientName)
+                .PostAsJsonAsync(url, WebhookAlertBody.Create(notice, channel.Format), cancellationToken).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode)
+            {
+                return AlertAttempt.Done;
+            }
+
+            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            var error = string.Create(CultureInfo.InvariantCulture, $"the webhook answered {(int)response.StatusCode}")
+                + (string.IsNullOrWhiteSpace(body) ? "" : $": {Excerpt(body)}");
+            return (int)response.StatusCode >= 500 || response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout
+                ? AlertAttempt.Transient(error)
+                : AlertAttempt.Permanent(error);
+        }
+        catch (HttpRequestException ex) when ((ex as EgressRefusedException ?? ex.InnerException as EgressRefusedException) is { } refusal)
+        {
+            // Refused at connect time (the connection callback's refusal arrives wrapped): no attempt would be let through.
+            return AlertAttempt.Permanent(refusal.Message);
+        }
+        catch (HttpRequestException ex)
+        {
+            // The message names host and port at most; the URL's path (where Slack and Teams keep the token) is never in it.
+            return AlertAttempt.Transient($"the webhook could not be reached: {ex.Message.Replace(value.Trim(), "[webhook URL]", StringComparison.Ordinal)}");
+        }
+    }
+
+    private static string Excerpt(string body)
+    {
+        var line = body.ReplaceLineEndings(" ").Trim();
+        return line.Length <= BodyExcerpt ? line : line[..BodyExcerpt] + "…";
+    }
+}
