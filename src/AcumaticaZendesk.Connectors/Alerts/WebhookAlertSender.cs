@@ -17,6 +17,9 @@ public sealed class WebhookAlertSender(IHttpClientFactory clients, ISecretSource
 {
     public const string HttpClientName = "alerts-webhook";
 
+    /// <summary>Largest answer read from a webhook (a hostile receiver cannot exhaust memory; Slack answers a few bytes).</summary>
+    public const int MaxResponseBytes = 64 * 1024;
+
     /// <summary>Longest part of a refusal's body kept in the outcome (Slack answers e.g. <c>invalid_payload</c>).</summary>
     private const int BodyExcerpt = 200;
 

@@ -26,7 +26,8 @@ public static class EgressRegistration
         services.AddSingleton<EgressPolicy>();
         services.AddHttpClient(AcumaticaServiceCollectionExtensions.HttpClientName).UseEgressPolicy(zendesk: false);
         services.AddHttpClient(ZendeskServiceCollectionExtensions.HttpClientName).UseEgressPolicy(zendesk: true);
-        services.AddHttpClient(Alerts.WebhookAlertSender.HttpClientName).UseEgressPolicy(zendesk: false);
+        services.AddHttpClient(Alerts.WebhookAlertSender.HttpClientName, c => c.MaxResponseContentBufferSize = Alerts.WebhookAlertSender.MaxResponseBytes)
+            .UseEgressPolicy(zendesk: false);
         return services;
     }
 
