@@ -1,6 +1,6 @@
 using AcumaticaZendesk.Acumatica;
-using AcumaticaZendesk.Connectors.Alerts;
 using AcumaticaZendesk.Connectors.Acumatica;
+using AcumaticaZendesk.Connectors.Alerts;
 using AcumaticaZendesk.Connectors.Credentials;
 using AcumaticaZendesk.Connectors.Egress;
 using AcumaticaZendesk.Connectors.Secrets;

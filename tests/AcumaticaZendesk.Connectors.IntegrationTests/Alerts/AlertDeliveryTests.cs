@@ -78,8 +78,11 @@ public sealed class AlertDeliveryTests : IDisposable
         {
             Email = new EmailAlertChannel
             {
-                SmtpHost = "127.0.0.1", SmtpPort = ((IPEndPoint)listener.LocalEndpoint).Port, Security = SmtpSecurity.None,
-                From = "connector@example.com", To = ["ops@example.com"],
+                SmtpHost = "127.0.0.1",
+                SmtpPort = ((IPEndPoint)listener.LocalEndpoint).Port,
+                Security = SmtpSecurity.None,
+                From = "connector@example.com",
+                To = ["ops@example.com"],
             },
         };
 
