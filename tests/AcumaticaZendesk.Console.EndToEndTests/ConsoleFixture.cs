@@ -35,6 +35,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
                 ["Operator:ApiKeys:1:Name"] = "acme-ops",
                 ["Operator:ApiKeys:1:Tenant"] = ScopedTenant,
                 ["Operator:Console:ProgressRefresh"] = "00:00:00.500",
+                ["Alerts:Delivery:RetryDelay"] = "00:00:00.050",
             },
         }, TestContext.Current.CancellationToken);
         connector.SetSecret($"operator:tenant-keys:{ScopedTenant}:acme-ops", ScopedKey);
