@@ -48,6 +48,12 @@ public static class DaprNames
         /// and consumed by the sync worker itself to keep the run history.</summary>
         public const string SyncRunCompleted = "sync-run-completed";
 
-        public static readonly IReadOnlyList<string> All = [ZendeskTicketEvents, AcumaticaChangeSignals, SyncRunCompleted];
+        /// <summary>
+        /// Where daprd puts what a subscription cannot take (dropped by the app, or refused after the inbound retries), as
+        /// it was received; every subscription names it. Nothing subscribes: operators read it in the broker (docs/deploy.md).
+        /// </summary>
+        public const string DeadLetters = "dead-letters";
+
+        public static readonly IReadOnlyList<string> All = [ZendeskTicketEvents, AcumaticaChangeSignals, SyncRunCompleted, DeadLetters];
     }
 }

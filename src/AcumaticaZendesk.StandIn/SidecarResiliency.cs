@@ -8,6 +8,9 @@ namespace AcumaticaZendesk.StandIn;
 /// <summary>A retry policy of a Dapr Resiliency spec (dapr/kit <c>retry/retry.go</c>, backoff defaults of cenkalti/backoff).</summary>
 public sealed record RetryPolicy(bool Exponential, TimeSpan Duration, TimeSpan InitialInterval, double Multiplier, TimeSpan MaxInterval, int MaxRetries)
 {
+    /// <summary>cenkalti/backoff's <c>DefaultRandomizationFactor</c>: an exponential wait is drawn from interval × [0.5, 1.5].</summary>
+    public const double RandomizationFactor = 0.5;
+
     /// <summary>The pause before retry number <paramref name="retry"/> (1-based), without randomisation.</summary>
     public TimeSpan Delay(int retry)
     {
@@ -19,13 +22,37 @@ public sealed record RetryPolicy(bool Exponential, TimeSpan Duration, TimeSpan I
         var ms = InitialInterval.TotalMilliseconds * Math.Pow(Multiplier, retry - 1);
         return TimeSpan.FromMilliseconds(Math.Min(ms, MaxInterval.TotalMilliseconds));
     }
+
+    /// <summary>
+    /// The longest a call under this policy can take from its first attempt to its last answer: every attempt running
+    /// into <paramref name="attemptTimeout"/> and every wait at its randomised maximum. Null when it has no bound (no
+    /// timeout per attempt, or retries without end).
+    /// </summary>
+    public TimeSpan? WorstCaseWindow(TimeSpan? attemptTimeout)
+    {
+        if (attemptTimeout is not { } timeout || MaxRetries < 0)
+        {
+            return null;
+        }
+
+        var waits = TimeSpan.Zero;
+        for (var retry = 1; retry <= MaxRetries; retry++)
+        {
+            waits += Exponential ? Delay(retry) * (1 + RandomizationFactor) : Delay(retry);
+        }
+
+        return (timeout * (MaxRetries + 1)) + waits;
+    }
 }
 
 /// <summary>A circuit breaker of a Dapr Resiliency spec (dapr <c>pkg/resiliency/breaker/circuitbreaker.go</c> over sony/gobreaker).</summary>
 public sealed record CircuitBreakerPolicy(string Name, int MaxRequests, TimeSpan Timeout, int ConsecutiveFailures);
 
-/// <summary>The outbound policy of one component: its retry and circuit breaker (timeouts are not modelled: calls are in memory).</summary>
-public sealed record ComponentPolicy(RetryPolicy? Retry, CircuitBreakerPolicy? CircuitBreaker, RetryPolicy? InboundRetry);
+/// <summary>
+/// The policies of one component: outbound retry and circuit breaker (an outbound timeout is not modelled: state calls
+/// are in memory), and the inbound retry and timeout per attempt that daprd applies to each pub/sub delivery to the app.
+/// </summary>
+public sealed record ComponentPolicy(RetryPolicy? Retry, CircuitBreakerPolicy? CircuitBreaker, RetryPolicy? InboundRetry, TimeSpan? InboundTimeout = null);
 
 /// <summary>
 /// The Dapr Resiliency spec the stand-in applies (by default the repository's <c>components/resiliency.yaml</c>): which
@@ -62,6 +89,12 @@ public sealed partial class SidecarResiliency
             retries[name] = ParseRetry(name, (YamlMappingNode)node);
         }
 
+        var timeouts = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+        foreach (var (name, node) in Entries(Map(policies, "timeouts")))
+        {
+            timeouts[name] = Duration(((YamlScalarNode)node).Value)!.Value;
+        }
+
         var breakers = new Dictionary<string, CircuitBreakerPolicy>(StringComparer.Ordinal);
         foreach (var (name, node) in Entries(Map(policies, "circuitBreakers")))
         {
@@ -77,7 +110,8 @@ public sealed partial class SidecarResiliency
             result[component] = new ComponentPolicy(
                 Lookup(retries, Scalar(outbound, "retry")),
                 Lookup(breakers, Scalar(outbound, "circuitBreaker")),
-                Lookup(retries, Scalar(inbound, "retry")));
+                Lookup(retries, Scalar(inbound, "retry")),
+                Timeout(timeouts, Scalar(inbound, "timeout")));
         }
 
         return new SidecarResiliency(result);
@@ -116,7 +150,8 @@ public sealed partial class SidecarResiliency
             int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture));
     }
 
-    /// <summary>Go duration strings as the spec uses them: <c>500ms</c>, <c>15s</c>, <c>1m</c>, <c>1h</c>.</summary>
+    /// <summary>Go duration strings as the spec uses them (<c>500ms</c>, <c>15s</c>, <c>1m</c>, <c>1h</c>), or a bare integer of
+    /// milliseconds (dapr <c>pkg/resiliency/resiliency.go</c> <c>parseDuration</c>).</summary>
     public static TimeSpan? Duration(string? value)
     {
         if (value is null)
@@ -133,12 +168,17 @@ public sealed partial class SidecarResiliency
         var n = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
         return m.Groups[2].Value switch
         {
+            "" => TimeSpan.FromMilliseconds(n),
             "ms" => TimeSpan.FromMilliseconds(n),
             "s" => TimeSpan.FromSeconds(n),
             "m" => TimeSpan.FromMinutes(n),
             _ => TimeSpan.FromHours(n),
         };
     }
+
+    /// <summary>A target's timeout names a timeout policy (dapr <c>pkg/resiliency/resiliency.go</c> <c>ComponentInboundPolicy</c>).</summary>
+    private static TimeSpan? Timeout(Dictionary<string, TimeSpan> named, string? name) =>
+        name is null ? null : named.TryGetValue(name, out var t) ? t : throw new InvalidOperationException($"resiliency: timeout '{name}' is not defined");
 
     private static T? Lookup<T>(Dictionary<string, T> named, string? name)
         where T : class =>
@@ -156,7 +196,7 @@ public sealed partial class SidecarResiliency
     [GeneratedRegex(@"^\s*consecutiveFailures\s*>=\s*(\d+)\s*$", RegexOptions.CultureInvariant)]
     private static partial Regex TripPattern();
 
-    [GeneratedRegex(@"^(\d+(?:\.\d+)?)(ms|s|m|h)$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(\d+(?:\.\d+)?)(ms|s|m|h|)$", RegexOptions.CultureInvariant)]
     private static partial Regex DurationPattern();
 }
 

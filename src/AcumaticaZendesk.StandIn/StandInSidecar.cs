@@ -29,11 +29,20 @@ public sealed class StandInSidecarOptions
 
     public IReadOnlyList<string> SecretStores { get; init; } = [DaprNames.Components.SecretStore];
 
-    /// <summary>Attempts per pub/sub delivery before the message is given up (daprd retries too).</summary>
-    public int DeliveryAttempts { get; init; } = 5;
+    /// <summary>
+    /// When the pub/sub broker redelivers an unacknowledged message (by default the repository's
+    /// <c>components/connector-pubsub.yaml</c>, a Redis Streams component).
+    /// </summary>
+    public RedisStreamsRedelivery PubSubRedelivery { get; init; } = RedisStreamsRedelivery.Repository;
 
-    /// <summary>Base pause between delivery attempts (multiplied by the attempt number).</summary>
-    public TimeSpan DeliveryRetryDelay { get; init; } = TimeSpan.FromMilliseconds(100);
+    /// <summary>
+    /// Factor applied to the pub/sub waits (inbound retries and timeouts, processing timeout, redeliver interval). 1 by
+    /// default: they race the app's real handling time, so scaling them alone would make a quick app look slow.
+    /// </summary>
+    public double PubSubTimeScale { get; init; } = 1;
+
+    /// <summary>Deliveries of one message after which the stand-in stops redelivering it (real Redis never stops).</summary>
+    public int PubSubRedeliveryLimit { get; init; } = 10;
 
     /// <summary>
     /// Which real state store the state stores behave like. Defaults to the environment variable
@@ -113,7 +122,10 @@ public sealed class StandInSidecar : IAsyncDisposable
         pubSubs = new HashSet<string>(options.PubSubs, StringComparer.Ordinal);
         var loggers = host.Services.GetRequiredService<ILoggerFactory>();
         logger = loggers.CreateLogger<StandInSidecar>();
-        PubSub = new FakePubSub(loggers.CreateLogger<FakePubSub>(), options.DeliveryAttempts, options.DeliveryRetryDelay);
+        PubSub = new FakePubSub(
+            loggers.CreateLogger<FakePubSub>(),
+            new PubSubDeliveryOptions(
+                options.Resiliency.For(DaprNames.Components.PubSub), options.PubSubRedelivery, options.PubSubTimeScale, options.PubSubRedeliveryLimit));
         Orchestrations = host.Services.GetRequiredService<InMemoryOrchestrationService>();
         TaskHub = host.Services.GetRequiredService<RestartableTaskHubGrpcServer>();
         SyncCron = new StandInCronBinding(

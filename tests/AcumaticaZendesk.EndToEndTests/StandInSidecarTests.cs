@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using AcumaticaZendesk.Contracts;
+using AcumaticaZendesk.StandIn;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.SyncWorker.Runs;
 using AcumaticaZendesk.SyncWorker.Workflows;
@@ -133,35 +134,47 @@ public sealed class StandInSidecarTests : AppsTestBase
     }
 
     [Fact]
-    public async Task A_delivery_the_app_refuses_is_retried_like_daprd_and_a_dropped_one_is_not()
+    public async Task A_poison_event_is_dropped_at_its_first_delivery_and_kept_in_the_dead_letter_topic()
     {
         var dapr = Service<DaprClient>();
 
-        // Not JSON: the subscription answers 415, which daprd retries.
+        // Not JSON, JSON of the wrong shape, a run without a tenant: none can ever succeed, so the app answers
+        // {"status":"DROP"} at once (a 400/415 would be retried) and daprd hands it to the dead-letter topic.
         await dapr.PublishByteEventAsync(DaprNames.Components.PubSub, DaprNames.Topics.SyncRunCompleted, "not json"u8.ToArray(), "text/plain",
             cancellationToken: TestToken);
-        var refused = await WaitForDeliveryAsync();
-        Assert.False(refused.Delivered);
-        Assert.Equal(5, refused.Attempts);
-        Assert.Equal(HttpStatusCode.UnsupportedMediaType, refused.LastStatus);
-
-        // A run without a tenant: the app answers {"status":"DROP"}, so the message is not retried.
+        var notJson = await WaitForDeliveryAsync(DaprNames.Topics.SyncRunCompleted);
+        await dapr.PublishByteEventAsync(DaprNames.Components.PubSub, DaprNames.Topics.ZendeskTicketEvents, """{"tenantId":"contoso","ticketId":"abc"}"""u8.ToArray(),
+            cancellationToken: TestToken);
+        var wrongShape = await WaitForDeliveryAsync(DaprNames.Topics.ZendeskTicketEvents);
         await dapr.PublishEventAsync(DaprNames.Components.PubSub, DaprNames.Topics.SyncRunCompleted, new { runId = "x" }, TestToken);
-        var dropped = await WaitForDeliveryAsync();
-        Assert.False(dropped.Delivered);
-        Assert.Equal(1, dropped.Attempts);
-        Assert.Equal(HttpStatusCode.OK, dropped.LastStatus);
+        var noTenant = await WaitForDeliveryAsync(DaprNames.Topics.SyncRunCompleted);
+
+        Assert.All([notJson, wrongShape, noTenant], d => Assert.Equal((DeliveryOutcome.DeadLettered, 1, HttpStatusCode.OK), (d.Outcome, d.Attempts, d.LastStatus)));
+        var deadLetters = Apps.Sidecar.PubSub.Published.Where(p => p.Topic == DaprNames.Topics.DeadLetters)
+            .Select(p => (string?)JsonNode.Parse(p.CloudEventJson)!["id"]).ToList();
+        Assert.Equal([notJson.MessageId, wrongShape.MessageId, noTenant.MessageId], deadLetters);
+    }
+
+    [Fact]
+    public async Task Every_subscription_of_the_worker_names_the_dead_letter_topic()
+    {
+        var subscriptions = JsonNode.Parse(await Apps.SyncWorker.GetStringAsync(new Uri("/dapr/subscribe", UriKind.Relative), TestToken))!.AsArray();
+
+        Assert.Equal(
+            [DaprNames.Topics.AcumaticaChangeSignals, DaprNames.Topics.SyncRunCompleted, DaprNames.Topics.ZendeskTicketEvents],
+            subscriptions.Select(s => (string)s!["topic"]!).Order(StringComparer.Ordinal));
+        Assert.All(subscriptions, s => Assert.Equal(DaprNames.Topics.DeadLetters, (string?)s!["deadLetterTopic"]));
     }
 
     private static readonly DateTimeOffset ConnectorSlot = new(2026, 1, 5, 10, 0, 0, TimeSpan.Zero);
 
-    private async Task<StandIn.DeliveryRecord> WaitForDeliveryAsync()
+    private async Task<DeliveryRecord> WaitForDeliveryAsync(string topic = DaprNames.Topics.SyncRunCompleted)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestToken);
         deadline.CancelAfter(RunDeadline);
         await Apps.Sidecar.PubSub.WhenIdleAsync().WaitAsync(deadline.Token);
         var last = Apps.Sidecar.PubSub.Deliveries.Last();
-        Assert.Equal(DaprNames.Topics.SyncRunCompleted, last.Topic);
+        Assert.Equal(topic, last.Topic);
         return last;
     }
 }

@@ -96,6 +96,9 @@ resource pubSub 'Microsoft.App/managedEnvironments/daprComponents@2026-01-01' = 
       { name: 'azureClientId', value: identityClientId }
       { name: 'maxDeliveryCount', value: '10' }
       { name: 'lockDurationInSec', value: '60' }
+      // The handler's context (the lock is renewed meanwhile): above the inbound delivery window below (about 81 s),
+      // as processingTimeout is on Redis (PubSubRetryWindowTests).
+      { name: 'handlerTimeoutInSec', value: '120' }
     ]
     scopes: bothApps
   }
@@ -145,10 +148,13 @@ resource pubSubResiliency 'Microsoft.App/managedEnvironments/daprComponents/resi
       }
       circuitBreakerPolicy: { consecutiveErrors: 5, timeoutInSeconds: 30, intervalInSeconds: 60 }
     }
+    // Deliveries to the app: resiliency.yaml's pubsubDelivery timeout and pubsubDeliveryRetry; after them daprd hands
+    // the message to the subscription's dead-letter topic.
     inboundPolicy: {
+      timeoutPolicy: { responseTimeoutInSeconds: 15 }
       httpRetryPolicy: {
-        maxRetries: 10
-        retryBackOff: { initialDelayInMilliseconds: 1000, maxIntervalInMilliseconds: 60000 }
+        maxRetries: 4
+        retryBackOff: { initialDelayInMilliseconds: 500, maxIntervalInMilliseconds: 10000 }
       }
     }
   }

@@ -23,6 +23,25 @@ resource namespace 'Microsoft.ServiceBus/namespaces@2024-01-01' = {
   }
 }
 
+// daprd publishes what a subscription cannot take to this topic (DaprNames.Topics.DeadLetters). Nothing subscribes
+// to it through Dapr, and Service Bus discards what a topic without subscriptions receives: this subscription keeps
+// the messages for operators (Service Bus Explorer) for 14 days.
+resource deadLetters 'Microsoft.ServiceBus/namespaces/topics@2024-01-01' = {
+  parent: namespace
+  name: 'dead-letters'
+  properties: {}
+}
+
+resource deadLettersKept 'Microsoft.ServiceBus/namespaces/topics/subscriptions@2024-01-01' = {
+  parent: deadLetters
+  name: 'operators'
+  properties: {
+    defaultMessageTimeToLive: 'P14D'
+    deadLetteringOnMessageExpiration: false
+    maxDeliveryCount: 10
+  }
+}
+
 resource dataOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(namespace.id, principalId, dataOwnerRoleId)
   scope: namespace

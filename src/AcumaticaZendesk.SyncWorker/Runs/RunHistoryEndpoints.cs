@@ -1,7 +1,7 @@
 using AcumaticaZendesk.Contracts;
 using AcumaticaZendesk.SyncWorker.Scheduling;
+using AcumaticaZendesk.SyncWorker.Subscriptions;
 using AcumaticaZendesk.SyncWorker.Workflows;
-using Dapr;
 
 namespace AcumaticaZendesk.SyncWorker.Runs;
 
@@ -17,19 +17,20 @@ public static class RunHistoryEndpoints
     public static IEndpointRouteBuilder MapRunHistory(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost(SubscriptionRoute, OnRunCompletedAsync)
-            .WithTopic(DaprNames.Components.PubSub, DaprNames.Topics.SyncRunCompleted);
+            .WithDeadLetteredTopic(DaprNames.Topics.SyncRunCompleted);
         return endpoints;
     }
 
     private static async Task<IResult> OnRunCompletedAsync(
-        SyncRunSummary run, RunHistoryStore history, ILoggerFactory loggers, CancellationToken cancellationToken)
+        HttpRequest request, RunHistoryStore history, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        if (!SyncSlots.IsValidTenantId(run.TenantId) || string.IsNullOrWhiteSpace(run.RunId))
+        var run = await SubscriptionBody.ReadAsync<SyncRunSummary>(request, cancellationToken).ConfigureAwait(false);
+        if (run is null || !SyncSlots.IsValidTenantId(run.TenantId) || string.IsNullOrWhiteSpace(run.RunId))
         {
             // Dapr redelivers on any non-2xx answer but 404; a malformed event would never succeed, so drop it.
             loggers.CreateLogger(typeof(RunHistoryEndpoints)).LogWarning(
                 "Dropped a run-completed event without a valid tenant id or run id");
-            return Results.Ok(new { status = "DROP" });
+            return SubscriptionBody.Drop;
         }
 
         var recorded = await history.RecordAsync(run, cancellationToken).ConfigureAwait(false);

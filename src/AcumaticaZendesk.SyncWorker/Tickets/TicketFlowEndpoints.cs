@@ -1,5 +1,6 @@
 using AcumaticaZendesk.Contracts;
 using AcumaticaZendesk.SyncWorker.Scheduling;
+using AcumaticaZendesk.SyncWorker.Subscriptions;
 using Dapr.Workflow;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
@@ -17,14 +18,14 @@ public static class TicketFlowEndpoints
     public static IEndpointRouteBuilder MapTicketFlow(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost(TicketEventsRoute, OnTicketEventAsync)
-            .WithTopic(DaprNames.Components.PubSub, DaprNames.Topics.ZendeskTicketEvents);
+            .WithDeadLetteredTopic(DaprNames.Topics.ZendeskTicketEvents);
         endpoints.MapPost(ChangeSignalsRoute, OnChangeSignalAsync)
-            .WithTopic(DaprNames.Components.PubSub, DaprNames.Topics.AcumaticaChangeSignals);
+            .WithDeadLetteredTopic(DaprNames.Topics.AcumaticaChangeSignals);
         return endpoints;
     }
 
     private static async Task<IResult> OnTicketEventAsync(
-        ZendeskTicketEvent evt,
+        HttpRequest request,
         IDaprWorkflowClient workflows,
         TicketLocks locks,
         IOptions<TicketFlowOptions> options,
@@ -32,10 +33,11 @@ public static class TicketFlowEndpoints
         CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger(typeof(TicketFlowEndpoints));
+        var evt = await SubscriptionBody.ReadAsync<ZendeskTicketEvent>(request, cancellationToken).ConfigureAwait(false);
         if (evt is null || !SyncSlots.IsValidTenantId(evt.TenantId) || evt.TicketId <= 0)
         {
             logger.LogWarning("Dropped a ticket event without a valid tenant id or ticket id");
-            return Results.Ok(new { status = "DROP" });
+            return SubscriptionBody.Drop;
         }
 
         var change = new TicketChange(evt.TenantId, evt.TicketId, evt.UpdatedAt, TicketChangeSource.Webhook, evt.EventId);
@@ -78,12 +80,13 @@ public static class TicketFlowEndpoints
     }
 
     private static async Task<IResult> OnChangeSignalAsync(
-        AcumaticaChangeSignal signal, EarlySyncTrigger trigger, ILoggerFactory loggers, CancellationToken cancellationToken)
+        HttpRequest request, EarlySyncTrigger trigger, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
+        var signal = await SubscriptionBody.ReadAsync<AcumaticaChangeSignal>(request, cancellationToken).ConfigureAwait(false);
         if (signal is null || !SyncSlots.IsValidTenantId(signal.TenantId))
         {
             loggers.CreateLogger(typeof(TicketFlowEndpoints)).LogWarning("Dropped a change signal without a valid tenant id");
-            return Results.Ok(new { status = "DROP" });
+            return SubscriptionBody.Drop;
         }
 
         return Results.Ok(await trigger.WakeAsync(signal.TenantId, cancellationToken).ConfigureAwait(false));
