@@ -7,6 +7,8 @@ SOLUTION      := AcumaticaZendesk.sln
 CONFIGURATION ?= Release
 DOTNET        ?= dotnet
 DAPR          ?= dapr
+# The Dapr runtime every deploy and the container suite use (one place; DaprRuntimePinTests).
+DAPR_RUNTIME_VERSION := $(shell cat deploy/DAPR_RUNTIME_VERSION)
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
@@ -57,8 +59,8 @@ run: secrets ## Run sandbox + sync-worker + webhook-receiver: with Dapr (dapr ru
 	fi
 	@echo "make run: Dapr CLI found: 'dapr run -f .' (real sidecars; 'make demo' runs the embedded mode instead)."
 	@if ! $(DAPR) --version 2>/dev/null | grep -qE 'Runtime version: [0-9]'; then \
-	  echo "Dapr is not initialized: running 'dapr init' (it needs Docker or Podman; without them stop here and run 'dapr init --slim' with a Redis on localhost:6379)"; \
-	  $(DAPR) init; fi
+	  echo "Dapr is not initialized: running 'dapr init --runtime-version $(DAPR_RUNTIME_VERSION)' (it needs Docker or Podman; without them stop here and run 'dapr init --slim --runtime-version $(DAPR_RUNTIME_VERSION)' with a Redis on localhost:6379)"; \
+	  $(DAPR) init --runtime-version $(DAPR_RUNTIME_VERSION); fi
 	@mkdir -p .data
 	$(DOTNET) build $(SOLUTION) -c Debug
 	$(DAPR) run -f .

@@ -158,5 +158,8 @@ output keyVaultName string = keyVault.outputs.name
 output identityPrincipalId string = identity.outputs.principalId
 output environmentName string = environment.outputs.name
 
+@description('The Dapr runtime release of the environment (chosen by Azure, not by this template): it should be of the line of deploy/DAPR_RUNTIME_VERSION.')
+output daprVersion string = environment.outputs.daprVersion
+
 @description('Secrets to create in the Key Vault before the apps can start (the names the apps read).')
 output keyVaultSecretsToCreate array = keyVaultSecretNames

@@ -160,6 +160,8 @@ resource pubSubResiliency 'Microsoft.App/managedEnvironments/daprComponents/resi
   }
 }
 
+// Container Apps runs the Dapr release Azure rolls out (read-only here); compare it with deploy/DAPR_RUNTIME_VERSION.
+output daprVersion string = environment.properties.daprConfiguration.version
 output id string = environment.id
 output name string = environment.name
 output defaultDomain string = environment.properties.defaultDomain

@@ -15,9 +15,16 @@ namespace AcumaticaZendesk.EndToEndTests.Containers;
 /// </summary>
 internal sealed class DaprContainerEnvironment : IAsyncDisposable
 {
-    /// <summary>Dapr runtime version of the images; override with <c>DAPR_RUNTIME_VERSION</c>.</summary>
+    /// <summary>
+    /// Dapr runtime version of the images: the one the deploys pin (<c>deploy/DAPR_RUNTIME_VERSION</c>, copied next to
+    /// the tests); the environment variable <c>DAPR_RUNTIME_VERSION</c> overrides it to try another release.
+    /// </summary>
     public static readonly string RuntimeVersion =
-        Environment.GetEnvironmentVariable("DAPR_RUNTIME_VERSION") is { Length: > 0 } v ? v : "1.16.0";
+        Environment.GetEnvironmentVariable("DAPR_RUNTIME_VERSION") is { Length: > 0 } v ? v : PinnedRuntimeVersion;
+
+    /// <summary>The content of <c>deploy/DAPR_RUNTIME_VERSION</c>.</summary>
+    public static string PinnedRuntimeVersion =>
+        File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "DAPR_RUNTIME_VERSION")).Trim();
 
     private const int DaprGrpcPort = 50001;
     private const int DaprHttpPort = 3500;
@@ -89,7 +96,8 @@ internal sealed class DaprContainerEnvironment : IAsyncDisposable
                 "--resources-path", "/components",
                 "--log-level", "info")
             // Outbound health needs no app: daprd is up and its components loaded.
-            .WithWaitStrategy(Wait.ForUnixContainer().UntilHttpRequestIsSucceeded(r => r.ForPort(DaprHttpPort).ForPath("/v1.0/healthz/outbound")))
+            .WithWaitStrategy(Wait.ForUnixContainer().UntilHttpRequestIsSucceeded(
+                r => r.ForPort(DaprHttpPort).ForPath(DaprdReadiness.Path).ForStatusCodeMatching(DaprdReadiness.IsReady)))
             .Build();
         await Start(daprd.StartAsync(cancellationToken), daprd);
 
