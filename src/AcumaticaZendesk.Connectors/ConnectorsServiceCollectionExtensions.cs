@@ -3,6 +3,7 @@ using AcumaticaZendesk.Connectors.Acumatica;
 using AcumaticaZendesk.Connectors.Alerts;
 using AcumaticaZendesk.Connectors.Credentials;
 using AcumaticaZendesk.Connectors.Egress;
+using AcumaticaZendesk.Connectors.Gate;
 using AcumaticaZendesk.Connectors.Secrets;
 using AcumaticaZendesk.Connectors.Zendesk;
 using AcumaticaZendesk.Sync.Ports;
@@ -20,9 +21,8 @@ public static class ConnectorsServiceCollectionExtensions
     /// <summary>
     /// Registers the adapters the sync core needs besides the state store: <see cref="IAcumaticaSource"/>
     /// (<see cref="AcumaticaSource"/>), <see cref="IZendeskTarget"/> (<see cref="ZendeskTarget"/>), <see cref="ISecretSource"/> (<see cref="DaprSecretSource"/>, unless one is
-    /// registered already) and the encrypted token stores, with the Acumatica client (section
-    /// <c>Acumatica:Client</c>), the Zendesk client (section <c>Zendesk</c>) and the options of sections <c>Connectors</c> and <c>Connectors:Secrets</c>,
-    /// validated at start, and the <see cref="EgressPolicy"/> on both clients (section <c>Egress</c>). Needs an <see cref="IConnectorStateStore"/> and a <c>DaprClient</c> (registered here
+    /// registered already) over <see cref="TenantClients"/> (<see cref="TenantClientsRegistration.AddTenantClients"/>: the clients,
+    /// the egress policy, the encrypted token stores) and the options of section <c>Connectors:Secrets</c>, validated at start. Needs an <see cref="IConnectorStateStore"/> and a <c>DaprClient</c> (registered here
     /// when missing) from the host.
     /// </summary>
     public static IServiceCollection AddConnectors(this IServiceCollection services, IConfiguration configuration)
@@ -30,26 +30,17 @@ public static class ConnectorsServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
 
-        services.AddOptions<ConnectorOptions>().Bind(configuration.GetSection(ConnectorOptions.SectionName)).ValidateOnStart();
+        services.AddTenantClients(configuration);
         services.AddOptions<DaprSecretSourceOptions>().Bind(configuration.GetSection(DaprSecretSourceOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConnectorOptions>, ConnectorOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DaprSecretSourceOptions>, DaprSecretSourceOptionsValidator>());
-        services.TryAddSingleton(TimeProvider.System);
-
-        services.AddAcumaticaClient(o => configuration.GetSection(AcumaticaClientOptions.SectionName).Bind(o));
-        services.AddOptions<AcumaticaClientOptions>().ValidateOnStart();
-        services.AddZendeskClient(o => configuration.GetSection(ZendeskClientOptions.SectionName).Bind(o));
-        services.AddEgressPolicy(configuration);
         services.AddAlertDelivery(configuration);
 
         // The worker's Dapr registration (AddDaprClient) wins when it came first; both read DAPR_GRPC_ENDPOINT etc.
         services.TryAddSingleton(_ => new DaprClientBuilder().Build());
         services.TryAddSingleton<DaprSecretSource>();
         services.TryAddSingleton<ISecretSource>(sp => sp.GetRequiredService<DaprSecretSource>());
-        services.TryAddSingleton<TenantTokens>();
         services.TryAddSingleton<AcumaticaSource>();
         services.TryAddSingleton<IAcumaticaSource>(sp => sp.GetRequiredService<AcumaticaSource>());
-        services.TryAddSingleton<ZendeskClientCredentialsGrant>();
         services.TryAddSingleton<ZendeskTarget>();
         services.TryAddSingleton<IZendeskTarget>(sp => sp.GetRequiredService<ZendeskTarget>());
         return services;

@@ -1,7 +1,6 @@
 using AcumaticaZendesk.Acumatica;
 using AcumaticaZendesk.Connectors.Credentials;
-using AcumaticaZendesk.Connectors.Egress;
-using AcumaticaZendesk.Connectors.Zendesk;
+using AcumaticaZendesk.Connectors.Gate;
 using AcumaticaZendesk.Operator.Actions;
 using AcumaticaZendesk.Operator.Auth;
 using AcumaticaZendesk.Operator.Checks;
@@ -46,9 +45,10 @@ public static class OperatorApi
     /// <c>Operator:Jwt:Authority</c> is set), the policy, the services behind the endpoints, the Acumatica OAuth and
     /// connectivity probe, the Zendesk OAuth flow and the OpenAPI document <c>operator</c>. The host registers
     /// <see cref="IConnectorStateStore"/>, <see cref="ISecretSource"/>, <see cref="IWorkflowRuns"/>,
-    /// <see cref="IAcumaticaSource"/> + <see cref="IZendeskTarget"/> (engine: plan, replay, reconcile). The Zendesk probe
-    /// and <see cref="IReconcileSource"/> are built in (over the tenant's OAuth token); a host may replace the latter
-    /// by registering its own before this call.
+    /// <see cref="IAcumaticaSource"/> + <see cref="IZendeskTarget"/> (engine: plan, replay, reconcile). Every call to a
+    /// tenant's systems (probes, consents, <see cref="IReconcileSource"/>) goes through the connectors' one gate,
+    /// <see cref="TenantClients"/> (<see cref="TenantClientsRegistration.AddTenantClients"/>); a host may replace the
+    /// reconcile source by registering its own before this call.
     /// </summary>
     public static IServiceCollection AddOperatorApi(this IServiceCollection services, IConfiguration configuration)
     {
@@ -62,16 +62,11 @@ public static class OperatorApi
             "Operator:Jwt:Audience is required when Operator:Jwt:Authority is set (without it a token issued for any other application of the same authority would be accepted).").ValidateOnStart();
 
         services.AddSyncCore();
-        services.AddAcumaticaClient();
-        services.AddZendeskClient();
-        services.AddEgressPolicy(configuration);
-        services.TryAddSingleton<ZendeskClientCredentialsGrant>();
-        services.TryAddSingleton<ZendeskReader>();
+        services.AddTenantClients(configuration);
         services.TryAddSingleton<IReconcileSource, ZendeskReconcileSource>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ApiKeyRegistry>();
         services.TryAddSingleton<OperatorAccess>();
-        services.TryAddSingleton<TenantTokens>();
         services.TryAddSingleton(sp => new OperatorPrincipals(sp.GetRequiredService<ApiKeyRegistry>(), sp.GetRequiredService<IOptions<OperatorOptions>>()));
         services.TryAddSingleton<ConnectStateStore>();
         services.TryAddSingleton<ConnectDeps>();

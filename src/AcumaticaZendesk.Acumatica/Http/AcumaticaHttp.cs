@@ -108,7 +108,23 @@ internal static class AcumaticaHttp
 
     /// <summary>What the resilience pipeline retries and counts against the circuit: a transient outcome that is not the "no entity" 500.</summary>
     public static async ValueTask<bool> IsFailureAsync(Outcome<HttpResponseMessage> outcome, long maxBytes, CancellationToken cancellationToken) =>
-        HttpClientResiliencePredicates.IsTransient(outcome) && !await IsNoEntityAnswerAsync(outcome.Result, maxBytes, cancellationToken).ConfigureAwait(false);
+        HttpClientResiliencePredicates.IsTransient(outcome) && !IsAccessDenied(outcome.Exception)
+        && !await IsNoEntityAnswerAsync(outcome.Result, maxBytes, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// A connection refused as "access denied" (by the host's egress policy or the operating system): permanent, so
+    /// neither retried nor counted against the instance's circuit.
+    /// </summary>
+    public static bool IsAccessDenied(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AccessDenied })
+                return true;
+        }
+
+        return false;
+    }
 
     public static bool IsTransient(HttpStatusCode status) =>
         (int)status >= 500 || status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;

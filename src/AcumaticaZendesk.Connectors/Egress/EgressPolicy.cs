@@ -131,12 +131,15 @@ public sealed class EgressPolicy
 
 /// <summary>
 /// A request the <see cref="EgressPolicy"/> refused. The message names the host and the rule, never what the
-/// host resolved to (a caller learns nothing about internal addresses).
+/// host resolved to (a caller learns nothing about internal addresses). Its inner exception is a socket "access
+/// denied", the one sign both API clients read as a permanent refusal that no retry can change.
 /// </summary>
 public sealed class EgressRefusedException(string host, string? reason = null) : HttpRequestException(
+    HttpRequestError.ConnectionError,
     reason is null
         ? $"The connector does not connect to '{host}': it is not a public internet address. For development add it to {EgressOptions.SectionName}:{nameof(EgressOptions.AllowList)}."
-        : $"The connector does not call '{host}': {reason}.")
+        : $"The connector does not call '{host}': {reason}.",
+    new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.AccessDenied))
 {
     public string Host { get; } = host;
 }

@@ -22,16 +22,19 @@ internal static class SecretLookup
             : throw new MissingSecretException(name, Describe(secrets, name));
 
     /// <summary>
-    /// The tenant's own OAuth client id/secret of <paramref name="system"/> when set, else the shared ones; nulls
-    /// when neither is configured (the caller decides whether that is an error).
+    /// The OAuth client of <paramref name="system"/> for a tenant: the tenant's own id with the tenant's own secret (none
+    /// for a public client) when the tenant has an id, else the shared id with the shared secret. Never the shared secret
+    /// with the tenant's id, so a tenant's own client cannot carry the secret every other tenant uses. Nulls when
+    /// neither id is configured (the caller decides whether that is an error).
     /// </summary>
     public static async Task<(string? ClientId, string? ClientSecret)> FindOAuthClientAsync(
         this ISecretSource secrets, string tenantId, ConnectedSystem system, CancellationToken cancellationToken)
     {
-        var id = await secrets.FirstAsync(cancellationToken, SecretNames.TenantOAuthClientId(tenantId, system), SecretNames.OAuthClientId(system)).ConfigureAwait(false);
-        var secret = id is null ? null
-            : await secrets.FirstAsync(cancellationToken, SecretNames.TenantOAuthClientSecret(tenantId, system), SecretNames.OAuthClientSecret(system)).ConfigureAwait(false);
-        return (id, secret);
+        if (await secrets.FirstAsync(cancellationToken, SecretNames.TenantOAuthClientId(tenantId, system)).ConfigureAwait(false) is { } own)
+            return (own, await secrets.FirstAsync(cancellationToken, SecretNames.TenantOAuthClientSecret(tenantId, system)).ConfigureAwait(false));
+
+        var shared = await secrets.FirstAsync(cancellationToken, SecretNames.OAuthClientId(system)).ConfigureAwait(false);
+        return shared is null ? (null, null) : (shared, await secrets.FirstAsync(cancellationToken, SecretNames.OAuthClientSecret(system)).ConfigureAwait(false));
     }
 
     /// <summary>The first of <paramref name="names"/> that is set, else null.</summary>

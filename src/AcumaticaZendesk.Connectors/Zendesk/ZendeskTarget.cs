@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
-using AcumaticaZendesk.Connectors.Credentials;
+using AcumaticaZendesk.Connectors.Gate;
 using AcumaticaZendesk.Connectors.Secrets;
 using AcumaticaZendesk.Sync.Mapping;
 using AcumaticaZendesk.Sync.Ports;
@@ -16,27 +16,16 @@ using ZdUser = AcumaticaZendesk.Zendesk.ZendeskUser;
 namespace AcumaticaZendesk.Connectors.Zendesk;
 
 /// <summary>
-/// <see cref="IZendeskTarget"/> over the Zendesk client. Per tenant the connection comes from
-/// <see cref="TenantConfig.Zendesk"/> (subdomain, optional base URL), the OAuth client from
-/// <c>tenants:{id}:zendesk:client-id|client-secret</c> or <c>oauth:zendesk:client-id|client-secret</c>
-/// (needed to refresh tokens), and the bearer tokens from the encrypted token store (<c>tokens:{id}:zendesk</c>).
-/// Organizations are written with <c>create_many</c>/<c>update_many</c> jobs, users with
+/// <see cref="IZendeskTarget"/> over the tenant's Zendesk client from <see cref="TenantClients"/> (the one gate that
+/// builds it from the tenant's settings, OAuth client and encrypted tokens). Organizations are written with <c>create_many</c>/<c>update_many</c> jobs, users with
 /// <c>create_or_update_many</c> (single calls when the account refuses bulk import); per-item results come
 /// back in request order. A token that cannot be refreshed becomes <see cref="AuthorizationRequiredException"/>.
-/// With <see cref="ConnectorOptions.ZendeskClientCredentials"/> tokens come from the client_credentials grant.
 /// </summary>
 public sealed partial class ZendeskTarget(
-    IZendeskClientFactory factory,
-    ISecretSource secrets,
-    TenantTokens tokens,
-    ZendeskClientCredentialsGrant clientCredentials,
-    TimeProvider timeProvider,
+    TenantClients clients,
     IOptions<ConnectorOptions> options,
-    IOptions<ZendeskClientOptions> clientOptions,
     ILogger<ZendeskTarget> logger) : IZendeskTarget
 {
-    private readonly ConcurrentDictionary<string, CachedClient> _clients = new(StringComparer.Ordinal);
-
     public Task<IReadOnlyList<CoreOrganization>> FindOrganizationsByExternalIdsAsync(TenantConfig tenant, IReadOnlyCollection<string> externalIds, CancellationToken cancellationToken) =>
         CallAsync(tenant, async client =>
         {
@@ -131,9 +120,6 @@ public sealed partial class ZendeskTarget(
         }, cancellationToken);
     }
 
-    /// <summary>Drops the cached client of a tenant (after its settings or credentials changed).</summary>
-    public void Forget(string tenantId) => _clients.TryRemove(tenantId, out _);
-
     internal static WriteError ToError(ZendeskRecordError error) => new(
         error.Kind switch
         {
@@ -187,9 +173,9 @@ public sealed partial class ZendeskTarget(
         },
         w.Id is { } id ? new ZdUser { Id = id, Name = w.User.Name, ExternalId = w.User.ExternalId } : null);
 
-    private static CoreOrganization ToCore(ZdOrganization o) => new(o.Id, o.Name, o.ExternalId, o.DomainNames ?? []);
+    private static CoreOrganization ToCore(ZdOrganization o) => ZendeskCoreRecords.ToCore(o);
 
-    private static CoreUser ToCore(ZdUser u) => new(u.Id, u.Name, u.ExternalId, u.Email, u.OrganizationId);
+    private static CoreUser ToCore(ZdUser u) => ZendeskCoreRecords.ToCore(u);
 
     private async Task<IReadOnlyList<T>> SearchEachAsync<T>(IReadOnlyCollection<string> values, Func<string, CancellationToken, Task<IReadOnlyList<T>>> search, CancellationToken cancellationToken)
     {
@@ -205,7 +191,7 @@ public sealed partial class ZendeskTarget(
     private async Task<TResult> CallAsync<TResult>(TenantConfig tenant, Func<ZendeskClient, Task<TResult>> call, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tenant);
-        var client = await GetClientAsync(tenant, cancellationToken).ConfigureAwait(false);
+        var client = await clients.ZendeskAsync(tenant, cancellationToken).ConfigureAwait(false);
         try
         {
             return await call(client).ConfigureAwait(false);
@@ -224,42 +210,7 @@ public sealed partial class ZendeskTarget(
         }
     }
 
-    /// <summary>The tenant's cached client (rebuilt when its settings or OAuth client change); also used by the ticket flow.</summary>
-    public async Task<ZendeskClient> GetClientAsync(TenantConfig tenant, CancellationToken cancellationToken)
-    {
-        var (clientId, clientSecret) = await secrets.FindOAuthClientAsync(tenant.Id, ConnectedSystem.Zendesk, cancellationToken).ConfigureAwait(false);
-        ZendeskConnection connection;
-        try
-        {
-            var baseUrl = tenant.Zendesk.BaseUrl is { Length: > 0 } b ? new Uri(b, UriKind.Absolute) : null;
-            connection = new ZendeskConnection(
-                tenant.Zendesk.Subdomain,
-                baseUrl,
-                clientId is null ? null : new ZendeskOAuthApp(clientId, clientSecret, options.Value.ZendeskOAuthRedirectUri));
-        }
-        catch (Exception ex) when (ex is ArgumentException or UriFormatException)
-        {
-            throw new ConnectorConfigurationException(tenant.Id, ConnectedSystem.Zendesk, "zendesk", ex.Message, ex);
-        }
-
-        if (_clients.TryGetValue(tenant.Id, out var cached) && cached.Connection == connection)
-            return cached.Client;
-
-        var tokenSource = options.Value.ZendeskClientCredentials
-            ? new EncryptedZendeskTokenSource(tenant.Id, tokens, clientCredentials, timeProvider, clientOptions.Value.TokenRefreshMargin)
-            : new EncryptedZendeskTokenSource(tenant.Id, tokens);
-        var client = factory.Create(connection, tokenSource);
-        _clients[tenant.Id] = new CachedClient(connection, client);
-        if (clientId is null)
-            LogNoOAuthClient(logger, tenant.Id);
-        return client;
-    }
-
-    private sealed record CachedClient(ZendeskConnection Connection, ZendeskClient Client);
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Zendesk tokens of tenant {TenantId} were rejected and cannot be refreshed; the tenant needs a new authorization")]
     private static partial void LogNeedsAuthorization(ILogger logger, string tenantId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "No Zendesk OAuth client is configured for tenant {TenantId} (oauth:zendesk:client-id); its access token cannot be refreshed")]
-    private static partial void LogNoOAuthClient(ILogger logger, string tenantId);
 }

@@ -1,36 +1,44 @@
 using AcumaticaZendesk.Acumatica;
-using AcumaticaZendesk.Acumatica.Auth;
 using AcumaticaZendesk.Acumatica.Errors;
 using AcumaticaZendesk.Acumatica.Reading;
+using AcumaticaZendesk.Connectors;
 using AcumaticaZendesk.Connectors.Credentials;
-using AcumaticaZendesk.Operator.Connect;
+using AcumaticaZendesk.Connectors.Gate;
 using AcumaticaZendesk.Operator.Ports;
-using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.Tenants;
+using ClientAuthMode = AcumaticaZendesk.Acumatica.AcumaticaAuthMode;
 
 namespace AcumaticaZendesk.Operator.Checks;
 
 /// <summary>
-/// Checks Acumatica with the tenant's credentials: the instance answers <c>GET /entity</c>, the configured endpoint
-/// version is offered, and an authenticated one-record read succeeds (token valid or refreshable / sign-in works).
+/// Checks Acumatica with the tenant's client from <see cref="TenantClients"/> (the sync's own): the instance answers
+/// <c>GET /entity</c>, the configured endpoint version is offered, and an authenticated one-record read succeeds (token
+/// valid or refreshable / sign-in works). Without configured credentials the instance is still asked what it offers.
 /// </summary>
-internal sealed class AcumaticaConnectivityProbe(
-    IAcumaticaClientFactory clients, ISecretSource secrets, TenantTokens tokens, TimeProvider timeProvider) : IConnectivityProbe
+internal sealed class AcumaticaConnectivityProbe(TenantClients clients, TenantTokens tokens, TimeProvider timeProvider) : IConnectivityProbe
 {
     public ConnectedSystem System => ConnectedSystem.Acumatica;
 
     public async Task<IReadOnlyList<CheckItem>> CheckAsync(TenantConfig tenant, CancellationToken cancellationToken)
     {
         var items = new List<CheckItem>();
-        var credentials = await TryCredentialsAsync(tenant, items, cancellationToken).ConfigureAwait(false);
-        var connection = TenantAcumatica.Connection(tenant, credentials);
-        var tokenStore = new TenantAcumaticaTokenStore(await tokens.GetStoreAsync(cancellationToken).ConfigureAwait(false), tenant.Id);
-        var client = clients.Create(connection, credentials ?? AcumaticaCredentials.ForAuthorizationCode(new("(not configured)", null)), tokenStore);
+        IAcumaticaClient? client;
+        AcumaticaConnection connection;
+        try
+        {
+            client = await TryClientAsync(tenant, items, cancellationToken).ConfigureAwait(false);
+            connection = client?.Connection ?? TenantClients.AcumaticaConnectionFor(tenant);
+        }
+        catch (ConnectorConfigurationException ex)
+        {
+            return [.. items, Problem("instance-reachable", ex.Message)];
+        }
 
+        var reader = client ?? clients.AcumaticaAnonymous(connection.InstanceUrl);
         AcumaticaEndpointCatalog? catalog = null;
         try
         {
-            catalog = await client.GetEndpointsAsync(cancellationToken).ConfigureAwait(false);
+            catalog = await reader.GetEndpointsAsync(cancellationToken).ConfigureAwait(false);
             items.Add(Ok("instance-reachable", $"The instance {connection.InstanceRoot} answers (build {catalog.AcumaticaBuildVersion ?? "not reported"})."));
         }
         catch (Exception ex) when (ex is AcumaticaException or HttpRequestException or global::System.Text.Json.JsonException)
@@ -48,30 +56,30 @@ internal sealed class AcumaticaConnectivityProbe(
                 : Problem("endpoint-version", $"Endpoint {connection.Endpoint} is not offered by the instance; it offers {(offered.Length == 0 ? "no endpoints" : offered)}. Set acumatica.endpointVersion to one of them."));
         }
 
-        items.Add(await CheckTokenAsync(tenant, client, credentials, versionOk, tokenStore, cancellationToken).ConfigureAwait(false));
+        items.Add(await CheckTokenAsync(tenant, client, versionOk, cancellationToken).ConfigureAwait(false));
         return items;
     }
 
-    private async Task<CheckItem> CheckTokenAsync(
-        TenantConfig tenant, IAcumaticaClient client, AcumaticaCredentials? credentials, bool versionOk, TenantAcumaticaTokenStore tokenStore, CancellationToken cancellationToken)
+    private async Task<CheckItem> CheckTokenAsync(TenantConfig tenant, IAcumaticaClient? client, bool versionOk, CancellationToken cancellationToken)
     {
-        if (credentials is null)
+        if (client is null)
         {
             return Problem("token", "Not checked: the credentials are not configured (see the item above).");
         }
 
-        var passwordGrant = credentials.User is not null;
-        if (tenant.Acumatica.AuthMode == Sync.Tenants.AcumaticaAuthMode.Oauth && !passwordGrant)
+        var passwordGrant = client.Connection.AuthMode == ClientAuthMode.OAuthPassword;
+        if (client.Connection.AuthMode == ClientAuthMode.OAuthAuthorizationCode)
         {
-            var stored = await tokenStore.LoadAsync(cancellationToken).ConfigureAwait(false);
+            var store = await tokens.GetStoreAsync(cancellationToken).ConfigureAwait(false);
+            var stored = await store.GetAsync(tenant.Id, ConnectedSystem.Acumatica, cancellationToken).ConfigureAwait(false);
             if (stored is null)
             {
-                return Problem("token", $"Acumatica is not connected for tenant '{tenant.Id}': start the consent with POST /operator/v1/tenants/{tenant.Id}/connect/acumatica.");
+                return Problem("token", $"Acumatica is not connected for tenant '{tenant.Id}': start the consent with POST {OperatorApi.RoutePrefix}/tenants/{tenant.Id}/connect/acumatica.");
             }
 
-            if (stored.RefreshToken is null && stored.IsExpired(timeProvider.GetUtcNow(), TimeSpan.Zero))
+            if (stored.RefreshToken is null && stored.AccessTokenExpiresAt is { } expires && expires <= timeProvider.GetUtcNow())
             {
-                return Problem("token", $"The Acumatica access token expired at {stored.ExpiresAt:u} and there is no refresh token: connect the tenant again.");
+                return Problem("token", $"The Acumatica access token expired at {expires:u} and there is no refresh token: connect the tenant again.");
             }
         }
 
@@ -89,27 +97,28 @@ internal sealed class AcumaticaConnectivityProbe(
         }
         catch (AcumaticaAuthenticationException ex)
         {
+            if (ex.NeedsReauthorization)
+            {
+                clients.Forget(tenant.Id);
+            }
+
             return Problem("token", ex.NeedsReauthorization
-                ? $"Acumatica refused the token and it could not be refreshed (expired or revoked): connect the tenant again with POST /operator/v1/tenants/{tenant.Id}/connect/acumatica."
+                ? $"Acumatica refused the token and it could not be refreshed (expired or revoked): connect the tenant again with POST {OperatorApi.RoutePrefix}/tenants/{tenant.Id}/connect/acumatica."
                 : $"Acumatica refused the sign-in: {UpstreamFailure.Describe(ex)} Check the user and the OAuth client in the secret store.");
         }
-        catch (AcumaticaException ex)
-        {
-            return Problem("token", $"An authenticated read failed: {UpstreamFailure.Describe(ex)}");
-        }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is AcumaticaException or HttpRequestException)
         {
             return Problem("token", $"An authenticated read failed: {UpstreamFailure.Describe(ex)}");
         }
     }
 
-    private async Task<AcumaticaCredentials?> TryCredentialsAsync(TenantConfig tenant, List<CheckItem> items, CancellationToken cancellationToken)
+    private async Task<IAcumaticaClient?> TryClientAsync(TenantConfig tenant, List<CheckItem> items, CancellationToken cancellationToken)
     {
         try
         {
-            return await TenantAcumatica.CredentialsAsync(secrets, tenant, cancellationToken).ConfigureAwait(false);
+            return await clients.AcumaticaAsync(tenant, cancellationToken).ConfigureAwait(false);
         }
-        catch (InvalidOperationException ex)
+        catch (ConnectorConfigurationException ex) when (ex.Setting != "acumatica.instanceUrl")
         {
             items.Add(Problem("credentials", ex.Message));
             return null;

@@ -1,5 +1,6 @@
 using AcumaticaZendesk.Acumatica.Errors;
 using AcumaticaZendesk.Connectors.Egress;
+using AcumaticaZendesk.Zendesk;
 
 namespace AcumaticaZendesk.Operator.Checks;
 
@@ -15,6 +16,9 @@ internal static class UpstreamFailure
         AcumaticaVersionMismatchException => "the configured endpoint is not offered.",
         AcumaticaException { StatusCode: { } status } => $"it answered HTTP {(int)status}.",
         HttpRequestException { StatusCode: { } status } => $"it answered HTTP {(int)status}.",
+        ZendeskRateLimitedException limited => $"it answered HTTP 429 (rate limited; retry after {limited.RetryAfter.TotalSeconds:0} s).",
+        ZendeskApiException api => $"it answered HTTP {(int)api.StatusCode}.",
+        ZendeskBadResponseException bad => $"the answer is not what the API returns ({bad.Message}).",
         HttpRequestException => "no HTTP answer (the connection failed or was refused, or the name does not resolve).",
         global::System.Text.Json.JsonException => "the answer is not the JSON the API returns.",
         _ => "the call failed.",

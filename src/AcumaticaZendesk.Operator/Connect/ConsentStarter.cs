@@ -1,3 +1,4 @@
+using AcumaticaZendesk.Connectors;
 using AcumaticaZendesk.Operator.Actions;
 using AcumaticaZendesk.Operator.Endpoints;
 using AcumaticaZendesk.Operator.Ports;
@@ -45,7 +46,7 @@ internal sealed partial class ConsentStarter(ConnectDeps deps)
         {
             authorization = await flow.CreateAuthorizationAsync(tenant, redirectUri, state, ct).ConfigureAwait(false);
         }
-        catch (InvalidOperationException ex)
+        catch (ConnectorConfigurationException ex)
         {
             return OperatorOutcome<ConnectStarted>.Refused(StatusCodes.Status409Conflict, "OAuth client not configured", ex.Message);
         }

@@ -1,6 +1,6 @@
 using AcumaticaZendesk.Acumatica;
-using AcumaticaZendesk.Acumatica.Auth;
 using AcumaticaZendesk.Acumatica.Errors;
+using AcumaticaZendesk.Connectors.Gate;
 using AcumaticaZendesk.Operator.Checks;
 using AcumaticaZendesk.Sync.Tenants;
 
@@ -16,9 +16,9 @@ public sealed record DiscoveredEndpoints(IReadOnlyList<string> Versions, string?
 /// <summary>
 /// Lists the endpoint versions an instance offers without signing in (the call is documented as anonymous; an instance
 /// that insists on a session is reported, and the version is then chosen by hand and verified by the check once the
-/// tenant is connected). The request goes through the same client, egress policy and limits as every Acumatica call.
+/// tenant is connected). The request goes through the one gate, <see cref="TenantClients.AcumaticaAnonymous"/>: the same client, egress policy and limits as every Acumatica call.
 /// </summary>
-internal sealed class EndpointDiscovery(IAcumaticaClientFactory clients)
+internal sealed class EndpointDiscovery(TenantClients clients)
 {
     public async Task<DiscoveredEndpoints> DiscoverAsync(string? instanceUrl, CancellationToken ct)
     {
@@ -27,9 +27,8 @@ internal sealed class EndpointDiscovery(IAcumaticaClientFactory clients)
             return Failed($"The instance URL {urlProblem}.");
         }
 
-        var connection = new AcumaticaConnection(new Uri(instanceUrl!, UriKind.Absolute), AcumaticaConnection.DefaultEndpointName,
-            AcumaticaConnection.SupportedVersion, "discovery", Acumatica.AcumaticaAuthMode.OAuthAuthorizationCode);
-        var client = clients.Create(connection, AcumaticaCredentials.ForAuthorizationCode(new("(discovery)", null)), new InMemoryAcumaticaTokenStore());
+        var client = clients.AcumaticaAnonymous(new Uri(instanceUrl!, UriKind.Absolute));
+        var connection = client.Connection;
         AcumaticaEndpointCatalog catalog;
         try
         {

@@ -1,4 +1,5 @@
 using AcumaticaZendesk.Acumatica.Errors;
+using AcumaticaZendesk.Connectors;
 using AcumaticaZendesk.Connectors.Credentials;
 using AcumaticaZendesk.Operator.Auth;
 using AcumaticaZendesk.Operator.Connect;

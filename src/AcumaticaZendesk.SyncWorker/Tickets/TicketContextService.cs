@@ -5,6 +5,7 @@ using System.Text;
 using AcumaticaZendesk.Acumatica;
 using AcumaticaZendesk.Acumatica.Activities;
 using AcumaticaZendesk.Acumatica.Reading;
+using AcumaticaZendesk.Connectors.Gate;
 using AcumaticaZendesk.Sync.Audit;
 using AcumaticaZendesk.Sync.Mapping;
 using AcumaticaZendesk.Sync.Ports;
@@ -24,7 +25,7 @@ namespace AcumaticaZendesk.SyncWorker.Tickets;
 /// </summary>
 public sealed class TicketContextService(
     TenantRepository tenants,
-    ITenantClients clients,
+    TenantClients clients,
     IConnectorStateStore store,
     AuditTrail audit,
     TicketLocks locks,

@@ -1,3 +1,4 @@
+using AcumaticaZendesk.Connectors.Gate;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.Tenants;
 using AcumaticaZendesk.Zendesk;
@@ -13,7 +14,7 @@ namespace AcumaticaZendesk.SyncWorker.Tickets;
 /// </summary>
 public sealed class TicketExportPass(
     TenantRepository tenants,
-    ITenantClients clients,
+    TenantClients clients,
     TicketContextService tickets,
     IConnectorStateStore store,
     TimeProvider time,

@@ -9,7 +9,7 @@ public static class TicketFlowExtensions
     /// <summary>
     /// Ticket context flow: <see cref="TicketContextService"/>, <see cref="TicketExportPass"/>, <see cref="EarlySyncTrigger"/>,
     /// options (<c>TicketFlow</c>). Uses the core's <see cref="TenantRepository"/> and <see cref="AuditTrail"/> (AddSyncCore)
-    /// and the connectors' per-tenant clients (<see cref="ConnectorTenantClients"/>; AddConnectors).
+    /// and the connectors' one gate to a tenant's systems (<see cref="Connectors.Gate.TenantClients"/>; AddConnectors).
     /// </summary>
     public static IServiceCollection AddTicketFlow(this IServiceCollection services)
     {
@@ -18,7 +18,6 @@ public static class TicketFlowExtensions
             .BindConfiguration(TicketFlowOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.TryAddSingleton<ITenantClients, ConnectorTenantClients>();
         services.AddSingleton<TicketLocks>();
         services.AddSingleton<TicketContextService>();
         services.AddSingleton<TicketExportPass>();

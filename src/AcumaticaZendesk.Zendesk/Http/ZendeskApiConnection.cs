@@ -56,6 +56,21 @@ internal sealed partial class ZendeskApiConnection(
 
     public ILogger Logger => logger;
 
+    /// <summary>
+    /// A connection refused as "access denied" (by the host's egress policy or the operating system): permanent, so
+    /// not retried.
+    /// </summary>
+    private static bool IsAccessDenied(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AccessDenied })
+                return true;
+        }
+
+        return false;
+    }
+
     public async Task<ZendeskResponse> SendAsync(ZendeskRequest request, CancellationToken cancellationToken)
     {
         var accessToken = await tokens.GetAccessTokenAsync(cancellationToken).ConfigureAwait(false);
@@ -78,6 +93,7 @@ internal sealed partial class ZendeskApiConnection(
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException
                                        && !cancellationToken.IsCancellationRequested
+                                       && !IsAccessDenied(ex)
                                        && request.Idempotent && attempt < options.MaxAttempts)
             {
                 var wait = Backoff(attempt);

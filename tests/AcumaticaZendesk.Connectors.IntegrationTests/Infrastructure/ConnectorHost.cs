@@ -41,13 +41,16 @@ internal sealed class ConnectorHost : IDisposable
             Secrets.Values[SecretNames.TokenEncryptionCurrentKeyId] = "k1";
         }
 
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var values = new Dictionary<string, string?>
         {
             ["Acumatica:Client:RetryBaseDelay"] = "00:00:00.001",
             ["Acumatica:Client:MaxRetryAttempts"] = "1",
             ["Zendesk:RetryBaseDelay"] = "00:00:00.001",
             ["Egress:AllowList:0"] = "127.0.0.1", // WireMock and the sandbox listen here
-        }.Concat(settings ?? new Dictionary<string, string?>())).Build();
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            values[key] = value; // a test's setting wins over these defaults
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
 
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs));

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using AcumaticaZendesk.Connectors.Credentials;
+using AcumaticaZendesk.Connectors.Gate;
 using AcumaticaZendesk.Operator.Checks;
 using AcumaticaZendesk.Operator.Endpoints;
 using AcumaticaZendesk.Sync.Credentials;
@@ -65,11 +66,11 @@ public sealed class HostileInputTests
         var tenant = await host.AddTenantAsync(TestData.Tenant("contoso") with { Zendesk = new() { Subdomain = "contoso", BaseUrl = zendesk.Url.AbsoluteUri.TrimEnd('/') } });
         var store = await host.Services.GetRequiredService<TenantTokens>().GetStoreAsync(Ct);
         await store.SaveAsync("contoso", ConnectedSystem.Zendesk, new TokenSet("at", null, DateTimeOffset.UtcNow.AddHours(1), null, "read write"), Ct);
-        var reader = host.Services.GetRequiredService<ZendeskReader>();
+        var reader = new ZendeskReconcileSource(host.Services.GetRequiredService<TenantClients>());
 
         var error = await Assert.ThrowsAsync<ZendeskBadResponseException>(async () =>
         {
-            await foreach (var _ in reader.ListAsync(tenant, "organizations", Ct))
+            await foreach (var _ in reader.ListOrganizationsAsync(tenant, Ct))
             {
             }
         });
