@@ -176,6 +176,11 @@ public sealed class TicketFlowTests : IAsyncLifetime
         Assert.Contains("solved", Value(activity, "Summary"), StringComparison.Ordinal);
         Assert.Contains("Password reset done.", Value(activity, "Body"), StringComparison.Ordinal);
         Assert.NotNull((await Service<IConnectorStateStore>().GetAsync<TicketExportCursor>(TicketExportCursor.Key(TenantId), Token)).Value);
+
+        // What the ticket-flow-lag alert reads: this ticket's time from its change in Zendesk to its activity.
+        var lag = (await Service<IConnectorStateStore>().GetAsync<TicketFlowLag>(TicketFlowLag.Key(TenantId), Token)).Value!;
+        Assert.Equal(lag.AppliedAt - solvedAt, lag.Lag);
+        Assert.True(lag.Lag >= TimeSpan.Zero);
     }
 
     [Fact]

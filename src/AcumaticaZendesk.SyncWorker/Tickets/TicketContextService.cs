@@ -142,9 +142,9 @@ public sealed class TicketContextService(
         await RememberAsync(tenant.Id, ticket, outcome, result.Activity.Id, settled, fingerprint, cancellationToken).ConfigureAwait(false);
         if (ticket.UpdatedAt is { } changedAt)
         {
-            var lag = time.GetUtcNow() - changedAt;
-            SyncMetrics.TicketApplied(tenant.Id, lag);
-            await store.SaveAsync(TicketFlowLag.Key(tenant.Id), new TicketFlowLag(lag, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+            var appliedAt = time.GetUtcNow();
+            SyncMetrics.TicketApplied(tenant.Id, appliedAt - changedAt);
+            await store.SaveAsync(TicketFlowLag.Key(tenant.Id), new TicketFlowLag(appliedAt - changedAt, appliedAt), cancellationToken).ConfigureAwait(false);
         }
 
         logger.LogInformation(
