@@ -4,8 +4,9 @@
 //     -p deploy/azure-container-apps/main.example.bicepparam
 //
 // Creates: Log Analytics + Application Insights, one user-assigned identity, Key Vault
-// (connector-secrets), Service Bus (connector-pubsub), Cosmos DB (connector-state, also the
-// workflow/actor store), the Container Apps environment with the Dapr components (plus sync-cron,
+// (connector-secrets), Service Bus (connector-pubsub), Azure Database for PostgreSQL flexible server
+// (connector-state, also the workflow/actor store; never Cosmos DB, which Dapr does not support for
+// workflows), the Container Apps environment with the Dapr components (plus sync-cron,
 // scoped to sync-worker) and both apps. Only webhook-receiver has external ingress; sync-worker's
 // operator API is reachable inside the environment only. No secret is passed or stored here:
 // every component authenticates with the managed identity.
@@ -72,9 +73,15 @@ module serviceBus 'modules/servicebus.bicep' = {
   params: { location: location, namePrefix: namePrefix, principalId: identity.outputs.principalId, tags: allTags }
 }
 
-module cosmos 'modules/cosmos.bicep' = {
-  name: 'cosmos'
-  params: { location: location, namePrefix: namePrefix, principalId: identity.outputs.principalId, tags: allTags }
+module postgresql 'modules/postgresql.bicep' = {
+  name: 'postgresql'
+  params: {
+    location: location
+    namePrefix: namePrefix
+    principalId: identity.outputs.principalId
+    principalName: identity.outputs.name
+    tags: allTags
+  }
 }
 
 module registryPull 'modules/registry-pull.bicep' = if (!empty(containerRegistryName)) {
@@ -93,9 +100,9 @@ module environment 'modules/environment.bicep' = {
     identityClientId: identity.outputs.clientId
     keyVaultName: keyVault.outputs.name
     serviceBusNamespaceName: serviceBus.outputs.name
-    cosmosEndpoint: cosmos.outputs.endpoint
-    cosmosDatabaseName: cosmos.outputs.databaseName
-    cosmosContainerName: cosmos.outputs.containerName
+    identityName: identity.outputs.name
+    postgresHost: postgresql.outputs.host
+    postgresDatabaseName: postgresql.outputs.databaseName
     // SyncCronSchedule.For: every replica's binding fires at the start of each slot (never @every, which counts
     // from each sidecar's start).
     syncSchedule: 'CRON_TZ=UTC 0 */${syncIntervalMinutes} * * * *'

@@ -70,7 +70,7 @@ public sealed partial class AzureContainerAppsTests(BicepSnapshotFixture fixture
         Assert.Empty(ComponentRules.UseProductionTypes(components));
         Assert.Equal("secretstores.azure.keyvault", components.Single(c => c.Name == DaprNames.Components.SecretStore).Type);
         Assert.Equal("pubsub.azure.servicebus.topics", components.Single(c => c.Name == DaprNames.Components.PubSub).Type);
-        Assert.Equal("state.azure.cosmosdb", components.Single(c => c.Name == DaprNames.Components.StateStore).Type);
+        Assert.Equal("state.postgresql", components.Single(c => c.Name == DaprNames.Components.StateStore).Type);
     }
 
     [Fact]
@@ -92,14 +92,20 @@ public sealed partial class AzureContainerAppsTests(BicepSnapshotFixture fixture
     {
         SkipUnlessBicepRuns();
 
+        // One exception: a PostgreSQL connection string that signs in with an Entra token (useAzureAD) holds no password.
         var literals = Components.SelectMany(c => c.Metadata
-            .Where(m => SecretLikeNames.IsSecretLike(m.Name) && !m.IsSecretReference)
+            .Where(m => SecretLikeNames.IsSecretLike(m.Name) && !m.IsSecretReference && !IsPasswordlessEntraConnection(c, m))
             .Select(m => $"{c.Source}: '{m.Name}' is a literal; use secretRef"));
 
         Assert.Empty(literals);
         Assert.All(Components.Where(c => c.Type.Contains("azure", StringComparison.Ordinal)),
             c => Assert.Contains(c.Metadata, m => m.Name == "azureClientId"));
     }
+
+    private static bool IsPasswordlessEntraConnection(ComponentView component, DaprMetadataItem item) =>
+        component.Type == "state.postgresql" && item.Name == "connectionString"
+        && component.Metadata.Any(m => m.Name == "useAzureAD" && m.Value == "true")
+        && item.Value is { } value && !value.Contains("password", StringComparison.OrdinalIgnoreCase);
 
     [Fact]
     public void Both_apps_run_with_Dapr_on_port_8080_and_are_probed_on_alive_and_health()

@@ -17,9 +17,11 @@ param identityClientId string
 
 param keyVaultName string
 param serviceBusNamespaceName string
-param cosmosEndpoint string
-param cosmosDatabaseName string
-param cosmosContainerName string
+@description('Name of that identity: the PostgreSQL role the sidecars sign in as (Microsoft Entra token, no password).')
+param identityName string
+
+param postgresHost string
+param postgresDatabaseName string
 
 @description('Dapr cron schedule of sync-cron: wall-clock aligned, e.g. "CRON_TZ=UTC 0 */5 * * * *" (main.bicep derives it from syncIntervalMinutes).')
 param syncSchedule string
@@ -53,19 +55,24 @@ resource environment 'Microsoft.App/managedEnvironments@2026-01-01' = {
   }
 }
 
-// Tenants, watermarks, leases, audit trail; also the workflow (actor) store.
+// Tenants, watermarks, leases, audit trail; also the workflow (actor) store, as on Kubernetes: state.postgresql v2.
+// The connection string holds no password: useAzureAD signs in with the identity's Entra token.
 resource stateStore 'Microsoft.App/managedEnvironments/daprComponents@2026-01-01' = {
   parent: environment
   name: 'connector-state'
   properties: {
-    componentType: 'state.azure.cosmosdb'
-    version: 'v1'
+    componentType: 'state.postgresql'
+    version: 'v2'
     metadata: [
-      { name: 'url', value: cosmosEndpoint }
-      { name: 'database', value: cosmosDatabaseName }
-      { name: 'collection', value: cosmosContainerName }
+      {
+        name: 'connectionString'
+        value: 'host=${postgresHost} user=${identityName} port=5432 database=${postgresDatabaseName} sslmode=require'
+      }
+      { name: 'useAzureAD', value: 'true' }
       { name: 'azureClientId', value: identityClientId }
       { name: 'actorStateStore', value: 'true' }
+      { name: 'timeout', value: '20s' }
+      { name: 'tablePrefix', value: 'connector_' }
     ]
     scopes: bothApps
   }

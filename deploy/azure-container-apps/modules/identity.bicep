@@ -1,5 +1,5 @@
 // The one user-assigned identity both apps and their Dapr sidecars use: Key Vault secrets,
-// Service Bus, Cosmos DB data plane and (optionally) AcrPull. No connection strings anywhere.
+// Service Bus, PostgreSQL (Entra administrator) and (optionally) AcrPull. No password anywhere.
 
 param location string
 param namePrefix string
