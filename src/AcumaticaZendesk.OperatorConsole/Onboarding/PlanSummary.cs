@@ -56,7 +56,7 @@ public sealed class PlanSummary
         {
             PlannedAction.Create or PlannedAction.Recreate => PlanOutcome.Created,
             PlannedAction.Adopt => PlanOutcome.Adopted,
-            PlannedAction.Skip when item.Reason?.StartsWith("ambiguous", StringComparison.Ordinal) == true => PlanOutcome.Ambiguous,
+            PlannedAction.Skip when PlannedReasons.IsAmbiguous(item) => PlanOutcome.Ambiguous,
             PlannedAction.Update => PlanOutcome.Updated,
             PlannedAction.Unchanged => PlanOutcome.Unchanged,
             PlannedAction.Skip => PlanOutcome.Skipped,

@@ -34,6 +34,16 @@ public sealed record SyncEngineOptions
     public int PipelineDepth { get; init; } = 4;
 }
 
+/// <summary>Words that start a <see cref="PlannedItem.Reason"/> with a meaning of their own.</summary>
+public static class PlannedReasons
+{
+    /// <summary>A skip because several Zendesk records match (or one matches several accounts): the operator chooses.</summary>
+    public const string Ambiguous = "ambiguous: ";
+
+    public static bool IsAmbiguous(PlannedItem item) =>
+        item is { Action: PlannedAction.Skip, Reason: { } reason } && reason.StartsWith(Ambiguous, StringComparison.Ordinal);
+}
+
 /// <summary>What the engine does (or, in a plan, would do) with a record.</summary>
 [JsonConverter(typeof(KebabEnumConverter<PlannedAction>))]
 public enum PlannedAction

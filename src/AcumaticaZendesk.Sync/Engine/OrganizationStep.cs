@@ -204,8 +204,8 @@ internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarge
             if (ids.Length > 1 || claims[ids[0]] > 1)
             {
                 var reason = ids.Length > 1
-                    ? $"ambiguous: {ids.Length} Zendesk organizations without external_id match by name or domain ({string.Join(", ", ids.Select(id => $"#{id}"))})"
-                    : $"ambiguous: Zendesk organization #{ids[0]} matches several accounts";
+                    ? $"{PlannedReasons.Ambiguous}{ids.Length} Zendesk organizations without external_id match by name or domain ({string.Join(", ", ids.Select(id => $"#{id}"))})"
+                    : $"{PlannedReasons.Ambiguous}Zendesk organization #{ids[0]} matches several accounts";
                 item.Skip(reason);
                 item.Onboarding = new OnboardingCase(item.Ref.Kind, item.Ref.Key, name, OnboardingOutcome.Ambiguous, ids, reason, scope.RunId, scope.Now);
             }
