@@ -1,19 +1,14 @@
 using System.Collections.Concurrent;
 using AcumaticaZendesk.Acumatica;
-using AcumaticaZendesk.Acumatica.Auth;
 using AcumaticaZendesk.Acumatica.Errors;
 using AcumaticaZendesk.Acumatica.Model;
 using AcumaticaZendesk.Acumatica.Reading;
 using AcumaticaZendesk.Connectors.Gate;
-using AcumaticaZendesk.Connectors.Secrets;
-using AcumaticaZendesk.Sync.Credentials;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.Source;
 using AcumaticaZendesk.Sync.Tenants;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using ClientAuthMode = AcumaticaZendesk.Acumatica.AcumaticaAuthMode;
-using TenantAuthMode = AcumaticaZendesk.Sync.Tenants.AcumaticaAuthMode;
 
 namespace AcumaticaZendesk.Connectors.Acumatica;
 

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using AcumaticaZendesk.Connectors.Gate;
-using AcumaticaZendesk.Connectors.Secrets;
 using AcumaticaZendesk.Sync.Mapping;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.Tenants;
