@@ -42,9 +42,13 @@ internal sealed class AcumaticaClientFactory(
         if (connection.AuthMode == AcumaticaAuthMode.CookieSession)
         {
             var user = credentials.User!;
-            var pool = _sessions.GetOrAdd(
+            // A pool signs in with the credentials it was made with: changed ones (a rotated password, or another
+            // tenant naming the same user with a password of its own) get a new pool and never share a signed-in
+            // session. Leases of the old pool end as they would and sign it out.
+            var pool = _sessions.AddOrUpdate(
                 $"{connection.TenantKey}|{user.UserName.ToUpperInvariant()}",
-                _ => new CookieSessionPool(connection, user, httpClientFactory, o.LogoutTimeout, logger));
+                _ => new CookieSessionPool(connection, user, httpClientFactory, o.LogoutTimeout, logger),
+                (_, existing) => existing.SignsInAs(user) ? existing : new CookieSessionPool(connection, user, httpClientFactory, o.LogoutTimeout, logger));
             authenticator = new CookieSessionAuthenticator(pool);
         }
         else

@@ -43,6 +43,27 @@ public sealed class CookieSessionTests : IDisposable
     }
 
     [Fact]
+    public async Task A_changed_password_signs_in_with_the_new_one_and_never_reuses_the_session_of_the_old()
+    {
+        StubLogin();
+        StubLogout();
+        StubCustomers(200, "[]");
+        var connection = _acu.Connection(AcumaticaAuthMode.CookieSession);
+        var rotated = FakeAcumatica.User with { Password = "the-rotated-password" };
+
+        await using (await Client.OpenSessionAsync(Ct))
+        {
+            // The old password's session is open while a client with the new password reads: it signs in itself.
+            await _host.Factory.Create(connection, AcumaticaCredentials.ForCookieSession(rotated)).ReadPageAsync(AcumaticaEntitySets.Customers, null, 0, 10, Ct);
+        }
+
+        var passwords = _acu.Requests("POST", "/entity/auth/login")
+            .Select(l => JsonDocument.Parse(l.RequestMessage!.Body!).RootElement.GetProperty("password").GetString()).ToArray();
+        Assert.Equal([FakeAcumatica.Password, "the-rotated-password"], passwords);
+        Assert.Equal(2, _acu.Requests("POST", "/entity/auth/logout").Count);
+    }
+
+    [Fact]
     public async Task Sign_out_happens_also_when_the_call_fails()
     {
         StubLogin();

@@ -16,34 +16,14 @@ namespace AcumaticaZendesk.Connectors.IntegrationTests;
 /// </summary>
 public sealed class SandboxDemoTests(Specs specs)
 {
-    /// <summary>The demo tenant as the worker's seed holds it (docs/connectors.md); the test swaps in the sandbox's port.</summary>
-    private const string DemoSeed = """
-        [
-          {
-            "id": "demo",
-            "displayName": "Demo Company",
-            "acumatica": {
-              "instanceUrl": "http://127.0.0.1:5080/acumatica/demo",
-              "endpointName": "Default",
-              "endpointVersion": "24.200.001",
-              "company": "Company",
-              "authMode": "oauth"
-            },
-            "zendesk": { "subdomain": "demo", "baseUrl": "http://127.0.0.1:5080/zendesk/demo" },
-            "entityKinds": ["customer", "vendor", "contact", "employee"],
-            "onboarding": "adopt"
-          }
-        ]
-        """;
-
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task The_demo_tenant_loads_the_demo_dataset_through_both_adapters_and_a_second_run_writes_nothing()
     {
         await using var sandbox = await SandboxHost.StartAsync(new SandboxOptions { Urls = "http://127.0.0.1:0", Seed = "demo" }, _ct);
-        using var host = DemoHost();
-        await SaveDemoTenantAsync(host, sandbox);
+        using var host = SandboxDemo.Host();
+        await SandboxDemo.SaveTenantAsync(host, sandbox, _ct);
 
         var first = await RunAsync(host, "run-1");
         var orgs = sandbox.Control.Organizations("demo").Select(o => o!["external_id"]?.ToString()).OfType<string>().ToArray();
@@ -73,8 +53,8 @@ public sealed class SandboxDemoTests(Specs specs)
     {
         await using var sandbox = await SandboxHost.StartAsync(new SandboxOptions { Urls = "http://127.0.0.1:0", Seed = "demo" }, _ct);
         var recorder = new AnswerRecorder();
-        using var host = DemoHost(recorder.AddTo);
-        var tenant = await SaveDemoTenantAsync(host, sandbox);
+        using var host = SandboxDemo.Host(recorder.AddTo);
+        var tenant = await SandboxDemo.SaveTenantAsync(host, sandbox, _ct);
         sandbox.Control.SetFaults("zendesk", new FaultSettings { FailNextCount = 1, FailNextStatus = 429, NextRequestContains = "/create_many" });
         sandbox.Control.SetFaults("acumatica", new FaultSettings { FailNextCount = 1, FailNextStatus = 429, NextRequestContains = "/Vendor" });
 
@@ -95,33 +75,6 @@ public sealed class SandboxDemoTests(Specs specs)
         Assert.Contains(answers, a => a.Status == 500 && a.Body.Contains("NoEntitySatisfiesTheConditionException", StringComparison.Ordinal));
         Assert.Contains(answers, a => a.Url.AbsolutePath.Contains("/job_statuses/", StringComparison.Ordinal));
         Assert.Empty(answers.SelectMany(specs.Answer));
-    }
-
-    private ConnectorHost DemoHost(Action<IServiceCollection>? configure = null)
-    {
-        var host = new ConnectorHost(
-            new Dictionary<string, string?>
-            {
-                ["Connectors:ZendeskClientCredentials"] = "true",
-                ["Zendesk:JobPollInterval"] = "00:00:00.050",
-                ["Zendesk:JobPollMaxInterval"] = "00:00:00.200",
-            },
-            configure);
-        host.Secrets.Values[SecretNames.OAuthClientId(ConnectedSystem.Acumatica)] = DemoCredentials.AcumaticaClientId;
-        host.Secrets.Values[SecretNames.OAuthClientSecret(ConnectedSystem.Acumatica)] = DemoCredentials.AcumaticaClientSecret;
-        host.Secrets.Values[SecretNames.AcumaticaUserName("demo")] = DemoCredentials.AcumaticaUser;
-        host.Secrets.Values[SecretNames.AcumaticaPassword("demo")] = DemoCredentials.AcumaticaPassword;
-        host.Secrets.Values[SecretNames.OAuthClientId(ConnectedSystem.Zendesk)] = DemoCredentials.ZendeskClientId;
-        host.Secrets.Values[SecretNames.OAuthClientSecret(ConnectedSystem.Zendesk)] = DemoCredentials.ZendeskClientSecret;
-        return host;
-    }
-
-    private async Task<TenantConfig> SaveDemoTenantAsync(ConnectorHost host, SandboxHost sandbox)
-    {
-        var sandboxRoot = sandbox.ZendeskUrl("demo").GetLeftPart(UriPartial.Authority);
-        var tenant = Assert.Single(TenantRepository.ParseSeed(DemoSeed.Replace("http://127.0.0.1:5080", sandboxRoot, StringComparison.Ordinal)));
-        await host.Get<TenantRepository>().SaveAsync(tenant, _ct);
-        return tenant;
     }
 
     private Task<Dictionary<EntityKind, SyncPageResult>> RunAsync(ConnectorHost host, string runId) =>

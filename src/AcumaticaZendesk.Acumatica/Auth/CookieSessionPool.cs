@@ -24,6 +24,9 @@ internal sealed partial class CookieSessionPool(
     private int _leases;
     private CookieSession? _session;
 
+    /// <summary>Whether this pool signs in with exactly <paramref name="candidate"/> (a changed password needs a new pool).</summary>
+    public bool SignsInAs(AcumaticaUserCredentials candidate) => user == candidate;
+
     /// <summary>Number of sign-ins performed (diagnostics and tests).</summary>
     public int LoginCount { get; private set; }
 
