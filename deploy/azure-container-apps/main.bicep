@@ -3,13 +3,14 @@
 //   az deployment group create -g <rg> -f deploy/azure-container-apps/main.bicep \
 //     -p deploy/azure-container-apps/main.example.bicepparam
 //
-// Creates: Log Analytics + Application Insights, one user-assigned identity, Key Vault
-// (connector-secrets), Service Bus (connector-pubsub), Azure Database for PostgreSQL flexible server
-// (connector-state, also the workflow/actor store; never Cosmos DB, which Dapr does not support for
-// workflows), the Container Apps environment with the Dapr components (plus sync-cron,
-// scoped to sync-worker) and both apps. Only webhook-receiver has external ingress; sync-worker's
-// operator API is reachable inside the environment only. No secret is passed or stored here:
-// every component authenticates with the managed identity.
+// Creates: Log Analytics + Application Insights; three user-assigned identities (one per app, one for the
+// components both apps load); two Key Vaults, each readable by one app's identity only: the worker's
+// (connector-secrets, scoped to sync-worker) and the receiver's, holding only the webhook secrets it checks
+// (webhook-secrets, scoped to webhook-receiver); Service Bus (connector-pubsub); Azure Database for PostgreSQL
+// flexible server (connector-state, also the workflow/actor store; never Cosmos DB, which Dapr does not support for
+// workflows); the Container Apps environment with the Dapr components (plus sync-cron, scoped to sync-worker) and
+// both apps. Only webhook-receiver has external ingress; sync-worker's operator API is reachable inside the
+// environment only. No secret is passed or stored here: every component authenticates with a managed identity.
 
 targetScope = 'resourceGroup'
 
@@ -48,8 +49,11 @@ param webhookReceiverMaxReplicas int = 5
 
 param tags object = {}
 
-@description('Key Vault secrets the apps read (connector-secrets, "--" for ":"); listed in the output keyVaultSecretsToCreate.')
+@description('Secrets of the worker\'s Key Vault (connector-secrets, "--" for ":"): every secret but the webhook ones; listed in the output keyVaultSecretsToCreate.')
 param keyVaultSecretNames array = []
+
+@description('Secrets of the receiver\'s Key Vault (webhook-secrets): per tenant only tenants--{id}--zendesk--webhook-signing-secret and tenants--{id}--acumatica--push-secret (and their -previous during a rotation); listed in the output webhookKeyVaultSecretsToCreate.')
+param webhookKeyVaultSecretNames array = []
 
 var allTags = union(tags, { application: 'acumatica-zendesk' })
 
@@ -58,19 +62,52 @@ module monitoring 'modules/monitoring.bicep' = {
   params: { location: location, namePrefix: namePrefix, tags: allTags }
 }
 
-module identity 'modules/identity.bicep' = {
-  name: 'identity'
-  params: { location: location, namePrefix: namePrefix, tags: allTags }
+// One identity per app, for what only that app may reach (its secrets, AcrPull), and one for the components both
+// apps load (connector-state, connector-pubsub), which carry a single azureClientId. The shared one keeps the name
+// the single identity of earlier versions had, so an update keeps the PostgreSQL administrator.
+module syncWorkerIdentity 'modules/identity.bicep' = {
+  name: 'identity-sync-worker'
+  params: { location: location, name: 'id-${namePrefix}-sync-worker', tags: allTags }
 }
 
+module webhookReceiverIdentity 'modules/identity.bicep' = {
+  name: 'identity-webhook-receiver'
+  params: { location: location, name: 'id-${namePrefix}-webhook-receiver', tags: allTags }
+}
+
+module sharedIdentity 'modules/identity.bicep' = {
+  name: 'identity'
+  params: { location: location, name: 'id-${namePrefix}', tags: allTags }
+}
+
+// The worker's secrets; only the worker's identity reads them.
 module keyVault 'modules/keyvault.bicep' = {
   name: 'keyvault'
-  params: { location: location, namePrefix: namePrefix, principalId: identity.outputs.principalId, tags: allTags }
+  params: {
+    location: location
+    name: take('kv-${namePrefix}-${uniqueString(resourceGroup().id)}', 24)
+    readerPrincipalId: syncWorkerIdentity.outputs.principalId
+    tags: allTags
+  }
+}
+
+// The receiver's secrets (webhook signing and push secrets only); only the receiver's identity reads them. A vault of
+// its own rather than role assignments on single secrets: a secret that does not exist yet (a tenant onboarded
+// later, an unknown tenant, a -previous that is not set) then answers "not found", which the receiver turns into its
+// uniform 401, and onboarding a tenant needs no new role assignment (docs/security.md).
+module webhookKeyVault 'modules/keyvault.bicep' = {
+  name: 'keyvault-webhooks'
+  params: {
+    location: location
+    name: take('kvwh-${namePrefix}-${uniqueString(resourceGroup().id)}', 24)
+    readerPrincipalId: webhookReceiverIdentity.outputs.principalId
+    tags: allTags
+  }
 }
 
 module serviceBus 'modules/servicebus.bicep' = {
   name: 'servicebus'
-  params: { location: location, namePrefix: namePrefix, principalId: identity.outputs.principalId, tags: allTags }
+  params: { location: location, namePrefix: namePrefix, principalId: sharedIdentity.outputs.principalId, tags: allTags }
 }
 
 module postgresql 'modules/postgresql.bicep' = {
@@ -78,15 +115,21 @@ module postgresql 'modules/postgresql.bicep' = {
   params: {
     location: location
     namePrefix: namePrefix
-    principalId: identity.outputs.principalId
-    principalName: identity.outputs.name
+    principalId: sharedIdentity.outputs.principalId
+    principalName: sharedIdentity.outputs.name
     tags: allTags
   }
 }
 
-module registryPull 'modules/registry-pull.bicep' = if (!empty(containerRegistryName)) {
-  name: 'registry-pull'
-  params: { registryName: containerRegistryName, principalId: identity.outputs.principalId }
+// Each app pulls its image with its own identity.
+module syncWorkerRegistryPull 'modules/registry-pull.bicep' = if (!empty(containerRegistryName)) {
+  name: 'registry-pull-sync-worker'
+  params: { registryName: containerRegistryName, principalId: syncWorkerIdentity.outputs.principalId }
+}
+
+module webhookReceiverRegistryPull 'modules/registry-pull.bicep' = if (!empty(containerRegistryName)) {
+  name: 'registry-pull-webhook-receiver'
+  params: { registryName: containerRegistryName, principalId: webhookReceiverIdentity.outputs.principalId }
 }
 
 module environment 'modules/environment.bicep' = {
@@ -97,10 +140,13 @@ module environment 'modules/environment.bicep' = {
     tags: allTags
     workspaceName: monitoring.outputs.workspaceName
     appInsightsName: monitoring.outputs.appInsightsName
-    identityClientId: identity.outputs.clientId
+    sharedIdentityClientId: sharedIdentity.outputs.clientId
+    sharedIdentityName: sharedIdentity.outputs.name
+    syncWorkerIdentityClientId: syncWorkerIdentity.outputs.clientId
+    webhookReceiverIdentityClientId: webhookReceiverIdentity.outputs.clientId
     keyVaultName: keyVault.outputs.name
+    webhookKeyVaultName: webhookKeyVault.outputs.name
     serviceBusNamespaceName: serviceBus.outputs.name
-    identityName: identity.outputs.name
     postgresHost: postgresql.outputs.host
     postgresDatabaseName: postgresql.outputs.databaseName
     // SyncCronSchedule.For: every replica's binding fires at the start of each slot (never @every, which counts
@@ -109,7 +155,7 @@ module environment 'modules/environment.bicep' = {
   }
 }
 
-var registryServer = empty(containerRegistryName) ? '' : registryPull!.outputs.loginServer
+var registryServer = empty(containerRegistryName) ? '' : syncWorkerRegistryPull!.outputs.loginServer
 
 module syncWorker 'modules/container-app.bicep' = {
   name: 'sync-worker'
@@ -119,8 +165,9 @@ module syncWorker 'modules/container-app.bicep' = {
     name: '${namePrefix}-sync-worker'
     daprAppId: 'sync-worker'
     environmentId: environment.outputs.id
-    identityId: identity.outputs.id
-    identityClientId: identity.outputs.clientId
+    identityId: syncWorkerIdentity.outputs.id
+    identityClientId: syncWorkerIdentity.outputs.clientId
+    sharedIdentityId: sharedIdentity.outputs.id
     image: syncWorkerImage
     registryServer: registryServer
     ingress: 'internal'
@@ -140,8 +187,9 @@ module webhookReceiver 'modules/container-app.bicep' = {
     name: '${namePrefix}-webhook-receiver'
     daprAppId: 'webhook-receiver'
     environmentId: environment.outputs.id
-    identityId: identity.outputs.id
-    identityClientId: identity.outputs.clientId
+    identityId: webhookReceiverIdentity.outputs.id
+    identityClientId: webhookReceiverIdentity.outputs.clientId
+    sharedIdentityId: sharedIdentity.outputs.id
     image: webhookReceiverImage
     registryServer: registryServer
     ingress: 'external'
@@ -150,7 +198,12 @@ module webhookReceiver 'modules/container-app.bicep' = {
     concurrentRequestsPerReplica: 50
     cpu: '0.25'
     memory: '0.5Gi'
+    settings: {
+      // Its own secret store (DaprSecretSource reads Connectors:Secrets:StoreName).
+      Connectors__Secrets__StoreName: environment.outputs.webhookSecretStoreName
+    }
   }
+  dependsOn: [webhookReceiverRegistryPull]
 }
 
 @description('Public webhook base URL: point Zendesk and Acumatica webhooks at https://<this>/webhooks/...')
@@ -159,14 +212,24 @@ output webhookReceiverFqdn string = webhookReceiver.outputs.fqdn
 @description('Internal FQDN of the sync-worker operator API (inside the environment only).')
 output syncWorkerFqdn string = syncWorker.outputs.fqdn
 
-@description('Key Vault for tenant and system secrets (names: letters, digits and "-").')
+@description('The worker\'s Key Vault: every tenant and system secret but the webhook ones (names: letters, digits and "-").')
 output keyVaultName string = keyVault.outputs.name
 
-output identityPrincipalId string = identity.outputs.principalId
+@description('The receiver\'s Key Vault: only the webhook signing and push secrets of each tenant.')
+output webhookKeyVaultName string = webhookKeyVault.outputs.name
+
+output syncWorkerIdentityPrincipalId string = syncWorkerIdentity.outputs.principalId
+output webhookReceiverIdentityPrincipalId string = webhookReceiverIdentity.outputs.principalId
+
+@description('The identity of connector-state and connector-pubsub (PostgreSQL administrator, Service Bus Data Owner).')
+output sharedIdentityPrincipalId string = sharedIdentity.outputs.principalId
 output environmentName string = environment.outputs.name
 
 @description('The Dapr runtime release of the environment (chosen by Azure, not by this template): it should be of the line of deploy/DAPR_RUNTIME_VERSION.')
 output daprVersion string = environment.outputs.daprVersion
 
-@description('Secrets to create in the Key Vault before the apps can start (the names the apps read).')
+@description('Secrets to create in keyVaultName before the apps can start (the names the worker reads).')
 output keyVaultSecretsToCreate array = keyVaultSecretNames
+
+@description('Secrets to create in webhookKeyVaultName (the names the receiver reads).')
+output webhookKeyVaultSecretsToCreate array = webhookKeyVaultSecretNames

@@ -13,7 +13,7 @@ param webhookReceiverMaxReplicas = 5
 param tags = {
   environment: 'demo'
 }
-// Key Vault secrets the apps read (connector-secrets); create them before the apps start. The names are
+// Secrets of the worker's Key Vault (connector-secrets); create them before the apps start. The names are
 // the code's (SecretNames, with "--" for ":"), checked by SecretNamesAgreeTests; add one set per tenant.
 param keyVaultSecretNames = [
   'token-encryption--keys'
@@ -21,8 +21,12 @@ param keyVaultSecretNames = [
   'operator--api-keys--admin'
   'tenants--demo--acumatica--client-id'
   'tenants--demo--acumatica--client-secret'
-  'tenants--demo--acumatica--push-secret'
   'tenants--demo--zendesk--client-id'
   'tenants--demo--zendesk--client-secret'
+]
+// Secrets of the receiver's Key Vault (webhook-secrets): only the webhook secrets it checks (ReceiverSecretNames;
+// "-previous" ones only during a rotation), checked by AzureContainerAppsTests; add one pair per tenant.
+param webhookKeyVaultSecretNames = [
+  'tenants--demo--acumatica--push-secret'
   'tenants--demo--zendesk--webhook-signing-secret'
 ]

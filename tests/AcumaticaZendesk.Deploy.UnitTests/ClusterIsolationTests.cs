@@ -1,6 +1,6 @@
 using AcumaticaZendesk.Contracts;
 using AcumaticaZendesk.Deploy.UnitTests.Support;
-using AcumaticaZendesk.Sync.Ports;
+using AcumaticaZendesk.WebhookReceiver.Webhooks;
 using YamlDotNet.RepresentationModel;
 
 namespace AcumaticaZendesk.Deploy.UnitTests;
@@ -16,11 +16,8 @@ public sealed class ClusterIsolationTests
 
     private static IReadOnlyList<YamlManifest> Manifests => DaprResourceSets.Kubernetes;
 
-    private static string[] ReceiverSecretKeys =>
-    [
-        Key(SecretNames.WebhookSigningSecret(Example)), Key(SecretNames.WebhookSigningSecret(Example)) + "-previous",
-        Key(SecretNames.AcumaticaPushSecret(Example)), Key(SecretNames.AcumaticaPushSecret(Example)) + "-previous",
-    ];
+    /// <summary>The names the receiver reads (its endpoints take them from <see cref="ReceiverSecretNames"/>), as store keys.</summary>
+    private static string[] ReceiverSecretKeys => [.. ReceiverSecretNames.For(Example).Select(Key)];
 
     private static string Key(string name) => name.Replace(":", "--", StringComparison.Ordinal);
 

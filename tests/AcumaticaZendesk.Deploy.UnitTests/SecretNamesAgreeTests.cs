@@ -129,11 +129,12 @@ public sealed class SecretNamesAgreeTests
             ? element.EnumerateObject().SelectMany(p => LeafKeys(p.Value, prefix.Length == 0 ? p.Name : prefix + ":" + p.Name))
             : [prefix];
 
-    /// <summary>The quoted names of <c>param keyVaultSecretNames = [ ... ]</c>.</summary>
-    private static IEnumerable<string> KeyVaultNames(string bicepparam)
-    {
-        var list = Regex.Match(bicepparam, @"param\s+keyVaultSecretNames\s*=\s*\[(?<items>[^\]]*)\]", RegexOptions.Singleline);
-        Assert.True(list.Success, "main.example.bicepparam sets no keyVaultSecretNames");
-        return Regex.Matches(list.Groups["items"].Value, "'([^']+)'").Select(m => m.Groups[1].Value);
-    }
+    /// <summary>The quoted names of <c>param keyVaultSecretNames = [ ... ]</c> (the worker's vault) and <c>webhookKeyVaultSecretNames</c> (the receiver's).</summary>
+    private static IEnumerable<string> KeyVaultNames(string bicepparam) =>
+        new[] { "keyVaultSecretNames", "webhookKeyVaultSecretNames" }.SelectMany(param =>
+        {
+            var list = Regex.Match(bicepparam, $@"param\s+{param}\s*=\s*\[(?<items>[^\]]*)\]", RegexOptions.Singleline);
+            Assert.True(list.Success, $"main.example.bicepparam sets no {param}");
+            return Regex.Matches(list.Groups["items"].Value, "'([^']+)'").Select(m => m.Groups[1].Value);
+        });
 }

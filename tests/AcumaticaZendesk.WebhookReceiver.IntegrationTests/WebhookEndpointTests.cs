@@ -112,6 +112,29 @@ public sealed class WebhookEndpointTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, newPush.StatusCode);
     }
 
+    /// <summary>
+    /// Azure Container Apps gives the receiver a secret store of its own (its own vault and identity) under another
+    /// component name, set in <c>Connectors:Secrets:StoreName</c>: the receiver reads that store and no other.
+    /// </summary>
+    [Fact]
+    public async Task The_receiver_reads_its_secrets_from_the_store_its_configuration_names()
+    {
+        const string OwnStore = "webhook-secrets";
+        await using var own = await StandInSidecar.StartAsync(new StandInSidecarOptions { SecretStores = [OwnStore] }, Token);
+        own.SetSecret(OwnStore, "tenants--acme--zendesk--webhook-signing-secret", SigningSecret);
+        own.SetSecret(OwnStore, "tenants--acme--acumatica--push-secret", PushSecret);
+        await using var app = RunningApp.StartWebhookReceiver(
+            new Dictionary<string, string?>(own.AppConfiguration) { [DaprSecretSource.StoreNameKey] = OwnStore },
+            services => services.AddSingleton<TimeProvider>(time));
+
+        using var signed = await SendAsync(app.Client, "/webhooks/zendesk/acme", TicketEnvelope("01HEVT0401", 3, null), SigningSecret);
+        using var push = await PushAsync(app.Client, PushSecret);
+
+        Assert.Equal(HttpStatusCode.OK, signed.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, push.StatusCode);
+        Assert.Equal(2, own.PubSub.Published.Count);
+    }
+
     [Fact]
     public async Task Requests_over_the_per_tenant_rate_are_refused_with_429_and_other_tenants_are_not_affected()
     {

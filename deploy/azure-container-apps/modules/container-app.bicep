@@ -1,4 +1,5 @@
-// One Dapr-enabled container app. Used for both apps; only the receiver gets external ingress.
+// One Dapr-enabled container app. Used for both apps; only the receiver gets external ingress. Each app carries
+// its own identity and the shared one of the components both apps load (a component has one azureClientId).
 
 param location string
 param tags object = {}
@@ -11,8 +12,13 @@ param name string
 param daprAppId string
 
 param environmentId string
+
+@description('The app\'s own user-assigned identity: its secret store, AcrPull and AZURE_CLIENT_ID.')
 param identityId string
 param identityClientId string
+
+@description('The identity of the Dapr components both apps load (state store and pub/sub), assigned to this app too.')
+param sharedIdentityId string
 
 @description('Full image reference, e.g. myregistry.azurecr.io/acumatica-zendesk/sync-worker:1.0.0.')
 param image string
@@ -46,7 +52,7 @@ resource app 'Microsoft.App/containerApps@2026-01-01' = {
   tags: union(tags, { 'dapr-app-id': daprAppId })
   identity: {
     type: 'UserAssigned'
-    userAssignedIdentities: { '${identityId}': {} }
+    userAssignedIdentities: { '${identityId}': {}, '${sharedIdentityId}': {} }
   }
   properties: {
     environmentId: environmentId

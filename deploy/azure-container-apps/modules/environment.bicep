@@ -1,6 +1,10 @@
 // Container Apps environment with Dapr, and the Dapr components under the SAME names as
-// components/*.yaml (AcumaticaZendesk.Contracts.DaprNames). Every component is scoped; all of
-// them authenticate with the user-assigned identity (azureClientId), so no secret is stored here.
+// components/*.yaml (AcumaticaZendesk.Contracts.DaprNames). Every component is scoped and authenticates with a
+// user-assigned identity (azureClientId), so no secret is stored here. Components are per environment and carry one
+// identity each, so each app has a secret store of its own: connector-secrets (the worker's vault, the worker's
+// identity, sync-worker only) and webhook-secrets (the receiver's vault, the receiver's identity, webhook-receiver
+// only; the receiver reads it through Connectors__Secrets__StoreName). State and pub/sub, which both apps load, use
+// the shared identity.
 
 param location string
 param namePrefix string
@@ -12,13 +16,25 @@ param workspaceName string
 @description('Application Insights that receives the Dapr sidecars\' traces.')
 param appInsightsName string
 
-@description('Client id of the user-assigned identity the Dapr components authenticate with.')
-param identityClientId string
+@description('Client id of the identity of the components both apps load (connector-state, connector-pubsub).')
+param sharedIdentityClientId string
 
-param keyVaultName string
-param serviceBusNamespaceName string
 @description('Name of that identity: the PostgreSQL role the sidecars sign in as (Microsoft Entra token, no password).')
-param identityName string
+param sharedIdentityName string
+
+@description('Client id of sync-worker\'s identity, the only reader of keyVaultName.')
+param syncWorkerIdentityClientId string
+
+@description('Client id of webhook-receiver\'s identity, the only reader of webhookKeyVaultName.')
+param webhookReceiverIdentityClientId string
+
+@description('The worker\'s vault (every secret but the webhook ones).')
+param keyVaultName string
+
+@description('The receiver\'s vault (only the webhook secrets it checks).')
+param webhookKeyVaultName string
+
+param serviceBusNamespaceName string
 
 param postgresHost string
 param postgresDatabaseName string
@@ -66,10 +82,10 @@ resource stateStore 'Microsoft.App/managedEnvironments/daprComponents@2026-01-01
     metadata: [
       {
         name: 'connectionString'
-        value: 'host=${postgresHost} user=${identityName} port=5432 database=${postgresDatabaseName} sslmode=require'
+        value: 'host=${postgresHost} user=${sharedIdentityName} port=5432 database=${postgresDatabaseName} sslmode=require'
       }
       { name: 'useAzureAD', value: 'true' }
-      { name: 'azureClientId', value: identityClientId }
+      { name: 'azureClientId', value: sharedIdentityClientId }
       { name: 'actorStateStore', value: 'true' }
       { name: 'timeout', value: '20s' }
       { name: 'tablePrefix', value: 'connector_' }
@@ -78,6 +94,7 @@ resource stateStore 'Microsoft.App/managedEnvironments/daprComponents@2026-01-01
   }
 }
 
+// The worker's secrets: only sync-worker loads it, with its own identity.
 resource secretStore 'Microsoft.App/managedEnvironments/daprComponents@2026-01-01' = {
   parent: environment
   name: 'connector-secrets'
@@ -86,9 +103,25 @@ resource secretStore 'Microsoft.App/managedEnvironments/daprComponents@2026-01-0
     version: 'v1'
     metadata: [
       { name: 'vaultName', value: keyVaultName }
-      { name: 'azureClientId', value: identityClientId }
+      { name: 'azureClientId', value: syncWorkerIdentityClientId }
     ]
-    scopes: bothApps
+    scopes: [syncWorker]
+  }
+}
+
+// The receiver's webhook secrets: only webhook-receiver loads it, with its own identity, which may read only this
+// vault. (Container Apps has no Dapr Configuration, so no allowedSecrets: the vault holds nothing else instead.)
+resource webhookSecretStore 'Microsoft.App/managedEnvironments/daprComponents@2026-01-01' = {
+  parent: environment
+  name: 'webhook-secrets'
+  properties: {
+    componentType: 'secretstores.azure.keyvault'
+    version: 'v1'
+    metadata: [
+      { name: 'vaultName', value: webhookKeyVaultName }
+      { name: 'azureClientId', value: webhookReceiverIdentityClientId }
+    ]
+    scopes: [webhookReceiver]
   }
 }
 
@@ -100,7 +133,7 @@ resource pubSub 'Microsoft.App/managedEnvironments/daprComponents@2026-01-01' = 
     version: 'v1'
     metadata: [
       { name: 'namespaceName', value: '${serviceBusNamespaceName}.servicebus.windows.net' }
-      { name: 'azureClientId', value: identityClientId }
+      { name: 'azureClientId', value: sharedIdentityClientId }
       { name: 'maxDeliveryCount', value: '10' }
       { name: 'lockDurationInSec', value: '60' }
       // The handler's context (the lock is renewed meanwhile): above the inbound delivery window below (about 81 s),
@@ -172,4 +205,7 @@ output daprVersion string = environment.properties.daprConfiguration.version
 output id string = environment.id
 output name string = environment.name
 output defaultDomain string = environment.properties.defaultDomain
-output componentNames array = [stateStore.name, secretStore.name, pubSub.name, syncCron.name]
+output componentNames array = [stateStore.name, secretStore.name, webhookSecretStore.name, pubSub.name, syncCron.name]
+
+@description('The secret store component webhook-receiver reads (its Connectors__Secrets__StoreName).')
+output webhookSecretStoreName string = webhookSecretStore.name

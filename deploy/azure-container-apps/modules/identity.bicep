@@ -1,12 +1,16 @@
-// The one user-assigned identity both apps and their Dapr sidecars use: Key Vault secrets,
-// Service Bus, PostgreSQL (Entra administrator) and (optionally) AcrPull. No password anywhere.
+// One user-assigned identity. main.bicep creates three, each with only the roles its holder needs: one per app
+// (its own secrets and AcrPull) and one for the two Dapr components both apps load (Service Bus, PostgreSQL).
+// No password anywhere.
 
 param location string
-param namePrefix string
+
+@description('Resource name of the identity, e.g. id-azd-demo-sync-worker.')
+param name string
+
 param tags object = {}
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' = {
-  name: 'id-${namePrefix}'
+  name: name
   location: location
   tags: tags
 }

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using AcumaticaZendesk.Contracts;
-using AcumaticaZendesk.Sync.Ports;
 using Dapr.Client;
 using Microsoft.Extensions.Options;
 
@@ -35,7 +34,7 @@ public static class AcumaticaPushEndpoint
         var logger = loggers.CreateLogger(typeof(AcumaticaPushEndpoint));
         var o = options.Value;
         var (accepted, refusal) = await TenantWebhook.AcceptAsync(
-            "Acumatica push notification", tenant, request, secrets, SecretNames.AcumaticaPushSecret(tenant), WebhookSecretCache.Previous(SecretNames.AcumaticaPushSecret(tenant)),
+            "Acumatica push notification", tenant, request, secrets, ReceiverSecretNames.AcumaticaPush(tenant),
             !string.IsNullOrEmpty(request.Headers[o.AcumaticaSecretHeader]), o, time, logger, cancellationToken)
             .ConfigureAwait(false);
         if (accepted is null)

@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using AcumaticaZendesk.Contracts;
 using AcumaticaZendesk.ServiceDefaults;
-using AcumaticaZendesk.Sync.Ports;
 using Dapr.Client;
 
 namespace AcumaticaZendesk.WebhookReceiver.Webhooks;
@@ -18,7 +17,7 @@ internal sealed record TenantWebhookRequest(byte[] Body, IReadOnlyList<string> S
 internal static partial class TenantWebhook
 {
     public static async Task<(TenantWebhookRequest? Request, IResult? Refusal)> AcceptAsync(
-        string kind, string tenant, HttpRequest request, WebhookSecretCache secrets, string secretName, string previousSecretName, bool hasCredential,
+        string kind, string tenant, HttpRequest request, WebhookSecretCache secrets, RotatedSecret secretNames, bool hasCredential,
         WebhookReceiverOptions o, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
     {
         if (!IsTenantId(tenant))
@@ -44,7 +43,7 @@ internal static partial class TenantWebhook
         try
         {
             using var deadline = Deadline(o, time, cancellationToken);
-            secret = await secrets.GetAsync(secretName, previousSecretName, deadline.Token).ConfigureAwait(false);
+            secret = await secrets.GetAsync(secretNames.Current, secretNames.Previous, deadline.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {

@@ -8,15 +8,12 @@ namespace AcumaticaZendesk.WebhookReceiver.Webhooks;
 /// The webhook secrets of a tenant (current and previous, so a rotation has an overlap), read from the secret store
 /// at most once per <see cref="WebhookReceiverOptions.SecretCacheDuration"/>, and "no such tenant" remembered for
 /// <see cref="WebhookReceiverOptions.MissingSecretCacheDuration"/>: a flood of requests, signed or not, for known or
-/// made-up tenants costs the secret store (Key Vault in Azure, shared with the worker) one read per name and period.
+/// made-up tenants costs the secret store (Key Vault in Azure) one read per name and period.
 /// At most <see cref="MaxEntries"/> names are kept; past that the cache starts over.
 /// </summary>
 public sealed class WebhookSecretCache(ISecretSource secrets, TimeProvider time, IOptions<WebhookReceiverOptions> options)
 {
     public const int MaxEntries = 10_000;
-
-    /// <summary>The name of the secret a rotation replaced (<c>{name}-previous</c>), accepted while it is set.</summary>
-    public static string Previous(string secretName) => secretName + "-previous";
 
     private readonly ConcurrentDictionary<string, (IReadOnlyList<string> Secrets, DateTimeOffset Until)> _entries = new(StringComparer.Ordinal);
 

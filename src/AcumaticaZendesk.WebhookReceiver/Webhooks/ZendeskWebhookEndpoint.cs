@@ -1,6 +1,5 @@
 using System.Globalization;
 using AcumaticaZendesk.Contracts;
-using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Zendesk.Webhooks;
 using Dapr.Client;
 using Microsoft.Extensions.Options;
@@ -39,7 +38,7 @@ public static class ZendeskWebhookEndpoint
         var logger = loggers.CreateLogger(typeof(ZendeskWebhookEndpoint));
         var o = options.Value;
         var (accepted, refusal) = await TenantWebhook.AcceptAsync(
-            "Zendesk webhook", tenant, request, secrets, SecretNames.WebhookSigningSecret(tenant), WebhookSecretCache.Previous(SecretNames.WebhookSigningSecret(tenant)),
+            "Zendesk webhook", tenant, request, secrets, ReceiverSecretNames.ZendeskSigning(tenant),
             !string.IsNullOrEmpty(request.Headers[ZendeskWebhookVerifier.SignatureHeader]) && !string.IsNullOrEmpty(request.Headers[ZendeskWebhookVerifier.TimestampHeader]),
             o, time, logger, cancellationToken).ConfigureAwait(false);
         if (accepted is null)

@@ -11,6 +11,9 @@ public sealed class BicepSnapshotFixture : IAsyncLifetime
 
     internal IReadOnlyList<JsonElement> Resources { get; private set; } = [];
 
+    /// <summary>The template's outputs as the snapshot evaluates them (values it cannot know stay expressions).</summary>
+    internal JsonElement Outputs { get; private set; }
+
     public async ValueTask InitializeAsync()
     {
         if (!BicepCli.Supported)
@@ -20,6 +23,7 @@ public sealed class BicepSnapshotFixture : IAsyncLifetime
 
         snapshot = await BicepCli.SnapshotAsync(ParametersFile, TestContext.Current.CancellationToken);
         Resources = [.. snapshot.RootElement.GetProperty("predictedResources").EnumerateArray()];
+        Outputs = snapshot.RootElement.GetProperty("outputs");
     }
 
     public ValueTask DisposeAsync()
