@@ -84,6 +84,6 @@ public sealed partial record AcumaticaConnection(
             throw new ArgumentException($"Unknown Acumatica auth mode '{AuthMode}'.", nameof(AuthMode));
     }
 
-    [GeneratedRegex(@"^\d{2}\.\d{3}\.\d{3}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^\d{2}\.\d{3}\.\d{3}\z", RegexOptions.CultureInvariant)]
     private static partial Regex VersionPattern();
 }

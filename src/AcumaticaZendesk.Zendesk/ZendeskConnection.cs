@@ -46,7 +46,7 @@ public sealed partial record ZendeskConnection
     /// <summary>An absolute URL for <paramref name="pathAndQuery"/> (which starts with '/').</summary>
     public Uri Url(string pathAndQuery) => new(BaseUrl.AbsoluteUri.TrimEnd('/') + pathAndQuery);
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9-]{0,62}$")]
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9-]{0,62}\\z")]
     private static partial Regex SubdomainPattern();
 }
 

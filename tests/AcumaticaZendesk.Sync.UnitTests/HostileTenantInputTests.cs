@@ -46,4 +46,27 @@ public sealed class HostileTenantInputTests
         Assert.Equal(["displayName", "schedule", "zendesk.baseUrl"], errors.Select(e => e.Path).Order(StringComparer.Ordinal));
         Assert.All(errors, e => Assert.True(e.Message.Length < 300, e.Path));
     }
+
+    /// <summary>
+    /// A .NET <c>$</c> also matches before a final line break: "acme\n" passed every tenant-id, subdomain and version
+    /// check, and became a secret name, a state key and a host name with a line break in it.
+    /// </summary>
+    [Theory]
+    [InlineData("id")]
+    [InlineData("zendesk.subdomain")]
+    [InlineData("acumatica.endpointVersion")]
+    public void A_value_with_a_trailing_line_break_is_refused(string path)
+    {
+        var tenant = TestData.Tenant();
+        var hostile = path switch
+        {
+            "id" => tenant with { Id = tenant.Id + "\n" },
+            "zendesk.subdomain" => tenant with { Zendesk = tenant.Zendesk with { Subdomain = tenant.Zendesk.Subdomain + "\n" } },
+            _ => tenant with { Acumatica = tenant.Acumatica with { EndpointVersion = "24.200.001\n" } },
+        };
+
+        Assert.Contains(TenantValidator.Validate(hostile), e => e.Path == path);
+        Assert.False(TenantIds.IsValid(tenant.Id + "\n"));
+        Assert.True(TenantIds.IsValid(tenant.Id));
+    }
 }

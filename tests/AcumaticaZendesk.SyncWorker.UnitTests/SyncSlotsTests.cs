@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using AcumaticaZendesk.Sync.Tenants;
 using AcumaticaZendesk.SyncWorker.Scheduling;
 
 namespace AcumaticaZendesk.SyncWorker.UnitTests;
@@ -24,9 +25,9 @@ public sealed class SyncSlotsTests
     {
         var slot = new DateTimeOffset(2026, 1, 5, 11, 5, 0, TimeSpan.FromHours(1));
 
-        var ids = Enumerable.Range(0, 50).Select(_ => SyncSlots.InstanceId("contoso_eu", slot)).ToList();
+        var ids = Enumerable.Range(0, 50).Select(_ => SyncSlots.InstanceId("contoso-eu", slot)).ToList();
 
-        Assert.All(ids, id => Assert.Matches("^sync-contoso_eu-202601051005-[0-9a-f]{8}$", id));
+        Assert.All(ids, id => Assert.Matches("^sync-contoso-eu-202601051005-[0-9a-f]{8}$", id));
         Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());
     }
 
@@ -36,12 +37,15 @@ public sealed class SyncSlotsTests
     [InlineData("has space")]
     [InlineData("slash/inside")]
     [InlineData("ünïcode")]
+    [InlineData("Upper")]
+    [InlineData("under_score")]
+    [InlineData("acme\n")]
     public void A_tenant_id_that_cannot_form_an_instance_id_is_refused_with_the_rule(string tenantId)
     {
         var ex = Assert.Throws<ArgumentException>(() => SyncSlots.InstanceId(tenantId, DateTimeOffset.UnixEpoch));
 
-        Assert.Contains("letters, digits", ex.Message, StringComparison.Ordinal);
-        Assert.False(SyncSlots.IsValidTenantId(tenantId));
+        Assert.Contains(TenantIds.Rule, ex.Message, StringComparison.Ordinal);
+        Assert.False(TenantIds.IsValid(tenantId));
     }
 
     [Fact]

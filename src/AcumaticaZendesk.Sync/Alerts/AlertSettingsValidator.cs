@@ -144,6 +144,6 @@ public static partial class AlertSettingsValidator
         !string.IsNullOrWhiteSpace(value) && value.Length <= 254 && MailAddress.TryCreate(value, out var address)
         && address.Address == value.Trim() && string.IsNullOrEmpty(address.DisplayName);
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9:._-]{0,199}$")]
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9:._-]{0,199}\\z")]
     private static partial Regex SecretNameRegex();
 }

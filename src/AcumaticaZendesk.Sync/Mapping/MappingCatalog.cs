@@ -159,10 +159,10 @@ public static partial class MappingCatalog
     internal static IEnumerable<string> Words(string name) =>
         WordRegex().Matches(name).Select(m => m.Value);
 
-    [GeneratedRegex("^[A-Za-z0-9_.]{1,100}$")]
+    [GeneratedRegex("^[A-Za-z0-9_.]{1,100}\\z")]
     private static partial Regex SourceNameRegex();
 
-    [GeneratedRegex("^[A-Za-z0-9_]{1,64}$")]
+    [GeneratedRegex("^[A-Za-z0-9_]{1,64}\\z")]
     private static partial Regex FieldKeyRegex();
 
     [GeneratedRegex("[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")]

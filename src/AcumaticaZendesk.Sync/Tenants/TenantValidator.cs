@@ -42,9 +42,9 @@ public static partial class TenantValidator
         var errors = new List<ValidationError>();
         void Add(string path, string message) => errors.Add(new(pathPrefix + path, message));
 
-        if (string.IsNullOrWhiteSpace(tenant.Id) || !TenantIdRegex().IsMatch(tenant.Id))
+        if (!TenantIds.IsValid(tenant.Id))
         {
-            Add("id", "must be 1-63 lower-case letters, digits or '-', starting with a letter or digit");
+            Add("id", "must be " + TenantIds.Rule);
         }
 
         if (string.IsNullOrWhiteSpace(tenant.DisplayName))
@@ -304,24 +304,21 @@ public static partial class TenantValidator
         }
     }
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$")]
-    private static partial Regex TenantIdRegex();
-
-    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_]{0,63}$")]
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_]{0,63}\\z")]
     private static partial Regex EndpointNameRegex();
 
-    [GeneratedRegex(@"^\d{2}\.\d{3}\.\d{3}$")]
+    [GeneratedRegex(@"^\d{2}\.\d{3}\.\d{3}\z")]
     private static partial Regex EndpointVersionRegex();
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$")]
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}\\z")]
     private static partial Regex SubdomainRegex();
 
-    [GeneratedRegex("^[^\\s,]{1,255}$")]
+    [GeneratedRegex("^[^\\s,]{1,255}\\z")]
     private static partial Regex ExternalIdRegex();
 
-    [GeneratedRegex("^[a-z0-9_]{1,40}$")]
+    [GeneratedRegex("^[a-z0-9_]{1,40}\\z")]
     private static partial Regex TagPrefixRegex();
 
-    [GeneratedRegex(@"^@every\s+(\d+)(s|m|h)$")]
+    [GeneratedRegex(@"^@every\s+(\d+)(s|m|h)\z")]
     private static partial Regex EveryRegex();
 }

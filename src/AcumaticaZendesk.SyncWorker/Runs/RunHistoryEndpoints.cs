@@ -1,4 +1,5 @@
 using AcumaticaZendesk.Contracts;
+using AcumaticaZendesk.Sync.Tenants;
 using AcumaticaZendesk.SyncWorker.Scheduling;
 using AcumaticaZendesk.SyncWorker.Subscriptions;
 using AcumaticaZendesk.SyncWorker.Workflows;
@@ -25,7 +26,7 @@ public static class RunHistoryEndpoints
         HttpRequest request, RunHistoryStore history, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var run = await SubscriptionBody.ReadAsync<SyncRunSummary>(request, cancellationToken).ConfigureAwait(false);
-        if (run is null || !SyncSlots.IsValidTenantId(run.TenantId) || string.IsNullOrWhiteSpace(run.RunId))
+        if (run is null || !TenantIds.IsValid(run.TenantId) || string.IsNullOrWhiteSpace(run.RunId))
         {
             // Dapr redelivers on any non-2xx answer but 404; a malformed event would never succeed, so drop it.
             loggers.CreateLogger(typeof(RunHistoryEndpoints)).LogWarning(

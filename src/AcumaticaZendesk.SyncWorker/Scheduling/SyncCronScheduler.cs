@@ -1,5 +1,6 @@
 using AcumaticaZendesk.ServiceDefaults;
 using AcumaticaZendesk.Sync.Ports;
+using AcumaticaZendesk.Sync.Tenants;
 using AcumaticaZendesk.SyncWorker.Workflows;
 using Dapr.Workflow;
 using Grpc.Core;
@@ -59,7 +60,7 @@ public sealed class SyncCronScheduler(
         string tenantId, DateTimeOffset slot, DateTimeOffset now, SyncScheduleOptions o, CancellationToken cancellationToken,
         string? explicitInstanceId = null)
     {
-        if (!SyncSlots.IsValidTenantId(tenantId))
+        if (!TenantIds.IsValid(tenantId))
         {
             logger.LogError("Tenant id {TenantId} cannot form a workflow instance id; skipped", tenantId);
             return new TenantScheduleResult(tenantId, null, ScheduleOutcome.InvalidTenantId,

@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text.RegularExpressions;
+using AcumaticaZendesk.Sync.Tenants;
 
 namespace AcumaticaZendesk.SyncWorker.Scheduling;
 
 /// <summary>Time slots, and the never-reused workflow instance ids of the runs.</summary>
-public static partial class SyncSlots
+public static class SyncSlots
 {
     /// <summary>The slot a trigger at <paramref name="now"/> belongs to: <paramref name="now"/> in UTC rounded down to the interval.</summary>
     public static DateTimeOffset SlotOf(DateTimeOffset now, TimeSpan interval)
@@ -31,19 +31,11 @@ public static partial class SyncSlots
     /// <summary><c>sync-{tenant}-{label}-{random}</c>: a never-used instance id for a run the <paramref name="label"/> names.</summary>
     public static string NewInstanceId(string tenantId, string label)
     {
-        if (!IsValidTenantId(tenantId))
+        if (!TenantIds.IsValid(tenantId))
         {
-            throw new ArgumentException(
-                $"Tenant id '{tenantId}' cannot be part of a workflow instance id: use 1-64 letters, digits, '-' or '_', starting with a letter or digit",
-                nameof(tenantId));
+            throw new ArgumentException($"Tenant id '{tenantId}' cannot be part of a workflow instance id: use {TenantIds.Rule}", nameof(tenantId));
         }
 
         return string.Create(CultureInfo.InvariantCulture, $"sync-{tenantId}-{label}-{RandomNumberGenerator.GetHexString(8, lowercase: true)}");
     }
-
-    /// <summary>Dapr workflow instance ids allow letters, digits, '-' and '_' only.</summary>
-    public static bool IsValidTenantId(string? tenantId) => tenantId is not null && TenantIdPattern().IsMatch(tenantId);
-
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$", RegexOptions.CultureInvariant)]
-    private static partial Regex TenantIdPattern();
 }

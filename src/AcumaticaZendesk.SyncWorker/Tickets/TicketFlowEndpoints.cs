@@ -1,4 +1,5 @@
 using AcumaticaZendesk.Contracts;
+using AcumaticaZendesk.Sync.Tenants;
 using AcumaticaZendesk.SyncWorker.Scheduling;
 using AcumaticaZendesk.SyncWorker.Subscriptions;
 using Dapr.Workflow;
@@ -34,7 +35,7 @@ public static class TicketFlowEndpoints
     {
         var logger = loggers.CreateLogger(typeof(TicketFlowEndpoints));
         var evt = await SubscriptionBody.ReadAsync<ZendeskTicketEvent>(request, cancellationToken).ConfigureAwait(false);
-        if (evt is null || !SyncSlots.IsValidTenantId(evt.TenantId) || evt.TicketId <= 0)
+        if (evt is null || !TenantIds.IsValid(evt.TenantId) || evt.TicketId <= 0)
         {
             logger.LogWarning("Dropped a ticket event without a valid tenant id or ticket id");
             return SubscriptionBody.Drop;
@@ -83,7 +84,7 @@ public static class TicketFlowEndpoints
         HttpRequest request, EarlySyncTrigger trigger, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var signal = await SubscriptionBody.ReadAsync<AcumaticaChangeSignal>(request, cancellationToken).ConfigureAwait(false);
-        if (signal is null || !SyncSlots.IsValidTenantId(signal.TenantId))
+        if (signal is null || !TenantIds.IsValid(signal.TenantId))
         {
             loggers.CreateLogger(typeof(TicketFlowEndpoints)).LogWarning("Dropped a change signal without a valid tenant id");
             return SubscriptionBody.Drop;

@@ -1,6 +1,6 @@
-using System.Text.RegularExpressions;
 using AcumaticaZendesk.Contracts;
 using AcumaticaZendesk.ServiceDefaults;
+using AcumaticaZendesk.Sync.Tenants;
 using Dapr.Client;
 
 namespace AcumaticaZendesk.WebhookReceiver.Webhooks;
@@ -14,13 +14,13 @@ internal sealed record TenantWebhookRequest(byte[] Body, IReadOnlyList<string> S
 /// tenant's secrets through <see cref="WebhookSecretCache"/> (absent: 401 as well, so an unknown tenant looks like a
 /// wrong signature; store unreachable: 503). Also the publish step with its deadline. Nothing here logs the body or the secret.
 /// </summary>
-internal static partial class TenantWebhook
+internal static class TenantWebhook
 {
     public static async Task<(TenantWebhookRequest? Request, IResult? Refusal)> AcceptAsync(
         string kind, string tenant, HttpRequest request, WebhookSecretCache secrets, RotatedSecret secretNames, bool hasCredential,
         WebhookReceiverOptions o, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
     {
-        if (!IsTenantId(tenant))
+        if (!TenantIds.IsValid(tenant))
         {
             logger.LogWarning("{Kind} refused: the tenant id in the path is not valid", kind);
             return (null, Results.Unauthorized());
@@ -77,13 +77,7 @@ internal static partial class TenantWebhook
         }
     }
 
-    public static bool IsTenantId(string? tenant) => tenant is not null && TenantIdPattern().IsMatch(tenant);
-
     /// <summary>The deadline of one sidecar call, measured on the injected clock (fake time drives it in tests).</summary>
     public static Deadline Deadline(WebhookReceiverOptions o, TimeProvider time, CancellationToken cancellationToken) =>
         new(o.SidecarCallTimeout, time, cancellationToken);
-
-    // Tenant ids as TenantValidator allows them: lower-case letters, digits and '-' (1-63).
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$", RegexOptions.CultureInvariant)]
-    private static partial Regex TenantIdPattern();
 }

@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using AcumaticaZendesk.Sync.Tenants;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -40,7 +41,7 @@ internal static class WebhookRateLimits
     }
 
     internal static string TenantPartition(HttpContext context) =>
-        context.GetRouteValue("tenant") is string tenant && TenantWebhook.IsTenantId(tenant) ? "tenant:" + tenant : InvalidTenantPartition;
+        context.GetRouteValue("tenant") is string tenant && TenantIds.IsValid(tenant) ? "tenant:" + tenant : InvalidTenantPartition;
 
     private static PartitionedRateLimiter<HttpContext> Partitions(Func<HttpContext, string> key, int perMinute) =>
         PartitionedRateLimiter.Create<HttpContext, string>(c => c.Request.Path.StartsWithSegments("/webhooks", StringComparison.OrdinalIgnoreCase)
