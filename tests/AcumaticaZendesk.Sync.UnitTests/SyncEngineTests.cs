@@ -357,6 +357,23 @@ public sealed class SyncEngineTests
     }
 
     [Fact]
+    public async Task A_setting_that_does_not_reach_a_system_stops_the_run_as_data_without_marking_the_tenant()
+    {
+        var h = await SeededAsync();
+        h.Source.BeforeRead = _ => throw new ConnectorConfigurationException(
+            h.Tenant.Id, ConnectedSystem.Acumatica, "acumatica.endpointVersion", "'Default/24.200.001' is not offered by the instance");
+
+        var result = await h.Engine.SyncPageAsync(new SyncPageRequest(h.Tenant.Id, "run-1", EntityKind.Customer), None);
+
+        Assert.False(result.HasMore);
+        Assert.Equal(RunStopCause.Configuration, result.StopCause);
+        Assert.Contains("acumatica.endpointVersion", result.Stopped, StringComparison.Ordinal);
+        Assert.Equal(0, h.Zendesk.Writes);
+        Assert.Null((await new TenantRepository(h.Memory, h.Time).GetAsync(h.Tenant.Id, None))!.Authorization);
+        Assert.Equal(RunStatus.Failed, (await h.Runs.GetAsync(h.Tenant.Id, "run-1", None))!.Status);
+    }
+
+    [Fact]
     public async Task A_rejected_token_marks_the_tenant_needs_authorization_without_moving_the_watermark()
     {
         var h = await SeededAsync();
@@ -366,6 +383,7 @@ public sealed class SyncEngineTests
 
         Assert.False(result.HasMore);
         Assert.Equal("the tenant needs a new Acumatica authorization (refresh token expired)", result.Stopped);
+        Assert.Equal(RunStopCause.NeedsAuthorization, result.StopCause);
         var tenant = await new TenantRepository(h.Memory, h.Time).GetAsync(h.Tenant.Id, None);
         Assert.Equal((true, ConnectedSystem.Acumatica, "refresh token expired"), (tenant!.Authorization!.NeedsAuthorization, tenant.Authorization.System, tenant.Authorization.Reason));
         Assert.Empty(await new TenantRepository(h.Memory, h.Time).ListRunnableTenantIdsAsync(None));

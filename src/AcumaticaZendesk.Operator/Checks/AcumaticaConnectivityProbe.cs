@@ -5,6 +5,7 @@ using AcumaticaZendesk.Connectors;
 using AcumaticaZendesk.Connectors.Credentials;
 using AcumaticaZendesk.Connectors.Gate;
 using AcumaticaZendesk.Operator.Ports;
+using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.Tenants;
 using ClientAuthMode = AcumaticaZendesk.Acumatica.AcumaticaAuthMode;
 

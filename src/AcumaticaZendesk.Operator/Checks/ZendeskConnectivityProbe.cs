@@ -4,6 +4,7 @@ using AcumaticaZendesk.Connectors;
 using AcumaticaZendesk.Connectors.Credentials;
 using AcumaticaZendesk.Connectors.Gate;
 using AcumaticaZendesk.Operator.Ports;
+using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.Tenants;
 using AcumaticaZendesk.Zendesk;
 using Microsoft.Extensions.Options;

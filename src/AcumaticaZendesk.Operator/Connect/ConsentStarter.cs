@@ -2,6 +2,7 @@ using AcumaticaZendesk.Connectors;
 using AcumaticaZendesk.Operator.Actions;
 using AcumaticaZendesk.Operator.Endpoints;
 using AcumaticaZendesk.Operator.Ports;
+using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.Tenants;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;

@@ -87,7 +87,15 @@ public sealed partial class SyncEngine : ISyncEngine
             await _runs.CompleteAsync(request.TenantId, request.RunId, RunStatus.Failed, ex.Message, cancellationToken).ConfigureAwait(false);
             LogNeedsAuthorization(request.TenantId, ex.System);
             var (checkpoint, _) = await _checkpoints.GetAsync(request.TenantId, request.Kind, cancellationToken).ConfigureAwait(false);
-            return new SyncPageResult(request.Kind, 0, 0, 0, 0, 0, 0, false, checkpoint?.Watermark, Stopped: $"the tenant needs a new {ex.System} authorization ({ex.Reason})");
+            return new SyncPageResult(request.Kind, 0, 0, 0, 0, 0, 0, false, checkpoint?.Watermark,
+                Stopped: $"the tenant needs a new {ex.System} authorization ({ex.Reason})", StopCause: RunStopCause.NeedsAuthorization);
+        }
+        catch (ConnectorConfigurationException ex)
+        {
+            await _runs.CompleteAsync(request.TenantId, request.RunId, RunStatus.Failed, ex.Message, cancellationToken).ConfigureAwait(false);
+            LogConfigurationStop(request.TenantId, ex.Setting);
+            var (checkpoint, _) = await _checkpoints.GetAsync(request.TenantId, request.Kind, cancellationToken).ConfigureAwait(false);
+            return new SyncPageResult(request.Kind, 0, 0, 0, 0, 0, 0, false, checkpoint?.Watermark, Stopped: ex.Message, StopCause: RunStopCause.Configuration);
         }
     }
 
@@ -578,6 +586,9 @@ public sealed partial class SyncEngine : ISyncEngine
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {TenantId} needs a new {System} authorization; marked and stopped, other tenants go on")]
     private partial void LogNeedsAuthorization(string tenantId, ConnectedSystem system);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {TenantId}'s run stopped: its setting {Setting} does not let the connector reach a system; other tenants go on")]
+    private partial void LogConfigurationStop(string tenantId, string setting);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {TenantId} {Kind} {Key} failed with {ErrorCode}; queued for replay")]
     private partial void LogRecordFailed(string tenantId, EntityKind kind, string key, string errorCode);

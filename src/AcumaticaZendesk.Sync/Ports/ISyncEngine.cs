@@ -34,8 +34,8 @@ public sealed record SyncPageRequest(string TenantId, string RunId, EntityKind K
 
 /// <summary>
 /// What one call did (<see cref="Pages"/> pages, totals over them). <see cref="HasMore"/> tells the workflow to call
-/// again for the same kind; <see cref="Stopped"/> (null when all is well) says why the tenant's run must stop, e.g. the
-/// tenant needs a new authorization — the run ends failed with that reason.
+/// again for the same kind; <see cref="Stopped"/> (null when all is well) says in words why the tenant's run must stop,
+/// and <see cref="StopCause"/> which kind of stop it is — the run ends failed with that reason.
 /// </summary>
 public sealed record SyncPageResult(
     EntityKind Kind,
@@ -48,7 +48,8 @@ public sealed record SyncPageResult(
     bool HasMore,
     DateTimeOffset? Watermark,
     int Pages = 1,
-    string? Stopped = null);
+    string? Stopped = null,
+    RunStopCause? StopCause = null);
 
 /// <summary>
 /// The page-level sync: read the next page of changes after the tenant's watermark (with overlap and

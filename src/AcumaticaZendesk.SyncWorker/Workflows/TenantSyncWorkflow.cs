@@ -93,7 +93,15 @@ public sealed class TenantSyncWorkflow : Workflow<TenantSyncInput, SyncRunSummar
             run.Progress,
             run.Error);
 
-        await TicketExportStep.RunAsync(context, input.TenantId, run.Logger);
+        if (run.StopCause is null)
+        {
+            await TicketExportStep.RunAsync(context, input.TenantId, run.Logger);
+        }
+        else
+        {
+            // The settings or credentials that stopped the run would stop the export pass too (after its retries).
+            run.Logger.LogWarning("Run {RunId}: no ticket export pass; the run stopped ({StopCause}) and needs an operator first", context.InstanceId, run.StopCause);
+        }
         await context.CallActivityAsync<bool>(nameof(CompleteSyncRunActivity), summary, FinishRetry);
         context.SetCustomStatus(new TenantSyncStatus(input.TenantId, null, input.Generation, run.Progress, []));
         return summary;
@@ -115,6 +123,9 @@ public sealed class TenantSyncWorkflow : Workflow<TenantSyncInput, SyncRunSummar
 
         public string? Error { get; private set; }
 
+        /// <summary>Why the engine stopped the run, when it did (an operator must act; nothing a retry would fix).</summary>
+        public RunStopCause? StopCause { get; private set; }
+
         /// <summary>Pages one kind until it is read to the end, the execution's page budget is spent, or the run fails.</summary>
         public async Task ReadKindAsync(EntityKind kind, IEnumerable<EntityKind> running)
         {
@@ -124,7 +135,10 @@ public sealed class TenantSyncWorkflow : Workflow<TenantSyncInput, SyncRunSummar
                 SyncPageResult page;
                 try
                 {
-                    page = await CallPageAsync(context, new SyncPageRequest(input.TenantId, context.InstanceId, kind, input.PageSize, MaxPages: Math.Max(1, input.PagesPerActivity)));
+                    page = await context.CallActivityAsync<SyncPageResult>(
+                        nameof(SyncPageActivity),
+                        new SyncPageRequest(input.TenantId, context.InstanceId, kind, input.PageSize, MaxPages: Math.Max(1, input.PagesPerActivity)),
+                        PageRetry);
                 }
                 catch (WorkflowTaskFailedException ex)
                 {
@@ -136,6 +150,7 @@ public sealed class TenantSyncWorkflow : Workflow<TenantSyncInput, SyncRunSummar
                 PagesThisExecution += Math.Max(0, page.Pages - 1);
                 if (page.Stopped is { } reason)
                 {
+                    StopCause = page.StopCause;
                     Fail($"{kind}: {reason}");
                     return;
                 }
@@ -190,20 +205,4 @@ public sealed class TenantSyncWorkflow : Workflow<TenantSyncInput, SyncRunSummar
         }
     }
 
-    /// <summary>
-    /// One attempt first: a tenant configuration the system refuses (e.g. an endpoint version removed by an upgrade)
-    /// fails the run at once with its message instead of after minutes of retries that cannot succeed. Anything else
-    /// gets <see cref="PageRetry"/>.
-    /// </summary>
-    private static async Task<SyncPageResult> CallPageAsync(WorkflowContext context, SyncPageRequest request)
-    {
-        try
-        {
-            return await context.CallActivityAsync<SyncPageResult>(nameof(SyncPageActivity), request);
-        }
-        catch (WorkflowTaskFailedException ex) when (ex.FailureDetails.ErrorType != typeof(ConnectorConfigurationException).FullName)
-        {
-            return await context.CallActivityAsync<SyncPageResult>(nameof(SyncPageActivity), request, PageRetry);
-        }
-    }
 }
