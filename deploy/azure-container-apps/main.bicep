@@ -175,6 +175,9 @@ module syncWorker 'modules/container-app.bicep' = {
     maxReplicas: syncWorkerReplicas
     settings: {
       SyncSchedule__Interval: '00:${padLeft(string(syncIntervalMinutes), 2, '0')}:00'
+      // No Dapr Configuration resource here, so no stateRetentionPolicy: the worker purges finished workflow
+      // instances itself, after the Kubernetes policy's durations (WorkflowRetentionOptions' defaults).
+      WorkflowRetention__Enabled: 'true'
     }
   }
 }

@@ -6,6 +6,7 @@ using AcumaticaZendesk.Sync;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.SyncWorker.Alerts;
 using AcumaticaZendesk.SyncWorker.ConsoleHosting;
+using AcumaticaZendesk.SyncWorker.Retention;
 using AcumaticaZendesk.SyncWorker.Runs;
 using AcumaticaZendesk.SyncWorker.Scheduling;
 using AcumaticaZendesk.SyncWorker.State;
@@ -53,6 +54,15 @@ public static class SyncWorkerExtensions
         services.AddSingleton<TenantAlerts>();
         services.AddSingleton<SyncCronScheduler>();
         services.AddSingleton<IWorkflowRunProbe, DaprWorkflowRunProbe>();
+
+        // Finished workflow instances purged by the worker where the runtime cannot be told to (Container Apps).
+        services.AddOptions<WorkflowRetentionOptions>()
+            .BindConfiguration(WorkflowRetentionOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<WorkflowRetentionLedger>();
+        services.AddSingleton<WorkflowRetentionPass>();
+        services.AddHostedService<WorkflowRetentionService>();
         services.AddTicketFlow();
 
         // Dapr.Workflow's source generator registers every Workflow/WorkflowActivity of this assembly

@@ -152,6 +152,26 @@ public sealed partial class AzureContainerAppsTests(BicepSnapshotFixture fixture
     }
 
     [Fact]
+    public void Sync_worker_purges_finished_workflow_instances_itself_after_the_Kubernetes_policy_retention()
+    {
+        // Container Apps has no Dapr Configuration resource for spec.workflow.stateRetentionPolicy: the worker purges.
+        SkipUnlessBicepRuns();
+        var env = App(DaprNames.AppIds.SyncWorker).GetProperty("properties").GetProperty("template").GetProperty("containers")[0].GetProperty("env")
+            .EnumerateArray().ToDictionary(e => e.GetProperty("name").GetString()!, e => e.GetProperty("value").GetString());
+        Assert.Equal("true", env.GetValueOrDefault("WorkflowRetention__Enabled"));
+
+        // Same durations as the Kubernetes policy (the options' defaults, which the Bicep does not override).
+        Assert.DoesNotContain(env.Keys, k => k.StartsWith("WorkflowRetention__", StringComparison.Ordinal) && k != "WorkflowRetention__Enabled");
+        var policy = Assert.Single(DaprResourceSets.KubernetesBase, r => r.Kind == "Configuration" && r.Name == "connector-config").Manifest;
+        var defaults = new SyncWorker.Retention.WorkflowRetentionOptions();
+        Assert.False(defaults.Enabled, "off by default: where the runtime takes a retention policy, daprd purges");
+        Assert.Equal(GoDuration.Hours(policy.Scalar("spec", "workflow", "stateRetentionPolicy", "completed")), defaults.Completed.TotalHours);
+        Assert.Equal(GoDuration.Hours(policy.Scalar("spec", "workflow", "stateRetentionPolicy", "failed")), defaults.FailedOrTerminated.TotalHours);
+        Assert.Equal(GoDuration.Hours(policy.Scalar("spec", "workflow", "stateRetentionPolicy", "terminated")), defaults.FailedOrTerminated.TotalHours);
+        Assert.DoesNotContain("WorkflowRetention", File.ReadAllText(RepoPaths.Combine("deploy", "kubernetes", "base", "sync-worker", "deployment.yaml")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Only_webhook_receiver_has_external_ingress()
     {
         SkipUnlessBicepRuns();

@@ -95,17 +95,10 @@ public sealed class KubernetesManifestTests
         var configuration = Assert.Single(DaprResourceSets.KubernetesBase, r => r.Kind == "Configuration" && r.Name == "connector-config").Manifest;
 
         var retention = new[] { "anyTerminal", "completed", "failed", "terminated" }
-            .ToDictionary(state => state, state => GoHours(configuration.Scalar("spec", "workflow", "stateRetentionPolicy", state)));
+            .ToDictionary(state => state, state => GoDuration.Hours(configuration.Scalar("spec", "workflow", "stateRetentionPolicy", state)));
 
         Assert.All(retention, r => Assert.InRange(r.Value, 1, 24 * 90));
         Assert.True(retention["completed"] <= retention["failed"], "failed runs are kept at least as long as completed ones, for investigation");
-    }
-
-    private static int GoHours(string? duration)
-    {
-        var match = System.Text.RegularExpressions.Regex.Match(duration ?? string.Empty, "^([0-9]+)h$");
-        Assert.True(match.Success, $"'{duration}' is not a duration in whole hours such as 168h");
-        return int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     [Fact]

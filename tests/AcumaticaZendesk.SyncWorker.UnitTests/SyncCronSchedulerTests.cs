@@ -32,7 +32,7 @@ public sealed class SyncCronSchedulerTests
             SidecarCallTimeout = TimeSpan.FromSeconds(1),
         });
         scheduler = new SyncCronScheduler(
-            tenants, new SyncLeaseStore(store, time, NullLogger<SyncLeaseStore>.Instance), workflows, probe, options, time,
+            tenants, new SyncLeaseStore(store, time, NullLogger<SyncLeaseStore>.Instance), workflows, probe, RetentionOff.Ledger(store, time), options, time,
             NullLogger<SyncCronScheduler>.Instance);
         tenants.ListRunnableTenantIdsAsync(Arg.Any<CancellationToken>()).Returns(["contoso", "fabrikam"]);
     }
@@ -150,7 +150,7 @@ public sealed class SyncCronSchedulerTests
     {
         // Ten minutes on the scheduler's clock: the fake clock passes them at once, the wall clock would not within the test.
         var slow = new SyncCronScheduler(
-            tenants, new SyncLeaseStore(store, time, NullLogger<SyncLeaseStore>.Instance), workflows, probe,
+            tenants, new SyncLeaseStore(store, time, NullLogger<SyncLeaseStore>.Instance), workflows, probe, RetentionOff.Ledger(store, time),
             Options.Create(new SyncScheduleOptions { Interval = TimeSpan.FromMinutes(5), SidecarCallTimeout = TimeSpan.FromMinutes(10) }), time,
             NullLogger<SyncCronScheduler>.Instance);
         var waiting = new SemaphoreSlim(0);

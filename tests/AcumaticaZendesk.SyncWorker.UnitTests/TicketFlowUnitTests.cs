@@ -23,7 +23,7 @@ public sealed class EarlySyncTriggerTests
     {
         var options = Options.Create(new SyncScheduleOptions { Interval = TimeSpan.FromMinutes(5), SidecarCallTimeout = TimeSpan.FromSeconds(1) });
         var scheduler = new SyncCronScheduler(
-            tenants, new SyncLeaseStore(store, time, NullLogger<SyncLeaseStore>.Instance), workflows, Substitute.For<IWorkflowRunProbe>(),
+            tenants, new SyncLeaseStore(store, time, NullLogger<SyncLeaseStore>.Instance), workflows, Substitute.For<IWorkflowRunProbe>(), RetentionOff.Ledger(store, time),
             options, time, NullLogger<SyncCronScheduler>.Instance);
         trigger = new EarlySyncTrigger(tenants, scheduler, store, time, options, NullLogger<EarlySyncTrigger>.Instance);
         tenants.ListRunnableTenantIdsAsync(Arg.Any<CancellationToken>()).Returns(["contoso"]);

@@ -1,6 +1,7 @@
 using AcumaticaZendesk.ServiceDefaults;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.Tenants;
+using AcumaticaZendesk.SyncWorker.Retention;
 using AcumaticaZendesk.SyncWorker.Workflows;
 using Dapr.Workflow;
 using Grpc.Core;
@@ -18,6 +19,7 @@ public sealed class SyncCronScheduler(
     SyncLeaseStore leases,
     IDaprWorkflowClient workflows,
     IWorkflowRunProbe runs,
+    WorkflowRetentionLedger retention,
     IOptions<SyncScheduleOptions> options,
     TimeProvider time,
     ILogger<SyncCronScheduler> logger)
@@ -102,6 +104,7 @@ public sealed class SyncCronScheduler(
             await workflows.ScheduleNewWorkflowAsync(nameof(TenantSyncWorkflow), instanceId, input, startTime: null, deadline.Token)
                 .ConfigureAwait(false);
             logger.LogInformation("Scheduled run {InstanceId} of tenant {TenantId}", instanceId, tenantId);
+            await retention.RecordStartedAsync(instanceId, cancellationToken).ConfigureAwait(false);
             return new TenantScheduleResult(tenantId, instanceId, ScheduleOutcome.Scheduled);
         }
         catch (RpcException ex) when (IsAlreadyExists(ex))
@@ -140,6 +143,7 @@ public sealed class SyncCronScheduler(
         {
             case true:
                 logger.LogWarning(ex, "Starting run {InstanceId} of tenant {TenantId} failed, but the workflow engine has it: the run keeps the lease", instanceId, tenantId);
+                await retention.RecordStartedAsync(instanceId, cancellationToken).ConfigureAwait(false);
                 return new TenantScheduleResult(tenantId, instanceId, ScheduleOutcome.Scheduled, $"Start confirmed by lookup after: {Describe(ex, o)}");
             case null:
                 logger.LogError(ex, "Could not schedule run {InstanceId} of tenant {TenantId}, nor tell whether it exists; the lease frees itself when it expires", instanceId, tenantId);

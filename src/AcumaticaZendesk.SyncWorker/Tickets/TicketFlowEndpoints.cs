@@ -1,5 +1,6 @@
 using AcumaticaZendesk.Contracts;
 using AcumaticaZendesk.Sync.Tenants;
+using AcumaticaZendesk.SyncWorker.Retention;
 using AcumaticaZendesk.SyncWorker.Scheduling;
 using AcumaticaZendesk.SyncWorker.Subscriptions;
 using Dapr.Workflow;
@@ -29,6 +30,7 @@ public static class TicketFlowEndpoints
         HttpRequest request,
         IDaprWorkflowClient workflows,
         TicketLocks locks,
+        WorkflowRetentionLedger retention,
         IOptions<TicketFlowOptions> options,
         ILoggerFactory loggers,
         CancellationToken cancellationToken)
@@ -70,6 +72,7 @@ public static class TicketFlowEndpoints
             await workflows.ScheduleNewWorkflowAsync(nameof(TicketContextWorkflow), instanceId, change, startTime: null, deadline.Token)
                 .ConfigureAwait(false);
             logger.LogInformation("Ticket {TicketId} of tenant {TenantId}: scheduled {InstanceId}", evt.TicketId, evt.TenantId, instanceId);
+            await retention.RecordStartedAsync(instanceId, cancellationToken).ConfigureAwait(false);
         }
         catch (RpcException ex) when (ex.StatusCode == StatusCode.AlreadyExists || ex.Status.Detail.Contains("already exists", StringComparison.OrdinalIgnoreCase))
         {
