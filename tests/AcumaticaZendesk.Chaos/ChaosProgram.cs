@@ -8,7 +8,8 @@ namespace AcumaticaZendesk.Chaos;
 /// <c>make chaos</c>: runs every scenario against a fresh sandboxed connector, reconciles each tenant and prints a
 /// table; writes <c>artifacts/chaos/results.json</c>. Exit code 1 when a scenario failed a check (its faulted run did
 /// not do what it must, its faults were not injected), lost or duplicated a record or a ticket activity, or did not
-/// converge. Options: <c>--only a,b</c>, <c>--out path</c>, <c>--bound seconds</c> (per scenario convergence bound).
+/// converge. Options: <c>--only a,b</c>, <c>--out path</c>, <c>--bound seconds</c> (per scenario convergence bound);
+/// environment: <c>CHAOS_STATE_STORE</c> (<see cref="ScenarioRunner.StatePersonalityChoice"/>), <c>CHAOS_ZENDESK_AUTH</c>.
 /// </summary>
 public static class ChaosProgram
 {
@@ -26,6 +27,8 @@ public static class ChaosProgram
             return 2;
         }
 
+        var stateStore = ScenarioRunner.StatePersonalityChoice();
+        Console.WriteLine($"state store personality of the stand-in sidecar: {stateStore} (CHAOS_STATE_STORE)");
         using var cancel = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
         var total = Stopwatch.StartNew();
@@ -43,6 +46,7 @@ public static class ChaosProgram
         {
             generatedAt = DateTimeOffset.UtcNow,
             machine = new { Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription, runtime = Environment.Version.ToString() },
+            stateStore = stateStore.ToString(),
             totalSeconds = Math.Round(total.Elapsed.TotalSeconds, 1),
             passed = results.All(r => r.Passed),
             scenarios = results,

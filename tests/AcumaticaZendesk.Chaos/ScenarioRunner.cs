@@ -1,3 +1,4 @@
+using AcumaticaZendesk.StandIn;
 using AcumaticaZendesk.Testing;
 
 namespace AcumaticaZendesk.Chaos;
@@ -18,13 +19,27 @@ public static class ScenarioRunner
             var other => throw new ArgumentException($"CHAOS_ZENDESK_AUTH must be authorization-code or client-credentials (was '{other}')."),
         };
 
+    /// <summary>
+    /// The state store the stand-in sidecar behaves like: <c>CHAOS_STATE_STORE</c> = <c>sqlite</c> | <c>postgresql</c> |
+    /// <c>redis</c> | <c>cosmosdb</c>; unset, what every suite uses (<c>STANDIN_STATE_STORE</c>, else sqlite).
+    /// </summary>
+    public static StateStorePersonality StatePersonalityChoice() =>
+        Environment.GetEnvironmentVariable("CHAOS_STATE_STORE") is { Length: > 0 } name
+            ? StateStorePersonalities.Parse(name)
+            : StateStorePersonalities.FromEnvironment();
+
     public static async Task<ScenarioResult> RunAsync(ChaosScenario scenario, TimeSpan bound, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(bound * 2.5);
         var configuration = new Dictionary<string, string?>(scenario.Configuration) { ["Serilog:MinimumLevel:Default"] = Environment.GetEnvironmentVariable("CHAOS_LOG_LEVEL") ?? "Error" };
-        var connector = await SandboxedConnector.StartAsync(new SandboxedConnectorOptions { Configuration = configuration, ZendeskAuthorization = ZendeskAuthorizationChoice() }, cancellationToken).ConfigureAwait(false);
+        var connector = await SandboxedConnector.StartAsync(new SandboxedConnectorOptions
+        {
+            Configuration = configuration,
+            ZendeskAuthorization = ZendeskAuthorizationChoice(),
+            StatePersonality = StatePersonalityChoice(),
+        }, cancellationToken).ConfigureAwait(false);
         await using var context = new ScenarioContext(connector, bound);
         TimeSpan? converged = null;
         try

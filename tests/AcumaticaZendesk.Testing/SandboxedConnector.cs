@@ -31,6 +31,9 @@ public sealed class SandboxedConnectorOptions
 
     /// <summary>Kestrel port of the sync worker on 127.0.0.1 (0: any free port), for a test that must know its public URL up front.</summary>
     public int SyncWorkerPort { get; init; }
+
+    /// <summary>Which real state store the stand-in's state stores behave like (default: <c>STANDIN_STATE_STORE</c>, else sqlite).</summary>
+    public StateStorePersonality StatePersonality { get; init; } = StateStorePersonalities.FromEnvironment();
 }
 
 /// <summary>
@@ -81,6 +84,7 @@ public sealed class SandboxedConnector : IAsyncDisposable
         {
             UseSystemClock = true,
             SyncWorkerPort = options.SyncWorkerPort,
+            Sidecar = new StandInSidecarOptions { StatePersonality = options.StatePersonality },
             Configuration = configuration,
             ConfigureSyncWorker = options.ConfigureSyncWorker,
             StartDependencies = async ct =>
