@@ -37,7 +37,11 @@ public sealed class FakeStateStore(StateStorePersonality personality = StateStor
     public StateStorePersonality Personality { get; } = personality;
 
     /// <summary>Most operations one transaction may hold (daprd checks <c>MultiMaxSize</c>); null when unbounded.</summary>
-    public int? MaxTransactionOperations => Personality == StateStorePersonality.CosmosDb ? 100 : null;
+    public int? MaxTransactionOperations => MaxTransactionOperationsOf(Personality);
+
+    /// <summary>The most operations one transaction of a store of this personality may hold (null: no cap).</summary>
+    public static int? MaxTransactionOperationsOf(StateStorePersonality personality) =>
+        personality == StateStorePersonality.CosmosDb ? 100 : null;
 
     public StoredState? Get(string key)
     {

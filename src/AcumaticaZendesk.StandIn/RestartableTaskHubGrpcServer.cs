@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Collections.Concurrent;
 using System.Reflection;
 using DurableTask.Core;
 using Grpc.Core;
@@ -23,7 +24,12 @@ namespace AcumaticaZendesk.StandIn;
 /// instance completed, failed or was terminated is purged and started again;</item>
 /// <item>StartInstance answers only once the instance has started (durabletask-go <c>backend/executor.go</c>
 /// <c>StartInstance</c> → <c>WaitForInstanceStart</c>), after <see cref="StandInSidecarOptions.WorkflowStartDelay"/>
-/// (a loaded sidecar), so a caller's deadline can expire after the instance was created.</item>
+/// (a loaded sidecar), so a caller's deadline can expire after the instance was created;</item>
+/// <item>each orchestration step is counted as the one transaction daprd saves it in (<see cref="WorkflowStepSave"/>);
+/// when the actor state store caps transactions (<see cref="FakeStateStore.MaxTransactionOperations"/>, Cosmos DB) and
+/// the step's save exceeds the cap, the step fails and is tried again after
+/// <see cref="StandInSidecarOptions.FailedStepRetryDelay"/>, failing again each time: the workflow is stuck, as under
+/// daprd (dapr <c>pkg/actors/state/state.go</c> <c>ErrTransactionsTooManyOperations</c>; the step's reminder fires again).</item>
 /// </list>
 /// </summary>
 public sealed class RestartableTaskHubGrpcServer(
@@ -45,12 +51,18 @@ public sealed class RestartableTaskHubGrpcServer(
     ];
 
     private readonly ILogger logger = loggers.CreateLogger<RestartableTaskHubGrpcServer>();
+    private readonly ConcurrentDictionary<string, OrchestratorRequest> stepsInFlight = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, WorkflowActorState> actorStates = new(StringComparer.Ordinal);
+    private readonly int? maxTransactionOperations = FakeStateStore.MaxTransactionOperationsOf(sidecarOptions.StatePersonality);
+
+    /// <summary>Steps whose save the actor state store refused for its size (each retry again).</summary>
+    public ConcurrentQueue<WorkflowSaveRefusal> WorkflowSaveRefusals { get; } = new();
 
     public override async Task GetWorkItems(GetWorkItemsRequest request, IServerStreamWriter<WorkItem> responseStream, ServerCallContext context)
     {
         try
         {
-            await base.GetWorkItems(request, responseStream, context).ConfigureAwait(false);
+            await base.GetWorkItems(request, new StepRecordingWriter(responseStream, stepsInFlight), context).ConfigureAwait(false);
         }
         finally
         {
@@ -75,6 +87,8 @@ public sealed class RestartableTaskHubGrpcServer(
             CreatedAgain.Enqueue(request.InstanceId);
         }
 
+        actorStates.TryRemove(request.InstanceId, out _);
+
         var response = await base.StartInstance(request, context).ConfigureAwait(false);
         if (request.ScheduledStartTimestamp is null)
         {
@@ -85,8 +99,35 @@ public sealed class RestartableTaskHubGrpcServer(
         return response;
     }
 
+    public override async Task<CompleteTaskResponse> CompleteOrchestratorTask(OrchestratorResponse request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        if (!stepsInFlight.TryRemove(request.InstanceId, out var step))
+        {
+            return await base.CompleteOrchestratorTask(request, context).ConfigureAwait(false);
+        }
+
+        var before = actorStates.GetValueOrDefault(request.InstanceId, WorkflowActorState.Created);
+        var (operations, after) = WorkflowStepSave.Plan(before, WorkflowStepChangesReader.Read(before, step, request));
+        if (maxTransactionOperations is { } max && operations > max)
+        {
+            WorkflowSaveRefusals.Enqueue(new WorkflowSaveRefusal(request.InstanceId, operations, max));
+            logger.LogError(
+                "Stand-in task hub: workflow actor {InstanceId}: saving the step takes {Operations} operations, more than the actor state store's {Max}: the transaction contains more operations than supported by the state store; the step is retried",
+                request.InstanceId, operations, max);
+            await Task.Delay(sidecarOptions.FailedStepRetryDelay, context.CancellationToken).ConfigureAwait(false);
+            FailPending((IDictionary)PendingFields[0].GetValue(this)!, request.InstanceId, new InvalidOperationException(
+                $"The transaction contains more operations than supported by the state store ({operations} > {max})"));
+            return new CompleteTaskResponse();
+        }
+
+        actorStates[request.InstanceId] = after;
+        return await base.CompleteOrchestratorTask(request, context).ConfigureAwait(false);
+    }
+
     /// <summary>Ids whose finished instance was purged and started again (what daprd does silently).</summary>
-    public System.Collections.Concurrent.ConcurrentQueue<string> CreatedAgain { get; } = new();
+    public ConcurrentQueue<string> CreatedAgain { get; } = new();
 
     private async Task WaitForStartAsync(string instanceId, CancellationToken cancellationToken)
     {
@@ -109,12 +150,44 @@ public sealed class RestartableTaskHubGrpcServer(
             var pending = (IDictionary)field.GetValue(this)!;
             foreach (var key in pending.Keys.Cast<object>().ToList())
             {
-                var tcs = pending[key]!;
-                pending.Remove(key);
-                tcs.GetType().GetMethod("TrySetException", [typeof(Exception)])!
-                    .Invoke(tcs, [new InvalidOperationException($"The worker disconnected before completing {key}")]);
+                FailPending(pending, key, new InvalidOperationException($"The worker disconnected before completing {key}"));
                 logger.LogWarning("Stand-in task hub: worker left without completing {WorkItem}; it will be dispatched again", key);
             }
+        }
+    }
+
+    /// <summary>Fails a work item the task hub waits for, so DurableTask.Core abandons it and dispatches it again.</summary>
+    private static void FailPending(IDictionary pending, object key, Exception reason)
+    {
+        var tcs = pending[key];
+        if (tcs is null)
+        {
+            return;
+        }
+
+        pending.Remove(key);
+        tcs.GetType().GetMethod("TrySetException", [typeof(Exception)])!.Invoke(tcs, [reason]);
+    }
+
+    /// <summary>Remembers the last orchestration work item sent to the app per instance (its new events).</summary>
+    private sealed class StepRecordingWriter(IServerStreamWriter<WorkItem> inner, ConcurrentDictionary<string, OrchestratorRequest> steps)
+        : IServerStreamWriter<WorkItem>
+    {
+        public WriteOptions? WriteOptions
+        {
+            get => inner.WriteOptions;
+            set => inner.WriteOptions = value;
+        }
+
+        public Task WriteAsync(WorkItem message)
+        {
+            ArgumentNullException.ThrowIfNull(message);
+            if (message.OrchestratorRequest is { } step)
+            {
+                steps[step.InstanceId] = step;
+            }
+
+            return inner.WriteAsync(message);
         }
     }
 
@@ -123,3 +196,6 @@ public sealed class RestartableTaskHubGrpcServer(
         ?? throw new InvalidOperationException(
             $"TaskHubGrpcServer has no field '{name}': the InProcessTestHost package changed; revisit {nameof(RestartableTaskHubGrpcServer)}");
 }
+
+/// <summary>A workflow step whose save the actor state store refused: more operations than its transactions allow.</summary>
+public sealed record WorkflowSaveRefusal(string InstanceId, int Operations, int MaxOperations);

@@ -59,6 +59,12 @@ public sealed class StandInSidecarOptions
     /// <summary>How long StartInstance takes beyond the instance's start (a loaded sidecar); zero by default.</summary>
     public TimeSpan WorkflowStartDelay { get; init; } = TimeSpan.Zero;
 
+    /// <summary>
+    /// When a workflow step whose save the actor state store refused (too many operations) is tried again; daprd tries
+    /// it again when the step's reminder fires again.
+    /// </summary>
+    public TimeSpan FailedStepRetryDelay { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Lowest level the stand-in logs at (its own and the in-memory task hub's logs).</summary>
     public LogLevel MinimumLogLevel { get; init; } = LogLevel.Warning;
 
