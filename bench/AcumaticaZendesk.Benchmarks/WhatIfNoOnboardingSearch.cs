@@ -12,23 +12,23 @@ namespace AcumaticaZendesk.Benchmarks;
 /// </summary>
 internal sealed class WhatIfNoOnboardingSearch(IZendeskTarget inner) : IZendeskTarget
 {
-    public Task<IReadOnlyList<ZendeskOrganization>> FindOrganizationsByExternalIdsAsync(TenantConfig tenant, IReadOnlyCollection<string> externalIds, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<TargetOrganization>> FindOrganizationsByExternalIdsAsync(TenantConfig tenant, IReadOnlyCollection<string> externalIds, CancellationToken cancellationToken) =>
         inner.FindOrganizationsByExternalIdsAsync(tenant, externalIds, cancellationToken);
 
-    public Task<IReadOnlyList<ZendeskOrganization>> FindOrganizationsByNamesAsync(TenantConfig tenant, IReadOnlyCollection<string> names, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<ZendeskOrganization>>([]);
+    public Task<IReadOnlyList<TargetOrganization>> FindOrganizationsByNamesAsync(TenantConfig tenant, IReadOnlyCollection<string> names, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<TargetOrganization>>([]);
 
-    public Task<IReadOnlyList<ZendeskOrganization>> ListOrganizationsAsync(TenantConfig tenant, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<ZendeskOrganization>>([]);
+    public Task<IReadOnlyList<TargetOrganization>> ListOrganizationsAsync(TenantConfig tenant, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<TargetOrganization>>([]);
 
-    public Task<IReadOnlyList<ZendeskUser>?> ListUsersAsync(TenantConfig tenant, int limit, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<ZendeskUser>?>([]);
+    public Task<IReadOnlyList<TargetUser>?> ListUsersAsync(TenantConfig tenant, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<TargetUser>?>([]);
 
-    public Task<IReadOnlyList<ZendeskUser>> FindUsersByExternalIdsAsync(TenantConfig tenant, IReadOnlyCollection<string> externalIds, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<TargetUser>> FindUsersByExternalIdsAsync(TenantConfig tenant, IReadOnlyCollection<string> externalIds, CancellationToken cancellationToken) =>
         inner.FindUsersByExternalIdsAsync(tenant, externalIds, cancellationToken);
 
-    public Task<IReadOnlyList<ZendeskUser>> FindUsersByEmailsAsync(TenantConfig tenant, IReadOnlyCollection<string> emails, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<ZendeskUser>>([]);
+    public Task<IReadOnlyList<TargetUser>> FindUsersByEmailsAsync(TenantConfig tenant, IReadOnlyCollection<string> emails, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<TargetUser>>([]);
 
     public Task<IReadOnlyList<WriteResult>> CreateOrganizationsAsync(TenantConfig tenant, IReadOnlyList<OrganizationPayload> organizations, CancellationToken cancellationToken) =>
         inner.CreateOrganizationsAsync(tenant, organizations, cancellationToken);

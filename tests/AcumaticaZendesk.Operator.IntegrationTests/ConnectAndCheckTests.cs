@@ -309,13 +309,13 @@ public sealed class ConnectAndCheckTests : IAsyncLifetime
         var source = new Checks.ZendeskReconcileSource(_host.Services.GetRequiredService<Connectors.Gate.TenantClients>());
         var tenant = await _host.Services.GetRequiredService<TenantRepository>().GetRequiredAsync("contoso", Ct);
 
-        var organizations = new List<ZendeskOrganization>();
+        var organizations = new List<TargetOrganization>();
         await foreach (var org in source.ListOrganizationsAsync(tenant, Ct))
         {
             organizations.Add(org);
         }
 
-        var users = new List<ZendeskUser>();
+        var users = new List<TargetUser>();
         await foreach (var user in source.ListUsersAsync(tenant, Ct))
         {
             users.Add(user);

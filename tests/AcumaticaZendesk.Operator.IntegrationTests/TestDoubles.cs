@@ -58,21 +58,21 @@ internal sealed class FakeWorkflowRuns : IWorkflowRuns
 /// <summary>Lists the in-memory Zendesk's organizations and users (what the adapter over the Zendesk client pages through).</summary>
 internal sealed class FakeReconcileSource(FakeZendeskTarget zendesk) : IReconcileSource
 {
-    public async IAsyncEnumerable<ZendeskOrganization> ListOrganizationsAsync(TenantConfig tenant, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<TargetOrganization> ListOrganizationsAsync(TenantConfig tenant, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         foreach (var org in zendesk.Organizations.Values.OrderBy(o => o.Id).ToArray())
         {
             await Task.Yield();
-            yield return new ZendeskOrganization(org.Id, org.Name, org.ExternalId, org.DomainNames);
+            yield return new TargetOrganization(org.Id, org.Name, org.ExternalId, org.DomainNames);
         }
     }
 
-    public async IAsyncEnumerable<ZendeskUser> ListUsersAsync(TenantConfig tenant, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<TargetUser> ListUsersAsync(TenantConfig tenant, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         foreach (var user in zendesk.Users.Values.OrderBy(u => u.Id).ToArray())
         {
             await Task.Yield();
-            yield return new ZendeskUser(user.Id, user.Name, user.ExternalId, user.Primary, user.OrganizationId);
+            yield return new TargetUser(user.Id, user.Name, user.ExternalId, user.Primary, user.OrganizationId);
         }
     }
 }

@@ -76,9 +76,9 @@ public sealed class OrganizationWriteOrderTests
     public void A_create_races_an_update_only_over_the_name_the_updated_organization_holds(string current, string created, bool races)
     {
         var item = new WorkItem(Customer("C2", "Globex Corp", T0), "C2") { Action = PlannedAction.Update, ZendeskId = 7 };
-        var found = new Dictionary<string, ZendeskOrganization>(StringComparer.OrdinalIgnoreCase)
+        var found = new Dictionary<string, TargetOrganization>(StringComparer.OrdinalIgnoreCase)
         {
-            ["C2"] = new ZendeskOrganization(7, current, "C2", []),
+            ["C2"] = new TargetOrganization(7, current, "C2", []),
         };
 
         Assert.Equal(races, OrganizationStep.CreatesMayRaceUpdates([new OrganizationPayload { ExternalId = "C9", Name = created }], [item], found));
@@ -89,7 +89,7 @@ public sealed class OrganizationWriteOrderTests
     {
         var item = new WorkItem(Customer("C2", "Globex", T0), "C2") { Action = PlannedAction.Adopt, ZendeskId = 7 };
 
-        Assert.True(OrganizationStep.CreatesMayRaceUpdates([new OrganizationPayload { ExternalId = "C9", Name = "Other" }], [item], new Dictionary<string, ZendeskOrganization>()));
-        Assert.False(OrganizationStep.CreatesMayRaceUpdates([], [item], new Dictionary<string, ZendeskOrganization>()));
+        Assert.True(OrganizationStep.CreatesMayRaceUpdates([new OrganizationPayload { ExternalId = "C9", Name = "Other" }], [item], new Dictionary<string, TargetOrganization>()));
+        Assert.False(OrganizationStep.CreatesMayRaceUpdates([], [item], new Dictionary<string, TargetOrganization>()));
     }
 }

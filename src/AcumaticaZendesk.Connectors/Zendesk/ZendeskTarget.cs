@@ -7,10 +7,6 @@ using AcumaticaZendesk.Sync.Tenants;
 using AcumaticaZendesk.Zendesk;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using CoreOrganization = AcumaticaZendesk.Sync.Ports.ZendeskOrganization;
-using CoreUser = AcumaticaZendesk.Sync.Ports.ZendeskUser;
-using ZdOrganization = AcumaticaZendesk.Zendesk.ZendeskOrganization;
-using ZdUser = AcumaticaZendesk.Zendesk.ZendeskUser;
 
 namespace AcumaticaZendesk.Connectors.Zendesk;
 
@@ -25,35 +21,35 @@ public sealed partial class ZendeskTarget(
     IOptions<ConnectorOptions> options,
     ILogger<ZendeskTarget> logger) : IZendeskTarget
 {
-    public Task<IReadOnlyList<CoreOrganization>> FindOrganizationsByExternalIdsAsync(TenantConfig tenant, IReadOnlyCollection<string> externalIds, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<TargetOrganization>> FindOrganizationsByExternalIdsAsync(TenantConfig tenant, IReadOnlyCollection<string> externalIds, CancellationToken cancellationToken) =>
         CallAsync(tenant, async client =>
         {
             var found = await client.Organizations.GetByExternalIdsAsync(externalIds, cancellationToken).ConfigureAwait(false);
-            return (IReadOnlyList<CoreOrganization>)found.Values.DistinctBy(o => o.Id).Select(ToCore).ToArray();
+            return (IReadOnlyList<TargetOrganization>)found.Values.DistinctBy(o => o.Id).Select(ToCore).ToArray();
         }, cancellationToken);
 
-    public Task<IReadOnlyList<CoreOrganization>> FindOrganizationsByNamesAsync(TenantConfig tenant, IReadOnlyCollection<string> names, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<TargetOrganization>> FindOrganizationsByNamesAsync(TenantConfig tenant, IReadOnlyCollection<string> names, CancellationToken cancellationToken) =>
         CallAsync(tenant, async client =>
         {
             var found = await SearchEachAsync(names, (name, ct) => client.Organizations.FindByNameAsync(name, ct), cancellationToken).ConfigureAwait(false);
-            return (IReadOnlyList<CoreOrganization>)found.DistinctBy(o => o.Id).Select(ToCore).ToArray();
+            return (IReadOnlyList<TargetOrganization>)found.DistinctBy(o => o.Id).Select(ToCore).ToArray();
         }, cancellationToken);
 
-    public Task<IReadOnlyList<CoreOrganization>> ListOrganizationsAsync(TenantConfig tenant, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<TargetOrganization>> ListOrganizationsAsync(TenantConfig tenant, CancellationToken cancellationToken) =>
         CallAsync(tenant, async client =>
         {
-            var all = new List<CoreOrganization>();
+            var all = new List<TargetOrganization>();
             await foreach (var organization in client.Organizations.ListAsync(cancellationToken).ConfigureAwait(false))
                 all.Add(ToCore(organization));
-            return (IReadOnlyList<CoreOrganization>)all;
+            return (IReadOnlyList<TargetOrganization>)all;
         }, cancellationToken);
 
-    public Task<IReadOnlyList<CoreUser>?> ListUsersAsync(TenantConfig tenant, int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<TargetUser>?> ListUsersAsync(TenantConfig tenant, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
         return CallAsync(tenant, async client =>
         {
-            var all = new List<CoreUser>();
+            var all = new List<TargetUser>();
             await foreach (var user in client.Users.ListAsync(cancellationToken).ConfigureAwait(false))
             {
                 if (all.Count == limit)
@@ -61,22 +57,22 @@ public sealed partial class ZendeskTarget(
                 all.Add(ToCore(user));
             }
 
-            return (IReadOnlyList<CoreUser>?)all;
+            return (IReadOnlyList<TargetUser>?)all;
         }, cancellationToken);
     }
 
-    public Task<IReadOnlyList<CoreUser>> FindUsersByExternalIdsAsync(TenantConfig tenant, IReadOnlyCollection<string> externalIds, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<TargetUser>> FindUsersByExternalIdsAsync(TenantConfig tenant, IReadOnlyCollection<string> externalIds, CancellationToken cancellationToken) =>
         CallAsync(tenant, async client =>
         {
             var found = await client.Users.GetByExternalIdsAsync(externalIds, cancellationToken).ConfigureAwait(false);
-            return (IReadOnlyList<CoreUser>)found.Values.DistinctBy(u => u.Id).Select(ToCore).ToArray();
+            return (IReadOnlyList<TargetUser>)found.Values.DistinctBy(u => u.Id).Select(ToCore).ToArray();
         }, cancellationToken);
 
-    public Task<IReadOnlyList<CoreUser>> FindUsersByEmailsAsync(TenantConfig tenant, IReadOnlyCollection<string> emails, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<TargetUser>> FindUsersByEmailsAsync(TenantConfig tenant, IReadOnlyCollection<string> emails, CancellationToken cancellationToken) =>
         CallAsync(tenant, async client =>
         {
             var found = await SearchEachAsync(emails, (email, ct) => client.Users.FindByEmailAsync(email, ct), cancellationToken).ConfigureAwait(false);
-            return (IReadOnlyList<CoreUser>)found.DistinctBy(u => u.Id).Select(ToCore).ToArray();
+            return (IReadOnlyList<TargetUser>)found.DistinctBy(u => u.Id).Select(ToCore).ToArray();
         }, cancellationToken);
 
     public Task<IReadOnlyList<WriteResult>> CreateOrganizationsAsync(TenantConfig tenant, IReadOnlyList<OrganizationPayload> organizations, CancellationToken cancellationToken)
@@ -170,11 +166,11 @@ public sealed partial class ZendeskTarget(
             Tags = w.User.Tags,
             SkipVerifyEmail = true,
         },
-        w.Id is { } id ? new ZdUser { Id = id, Name = w.User.Name, ExternalId = w.User.ExternalId } : null);
+        w.Id is { } id ? new ZendeskUser { Id = id, Name = w.User.Name, ExternalId = w.User.ExternalId } : null);
 
-    private static CoreOrganization ToCore(ZdOrganization o) => ZendeskCoreRecords.ToCore(o);
+    private static TargetOrganization ToCore(ZendeskOrganization o) => ZendeskCoreRecords.ToCore(o);
 
-    private static CoreUser ToCore(ZdUser u) => ZendeskCoreRecords.ToCore(u);
+    private static TargetUser ToCore(ZendeskUser u) => ZendeskCoreRecords.ToCore(u);
 
     private async Task<IReadOnlyList<T>> SearchEachAsync<T>(IReadOnlyCollection<string> values, Func<string, CancellationToken, Task<IReadOnlyList<T>>> search, CancellationToken cancellationToken)
     {

@@ -46,13 +46,13 @@ internal sealed class ReconcileService(IAcumaticaSource acumatica, IReconcileSou
             truncated |= await ReadAllAsync(tenant, kind, records, cancellationToken).ConfigureAwait(false);
         }
 
-        var organizations = new List<ZendeskOrganization>();
+        var organizations = new List<TargetOrganization>();
         await foreach (var org in zendesk.ListOrganizationsAsync(tenant, cancellationToken).ConfigureAwait(false))
         {
             organizations.Add(org);
         }
 
-        var users = new List<ZendeskUser>();
+        var users = new List<TargetUser>();
         await foreach (var user in zendesk.ListUsersAsync(tenant, cancellationToken).ConfigureAwait(false))
         {
             users.Add(user);
@@ -95,7 +95,7 @@ internal sealed class ReconcileService(IAcumaticaSource acumatica, IReconcileSou
         externalId.StartsWith(ExternalIds.ContactPrefix, StringComparison.OrdinalIgnoreCase)
         || externalId.StartsWith(ExternalIds.EmployeePrefix, StringComparison.OrdinalIgnoreCase);
 
-    private static List<DuplicateName> DuplicateNames(IReadOnlyList<AcumaticaAccount> accounts, IReadOnlyList<ZendeskOrganization> organizations)
+    private static List<DuplicateName> DuplicateNames(IReadOnlyList<AcumaticaAccount> accounts, IReadOnlyList<TargetOrganization> organizations)
     {
         var ids = StringComparer.OrdinalIgnoreCase;
         var accountsByName = accounts

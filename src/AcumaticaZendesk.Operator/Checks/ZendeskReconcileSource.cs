@@ -14,7 +14,7 @@ namespace AcumaticaZendesk.Operator.Checks;
 /// </summary>
 internal sealed class ZendeskReconcileSource(TenantClients clients) : IReconcileSource
 {
-    public async IAsyncEnumerable<ZendeskOrganization> ListOrganizationsAsync(TenantConfig tenant, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<TargetOrganization> ListOrganizationsAsync(TenantConfig tenant, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var client = await clients.ZendeskAsync(tenant, cancellationToken).ConfigureAwait(false);
         await foreach (var organization in client.Organizations.ListAsync(cancellationToken).ConfigureAwait(false))
@@ -23,7 +23,7 @@ internal sealed class ZendeskReconcileSource(TenantClients clients) : IReconcile
         }
     }
 
-    public async IAsyncEnumerable<ZendeskUser> ListUsersAsync(TenantConfig tenant, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<TargetUser> ListUsersAsync(TenantConfig tenant, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var client = await clients.ZendeskAsync(tenant, cancellationToken).ConfigureAwait(false);
         await foreach (var user in client.Users.ListAsync(cancellationToken).ConfigureAwait(false))

@@ -9,7 +9,7 @@ namespace AcumaticaZendesk.Operator.Ports;
 /// </summary>
 public interface IReconcileSource
 {
-    IAsyncEnumerable<ZendeskOrganization> ListOrganizationsAsync(TenantConfig tenant, CancellationToken cancellationToken);
+    IAsyncEnumerable<TargetOrganization> ListOrganizationsAsync(TenantConfig tenant, CancellationToken cancellationToken);
 
-    IAsyncEnumerable<ZendeskUser> ListUsersAsync(TenantConfig tenant, CancellationToken cancellationToken);
+    IAsyncEnumerable<TargetUser> ListUsersAsync(TenantConfig tenant, CancellationToken cancellationToken);
 }

@@ -26,7 +26,7 @@ internal sealed class AccountDirectory(IZendeskTarget zendesk)
     private readonly ConcurrentDictionary<string, View> _views = new(StringComparer.Ordinal);
 
     /// <summary>Organizations with no external_id, as of the start of this run minus those adopted since.</summary>
-    public async Task<IReadOnlyList<ZendeskOrganization>> UnlinkedOrganizationsAsync(PageScope scope, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<TargetOrganization>> UnlinkedOrganizationsAsync(PageScope scope, CancellationToken cancellationToken)
     {
         var view = ViewOf(scope);
         await view.Loading.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -69,7 +69,7 @@ internal sealed class AccountDirectory(IZendeskTarget zendesk)
     /// when the account has more than <see cref="UsersListedPerSearch"/> × <paramref name="pendingSearches"/> users
     /// on the first attempt of the run — then the caller searches each e-mail.
     /// </summary>
-    public async Task<IReadOnlyDictionary<string, ZendeskUser>?> UsersByEmailAsync(PageScope scope, int pendingSearches, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, TargetUser>?> UsersByEmailAsync(PageScope scope, int pendingSearches, CancellationToken cancellationToken)
     {
         var view = ViewOf(scope);
         await view.Loading.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -94,7 +94,7 @@ internal sealed class AccountDirectory(IZendeskTarget zendesk)
 
         lock (view)
         {
-            return view.UsersByEmail is { } byEmail ? new Dictionary<string, ZendeskUser>(byEmail, StringComparer.OrdinalIgnoreCase) : null;
+            return view.UsersByEmail is { } byEmail ? new Dictionary<string, TargetUser>(byEmail, StringComparer.OrdinalIgnoreCase) : null;
         }
     }
 
@@ -106,7 +106,7 @@ internal sealed class AccountDirectory(IZendeskTarget zendesk)
         {
             if (view.UsersByEmail is { } byEmail)
             {
-                byEmail[email.Trim()] = new ZendeskUser(id, name, externalId, email, null);
+                byEmail[email.Trim()] = new TargetUser(id, name, externalId, email, null);
             }
         }
     }
@@ -121,9 +121,9 @@ internal sealed class AccountDirectory(IZendeskTarget zendesk)
         /// <summary>One listing at a time: a second page waits for the first one's listing instead of repeating it.</summary>
         public SemaphoreSlim Loading { get; } = new(1, 1);
 
-        public Dictionary<long, ZendeskOrganization>? Unlinked { get; set; }
+        public Dictionary<long, TargetOrganization>? Unlinked { get; set; }
 
-        public Dictionary<string, ZendeskUser>? UsersByEmail { get; set; }
+        public Dictionary<string, TargetUser>? UsersByEmail { get; set; }
 
         public bool TooManyUsers { get; set; }
     }

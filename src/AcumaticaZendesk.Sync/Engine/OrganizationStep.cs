@@ -230,7 +230,7 @@ internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarge
     /// current Zendesk name of an organization being updated, or an organization is being adopted (its current name
     /// is not known here).
     /// </summary>
-    internal static bool CreatesMayRaceUpdates(IEnumerable<OrganizationPayload> creates, IEnumerable<WorkItem> updates, IReadOnlyDictionary<string, ZendeskOrganization> found)
+    internal static bool CreatesMayRaceUpdates(IEnumerable<OrganizationPayload> creates, IEnumerable<WorkItem> updates, IReadOnlyDictionary<string, TargetOrganization> found)
     {
         var held = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var item in updates)

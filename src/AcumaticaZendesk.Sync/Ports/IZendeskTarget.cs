@@ -4,10 +4,10 @@ using AcumaticaZendesk.Sync.Tenants;
 namespace AcumaticaZendesk.Sync.Ports;
 
 /// <summary>An organization as Zendesk holds it (only what the engine needs).</summary>
-public sealed record ZendeskOrganization(long Id, string Name, string? ExternalId, IReadOnlyList<string> DomainNames);
+public sealed record TargetOrganization(long Id, string Name, string? ExternalId, IReadOnlyList<string> DomainNames);
 
 /// <summary>A user as Zendesk holds it (only what the engine needs). <see cref="Email"/> is the primary e-mail.</summary>
-public sealed record ZendeskUser(long Id, string Name, string? ExternalId, string? Email, long? OrganizationId);
+public sealed record TargetUser(long Id, string Name, string? ExternalId, string? Email, long? OrganizationId);
 
 /// <summary>Why a record was not written: Zendesk refused it, or Acumatica returned it unreadable.</summary>
 public enum WriteErrorKind
@@ -65,29 +65,29 @@ public interface IZendeskTarget
     public const int MaxBatch = 100;
 
     /// <summary><c>organizations/show_many?external_ids=</c> (≤ 100). Matching is case-insensitive.</summary>
-    Task<IReadOnlyList<ZendeskOrganization>> FindOrganizationsByExternalIdsAsync(TenantConfig tenant, IReadOnlyCollection<string> externalIds, CancellationToken cancellationToken);
+    Task<IReadOnlyList<TargetOrganization>> FindOrganizationsByExternalIdsAsync(TenantConfig tenant, IReadOnlyCollection<string> externalIds, CancellationToken cancellationToken);
 
     /// <summary>Organizations whose name equals one of <paramref name="names"/> (case-insensitive) — onboarding.</summary>
-    Task<IReadOnlyList<ZendeskOrganization>> FindOrganizationsByNamesAsync(TenantConfig tenant, IReadOnlyCollection<string> names, CancellationToken cancellationToken);
+    Task<IReadOnlyList<TargetOrganization>> FindOrganizationsByNamesAsync(TenantConfig tenant, IReadOnlyCollection<string> names, CancellationToken cancellationToken);
 
     /// <summary>
     /// Every organization of the account (<c>organizations.json</c>, cursor pages of 100) — onboarding reads
     /// them once per run and matches names and domains locally. An empty account costs one request.
     /// </summary>
-    Task<IReadOnlyList<ZendeskOrganization>> ListOrganizationsAsync(TenantConfig tenant, CancellationToken cancellationToken);
+    Task<IReadOnlyList<TargetOrganization>> ListOrganizationsAsync(TenantConfig tenant, CancellationToken cancellationToken);
 
     /// <summary>
     /// Every user of the account (<c>users.json</c>, cursor pages of 100, primary e-mail only), or null when the
     /// account has more than <paramref name="limit"/> users (then at most ⌈limit / 100⌉ + 1 pages were read) —
     /// onboarding matches e-mails locally when the account is small enough, else searches them one by one.
     /// </summary>
-    Task<IReadOnlyList<ZendeskUser>?> ListUsersAsync(TenantConfig tenant, int limit, CancellationToken cancellationToken);
+    Task<IReadOnlyList<TargetUser>?> ListUsersAsync(TenantConfig tenant, int limit, CancellationToken cancellationToken);
 
     /// <summary><c>users/show_many?external_ids=</c> (≤ 100).</summary>
-    Task<IReadOnlyList<ZendeskUser>> FindUsersByExternalIdsAsync(TenantConfig tenant, IReadOnlyCollection<string> externalIds, CancellationToken cancellationToken);
+    Task<IReadOnlyList<TargetUser>> FindUsersByExternalIdsAsync(TenantConfig tenant, IReadOnlyCollection<string> externalIds, CancellationToken cancellationToken);
 
     /// <summary>Users having one of <paramref name="emails"/> as an identity (≤ 100).</summary>
-    Task<IReadOnlyList<ZendeskUser>> FindUsersByEmailsAsync(TenantConfig tenant, IReadOnlyCollection<string> emails, CancellationToken cancellationToken);
+    Task<IReadOnlyList<TargetUser>> FindUsersByEmailsAsync(TenantConfig tenant, IReadOnlyCollection<string> emails, CancellationToken cancellationToken);
 
     /// <summary><c>organizations/create_many</c> (≤ 100).</summary>
     Task<IReadOnlyList<WriteResult>> CreateOrganizationsAsync(TenantConfig tenant, IReadOnlyList<OrganizationPayload> organizations, CancellationToken cancellationToken);

@@ -104,7 +104,7 @@ internal sealed class FakeZendeskTarget : IZendeskTarget
     /// <summary>The external_ids of every <c>show_many</c> lookup of organizations, one entry per call.</summary>
     public List<string[]> OrganizationLookups { get; } = [];
 
-    public Task<IReadOnlyList<ZendeskOrganization>> FindOrganizationsByExternalIdsAsync(TenantConfig tenant, IReadOnlyCollection<string> externalIds, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<TargetOrganization>> FindOrganizationsByExternalIdsAsync(TenantConfig tenant, IReadOnlyCollection<string> externalIds, CancellationToken cancellationToken)
     {
         lock (OrganizationLookups)
         {
@@ -114,7 +114,7 @@ internal sealed class FakeZendeskTarget : IZendeskTarget
         return Orgs(o => o.ExternalId is not null && externalIds.Contains(o.ExternalId, StringComparer.OrdinalIgnoreCase), externalIds.Count);
     }
 
-    public Task<IReadOnlyList<ZendeskOrganization>> FindOrganizationsByNamesAsync(TenantConfig tenant, IReadOnlyCollection<string> names, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<TargetOrganization>> FindOrganizationsByNamesAsync(TenantConfig tenant, IReadOnlyCollection<string> names, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
@@ -124,7 +124,7 @@ internal sealed class FakeZendeskTarget : IZendeskTarget
         return Orgs(o => names.Any(n => SameName(n, o.Name)), names.Count);
     }
 
-    public Task<IReadOnlyList<ZendeskOrganization>> ListOrganizationsAsync(TenantConfig tenant, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<TargetOrganization>> ListOrganizationsAsync(TenantConfig tenant, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
@@ -133,9 +133,9 @@ internal sealed class FakeZendeskTarget : IZendeskTarget
         }
     }
 
-    public async Task<IReadOnlyList<ZendeskUser>?> ListUsersAsync(TenantConfig tenant, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<TargetUser>?> ListUsersAsync(TenantConfig tenant, int limit, CancellationToken cancellationToken)
     {
-        Task<IReadOnlyList<ZendeskUser>>? users;
+        Task<IReadOnlyList<TargetUser>>? users;
         lock (_gate)
         {
             UserListings++;
@@ -145,10 +145,10 @@ internal sealed class FakeZendeskTarget : IZendeskTarget
         return users is null ? null : await users;
     }
 
-    public Task<IReadOnlyList<ZendeskUser>> FindUsersByExternalIdsAsync(TenantConfig tenant, IReadOnlyCollection<string> externalIds, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<TargetUser>> FindUsersByExternalIdsAsync(TenantConfig tenant, IReadOnlyCollection<string> externalIds, CancellationToken cancellationToken) =>
         UsersWhere(u => u.ExternalId is not null && externalIds.Contains(u.ExternalId, StringComparer.OrdinalIgnoreCase), externalIds.Count);
 
-    public Task<IReadOnlyList<ZendeskUser>> FindUsersByEmailsAsync(TenantConfig tenant, IReadOnlyCollection<string> emails, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<TargetUser>> FindUsersByEmailsAsync(TenantConfig tenant, IReadOnlyCollection<string> emails, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
@@ -331,24 +331,24 @@ internal sealed class FakeZendeskTarget : IZendeskTarget
     /// <summary>Zendesk compares organization names case-insensitively and ignoring surrounding blanks.</summary>
     private static bool SameName(string a, string b) => string.Equals(a.Trim(), b.Trim(), StringComparison.OrdinalIgnoreCase);
 
-    private Task<IReadOnlyList<ZendeskOrganization>> Orgs(Func<Org, bool> predicate, int requested)
+    private Task<IReadOnlyList<TargetOrganization>> Orgs(Func<Org, bool> predicate, int requested)
     {
         CheckBatch(requested);
         lock (_gate)
         {
-            IReadOnlyList<ZendeskOrganization> found = Organizations.Values.Where(predicate)
-                .Select(o => new ZendeskOrganization(o.Id, o.Name, o.ExternalId, o.DomainNames.ToArray())).ToArray();
+            IReadOnlyList<TargetOrganization> found = Organizations.Values.Where(predicate)
+                .Select(o => new TargetOrganization(o.Id, o.Name, o.ExternalId, o.DomainNames.ToArray())).ToArray();
             return Task.FromResult(found);
         }
     }
 
-    private Task<IReadOnlyList<ZendeskUser>> UsersWhere(Func<User, bool> predicate, int requested)
+    private Task<IReadOnlyList<TargetUser>> UsersWhere(Func<User, bool> predicate, int requested)
     {
         CheckBatch(requested);
         lock (_gate)
         {
-            IReadOnlyList<ZendeskUser> found = Users.Values.Where(predicate)
-                .Select(u => new ZendeskUser(u.Id, u.Name, u.ExternalId, u.Primary, u.OrganizationId)).ToArray();
+            IReadOnlyList<TargetUser> found = Users.Values.Where(predicate)
+                .Select(u => new TargetUser(u.Id, u.Name, u.ExternalId, u.Primary, u.OrganizationId)).ToArray();
             return Task.FromResult(found);
         }
     }
