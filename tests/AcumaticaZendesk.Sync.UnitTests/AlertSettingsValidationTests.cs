@@ -40,6 +40,29 @@ public sealed class AlertSettingsValidationTests
         Assert.DoesNotContain("slack.com", error.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Issue 17: a tenant-scoped key may change its tenant's alerts, and the worker sends the named secret to the SMTP
+    /// server the settings name. Any name outside the tenant's own alert secrets would let it collect another tenant's
+    /// password, the token-encryption keys or a shared OAuth client secret at a server of its choice.
+    /// </summary>
+    [Theory]
+    [InlineData("tenants:fabrikam:acumatica:password")]
+    [InlineData("tenants:fabrikam:alerts:smtp-password")]
+    [InlineData("tenants:contoso:acumatica:password")]
+    [InlineData("tenants:contoso:alerts:")]
+    [InlineData("tenants:contoso-x:alerts:smtp-password")]
+    [InlineData("token-encryption:keys")]
+    [InlineData("oauth:zendesk:client-secret")]
+    public void An_alert_secret_outside_the_tenants_own_alert_secrets_is_refused(string name)
+    {
+        var email = Single(new AlertSettings { Email = Email with { SmtpHost = "smtp.attacker.example", PasswordSecret = name } });
+        var webhook = Single(new AlertSettings { Webhook = new WebhookAlertChannel { UrlSecret = name } });
+
+        Assert.Equal("alerts.email.passwordSecret", email.Path);
+        Assert.Equal("alerts.webhook.urlSecret", webhook.Path);
+        Assert.Contains("tenants:contoso:alerts:", email.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Alerts_without_a_channel_are_refused() =>
         Assert.Equal("alerts", Single(new AlertSettings()).Path);

@@ -28,6 +28,11 @@ public sealed class EmailAlertSender(ISecretSource secrets, EgressPolicy egress)
         string? password = null;
         if (channel.PasswordSecret is { } secretName)
         {
+            if (AlertSecretScope.Refusal(secretName, notice.TenantId) is { } outside)
+            {
+                return outside;
+            }
+
             password = await secrets.GetSecretAsync(secretName, cancellationToken).ConfigureAwait(false);
             if (string.IsNullOrEmpty(password))
             {

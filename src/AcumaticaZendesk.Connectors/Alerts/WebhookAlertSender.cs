@@ -28,7 +28,13 @@ public sealed class WebhookAlertSender(IHttpClientFactory clients, ISecretSource
     public async Task<AlertAttempt> SendAsync(AlertSettings settings, AlertNotice notice, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(notice);
         var channel = settings.Webhook ?? throw new InvalidOperationException("The tenant has no webhook channel.");
+        if (AlertSecretScope.Refusal(channel.UrlSecret, notice.TenantId) is { } outside)
+        {
+            return outside;
+        }
+
         var value = await secrets.GetSecretAsync(channel.UrlSecret, cancellationToken).ConfigureAwait(false);
         if (string.IsNullOrWhiteSpace(value))
         {

@@ -12,7 +12,15 @@ public static partial class AlertSettingsValidator
     public static readonly TimeSpan MaxInterval = TimeSpan.FromDays(30);
     public static readonly TimeSpan MinTicketFlowLag = TimeSpan.FromMinutes(1);
 
-    public static void Validate(AlertSettings? alerts, Action<string, string> add)
+    /// <summary>
+    /// Where a tenant's alert secrets live: <c>tenants:{id}:alerts:</c>. The worker reads the secret a tenant's settings
+    /// name and sends it to the tenant's SMTP server (or posts to it as a URL), and a tenant-scoped key may change those
+    /// settings, so any other name would let it send another tenant's or a shared secret (an Acumatica password,
+    /// <c>token-encryption:keys</c>, <c>oauth:*:client-secret</c>) to a server of its choice (issue 17).
+    /// </summary>
+    public static string SecretPrefix(string tenantId) => $"tenants:{tenantId}:alerts:";
+
+    public static void Validate(AlertSettings? alerts, string tenantId, Action<string, string> add)
     {
         ArgumentNullException.ThrowIfNull(add);
         if (alerts is null)
@@ -27,7 +35,7 @@ public static partial class AlertSettingsValidator
 
         if (alerts.Webhook is { } webhook)
         {
-            CheckSecretName(webhook.UrlSecret, "alerts.webhook.urlSecret", "URL", add);
+            CheckSecretName(webhook.UrlSecret, tenantId, "alerts.webhook.urlSecret", "URL", add);
             if (!Enum.IsDefined(webhook.Format))
             {
                 add("alerts.webhook.format", "must be slack or teams");
@@ -36,7 +44,7 @@ public static partial class AlertSettingsValidator
 
         if (alerts.Email is { } email)
         {
-            ValidateEmail(email, add);
+            ValidateEmail(email, tenantId, add);
         }
 
         ValidateTriggers(alerts.Triggers, add);
@@ -46,7 +54,7 @@ public static partial class AlertSettingsValidator
         }
     }
 
-    private static void ValidateEmail(EmailAlertChannel email, Action<string, string> add)
+    private static void ValidateEmail(EmailAlertChannel email, string tenantId, Action<string, string> add)
     {
         if (string.IsNullOrWhiteSpace(email.SmtpHost) || email.SmtpHost.Length > 253 || Uri.CheckHostName(email.SmtpHost) == UriHostNameType.Unknown)
         {
@@ -70,7 +78,7 @@ public static partial class AlertSettingsValidator
 
         if (email.PasswordSecret is not null)
         {
-            CheckSecretName(email.PasswordSecret, "alerts.email.passwordSecret", "password", add);
+            CheckSecretName(email.PasswordSecret, tenantId, "alerts.email.passwordSecret", "password", add);
             if (email.UserName is null)
             {
                 add("alerts.email.userName", "is required with passwordSecret");
@@ -130,13 +138,22 @@ public static partial class AlertSettingsValidator
         }
     }
 
-    /// <summary>A secret name, never the secret: a URL or an address pasted here is refused without repeating it.</summary>
-    private static void CheckSecretName(string? name, string path, string what, Action<string, string> add)
+    /// <summary>
+    /// A secret name, never the secret (a URL or an address pasted here is refused without repeating it), and one of the
+    /// tenant's own alert secrets (<see cref="SecretPrefix"/>).
+    /// </summary>
+    private static void CheckSecretName(string? name, string tenantId, string path, string what, Action<string, string> add)
     {
+        var prefix = SecretPrefix(tenantId);
         if (string.IsNullOrWhiteSpace(name) || !SecretNameRegex().IsMatch(name))
         {
             add(path, $"must be the name of a secret in the secret store that holds the {what} (letters, digits, ':', '.', '_', '-'; "
-                + $"e.g. tenants:acme:alerts:webhook-url), never the {what} itself");
+                + $"e.g. {prefix}webhook-url), never the {what} itself");
+        }
+        else if (!name.StartsWith(prefix, StringComparison.Ordinal) || name.Length == prefix.Length)
+        {
+            add(path, $"must name one of this tenant's alert secrets, '{prefix}…' (e.g. {prefix}smtp-password); "
+                + "the secrets of the connector, of other tenants and shared ones are never sent to an alert channel");
         }
     }
 

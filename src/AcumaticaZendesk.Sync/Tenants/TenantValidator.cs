@@ -90,7 +90,7 @@ public static partial class TenantValidator
             Add("onboarding", "must be adopt, create-only or report-only");
         }
 
-        Alerts.AlertSettingsValidator.Validate(tenant.Alerts, Add);
+        Alerts.AlertSettingsValidator.Validate(tenant.Alerts, tenant.Id, Add);
 
         if (tenant.Authorization is { NeedsAuthorization: true, Reason: var reason } && string.IsNullOrWhiteSpace(reason))
         {

@@ -133,6 +133,43 @@ public sealed class AlertDeliveryTests : IDisposable
         Assert.StartsWith("*Contoso &lt;EU&gt;: Run r1 failed*\nZendesk answered 503 &amp; gave up\n<https://connector.example.com/console/tenants/contoso|", text, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Settings stored before validation required the tenant's own alert secrets (issue 17): a secret of another tenant
+    /// or a shared one is never read, so it reaches neither the webhook nor the SMTP server the settings name.
+    /// </summary>
+    [Fact]
+    public async Task A_secret_outside_the_tenants_alert_secrets_is_never_read_nor_sent()
+    {
+        const string OtherTenants = "tenants:fabrikam:alerts:webhook-url";
+        _secrets[OtherTenants] = _receiver.Url.ToString();
+        _secrets[SecretNames.TokenEncryptionKeys] = "k1=c2VjcmV0";
+        using var smtp = new TcpListener(IPAddress.Loopback, 0);
+        smtp.Start();
+        var accept = smtp.AcceptTcpClientAsync(Ct).AsTask();
+        using var services = Services("127.0.0.1");
+        var settings = new AlertSettings
+        {
+            Webhook = new WebhookAlertChannel { UrlSecret = OtherTenants },
+            Email = new EmailAlertChannel
+            {
+                SmtpHost = "127.0.0.1",
+                SmtpPort = ((IPEndPoint)smtp.LocalEndpoint).Port,
+                UserName = "x",
+                PasswordSecret = SecretNames.TokenEncryptionKeys,
+                From = "connector@example.com",
+                To = ["ops@example.com"],
+            },
+        };
+
+        var outcomes = await services.GetRequiredService<AlertDelivery>().DeliverAsync(settings, Notice, Ct);
+
+        Assert.Equal(2, outcomes.Count);
+        Assert.All(outcomes, o => Assert.Equal((false, 1), (o.Delivered, o.Attempts)));
+        Assert.All(outcomes, o => Assert.Contains("is not one of the tenant's alert secrets ('tenants:contoso:alerts:", o.Error, StringComparison.Ordinal));
+        Assert.Empty(_receiver.Received);
+        Assert.False(accept.IsCompleted);
+    }
+
     [Fact]
     public async Task A_missing_secret_is_named_and_not_retried()
     {
