@@ -87,7 +87,7 @@ internal sealed class ConnectorServices : IAsyncDisposable
                 EndpointName = "Default",
                 EndpointVersion = "24.200.001",
                 Company = DemoCredentials.AcumaticaTenant,
-                AuthMode = AcumaticaAuthMode.Oauth,
+                AuthMode = AcumaticaSignIn.Oauth,
             },
             Zendesk = new AcumaticaZendesk.Sync.Tenants.ZendeskSettings { Subdomain = tenantId, BaseUrl = zendeskUrl.AbsoluteUri.TrimEnd('/') },
             Onboarding = onboarding,

@@ -171,7 +171,7 @@ public static class Scenarios
     private static async Task<TimeSpan?> LoginLimitAsync(ScenarioContext c, CancellationToken ct)
     {
         var tenant = await c.AddTenantAsync(ScenarioContext.Dataset("loginlimit"), ct,
-            t => t with { Acumatica = t.Acumatica with { AuthMode = AcumaticaAuthMode.Cookie } });
+            t => t with { Acumatica = t.Acumatica with { AuthMode = AcumaticaSignIn.Cookie } });
         c.Control.GetAcumaticaSettings("loginlimit").MaxApiSessions = 1;
         using (var http = new HttpClient())
         {

@@ -25,7 +25,7 @@ public sealed class AcumaticaSourceTests : IDisposable
         _acu.Put("Contact", FakeAcumatica.Contact(100200, "C000000101", "Maria", "Lopez", "maria@contoso.example", T0.AddMinutes(1)));
     }
 
-    private TenantConfig Tenant(AcumaticaAuthMode mode = AcumaticaAuthMode.Oauth) => ConnectorHost.Tenant(_acu.InstanceUrl, "http://127.0.0.1:1/zendesk/acme", mode);
+    private TenantConfig Tenant(AcumaticaSignIn mode = AcumaticaSignIn.Oauth) => ConnectorHost.Tenant(_acu.InstanceUrl, "http://127.0.0.1:1/zendesk/acme", mode);
 
     [Fact]
     public async Task Reads_a_page_of_customers_with_the_incremental_filter_and_maps_the_vendored_sample()
@@ -246,7 +246,7 @@ public sealed class AcumaticaSourceTests : IDisposable
     [Fact]
     public async Task Cookie_mode_signs_in_with_the_tenants_user_and_a_missing_password_names_the_secret()
     {
-        var tenant = Tenant(AcumaticaAuthMode.Cookie);
+        var tenant = Tenant(AcumaticaSignIn.Cookie);
         _host.Secrets.Values[SecretNames.AcumaticaUserName("acme")] = FakeAcumatica.UserName;
 
         var missing = await Assert.ThrowsAsync<ConnectorConfigurationException>(() =>

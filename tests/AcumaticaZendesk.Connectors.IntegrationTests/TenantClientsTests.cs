@@ -64,7 +64,7 @@ public sealed class TenantClientsTests : IDisposable
     [Fact]
     public async Task Missing_credentials_name_the_secret_to_set()
     {
-        var error = await Assert.ThrowsAsync<ConnectorConfigurationException>(() => Clients.AcumaticaAsync(_tenant with { Acumatica = _tenant.Acumatica with { AuthMode = AcumaticaAuthMode.Cookie } }, _ct));
+        var error = await Assert.ThrowsAsync<ConnectorConfigurationException>(() => Clients.AcumaticaAsync(_tenant with { Acumatica = _tenant.Acumatica with { AuthMode = AcumaticaSignIn.Cookie } }, _ct));
 
         Assert.Equal(SecretNames.AcumaticaUserName("acme"), error.Setting);
     }

@@ -84,7 +84,7 @@ public sealed class TicketFlowAnswerTests(Specs specs)
         await using var sandbox = await SandboxHost.StartAsync(new SandboxOptions { Urls = "http://127.0.0.1:0", Seed = "demo" }, _ct);
         var recorder = new AnswerRecorder();
         using var host = SandboxDemo.Host(recorder.AddTo);
-        await SandboxDemo.SaveTenantAsync(host, sandbox, _ct, AcumaticaAuthMode.Cookie);
+        await SandboxDemo.SaveTenantAsync(host, sandbox, _ct, AcumaticaSignIn.Cookie);
 
         var first = await EngineRuns.RunAsync(host.Get<ISyncEngine>(), "demo", "run-1", [EntityKind.Customer], _ct);
 

@@ -142,7 +142,7 @@ public sealed class TenantValidationTests
 
         var demo = (await repository.GetAsync("demo", None))!;
         Assert.True(demo.Paused);
-        Assert.Equal((OnboardingPolicy.ReportOnly, AcumaticaAuthMode.Cookie), (demo.Onboarding, demo.Acumatica.AuthMode));
+        Assert.Equal((OnboardingPolicy.ReportOnly, AcumaticaSignIn.Cookie), (demo.Onboarding, demo.Acumatica.AuthMode));
         Assert.Equal([EntityKind.Customer, EntityKind.Contact], demo.EntityKinds);
         Assert.Equal(new Uri("http://127.0.0.1:5301"), demo.Zendesk.EffectiveBaseUrl);
     }

@@ -5,8 +5,6 @@ using AcumaticaZendesk.Connectors.Secrets;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.Tenants;
 using Microsoft.Extensions.Logging;
-using ClientAuthMode = AcumaticaZendesk.Acumatica.AcumaticaAuthMode;
-using TenantAuthMode = AcumaticaZendesk.Sync.Tenants.AcumaticaAuthMode;
 
 namespace AcumaticaZendesk.Connectors.Gate;
 
@@ -27,9 +25,9 @@ public sealed partial class TenantClients
     {
         ArgumentNullException.ThrowIfNull(tenant);
         var credentials = await AcumaticaCredentialsAsync(tenant, cancellationToken).ConfigureAwait(false);
-        var mode = credentials.User is not null && credentials.OAuthClient is not null ? ClientAuthMode.OAuthPassword
-            : credentials.OAuthClient is not null ? ClientAuthMode.OAuthAuthorizationCode
-            : ClientAuthMode.CookieSession;
+        var mode = credentials.User is not null && credentials.OAuthClient is not null ? AcumaticaAuthMode.OAuthPassword
+            : credentials.OAuthClient is not null ? AcumaticaAuthMode.OAuthAuthorizationCode
+            : AcumaticaAuthMode.CookieSession;
         var connection = AcumaticaConnectionFor(tenant) with { AuthMode = mode };
         if (_acumatica.TryGetValue(tenant.Id, out var cached) && cached.Connection == connection && cached.Credentials == credentials)
             return cached.Client;
@@ -40,7 +38,7 @@ public sealed partial class TenantClients
             client = acumaticaFactory.Create(
                 connection,
                 credentials,
-                mode == ClientAuthMode.CookieSession ? null : new EncryptedAcumaticaTokenStore(tenant.Id, tokens));
+                mode == AcumaticaAuthMode.CookieSession ? null : new EncryptedAcumaticaTokenStore(tenant.Id, tokens));
         }
         catch (ArgumentException ex)
         {
@@ -61,7 +59,7 @@ public sealed partial class TenantClients
     {
         ArgumentNullException.ThrowIfNull(instanceUrl);
         var connection = new AcumaticaConnection(instanceUrl, AcumaticaConnection.DefaultEndpointName, AcumaticaConnection.SupportedVersion, "discovery",
-            ClientAuthMode.OAuthAuthorizationCode);
+            AcumaticaAuthMode.OAuthAuthorizationCode);
         return acumaticaFactory.Create(connection, AcumaticaCredentials.ForAuthorizationCode(new AcumaticaOAuthClient("(anonymous)", null)), new InMemoryAcumaticaTokenStore());
     }
 
@@ -84,7 +82,7 @@ public sealed partial class TenantClients
         }
 
         return new AcumaticaConnection(instance, settings.EndpointName, settings.EndpointVersion, settings.Company,
-            settings.AuthMode == TenantAuthMode.Cookie ? ClientAuthMode.CookieSession : ClientAuthMode.OAuthAuthorizationCode, settings.Branch);
+            settings.AuthMode == AcumaticaSignIn.Cookie ? AcumaticaAuthMode.CookieSession : AcumaticaAuthMode.OAuthAuthorizationCode, settings.Branch);
     }
 
     private async Task<AcumaticaCredentials> AcumaticaCredentialsAsync(TenantConfig tenant, CancellationToken cancellationToken)
@@ -93,7 +91,7 @@ public sealed partial class TenantClients
         var password = userName is { Length: > 0 } ? await secrets.GetSecretAsync(SecretNames.AcumaticaPassword(tenant.Id), cancellationToken).ConfigureAwait(false) : null;
         var user = userName is { Length: > 0 } && password is { Length: > 0 } ? new AcumaticaUserCredentials(userName, password) : null;
 
-        if (tenant.Acumatica.AuthMode == TenantAuthMode.Cookie)
+        if (tenant.Acumatica.AuthMode == AcumaticaSignIn.Cookie)
         {
             return user is not null
                 ? AcumaticaCredentials.ForCookieSession(user)
@@ -120,5 +118,5 @@ public sealed partial class TenantClients
     private sealed record CachedAcumatica(AcumaticaConnection Connection, AcumaticaCredentials Credentials, IAcumaticaClient Client);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Acumatica client for tenant {TenantId}: endpoint {Endpoint}, auth {AuthMode}")]
-    private static partial void LogAcumaticaClientCreated(ILogger logger, string tenantId, string endpoint, ClientAuthMode authMode);
+    private static partial void LogAcumaticaClientCreated(ILogger logger, string tenantId, string endpoint, AcumaticaAuthMode authMode);
 }

@@ -7,7 +7,6 @@ using AcumaticaZendesk.Connectors.Gate;
 using AcumaticaZendesk.Operator.Ports;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.Tenants;
-using ClientAuthMode = AcumaticaZendesk.Acumatica.AcumaticaAuthMode;
 
 namespace AcumaticaZendesk.Operator.Checks;
 
@@ -68,8 +67,8 @@ internal sealed class AcumaticaConnectivityProbe(TenantClients clients, TenantTo
             return Problem("token", "Not checked: the credentials are not configured (see the item above).");
         }
 
-        var passwordGrant = client.Connection.AuthMode == ClientAuthMode.OAuthPassword;
-        if (client.Connection.AuthMode == ClientAuthMode.OAuthAuthorizationCode)
+        var passwordGrant = client.Connection.AuthMode == AcumaticaAuthMode.OAuthPassword;
+        if (client.Connection.AuthMode == AcumaticaAuthMode.OAuthAuthorizationCode)
         {
             var store = await tokens.GetStoreAsync(cancellationToken).ConfigureAwait(false);
             var stored = await store.GetAsync(tenant.Id, ConnectedSystem.Acumatica, cancellationToken).ConfigureAwait(false);
@@ -92,7 +91,7 @@ internal sealed class AcumaticaConnectivityProbe(TenantClients clients, TenantTo
         try
         {
             await client.ReadPageAsync(AcumaticaEntitySets.Customers, timeProvider.GetUtcNow(), 0, 1, cancellationToken).ConfigureAwait(false);
-            return Ok("token", tenant.Acumatica.AuthMode == Sync.Tenants.AcumaticaAuthMode.Oauth
+            return Ok("token", tenant.Acumatica.AuthMode == AcumaticaSignIn.Oauth
                 ? passwordGrant ? "Sign-in with the configured user (OAuth password grant) works." : "The Acumatica token is accepted."
                 : "Sign-in with the configured user works.");
         }

@@ -61,11 +61,11 @@ public sealed record AcumaticaSettings
 
     public string? Branch { get; init; }
 
-    public AcumaticaAuthMode AuthMode { get; init; } = AcumaticaAuthMode.Oauth;
+    public AcumaticaSignIn AuthMode { get; init; } = AcumaticaSignIn.Oauth;
 }
 
-[JsonConverter(typeof(KebabEnumConverter<AcumaticaAuthMode>))]
-public enum AcumaticaAuthMode
+[JsonConverter(typeof(KebabEnumConverter<AcumaticaSignIn>))]
+public enum AcumaticaSignIn
 {
     /// <summary>OAuth 2.0 authorization code + refresh token (preferred).</summary>
     Oauth,

@@ -75,7 +75,7 @@ internal sealed class ConnectorHost : IDisposable
     public T Get<T>()
         where T : notnull => Provider.GetRequiredService<T>();
 
-    public static TenantConfig Tenant(string acumaticaUrl, string zendeskBaseUrl, AcumaticaAuthMode mode = AcumaticaAuthMode.Oauth, string id = "acme") => new()
+    public static TenantConfig Tenant(string acumaticaUrl, string zendeskBaseUrl, AcumaticaSignIn mode = AcumaticaSignIn.Oauth, string id = "acme") => new()
     {
         Id = id,
         DisplayName = "Acme Holdings",

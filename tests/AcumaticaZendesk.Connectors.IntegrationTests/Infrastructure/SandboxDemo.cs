@@ -54,7 +54,7 @@ internal static class SandboxDemo
 
     /// <summary>Saves the demo tenant pointed at <paramref name="sandbox"/>; <paramref name="authMode"/> replaces the seed's OAuth sign-in.</summary>
     public static async Task<TenantConfig> SaveTenantAsync(
-        ConnectorHost host, SandboxHost sandbox, CancellationToken cancellationToken, AcumaticaAuthMode authMode = AcumaticaAuthMode.Oauth)
+        ConnectorHost host, SandboxHost sandbox, CancellationToken cancellationToken, AcumaticaSignIn authMode = AcumaticaSignIn.Oauth)
     {
         var sandboxRoot = sandbox.ZendeskUrl("demo").GetLeftPart(UriPartial.Authority);
         var seeded = Assert.Single(TenantRepository.ParseSeed(Seed.Replace("http://127.0.0.1:5080", sandboxRoot, StringComparison.Ordinal)));
