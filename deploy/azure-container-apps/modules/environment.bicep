@@ -168,8 +168,9 @@ resource stateResiliency 'Microsoft.App/managedEnvironments/daprComponents/resil
   properties: {
     outboundPolicy: {
       timeoutPolicy: { responseTimeoutInSeconds: 10 }
+      // 1 + maxRetries attempts stay below the breaker's 5 consecutive errors (see stateRetry in components/resiliency.yaml).
       httpRetryPolicy: {
-        maxRetries: 5
+        maxRetries: 3
         retryBackOff: { initialDelayInMilliseconds: 500, maxIntervalInMilliseconds: 15000 }
       }
       circuitBreakerPolicy: { consecutiveErrors: 5, timeoutInSeconds: 30, intervalInSeconds: 60 }
