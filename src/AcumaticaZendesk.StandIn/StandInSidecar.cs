@@ -306,9 +306,14 @@ public sealed class StandInSidecar : IAsyncDisposable
         return runner.RunAsync(call, cancellationToken);
     }
 
+    /// <summary>
+    /// A secret store by component name; an unknown name is daprd's <c>ErrSecretStoreNotFound</c> (dapr
+    /// <c>pkg/messages/predefined.go</c>: "failed finding secret store with key %s", InvalidArgument), which says
+    /// nothing of a missing secret, so an app reading the wrong store fails instead of seeing "no such secret".
+    /// </summary>
     private ConcurrentDictionary<string, string> SecretStore(string name) => secretStores.TryGetValue(name, out var store)
         ? store
-        : throw new RpcException(new Status(StatusCode.InvalidArgument, $"secret store {name} is not found"));
+        : throw new RpcException(new Status(StatusCode.InvalidArgument, $"failed finding secret store with key {name}"));
 
     private async Task RecordUnimplementedAsync(HttpContext context, RequestDelegate next)
     {

@@ -135,6 +135,23 @@ public sealed class WebhookEndpointTests : IAsyncLifetime
         Assert.Equal(2, own.PubSub.Published.Count);
     }
 
+    /// <summary>
+    /// A receiver configured with a secret store the sidecar does not have fails loudly (503, an error in the log)
+    /// instead of answering every signed webhook with the 401 of an unknown tenant.
+    /// </summary>
+    [Fact]
+    public async Task A_secret_store_name_the_sidecar_does_not_have_is_a_503_not_an_unknown_tenant()
+    {
+        await using var app = RunningApp.StartWebhookReceiver(
+            new Dictionary<string, string?>(sidecar.AppConfiguration) { [DaprSecretSource.StoreNameKey] = "no-such-store" },
+            services => services.AddSingleton<TimeProvider>(time));
+
+        using var signed = await SendAsync(app.Client, "/webhooks/zendesk/acme", TicketEnvelope("01HEVT0402", 3, null), SigningSecret);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, signed.StatusCode);
+        Assert.Empty(sidecar.PubSub.Published);
+    }
+
     [Fact]
     public async Task Requests_over_the_per_tenant_rate_are_refused_with_429_and_other_tenants_are_not_affected()
     {
