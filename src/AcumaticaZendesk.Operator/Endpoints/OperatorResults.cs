@@ -32,14 +32,20 @@ internal static partial class OperatorResults
 
     public static ValidationProblem Invalid(string title, string path, string message) => Invalid(title, [new ValidationError(path, message)]);
 
-    /// <summary>Reads a JSON body with the core's settings; a malformed body becomes errors named by their JSON path.</summary>
+    /// <summary>
+    /// The core's JSON settings for request bodies, refusing a property given twice (also in another letter case): an
+    /// ambiguous document (which <c>id</c>, which <c>instanceUrl</c>?) is an error named at the property, not "the last one wins".
+    /// </summary>
+    private static readonly JsonSerializerOptions BodyOptions = new(SyncJson.Options) { AllowDuplicateProperties = false };
+
+    /// <summary>Reads a JSON body with <see cref="BodyOptions"/>; a malformed body becomes errors named by their JSON path.</summary>
     public static async Task<(T? Value, IReadOnlyList<ValidationError> Errors)> ReadBodyAsync<T>(HttpRequest request, CancellationToken cancellationToken)
         where T : class
     {
         try
         {
             var body = await ReadLimitedAsync(request, cancellationToken).ConfigureAwait(false);
-            var value = JsonSerializer.Deserialize<T>(body.Span, SyncJson.Options);
+            var value = JsonSerializer.Deserialize<T>(body.Span, BodyOptions);
             return value is null ? (null, [new ValidationError("$", "a JSON object is required")]) : (value, []);
         }
         catch (JsonException ex)

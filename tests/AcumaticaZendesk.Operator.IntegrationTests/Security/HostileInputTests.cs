@@ -33,6 +33,27 @@ public sealed class HostileInputTests
         Assert.Null(await host.Services.GetRequiredService<Sync.Tenants.TenantRepository>().GetAsync("huge", Ct));
     }
 
+    [Theory]
+    [InlineData("acumatica", "instanceUrl", "https://attacker.example/AcumaticaERP")]
+    [InlineData("acumatica", "InstanceUrl", "https://attacker.example/AcumaticaERP")]
+    [InlineData(null, "displayName", "Contoso Twice")]
+    public async Task A_property_given_twice_is_a_400_and_changes_nothing(string? section, string property, string second)
+    {
+        await using var host = await OperatorHost.StartAsync();
+        var original = await host.AddTenantAsync(TestData.Tenant("contoso"));
+        using var admin = host.Client();
+        var body = System.Text.Json.Nodes.JsonNode.Parse(await OperatorHost.JsonBody(original).ReadAsStringAsync(Ct))!.ToJsonString();
+        var target = section is null ? "{" : $"\"{section}\":{{";
+        var ambiguous = body.Replace(target, $"{target}\"{property}\":\"{second}\",", StringComparison.Ordinal);
+
+        using var response = await admin.PutAsync("/operator/v1/tenants/contoso", new StringContent(ambiguous, Encoding.UTF8, "application/json"), Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.DoesNotContain("attacker.example", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        var stored = await host.Services.GetRequiredService<Sync.Tenants.TenantRepository>().GetRequiredAsync("contoso", Ct);
+        Assert.Equal((original.DisplayName, original.Acumatica.InstanceUrl), (stored.DisplayName, stored.Acumatica.InstanceUrl));
+    }
+
     [Fact]
     public async Task A_long_display_name_is_a_400_naming_the_field()
     {
