@@ -21,7 +21,8 @@ public sealed class ConsoleOptions
 
 /// <summary>
 /// OpenID Connect sign-in (authorization code + PKCE). The signed-in person's claims are read with the operator API's
-/// <c>Operator:Jwt</c> rules (admin role, tenant claim, name claim), so the API and the console decide alike.
+/// <c>Operator:Jwt</c> rules (admin role, tenant claim, name claim), so the API and the console decide alike; a person
+/// with neither the admin role nor a tenant claim is refused at sign-in.
 /// </summary>
 public sealed class OidcOptions
 {
@@ -37,4 +38,17 @@ public sealed class OidcOptions
     public string Scope { get; set; } = "openid profile";
 
     public bool Enabled => !string.IsNullOrWhiteSpace(Authority) && !string.IsNullOrWhiteSpace(ClientId);
+
+    internal const string IncompleteError =
+        "Operator:Console:Oidc needs both Authority and ClientId (or neither, for sign-in with API keys only).";
+
+    internal const string AuthorityError =
+        "Operator:Console:Oidc:Authority must be an absolute https URL (the provider's issuer), for example https://login.microsoftonline.com/{tenant-id}/v2.0.";
+
+    /// <summary>Authority and client id are both set or both empty: one without the other would silently turn sign-in off.</summary>
+    internal bool Complete => string.IsNullOrWhiteSpace(Authority) == string.IsNullOrWhiteSpace(ClientId);
+
+    internal bool AuthorityIsHttps =>
+        string.IsNullOrWhiteSpace(Authority)
+        || (Uri.TryCreate(Authority, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps);
 }

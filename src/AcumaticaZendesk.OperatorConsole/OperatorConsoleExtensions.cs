@@ -1,11 +1,9 @@
 using AcumaticaZendesk.Operator;
 using AcumaticaZendesk.OperatorConsole.Components;
 using AcumaticaZendesk.OperatorConsole.Overview;
-using AcumaticaZendesk.Sync.Ports;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -34,7 +32,10 @@ public static class OperatorConsoleExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration.GetSection(ConsoleOptions.SectionName);
-        services.AddOptions<ConsoleOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ConsoleOptions>().Bind(section).ValidateDataAnnotations()
+            .Validate(o => o.Oidc.Complete, OidcOptions.IncompleteError)
+            .Validate(o => o.Oidc.AuthorityIsHttps, OidcOptions.AuthorityError)
+            .ValidateOnStart();
         var options = section.Get<ConsoleOptions>() ?? new ConsoleOptions();
 
         services.AddRazorComponents();
@@ -54,38 +55,9 @@ public static class OperatorConsoleExtensions
             o.ExpireTimeSpan = options.SessionLifetime;
             o.SlidingExpiration = true;
         });
-        var schemes = new List<string> { CookieScheme };
         if (options.Oidc.Enabled)
         {
-            authentication.AddOpenIdConnect(OidcScheme, o =>
-            {
-                o.SignInScheme = CookieScheme;
-                o.Authority = options.Oidc.Authority;
-                o.ClientId = options.Oidc.ClientId;
-                o.ResponseType = "code";
-                o.UsePkce = true;
-                o.MapInboundClaims = false;
-                o.CallbackPath = BasePath + "/signin-oidc";
-                o.SignedOutCallbackPath = BasePath + "/signout-callback-oidc";
-                o.TokenValidationParameters.RoleClaimType = "roles";
-                o.TokenValidationParameters.NameClaimType = "preferred_username";
-                o.Scope.Clear();
-                foreach (var scope in options.Oidc.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-                {
-                    o.Scope.Add(scope);
-                }
-
-                o.Events.OnAuthorizationCodeReceived = async context =>
-                {
-                    // The client secret lives in the secret store, read when it is needed.
-                    if (options.Oidc.ClientSecretName is { Length: > 0 } name)
-                    {
-                        var secrets = context.HttpContext.RequestServices.GetRequiredService<ISecretSource>();
-                        context.TokenEndpointRequest!.ClientSecret = await secrets.GetSecretAsync(name, context.HttpContext.RequestAborted).ConfigureAwait(false);
-                    }
-                };
-            });
-            schemes.Add(OidcScheme);
+            authentication.AddOpenIdConnect(OidcScheme, o => ConsoleOidc.Configure(o, options.Oidc));
         }
 
         services.AddAuthorizationBuilder().AddPolicy(PolicyName, p =>

@@ -60,6 +60,17 @@ public sealed class RunningApp : IAsyncDisposable
         var factory = root.WithWebHostBuilder(b =>
         {
             b.UseEnvironment(environment);
+            // Host settings reach the app's Program before its first line (what a Program reads while it registers
+            // services, e.g. whether to add the console's OpenID Connect scheme, sees them); the same values added
+            // last win over appsettings for everything bound later.
+            foreach (var (key, value) in configuration)
+            {
+                if (value is not null)
+                {
+                    b.UseSetting(key, value);
+                }
+            }
+
             b.ConfigureAppConfiguration(c => c.AddInMemoryCollection(configuration));
             b.ConfigureTestServices(s => configureServices?.Invoke(s));
         });

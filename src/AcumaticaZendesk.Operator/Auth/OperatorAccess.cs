@@ -11,6 +11,10 @@ public sealed class OperatorAccess(IOptions<OperatorOptions> options)
 
     public bool IsAdmin(ClaimsPrincipal user) => user.IsInRole(options.Value.Jwt.AdminRole);
 
+    /// <summary>Whether the caller may see anything at all: the admin role or at least one tenant claim.</summary>
+    public bool IsOperator(ClaimsPrincipal user) =>
+        IsAdmin(user) || user.FindAll(options.Value.Jwt.TenantClaim).Any(c => c.Value.Length > 0);
+
     public bool CanAccess(ClaimsPrincipal user, string tenantId) =>
         IsAdmin(user) || user.FindAll(options.Value.Jwt.TenantClaim).Any(c => string.Equals(c.Value, tenantId, StringComparison.Ordinal));
 
