@@ -22,12 +22,13 @@ namespace AcumaticaZendesk.EndToEndTests;
 /// the stand-in sidecar to the real sync worker, whose workflow writes one activity on the sandbox's Acumatica customer.
 /// One clock (a <see cref="FakeTimeProvider"/>) drives the sandbox, the receiver's timestamp window and the worker.
 /// </summary>
-public sealed class TicketFlowTests : IAsyncLifetime
+public sealed partial class TicketFlowTests : IAsyncLifetime
 {
     private const string TenantId = "demo";
     private const string PushSecret = "demo-push-secret";
     private const string CustomerId = "TICKETCUST";
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+    private const string PublicBaseUrl = "https://sync.example.test";
 
     private readonly FakeTimeProvider time = new(ConnectorAppsOptions.DefaultStartTime);
     private SandboxHost sandbox = null!;
@@ -47,6 +48,7 @@ public sealed class TicketFlowTests : IAsyncLifetime
             {
                 ["SyncSchedule:Interval"] = "00:05:00",
                 ["Connectors:ZendeskClientCredentials"] = "true",   // the sandbox's confidential demo client
+                ["Operator:PublicBaseUrl"] = PublicBaseUrl,
             },
             StartDependencies = async ct =>
             {

@@ -22,6 +22,13 @@ public static class WebhookAlertBody
     /// <summary>Slack's limit for the text of a header block.</summary>
     public const int SlackHeaderLimit = 150;
 
+    /// <summary>
+    /// Most characters of the detail in a message: Slack's limit for a section block's text (1 to 3000,
+    /// node-slack-sdk <c>packages/types/src/block-kit/blocks.ts</c>), well inside the 28 KB of a Teams message
+    /// (msteams-docs <c>add-incoming-webhook.md</c>).
+    /// </summary>
+    public const int DetailLimit = 3000;
+
     public const string AdaptiveCardContentType = "application/vnd.microsoft.card.adaptive";
 
     public static JsonObject Create(AlertNotice notice, WebhookFormat format)
@@ -33,11 +40,12 @@ public static class WebhookAlertBody
     private static JsonObject Slack(AlertNotice notice)
     {
         var link = notice.ConsoleLink?.AbsoluteUri;
-        var text = $"*{SlackEscape(notice.Title)}*\n{SlackEscape(notice.Detail)}" + (link is null ? "" : $"\n<{link}|Open {SlackEscape(notice.TenantName)} in the console>");
+        var detail = SlackEscape(notice.Detail, DetailLimit);
+        var text = $"*{SlackEscape(notice.Title)}*\n{detail}" + (link is null ? "" : $"\n<{link}|Open {SlackEscape(notice.TenantName)} in the console>");
         var blocks = new JsonArray
         {
             new JsonObject { ["type"] = "header", ["text"] = PlainText(Cut(notice.Title, SlackHeaderLimit)) },
-            new JsonObject { ["type"] = "section", ["text"] = new JsonObject { ["type"] = "mrkdwn", ["text"] = SlackEscape(notice.Detail) } },
+            new JsonObject { ["type"] = "section", ["text"] = new JsonObject { ["type"] = "mrkdwn", ["text"] = detail } },
             new JsonObject
             {
                 ["type"] = "context",
@@ -66,7 +74,7 @@ public static class WebhookAlertBody
             ["body"] = new JsonArray
             {
                 new JsonObject { ["type"] = "TextBlock", ["text"] = notice.Title, ["weight"] = "bolder", ["size"] = "medium", ["wrap"] = true },
-                new JsonObject { ["type"] = "TextBlock", ["text"] = notice.Detail, ["wrap"] = true },
+                new JsonObject { ["type"] = "TextBlock", ["text"] = Cut(notice.Detail, DetailLimit), ["wrap"] = true },
                 new JsonObject
                 {
                     ["type"] = "FactSet",
@@ -108,4 +116,28 @@ public static class WebhookAlertBody
     /// <summary>Slack's three control characters in mrkdwn text (Slack API reference "Formatting text for app surfaces", "Escaping text").</summary>
     private static string SlackEscape(string text) =>
         text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
+
+    /// <summary>Escaped and, when longer than <paramref name="limit"/>, cut to it (ending in "…"), never inside an escape.</summary>
+    private static string SlackEscape(string text, int limit)
+    {
+        var escaped = SlackEscape(text);
+        if (escaped.Length <= limit)
+        {
+            return escaped;
+        }
+
+        var cut = new System.Text.StringBuilder(limit);
+        foreach (var c in text)
+        {
+            var piece = SlackEscape(c.ToString());
+            if (cut.Length + piece.Length > limit - 1)
+            {
+                break;
+            }
+
+            cut.Append(piece);
+        }
+
+        return cut.Append('…').ToString();
+    }
 }

@@ -1,5 +1,6 @@
 using AcumaticaZendesk.Sandbox.Control;
 using AcumaticaZendesk.Sync.Alerts;
+using AcumaticaZendesk.Sync.Audit;
 using AcumaticaZendesk.Sync.Tenants;
 using AcumaticaZendesk.Testing.Alerts;
 using netDumbster.smtp;
@@ -16,6 +17,7 @@ public sealed class AlertsTests : MainFlowTestBase, IDisposable
     private static readonly int WorkerPort = FreePort();
     private static readonly string PublicBaseUrl = $"http://127.0.0.1:{WorkerPort}";
     private const string WebhookSecret = "tenants:alerted:alerts:webhook-url";
+    private const string QueueWebhookSecret = "tenants:queued:alerts:webhook-url";
 
     private readonly AlertWebhookReceiver _webhook = new();
     private readonly SimpleSmtpServer _smtp = Configuration.Configure().WithAddress(System.Net.IPAddress.Loopback).WithRandomPort().Build();
@@ -101,6 +103,61 @@ public sealed class AlertsTests : MainFlowTestBase, IDisposable
         ledger = await Service<AlertLedger>().GetAsync("alerted", Token);
         Assert.Equal(4, ledger.Recent.Count);
         Assert.All(ledger.Recent, a => Assert.Equal(["webhook", "email"], a.Outcomes.Where(o => o.Delivered).Select(o => o.Channel)));
+    }
+
+    [Fact]
+    public async Task A_replay_queue_over_the_threshold_alerts_once_closes_when_it_shrinks_and_comes_back_when_it_grows()
+    {
+        Connector.SetSecret(QueueWebhookSecret, _webhook.Url.ToString());
+        await AddTenantAsync(SmallSeed("queued"), t => t with
+        {
+            Alerts = new AlertSettings
+            {
+                Webhook = new WebhookAlertChannel { UrlSecret = QueueWebhookSecret },
+                Triggers = new AlertTriggers { ReplayQueueOver = 2 },
+            },
+        });
+        var link = $"{PublicBaseUrl}/console/tenants/queued";
+        var customers = Control.AcumaticaRecords("queued", "Customer").Select(c => (string)c!["CustomerID"]!["value"]!).Order(StringComparer.Ordinal).ToArray();
+
+        // Three customers Acumatica answers unreadable: three records wait for replay, more than 2.
+        foreach (var key in customers[..3])
+        {
+            Control.BreakAcumaticaRecord("queued", "Customer", key, AcumaticaRecordFault.WrongType);
+        }
+
+        await RunAsync("queued");
+        Assert.Equal(3, (await Service<FailedRecordQueue>().ListAsync("queued", Token)).Count);
+        var post = Assert.Single(_webhook.Received);
+        Assert.Equal("Tenant queued: 3 records wait in the replay queue", (string)post.Body!["blocks"]![0]!["text"]!["text"]!);
+        AssertSlackMessage(post, link);
+
+        // The next run replays them, they fail again: the queue still holds 3 and nothing new is sent.
+        await RunAsync("queued");
+        Assert.Equal(3, (await Service<FailedRecordQueue>().ListAsync("queued", Token)).Count);
+        Assert.Single(_webhook.Received);
+
+        // Two are readable again: the next run's replay leaves 1, the alert closes, nothing is sent.
+        Control.FixAcumaticaRecord("queued", "Customer", customers[0]);
+        Control.FixAcumaticaRecord("queued", "Customer", customers[1]);
+        await RunAsync("queued");
+        Assert.Single(await Service<FailedRecordQueue>().ListAsync("queued", Token));
+        Assert.DoesNotContain((await Service<AlertLedger>().GetAsync("queued", Token)).Open, a => a.Kind == AlertKind.ReplayQueue);
+        Assert.Single(_webhook.Received);
+
+        // Two more customers change and are unreadable: 3 wait again and the alert is sent again.
+        foreach (var key in customers[3..5])
+        {
+            Control.RenameAccount("queued", key, $"{key} renamed");
+            Control.BreakAcumaticaRecord("queued", "Customer", key, AcumaticaRecordFault.WrongType);
+        }
+
+        await RunAsync("queued");
+        Assert.Equal(3, (await Service<FailedRecordQueue>().ListAsync("queued", Token)).Count);
+        Assert.Equal(2, _webhook.Received.Count);
+        Assert.Equal("Tenant queued: 3 records wait in the replay queue", (string)_webhook.Received[^1].Body!["blocks"]![0]!["text"]!["text"]!);
+        var ledger = await Service<AlertLedger>().GetAsync("queued", Token);
+        Assert.Equal([AlertKind.ReplayQueue, AlertKind.ReplayQueue], ledger.Recent.Select(a => a.Kind));
     }
 
     private static int FreePort()
