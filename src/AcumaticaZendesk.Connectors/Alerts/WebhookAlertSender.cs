@@ -55,12 +55,16 @@ public sealed class WebhookAlertSender(IHttpClientFactory clients, ISecretSource
         {
             using var response = await clients.CreateClient(HttpClientName)
                 .PostAsJsonAsync(url, WebhookAlertBody.Create(notice, channel.Format), cancellationToken).ConfigureAwait(false);
+            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             if (response.IsSuccessStatusCode)
             {
-                return AlertAttempt.Done;
+                // A Teams connector may refuse over its rate limit with 200 and this text in the body (Microsoft Teams
+                // docs, connectors-using.md, "Rate limiting for connectors"): not delivered, try again later.
+                return channel.Format == WebhookFormat.Teams && body.Contains(TeamsRateLimited, StringComparison.OrdinalIgnoreCase)
+                    ? AlertAttempt.Transient($"the Teams webhook answered 200 but refused the message: {Excerpt(body)}")
+                    : AlertAttempt.Done;
             }
 
-            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             var error = string.Create(CultureInfo.InvariantCulture, $"the webhook answered {(int)response.StatusCode}")
                 + (string.IsNullOrWhiteSpace(body) ? "" : $": {Excerpt(body)}");
             return (int)response.StatusCode >= 500 || response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout
@@ -78,6 +82,9 @@ public sealed class WebhookAlertSender(IHttpClientFactory clients, ISecretSource
             return AlertAttempt.Transient($"the webhook could not be reached: {ex.Message.Replace(value.Trim(), "[webhook URL]", StringComparison.Ordinal)}");
         }
     }
+
+    /// <summary>What a Teams connector's 200 answer says when it refused the message for its rate limit.</summary>
+    private const string TeamsRateLimited = "HTTP error 429";
 
     private static string Excerpt(string body)
     {

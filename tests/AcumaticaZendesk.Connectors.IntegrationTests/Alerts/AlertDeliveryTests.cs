@@ -117,6 +117,24 @@ public sealed class AlertDeliveryTests : IDisposable
         Assert.Equal(Notice.ConsoleLink!.AbsoluteUri, (string)card["actions"]![0]!["url"]!);
     }
 
+    /// <summary>
+    /// Microsoft Teams docs (connectors-using.md, "Rate limiting for connectors"): over the limit a connector may answer
+    /// HTTP 200 with "Microsoft Teams endpoint returned HTTP error 429" in the body. That is no delivery: it is retried.
+    /// </summary>
+    [Fact]
+    public async Task A_teams_200_that_reports_its_rate_limit_in_the_body_is_retried_not_counted_as_delivered()
+    {
+        _secrets[UrlSecret] = _receiver.Url.ToString();
+        _receiver.Bodies.Enqueue("Microsoft Teams endpoint returned HTTP error 429 with ContextId tcid=0,server=msgapi-production-eus-azsc2-4-170,cv=deadbeef.");
+        using var services = Services("127.0.0.1");
+
+        var outcome = Assert.Single(await services.GetRequiredService<AlertDelivery>().DeliverAsync(Webhook(WebhookFormat.Teams), Notice, Ct));
+
+        Assert.True(outcome.Delivered);
+        Assert.Equal(2, outcome.Attempts);
+        Assert.Equal(2, _receiver.Received.Count);
+    }
+
     [Fact]
     public async Task Slack_text_is_escaped_and_a_refusal_is_not_retried()
     {

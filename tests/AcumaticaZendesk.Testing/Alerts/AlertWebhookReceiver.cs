@@ -33,6 +33,9 @@ public sealed class AlertWebhookReceiver : IDisposable
     /// <summary>Statuses for the next requests, in order (a receiver that fails first, say).</summary>
     public ConcurrentQueue<HttpStatusCode> Answers { get; } = new();
 
+    /// <summary>Bodies for the next answers, in order; once empty, "ok" for a 200 and "invalid_payload" otherwise (Slack's words).</summary>
+    public ConcurrentQueue<string> Bodies { get; } = new();
+
     public IReadOnlyList<ReceivedWebhook> Received => [.. _received];
 
     public void Dispose()
@@ -70,7 +73,7 @@ public sealed class AlertWebhookReceiver : IDisposable
 
             var status = Answers.TryDequeue(out var next) ? next : Status;
             context.Response.StatusCode = (int)status;
-            var answer = status == HttpStatusCode.OK ? "ok"u8.ToArray() : "invalid_payload"u8.ToArray();
+            var answer = System.Text.Encoding.UTF8.GetBytes(Bodies.TryDequeue(out var text) ? text : status == HttpStatusCode.OK ? "ok" : "invalid_payload");
             await context.Response.OutputStream.WriteAsync(answer).ConfigureAwait(false);
             context.Response.Close();
         }
