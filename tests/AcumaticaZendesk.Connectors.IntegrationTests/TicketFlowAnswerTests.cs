@@ -43,7 +43,7 @@ public sealed class TicketFlowAnswerTests(Specs specs)
         var vendorOnly = control.AcumaticaRecords("demo", "Vendor").Select(v => v!["VendorID"]!["value"]!.ToString()).First(v => !customers.Contains(v));
 
         // A customer's ticket: created, solved (the activity is updated), and a twin found beside it is removed.
-        var onCustomer = CreateTicket(control, Organization(control, customers.First()), "Printer on fire");
+        var onCustomer = control.OpenTicket("demo", Organization(control, customers.First()), "Printer on fire");
         Assert.Equal(TicketContextOutcome.Created, (await flow.ApplyAsync("demo", onCustomer, "webhook-1", _ct)).Outcome);
         sandboxTime.Advance(TimeSpan.FromMinutes(1));
         control.SolveTicket("demo", onCustomer, "Replaced the fuser.");
@@ -55,9 +55,9 @@ public sealed class TicketFlowAnswerTests(Specs specs)
         Assert.Equal(TicketContextOutcome.Updated, (await flow.ApplyAsync("demo", onCustomer, "webhook-2", _ct)).Outcome);
 
         // A vendor-only account (its Customer lookup answers the no-entity 500), an unlinked organization, a ticket that is gone.
-        var onVendor = CreateTicket(control, Organization(control, vendorOnly), "Delivery late");
+        var onVendor = control.OpenTicket("demo", Organization(control, vendorOnly), "Delivery late");
         Assert.Equal(TicketContextOutcome.Created, (await flow.ApplyAsync("demo", onVendor, "webhook-3", _ct)).Outcome);
-        var unlinked = CreateTicket(control, (long)control.CreateOrganization("demo", new JsonObject { ["name"] = "No Link Inc" })["id"]!, "Invoice?");
+        var unlinked = control.OpenTicket("demo", (long)control.CreateOrganization("demo", new JsonObject { ["name"] = "No Link Inc" })["id"]!, "Invoice?");
         Assert.Equal(TicketContextOutcome.Skipped, (await flow.ApplyAsync("demo", unlinked, "webhook-4", _ct)).Outcome);
         Assert.Equal(TicketContextOutcome.Skipped, (await flow.ApplyAsync("demo", 987_654_321, "webhook-5", _ct)).Outcome);
 
@@ -105,21 +105,4 @@ public sealed class TicketFlowAnswerTests(Specs specs)
 
     private static long Organization(SandboxControl control, string accountCode) =>
         (long)control.CreateOrganization("demo", new JsonObject { ["name"] = $"Account {accountCode} {Guid.NewGuid():N}", ["external_id"] = accountCode })["id"]!;
-
-    private static long CreateTicket(SandboxControl control, long organizationId, string subject)
-    {
-        var requester = (long)control.CreateUser("demo", new JsonObject
-        {
-            ["name"] = "Rita Requester",
-            ["email"] = $"rita.{Guid.NewGuid():N}@customer.example",
-            ["organization_id"] = organizationId,
-        })["id"]!;
-        return (long)control.CreateTicket("demo", new JsonObject
-        {
-            ["subject"] = subject,
-            ["comment"] = new JsonObject { ["body"] = $"{subject}: please help.", ["public"] = true },
-            ["requester_id"] = requester,
-            ["organization_id"] = organizationId,
-        })["id"]!;
-    }
 }

@@ -34,7 +34,7 @@ public sealed partial class TicketFlowTests
         var organization = LinkedOrganization();
 
         // Applied at once by its webhook: no lag, no alert.
-        var ticketId = CreateTicket(organization, "Invoice copy");
+        var ticketId = Control.OpenTicket("demo", organization, "Invoice copy");
         await WaitForAppliedAsync(ticketId, TicketUpdatedAt(ticketId));
         time.Advance(TimeSpan.FromMinutes(1));
         await RunNowAsync();
@@ -59,7 +59,7 @@ public sealed partial class TicketFlowTests
 
         // A ticket applied at once by its webhook: the next run closes the alert and sends nothing.
         Control.GetZendeskSettings("demo").WebhookDropRate = 0;
-        var quick = CreateTicket(organization, "Password reset");
+        var quick = Control.OpenTicket("demo", organization, "Password reset");
         await WaitForAppliedAsync(quick, TicketUpdatedAt(quick));
         time.Advance(TimeSpan.FromMinutes(1));
         await RunNowAsync();

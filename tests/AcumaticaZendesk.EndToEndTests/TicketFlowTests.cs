@@ -91,7 +91,7 @@ public sealed partial class TicketFlowTests : IAsyncLifetime
     [Fact]
     public async Task A_solved_ticket_becomes_one_activity_on_the_linked_customer_and_a_later_update_updates_it()
     {
-        var ticketId = CreateTicket(LinkedOrganization(), "Printer on fire");
+        var ticketId = Control.OpenTicket("demo", LinkedOrganization(), "Printer on fire");
         await WaitForAppliedAsync(ticketId, TicketUpdatedAt(ticketId));
 
         time.Advance(TimeSpan.FromMinutes(1));
@@ -129,7 +129,7 @@ public sealed partial class TicketFlowTests : IAsyncLifetime
         var vendorId = Value(vendor, "VendorID");
         var organization = (long)Control.CreateOrganization("demo", new JsonObject { ["name"] = $"Ticket Vendor {Guid.NewGuid():N}", ["external_id"] = vendorId })["id"]!;
 
-        var ticketId = CreateTicket(organization, "Delivery late");
+        var ticketId = Control.OpenTicket("demo", organization, "Delivery late");
         var applied = await WaitForAppliedAsync(ticketId, TicketUpdatedAt(ticketId));
 
         Assert.Equal(TicketContextOutcome.Created, applied.Outcome);
@@ -142,7 +142,7 @@ public sealed partial class TicketFlowTests : IAsyncLifetime
     public async Task A_ticket_of_an_unlinked_organization_is_skipped_and_audited_with_the_reason()
     {
         var unlinked = (long)Control.CreateOrganization("demo", new JsonObject { ["name"] = "No Link Inc" })["id"]!;
-        var ticketId = CreateTicket(unlinked, "Where is my invoice?");
+        var ticketId = Control.OpenTicket("demo", unlinked, "Where is my invoice?");
 
         var applied = await WaitForAppliedAsync(ticketId, TicketUpdatedAt(ticketId));
 
@@ -157,7 +157,7 @@ public sealed partial class TicketFlowTests : IAsyncLifetime
     [Fact]
     public async Task A_webhook_the_sandbox_drops_is_caught_by_the_incremental_export_pass_of_the_next_run()
     {
-        var ticketId = CreateTicket(LinkedOrganization(), "Login fails");
+        var ticketId = Control.OpenTicket("demo", LinkedOrganization(), "Login fails");
         await WaitForAppliedAsync(ticketId, TicketUpdatedAt(ticketId));
 
         Control.GetZendeskSettings("demo").WebhookDropRate = 1.0;
@@ -264,7 +264,7 @@ public sealed partial class TicketFlowTests : IAsyncLifetime
     /// <summary>A ticket on the linked customer, applied, then solved a minute later; returns its id and the solve's updated_at.</summary>
     private async Task<(long TicketId, DateTimeOffset SolvedAt)> CreateAndSolveAsync(string subject, string solution)
     {
-        var ticketId = CreateTicket(LinkedOrganization(), subject);
+        var ticketId = Control.OpenTicket("demo", LinkedOrganization(), subject);
         await WaitForAppliedAsync(ticketId, TicketUpdatedAt(ticketId));
         time.Advance(TimeSpan.FromMinutes(1));
         Control.SolveTicket("demo", ticketId, solution);
@@ -280,23 +280,6 @@ public sealed partial class TicketFlowTests : IAsyncLifetime
 
     private long LinkedOrganization() =>
         (long)Control.CreateOrganization("demo", new JsonObject { ["name"] = $"Ticket Customer {Guid.NewGuid():N}", ["external_id"] = CustomerId })["id"]!;
-
-    private long CreateTicket(long organizationId, string subject)
-    {
-        var requester = (long)Control.CreateUser("demo", new JsonObject
-        {
-            ["name"] = "Rita Requester",
-            ["email"] = $"rita.{Guid.NewGuid():N}@customer.example",
-            ["organization_id"] = organizationId,
-        })["id"]!;
-        return (long)Control.CreateTicket("demo", new JsonObject
-        {
-            ["subject"] = subject,
-            ["comment"] = new JsonObject { ["body"] = $"{subject}: please help.", ["public"] = true },
-            ["requester_id"] = requester,
-            ["organization_id"] = organizationId,
-        })["id"]!;
-    }
 
     private DateTimeOffset TicketUpdatedAt(long ticketId) =>
         DateTimeOffset.Parse(Control.Tickets("demo").Single(t => (long)t!["id"]! == ticketId)!["updated_at"]!.ToString(), CultureInfo.InvariantCulture);

@@ -295,6 +295,27 @@ public sealed class SandboxControl
 
     public JsonObject CreateTicket(string subdomain, JsonObject ticket) => ZdWrite(subdomain, a => a.CreateTicket(ticket), (a, t) => a.Render(t, Base(a)));
 
+    /// <summary>
+    /// A new end user of <paramref name="organizationId"/> opens a ticket with one public comment ("{subject}: please
+    /// help."), as a customer writing in does; returns the ticket's id.
+    /// </summary>
+    public long OpenTicket(string subdomain, long organizationId, string subject)
+    {
+        var requester = (long)CreateUser(subdomain, new JsonObject
+        {
+            ["name"] = "Rita Requester",
+            ["email"] = $"rita.{Guid.NewGuid():N}@customer.example",
+            ["organization_id"] = organizationId,
+        })["id"]!;
+        return (long)CreateTicket(subdomain, new JsonObject
+        {
+            ["subject"] = subject,
+            ["comment"] = new JsonObject { ["body"] = $"{subject}: please help.", ["public"] = true },
+            ["requester_id"] = requester,
+            ["organization_id"] = organizationId,
+        })["id"]!;
+    }
+
     public JsonObject UpdateTicket(string subdomain, long id, JsonObject changes) =>
         ZdWrite(subdomain, a => a.Ticket(id) is { } t ? a.UpdateTicket(t, changes) : ZdErrors.NotFound(), (a, t) => a.Render(t, Base(a)));
 

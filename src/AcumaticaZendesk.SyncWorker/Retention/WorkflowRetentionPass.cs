@@ -87,7 +87,13 @@ public sealed class WorkflowRetentionPass(
             handled++;
             if (await DecideAsync(instanceId, now, o, tally, cancellationToken).ConfigureAwait(false) is { } due)
             {
-                (later.TryGetValue(WorkflowRetentionLedger.HourOf(due), out var ids) ? ids : later[WorkflowRetentionLedger.HourOf(due)] = []).Add(instanceId);
+                var dueHour = WorkflowRetentionLedger.HourOf(due);
+                if (!later.TryGetValue(dueHour, out var ids))
+                {
+                    later[dueHour] = ids = [];
+                }
+
+                ids.Add(instanceId);
             }
         }
 
