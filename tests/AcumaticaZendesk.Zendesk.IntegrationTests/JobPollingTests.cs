@@ -187,9 +187,9 @@ public sealed class JobPollingTests
         host.Server.JobStatuses(CompletesAfter(workingPolls: 1));
         var start = host.Clock.GetUtcNow();
 
-        await host.PollUntilDoneAsync(host.Client.Jobs.WaitAsync(Queued("slow-1"), Ct), jobs: 1);
+        await host.PollInLockstepAsync(host.Client.Jobs.WaitAsync(Queued("slow-1"), Ct), jobs: 1);
         var second = host.Clock.GetUtcNow();
-        await host.PollUntilDoneAsync(host.Client.Jobs.WaitAsync(Queued("slow-2"), Ct), jobs: 1);
+        await host.PollInLockstepAsync(host.Client.Jobs.WaitAsync(Queued("slow-2"), Ct), jobs: 1);
 
         var sent = host.Sent;
         Assert.Equal([1.1, 2.7], sent.Take(2).Select(p => Math.Round((p.At - start).TotalSeconds, 6))); // missed: a whole interval more
