@@ -56,10 +56,19 @@ run_target() {
   dotnet build "$tests/$(basename "$tests").csproj" -c Release --nologo -v quiet
   # TMPDIR of its own: the MTP runner keeps its active-mutant and coverage files in the temp folder under fixed
   # names, so two Stryker runs on one machine (other clones, other targets) must not share it.
-  (cd "$project" && TMPDIR="$out/tmp" dotnet dotnet-stryker \
-      --config-file "$root/mutation/stryker-config.json" \
-      --test-project "$root/$tests/$(basename "$tests").csproj" \
-      --concurrency "$concurrency" --output "$out" --skip-version-check "${globs[@]}")
+  # On a loaded machine Stryker 5.1.0 can stop at once with "Could not find build environment" (its probe of the SDK
+  # did not answer in time): that start is tried again, up to three times; any other failure stops the target.
+  local attempt
+  for attempt in 1 2 3; do
+    if (cd "$project" && TMPDIR="$out/tmp" dotnet dotnet-stryker \
+        --config-file "$root/mutation/stryker-config.json" \
+        --test-project "$root/$tests/$(basename "$tests").csproj" \
+        --concurrency "$concurrency" --output "$out" --skip-version-check "${globs[@]}") 2>&1 | tee "$out/stryker.log"; then
+      break
+    fi
+    grep -q "Could not find build environment" "$out/stryker.log" && [ "$attempt" -lt 3 ] || return 1
+    echo "== Stryker did not find the build environment (a loaded machine); trying again ($attempt of 3)"
+  done
   rm -rf "$out/tmp"
   python3 scripts/mutation-summary.py "$out/reports/mutation-report.json" "$out_root/summary.json" "$key" ${folders:+--folders "$folders"}
 }
