@@ -121,4 +121,47 @@ public sealed class WebhookVerifierEdgeTests
         Assert.Equal(("ticket", ""), (bare.Domain, bare.Name));
         Assert.Equal(System.Text.Json.JsonValueKind.Undefined, bare.Event.ValueKind);
     }
+
+    [Theory]
+    [InlineData("[1,2]", "The Zendesk webhook body is not a JSON object.")]
+    [InlineData("""{"type":"ticket.created","account_id":1,"id":"e","time":"2026-11-25T12:00:00Z","detail":{}}""", "The Zendesk webhook 'type' 'ticket.created' does not start with 'zen:event-type:' (trigger webhooks carry their own body).")]
+    [InlineData("""{"account_id":1,"id":"e","time":"2026-11-25T12:00:00Z","detail":{}}""", "The Zendesk webhook body has no 'type' string.")]
+    [InlineData("""{"type":"zen:event-type:user.created","account_id":"12a","id":"e","time":"2026-11-25T12:00:00Z","detail":{}}""", "The Zendesk webhook body has no numeric 'account_id'.")]
+    [InlineData("""{"type":"zen:event-type:user.created","account_id":true,"id":"e","time":"2026-11-25T12:00:00Z","detail":{}}""", "The Zendesk webhook body has no numeric 'account_id'.")]
+    [InlineData("""{"type":"zen:event-type:user.created","account_id":1,"id":"","time":"2026-11-25T12:00:00Z","detail":{}}""", "The Zendesk webhook body has no 'id' string.")]
+    [InlineData("""{"type":"zen:event-type:user.created","account_id":1,"id":"e","time":"yesterday","detail":{}}""", "The Zendesk webhook 'time' is not an RFC 3339 time.")]
+    [InlineData("""{"type":"zen:event-type:user.created","account_id":1,"id":"e","time":"2026-11-25T12:00:00Z"}""", "The Zendesk webhook body has no 'detail'.")]
+    public void A_body_that_is_no_event_envelope_is_refused_naming_what_is_missing(string body, string message)
+    {
+        var ex = Assert.Throws<FormatException>(() => ZendeskWebhookEvent.Parse(System.Text.Encoding.UTF8.GetBytes(body)));
+
+        Assert.Equal(message, ex.Message);
+    }
+
+    [Fact]
+    public void Detail_values_read_as_text_whatever_their_json_kind_and_ids_only_when_numeric()
+    {
+        var ev = ZendeskWebhookEvent.Parse("""
+            {"type":"zen:event-type:ticket.status_changed","account_id":1,"id":"e","time":"2026-11-25T12:00:00Z",
+             "detail":{"id":"35436","priority":null,"group_id":42,"via":"web"},"event":{"current":"solved"}}
+            """u8);
+        var detailless = ZendeskWebhookEvent.Parse("""{"type":"zen:event-type:ticket.created","account_id":1,"id":"e","time":"2026-11-25T12:00:00Z","detail":"n/a"}"""u8);
+
+        Assert.Equal(("ticket", "status_changed"), (ev.Domain, ev.Name));
+        Assert.Equal((35436L, 42L), (ev.DetailInt64("id")!.Value, ev.DetailInt64("group_id")!.Value));
+        Assert.Equal("42", ev.DetailString("group_id"));
+        Assert.Null(ev.DetailString("priority"));
+        Assert.Null(ev.DetailInt64("via"));
+        Assert.Null(ev.DetailInt64("missing"));
+        Assert.Null(detailless.DetailString("id"));
+        Assert.Equal("solved", ev.Event.GetProperty("current").GetString());
+    }
+
+    [Fact]
+    public void The_timestamp_header_is_utc_to_the_second_and_signing_needs_a_secret()
+    {
+        Assert.Equal("2026-11-25T11:00:05Z", ZendeskWebhookVerifier.FormatTimestamp(new DateTimeOffset(2026, 11, 25, 12, 0, 5, 900, TimeSpan.FromHours(1))));
+        Assert.ThrowsAny<ArgumentException>(() => ZendeskWebhookVerifier.Sign(string.Empty, "2026-11-25T11:00:05Z", []));
+        Assert.Throws<ArgumentNullException>(() => ZendeskWebhookVerifier.Sign("s3cret", null!, []));
+    }
 }
