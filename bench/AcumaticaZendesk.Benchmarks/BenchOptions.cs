@@ -41,10 +41,10 @@ public sealed record BenchOptions
 
     public bool SkipPlanLimit { get; init; }
 
-    /// <summary>Records per engine page (the worker's default, <c>Sync:Schedule:PageSize</c>).</summary>
+    /// <summary>Records per engine page (the worker's default, <c>Sync:Throughput:PageSize</c>).</summary>
     public int PageSize { get; init; } = 500;
 
-    /// <summary>Pages per engine call (the worker's default, <c>SyncSchedule:PagesPerActivity</c>).</summary>
+    /// <summary>Pages per engine call (the worker's default, <c>Sync:Throughput:PagesPerBatch</c>).</summary>
     public int PagesPerCall { get; init; } = 4;
 
     /// <summary>Share of records changed before the steady-state "changed" run.</summary>

@@ -60,7 +60,7 @@ internal sealed class ConnectorServices : IAsyncDisposable
         if (whatIfNoOnboardingSearch)
             services.AddSingleton<IZendeskTarget>(sp => new WhatIfNoOnboardingSearch(sp.GetRequiredService<ZendeskTarget>()));
         services.AddConnectors(configuration);
-        services.AddSyncCore();
+        services.AddSyncCore(configuration);
         Provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }
 

@@ -10,12 +10,6 @@ public sealed class ConnectorOptions
     /// <summary>How often the token-encryption key ring is re-read from the secret store.</summary>
     public TimeSpan KeyRingRefreshInterval { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Records read concurrently by key during a replay (Acumatica has no batch read by key).</summary>
-    public int ReplayReadConcurrency { get; set; } = 4;
-
-    /// <summary>Zendesk searches run concurrently for one lookup (users by e-mail, organizations by name: one search each).</summary>
-    public int ZendeskSearchConcurrency { get; set; } = 4;
-
     /// <summary>
     /// Redirect URL registered on the Zendesk OAuth client; only used to build the consent link a
     /// "needs authorization" error carries (the client refreshes tokens without it).
@@ -37,10 +31,6 @@ internal sealed class ConnectorOptionsValidator : IValidateOptions<ConnectorOpti
         var errors = new List<string>();
         if (options.KeyRingRefreshInterval <= TimeSpan.Zero)
             errors.Add($"{ConnectorOptions.SectionName}:{nameof(options.KeyRingRefreshInterval)} must be positive (was {options.KeyRingRefreshInterval}).");
-        if (options.ReplayReadConcurrency is < 1 or > 16)
-            errors.Add($"{ConnectorOptions.SectionName}:{nameof(options.ReplayReadConcurrency)} must be between 1 and 16 (was {options.ReplayReadConcurrency}).");
-        if (options.ZendeskSearchConcurrency is < 1 or > 16)
-            errors.Add($"{ConnectorOptions.SectionName}:{nameof(options.ZendeskSearchConcurrency)} must be between 1 and 16 (was {options.ZendeskSearchConcurrency}).");
         if (options.ZendeskOAuthRedirectUri is not { IsAbsoluteUri: true })
             errors.Add($"{ConnectorOptions.SectionName}:{nameof(options.ZendeskOAuthRedirectUri)} must be an absolute URL.");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

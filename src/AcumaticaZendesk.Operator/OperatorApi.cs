@@ -61,7 +61,7 @@ public static class OperatorApi
             o => string.IsNullOrWhiteSpace(o.Jwt.Authority) || !string.IsNullOrWhiteSpace(o.Jwt.Audience),
             "Operator:Jwt:Audience is required when Operator:Jwt:Authority is set (without it a token issued for any other application of the same authority would be accepted).").ValidateOnStart();
 
-        services.AddSyncCore();
+        services.AddSyncCore(configuration);
         services.AddTenantClients(configuration);
         services.TryAddSingleton<IReconcileSource, ZendeskReconcileSource>();
         services.TryAddSingleton(TimeProvider.System);

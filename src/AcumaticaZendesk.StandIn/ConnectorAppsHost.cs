@@ -19,7 +19,7 @@ public sealed class ConnectorAppsOptions
     /// <summary>Service overrides for the webhook receiver, applied after the app's own registrations.</summary>
     public Action<IServiceCollection>? ConfigureWebhookReceiver { get; init; }
 
-    /// <summary>Extra configuration for both apps (for example <c>SyncSchedule:PageSize</c>).</summary>
+    /// <summary>Extra configuration for both apps (for example <c>Sync:Throughput:PageSize</c>).</summary>
     public IReadOnlyDictionary<string, string?> Configuration { get; init; } = new Dictionary<string, string?>();
 
     /// <summary>

@@ -3,8 +3,11 @@ using AcumaticaZendesk.Sync.Engine;
 using AcumaticaZendesk.Sync.Paging;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.Tenants;
+using AcumaticaZendesk.Sync.Throughput;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace AcumaticaZendesk.Sync;
 
@@ -15,14 +18,21 @@ public static class SyncCoreServiceCollectionExtensions
     /// audit trail, failed queue, onboarding report, runs and <see cref="SyncEngine"/> (also <see cref="ISyncEngine"/>).
     /// The host supplies <see cref="IConnectorStateStore"/>, <see cref="IAcumaticaSource"/> and <see cref="IZendeskTarget"/>
     /// (and, for tokens, a <see cref="Credentials.TokenProtector"/> built from <see cref="Credentials.TokenKeyRing.LoadAsync"/>).
+    /// The engine's options come from sections <c>Sync:Engine</c> and <c>Sync:Throughput</c>, validated at start.
+    /// A second call changes nothing.
     /// </summary>
-    public static IServiceCollection AddSyncCore(this IServiceCollection services, SyncEngineOptions? options = null)
+    public static IServiceCollection AddSyncCore(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var resolved = options ?? new SyncEngineOptions();
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddThroughputOptions(configuration);
+        if (!services.Any(d => d.ServiceType == typeof(IConfigureOptions<SyncEngineOptions>)))
+        {
+            services.AddOptions<SyncEngineOptions>().Bind(configuration.GetSection(SyncEngineOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        }
+
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(resolved);
-        services.TryAddSingleton(resolved.Retention);
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<SyncEngineOptions>>().Value.Retention);
         services.TryAddSingleton<TenantRepository>();
         services.TryAddSingleton<ITenantDirectory>(sp => sp.GetRequiredService<TenantRepository>());
         services.TryAddSingleton<CheckpointStore>();

@@ -37,7 +37,7 @@ public static class SyncWorkerExtensions
         // The main flow: Acumatica and Zendesk clients behind the engine's ports (secrets from the Dapr secret store,
         // tokens encrypted in the state store), the engine and tenant store, and the operator API over them.
         services.AddConnectors(builder.Configuration);
-        services.AddSyncCore(SyncEngineSettings.Read(builder.Configuration));
+        services.AddSyncCore(builder.Configuration);
         services.AddOperatorApi(builder.Configuration);
         services.AddSingleton<IWorkflowRuns, DaprWorkflowRuns>();
         services.AddOperatorConsole(builder.Configuration);

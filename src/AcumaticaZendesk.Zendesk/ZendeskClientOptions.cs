@@ -28,7 +28,10 @@ public sealed class ZendeskClientOptions
     /// <summary>Requests per minute for the incremental exports (10; 30 with the High Volume API add-on).</summary>
     public int IncrementalExportRequestsPerMinute { get; set; } = 10;
 
-    /// <summary>Bulk jobs one account may have in flight from this process (Zendesk queues at most 30).</summary>
+    /// <summary>
+    /// Bulk jobs one account may have in flight from this process (Zendesk queues at most 30). The connector sets it
+    /// from <c>Sync:Throughput:MaxConcurrentBulkJobs</c>, where an operator tunes it with the other throughput settings.
+    /// </summary>
     public int MaxConcurrentBulkJobs { get; set; } = 16;
 
     /// <summary>

@@ -74,7 +74,7 @@ public static class FaultScenarios
             Evidence = ["zendesk 429"],
             Configuration = new Dictionary<string, string?>
             {
-                ["SyncSchedule:PageSize"] = "10",
+                ["Sync:Throughput:PageSize"] = "10",
                 ["Zendesk:JobPollInterval"] = "00:00:00.100",
                 ["Zendesk:JobPollMaxInterval"] = "00:00:01.500",
             },

@@ -4,6 +4,7 @@ using AcumaticaZendesk.Connectors.Zendesk;
 using AcumaticaZendesk.Sync;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.State;
+using AcumaticaZendesk.Sync.Throughput;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -20,7 +21,7 @@ public sealed class RegistrationTests
         services.AddSingleton<IConfiguration>(configuration);
         services.AddSingleton<IConnectorStateStore>(new InMemoryConnectorStateStore());
         services.AddConnectors(configuration);
-        services.AddSyncCore();
+        services.AddSyncCore(configuration);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 
@@ -41,14 +42,17 @@ public sealed class RegistrationTests
     {
         using var provider = Build(new()
         {
-            ["Connectors:ReplayReadConcurrency"] = "0",
+            ["Connectors:KeyRingRefreshInterval"] = "00:00:00",
+            ["Sync:Throughput:ReplayReadConcurrency"] = "0",
             ["Connectors:Secrets:StoreName"] = " ",
         });
 
         var connectors = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<ConnectorOptions>>().Value);
+        var throughput = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<ThroughputOptions>>().Value);
         var secrets = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<DaprSecretSourceOptions>>().Value);
 
-        Assert.Contains("Connectors:ReplayReadConcurrency must be between 1 and 16 (was 0)", connectors.Message, StringComparison.Ordinal);
+        Assert.Contains("Connectors:KeyRingRefreshInterval must be positive (was 00:00:00)", connectors.Message, StringComparison.Ordinal);
+        Assert.Contains("Sync:Throughput:ReplayReadConcurrency must be between 1 and 16", throughput.Message, StringComparison.Ordinal);
         Assert.Contains("Connectors:Secrets:StoreName is required", secrets.Message, StringComparison.Ordinal);
     }
 }

@@ -33,7 +33,7 @@ public sealed class WorkflowTransactionLimitTests
             {
                 ["SyncSchedule:Interval"] = "00:05:00",
                 ["SyncSchedule:PagesPerExecution"] = "40",
-                ["SyncSchedule:PagesPerActivity"] = "1",
+                ["Sync:Throughput:PagesPerBatch"] = "1",
             },
             ConfigureSyncWorker = services =>
             {

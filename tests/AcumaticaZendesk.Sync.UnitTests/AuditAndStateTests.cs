@@ -156,7 +156,7 @@ public sealed class SyncCoreRegistrationTests
             .AddSingleton<IConnectorStateStore, InMemoryConnectorStateStore>()
             .AddSingleton<IAcumaticaSource, Fakes.FakeAcumaticaSource>()
             .AddSingleton<IZendeskTarget, Fakes.FakeZendeskTarget>()
-            .AddSyncCore();
+            .AddSyncCore(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
         using var provider = services.BuildServiceProvider(validateScopes: true);
 
         Assert.IsType<Engine.SyncEngine>(provider.GetRequiredService<ISyncEngine>());

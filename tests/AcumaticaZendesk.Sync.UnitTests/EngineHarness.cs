@@ -4,6 +4,7 @@ using AcumaticaZendesk.Sync.Paging;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.State;
 using AcumaticaZendesk.Sync.Tenants;
+using AcumaticaZendesk.Sync.Throughput;
 using AcumaticaZendesk.Sync.UnitTests.Fakes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -15,13 +16,17 @@ internal sealed class EngineHarness
 {
     public static readonly EntityKind[] AllKinds = [EntityKind.Customer, EntityKind.Vendor, EntityKind.Contact, EntityKind.Employee];
 
-    public EngineHarness(TenantConfig? tenant = null, SyncEngineOptions? options = null, IConnectorStateStore? store = null, InMemoryConnectorStateStore? memory = null)
+    public EngineHarness(
+        TenantConfig? tenant = null, SyncEngineOptions? options = null, IConnectorStateStore? store = null, InMemoryConnectorStateStore? memory = null,
+        ThroughputOptions? throughput = null)
     {
         Memory = memory ?? new InMemoryConnectorStateStore();
         Store = store ?? Memory;
         Tenant = tenant ?? TestData.Tenant();
         Options = options ?? new SyncEngineOptions { PageEdges = new PageEdgeOptions { PageOverlap = 0 } };
-        Engine = new SyncEngine(Store, Source, Zendesk, Options, Time, NullLogger<SyncEngine>.Instance);
+        Engine = new SyncEngine(
+            Store, Source, Zendesk, Microsoft.Extensions.Options.Options.Create(Options), Microsoft.Extensions.Options.Options.Create(throughput ?? new ThroughputOptions()),
+            Time, NullLogger<SyncEngine>.Instance);
     }
 
     public InMemoryConnectorStateStore Memory { get; }

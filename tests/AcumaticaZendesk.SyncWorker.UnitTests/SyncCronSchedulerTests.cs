@@ -1,4 +1,5 @@
 using AcumaticaZendesk.Sync.Ports;
+using AcumaticaZendesk.Sync.Throughput;
 using AcumaticaZendesk.SyncWorker.Scheduling;
 using AcumaticaZendesk.SyncWorker.Workflows;
 using Dapr.Workflow;
@@ -26,13 +27,12 @@ public sealed class SyncCronSchedulerTests
         var options = Options.Create(new SyncScheduleOptions
         {
             Interval = TimeSpan.FromMinutes(5),
-            PageSize = 200,
             PagesPerExecution = 20,
-            PagesPerActivity = 3,
             SidecarCallTimeout = TimeSpan.FromSeconds(1),
         });
+        var throughput = Options.Create(new ThroughputOptions { PageSize = 200, PagesPerBatch = 3 });
         scheduler = new SyncCronScheduler(
-            tenants, new SyncLeaseStore(store, time, NullLogger<SyncLeaseStore>.Instance), workflows, probe, RetentionOff.Ledger(store, time), options, time,
+            tenants, new SyncLeaseStore(store, time, NullLogger<SyncLeaseStore>.Instance), workflows, probe, RetentionOff.Ledger(store, time), options, throughput, time,
             NullLogger<SyncCronScheduler>.Instance);
         tenants.ListRunnableTenantIdsAsync(Arg.Any<CancellationToken>()).Returns(["contoso", "fabrikam"]);
     }
@@ -151,7 +151,7 @@ public sealed class SyncCronSchedulerTests
         // Ten minutes on the scheduler's clock: the fake clock passes them at once, the wall clock would not within the test.
         var slow = new SyncCronScheduler(
             tenants, new SyncLeaseStore(store, time, NullLogger<SyncLeaseStore>.Instance), workflows, probe, RetentionOff.Ledger(store, time),
-            Options.Create(new SyncScheduleOptions { Interval = TimeSpan.FromMinutes(5), SidecarCallTimeout = TimeSpan.FromMinutes(10) }), time,
+            Options.Create(new SyncScheduleOptions { Interval = TimeSpan.FromMinutes(5), SidecarCallTimeout = TimeSpan.FromMinutes(10) }), Options.Create(new ThroughputOptions()), time,
             NullLogger<SyncCronScheduler>.Instance);
         var waiting = new SemaphoreSlim(0);
         workflows.ScheduleNewWorkflowAsync(Arg.Any<string>(), Arg.Any<string?>(), Arg.Any<TenantSyncInput>(), Arg.Any<DateTimeOffset?>(), Arg.Any<CancellationToken>())

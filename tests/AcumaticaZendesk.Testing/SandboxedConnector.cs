@@ -70,7 +70,7 @@ public sealed class SandboxedConnector : IAsyncDisposable
         SandboxHost? sandbox = null;
         var configuration = new Dictionary<string, string?>
         {
-            ["SyncSchedule:PageSize"] = options.PageSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Sync:Throughput:PageSize"] = options.PageSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["SyncSchedule:PagesPerExecution"] = options.PagesPerExecution.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Connectors:ZendeskClientCredentials"] = options.ZendeskAuthorization == ZendeskAuthorization.ClientCredentials ? "true" : "false",
             ["Operator:ApiKeys:0:Name"] = "e2e",

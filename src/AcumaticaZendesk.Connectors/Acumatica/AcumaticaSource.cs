@@ -7,6 +7,7 @@ using AcumaticaZendesk.Connectors.Gate;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.Source;
 using AcumaticaZendesk.Sync.Tenants;
+using AcumaticaZendesk.Sync.Throughput;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -19,7 +20,7 @@ namespace AcumaticaZendesk.Connectors.Acumatica;
 /// </summary>
 public sealed partial class AcumaticaSource(
     TenantClients clients,
-    IOptions<ConnectorOptions> options,
+    IOptions<ThroughputOptions> throughput,
     ILogger<AcumaticaSource> logger) : IAcumaticaSource
 {
 
@@ -84,7 +85,7 @@ public sealed partial class AcumaticaSource(
         where TRecord : AcumaticaRecord
     {
         var found = new ConcurrentDictionary<string, AcumaticaRecord>(StringComparer.Ordinal);
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Value.ReplayReadConcurrency, CancellationToken = cancellationToken };
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = throughput.Value.ReplayReadConcurrency, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(keys.Distinct(StringComparer.Ordinal), parallel, async (key, ct) =>
         {
             try

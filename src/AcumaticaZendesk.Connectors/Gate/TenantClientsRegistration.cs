@@ -2,6 +2,7 @@ using AcumaticaZendesk.Acumatica;
 using AcumaticaZendesk.Connectors.Credentials;
 using AcumaticaZendesk.Connectors.Egress;
 using AcumaticaZendesk.Connectors.Zendesk;
+using AcumaticaZendesk.Sync.Throughput;
 using AcumaticaZendesk.Zendesk;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,7 +15,8 @@ public static class TenantClientsRegistration
 {
     /// <summary>
     /// Registers <see cref="TenantClients"/>, the one gate to every tenant's systems, with what it builds on: the
-    /// Acumatica client (section <c>Acumatica:Client</c>), the Zendesk client (section <c>Zendesk</c>), the
+    /// Acumatica client (section <c>Acumatica:Client</c>), the Zendesk client (section <c>Zendesk</c>; its bulk-job cap from
+    /// <c>Sync:Throughput:MaxConcurrentBulkJobs</c>), the
     /// <see cref="EgressPolicy"/> on both (section <c>Egress</c>), the encrypted token stores and the options of section
     /// <c>Connectors</c>, validated at start. Needs an <see cref="Sync.Ports.ISecretSource"/> and an
     /// <see cref="Sync.Ports.IConnectorStateStore"/> from the host. Every app that talks to a tenant's systems calls this; a second call changes nothing.
@@ -32,6 +34,9 @@ public static class TenantClientsRegistration
         services.AddAcumaticaClient(o => configuration.GetSection(AcumaticaClientOptions.SectionName).Bind(o));
         services.AddOptions<AcumaticaClientOptions>().ValidateOnStart();
         services.AddZendeskClient(o => configuration.GetSection(ZendeskClientOptions.SectionName).Bind(o));
+        services.AddThroughputOptions(configuration);
+        services.AddOptions<ZendeskClientOptions>()
+            .Configure<IOptions<ThroughputOptions>>((zendesk, throughput) => zendesk.MaxConcurrentBulkJobs = throughput.Value.MaxConcurrentBulkJobs);
         services.AddEgressPolicy(configuration);
         services.TryAddSingleton<TenantTokens>();
         services.TryAddSingleton<ZendeskClientCredentialsGrant>();

@@ -4,6 +4,7 @@ using AcumaticaZendesk.Connectors.Gate;
 using AcumaticaZendesk.Sync.Mapping;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.Tenants;
+using AcumaticaZendesk.Sync.Throughput;
 using AcumaticaZendesk.Zendesk;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,7 +19,7 @@ namespace AcumaticaZendesk.Connectors.Zendesk;
 /// </summary>
 public sealed partial class ZendeskTarget(
     TenantClients clients,
-    IOptions<ConnectorOptions> options,
+    IOptions<ThroughputOptions> throughput,
     ILogger<ZendeskTarget> logger) : IZendeskTarget
 {
     public Task<IReadOnlyList<TargetOrganization>> FindOrganizationsByExternalIdsAsync(TenantConfig tenant, IReadOnlyCollection<string> externalIds, CancellationToken cancellationToken) =>
@@ -178,7 +179,7 @@ public sealed partial class ZendeskTarget(
         var distinct = values.Where(v => !string.IsNullOrWhiteSpace(v)).Distinct(StringComparer.OrdinalIgnoreCase).Select((v, i) => (v, i)).ToArray();
         await Parallel.ForEachAsync(
             distinct,
-            new ParallelOptions { MaxDegreeOfParallelism = options.Value.ZendeskSearchConcurrency, CancellationToken = cancellationToken },
+            new ParallelOptions { MaxDegreeOfParallelism = throughput.Value.ZendeskSearchConcurrency, CancellationToken = cancellationToken },
             async (item, ct) => found.Add((item.i, await search(item.v, ct).ConfigureAwait(false)))).ConfigureAwait(false);
         return found.OrderBy(f => f.Order).SelectMany(f => f.Items).ToArray();
     }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using AcumaticaZendesk.Sync.Json;
 using AcumaticaZendesk.Sync.Ports;
@@ -59,14 +60,19 @@ public sealed record RecordHistory(
 /// <summary>New entries for one record, written together after a page.</summary>
 public sealed record RecordAudit(RecordRef Record, string ExternalId, long? ZendeskId, IReadOnlyList<AuditEntry> Entries);
 
-/// <summary>How much history is kept.</summary>
+/// <summary>How much history is kept (configuration section <c>Sync:Engine:Retention</c>).</summary>
 public sealed record AuditRetention
 {
+    /// <summary>Audit entries kept per record, newest first. Default 50.</summary>
+    [Range(1, 10_000, ErrorMessage = "Sync:Engine:Retention:MaxEntriesPerRecord must be between {1} and {2}.")]
     public int MaxEntriesPerRecord { get; init; } = 50;
 
+    /// <summary>Age after which audit entries are dropped. Default 90 days.</summary>
+    [Range(typeof(TimeSpan), "1.00:00:00", "3650.00:00:00", ErrorMessage = "Sync:Engine:Retention:MaxAge must be between {1} and {2}.")]
     public TimeSpan MaxAge { get; init; } = TimeSpan.FromDays(90);
 
-    /// <summary>Longest error/detail text kept.</summary>
+    /// <summary>Longest error/detail text kept. Default 1,000 characters.</summary>
+    [Range(100, 100_000, ErrorMessage = "Sync:Engine:Retention:MaxMessageLength must be between {1} and {2}.")]
     public int MaxMessageLength { get; init; } = 1_000;
 }
 

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using AcumaticaZendesk.Sync.Audit;
 using AcumaticaZendesk.Sync.Json;
@@ -8,30 +9,32 @@ using AcumaticaZendesk.Sync.Source;
 
 namespace AcumaticaZendesk.Sync.Engine;
 
-/// <summary>Options of the engine (bind from configuration section <c>Sync</c>).</summary>
-public sealed record SyncEngineOptions
+/// <summary>
+/// How the engine treats pages, audit entries and queued failures (configuration section <c>Sync:Engine</c>), bound
+/// and validated at start. How fast it goes is <see cref="Throughput.ThroughputOptions"/> (<c>Sync:Throughput</c>).
+/// </summary>
+public sealed record SyncEngineOptions : IValidatableObject
 {
+    public const string SectionName = "Sync:Engine";
+
+    /// <summary>Re-reads at page edges and the watermark's safety lag (<c>Sync:Engine:PageEdges</c>).</summary>
     public PageEdgeOptions PageEdges { get; init; } = new();
 
+    /// <summary>How much of the audit trail and the failed queue is kept (<c>Sync:Engine:Retention</c>).</summary>
     public AuditRetention Retention { get; init; } = new();
 
-    /// <summary>Queued failures of a kind retried at the start of each window (i.e. on the next run).</summary>
+    /// <summary>Queued failures of a kind retried at the start of each window (i.e. on the next run). Default 100.</summary>
+    [Range(0, 10_000, ErrorMessage = SectionName + ":" + nameof(MaxRetriesPerWindow) + " must be between {1} and {2}.")]
     public int MaxRetriesPerWindow { get; init; } = 100;
 
-    /// <summary>
-    /// Bulk write jobs (≤ 100 records each) — and likewise <c>show_many</c> lookups — of one page the engine keeps in
-    /// flight at once. The Zendesk client
-    /// additionally caps jobs per account (<c>Zendesk:MaxConcurrentBulkJobs</c>, default 16); more than that here
-    /// only queues in the client.
-    /// </summary>
-    public int MaxConcurrentWrites { get; init; } = 8;
-
-    /// <summary>
-    /// Pages of one call (<see cref="SyncPageRequest.MaxPages"/>) whose Zendesk work may be in flight at once. 1 = one
-    /// page after another. Pages overlap only when that cannot change the outcome (see docs/sync-model.md, "Pages in
-    /// flight together"); otherwise they run one after another.
-    /// </summary>
-    public int PipelineDepth { get; init; } = 4;
+    /// <summary>The nested sections' rules (DataAnnotations does not look into nested objects by itself).</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        var results = new List<ValidationResult>();
+        Validator.TryValidateObject(PageEdges, new ValidationContext(PageEdges), results, validateAllProperties: true);
+        Validator.TryValidateObject(Retention, new ValidationContext(Retention), results, validateAllProperties: true);
+        return results;
+    }
 }
 
 /// <summary>Words that start a <see cref="PlannedItem.Reason"/> with a meaning of their own.</summary>

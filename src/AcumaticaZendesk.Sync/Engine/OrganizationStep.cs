@@ -9,7 +9,7 @@ using AcumaticaZendesk.Sync.Tenants;
 namespace AcumaticaZendesk.Sync.Engine;
 
 /// <summary>Customers and Vendors → organizations: map, look up, decide, write, remember.</summary>
-internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarget zendesk, AccountDirectory directory, SyncEngineOptions options)
+internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarget zendesk, AccountDirectory directory, int maxConcurrentWrites)
 {
     /// <param name="scope">The page.</param>
     /// <param name="records">The page's account records.</param>
@@ -66,7 +66,7 @@ internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarge
 
         var found = (await Batching.InChunksAsync(
                 mappedItems.Select(i => i.ExternalId).Concat(own is null ? [] : [own.Value.Item.ExternalId]).Distinct(StringComparer.OrdinalIgnoreCase).ToArray(),
-                chunk => zendesk.FindOrganizationsByExternalIdsAsync(tenant, chunk, cancellationToken), options.MaxConcurrentWrites).ConfigureAwait(false))
+                chunk => zendesk.FindOrganizationsByExternalIdsAsync(tenant, chunk, cancellationToken), maxConcurrentWrites).ConfigureAwait(false))
             .Where(o => o.ExternalId is not null)
             .GroupBy(o => o.ExternalId!, StringComparer.OrdinalIgnoreCase)
             .ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
@@ -114,8 +114,8 @@ internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarge
             .Concat(own is { Item.Action: PlannedAction.Create } ? [own.Value] : []).ToArray();
         var updates = items.Where(i => i.Action is PlannedAction.Update or PlannedAction.Adopt)
             .Select(i => (i, new OrganizationUpdate(i.ZendeskId!.Value, payloads[i].Payload))).ToArray();
-        var writeCreates = () => Batching.WriteAsync(creates, chunk => zendesk.CreateOrganizationsAsync(tenant, chunk, cancellationToken), Batching.ApplyWrite, options.MaxConcurrentWrites);
-        var writeUpdates = () => Batching.WriteAsync(updates, chunk => zendesk.UpdateOrganizationsAsync(tenant, chunk, cancellationToken), Batching.ApplyWrite, options.MaxConcurrentWrites);
+        var writeCreates = () => Batching.WriteAsync(creates, chunk => zendesk.CreateOrganizationsAsync(tenant, chunk, cancellationToken), Batching.ApplyWrite, maxConcurrentWrites);
+        var writeUpdates = () => Batching.WriteAsync(updates, chunk => zendesk.UpdateOrganizationsAsync(tenant, chunk, cancellationToken), Batching.ApplyWrite, maxConcurrentWrites);
         if (CreatesMayRaceUpdates(creates.Select(c => c.Payload), updates.Select(u => u.Item1), found))
         {
             // A create wants a name an updated organization holds now (a rename in this page may free it, or not):

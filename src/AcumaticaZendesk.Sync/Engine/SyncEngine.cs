@@ -6,7 +6,9 @@ using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.Source;
 using AcumaticaZendesk.Sync.State;
 using AcumaticaZendesk.Sync.Tenants;
+using AcumaticaZendesk.Sync.Throughput;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace AcumaticaZendesk.Sync.Engine;
 
@@ -29,6 +31,7 @@ public sealed partial class SyncEngine : ISyncEngine
     private readonly UserStep _users;
     private readonly AccountDirectory _directory;
     private readonly SyncEngineOptions _options;
+    private readonly ThroughputOptions _throughput;
     private readonly TimeProvider _time;
     private readonly ILogger<SyncEngine> _logger;
 
@@ -36,35 +39,28 @@ public sealed partial class SyncEngine : ISyncEngine
         IConnectorStateStore store,
         IAcumaticaSource source,
         IZendeskTarget zendesk,
-        SyncEngineOptions options,
+        IOptions<SyncEngineOptions> options,
+        IOptions<ThroughputOptions> throughput,
         TimeProvider timeProvider,
         ILogger<SyncEngine> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.PipelineDepth < 1)
-        {
-            throw new ArgumentException($"SyncEngineOptions.PipelineDepth must be at least 1 (was {options.PipelineDepth}).", nameof(options));
-        }
-
-        if (options.MaxConcurrentWrites < 1)
-        {
-            throw new ArgumentException($"SyncEngineOptions.MaxConcurrentWrites must be at least 1 (was {options.MaxConcurrentWrites}).", nameof(options));
-        }
-
+        ArgumentNullException.ThrowIfNull(throughput);
         _store = store;
         _source = source;
-        _options = options;
+        _options = options.Value;
+        _throughput = throughput.Value;
         _time = timeProvider;
         _logger = logger;
         _tenants = new TenantRepository(store, timeProvider);
         _checkpoints = new CheckpointStore(store, timeProvider);
-        _audit = new AuditTrail(store, options.Retention, timeProvider);
-        _failed = new FailedRecordQueue(store, options.Retention);
+        _audit = new AuditTrail(store, _options.Retention, timeProvider);
+        _failed = new FailedRecordQueue(store, _options.Retention);
         _onboarding = new OnboardingReport(store);
         _runs = new RunStore(store, timeProvider);
         _directory = new AccountDirectory(zendesk);
-        _organizations = new OrganizationStep(store, zendesk, _directory, options);
-        _users = new UserStep(store, zendesk, _directory, options);
+        _organizations = new OrganizationStep(store, zendesk, _directory, _throughput.MaxConcurrentWrites);
+        _users = new UserStep(store, zendesk, _directory, _throughput.MaxConcurrentWrites);
     }
 
     public async Task<SyncPageResult> SyncPageAsync(SyncPageRequest request, CancellationToken cancellationToken)
@@ -120,7 +116,7 @@ public sealed partial class SyncEngine : ISyncEngine
         }
 
         var justRetried = retried.ToDictionary(i => i.Ref.Key, i => i.Record.LastModifiedDateTime, StringComparer.Ordinal);
-        var depth = request.MaxPages > 1 && await PagesMayOverlapAsync(scope, request.PageSize, cancellationToken).ConfigureAwait(false) ? _options.PipelineDepth : 1;
+        var depth = request.MaxPages > 1 && await PagesMayOverlapAsync(scope, request.PageSize, cancellationToken).ConfigureAwait(false) ? _throughput.PipelineDepth : 1;
         var pages = new List<PageInFlight>();
         var results = new List<SyncPageResult>();
         ExceptionDispatchInfo? failure = null;
@@ -285,7 +281,7 @@ public sealed partial class SyncEngine : ISyncEngine
     /// </summary>
     private async Task<bool> PagesMayOverlapAsync(PageScope scope, int pageSize, CancellationToken cancellationToken)
     {
-        if (_options.PipelineDepth < 2)
+        if (_throughput.PipelineDepth < 2)
         {
             return false;
         }

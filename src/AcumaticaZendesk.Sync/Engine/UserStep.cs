@@ -9,7 +9,7 @@ using AcumaticaZendesk.Sync.Tenants;
 namespace AcumaticaZendesk.Sync.Engine;
 
 /// <summary>Contacts and Employees → users: map, resolve organizations, look up, decide, write, remember.</summary>
-internal sealed class UserStep(IConnectorStateStore store, IZendeskTarget zendesk, AccountDirectory directory, SyncEngineOptions options)
+internal sealed class UserStep(IConnectorStateStore store, IZendeskTarget zendesk, AccountDirectory directory, int maxConcurrentWrites)
 {
     public async Task<IReadOnlyList<WorkItem>> RunAsync(PageScope scope, IReadOnlyList<AcumaticaRecord> records, CancellationToken cancellationToken)
     {
@@ -55,7 +55,7 @@ internal sealed class UserStep(IConnectorStateStore store, IZendeskTarget zendes
         var states = await store.GetManyAsync<UserTargetState>(stateKeys.Values.ToArray(), cancellationToken).ConfigureAwait(false);
         var found = (await Batching.InChunksAsync(
                 mappedItems.Select(i => i.ExternalId).ToArray(),
-                chunk => zendesk.FindUsersByExternalIdsAsync(tenant, chunk, cancellationToken), options.MaxConcurrentWrites).ConfigureAwait(false))
+                chunk => zendesk.FindUsersByExternalIdsAsync(tenant, chunk, cancellationToken), maxConcurrentWrites).ConfigureAwait(false))
             .Where(u => u.ExternalId is not null)
             .GroupBy(u => u.ExternalId!, StringComparer.OrdinalIgnoreCase)
             .ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
@@ -108,7 +108,7 @@ internal sealed class UserStep(IConnectorStateStore store, IZendeskTarget zendes
                 ? new UserWrite(null, payloads[i])
                 : new UserWrite(i.ZendeskId, payloads[i] with { Email = null })))
             .ToArray();
-        await Batching.WriteAsync(writes, chunk => zendesk.CreateOrUpdateUsersAsync(tenant, chunk, cancellationToken), Batching.ApplyWrite, options.MaxConcurrentWrites).ConfigureAwait(false);
+        await Batching.WriteAsync(writes, chunk => zendesk.CreateOrUpdateUsersAsync(tenant, chunk, cancellationToken), Batching.ApplyWrite, maxConcurrentWrites).ConfigureAwait(false);
 
         foreach (var item in addIdentity.Where(i => i.Action == PlannedAction.Update))
         {
@@ -162,7 +162,7 @@ internal sealed class UserStep(IConnectorStateStore store, IZendeskTarget zendes
 
         var emails = withEmail.Select(i => payloads[i].Email!).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
         var byEmail = await directory.UsersByEmailAsync(scope, emails.Length, cancellationToken).ConfigureAwait(false)
-            ?? (await Batching.InChunksAsync(emails, c => zendesk.FindUsersByEmailsAsync(tenant, c, cancellationToken), options.MaxConcurrentWrites).ConfigureAwait(false))
+            ?? (await Batching.InChunksAsync(emails, c => zendesk.FindUsersByEmailsAsync(tenant, c, cancellationToken), maxConcurrentWrites).ConfigureAwait(false))
                 .Where(u => u.Email is not null).GroupBy(u => u.Email!, StringComparer.OrdinalIgnoreCase)
                 .ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
         var claimed = new Dictionary<string, WorkItem>(StringComparer.OrdinalIgnoreCase);
@@ -234,7 +234,7 @@ internal sealed class UserStep(IConnectorStateStore store, IZendeskTarget zendes
         var missing = wanted.Where(w => !result.ContainsKey(w)).ToArray();
         if (missing.Length > 0)
         {
-            var found = await Batching.InChunksAsync(missing, c => zendesk.FindOrganizationsByExternalIdsAsync(tenant, c, cancellationToken), options.MaxConcurrentWrites).ConfigureAwait(false);
+            var found = await Batching.InChunksAsync(missing, c => zendesk.FindOrganizationsByExternalIdsAsync(tenant, c, cancellationToken), maxConcurrentWrites).ConfigureAwait(false);
             foreach (var organization in found.Where(o => o.ExternalId is not null))
             {
                 result[organization.ExternalId!] = organization.Id;

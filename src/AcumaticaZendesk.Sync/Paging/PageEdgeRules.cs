@@ -1,14 +1,16 @@
+using System.ComponentModel.DataAnnotations;
 using AcumaticaZendesk.Sync.Source;
 
 namespace AcumaticaZendesk.Sync.Paging;
 
-/// <summary>Tunables of the page-edge contract.</summary>
+/// <summary>Tunables of the page-edge contract (configuration section <c>Sync:Engine:PageEdges</c>).</summary>
 public sealed record PageEdgeOptions
 {
     /// <summary>
     /// How far the next watermark stays behind the time the window started: covers clock skew between
     /// us and Acumatica and transactions that commit after they stamped LastModifiedDateTime.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00", ErrorMessage = "Sync:Engine:PageEdges:SafetyLag must be between {1} and {2}.")]
     public TimeSpan SafetyLag { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
@@ -16,9 +18,11 @@ public sealed record PageEdgeOptions
     /// the first read this many rows more than the page size (<see cref="PageEdgeRules.ReadSize"/>), so every page
     /// still brings a full page of new records.
     /// </summary>
+    [Range(0, 250, ErrorMessage = "Sync:Engine:PageEdges:PageOverlap must be between {1} and {2}.")]
     public int PageOverlap { get; init; } = 25;
 
     /// <summary>Cap on <see cref="PageCheckpoint.Seen"/>; beyond it re-reads are caught by fingerprints instead.</summary>
+    [Range(0, 1_000_000, ErrorMessage = "Sync:Engine:PageEdges:MaxSeenEntries must be between {1} and {2}.")]
     public int MaxSeenEntries { get; init; } = 20_000;
 }
 

@@ -1,6 +1,7 @@
 using AcumaticaZendesk.ServiceDefaults;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.Tenants;
+using AcumaticaZendesk.Sync.Throughput;
 using AcumaticaZendesk.SyncWorker.Retention;
 using AcumaticaZendesk.SyncWorker.Workflows;
 using Dapr.Workflow;
@@ -21,6 +22,7 @@ public sealed class SyncCronScheduler(
     IWorkflowRunProbe runs,
     WorkflowRetentionLedger retention,
     IOptions<SyncScheduleOptions> options,
+    IOptions<ThroughputOptions> throughput,
     TimeProvider time,
     ILogger<SyncCronScheduler> logger)
 {
@@ -97,7 +99,7 @@ public sealed class SyncCronScheduler(
                 return new TenantScheduleResult(tenantId, instanceId, ScheduleOutcome.LostRace);
         }
 
-        var input = new TenantSyncInput(tenantId, slot, now, o.PageSize, o.PagesPerExecution) { PagesPerActivity = o.PagesPerActivity };
+        var input = new TenantSyncInput(tenantId, slot, now, throughput.Value.PageSize, o.PagesPerExecution) { PagesPerActivity = throughput.Value.PagesPerBatch };
         try
         {
             using var deadline = Deadline(cancellationToken);

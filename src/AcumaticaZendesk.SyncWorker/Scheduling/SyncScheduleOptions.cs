@@ -26,20 +26,9 @@ public sealed class SyncScheduleOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan SidecarCallTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Records per Acumatica page (one activity call).</summary>
-    [Range(1, 1000)]
-    public int PageSize { get; set; } = 500;
-
     /// <summary>Pages one workflow execution runs before it continues as new, so its history stays small.</summary>
     [Range(1, 10_000)]
     public int PagesPerExecution { get; set; } = 50;
-
-    /// <summary>
-    /// Pages one activity call syncs, the next page read and looked up while the previous page's bulk jobs run
-    /// (checkpoints still committed page by page, in order). 1 = one page per call, one after another.
-    /// </summary>
-    [Range(1, 100)]
-    public int PagesPerActivity { get; set; } = 4;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

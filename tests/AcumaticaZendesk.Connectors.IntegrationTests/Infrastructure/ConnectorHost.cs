@@ -59,7 +59,7 @@ internal sealed class ConnectorHost : IDisposable
         services.AddSingleton<ISecretSource>(Secrets);
         configure?.Invoke(services);
         services.AddConnectors(configuration);
-        services.AddSyncCore();
+        services.AddSyncCore(configuration);
         Provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 

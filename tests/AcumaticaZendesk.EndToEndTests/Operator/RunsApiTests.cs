@@ -106,7 +106,7 @@ public sealed class RunsApiTests : OperatorTestBase
         Assert.NotEmpty(progress);
         // While it ran, the custom status named the kind being read and counted what was done so far, and the
         // counts grew without ever exceeding the final ones. 140 customers in pages of 25 are more pages than one
-        // activity call syncs (SyncSchedule:PagesPerActivity, 4), so the run is seen between calls too.
+        // activity call syncs (Sync:Throughput:PagesPerBatch, 4), so the run is seen between calls too.
         var total = OperatorClient.Total(final, "created");
         Assert.Equal(Connector.Control.Organizations("acme").Count(o => o!["external_id"] is not null), total);
         var mid = progress.Where(p => OperatorClient.Total(p, "created") > 0 && OperatorClient.Total(p, "created") < total).ToList();
@@ -114,7 +114,7 @@ public sealed class RunsApiTests : OperatorTestBase
         var custom = mid[0]["workflow"]!["customStatus"]!;
         Assert.Equal("Customer", (string?)custom["currentKind"]);
         // The run record counts every committed page; the custom status counts finished activity calls (each up to
-        // SyncSchedule:PagesPerActivity pages), so it may lag behind it but never runs ahead.
+        // Sync:Throughput:PagesPerBatch pages), so it may lag behind it but never runs ahead.
         Assert.InRange((int)custom["progress"]!["created"]!, 0, OperatorClient.Total(mid[0], "created"));
         Assert.InRange((int)custom["progress"]!["pages"]!, 0, OperatorClient.Total(mid[0], "pages"));
         var created = progress.Select(p => OperatorClient.Total(p, "created")).ToList();

@@ -1,0 +1,50 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AcumaticaZendesk.Sync.Throughput;
+
+/// <summary>
+/// Everything that sets how fast a tenant's run goes (configuration section <c>Sync:Throughput</c>), in one place,
+/// bound and validated when the app starts. Every setting is optional; the defaults below are the tested ones
+/// (docs/benchmark.md). A batch is the pages one workflow activity call syncs; a page is one Acumatica read.
+/// </summary>
+public sealed class ThroughputOptions
+{
+    public const string SectionName = "Sync:Throughput";
+
+    /// <summary>Records per Acumatica page, and so at most this many Zendesk writes per page (in bulk jobs of ≤ 100). Default 500.</summary>
+    [Range(1, 1000, ErrorMessage = SectionName + ":" + nameof(PageSize) + " must be between {1} and {2} (records per Acumatica page).")]
+    public int PageSize { get; set; } = 500;
+
+    /// <summary>
+    /// Pages one batch (one activity call) syncs, the next page read and looked up while the previous page's bulk jobs
+    /// run; checkpoints are still committed page by page, in order. 1 = one page per call. Default 4.
+    /// </summary>
+    [Range(1, 100, ErrorMessage = SectionName + ":" + nameof(PagesPerBatch) + " must be between {1} and {2} (pages one activity call syncs).")]
+    public int PagesPerBatch { get; set; } = 4;
+
+    /// <summary>
+    /// Pages of one batch whose Zendesk work may be in flight at once (1 = one after another). Pages overlap only when
+    /// that cannot change the outcome (docs/sync-model.md, "Pages in flight together"). Default 4.
+    /// </summary>
+    [Range(1, 16, ErrorMessage = SectionName + ":" + nameof(PipelineDepth) + " must be between {1} and {2} (pages of a batch in flight at once).")]
+    public int PipelineDepth { get; set; } = 4;
+
+    /// <summary>
+    /// Bulk write jobs (≤ 100 records each), and likewise <c>show_many</c> lookups, of one page in flight at once;
+    /// more than <see cref="MaxConcurrentBulkJobs"/> only queues in the Zendesk client. Default 8.
+    /// </summary>
+    [Range(1, 30, ErrorMessage = SectionName + ":" + nameof(MaxConcurrentWrites) + " must be between {1} and {2} (bulk jobs of one page in flight).")]
+    public int MaxConcurrentWrites { get; set; } = 8;
+
+    /// <summary>Bulk jobs one Zendesk account may have in flight from this process (Zendesk queues at most 30). Default 16.</summary>
+    [Range(1, 30, ErrorMessage = SectionName + ":" + nameof(MaxConcurrentBulkJobs) + " must be between {1} and {2} (Zendesk queues at most 30 jobs per account).")]
+    public int MaxConcurrentBulkJobs { get; set; } = 16;
+
+    /// <summary>Zendesk searches run at once for one lookup (users by e-mail, organizations by name: one search each). Default 4.</summary>
+    [Range(1, 16, ErrorMessage = SectionName + ":" + nameof(ZendeskSearchConcurrency) + " must be between {1} and {2} (Zendesk searches at once).")]
+    public int ZendeskSearchConcurrency { get; set; } = 4;
+
+    /// <summary>Acumatica records read at once by key during a replay (Acumatica has no batch read by key). Default 4.</summary>
+    [Range(1, 16, ErrorMessage = SectionName + ":" + nameof(ReplayReadConcurrency) + " must be between {1} and {2} (Acumatica reads at once in a replay).")]
+    public int ReplayReadConcurrency { get; set; } = 4;
+}
