@@ -8,11 +8,9 @@ using AcumaticaZendesk.Connectors.Secrets;
 using AcumaticaZendesk.Connectors.Zendesk;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Zendesk;
-using Dapr.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace AcumaticaZendesk.Connectors;
 
@@ -31,14 +29,8 @@ public static class ConnectorsServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
 
         services.AddTenantClients(configuration);
-        services.AddOptions<DaprSecretSourceOptions>().Bind(configuration.GetSection(DaprSecretSourceOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DaprSecretSourceOptions>, DaprSecretSourceOptionsValidator>());
+        services.AddDaprSecretSource(configuration);
         services.AddAlertDelivery(configuration);
-
-        // The worker's Dapr registration (AddDaprClient) wins when it came first; both read DAPR_GRPC_ENDPOINT etc.
-        services.TryAddSingleton(_ => new DaprClientBuilder().Build());
-        services.TryAddSingleton<DaprSecretSource>();
-        services.TryAddSingleton<ISecretSource>(sp => sp.GetRequiredService<DaprSecretSource>());
         services.TryAddSingleton<AcumaticaSource>();
         services.TryAddSingleton<IAcumaticaSource>(sp => sp.GetRequiredService<AcumaticaSource>());
         services.TryAddSingleton<ZendeskTarget>();

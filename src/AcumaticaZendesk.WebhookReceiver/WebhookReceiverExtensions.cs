@@ -1,4 +1,4 @@
-using AcumaticaZendesk.Sync.Ports;
+using AcumaticaZendesk.Connectors.Secrets;
 using AcumaticaZendesk.WebhookReceiver.Webhooks;
 using AcumaticaZendesk.Zendesk;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -20,7 +20,10 @@ public static class WebhookReceiverExtensions
         // The Zendesk client registrations are cheap; the receiver uses only the webhook verifier (Zendesk:Webhooks options).
         services.AddZendeskClient();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<ISecretSource, DaprSecretSource>();
+        // The worker's secret store reader (section Connectors:Secrets: store name, separator, deadline). It caches
+        // nothing here: WebhookSecretCache keeps a tenant's secrets for WebhookReceiver:SecretCacheDuration.
+        services.AddDaprSecretSource(builder.Configuration);
+        services.PostConfigure<DaprSecretSourceOptions>(o => (o.CacheDuration, o.MissingCacheDuration) = (TimeSpan.Zero, TimeSpan.Zero));
         services.TryAddSingleton<SeenEventStore>();
         services.TryAddSingleton<WebhookSecretCache>();
         services.AddWebhookRateLimits();

@@ -93,4 +93,35 @@ public sealed class DaprSecretSourceTests
 
         Assert.Equal("id@Company", await Source(new DaprSecretSourceOptions { NestedSeparator = ":" }).GetSecretAsync("oauth:acumatica:client-id", _ct));
     }
+
+    /// <summary>The webhook receiver caches per tenant in front of it and sets both durations to zero.</summary>
+    [Fact]
+    public async Task Zero_durations_read_the_store_every_time()
+    {
+        Store("tenants--acme--zendesk--webhook-signing-secret", "s-1");
+        var source = Source(new DaprSecretSourceOptions { CacheDuration = TimeSpan.Zero, MissingCacheDuration = TimeSpan.Zero });
+
+        await source.GetSecretAsync("tenants:acme:zendesk:webhook-signing-secret", _ct);
+        await source.GetSecretAsync("tenants:acme:zendesk:webhook-signing-secret", _ct);
+
+        await _dapr.Received(2).GetSecretAsync("connector-secrets", "tenants--acme--zendesk--webhook-signing-secret", Arg.Any<IReadOnlyDictionary<string, string>>(), Arg.Any<CancellationToken>());
+    }
+
+    /// <summary>Names made of tenant ids from request paths cannot grow the cache without bound.</summary>
+    [Fact]
+    public async Task The_cache_starts_over_once_it_holds_the_most_keys()
+    {
+        _dapr.GetSecretAsync("connector-secrets", Arg.Any<string>(), Arg.Any<IReadOnlyDictionary<string, string>>(), Arg.Any<CancellationToken>())
+            .Returns(new Dictionary<string, string>());
+        var source = Source();
+        for (var i = 0; i < DaprSecretSource.MaxCachedKeys; i++)
+            await source.GetSecretAsync($"tenants:t{i}:zendesk:webhook-signing-secret", _ct);
+
+        await source.GetSecretAsync("tenants:t0:zendesk:webhook-signing-secret", _ct);
+        await _dapr.Received(1).GetSecretAsync("connector-secrets", "tenants--t0--zendesk--webhook-signing-secret", Arg.Any<IReadOnlyDictionary<string, string>>(), Arg.Any<CancellationToken>());
+        await source.GetSecretAsync("tenants:one-more:zendesk:webhook-signing-secret", _ct);
+        await source.GetSecretAsync("tenants:t0:zendesk:webhook-signing-secret", _ct);
+
+        await _dapr.Received(2).GetSecretAsync("connector-secrets", "tenants--t0--zendesk--webhook-signing-secret", Arg.Any<IReadOnlyDictionary<string, string>>(), Arg.Any<CancellationToken>());
+    }
 }

@@ -124,7 +124,7 @@ public sealed class WebhookEndpointTests : IAsyncLifetime
         own.SetSecret(OwnStore, "tenants--acme--zendesk--webhook-signing-secret", SigningSecret);
         own.SetSecret(OwnStore, "tenants--acme--acumatica--push-secret", PushSecret);
         await using var app = RunningApp.StartWebhookReceiver(
-            new Dictionary<string, string?>(own.AppConfiguration) { [DaprSecretSource.StoreNameKey] = OwnStore },
+            new Dictionary<string, string?>(own.AppConfiguration) { ["Connectors:Secrets:StoreName"] = OwnStore },
             services => services.AddSingleton<TimeProvider>(time));
 
         using var signed = await SendAsync(app.Client, "/webhooks/zendesk/acme", TicketEnvelope("01HEVT0401", 3, null), SigningSecret);
@@ -143,7 +143,7 @@ public sealed class WebhookEndpointTests : IAsyncLifetime
     public async Task A_secret_store_name_the_sidecar_does_not_have_is_a_503_not_an_unknown_tenant()
     {
         await using var app = RunningApp.StartWebhookReceiver(
-            new Dictionary<string, string?>(sidecar.AppConfiguration) { [DaprSecretSource.StoreNameKey] = "no-such-store" },
+            new Dictionary<string, string?>(sidecar.AppConfiguration) { ["Connectors:Secrets:StoreName"] = "no-such-store" },
             services => services.AddSingleton<TimeProvider>(time));
 
         using var signed = await SendAsync(app.Client, "/webhooks/zendesk/acme", TicketEnvelope("01HEVT0402", 3, null), SigningSecret);

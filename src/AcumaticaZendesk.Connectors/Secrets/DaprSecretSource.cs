@@ -9,55 +9,15 @@ using Microsoft.Extensions.Options;
 
 namespace AcumaticaZendesk.Connectors.Secrets;
 
-/// <summary>Settings of <see cref="DaprSecretSource"/> (configuration section <c>Connectors:Secrets</c>).</summary>
-public sealed class DaprSecretSourceOptions
-{
-    public const string SectionName = "Connectors:Secrets";
-
-    /// <summary>The Dapr secret store component.</summary>
-    public string StoreName { get; set; } = DaprNames.Components.SecretStore;
-
-    /// <summary>
-    /// How the store spells the ':' of the code's secret names (<c>token-encryption:keys</c>). The component sets
-    /// <c>nestedSeparator: "--"</c> because Kubernetes and Key Vault refuse ':'; use ":" for a store that keeps it.
-    /// </summary>
-    public string NestedSeparator { get; set; } = "--";
-
-    /// <summary>How long a value read from the store is reused.</summary>
-    public TimeSpan CacheDuration { get; set; } = TimeSpan.FromMinutes(5);
-
-    /// <summary>How long "this secret does not exist" is remembered (per-tenant overrides are looked up on every use).</summary>
-    public TimeSpan MissingCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>Deadline of one call to the sidecar.</summary>
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
-}
-
-internal sealed class DaprSecretSourceOptionsValidator : IValidateOptions<DaprSecretSourceOptions>
-{
-    public ValidateOptionsResult Validate(string? name, DaprSecretSourceOptions options)
-    {
-        var errors = new List<string>();
-        if (string.IsNullOrWhiteSpace(options.StoreName))
-            errors.Add($"{DaprSecretSourceOptions.SectionName}:{nameof(options.StoreName)} is required (the Dapr secret store component, normally '{DaprNames.Components.SecretStore}').");
-        if (string.IsNullOrEmpty(options.NestedSeparator))
-            errors.Add($"{DaprSecretSourceOptions.SectionName}:{nameof(options.NestedSeparator)} is required (the component's nestedSeparator, e.g. '--').");
-        if (options.CacheDuration < TimeSpan.Zero || options.MissingCacheDuration < TimeSpan.Zero)
-            errors.Add($"{DaprSecretSourceOptions.SectionName}: cache durations must not be negative.");
-        if (options.Timeout <= TimeSpan.Zero || options.Timeout > TimeSpan.FromMinutes(2))
-            errors.Add($"{DaprSecretSourceOptions.SectionName}:{nameof(options.Timeout)} must be between 0 and 2 minutes (was {options.Timeout}).");
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-    }
-}
-
 /// <summary>The secret store could not be read (sidecar down, timeout, store error). Worth retrying.</summary>
 public sealed class SecretStoreUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
-/// <see cref="ISecretSource"/> over the Dapr secret store (<c>connector-secrets</c>): names such as
-/// <c>tenants:acme:acumatica:password</c> are read as <c>tenants--acme--acumatica--password</c>; values are
-/// cached briefly, misses more briefly; each call to the sidecar has a deadline. A missing secret is null
-/// (callers fall back from a tenant's own secret to the shared one); a store failure throws
+/// <see cref="ISecretSource"/> over the Dapr secret store (<c>connector-secrets</c>), the one reader of it for both
+/// apps: names such as <c>tenants:acme:acumatica:password</c> are read as <c>tenants--acme--acumatica--password</c>;
+/// values are cached briefly, misses more briefly (a zero duration caches nothing; at most
+/// <see cref="MaxCachedKeys"/> keys are kept, then the cache starts over); each call to the sidecar has a deadline.
+/// A missing secret is null (callers fall back from a tenant's own secret to the shared one); a store failure throws
 /// <see cref="SecretStoreUnavailableException"/> naming the store and key. Values are never logged.
 /// </summary>
 public sealed partial class DaprSecretSource(
@@ -66,6 +26,9 @@ public sealed partial class DaprSecretSource(
     TimeProvider timeProvider,
     ILogger<DaprSecretSource> logger) : ISecretSource
 {
+    /// <summary>Keys cached at most: the webhook receiver looks up names made of tenant ids taken from request paths.</summary>
+    public const int MaxCachedKeys = 10_000;
+
     private readonly DaprSecretSourceOptions _options = options.Value;
     private readonly ConcurrentDictionary<string, CachedSecret> _cache = new(StringComparer.Ordinal);
 
@@ -87,7 +50,14 @@ public sealed partial class DaprSecretSource(
             return cached.Value;
 
         var value = await ReadAsync(key, cancellationToken).ConfigureAwait(false);
-        _cache[key] = new CachedSecret(value, now + (value is null ? _options.MissingCacheDuration : _options.CacheDuration));
+        var keep = value is null ? _options.MissingCacheDuration : _options.CacheDuration;
+        if (keep > TimeSpan.Zero)
+        {
+            if (_cache.Count >= MaxCachedKeys)
+                _cache.Clear();
+            _cache[key] = new CachedSecret(value, now + keep);
+        }
+
         if (value is null)
             LogMissing(logger, key, _options.StoreName);
         return value;
