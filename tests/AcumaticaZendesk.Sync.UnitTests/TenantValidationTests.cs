@@ -148,6 +148,24 @@ public sealed class TenantValidationTests
     }
 
     [Fact]
+    public void A_seed_file_written_by_hand_may_carry_comments_and_trailing_commas()
+    {
+        const string json = """
+            [
+              // the demo tenant
+              { "id": "demo", "displayName": "Demo",
+                "acumatica": { "instanceUrl": "http://127.0.0.1:5300", "endpointVersion": "24.200.001", "company": "Demo", },
+                "zendesk": { "subdomain": "demo" }, /* no base URL: the real host */
+              },
+            ]
+            """;
+
+        var demo = Assert.Single(TenantRepository.ParseSeed(json));
+
+        Assert.Equal(("demo", "demo"), (demo.Id, demo.Zendesk.Subdomain));
+    }
+
+    [Fact]
     public async Task Seeding_an_invalid_tenant_names_its_position_in_the_file()
     {
         var repository = new TenantRepository(new InMemoryConnectorStateStore(), new FakeTimeProvider(T0));
