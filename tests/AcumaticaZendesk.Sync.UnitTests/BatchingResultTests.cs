@@ -31,6 +31,6 @@ public sealed class BatchingResultTests
             ],
             outcomes);
         Assert.Equal("Zendesk returned no result for this item.", writes[2].Item.Error!.Message);
-        Assert.Equal(WriteErrorKind.Other, writes[1].Item.Error!.Kind);
+        Assert.Equal((WriteErrorKind.Other, "Zendesk returned no id."), (writes[1].Item.Error!.Kind, writes[1].Item.Error!.Message));
     }
 }

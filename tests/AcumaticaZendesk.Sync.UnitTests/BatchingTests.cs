@@ -86,4 +86,17 @@ public sealed class BatchingTests
         Assert.Null(writes[150].Item1.ZendeskId);
         Assert.Equal(10_249, writes[249].Item1.ZendeskId);
     }
+
+    [Fact]
+    public async Task A_limit_below_one_job_at_a_time_is_refused_by_name_even_with_nothing_to_send()
+    {
+        (WorkItem, int)[] none = [];
+
+        var write = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() =>
+            Batching.WriteAsync(none, _ => Task.FromResult<IReadOnlyList<WriteResult>>([]), Batching.ApplyWrite, maxConcurrent: 0));
+        var lookup = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() =>
+            Batching.InChunksAsync([1, 2], chunk => Task.FromResult<IReadOnlyList<int>>([.. chunk]), maxConcurrent: 0));
+
+        Assert.Equal(("maxConcurrent", "maxConcurrent"), (write.ParamName, lookup.ParamName));
+    }
 }

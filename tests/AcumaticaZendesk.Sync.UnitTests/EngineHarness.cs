@@ -6,7 +6,6 @@ using AcumaticaZendesk.Sync.State;
 using AcumaticaZendesk.Sync.Tenants;
 using AcumaticaZendesk.Sync.Throughput;
 using AcumaticaZendesk.Sync.UnitTests.Fakes;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace AcumaticaZendesk.Sync.UnitTests;
@@ -26,7 +25,7 @@ internal sealed class EngineHarness
         Options = options ?? new SyncEngineOptions { PageEdges = new PageEdgeOptions { PageOverlap = 0 } };
         Engine = new SyncEngine(
             Store, Source, Zendesk, Microsoft.Extensions.Options.Options.Create(Options), Microsoft.Extensions.Options.Options.Create(throughput ?? new ThroughputOptions()),
-            Time, NullLogger<SyncEngine>.Instance);
+            Time, Log);
     }
 
     public InMemoryConnectorStateStore Memory { get; }
@@ -38,6 +37,9 @@ internal sealed class EngineHarness
     public FakeZendeskTarget Zendesk { get; } = new();
 
     public FakeTimeProvider Time { get; } = new(TestData.T0.AddDays(1));
+
+    /// <summary>What the engine logged.</summary>
+    public ListLogger<SyncEngine> Log { get; } = new();
 
     public TenantConfig Tenant { get; }
 

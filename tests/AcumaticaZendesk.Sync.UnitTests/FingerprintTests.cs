@@ -44,6 +44,13 @@ public sealed class FingerprintTests
     }
 
     [Fact]
+    public void Canonical_json_keeps_an_empty_entry_of_a_list_so_it_counts_as_a_change()
+    {
+        Assert.Equal("""["acumatica",null]""", Encoding.UTF8.GetString(Fingerprint.CanonicalJson(new string?[] { "acumatica", null })));
+        Assert.NotEqual(Fingerprint.Of(new string?[] { "acumatica" }), Fingerprint.Of(new string?[] { "acumatica", null }));
+    }
+
+    [Fact]
     public void Mapping_the_same_record_twice_gives_the_same_fingerprint()
     {
         var tenant = TestData.Tenant();

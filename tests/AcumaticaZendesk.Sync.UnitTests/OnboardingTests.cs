@@ -1,4 +1,5 @@
 using AcumaticaZendesk.Sync.Audit;
+using AcumaticaZendesk.Sync.Engine;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.Tenants;
 using static AcumaticaZendesk.Sync.UnitTests.TestData;
@@ -30,7 +31,9 @@ public sealed class OnboardingTests
         Assert.Equal(handMade.Id, h.Zendesk.OrgByExternalId("INITECH").Id);
         Assert.Equal((0, 1, 0), (h.Zendesk.OrganizationCreates, results.Updated(), results.Failed()));
         var history = await h.Audit.GetAsync(h.Tenant.Id, EntityKind.Customer, "INITECH", None);
-        Assert.Equal((AuditAction.Adopted, handMade.Id), (history!.Entries[0].Action, history.Entries[0].ZendeskId));
+        Assert.Equal(
+            (AuditAction.Adopted, handMade.Id, $"adopted existing organization #{handMade.Id} (matched by name or domain)"),
+            (history!.Entries[0].Action, history.Entries[0].ZendeskId, history.Entries[0].Detail));
         var report = Assert.Single(await h.Onboarding.ListAsync(h.Tenant.Id, None));
         Assert.Equal(OnboardingOutcome.Adopted, report.Outcome);
     }
@@ -68,7 +71,10 @@ public sealed class OnboardingTests
         Assert.Equal([byName.Id, byDomain.Id], report.CandidateIds.Order());
         var history = await h.Audit.GetAsync(h.Tenant.Id, EntityKind.Customer, "ACME", None);
         Assert.Equal(AuditAction.Skipped, history!.Entries[0].Action);
-        Assert.StartsWith("ambiguous", history.Entries[0].Detail, StringComparison.Ordinal);
+        Assert.Equal(
+            $"ambiguous: 2 Zendesk organizations without external_id match by name or domain (#{byName.Id}, #{byDomain.Id})",
+            history.Entries[0].Detail);
+        Assert.Equal(history.Entries[0].Detail, report.Reason);
     }
 
     [Fact]
@@ -82,7 +88,9 @@ public sealed class OnboardingTests
         await h.RunAsync("run-1", pageSize: 10, kinds: [EntityKind.Customer]);
 
         Assert.Null(h.Zendesk.Organizations[shared.Id].ExternalId);
-        Assert.Equal(["S1", "S2"], (await h.Onboarding.ListAsync(h.Tenant.Id, None)).Where(c => c.Outcome == OnboardingOutcome.Ambiguous).Select(c => c.Key));
+        var cases = (await h.Onboarding.ListAsync(h.Tenant.Id, None)).Where(c => c.Outcome == OnboardingOutcome.Ambiguous).ToArray();
+        Assert.Equal(["S1", "S2"], cases.Select(c => c.Key));
+        Assert.All(cases, c => Assert.Equal($"ambiguous: Zendesk organization #{shared.Id} matches several accounts", c.Reason));
     }
 
     [Fact]
@@ -102,7 +110,11 @@ public sealed class OnboardingTests
         Assert.Equal("crm:77", h.Zendesk.Users[linked.Id].ExternalId);
         Assert.Equal((1, 1), (results.Updated(), results.Failed()));
         var failed = Assert.Single(await h.Failed.ListAsync(h.Tenant.Id, None));
-        Assert.Equal(("103", WriteErrorKind.Conflict), (failed.Key, failed.Error.Kind));
+        Assert.Equal(
+            ("103", WriteErrorKind.Conflict, "EmailInUse", $"the e-mail address belongs to Zendesk user #{linked.Id}, which is linked to external_id 'crm:77'"),
+            (failed.Key, failed.Error.Kind, failed.Error.Code, failed.Error.Message));
+        var adopted = await h.Audit.GetAsync(h.Tenant.Id, EntityKind.Contact, "102", None);
+        Assert.Equal((AuditAction.Adopted, $"adopted existing user #{handMade.Id} (matched by e-mail)"), (adopted!.Entries[0].Action, adopted.Entries[0].Detail));
     }
 
     [Fact]
@@ -123,6 +135,10 @@ public sealed class OnboardingTests
         Assert.Equal(
             [("102", OnboardingOutcome.Matched), ("INITECH", OnboardingOutcome.Matched)],
             (await h.Onboarding.ListAsync(h.Tenant.Id, None)).Select(c => (c.Key, c.Outcome)).Order());
+        var history = await h.Audit.GetAsync(h.Tenant.Id, EntityKind.Contact, "102", None);
+        Assert.Equal(
+            (AuditAction.Skipped, $"report-only: matches existing user #{user.Id} by e-mail; not written"),
+            (history!.Entries[0].Action, history.Entries[0].Detail));
     }
 
     [Fact]
@@ -140,6 +156,81 @@ public sealed class OnboardingTests
     }
 
     [Fact]
+    public async Task Create_only_never_adopts_so_a_contact_whose_email_a_hand_made_user_holds_fails_and_is_listed()
+    {
+        var h = await HarnessAsync(OnboardingPolicy.CreateOnly);
+        var handMade = h.Zendesk.AddHandMadeUser("Bob R.", "bob@initrode.example");
+        h.Source.Upsert(Contact("102", "Bob", "Ray", "bob@initrode.example", null));
+
+        var results = await h.RunAsync("run-1", kinds: [EntityKind.Contact]);
+
+        Assert.Equal((0, 0, 1), (results.Created(), results.Updated(), results.Failed()));
+        Assert.Null(h.Zendesk.Users[handMade.Id].ExternalId);
+        Assert.Equal("Bob R.", Assert.Single(h.Zendesk.Users.Values).Name);
+        var message = $"create-only: the e-mail address belongs to existing Zendesk user #{handMade.Id}";
+        var failed = Assert.Single(await h.Failed.ListAsync(h.Tenant.Id, None));
+        Assert.Equal((WriteErrorKind.DuplicateValue, "EmailInUse", message, "email"), (failed.Error.Kind, failed.Error.Code, failed.Error.Message, failed.Error.Field));
+        var report = Assert.Single(await h.Onboarding.ListAsync(h.Tenant.Id, None));
+        Assert.Equal((OnboardingOutcome.Conflict, handMade.Id, message), (report.Outcome, Assert.Single(report.CandidateIds), report.Reason));
+    }
+
+    [Fact]
+    public async Task An_organization_linked_to_another_system_is_never_adopted_even_by_the_same_name()
+    {
+        var h = await HarnessAsync();
+        var linked = h.Zendesk.AddHandMadeOrganization("Initech");
+        linked.ExternalId = "crm:9";
+        h.Source.Upsert(Customer("INITECH", "Initech"));
+
+        var results = await h.RunAsync("run-1", kinds: [EntityKind.Customer]);
+
+        Assert.Equal((0, 1), (results.Updated(), results.Failed()));
+        Assert.Equal("crm:9", h.Zendesk.Organizations[linked.Id].ExternalId);
+        Assert.Empty(await h.Onboarding.ListAsync(h.Tenant.Id, None));
+    }
+
+    [Fact]
+    public async Task Two_contacts_with_the_email_of_one_hand_made_user_adopt_it_once_and_the_second_fails_naming_the_first()
+    {
+        var h = await HarnessAsync();
+        var bob = h.Zendesk.AddHandMadeUser("Bob R.", "bob@initrode.example");
+        h.Source.Upsert(Contact("101", "Bob", "Ray", "bob@initrode.example", null));
+        h.Source.Upsert(Contact("102", "Robert", "Ray", "BOB@initrode.example", null));
+
+        var results = await h.RunAsync("run-1", pageSize: 10, kinds: [EntityKind.Contact]);
+
+        Assert.Equal((1, 1), (results.Updated(), results.Failed()));
+        Assert.Equal(("acu-contact:101", "Bob Ray"), (h.Zendesk.Users[bob.Id].ExternalId, h.Zendesk.Users[bob.Id].Name));
+        Assert.Single(h.Zendesk.Users);
+        var failed = Assert.Single(await h.Failed.ListAsync(h.Tenant.Id, None));
+        Assert.Equal(
+            ("102", WriteErrorKind.Conflict, "EmailInPage", "the e-mail address is also used by Contact 101 in the same page"),
+            (failed.Key, failed.Error.Kind, failed.Error.Code, failed.Error.Message));
+    }
+
+    [Fact]
+    public async Task A_dry_run_of_a_first_load_shows_which_hand_made_records_it_would_adopt()
+    {
+        var h = await HarnessAsync();
+        var organization = h.Zendesk.AddHandMadeOrganization("Initech");
+        var user = h.Zendesk.AddHandMadeUser("Bob R.", "bob@initrode.example");
+        h.Source.Upsert(Customer("INITECH", "Initech"));
+        h.Source.Upsert(Contact("102", "Bob", "Ray", "bob@initrode.example", null));
+
+        var organizations = await h.Engine.PlanPageAsync(new SyncPageRequest(h.Tenant.Id, "plan-1", EntityKind.Customer, 10), None);
+        var users = await h.Engine.PlanPageAsync(new SyncPageRequest(h.Tenant.Id, "plan-1", EntityKind.Contact, 10), None);
+
+        var planned = Assert.Single(organizations.Items);
+        Assert.Equal((PlannedAction.Adopt, (long?)organization.Id), (planned.Action, planned.ZendeskId));
+        Assert.Equal([organization.Id], planned.CandidateIds);
+        planned = Assert.Single(users.Items);
+        Assert.Equal((PlannedAction.Adopt, (long?)user.Id), (planned.Action, planned.ZendeskId));
+        Assert.Equal([user.Id], planned.CandidateIds);
+        Assert.Equal(0, h.Zendesk.Writes);
+        Assert.Null(h.Zendesk.Organizations[organization.Id].ExternalId);
+    }
+
+    [Fact]
     public async Task Adoption_only_happens_on_the_first_load()
     {
         var h = await HarnessAsync();
@@ -152,6 +243,11 @@ public sealed class OnboardingTests
         var results = await h.RunAsync("run-2", kinds: [EntityKind.Customer]);
 
         Assert.Equal(1, results.Failed());
+        Assert.Null(h.Zendesk.Organizations[handMade.Id].ExternalId);
+
+        // Nor does a replay of the failed record.
+        var replay = await h.Engine.ReplayFailedAsync(h.Tenant.Id, "replay-1", None);
+        Assert.Equal((0, 1), (replay.Succeeded, replay.Failed));
         Assert.Null(h.Zendesk.Organizations[handMade.Id].ExternalId);
     }
 
@@ -166,6 +262,38 @@ public sealed class OnboardingTests
 
         Assert.Equal("acu-company:Contoso", h.Zendesk.Organizations[own.Id].ExternalId);
         Assert.Equal(own.Id, h.Zendesk.UserByExternalId("acu-employee:EP1").OrganizationId);
+    }
+
+    [Fact]
+    public async Task An_organization_with_the_company_name_linked_to_another_system_is_not_taken_for_the_employees()
+    {
+        var h = await HarnessAsync();
+        var other = h.Zendesk.AddHandMadeOrganization("Contoso Ltd");
+        other.ExternalId = "crm:1";
+        h.Source.Upsert(Employee("EP1", "Dee Staff", "dee@contoso.example"));
+
+        var results = await h.RunAsync("run-1", kinds: [EntityKind.Employee]);
+
+        Assert.Equal("crm:1", h.Zendesk.Organizations[other.Id].ExternalId);
+        Assert.Single(h.Zendesk.Organizations);
+        Assert.Null(h.Zendesk.UserByExternalId("acu-employee:EP1").OrganizationId);
+        Assert.Equal(1, results.Created());
+    }
+
+    [Theory]
+    [InlineData(OnboardingPolicy.CreateOnly)]
+    [InlineData(OnboardingPolicy.ReportOnly)]
+    public async Task Outside_adopt_a_hand_made_organization_with_the_company_name_is_left_alone(OnboardingPolicy policy)
+    {
+        var h = await HarnessAsync(policy);
+        var handMade = h.Zendesk.AddHandMadeOrganization("Contoso Ltd");
+        h.Source.Upsert(Employee("EP1", "Dee Staff", "dee@contoso.example"));
+
+        await h.RunAsync("run-1", kinds: [EntityKind.Employee]);
+
+        Assert.Null(h.Zendesk.Organizations[handMade.Id].ExternalId);
+        Assert.Single(h.Zendesk.Organizations);
+        Assert.Null(h.Zendesk.UserByExternalId("acu-employee:EP1").OrganizationId);
     }
 
     [Fact]
@@ -218,6 +346,51 @@ public sealed class OnboardingTests
         Assert.Equal("acu-contact:102", h.Zendesk.Users[bob.Id].ExternalId);
         Assert.Equal("crm:3", h.Zendesk.UserByExternalId("crm:3").ExternalId);
         Assert.Equal((1, 1), (results.Updated(), results.Failed()));
+    }
+
+    [Fact]
+    public async Task An_account_found_too_large_to_list_is_not_listed_again_on_the_run_s_later_pages()
+    {
+        var h = await HarnessAsync();
+        for (var i = 0; i < 25; i++)
+        {
+            h.Zendesk.AddHandMadeUser($"Agent {i}", $"agent{i}@contoso.example", externalId: $"crm:{i}");
+        }
+
+        h.Source.Upsert(Contact("101", "Ann", "Lee", "ann@initrode.example", null, T0.AddMinutes(1)));
+        h.Source.Upsert(Contact("102", "Bob", "Ray", "bob@initrode.example", null, T0.AddMinutes(2)));
+
+        var results = await h.RunAsync("run-1", pageSize: 1, kinds: [EntityKind.Contact]);
+
+        // Page 1 may list 10 users for its one e-mail; the account has 25, so every page searches by e-mail instead.
+        Assert.Equal((1, 2), (h.Zendesk.UserListings, h.Zendesk.EmailSearches));
+        Assert.Equal(2, results.Created());
+    }
+
+    [Fact]
+    public async Task Contacts_without_an_email_are_written_without_listing_or_searching_the_account_s_users()
+    {
+        var h = await HarnessAsync();
+        h.Zendesk.AddHandMadeUser("Someone", "someone@initrode.example");
+        h.Source.Upsert(Contact("101", "Ann", "Lee", null, null));
+
+        var results = await h.RunAsync("run-1", kinds: [EntityKind.Contact]);
+
+        Assert.Equal(1, results.Created());
+        Assert.Equal((0, 0), (h.Zendesk.UserListings, h.Zendesk.EmailSearches));
+    }
+
+    [Fact]
+    public async Task A_first_load_onto_organizations_already_linked_to_the_accounts_lists_nothing_to_adopt()
+    {
+        var h = await HarnessAsync();
+        var linked = h.Zendesk.AddHandMadeOrganization("Initech");
+        linked.ExternalId = "INITECH";
+        h.Source.Upsert(Customer("INITECH", "Initech"));
+
+        var results = await h.RunAsync("run-1", kinds: [EntityKind.Customer]);
+
+        Assert.Equal((1, 0, 0), (results.Updated(), h.Zendesk.OrganizationCreates, h.Zendesk.OrganizationListings));
     }
 
     [Fact]

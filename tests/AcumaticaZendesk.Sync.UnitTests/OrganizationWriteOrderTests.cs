@@ -73,6 +73,7 @@ public sealed class OrganizationWriteOrderTests
     [Theory]
     [InlineData("Globex", "Initech", false)]
     [InlineData("Globex", "globex ", true)]
+    [InlineData("Globex", "Initech|globex", true)] // one of several creates is enough
     public void A_create_races_an_update_only_over_the_name_the_updated_organization_holds(string current, string created, bool races)
     {
         var item = new WorkItem(Customer("C2", "Globex Corp", T0), "C2") { Action = PlannedAction.Update, ZendeskId = 7 };
@@ -81,7 +82,9 @@ public sealed class OrganizationWriteOrderTests
             ["C2"] = new TargetOrganization(7, current, "C2", []),
         };
 
-        Assert.Equal(races, OrganizationStep.CreatesMayRaceUpdates([new OrganizationPayload { ExternalId = "C9", Name = created }], [item], found));
+        var creates = created.Split('|').Select((name, i) => new OrganizationPayload { ExternalId = $"C9{i}", Name = name }).ToArray();
+
+        Assert.Equal(races, OrganizationStep.CreatesMayRaceUpdates(creates, [item], found));
     }
 
     [Fact]

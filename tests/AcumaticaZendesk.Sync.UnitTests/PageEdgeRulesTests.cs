@@ -57,6 +57,7 @@ public sealed class PageEdgeRulesTests
         var advance = PageEdgeRules.Advance(from, page, top: 10, T0.AddDays(1), T0.AddDays(1), options, "run-1");
 
         Assert.True(advance.HasMore);
+        Assert.False(advance.WindowClosed);
         Assert.Equal(6 + 10 - 2, advance.Checkpoint.Skip); // 2 = a quarter of 10, not 25
         Assert.Equal(page.Select(r => r.Key).Order(StringComparer.Ordinal), advance.Checkpoint.PreviousPage.Keys.Order(StringComparer.Ordinal));
     }
@@ -79,5 +80,46 @@ public sealed class PageEdgeRulesTests
         Assert.False(advance.HasMore);
         Assert.Equal(T0, advance.Checkpoint.Watermark);
         Assert.Equal(At(("C", T0.AddMinutes(3)), ("B", T0.AddMinutes(2))), advance.Checkpoint.Seen);
+    }
+
+    [Fact]
+    public void When_a_page_holds_two_versions_of_a_record_the_newer_one_is_remembered_whatever_their_order()
+    {
+        // "A" was committed earlier in the window at +1; this page brings it at +3. "B" comes older-first, "C" newer-first.
+        // The window started at T0 + 5 min, so the next watermark is T0 and every version is at or after it.
+        var from = new PageCheckpoint { Watermark = T0, Skip = 4, WindowStartedAt = T0.AddMinutes(5), MaxSeen = T0.AddMinutes(1), Seen = At(("A", T0.AddMinutes(1))) };
+        AcumaticaRecord[] page =
+        [
+            Customer("A", "A", T0.AddMinutes(3)),
+            Customer("B", "B", T0.AddMinutes(1)),
+            Customer("B", "B", T0.AddMinutes(2)),
+            Customer("C", "C", T0.AddMinutes(4)),
+            Customer("C", "C", T0.AddMinutes(2)),
+        ];
+
+        var advance = PageEdgeRules.Advance(from, page, top: 5, T0.AddMinutes(5), T0.AddMinutes(6), new PageEdgeOptions { PageOverlap = 0 }, "run-1");
+
+        var newest = At(("A", T0.AddMinutes(3)), ("B", T0.AddMinutes(2)), ("C", T0.AddMinutes(4)));
+        Assert.Equal(newest, advance.Checkpoint.Seen);
+        Assert.Equal(newest, advance.Checkpoint.PreviousPage);
+        Assert.Equal(T0.AddMinutes(4), advance.Checkpoint.MaxSeen);
+    }
+
+    [Fact]
+    public void Missing_arguments_are_refused_by_name()
+    {
+        var checkpoint = new PageCheckpoint();
+        var options = new PageEdgeOptions();
+        AcumaticaRecord[] page = [Customer("A", "A")];
+
+        Assert.Equal("checkpoint", Assert.Throws<ArgumentNullException>(() => PageEdgeRules.ReadSize(null!, 10, options)).ParamName);
+        Assert.Equal("options", Assert.Throws<ArgumentNullException>(() => PageEdgeRules.ReadSize(checkpoint, 10, null!)).ParamName);
+        Assert.Equal("pageSize", Assert.Throws<ArgumentOutOfRangeException>(() => PageEdgeRules.ReadSize(checkpoint, 0, options)).ParamName);
+        Assert.Equal("checkpoint", Assert.Throws<ArgumentNullException>(() => PageEdgeRules.Partition(null!, page)).ParamName);
+        Assert.Equal("page", Assert.Throws<ArgumentNullException>(() => PageEdgeRules.Partition(checkpoint, null!)).ParamName);
+        Assert.Equal("checkpoint", Assert.Throws<ArgumentNullException>(() => PageEdgeRules.Advance(null!, page, 10, T0, T0, options, null)).ParamName);
+        Assert.Equal("page", Assert.Throws<ArgumentNullException>(() => PageEdgeRules.Advance(checkpoint, null!, 10, T0, T0, options, null)).ParamName);
+        Assert.Equal("options", Assert.Throws<ArgumentNullException>(() => PageEdgeRules.Advance(checkpoint, page, 10, T0, T0, null!, null)).ParamName);
+        Assert.Equal("top", Assert.Throws<ArgumentOutOfRangeException>(() => PageEdgeRules.Advance(checkpoint, page, 0, T0, T0, options, null)).ParamName);
     }
 }

@@ -38,6 +38,10 @@ public sealed class PageEdgeTests
         Assert.Equal(0, h.Zendesk.OrganizationUpdates);
         var history = await h.Audit.GetAsync(h.Tenant.Id, EntityKind.Customer, "C", CancellationToken.None);
         Assert.All(history!.Entries, e => Assert.Equal("run-1", e.RunId));
+
+        // The watermark history shows the one window that moved it; run-2's window closed where it started.
+        var change = Assert.Single(await h.Checkpoints.GetHistoryAsync(h.Tenant.Id, EntityKind.Customer, CancellationToken.None));
+        Assert.Equal(((DateTimeOffset?)null, (DateTimeOffset?)T0, "window committed", (string?)null, "run-1"), (change.From, change.To, change.Reason, change.By, change.RunId));
     }
 
     [Fact]

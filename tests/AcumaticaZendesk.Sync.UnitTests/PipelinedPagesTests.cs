@@ -169,4 +169,52 @@ public sealed class PipelinedPagesTests
         Assert.Equal(7, h.Zendesk.Organizations.Count);
         Assert.Equal(7, h.Zendesk.Organizations.Values.Select(o => o.ExternalId).Distinct().Count());
     }
+
+    [Fact]
+    public async Task A_first_load_that_never_adopts_overlaps_its_pages_without_listing_the_account()
+    {
+        var h = new EngineHarness(Tenant() with { Onboarding = Tenants.OnboardingPolicy.CreateOnly });
+        await h.SaveTenantAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            h.Source.Upsert(Customer($"C{i}", $"Account {i}", T0.AddMinutes(i)));
+        }
+
+        var call = Assert.Single(await CallsAsync(h, "run-1", EntityKind.Customer, pageSize: 2, maxPages: 10));
+
+        Assert.Equal((5, 0), (call.Created, h.Zendesk.OrganizationListings));
+    }
+
+    [Fact]
+    public async Task A_call_over_several_pages_counts_every_page_s_records_and_a_retried_record_once()
+    {
+        var h = new EngineHarness(Tenant() with { Onboarding = Tenants.OnboardingPolicy.CreateOnly });
+        await h.SaveTenantAsync();
+        var clash = h.Zendesk.AddHandMadeOrganization("Hooli");
+        h.Source.Upsert(Customer("U1", "Initrode", T0));
+        h.Source.Upsert(Customer("Q1", "Hooli", T0));
+        h.Source.Upsert(Customer("U2", "Globex", T0));
+        await CallsAsync(h, "run-1", EntityKind.Customer, pageSize: 10, maxPages: 1);
+        h.Zendesk.Organizations[clash.Id].Name = "Hooli (old)"; // the queued failure of Q1 now goes through
+
+        // Saved again in Acumatica without a change: U1 and U2, each on a page with a nameless account and a name clash.
+        // Pages of 3 read U1, Q1 (dropped: retried before the first page), N1 | F1, U2, N2 | F2.
+        var later = T0.AddHours(1);
+        h.Zendesk.AddHandMadeOrganization("Umbrella");
+        h.Zendesk.AddHandMadeOrganization("Stark");
+        h.Source.Remove(EntityKind.Customer, "U2");
+        h.Source.Upsert(Customer("U1", "Initrode", later));
+        h.Source.Upsert(Customer("N1", " ", later));
+        h.Source.Upsert(Customer("F1", "Umbrella", later));
+        h.Source.Upsert(Customer("U2", "Globex", later));
+        h.Source.Upsert(Customer("N2", "", later));
+        h.Source.Upsert(Customer("F2", "Stark", later));
+        h.Time.Advance(TimeSpan.FromMinutes(15));
+
+        var call = Assert.Single(await CallsAsync(h, "run-2", EntityKind.Customer, pageSize: 3, maxPages: 10));
+
+        Assert.Equal(3, call.Pages);
+        Assert.Equal((8, 1, 2, 2, 2), (call.Read, call.Created, call.Unchanged, call.Skipped, call.Failed));
+        Assert.Equal("Hooli", h.Zendesk.OrgByExternalId("Q1").Name);
+    }
 }

@@ -1,9 +1,11 @@
 using AcumaticaZendesk.Sync.Audit;
 using AcumaticaZendesk.Sync.Engine;
 using AcumaticaZendesk.Sync.Mapping;
+using AcumaticaZendesk.Sync.Paging;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.State;
 using AcumaticaZendesk.Sync.Tenants;
+using Microsoft.Extensions.Logging;
 using static AcumaticaZendesk.Sync.UnitTests.TestData;
 
 namespace AcumaticaZendesk.Sync.UnitTests;
@@ -124,7 +126,73 @@ public sealed class SyncEngineTests
         Assert.Equal(0, customers.Failed());
         Assert.Equal(3, customers.Created());
         Assert.Equal(0, h.Zendesk.OwnOrganizationCreates);
+        Assert.Contains(
+            (LogLevel.Information, "Tenant contoso: could not check for employees (HttpRequestException); the employee page will make the company organization"),
+            h.Log.Entries);
         await Assert.ThrowsAsync<HttpRequestException>(() => h.RunAsync("run-1", kinds: [EntityKind.Employee]));
+    }
+
+    [Fact]
+    public async Task Employees_synced_before_any_customer_page_create_the_company_organization_and_join_it()
+    {
+        var h = new EngineHarness();
+        await h.SaveTenantAsync();
+        h.Source.Upsert(Employee("EP1", "Dee Staff", "dee@contoso.example"));
+
+        await h.RunAsync("run-1", kinds: [EntityKind.Employee]);
+
+        var company = h.Zendesk.OrgByExternalId("acu-company:Contoso");
+        Assert.Equal(("Contoso Ltd", 1), (company.Name, h.Zendesk.OwnOrganizationCreates));
+        Assert.Equal(company.Id, h.Zendesk.UserByExternalId("acu-employee:EP1").OrganizationId);
+    }
+
+    [Fact]
+    public async Task A_failed_record_retried_at_the_start_of_a_run_is_not_written_again_when_the_page_reads_it()
+    {
+        var h = await SeededAsync(Tenant() with { Onboarding = OnboardingPolicy.CreateOnly });
+        var clash = h.Zendesk.AddHandMadeOrganization("Hooli");
+        await h.RunAsync("run-1", kinds: [EntityKind.Customer]);
+        h.Zendesk.Organizations.Remove(clash.Id);
+        h.Time.Advance(TimeSpan.FromMinutes(15));
+        h.Source.Upsert(Customer("C3", "Hooli", h.Time.GetUtcNow()));
+
+        var results = await h.RunAsync("run-2", kinds: [EntityKind.Customer]);
+
+        Assert.Equal((1, 0, 0), (results.Created(), results.Unchanged(), results.Updated()));
+        var history = await h.Audit.GetAsync(h.Tenant.Id, EntityKind.Customer, "C3", None);
+        Assert.Equal([AuditAction.Created, AuditAction.Mapped, AuditAction.Seen, AuditAction.Replayed], history!.Entries.Where(e => e.RunId == "run-2").Select(e => e.Action));
+    }
+
+    [Fact]
+    public async Task A_dry_run_of_a_kind_the_tenant_does_not_sync_plans_nothing_and_asks_for_no_more_pages()
+    {
+        var h = await SeededAsync(Tenant() with { EntityKinds = [EntityKind.Customer] });
+
+        var plan = await h.Engine.PlanPageAsync(new SyncPageRequest(h.Tenant.Id, "plan-1", EntityKind.Vendor, 10), None);
+
+        Assert.Empty(plan.Items);
+        Assert.Equal((0, false), (plan.Result.Read, plan.Result.HasMore));
+        Assert.Empty(h.Source.Reads);
+    }
+
+    [Fact]
+    public async Task A_checkpoint_another_worker_committed_meanwhile_fails_the_page_instead_of_being_overwritten()
+    {
+        var h = await SeededAsync();
+        var theirs = new PageCheckpoint { Watermark = T0.AddHours(2), InitialLoadCompleted = true, LastRunId = "other-run" };
+        h.Source.BeforeRead = read =>
+        {
+            if (read == 0)
+            {
+                h.Memory.SaveAsync(StateKeys.Checkpoint(h.Tenant.Id, EntityKind.Customer), theirs, None).GetAwaiter().GetResult();
+            }
+        };
+
+        await Assert.ThrowsAsync<StateConflictException>(() => h.Engine.SyncPageAsync(new SyncPageRequest(h.Tenant.Id, "run-1", EntityKind.Customer), None));
+
+        var (stored, _) = await h.Checkpoints.GetAsync(h.Tenant.Id, EntityKind.Customer, None);
+        Assert.Equal(("other-run", (DateTimeOffset?)T0.AddHours(2)), (stored!.LastRunId, stored.Watermark));
+        Assert.Empty(await h.Checkpoints.GetHistoryAsync(h.Tenant.Id, EntityKind.Customer, None));
     }
 
     [Fact]
@@ -179,10 +247,22 @@ public sealed class SyncEngineTests
         Assert.Equal(makePrimary ? "ann.lee@initrode.example" : "ann@initrode.example", user.Primary);
         Assert.Equal(1, h.Zendesk.IdentityAdds);
 
+        var history = await h.Audit.GetAsync(h.Tenant.Id, EntityKind.Contact, "101", None);
+        Assert.Equal((AuditAction.Updated, "e-mail identity added"), (history!.Entries[0].Action, history.Entries[0].Detail));
+
         h.Time.Advance(TimeSpan.FromMinutes(15));
         var writes = h.Zendesk.Writes;
         await h.RunAsync("run-3");
         Assert.Equal(writes, h.Zendesk.Writes);
+
+        // Saved again with only the phone changed: the new e-mail is one of the user's identities already (whether it
+        // became the primary or not), so it is not added again.
+        h.Time.Advance(TimeSpan.FromMinutes(15));
+        h.Source.Upsert(Contact("101", "Ann", "Lee", "ann.lee@initrode.example", "C1", h.Time.GetUtcNow()) with { Phone = "+1 555 0101" });
+        await h.RunAsync("run-4");
+        Assert.Equal(("+1 555 0101", 1), (user.Phone, h.Zendesk.IdentityAdds));
+        history = await h.Audit.GetAsync(h.Tenant.Id, EntityKind.Contact, "101", None);
+        Assert.Equal((AuditAction.Updated, null), (history!.Entries[0].Action, history.Entries[0].Detail));
     }
 
     [Fact]
@@ -202,15 +282,19 @@ public sealed class SyncEngineTests
         var history = await h.Audit.GetAsync(h.Tenant.Id, EntityKind.Customer, "C3", None);
         Assert.Equal(AuditAction.Failed, history!.Entries[0].Action);
         Assert.Contains("has already been taken", history.Entries[0].Error!.Message, StringComparison.Ordinal);
+        Assert.Contains((LogLevel.Warning, "Tenant contoso Customer C3 failed with DuplicateValue; queued for replay"), h.Log.Entries);
+        Assert.Contains(
+            (LogLevel.Information, "Tenant contoso Customer page of run run-1: read 1, created 0, updated 0, unchanged 0, skipped 0, failed 1, more False"),
+            h.Log.Entries);
 
         h.Zendesk.Organizations[clash.Id].Name = "Hooli (old)";
         var replay = await h.Engine.ReplayAsync(h.Tenant.Id, "replay-1", [new RecordRef(EntityKind.Customer, "C3")], None);
 
-        Assert.Equal(1, replay.Succeeded);
+        Assert.Equal((1, 0), (replay.Succeeded, replay.Failed));
         Assert.Equal("Hooli", h.Zendesk.OrgByExternalId("C3").Name);
         Assert.Empty(await h.Failed.ListAsync(h.Tenant.Id, None));
         history = await h.Audit.GetAsync(h.Tenant.Id, EntityKind.Customer, "C3", None);
-        Assert.Contains(history!.Entries, e => e.Action == AuditAction.Replayed && e.RunId == "replay-1");
+        Assert.Contains(history!.Entries, e => e is { Action: AuditAction.Replayed, RunId: "replay-1", Detail: "replay" });
         Assert.Equal(AuditAction.Created, history.Entries[0].Action);
     }
 
@@ -269,6 +353,14 @@ public sealed class SyncEngineTests
         await h.Checkpoints.ResetAsync(h.Tenant.Id, EntityKind.Contact, null, "operator@example.com", "re-read after cleanup", None);
         var writes = h.Zendesk.Writes;
 
+        // The plan says which records come back as new Zendesk records and why.
+        var organizationPlan = await h.Engine.PlanPageAsync(new SyncPageRequest(h.Tenant.Id, "plan-2", EntityKind.Customer, 10), None);
+        var userPlan = await h.Engine.PlanPageAsync(new SyncPageRequest(h.Tenant.Id, "plan-2", EntityKind.Contact, 10), None);
+        var organizationReason = $"organization #{removed.Id} is gone from Zendesk; creating it again";
+        var userReason = $"user #{removedUser.Id} is gone from Zendesk; creating it again";
+        Assert.Equal((PlannedAction.Recreate, organizationReason), organizationPlan.Items.Where(i => i.Key == "C1").Select(i => (i.Action, i.Reason)).Single());
+        Assert.Equal((PlannedAction.Recreate, userReason), userPlan.Items.Where(i => i.Key == "201").Select(i => (i.Action, i.Reason)).Single());
+
         var results = await h.RunAsync("run-2");
 
         var recreated = h.Zendesk.OrgByExternalId("C1");
@@ -279,6 +371,10 @@ public sealed class SyncEngineTests
         Assert.Equal(writes + 4, h.Zendesk.Writes);
         var history = await h.Checkpoints.GetHistoryAsync(h.Tenant.Id, EntityKind.Customer, None);
         Assert.Contains(history, c => c.By == "operator@example.com" && c.To is null);
+        var organizationAudit = await h.Audit.GetAsync(h.Tenant.Id, EntityKind.Customer, "C1", None);
+        Assert.Equal((AuditAction.Created, recreated.Id, organizationReason), (organizationAudit!.Entries[0].Action, organizationAudit.Entries[0].ZendeskId, organizationAudit.Entries[0].Detail));
+        var userAudit = await h.Audit.GetAsync(h.Tenant.Id, EntityKind.Contact, "201", None);
+        Assert.Equal((AuditAction.Created, userReason), (userAudit!.Entries[0].Action, userAudit.Entries[0].Detail));
     }
 
     /// <summary>A harness whose state store crashes on the second write to a key containing <paramref name="crashOn"/>.</summary>
@@ -354,6 +450,7 @@ public sealed class SyncEngineTests
         Assert.Equal(0, h.Zendesk.Writes);
         Assert.Empty(h.Source.Reads);
         Assert.All(results, r => Assert.False(r.HasMore));
+        Assert.Contains((LogLevel.Information, "Tenant contoso is paused, waiting for authorization or has Customer disabled; page skipped"), h.Log.Entries);
     }
 
     [Fact]
@@ -371,6 +468,9 @@ public sealed class SyncEngineTests
         Assert.Equal(0, h.Zendesk.Writes);
         Assert.Null((await new TenantRepository(h.Memory, h.Time).GetAsync(h.Tenant.Id, None))!.Authorization);
         Assert.Equal(RunStatus.Failed, (await h.Runs.GetAsync(h.Tenant.Id, "run-1", None))!.Status);
+        Assert.Contains(
+            (LogLevel.Warning, "Tenant contoso's run stopped: its setting acumatica.endpointVersion does not let the connector reach a system; other tenants go on"),
+            h.Log.Entries);
     }
 
     [Fact]
@@ -390,6 +490,7 @@ public sealed class SyncEngineTests
         Assert.Equal(RunStatus.Failed, (await h.Runs.GetAsync(h.Tenant.Id, "run-1", None))!.Status);
         Assert.Null((await h.Checkpoints.GetAsync(h.Tenant.Id, EntityKind.Customer, None)).ETag);
         Assert.Equal(0, h.Zendesk.Writes);
+        Assert.Contains((LogLevel.Warning, "Tenant contoso needs a new Acumatica authorization; marked and stopped, other tenants go on"), h.Log.Entries);
 
         // The workflow only sees empty pages after that and reports the run completed: the run stays failed.
         var completed = await h.Runs.CompleteAsync(h.Tenant.Id, "run-1", RunStatus.Completed, null, None);
@@ -424,6 +525,8 @@ public sealed class SyncEngineTests
 
         Assert.Equal(1, results.Failed());
         Assert.Equal(WriteErrorKind.DuplicateValue, Assert.Single(await h.Failed.ListAsync(h.Tenant.Id, None)).Error.Kind);
+        Assert.Equal(["ann@initrode.example"], h.Zendesk.UserByExternalId("acu-contact:101").Emails);
+        Assert.Equal(["ann.new@initrode.example"], h.Zendesk.Users[other.Id].Emails);
 
         h.Zendesk.Users.Remove(other.Id);
         h.Time.Advance(TimeSpan.FromMinutes(15));
@@ -447,6 +550,8 @@ public sealed class SyncEngineTests
         Assert.Equal(5, results.Where(r => r.Kind is EntityKind.Customer or EntityKind.Vendor).Created());
         Assert.Equal(4, results.Where(r => r.Kind is EntityKind.Contact or EntityKind.Employee).Created());
         Assert.Equal(["C1", "C2", "C3"], plan.Items.Where(i => i.Action == PlannedAction.Create).Select(i => i.Key));
+        var contacts = await h.Engine.PlanPageAsync(new SyncPageRequest(h.Tenant.Id, "plan-2", EntityKind.Contact, 10), None);
+        Assert.Equal([PlannedAction.Create, PlannedAction.Create, PlannedAction.Create], contacts.Items.Select(i => i.Action));
         Assert.Equal(keysBefore, h.Memory.Keys.Order(StringComparer.Ordinal).ToArray());
     }
 
@@ -480,10 +585,15 @@ public sealed class SyncEngineTests
         var h = new EngineHarness();
         await h.SaveTenantAsync();
         h.Source.Upsert(Contact("301", "", "", "not-an-email", null));
+        h.Source.Upsert(Customer("C7", " "));
+        h.Source.Upsert(Customer("C8", "Initech"));
 
-        var results = await h.RunAsync("run-1", kinds: [EntityKind.Contact]);
+        var results = await h.RunAsync("run-1", kinds: [EntityKind.Customer, EntityKind.Contact]);
 
-        Assert.Equal(1, results.Skipped());
+        Assert.Equal((2, 1), (results.Skipped(), results.Created()));
+        var account = await h.Audit.GetAsync(h.Tenant.Id, EntityKind.Customer, "C7", None);
+        Assert.Equal((AuditAction.Skipped, "the account has no name (Zendesk requires one)"), (account!.Entries[0].Action, account.Entries[0].Detail));
+        Assert.Equal("Initech", Assert.Single(h.Zendesk.Organizations.Values).Name);
         var history = await h.Audit.GetAsync(h.Tenant.Id, EntityKind.Contact, "301", None);
         Assert.Equal(AuditAction.Skipped, history!.Entries[0].Action);
         Assert.Contains("not valid", history.Entries[0].Detail, StringComparison.Ordinal);

@@ -1,0 +1,62 @@
+using AcumaticaZendesk.Sync.Engine;
+using AcumaticaZendesk.Sync.Ports;
+using AcumaticaZendesk.Sync.State;
+using AcumaticaZendesk.Sync.Throughput;
+using AcumaticaZendesk.Sync.UnitTests.Fakes;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using static AcumaticaZendesk.Sync.UnitTests.TestData;
+
+namespace AcumaticaZendesk.Sync.UnitTests;
+
+/// <summary>Settings and requests the engine refuses before it reads or writes anything, with words that say which.</summary>
+public sealed class EngineRequestTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public void An_engine_without_its_options_is_refused_naming_them()
+    {
+        var engine = Options.Create(new SyncEngineOptions());
+        var throughput = Options.Create(new ThroughputOptions());
+
+        Assert.Equal("options", Assert.Throws<ArgumentNullException>(() => Engine(null!, throughput)).ParamName);
+        Assert.Equal("throughput", Assert.Throws<ArgumentNullException>(() => Engine(engine, null!)).ParamName);
+    }
+
+    [Theory]
+    [InlineData(0, 1, false, "request.PageSize")]
+    [InlineData(2, 0, false, "request.MaxPages")]
+    [InlineData(0, 1, true, "request.PageSize")]
+    public async Task A_request_for_no_rows_or_no_pages_is_refused_before_anything_is_read_or_retried(int pageSize, int maxPages, bool dryRun, string setting)
+    {
+        var h = new EngineHarness(Tenant() with { Onboarding = Tenants.OnboardingPolicy.CreateOnly });
+        await h.SaveTenantAsync();
+        var clash = h.Zendesk.AddHandMadeOrganization("Initrode");
+        h.Source.Upsert(Customer("C1", "Initrode"));
+        await h.RunAsync("run-1", kinds: [EntityKind.Customer]);
+        h.Zendesk.Organizations.Remove(clash.Id); // the queued failure would now succeed if it were retried
+        var reads = h.Source.Reads.Count;
+
+        var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() =>
+            h.Engine.SyncPageAsync(new SyncPageRequest(h.Tenant.Id, "run-2", EntityKind.Customer, pageSize, dryRun, maxPages), Ct));
+
+        Assert.Equal(setting, error.ParamName);
+        Assert.Equal(reads, h.Source.Reads.Count);
+        Assert.Single(await h.Failed.ListAsync(h.Tenant.Id, Ct));
+        Assert.Empty(h.Zendesk.Organizations);
+    }
+
+    [Fact]
+    public async Task Missing_requests_are_refused_by_name()
+    {
+        var h = new EngineHarness();
+
+        Assert.Equal("request", (await Assert.ThrowsAsync<ArgumentNullException>(() => h.Engine.SyncPageAsync(null!, Ct))).ParamName);
+        Assert.Equal("request", (await Assert.ThrowsAsync<ArgumentNullException>(() => h.Engine.PlanPageAsync(null!, Ct))).ParamName);
+        Assert.Equal("records", (await Assert.ThrowsAsync<ArgumentNullException>(() => h.Engine.ReplayAsync(h.Tenant.Id, "replay-1", null!, Ct))).ParamName);
+    }
+
+    private static SyncEngine Engine(IOptions<SyncEngineOptions> options, IOptions<ThroughputOptions> throughput) =>
+        new(new InMemoryConnectorStateStore(), new FakeAcumaticaSource(), new FakeZendeskTarget(), options, throughput, TimeProvider.System, NullLogger<SyncEngine>.Instance);
+}
