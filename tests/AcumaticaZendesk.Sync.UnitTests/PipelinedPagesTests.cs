@@ -149,6 +149,38 @@ public sealed class PipelinedPagesTests
     }
 
     [Fact]
+    public async Task A_contact_whose_email_a_page_still_writing_holds_waits_for_that_write_and_is_refused_as_in_use()
+    {
+        var h = new EngineHarness();
+        await h.SaveTenantAsync();
+        h.Source.Upsert(Customer("C1", "Initrode", T0));
+        await h.RunAsync("run-0", pageSize: 10, kinds: EntityKind.Customer);
+        h.Source.Upsert(Contact("101", "Ann", "Lee", "ann@initrode.example", "C1", T0));
+        h.Source.Upsert(Contact("102", "Bob", "Ray", "bob@initrode.example", "C1", T0.AddMinutes(1)));
+        h.Source.Upsert(Contact("103", "Ann", "Twin", "ANN@initrode.example", "C1", T0.AddMinutes(2)));
+
+        // Page 1's write of Ann is held until the page after the twin's is read: by then the twin's page was started.
+        var firstWrite = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var writes = 0;
+        h.Zendesk.BeforeUserWrites = _ => Interlocked.Increment(ref writes) == 1 ? firstWrite.Task : Task.CompletedTask;
+        var fourthRead = h.Source.Reads.Count + 3;
+        h.Source.BeforeRead = read =>
+        {
+            if (read == fourthRead)
+            {
+                firstWrite.TrySetResult();
+            }
+        };
+
+        var call = Assert.Single(await CallsAsync(h, "run-1", EntityKind.Contact, pageSize: 1, maxPages: 10));
+
+        Assert.Equal((2, 1), (call.Created, call.Failed));
+        var failed = Assert.Single(await h.Failed.ListAsync(h.Tenant.Id, Ct));
+        Assert.Equal(("103", "EmailInUse"), (failed.Key, failed.Error.Code));
+        Assert.Equal("acu-contact:101", Assert.Single(h.Zendesk.Users.Values, u => u.Emails.Contains("ann@initrode.example", StringComparer.OrdinalIgnoreCase)).ExternalId);
+    }
+
+    [Fact]
     public async Task A_page_whose_writes_fail_leaves_the_pages_before_it_committed_and_the_call_fails()
     {
         var h = await SeededAsync();

@@ -230,11 +230,19 @@ internal sealed class FakeZendeskTarget : IZendeskTarget
         }).ToArray();
     }
 
-    public Task<IReadOnlyList<WriteResult>> CreateOrUpdateUsersAsync(TenantConfig tenant, IReadOnlyList<UserWrite> users, CancellationToken cancellationToken)
+    /// <summary>Awaited before a users' create_or_update_many is applied.</summary>
+    public Func<IReadOnlyList<UserWrite>, Task>? BeforeUserWrites { get; set; }
+
+    public async Task<IReadOnlyList<WriteResult>> CreateOrUpdateUsersAsync(TenantConfig tenant, IReadOnlyList<UserWrite> users, CancellationToken cancellationToken)
     {
+        if (BeforeUserWrites is { } hold)
+        {
+            await hold(users);
+        }
+
         lock (_gate)
         {
-            return Task.FromResult(CreateOrUpdateUsersNow(users));
+            return CreateOrUpdateUsersNow(users);
         }
     }
 
