@@ -68,4 +68,55 @@ public sealed class AlertEvaluatorTests
 
         Assert.Empty(Kinds(new(off, [Run("r2", RunStatus.Failed), Run("r1", RunStatus.Failed)], 1_000, TimeSpan.FromDays(2))));
     }
+
+    [Fact]
+    public void A_tenant_whose_first_run_is_still_going_has_no_condition() =>
+        Assert.Empty(Kinds(new(Alerted, [Run("r1", RunStatus.Running)], 0, null)));
+
+    [Fact]
+    public void The_default_triggers_alert_on_a_failed_run_and_on_a_lost_authorization()
+    {
+        var defaults = Tenant() with
+        {
+            Alerts = new AlertSettings { Webhook = new WebhookAlertChannel { UrlSecret = "hook" } },
+            Authorization = new AuthorizationState(true, ConnectedSystem.Acumatica, "refresh token expired", T0),
+        };
+
+        Assert.Equal([AlertKind.RunFailed, AlertKind.NeedsAuthorization], Kinds(new(defaults, [Run("r1", RunStatus.Failed)], 0, null)));
+    }
+
+    [Fact]
+    public void A_failed_run_without_an_error_says_so()
+    {
+        var silent = Run("r1", RunStatus.Failed) with { Errors = [] };
+
+        var condition = Assert.Single(AlertEvaluator.Evaluate(new(Alerted, [silent], 0, null)));
+
+        Assert.Equal(("Run r1 failed", "the run record names no error"), (condition.Summary, condition.Detail));
+    }
+
+    [Fact]
+    public void A_lost_authorization_names_the_system_since_when_and_what_to_do()
+    {
+        var waiting = Alerted with { Authorization = new AuthorizationState(true, ConnectedSystem.Zendesk, "invalid_grant", T0) };
+
+        var condition = Assert.Single(AlertEvaluator.Evaluate(new(waiting, [], 0, null)));
+
+        Assert.Equal("Zendesk needs a new authorization", condition.Summary);
+        Assert.Equal(
+            "Zendesk refused the connector's token since 2026-01-05 08:00 UTC (invalid_grant). No run starts until an operator connects it again.",
+            condition.Detail);
+    }
+
+    [Theory]
+    [InlineData(30, 45, "Ticket flow lags 45 min", "The last ticket took 45 min from its change in Zendesk to its activity in Acumatica (alert above 30 min).")]
+    [InlineData(60, 90, "Ticket flow lags 1.5 h", "The last ticket took 1.5 h from its change in Zendesk to its activity in Acumatica (alert above 1 h).")]
+    public void A_ticket_flow_lag_is_told_in_minutes_under_an_hour_and_in_hours_from_one(int limitMinutes, int lagMinutes, string summary, string detail)
+    {
+        var tenant = Alerted with { Alerts = Alerted.Alerts! with { Triggers = new AlertTriggers { TicketFlowLagOver = TimeSpan.FromMinutes(limitMinutes) } } };
+
+        var condition = Assert.Single(AlertEvaluator.Evaluate(new(tenant, [], 0, TimeSpan.FromMinutes(lagMinutes))));
+
+        Assert.Equal((summary, detail), (condition.Summary, condition.Detail));
+    }
 }

@@ -64,4 +64,36 @@ public sealed class AlertLedgerTests
 
         Assert.Equal(1, claims.Sum(c => c.Count));
     }
+
+    [Fact]
+    public async Task An_alert_one_of_two_channels_delivered_is_not_sent_again_before_the_renotify_interval()
+    {
+        await _ledger.ClaimAsync("contoso", [Failed], Renotify, None);
+        var sent = Sent(Failed, delivered: true) with
+        {
+            Outcomes = [new AlertChannelOutcome("webhook", false, 3, "503"), new AlertChannelOutcome("email", true, 1, null)],
+        };
+        await _ledger.RecordAsync("contoso", sent, None);
+
+        Assert.Empty(await _ledger.ClaimAsync("contoso", [Failed], Renotify, None));
+    }
+
+    [Fact]
+    public async Task A_failed_delivery_makes_only_that_alert_due_again()
+    {
+        await _ledger.ClaimAsync("contoso", [Failed, Queue], Renotify, None);
+        await _ledger.RecordAsync("contoso", Sent(Queue, delivered: true), None);
+        await _ledger.RecordAsync("contoso", Sent(Failed, delivered: false), None);
+
+        Assert.Equal([Failed], await _ledger.ClaimAsync("contoso", [Failed, Queue], Renotify, None));
+    }
+
+    [Fact]
+    public async Task Recent_alerts_are_listed_newest_first()
+    {
+        await _ledger.RecordAsync("contoso", Sent(Failed, delivered: true) with { Id = "first" }, None);
+        await _ledger.RecordAsync("contoso", Sent(Queue, delivered: true) with { Id = "second" }, None);
+
+        Assert.Equal(["second", "first"], (await _ledger.GetAsync("contoso", None)).Recent.Select(a => a.Id));
+    }
 }
