@@ -106,6 +106,22 @@ public sealed class SyncMetricsTests
     }
 
     [Fact]
+    public async Task The_replay_queue_gauge_follows_the_queue_as_records_fail_and_are_replayed()
+    {
+        var tenant = NewTenant();
+        using var meter = new MeterReader(tenant);
+        var queue = new FailedRecordQueue(new State.InMemoryConnectorStateStore(), new AuditRetention());
+        var error = new WriteError(WriteErrorKind.Other, "Other", "boom");
+        FailedRecord Failed(string key) => new(EntityKind.Customer, key, "r1", T0, T0, 1, error);
+
+        await queue.EnqueueAsync(tenant, [Failed("C1"), Failed("C2"), Failed("C3")], CancellationToken.None);
+        Assert.Equal(3.0, Assert.Single(meter.Observe("sync.replay_queue.size")).Value);
+
+        await queue.RemoveAsync(tenant, [new RecordRef(EntityKind.Customer, "C2")], CancellationToken.None);
+        Assert.Equal(2.0, Assert.Single(meter.Observe("sync.replay_queue.size")).Value);
+    }
+
+    [Fact]
     public void The_ticket_flow_lag_is_recorded_in_seconds_and_a_clock_ahead_of_zendesk_counts_as_zero()
     {
         var tenant = NewTenant();
