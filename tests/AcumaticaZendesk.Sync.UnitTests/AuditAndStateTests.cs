@@ -291,15 +291,14 @@ public sealed class SyncCoreRegistrationTests
     }
 
     [Fact]
-    public void The_core_uses_the_options_the_host_passes_and_registers_every_store_once()
+    public void The_core_registers_every_store_with_the_retention_of_its_engine_options()
     {
-        var options = new Engine.SyncEngineOptions { Retention = new AuditRetention { MaxEntriesPerRecord = 7 } };
         var services = new ServiceCollection()
             .AddSingleton<IConnectorStateStore, InMemoryConnectorStateStore>()
-            .AddSyncCore(options);
+            .AddSyncCore(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
         using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = false, ValidateScopes = true });
 
-        Assert.Same(options, provider.GetRequiredService<Engine.SyncEngineOptions>());
+        var options = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<Engine.SyncEngineOptions>>().Value;
         Assert.Same(options.Retention, provider.GetRequiredService<AuditRetention>());
         Assert.Same(provider.GetRequiredService<Tenants.TenantRepository>(), provider.GetRequiredService<ITenantDirectory>());
         Assert.NotNull(provider.GetRequiredService<Paging.CheckpointStore>());
