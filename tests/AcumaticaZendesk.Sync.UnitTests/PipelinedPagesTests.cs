@@ -29,6 +29,19 @@ public sealed class PipelinedPagesTests
         return h;
     }
 
+    /// <summary>An account already in Zendesk and three new contacts: Ann, Bob, and a later one with Ann's e-mail in upper case.</summary>
+    private static async Task<EngineHarness> AnnAndHerTwinAsync()
+    {
+        var h = new EngineHarness();
+        await h.SaveTenantAsync();
+        h.Source.Upsert(Customer("C1", "Initrode", T0));
+        await h.RunAsync("run-0", pageSize: 10, kinds: EntityKind.Customer);
+        h.Source.Upsert(Contact("101", "Ann", "Lee", "ann@initrode.example", "C1", T0));
+        h.Source.Upsert(Contact("102", "Bob", "Ray", "bob@initrode.example", "C1", T0.AddMinutes(1)));
+        h.Source.Upsert(Contact("103", "Ann", "Twin", "ANN@initrode.example", "C1", T0.AddMinutes(2)));
+        return h;
+    }
+
     private static async Task<List<SyncPageResult>> CallsAsync(EngineHarness h, string runId, EntityKind kind, int pageSize, int maxPages)
     {
         var results = new List<SyncPageResult>();
@@ -131,13 +144,7 @@ public sealed class PipelinedPagesTests
     [Fact]
     public async Task A_contact_whose_email_a_page_in_flight_is_writing_waits_for_it_and_is_refused_as_in_use()
     {
-        var h = new EngineHarness();
-        await h.SaveTenantAsync();
-        h.Source.Upsert(Customer("C1", "Initrode", T0));
-        await h.RunAsync("run-0", pageSize: 10, kinds: EntityKind.Customer);
-        h.Source.Upsert(Contact("101", "Ann", "Lee", "ann@initrode.example", "C1", T0));
-        h.Source.Upsert(Contact("102", "Bob", "Ray", "bob@initrode.example", "C1", T0.AddMinutes(1)));
-        h.Source.Upsert(Contact("103", "Ann", "Twin", "ANN@initrode.example", "C1", T0.AddMinutes(2)));
+        var h = await AnnAndHerTwinAsync();
 
         var call = Assert.Single(await CallsAsync(h, "run-1", EntityKind.Contact, pageSize: 2, maxPages: 10));
 
@@ -151,13 +158,7 @@ public sealed class PipelinedPagesTests
     [Fact]
     public async Task A_contact_whose_email_a_page_still_writing_holds_waits_for_that_write_and_is_refused_as_in_use()
     {
-        var h = new EngineHarness();
-        await h.SaveTenantAsync();
-        h.Source.Upsert(Customer("C1", "Initrode", T0));
-        await h.RunAsync("run-0", pageSize: 10, kinds: EntityKind.Customer);
-        h.Source.Upsert(Contact("101", "Ann", "Lee", "ann@initrode.example", "C1", T0));
-        h.Source.Upsert(Contact("102", "Bob", "Ray", "bob@initrode.example", "C1", T0.AddMinutes(1)));
-        h.Source.Upsert(Contact("103", "Ann", "Twin", "ANN@initrode.example", "C1", T0.AddMinutes(2)));
+        var h = await AnnAndHerTwinAsync();
 
         // Page 1's write of Ann is held until the page after the twin's is read: by then the twin's page was started.
         var firstWrite = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
