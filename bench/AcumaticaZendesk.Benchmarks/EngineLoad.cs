@@ -39,17 +39,17 @@ internal static class EngineLoad
         do
         {
             page = await engine.SyncPageAsync(new SyncPageRequest(tenantId, runId, kind, pageSize, MaxPages: pagesPerCall), cancellationToken).ConfigureAwait(false);
-            if (page.HasMore && page.Read == 0)
+            if (page.HasMore && page.Counts.Read == 0)
                 throw new InvalidOperationException($"{kind}: the sync engine reported more pages but returned an empty one.");
             t = t with
             {
-                Pages = t.Pages + page.Pages,
-                Read = t.Read + page.Read,
-                Created = t.Created + page.Created,
-                Updated = t.Updated + page.Updated,
-                Unchanged = t.Unchanged + page.Unchanged,
-                Skipped = t.Skipped + page.Skipped,
-                Failed = t.Failed + page.Failed,
+                Pages = t.Pages + page.Counts.Pages,
+                Read = t.Read + page.Counts.Read,
+                Created = t.Created + page.Counts.Created,
+                Updated = t.Updated + page.Counts.Updated,
+                Unchanged = t.Unchanged + page.Counts.Unchanged,
+                Skipped = t.Skipped + page.Counts.Skipped,
+                Failed = t.Failed + page.Counts.Failed,
             };
         }
         while (page.HasMore);

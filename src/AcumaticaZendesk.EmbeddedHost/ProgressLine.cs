@@ -45,7 +45,7 @@ internal sealed class ProgressLine(IServiceProvider workerServices, IReadOnlyLis
         var separator = " — ";
         foreach (var estimate in estimates)
         {
-            var counts = estimate.Progress;
+            var counts = estimate.Progress.Counts;
             text.Append(CultureInfo.InvariantCulture, $"{separator}{estimate.Kind} {counts.Read} read ({counts.Created + counts.Updated} written, {counts.Failed} failed)");
             if (run.Status == RunStatus.Running && estimate.Percent is { } percent)
             {

@@ -172,7 +172,7 @@ public sealed class ScenarioContext(SandboxedConnector connector, TimeSpan conve
         }
         else if (summary is not null)
         {
-            var p = summary.Progress;
+            var p = summary.Counts;
             Note($"run: read {p.Read}, created {p.Created}, updated {p.Updated}, unchanged {p.Unchanged}, skipped {p.Skipped}, failed {p.Failed}");
         }
 

@@ -61,8 +61,8 @@ public sealed class EngineEndToEndTests : IDisposable
 
         var first = await RunAsync("run-1");
 
-        Assert.Equal((3, 3, 0), (first[EntityKind.Customer].Read, first[EntityKind.Customer].Created, first[EntityKind.Customer].Failed));
-        Assert.Equal((4, 4, 0), (first[EntityKind.Contact].Read, first[EntityKind.Contact].Created, first[EntityKind.Contact].Failed));
+        Assert.Equal((3, 3, 0), (first[EntityKind.Customer].Counts.Read, first[EntityKind.Customer].Counts.Created, first[EntityKind.Customer].Counts.Failed));
+        Assert.Equal((4, 4, 0), (first[EntityKind.Contact].Counts.Read, first[EntityKind.Contact].Counts.Created, first[EntityKind.Contact].Counts.Failed));
         Assert.Equal(["organizations.create_many", "users.create_or_update_many"], _zd.Writes);
         Assert.Equal(["C000000101", "C000000102", "C000000103"], _zd.Organizations.Select(o => o["external_id"]!.ToString()).Order(StringComparer.Ordinal));
         var contoso = _zd.Organizations.Single(o => o["external_id"]!.ToString() == "C000000101");
@@ -83,7 +83,7 @@ public sealed class EngineEndToEndTests : IDisposable
             FakeAcumatica.Password, FakeAcumatica.ClientSecret, FakeAcumatica.Access(1), FakeAcumatica.Refresh(1),
             FakeZendesk.ClientSecret, "zd-consent-access", _host.Secrets.Values[SecretNames.TokenEncryptionKeys][3..],
             "maria@contoso.example", "Maria Lopez");
-        Assert.All(second.Values, r => Assert.Equal((0, 0, 0), (r.Created, r.Updated, r.Failed)));
+        Assert.All(second.Values, r => Assert.Equal((0, 0, 0), (r.Counts.Created, r.Counts.Updated, r.Counts.Failed)));
     }
 
     [Fact]
@@ -94,8 +94,8 @@ public sealed class EngineEndToEndTests : IDisposable
 
         var result = await RunAsync("run-1");
 
-        Assert.Equal((2, 1), (result[EntityKind.Customer].Created, result[EntityKind.Customer].Failed));
-        Assert.Equal(4, result[EntityKind.Contact].Created);
+        Assert.Equal((2, 1), (result[EntityKind.Customer].Counts.Created, result[EntityKind.Customer].Counts.Failed));
+        Assert.Equal(4, result[EntityKind.Contact].Counts.Created);
         Assert.Null(_zd.Organizations.Single(o => o["id"]!.GetValue<long>() == handMade)["external_id"]);
         var failed = Assert.Single(await _host.Get<FailedRecordQueue>().ListAsync("acme", _ct));
         Assert.Equal((EntityKind.Customer, "C000000102"), (failed.Kind, failed.Key));
@@ -122,7 +122,7 @@ public sealed class EngineEndToEndTests : IDisposable
 
         var result = await RunAsync("run-1");
 
-        Assert.Equal(4, result[EntityKind.Contact].Created);
+        Assert.Equal(4, result[EntityKind.Contact].Counts.Created);
         Assert.Equal(4, _zd.Writes.Count(w => w == "users.create_or_update"));
         Assert.Equal(4, _zd.Users.Count);
     }

@@ -30,7 +30,7 @@ public sealed class SandboxDemoTests(Specs specs)
         var users = sandbox.Control.Users("demo").Select(u => u!["external_id"]?.ToString()).OfType<string>().ToArray();
         var second = await RunAsync(host, "run-2");
 
-        Assert.Equal(0, first.Values.Sum(r => r.Failed));
+        Assert.Equal(0, first.Values.Sum(r => r.Counts.Failed));
         Assert.Empty(await host.Get<FailedRecordQueue>().ListAsync("demo", _ct));
         var accounts = sandbox.Control.AcumaticaRecords("demo", "Customer").Select(c => c!["CustomerID"]!["value"]!.ToString())
             .Union(sandbox.Control.AcumaticaRecords("demo", "Vendor").Select(v => v!["VendorID"]!["value"]!.ToString())).ToArray();
@@ -39,7 +39,7 @@ public sealed class SandboxDemoTests(Specs specs)
         Assert.Equal(
             sandbox.Control.AcumaticaCount("demo", "Contact") + sandbox.Control.AcumaticaCount("demo", "Employee"),
             users.Count(u => u.StartsWith("acu-contact:", StringComparison.Ordinal) || u.StartsWith("acu-employee:", StringComparison.Ordinal)));
-        Assert.All(second.Values, r => Assert.Equal((0, 0, 0), (r.Created, r.Updated, r.Failed)));
+        Assert.All(second.Values, r => Assert.Equal((0, 0, 0), (r.Counts.Created, r.Counts.Updated, r.Counts.Failed)));
     }
 
     /// <summary>
@@ -66,8 +66,8 @@ public sealed class SandboxDemoTests(Specs specs)
         var second = await RunAsync(host, "run-2");
         var gone = await host.Get<IAcumaticaSource>().GetByKeysAsync(tenant, EntityKind.Customer, ["NO-SUCH-CUSTOMER"], _ct);
 
-        Assert.Equal(0, first.Values.Sum(r => r.Failed) + second.Values.Sum(r => r.Failed));
-        Assert.True(second.Values.Sum(r => r.Updated) >= 2, "the second run updates the renamed account and the contact");
+        Assert.Equal(0, first.Values.Sum(r => r.Counts.Failed) + second.Values.Sum(r => r.Counts.Failed));
+        Assert.True(second.Values.Sum(r => r.Counts.Updated) >= 2, "the second run updates the renamed account and the contact");
         Assert.Empty(gone);
         var answers = recorder.Answers.ToArray();
         Assert.Contains(answers, a => a.Status == 429 && a.Url.AbsolutePath.EndsWith("/create_many", StringComparison.Ordinal));

@@ -93,7 +93,7 @@ public sealed class TicketFlowAnswerTests(Specs specs)
         host.Secrets.Values[SecretNames.AcumaticaPassword("demo")] = "not-the-password";
         await Record.ExceptionAsync(() => EngineRuns.RunAsync(host.Get<ISyncEngine>(), "demo", "run-2", [EntityKind.Customer], _ct));
 
-        Assert.Equal(0, first.Values.Sum(r => r.Failed));
+        Assert.Equal(0, first.Values.Sum(r => r.Counts.Failed));
         Assert.True((await host.Get<TenantRepository>().GetAsync("demo", _ct))!.Authorization?.NeedsAuthorization, "a refused sign-in marks the tenant");
         var answers = recorder.Answers.ToArray();
         Assert.Contains(answers, a => a.Status == 204 && a.Url.AbsolutePath.EndsWith("/entity/auth/login", StringComparison.Ordinal));

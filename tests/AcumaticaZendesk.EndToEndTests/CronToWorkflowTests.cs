@@ -27,8 +27,8 @@ public sealed class CronToWorkflowTests : AppsTestBase
         Assert.Equal(WorkflowRuntimeStatus.Completed, state.RuntimeStatus);
         var summary = state.ReadOutputAs<SyncRunSummary>()!;
         Assert.Equal(SyncRunOutcome.Succeeded, summary.Outcome);
-        Assert.Equal(7, summary.Progress.Pages);
-        Assert.Equal(7 * ScriptedSyncEngine.RecordsPerPage, summary.Progress.Read);
+        Assert.Equal(7, summary.Counts.Pages);
+        Assert.Equal(7 * ScriptedSyncEngine.RecordsPerPage, summary.Counts.Read);
 
         // Kinds in dependency stages (customers and employees side by side, then vendors, then contacts), one activity
         // per page, across several ContinueAsNew generations (2 pages each).
@@ -67,7 +67,7 @@ public sealed class CronToWorkflowTests : AppsTestBase
         using var retiredResponse = await Apps.SyncWorker.SendAsync(retired, TestToken);
         Assert.Equal(System.Net.HttpStatusCode.NotFound, retiredResponse.StatusCode);
         Assert.Equal(tenant.InstanceId, run.RunId);
-        Assert.Equal(7, run.Progress.Pages);
+        Assert.Equal(7, run.Counts.Pages);
         Assert.Empty(Apps.Sidecar.UnimplementedCalls);
     }
 

@@ -32,7 +32,7 @@ public sealed class RestartTests : AppsTestBase
         Assert.Equal(WorkflowRuntimeStatus.Completed, state.RuntimeStatus);
         var summary = state.ReadOutputAs<SyncRunSummary>()!;
         Assert.Equal(SyncRunOutcome.Succeeded, summary.Outcome);
-        Assert.Equal(7, summary.Progress.Pages);
+        Assert.Equal(7, summary.Counts.Pages);
         Assert.NotSame(interrupted, Engine);
         Assert.Equal(7, Engine.Calls.Count);
     }

@@ -118,7 +118,7 @@ public sealed class StandInSidecarTests : AppsTestBase
     public async Task An_event_published_by_one_app_reaches_the_other_apps_subscription_as_a_CloudEvent()
     {
         var run = new SyncRunSummary("fabrikam", "sync-fabrikam-202601051000", ConnectorSlot, ConnectorSlot, ConnectorSlot.AddMinutes(1),
-            SyncRunOutcome.Succeeded, SyncProgress.None, Error: null);
+            SyncRunOutcome.Succeeded, SyncCounts.None, Error: null);
         var receiverDapr = Apps.WebhookReceiverServices.GetRequiredService<DaprClient>();
 
         await receiverDapr.PublishEventAsync(DaprNames.Components.PubSub, DaprNames.Topics.SyncRunCompleted, run, TestToken);

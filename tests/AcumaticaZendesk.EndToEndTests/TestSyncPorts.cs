@@ -47,7 +47,7 @@ internal sealed class ScriptedSyncEngine(
         var total = pagesPerKind.GetValueOrDefault(request.Kind);
         if (total == 0)
         {
-            return new SyncPageResult(request.Kind, 0, 0, 0, 0, 0, 0, HasMore: false, Watermark: null);
+            return new SyncPageResult(request.Kind, new SyncCounts(1, 0, 0, 0, 0, 0, 0), HasMore: false, Watermark: null);
         }
 
         var watermark = new PageWatermark(page, request.RunId);
@@ -56,8 +56,7 @@ internal sealed class ScriptedSyncEngine(
             throw new InvalidOperationException($"Watermark {key} moved under page {page}");
         }
 
-        return new SyncPageResult(request.Kind, RecordsPerPage, Created: 2, Updated: 1, Unchanged: 0, Skipped: 0, Failed: 0,
-            HasMore: page < total, Watermark: null);
+        return new SyncPageResult(request.Kind, new SyncCounts(1, RecordsPerPage, 2, 1, 0, 0, 0), HasMore: page < total, Watermark: null);
     }
 }
 

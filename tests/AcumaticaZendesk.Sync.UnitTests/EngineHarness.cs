@@ -83,13 +83,13 @@ internal sealed class EngineHarness
 
 internal static class ResultExtensions
 {
-    public static int Created(this IEnumerable<SyncPageResult> results) => results.Sum(r => r.Created);
+    public static int Created(this IEnumerable<SyncPageResult> results) => results.Sum(r => r.Counts.Created);
 
-    public static int Updated(this IEnumerable<SyncPageResult> results) => results.Sum(r => r.Updated);
+    public static int Updated(this IEnumerable<SyncPageResult> results) => results.Sum(r => r.Counts.Updated);
 
-    public static int Failed(this IEnumerable<SyncPageResult> results) => results.Sum(r => r.Failed);
+    public static int Failed(this IEnumerable<SyncPageResult> results) => results.Sum(r => r.Counts.Failed);
 
-    public static int Skipped(this IEnumerable<SyncPageResult> results) => results.Sum(r => r.Skipped);
+    public static int Skipped(this IEnumerable<SyncPageResult> results) => results.Sum(r => r.Counts.Skipped);
 
-    public static int Unchanged(this IEnumerable<SyncPageResult> results) => results.Sum(r => r.Unchanged);
+    public static int Unchanged(this IEnumerable<SyncPageResult> results) => results.Sum(r => r.Counts.Unchanged);
 }

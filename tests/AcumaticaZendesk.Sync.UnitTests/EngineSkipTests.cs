@@ -49,7 +49,7 @@ public sealed class EngineSkipTests
         h.Source.Upsert(Contact("102", "Bob", "Ray", "bob@initrode.example", "C1", T0.AddHours(1)) with { Phone = "+1 555 0100" });
         var second = await h.RunAsync("run-2", kinds: [EntityKind.Contact]);
 
-        Assert.Equal((2, 1, 1), (second.Sum(r => r.Read), second.Unchanged(), second.Updated()));
+        Assert.Equal((2, 1, 1), (second.Sum(r => r.Counts.Read), second.Unchanged(), second.Updated()));
         Assert.Equal(writes + 1, h.Zendesk.UserWrites);
         Assert.Equal("+1 555 0100", h.Zendesk.UserByExternalId("acu-contact:102").Phone);
         var ann = await h.Audit.GetAsync(h.Tenant.Id, EntityKind.Contact, "101", Ct);

@@ -32,7 +32,7 @@ public sealed class PageEdgeTests
         var second = await h.RunAsync("run-2", pageSize: 2, kinds: [EntityKind.Customer]);
 
         Assert.All(h.Source.Reads.Where(r => r.Kind == EntityKind.Customer).Skip(3), r => Assert.Equal(T0, r.Since));
-        Assert.Equal(5, second.Sum(r => r.Read));
+        Assert.Equal(5, second.Sum(r => r.Counts.Read));
         Assert.Equal(0, second.Created() + second.Updated() + second.Unchanged());
         Assert.Equal(5, h.Zendesk.OrganizationCreates);
         Assert.Equal(0, h.Zendesk.OrganizationUpdates);
@@ -223,7 +223,7 @@ public sealed class PageEdgeTests
 
         // $top 4 at skip 0, then 4 + 1 re-read: skip 3 and 7 (each page re-reads the previous page's last row).
         Assert.Equal([(0, 4), (3, 5), (7, 5)], h.Source.Reads.Where(r => r.Kind == EntityKind.Customer).Select(r => (r.Skip, r.Top)));
-        Assert.Equal([4, 4, 2], pages.Select(p => p.Created));
+        Assert.Equal([4, 4, 2], pages.Select(p => p.Counts.Created));
         Assert.Equal(10, h.Zendesk.OrganizationCreates);
     }
 

@@ -67,8 +67,8 @@ public sealed class PipelinedPagesTests
 
         Assert.Equal(4, one.Count);
         var call = Assert.Single(many);
-        Assert.Equal(4, call.Pages);
-        Assert.Equal((one.Sum(r => r.Read), one.Sum(r => r.Created), one[^1].Watermark), (call.Read, call.Created, call.Watermark));
+        Assert.Equal(4, call.Counts.Pages);
+        Assert.Equal((one.Sum(r => r.Counts.Read), one.Sum(r => r.Counts.Created), one[^1].Watermark), (call.Counts.Read, call.Counts.Created, call.Watermark));
         Assert.Equal(
             sequential.Zendesk.Organizations.Values.Select(o => (o.ExternalId, o.Name)).Order(),
             pipelined.Zendesk.Organizations.Values.Select(o => (o.ExternalId, o.Name)).Order());
@@ -83,7 +83,7 @@ public sealed class PipelinedPagesTests
         }
 
         var run = await pipelined.Runs.GetAsync(pipelined.Tenant.Id, "run-1", Ct);
-        Assert.Equal(4, run!.Kinds["customer"].Pages);
+        Assert.Equal(4, run!.Kinds["customer"].Counts.Pages);
 
         // The next run reads nothing new and writes nothing, as after page-by-page calls.
         pipelined.Time.Advance(TimeSpan.FromMinutes(15));
@@ -111,7 +111,7 @@ public sealed class PipelinedPagesTests
 
         var call = Assert.Single(await CallsAsync(h, "run-1", EntityKind.Customer, pageSize: 2, maxPages: 10));
 
-        Assert.Equal(7, call.Created);
+        Assert.Equal(7, call.Counts.Created);
         Assert.Equal(7, h.Zendesk.Organizations.Count);
     }
 
@@ -137,7 +137,7 @@ public sealed class PipelinedPagesTests
 
         var call = Assert.Single(await CallsAsync(h, "run-1", EntityKind.Customer, pageSize: 2, maxPages: 10));
 
-        Assert.Equal(7, call.Created);
+        Assert.Equal(7, call.Counts.Created);
         Assert.Equal(["start C0", "end C0", "start C2", "end C2", "start C4", "end C4", "start C6", "end C6"], events);
     }
 
@@ -148,8 +148,8 @@ public sealed class PipelinedPagesTests
 
         var call = Assert.Single(await CallsAsync(h, "run-1", EntityKind.Contact, pageSize: 2, maxPages: 10));
 
-        Assert.Equal(2, call.Created);
-        Assert.Equal(1, call.Failed);
+        Assert.Equal(2, call.Counts.Created);
+        Assert.Equal(1, call.Counts.Failed);
         var failed = Assert.Single(await h.Failed.ListAsync(h.Tenant.Id, Ct));
         Assert.Equal(("103", "EmailInUse"), (failed.Key, failed.Error.Code));
         Assert.Equal("acu-contact:101", Assert.Single(h.Zendesk.Users.Values, u => u.Emails.Contains("ann@initrode.example", StringComparer.OrdinalIgnoreCase)).ExternalId);

@@ -36,7 +36,7 @@ public sealed class RefusedRecordTests
 
         Assert.Equal(["C1", "C3", "C5"], h.Zendesk.Organizations.Values.Select(o => o.ExternalId).Order());
         Assert.Equal("acu-contact:101", Assert.Single(h.Zendesk.Users.Values).ExternalId);
-        Assert.Equal(3, results.Sum(r => r.Failed));
+        Assert.Equal(3, results.Sum(r => r.Counts.Failed));
         var queued = await h.Failed.ListAsync(h.Tenant.Id, None);
         Assert.Equal(["C2", "row-3", "102"], queued.OrderBy(f => f.Kind).ThenBy(f => f.Key, StringComparer.Ordinal).Select(f => f.Key));
         Assert.All(queued, f => Assert.Equal(WriteErrorKind.Unreadable, f.Error.Kind));

@@ -1,4 +1,5 @@
 using AcumaticaZendesk.Sync.Audit;
+using AcumaticaZendesk.Sync.Ports;
 
 namespace AcumaticaZendesk.Sync.UnitTests;
 
@@ -41,7 +42,7 @@ public sealed class RunEstimateTests
         Assert.Null(estimates["customer"].TimeLeft);
         Assert.Null(estimates["contact"].Percent);
         Assert.Null(estimates["contact"].TimeLeft);
-        Assert.Equal(10, estimates["contact"].Progress.Read);
+        Assert.Equal(10, estimates["contact"].Progress.Counts.Read);
     }
 
     private static RunRecord Run(string id, DateTimeOffset started, bool finished, params (string Kind, KindProgress Progress)[] kinds) =>
@@ -49,5 +50,5 @@ public sealed class RunEstimateTests
             kinds.ToDictionary(k => k.Kind, k => k.Progress), []);
 
     private static KindProgress Kind(int read, DateTimeOffset? fromWatermark, bool closed) =>
-        new(fromWatermark, null, 1, read, 0, read, 0, 0, 0, 0, closed);
+        new(fromWatermark, null, new SyncCounts(1, read, read, 0, 0, 0, 0), 0, closed);
 }

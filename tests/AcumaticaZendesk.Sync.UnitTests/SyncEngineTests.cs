@@ -572,7 +572,7 @@ public sealed class SyncEngineTests
         Assert.StartsWith("v1:", history.Entries[1].Fingerprint, StringComparison.Ordinal);
         Assert.Equal([EntityKind.Customer, EntityKind.Vendor], byZendeskId.Select(r => r.Kind));
         Assert.Equal(9, runRecords.Count);
-        Assert.Equal(8, run!.Created);
+        Assert.Equal(8, run!.Totals.Created);
         Assert.Equal(RunStatus.Running, run.Status);
         var completed = await h.Runs.CompleteAsync(h.Tenant.Id, "run-1", RunStatus.Completed, null, None);
         Assert.Equal(RunStatus.Completed, completed.Status);

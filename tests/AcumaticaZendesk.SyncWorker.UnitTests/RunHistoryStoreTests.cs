@@ -1,3 +1,4 @@
+using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.SyncWorker.Runs;
 using AcumaticaZendesk.SyncWorker.Workflows;
 
@@ -38,5 +39,5 @@ public sealed class RunHistoryStoreTests
         Assert.Empty((await history.GetAsync("nobody", Ct)).Runs);
 
     private static SyncRunSummary Run(int n) =>
-        new("contoso", $"run-{n}", Start, Start, Start.AddMinutes(n), SyncRunOutcome.Succeeded, SyncProgress.None, null);
+        new("contoso", $"run-{n}", Start, Start, Start.AddMinutes(n), SyncRunOutcome.Succeeded, SyncCounts.None, null);
 }

@@ -10,7 +10,7 @@ public sealed class TenantSyncStatusTests
     [Fact]
     public void The_current_kind_is_serialized_by_name_and_reads_back()
     {
-        var status = new TenantSyncStatus("acme", EntityKind.Contact, 2, new SyncProgress(3, 30, 20, 5, 5, 0, 0));
+        var status = new TenantSyncStatus("acme", EntityKind.Contact, 2, new SyncCounts(3, 30, 20, 5, 5, 0, 0));
 
         var json = JsonSerializer.Serialize(status, JsonSerializerOptions.Web);
         var back = JsonSerializer.Deserialize<TenantSyncStatus>(json, JsonSerializerOptions.Web);
@@ -22,7 +22,7 @@ public sealed class TenantSyncStatusTests
     [Fact]
     public void No_current_kind_is_null()
     {
-        var json = JsonSerializer.Serialize(new TenantSyncStatus("acme", null, 0, SyncProgress.None), JsonSerializerOptions.Web);
+        var json = JsonSerializer.Serialize(new TenantSyncStatus("acme", null, 0, SyncCounts.None), JsonSerializerOptions.Web);
 
         Assert.Contains("\"currentKind\":null", json, StringComparison.Ordinal);
     }

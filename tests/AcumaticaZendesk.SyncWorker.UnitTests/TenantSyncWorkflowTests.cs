@@ -52,7 +52,7 @@ public sealed class TenantSyncWorkflowTests
         var summary = Assert.Single(finished);
         Assert.Equal(summary, result);
         Assert.Equal(SyncRunOutcome.Succeeded, summary.Outcome);
-        Assert.Equal(new SyncProgress(7, 7 * 10, 7 * 4, 7 * 3, 7 * 2, 7, 0), summary.Progress);
+        Assert.Equal(new SyncCounts(7, 7 * 10, 7 * 4, 7 * 3, 7 * 2, 7, 0), summary.Counts);
         Assert.Equal(new DateTimeOffset(Now), summary.CompletedAt);
         Assert.Equal(Slot, summary.Slot);
         context.DidNotReceive().ContinueAsNew(Arg.Any<object?>(), Arg.Any<bool>());
@@ -66,7 +66,7 @@ public sealed class TenantSyncWorkflowTests
             {
                 var request = ci.ArgAt<SyncPageRequest>(1);
                 pageCalls.Add(request);
-                return Task.FromResult(new SyncPageResult(request.Kind, 30, 3, 0, 0, 0, 0, HasMore: request.Kind == EntityKind.Customer, Watermark: null, Pages: 3));
+                return Task.FromResult(new SyncPageResult(request.Kind, new SyncCounts(3, 30, 3, 0, 0, 0, 0), HasMore: request.Kind == EntityKind.Customer, Watermark: null));
             });
         TenantSyncInput? next = null;
         context.When(c => c.ContinueAsNew(Arg.Any<object?>(), Arg.Any<bool>())).Do(ci => next = (TenantSyncInput)ci.ArgAt<object?>(0)!);
@@ -118,7 +118,7 @@ public sealed class TenantSyncWorkflowTests
             .Returns(ci =>
             {
                 pageCalls.Add(ci.ArgAt<SyncPageRequest>(1));
-                return Task.FromResult(new SyncPageResult(EntityKind.Customer, 0, 0, 0, 0, 0, 0, false, null, Stopped: reason, StopCause: cause));
+                return Task.FromResult(new SyncPageResult(EntityKind.Customer, new SyncCounts(1, 0, 0, 0, 0, 0, 0), false, null, Stopped: reason, StopCause: cause));
             });
 
         var result = await new TenantSyncWorkflow().RunAsync(context, Input());
@@ -154,13 +154,13 @@ public sealed class TenantSyncWorkflowTests
     public async Task A_continued_execution_resumes_at_its_kind_and_adds_to_the_carried_counts()
     {
         Pages(customer: 0, vendor: 1, contact: 1, employee: 1);
-        var carried = new SyncProgress(5, 50, 20, 15, 10, 5, 0);
+        var carried = new SyncCounts(5, 50, 20, 15, 10, 5, 0);
 
         await new TenantSyncWorkflow().RunAsync(context, Input() with { FinishedKinds = [EntityKind.Customer, EntityKind.Employee], Progress = carried, Generation = 4 });
 
         Assert.Equal([EntityKind.Vendor, EntityKind.Contact], pageCalls.Select(c => c.Kind));
-        Assert.Equal(7, Assert.Single(finished).Progress.Pages);
-        Assert.Equal(70, finished[0].Progress.Read);
+        Assert.Equal(7, Assert.Single(finished).Counts.Pages);
+        Assert.Equal(70, finished[0].Counts.Read);
     }
 
     [Fact]
@@ -175,12 +175,12 @@ public sealed class TenantSyncWorkflowTests
         // flight, yet the employee page was started; contacts wait for both.
         Assert.Equal([EntityKind.Customer, EntityKind.Employee, EntityKind.Vendor], pageCalls.Select(c => c.Kind));
         Assert.False(run.IsCompleted);
-        vendor.SetResult(new SyncPageResult(EntityKind.Vendor, 10, 4, 3, 2, 1, 0, HasMore: false, Watermark: null));
+        vendor.SetResult(new SyncPageResult(EntityKind.Vendor, new SyncCounts(1, 10, 4, 3, 2, 1, 0), HasMore: false, Watermark: null));
         var result = await run;
 
         Assert.Equal(EntityKind.Contact, pageCalls[^1].Kind);
         Assert.Equal(SyncRunOutcome.Succeeded, result!.Outcome);
-        Assert.Equal(4, result.Progress.Pages);
+        Assert.Equal(4, result.Counts.Pages);
     }
 
     [Fact]
@@ -192,7 +192,7 @@ public sealed class TenantSyncWorkflowTests
         var run = new TenantSyncWorkflow().RunAsync(context, Input());
 
         Assert.Equal([EntityKind.Customer], pageCalls.Select(c => c.Kind));
-        customer.SetResult(new SyncPageResult(EntityKind.Customer, 10, 4, 3, 2, 1, 0, HasMore: false, Watermark: null));
+        customer.SetResult(new SyncPageResult(EntityKind.Customer, new SyncCounts(1, 10, 4, 3, 2, 1, 0), HasMore: false, Watermark: null));
         await run;
 
         Assert.Equal([EntityKind.Customer, EntityKind.Employee, EntityKind.Vendor, EntityKind.Contact], pageCalls.Select(c => c.Kind));
@@ -210,7 +210,7 @@ public sealed class TenantSyncWorkflowTests
             {
                 pageCalls.Add(ci.ArgAt<SyncPageRequest>(1));
                 var left = remaining[EntityKind.Vendor] = remaining[EntityKind.Vendor] - 1;
-                return employeeFirst.Task.ContinueWith(_ => new SyncPageResult(EntityKind.Vendor, 10, 4, 3, 2, 1, 0, HasMore: left > 0, Watermark: null), TaskScheduler.Default);
+                return employeeFirst.Task.ContinueWith(_ => new SyncPageResult(EntityKind.Vendor, new SyncCounts(1, 10, 4, 3, 2, 1, 0), HasMore: left > 0, Watermark: null), TaskScheduler.Default);
             });
 
         var run = new TenantSyncWorkflow().RunAsync(context, Input(pagesPerExecution: 3));
@@ -226,7 +226,7 @@ public sealed class TenantSyncWorkflowTests
         var resumed = await new TenantSyncWorkflow().RunAsync(context, next with { PagesPerExecution = 100 });
 
         Assert.Equal([EntityKind.Vendor, EntityKind.Vendor, EntityKind.Contact], pageCalls.Select(c => c.Kind));
-        Assert.Equal(6, resumed!.Progress.Pages);
+        Assert.Equal(6, resumed!.Counts.Pages);
     }
 
     [Fact]
@@ -239,7 +239,7 @@ public sealed class TenantSyncWorkflowTests
 
         Assert.Equal([EntityKind.Customer, EntityKind.Employee, EntityKind.Vendor], pageCalls.Select(c => c.Kind));
         Assert.Equal(["Employee"], statuses[^1].RunningKinds);
-        employee.SetResult(new SyncPageResult(EntityKind.Employee, 10, 4, 3, 2, 1, 0, HasMore: false, Watermark: null));
+        employee.SetResult(new SyncPageResult(EntityKind.Employee, new SyncCounts(1, 10, 4, 3, 2, 1, 0), HasMore: false, Watermark: null));
         var result = await run;
 
         Assert.Equal([EntityKind.Customer, EntityKind.Employee, EntityKind.Vendor, EntityKind.Contact], pageCalls.Select(c => c.Kind));
@@ -255,7 +255,7 @@ public sealed class TenantSyncWorkflowTests
 
         var run = new TenantSyncWorkflow().RunAsync(context, Input());
         vendor.SetException(new WorkflowTaskFailedException("failed", new WorkflowTaskFailureDetails("System.Net.Http.HttpRequestException", "Zendesk answered 503")));
-        employee.SetResult(new SyncPageResult(EntityKind.Employee, 10, 4, 3, 2, 1, 0, HasMore: true, Watermark: null));
+        employee.SetResult(new SyncPageResult(EntityKind.Employee, new SyncCounts(1, 10, 4, 3, 2, 1, 0), HasMore: true, Watermark: null));
         var result = await run;
 
         Assert.Equal(SyncRunOutcome.Failed, result!.Outcome);
@@ -271,7 +271,7 @@ public sealed class TenantSyncWorkflowTests
     {
         Pages(customer: 2, vendor: 1, contact: 1, employee: 1);
         var customer = Hold(EntityKind.Customer);
-        var carried = new SyncProgress(8, 80, 30, 20, 10, 5, 0);
+        var carried = new SyncCounts(8, 80, 30, 20, 10, 5, 0);
 
         var run = new TenantSyncWorkflow().RunAsync(context, Input() with { Progress = carried, Generation = 3 });
 
@@ -279,7 +279,7 @@ public sealed class TenantSyncWorkflowTests
         Assert.Equal((EntityKind.Customer, 3, carried), (status.CurrentKind, status.Generation, status.Progress));
         Assert.Equal(["Customer"], status.RunningKinds);
         Assert.False(run.IsCompleted);
-        customer.SetResult(new SyncPageResult(EntityKind.Customer, 10, 4, 3, 2, 1, 0, HasMore: false, Watermark: null));
+        customer.SetResult(new SyncPageResult(EntityKind.Customer, new SyncCounts(1, 10, 4, 3, 2, 1, 0), HasMore: false, Watermark: null));
         await run;
     }
 
@@ -344,7 +344,7 @@ public sealed class TenantSyncWorkflowTests
         Assert.Equal(SyncRunOutcome.Failed, result!.Outcome);
         Assert.Contains("Contact", result.Error, StringComparison.Ordinal);
         Assert.Contains("Zendesk answered 503", result.Error, StringComparison.Ordinal);
-        Assert.Equal(3, result.Progress.Pages);
+        Assert.Equal(3, result.Counts.Pages);
         Assert.Single(finished);
     }
 
@@ -352,12 +352,12 @@ public sealed class TenantSyncWorkflowTests
     public async Task An_engine_that_claims_more_pages_but_returns_an_empty_one_stops_the_run_instead_of_looping()
     {
         context.CallActivityAsync<SyncPageResult>(nameof(SyncPageActivity), Arg.Any<SyncPageRequest>(), Arg.Any<WorkflowTaskOptions?>())
-            .Returns(new SyncPageResult(EntityKind.Customer, 0, 0, 0, 0, 0, 0, HasMore: true, Watermark: null));
+            .Returns(new SyncPageResult(EntityKind.Customer, new SyncCounts(1, 0, 0, 0, 0, 0, 0), HasMore: true, Watermark: null));
 
         var result = await new TenantSyncWorkflow().RunAsync(context, Input(pagesPerExecution: 1000));
 
         Assert.Equal(SyncRunOutcome.Failed, result!.Outcome);
-        Assert.Equal(1, result.Progress.Pages);
+        Assert.Equal(1, result.Counts.Pages);
     }
 
     /// <summary>Pages of <paramref name="kind"/> stay in flight until the returned source completes them.</summary>
@@ -388,6 +388,6 @@ public sealed class TenantSyncWorkflowTests
     {
         pageCalls.Add(request);
         var left = remaining[request.Kind] = Math.Max(0, remaining[request.Kind] - 1);
-        return new SyncPageResult(request.Kind, Read: 10, Created: 4, Updated: 3, Unchanged: 2, Skipped: 1, Failed: 0, HasMore: left > 0, Watermark: null);
+        return new SyncPageResult(request.Kind, new SyncCounts(1, 10, 4, 3, 2, 1, 0), HasMore: left > 0, Watermark: null);
     }
 }

@@ -87,7 +87,7 @@ public sealed class OperatorActions
         }
 
         var earlier = await runs.ListAsync(tenantId, RunEstimate.History, ct).ConfigureAwait(false);
-        return new RunView(tenantId, runId, run, status, RunTotals.Of(run), RunEstimate.Of(run, earlier, time.GetUtcNow()));
+        return new RunView(tenantId, runId, run, status, run.Totals, RunEstimate.Of(run, earlier, time.GetUtcNow()));
     }
 
     public async Task<OperatorOutcome<RunScheduled>> RunNowAsync(string tenantId, string who, string? reason, CancellationToken ct)
@@ -141,7 +141,7 @@ public sealed class OperatorActions
         await workflows.TerminateAsync(runId, why, ct).ConfigureAwait(false);
         var updated = await runs.CompleteAsync(tenantId, runId, RunStatus.Terminated, why, ct).ConfigureAwait(false);
         var status = await workflows.GetStatusAsync(runId, ct).ConfigureAwait(false);
-        return OperatorOutcome<RunView>.Done(new RunView(tenantId, runId, updated, status, RunTotals.Of(updated)));
+        return OperatorOutcome<RunView>.Done(new RunView(tenantId, runId, updated, status, updated.Totals));
     }
 
     /// <summary>Replays records (re-read from Acumatica, written to Zendesk) as a run of their own; <paramref name="records"/> null = the whole queue.</summary>

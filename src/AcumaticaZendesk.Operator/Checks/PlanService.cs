@@ -47,7 +47,7 @@ internal sealed class PlanService(SyncEngine engine, IConnectorStateStore store,
                     var plan = await engine.PlanPageAsync(new SyncPageRequest(tenant.Id, planId, kind, o.PlanPageSize, DryRun: true), cancellationToken).ConfigureAwait(false);
                     from ??= plan.Result.Watermark;
                     pages++;
-                    read += plan.Result.Read;
+                    read += plan.Result.Counts.Read;
                     hasMore = plan.Result.HasMore;
                     foreach (var item in plan.Items)
                     {

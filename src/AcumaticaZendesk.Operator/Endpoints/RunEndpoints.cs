@@ -17,15 +17,7 @@ namespace AcumaticaZendesk.Operator.Endpoints;
 /// read of the kind tells how many to expect (<see cref="RunEstimate"/>).
 /// </summary>
 public sealed record RunView(
-    string TenantId, string RunId, RunRecord? Run, WorkflowRunStatus? Workflow, RunTotals? Totals, IReadOnlyList<KindEstimate>? Progress = null);
-
-/// <summary>Counts over every kind of a run.</summary>
-public sealed record RunTotals(int Pages, int Read, int Created, int Updated, int Unchanged, int Skipped, int Failed)
-{
-    public static RunTotals Of(RunRecord run) => new(
-        run.Kinds.Values.Sum(k => k.Pages), run.Kinds.Values.Sum(k => k.Read), run.Kinds.Values.Sum(k => k.Created),
-        run.Kinds.Values.Sum(k => k.Updated), run.Kinds.Values.Sum(k => k.Unchanged), run.Kinds.Values.Sum(k => k.Skipped), run.Kinds.Values.Sum(k => k.Failed));
-}
+    string TenantId, string RunId, RunRecord? Run, WorkflowRunStatus? Workflow, SyncCounts? Totals, IReadOnlyList<KindEstimate>? Progress = null);
 
 /// <summary>Instance ids the operator API started per tenant (<c>operator:{tenant}:instances</c>), so a run is visible before its first page.</summary>
 internal sealed class OperatorRunIndex(IConnectorStateStore store)

@@ -26,7 +26,7 @@ public static class RunEstimate
             var full = previous
                 .Select(r => r.Kinds.GetValueOrDefault(kind))
                 .Where(k => k is { FromWatermark: null, WindowClosed: true })
-                .Select(k => k!.Read)
+                .Select(k => k!.Counts.Read)
                 .DefaultIfEmpty(0)
                 .Max();
             if (progress.FromWatermark is null && full > 0)
@@ -34,7 +34,7 @@ public static class RunEstimate
                 expected = full;
             }
 
-            double? percent = expected is { } total ? Math.Min(100, 100.0 * progress.Read / total) : null;
+            double? percent = expected is { } total ? Math.Min(100, 100.0 * progress.Counts.Read / total) : null;
             if (progress.WindowClosed)
             {
                 percent = 100;

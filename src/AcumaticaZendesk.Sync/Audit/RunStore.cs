@@ -18,18 +18,15 @@ public enum RunStatus
     Terminated,
 }
 
-/// <summary>Progress of one kind within a run; the window is From (watermark read) → To (watermark committed).</summary>
+/// <summary>
+/// Progress of one kind within a run; the window is From (watermark read) → To (watermark committed);
+/// <see cref="Duplicates"/> are records read again at a page edge and left out of <see cref="Counts"/>.
+/// </summary>
 public sealed record KindProgress(
     DateTimeOffset? FromWatermark,
     DateTimeOffset? ToWatermark,
-    int Pages,
-    int Read,
+    SyncCounts Counts,
     int Duplicates,
-    int Created,
-    int Updated,
-    int Unchanged,
-    int Skipped,
-    int Failed,
     bool WindowClosed);
 
 /// <summary>A run as the operator sees it (<c>runs:{tenant}:{runId}</c>).</summary>
@@ -44,14 +41,9 @@ public sealed record RunRecord(
     IReadOnlyDictionary<string, KindProgress> Kinds,
     IReadOnlyList<string> Errors)
 {
+    /// <summary>The counts over every kind.</summary>
     [JsonIgnore]
-    public int Created => Kinds.Values.Sum(k => k.Created);
-
-    [JsonIgnore]
-    public int Updated => Kinds.Values.Sum(k => k.Updated);
-
-    [JsonIgnore]
-    public int Failed => Kinds.Values.Sum(k => k.Failed);
+    public SyncCounts Totals => SyncCounts.Sum(Kinds.Values.Select(k => k.Counts));
 }
 
 /// <summary>Runs per tenant with an index of the most recent ones.</summary>
@@ -71,18 +63,12 @@ public sealed class RunStore(IConnectorStateStore store, TimeProvider timeProvid
             created = run is null;
             run ??= new RunRecord(runId, tenantId, now, now, null, RunStatus.Running, dryRun, new Dictionary<string, KindProgress>(), []);
             var name = kind.ToString().ToLowerInvariant();
-            var before = run.Kinds.GetValueOrDefault(name) ?? new KindProgress(fromWatermark, null, 0, 0, 0, 0, 0, 0, 0, 0, false);
+            var before = run.Kinds.GetValueOrDefault(name) ?? new KindProgress(fromWatermark, null, SyncCounts.None, 0, false);
             var after = before with
             {
                 ToWatermark = page.Watermark ?? before.ToWatermark,
-                Pages = before.Pages + 1,
-                Read = before.Read + page.Read,
+                Counts = before.Counts.Add(page.Counts),
                 Duplicates = before.Duplicates + duplicates,
-                Created = before.Created + page.Created,
-                Updated = before.Updated + page.Updated,
-                Unchanged = before.Unchanged + page.Unchanged,
-                Skipped = before.Skipped + page.Skipped,
-                Failed = before.Failed + page.Failed,
                 WindowClosed = windowClosed,
             };
             var kinds = new Dictionary<string, KindProgress>(run.Kinds) { [name] = after };
@@ -115,7 +101,7 @@ public sealed class RunStore(IConnectorStateStore store, TimeProvider timeProvid
             // the workflow, which only sees empty pages after that, reports it completed.
             var final = run.Status == RunStatus.Failed && status is RunStatus.Completed or RunStatus.CompletedWithFailures
                 ? RunStatus.Failed
-                : status == RunStatus.Completed && run.Failed > 0 ? RunStatus.CompletedWithFailures : status;
+                : status == RunStatus.Completed && run.Totals.Failed > 0 ? RunStatus.CompletedWithFailures : status;
             var errors = error is null ? run.Errors : [.. run.Errors.Append(SecretScrubber.Scrub(error, 1_000)!).TakeLast(ErrorLimit)];
             return run with { Status = final, FinishedAt = now, UpdatedAt = now, Errors = errors };
         }, cancellationToken).ConfigureAwait(false);

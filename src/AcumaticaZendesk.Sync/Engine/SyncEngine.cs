@@ -35,6 +35,9 @@ public sealed partial class SyncEngine : ISyncEngine
     private readonly TimeProvider _time;
     private readonly ILogger<SyncEngine> _logger;
 
+    /// <summary>The counts of a call that synced nothing: one page call, no record.</summary>
+    private static readonly SyncCounts NothingDone = SyncCounts.None with { Pages = 1 };
+
     public SyncEngine(
         IConnectorStateStore store,
         IAcumaticaSource source,
@@ -83,7 +86,7 @@ public sealed partial class SyncEngine : ISyncEngine
             await _runs.CompleteAsync(request.TenantId, request.RunId, RunStatus.Failed, ex.Message, cancellationToken).ConfigureAwait(false);
             LogNeedsAuthorization(request.TenantId, ex.System);
             var (checkpoint, _) = await _checkpoints.GetAsync(request.TenantId, request.Kind, cancellationToken).ConfigureAwait(false);
-            return new SyncPageResult(request.Kind, 0, 0, 0, 0, 0, 0, false, checkpoint?.Watermark,
+            return new SyncPageResult(request.Kind, NothingDone, false, checkpoint?.Watermark,
                 Stopped: $"the tenant needs a new {ex.System} authorization ({ex.Reason})", StopCause: RunStopCause.NeedsAuthorization);
         }
         catch (ConnectorConfigurationException ex)
@@ -91,7 +94,7 @@ public sealed partial class SyncEngine : ISyncEngine
             await _runs.CompleteAsync(request.TenantId, request.RunId, RunStatus.Failed, ex.Message, cancellationToken).ConfigureAwait(false);
             LogConfigurationStop(request.TenantId, ex.Setting);
             var (checkpoint, _) = await _checkpoints.GetAsync(request.TenantId, request.Kind, cancellationToken).ConfigureAwait(false);
-            return new SyncPageResult(request.Kind, 0, 0, 0, 0, 0, 0, false, checkpoint?.Watermark, Stopped: ex.Message, StopCause: RunStopCause.Configuration);
+            return new SyncPageResult(request.Kind, NothingDone, false, checkpoint?.Watermark, Stopped: ex.Message, StopCause: RunStopCause.Configuration);
         }
     }
 
@@ -103,7 +106,7 @@ public sealed partial class SyncEngine : ISyncEngine
         if (!tenant.IsRunnable || !tenant.IsEnabled(request.Kind))
         {
             LogNotRunnable(tenant.Id, request.Kind);
-            return new SyncPageResult(request.Kind, 0, 0, 0, 0, 0, 0, false, checkpoint.Watermark);
+            return new SyncPageResult(request.Kind, NothingDone, false, checkpoint.Watermark);
         }
 
         var windowStart = checkpoint.WindowStartedAt ?? _time.GetUtcNow();
@@ -138,7 +141,7 @@ public sealed partial class SyncEngine : ISyncEngine
                     var all = index == 0 ? retried.Concat(items).ToArray() : items;
                     var result = Summarize(request.Kind, page.Page.Count + (index == 0 ? retried.Count : 0), all, page.Advance.HasMore, page.Advance.Checkpoint.Watermark);
                     await _runs.RecordPageAsync(tenant.Id, request.RunId, false, request.Kind, result, page.From.Watermark, page.Partition.Duplicates, page.Advance.WindowClosed, cancellationToken).ConfigureAwait(false);
-                    LogPage(tenant.Id, request.Kind, request.RunId, result.Read, result.Created, result.Updated, result.Unchanged, result.Skipped, result.Failed, result.HasMore);
+                    LogPage(tenant.Id, request.Kind, request.RunId, result.Counts.Read, result.Counts.Created, result.Counts.Updated, result.Counts.Unchanged, result.Counts.Skipped, result.Counts.Failed, result.HasMore);
                     results.Add(result);
                 }
                 catch (Exception ex)
@@ -297,17 +300,8 @@ public sealed partial class SyncEngine : ISyncEngine
                 && users.Values.All(u => !string.IsNullOrWhiteSpace(u.ExternalId));
     }
 
-    private static SyncPageResult Combine(IReadOnlyList<SyncPageResult> pages) => new(
-        pages[0].Kind,
-        pages.Sum(p => p.Read),
-        pages.Sum(p => p.Created),
-        pages.Sum(p => p.Updated),
-        pages.Sum(p => p.Unchanged),
-        pages.Sum(p => p.Skipped),
-        pages.Sum(p => p.Failed),
-        pages[^1].HasMore,
-        pages[^1].Watermark,
-        pages.Count);
+    private static SyncPageResult Combine(IReadOnlyList<SyncPageResult> pages) =>
+        new(pages[0].Kind, SyncCounts.Sum(pages.Select(p => p.Counts)), pages[^1].HasMore, pages[^1].Watermark);
 
     /// <summary>A page read in this call: where it started, what it read, where it leads, and its Zendesk work.</summary>
     private sealed record PageInFlight(
@@ -350,7 +344,7 @@ public sealed partial class SyncEngine : ISyncEngine
         var checkpoint = cursor.Value ?? (await _checkpoints.GetAsync(tenant.Id, request.Kind, cancellationToken).ConfigureAwait(false)).Value!;
         if (!tenant.IsEnabled(request.Kind))
         {
-            return new SyncPlan(new SyncPageResult(request.Kind, 0, 0, 0, 0, 0, 0, false, checkpoint.Watermark), []);
+            return new SyncPlan(new SyncPageResult(request.Kind, NothingDone, false, checkpoint.Watermark), []);
         }
 
         var windowStart = checkpoint.WindowStartedAt ?? _time.GetUtcNow();
@@ -559,12 +553,14 @@ public sealed partial class SyncEngine : ISyncEngine
 
     private static SyncPageResult Summarize(EntityKind kind, int read, IReadOnlyCollection<WorkItem> items, bool hasMore, DateTimeOffset? watermark) => new(
         kind,
-        read,
-        Created: items.Count(i => i.Action is PlannedAction.Create or PlannedAction.Recreate),
-        Updated: items.Count(i => i.Action is PlannedAction.Update or PlannedAction.Adopt),
-        Unchanged: items.Count(i => i.Action == PlannedAction.Unchanged),
-        Skipped: items.Count(i => i.Action == PlannedAction.Skip),
-        Failed: items.Count(i => i.Action == PlannedAction.Fail),
+        new SyncCounts(
+            Pages: 1,
+            read,
+            Created: items.Count(i => i.Action is PlannedAction.Create or PlannedAction.Recreate),
+            Updated: items.Count(i => i.Action is PlannedAction.Update or PlannedAction.Adopt),
+            Unchanged: items.Count(i => i.Action == PlannedAction.Unchanged),
+            Skipped: items.Count(i => i.Action == PlannedAction.Skip),
+            Failed: items.Count(i => i.Action == PlannedAction.Fail)),
         hasMore,
         watermark);
 

@@ -33,21 +33,15 @@ public enum EntityKind
 public sealed record SyncPageRequest(string TenantId, string RunId, EntityKind Kind, int PageSize = 500, bool DryRun = false, int MaxPages = 1);
 
 /// <summary>
-/// What one call did (<see cref="Pages"/> pages, totals over them). <see cref="HasMore"/> tells the workflow to call
-/// again for the same kind; <see cref="Stopped"/> (null when all is well) says in words why the tenant's run must stop,
-/// and <see cref="StopCause"/> which kind of stop it is — the run ends failed with that reason.
+/// What one call did (<see cref="SyncCounts.Pages"/> pages, totals over them). <see cref="HasMore"/> tells the workflow to
+/// call again for the same kind; <see cref="Stopped"/> (null when all is well) says in words why the tenant's run must
+/// stop, and <see cref="StopCause"/> which kind of stop it is — the run ends failed with that reason.
 /// </summary>
 public sealed record SyncPageResult(
     EntityKind Kind,
-    int Read,
-    int Created,
-    int Updated,
-    int Unchanged,
-    int Skipped,
-    int Failed,
+    SyncCounts Counts,
     bool HasMore,
     DateTimeOffset? Watermark,
-    int Pages = 1,
     string? Stopped = null,
     RunStopCause? StopCause = null);
 

@@ -61,11 +61,11 @@ public static class SyncMetrics
     {
         ArgumentNullException.ThrowIfNull(page);
         var name = kind.ToString().ToLowerInvariant();
-        Count(tenantId, name, "created", page.Created);
-        Count(tenantId, name, "updated", page.Updated);
-        Count(tenantId, name, "unchanged", page.Unchanged);
-        Count(tenantId, name, "skipped", page.Skipped);
-        Count(tenantId, name, "failed", page.Failed);
+        Count(tenantId, name, "created", page.Counts.Created);
+        Count(tenantId, name, "updated", page.Counts.Updated);
+        Count(tenantId, name, "unchanged", page.Counts.Unchanged);
+        Count(tenantId, name, "skipped", page.Counts.Skipped);
+        Count(tenantId, name, "failed", page.Counts.Failed);
         if (page.Watermark is { } watermark)
         {
             Watermarks.AddOrUpdate((tenantId, name), watermark, (_, known) => watermark > known ? watermark : known);

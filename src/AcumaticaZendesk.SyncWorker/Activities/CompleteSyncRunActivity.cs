@@ -32,7 +32,7 @@ public sealed class CompleteSyncRunActivity(
         await publisher.PublishAsync(DaprNames.Topics.SyncRunCompleted, input, ct).ConfigureAwait(false);
         logger.LogInformation(
             "Run {RunId} of tenant {TenantId} ended {Outcome} after {Pages} pages (lease released: {Released})",
-            input.RunId, input.TenantId, input.Outcome, input.Progress.Pages, released);
+            input.RunId, input.TenantId, input.Outcome, input.Counts.Pages, released);
 
         // After the lease is free: sending an alert never delays the tenant's next run, and never fails this one.
         await alerts.EvaluateAsync(input.TenantId, ct).ConfigureAwait(false);

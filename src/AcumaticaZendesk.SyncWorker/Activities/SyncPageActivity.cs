@@ -14,7 +14,7 @@ public sealed class SyncPageActivity(ISyncEngine engine, IHostApplicationLifetim
         var result = await engine.SyncPageAsync(input, lifetime.ApplicationStopping).ConfigureAwait(false);
         logger.LogInformation(
             "{Kind} page of tenant {TenantId}: read {Read}, created {Created}, updated {Updated}, unchanged {Unchanged}, failed {Failed}, more {HasMore}",
-            input.Kind, input.TenantId, result.Read, result.Created, result.Updated, result.Unchanged, result.Failed, result.HasMore);
+            input.Kind, input.TenantId, result.Counts.Read, result.Counts.Created, result.Counts.Updated, result.Counts.Unchanged, result.Counts.Failed, result.HasMore);
         return result;
     }
 }

@@ -3,25 +3,6 @@ using AcumaticaZendesk.Sync.Ports;
 
 namespace AcumaticaZendesk.SyncWorker.Workflows;
 
-/// <summary>Counts a run accumulates, page by page.</summary>
-public sealed record SyncProgress(int Pages, int Read, int Created, int Updated, int Unchanged, int Skipped, int Failed)
-{
-    public static readonly SyncProgress None = new(0, 0, 0, 0, 0, 0, 0);
-
-    public SyncProgress Add(SyncPageResult page)
-    {
-        ArgumentNullException.ThrowIfNull(page);
-        return new SyncProgress(
-            Pages + page.Pages,
-            Read + page.Read,
-            Created + page.Created,
-            Updated + page.Updated,
-            Unchanged + page.Unchanged,
-            Skipped + page.Skipped,
-            Failed + page.Failed);
-    }
-}
-
 /// <summary>
 /// Input of <see cref="TenantSyncWorkflow"/>. The first execution starts with no kind read and no progress; each
 /// <c>ContinueAsNew</c> carries the position (the kinds already read to the end; the others resume from their
@@ -42,7 +23,7 @@ public sealed record TenantSyncInput(
     DateTimeOffset StartedAt,
     int PageSize,
     int PagesPerExecution,
-    SyncProgress? Progress = null,
+    SyncCounts? Progress = null,
     int Generation = 0,
     IReadOnlyList<EntityKind>? FinishedKinds = null,
     int PagesPerActivity = 1);
@@ -56,7 +37,7 @@ public sealed record TenantSyncStatus(
     string TenantId,
     [property: JsonConverter(typeof(JsonStringEnumConverter<EntityKind>))] EntityKind? CurrentKind, // a name for operators reading the custom status
     int Generation,
-    SyncProgress Progress,
+    SyncCounts Progress,
     IReadOnlyList<string>? RunningKinds = null);
 
 [JsonConverter(typeof(JsonStringEnumConverter<SyncRunOutcome>))]
@@ -80,5 +61,5 @@ public sealed record SyncRunSummary(
     DateTimeOffset StartedAt,
     DateTimeOffset CompletedAt,
     SyncRunOutcome Outcome,
-    SyncProgress Progress,
+    SyncCounts Counts,
     string? Error);

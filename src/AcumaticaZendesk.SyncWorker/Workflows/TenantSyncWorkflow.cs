@@ -117,7 +117,7 @@ public sealed class TenantSyncWorkflow : Workflow<TenantSyncInput, SyncRunSummar
 
         public List<EntityKind> Finished { get; } = [.. input.FinishedKinds ?? []];
 
-        public SyncProgress Progress { get; private set; } = input.Progress ?? SyncProgress.None;
+        public SyncCounts Progress { get; private set; } = input.Progress ?? SyncCounts.None;
 
         public int PagesThisExecution { get; private set; }
 
@@ -146,8 +146,8 @@ public sealed class TenantSyncWorkflow : Workflow<TenantSyncInput, SyncRunSummar
                     return;
                 }
 
-                Progress = Progress.Add(page);
-                PagesThisExecution += Math.Max(0, page.Pages - 1);
+                Progress = Progress.Add(page.Counts);
+                PagesThisExecution += Math.Max(0, page.Counts.Pages - 1);
                 if (page.Stopped is { } reason)
                 {
                     StopCause = page.StopCause;
@@ -155,7 +155,7 @@ public sealed class TenantSyncWorkflow : Workflow<TenantSyncInput, SyncRunSummar
                     return;
                 }
 
-                if (page.HasMore && page.Read == 0)
+                if (page.HasMore && page.Counts.Read == 0)
                 {
                     Fail($"{kind}: the sync engine reported more pages but returned an empty one; stopping to avoid a loop");
                     return;

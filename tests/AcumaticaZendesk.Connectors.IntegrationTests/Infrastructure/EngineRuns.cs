@@ -15,7 +15,7 @@ internal static class EngineRuns
             {
                 var r = await engine.SyncPageAsync(new SyncPageRequest(tenantId, runId, kind, PageSize: 100), cancellationToken);
                 totals[kind] = totals.TryGetValue(kind, out var t)
-                    ? t with { Read = t.Read + r.Read, Created = t.Created + r.Created, Updated = t.Updated + r.Updated, Unchanged = t.Unchanged + r.Unchanged, Failed = t.Failed + r.Failed }
+                    ? t with { Counts = t.Counts.Add(r.Counts) }
                     : r;
                 if (!r.HasMore)
                     break;

@@ -72,7 +72,7 @@ public sealed class RealDaprdTests
 
         // The first run did every page (a later slot's run, if the hour turned meanwhile, starts from the watermarks).
         var first = history.Runs[^1];
-        Assert.Equal(7, first.Progress.Pages);
+        Assert.Equal(7, first.Counts.Pages);
         Assert.StartsWith("sync-contoso-", first.RunId, StringComparison.Ordinal);
         Assert.Equal(7, engine!.Calls.Count(c => c.RunId == first.RunId));
     }

@@ -31,8 +31,8 @@ public sealed class CronScheduleTests : MainFlowTestBase
         foreach (var summary in states.Select(CompletedSummary))
         {
             Assert.Equal(SyncRunOutcome.Succeeded, summary.Outcome);
-            Assert.Equal(0, summary.Progress.Failed);
-            Assert.Equal(AccountNames(summary.TenantId).Count + Contacts(summary.TenantId).Count + 2, summary.Progress.Created);
+            Assert.Equal(0, summary.Counts.Failed);
+            Assert.Equal(AccountNames(summary.TenantId).Count + Contacts(summary.TenantId).Count + 2, summary.Counts.Created);
         }
 
         foreach (var tenant in new[] { "north", "south" })

@@ -25,8 +25,8 @@ public sealed class IncrementalChangesTests : MainFlowTestBase
 
         var second = await RunAsync("acme");
         Assert.Equal(SyncRunOutcome.Succeeded, second.Outcome);
-        Assert.Equal(0, second.Progress.Failed);
-        Assert.Equal(1, second.Progress.Created);
+        Assert.Equal(0, second.Counts.Failed);
+        Assert.Equal(1, second.Counts.Created);
 
         // Renames: the same organizations, new names.
         var organizations = OrganizationsByExternalId("acme");
@@ -63,7 +63,7 @@ public sealed class IncrementalChangesTests : MainFlowTestBase
         // Nothing else moved: a third run writes nothing.
         Control.Requests.Clear();
         var third = await RunAsync("acme");
-        Assert.Equal(0, third.Progress.Created + third.Progress.Updated + third.Progress.Failed);
+        Assert.Equal(0, third.Counts.Created + third.Counts.Updated + third.Counts.Failed);
         Assert.Empty(ZendeskWrites());
     }
 }

@@ -32,7 +32,7 @@ public sealed class InitialLoadTests : IAsyncLifetime
         Assert.Equal(WorkflowRuntimeStatus.Completed, first.RuntimeStatus);
         var summary = first.ReadOutputAs<SyncRunSummary>()!;
         Assert.Equal(SyncRunOutcome.Succeeded, summary.Outcome);
-        Assert.Equal(0, summary.Progress.Failed);
+        Assert.Equal(0, summary.Counts.Failed);
 
         // Every business account is one organization (customer+vendor accounts are one), keyed by its account code.
         var organizations = connector.Control.Organizations("acme");

@@ -22,7 +22,7 @@ public sealed class NameClashTests : MainFlowTestBase
 
         var second = await RunAsync("acme");
         Assert.Equal(SyncRunOutcome.Succeeded, second.Outcome);
-        Assert.Equal(1, second.Progress.Failed);
+        Assert.Equal(1, second.Counts.Failed);
 
         var organizations = OrganizationsByExternalId("acme");
         Assert.Equal(names["C000002"], (string?)organizations["C000002"]["name"]);
@@ -44,7 +44,7 @@ public sealed class NameClashTests : MainFlowTestBase
         // Fixed in Acumatica: the next run retries it from the queue and it lands.
         Control.RenameAccount("acme", "C000002", "Clash Resolved Ltd");
         var third = await RunAsync("acme");
-        Assert.Equal(0, third.Progress.Failed);
+        Assert.Equal(0, third.Counts.Failed);
         Assert.Equal("Clash Resolved Ltd", (string?)OrganizationsByExternalId("acme")["C000002"]["name"]);
         Assert.Empty(await Service<FailedRecordQueue>().ListAsync("acme", Token));
         history = await Service<AuditTrail>().GetAsync("acme", EntityKind.Customer, "C000002", Token);

@@ -41,7 +41,7 @@ public sealed class OnboardingTests : MainFlowTestBase
         await Connector.SaveTenantAsync(tenant, Token);
         var run = await RunAsync("acme");
         Assert.Equal(SyncRunOutcome.Succeeded, run.Outcome);
-        Assert.Equal(0, run.Progress.Failed);
+        Assert.Equal(0, run.Counts.Failed);
         Assert.Empty(ZendeskRefusals("acme"));
 
         // Adopted, not twinned: the hand-made ids now carry the account codes; every name exists once.

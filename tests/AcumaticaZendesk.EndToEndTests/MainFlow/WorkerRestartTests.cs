@@ -31,7 +31,7 @@ public sealed class WorkerRestartTests : MainFlowTestBase
 
         var summary = CompletedSummary(await Connector.WaitForRunAsync(instanceId, RunTimeout, Token));
         Assert.Equal(SyncRunOutcome.Succeeded, summary.Outcome);
-        Assert.Equal(0, summary.Progress.Failed);
+        Assert.Equal(0, summary.Counts.Failed);
 
         // Nothing lost: every account and person is in Zendesk; nothing duplicated: once each, no refusals.
         var names = AccountNames("acme");
@@ -58,7 +58,7 @@ public sealed class WorkerRestartTests : MainFlowTestBase
 
         // And the next run finds nothing to do.
         var next = await RunAsync("acme");
-        Assert.Equal(0, next.Progress.Created + next.Progress.Updated + next.Progress.Failed);
+        Assert.Equal(0, next.Counts.Created + next.Counts.Updated + next.Counts.Failed);
     }
 
     private int ContactPagesRead() => Control.Requests.Recent(20_000)

@@ -23,7 +23,7 @@ public sealed class MalformedAndOversizedRecordsTests : MainFlowTestBase
         var first = await RunAsync("hostile");
 
         Assert.Equal(SyncRunOutcome.Succeeded, first.Outcome);
-        Assert.Equal(2, first.Progress.Failed);
+        Assert.Equal(2, first.Counts.Failed);
         var names = AccountNames("hostile");
         var organizations = Accounts();
         Assert.Equal(names.Keys.Except(["C000003", "C000006"]).Order(StringComparer.OrdinalIgnoreCase), organizations.Keys.Order(StringComparer.OrdinalIgnoreCase));
@@ -48,7 +48,7 @@ public sealed class MalformedAndOversizedRecordsTests : MainFlowTestBase
         Control.FixAcumaticaRecord("hostile", "Customer", "C000006");
         var second = await RunAsync("hostile");
 
-        Assert.Equal(0, second.Progress.Failed);
+        Assert.Equal(0, second.Counts.Failed);
         organizations = Accounts();
         Assert.Equal(names.Keys.Order(StringComparer.OrdinalIgnoreCase), organizations.Keys.Order(StringComparer.OrdinalIgnoreCase));
         Assert.Equal(names["C000006"], (string?)organizations["C000006"]["name"]);
