@@ -70,7 +70,6 @@ public static class OperatorApi
         services.TryAddSingleton(sp => new OperatorPrincipals(sp.GetRequiredService<ApiKeyRegistry>(), sp.GetRequiredService<IOptions<OperatorOptions>>()));
         services.TryAddSingleton<ConnectStateStore>();
         services.TryAddSingleton<ConnectDeps>();
-        services.TryAddSingleton<OperatorRunIndex>();
         services.TryAddSingleton<TenantChanges>();
         services.TryAddSingleton<ConsentStarter>();
         services.TryAddSingleton<EndpointDiscovery>();
@@ -80,7 +79,7 @@ public static class OperatorApi
         services.TryAddSingleton(sp => new OperatorActions(
             sp.GetRequiredService<TenantRepository>(), sp.GetRequiredService<CheckpointStore>(), sp.GetRequiredService<RunStore>(),
             sp.GetRequiredService<FailedRecordQueue>(), sp.GetRequiredService<IWorkflowRuns>(), sp.GetRequiredService<SyncEngine>(),
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<TenantTokens>(), sp.GetRequiredService<OperatorRunIndex>()));
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<TenantTokens>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IOAuthFlow, AcumaticaOAuthFlow>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IOAuthFlow, ZendeskOAuthFlow>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConnectivityProbe, AcumaticaConnectivityProbe>());

@@ -50,7 +50,6 @@ public static class SyncWorkerExtensions
         services.AddHostedService<TenantSeedService>();
 
         services.AddSingleton<SyncLeaseStore>();
-        services.AddSingleton<RunHistoryStore>();
         services.AddSingleton<TenantAlerts>();
         services.AddSingleton<SyncCronScheduler>();
         services.AddSingleton<IWorkflowRunProbe, DaprWorkflowRunProbe>();
@@ -79,11 +78,10 @@ public static class SyncWorkerExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseSidecarAppToken(
-            SyncCronEndpoints.Route, RunHistoryEndpoints.SubscriptionRoute, TicketFlowEndpoints.TicketEventsRoute, TicketFlowEndpoints.ChangeSignalsRoute, "/dapr");
+            SyncCronEndpoints.Route, TicketFlowEndpoints.TicketEventsRoute, TicketFlowEndpoints.ChangeSignalsRoute, "/dapr");
         app.UseCloudEvents();
         app.MapSubscribeHandler();
         app.MapSyncCron();
-        app.MapRunHistory();
         app.UseOperatorApiReference();
         app.MapOperatorApi();
         app.MapOperatorConsole();

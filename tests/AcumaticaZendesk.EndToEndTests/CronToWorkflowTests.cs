@@ -1,6 +1,7 @@
+using System.Text.Json.Nodes;
 using AcumaticaZendesk.Contracts;
+using AcumaticaZendesk.Sync.Audit;
 using AcumaticaZendesk.Sync.Ports;
-using AcumaticaZendesk.SyncWorker.Runs;
 using AcumaticaZendesk.SyncWorker.Scheduling;
 using AcumaticaZendesk.SyncWorker.Workflows;
 using Dapr.Workflow;
@@ -9,13 +10,13 @@ namespace AcumaticaZendesk.EndToEndTests;
 
 /// <summary>
 /// The sync worker's cron endpoint, driven through the stand-in sidecar like daprd would: a real Dapr workflow is
-/// scheduled and runs its activities in the app, state goes through the Dapr state API with ETags, and the
-/// run-completed event reaches the app's own subscription.
+/// scheduled and runs its activities in the app, state goes through the Dapr state API with ETags, the run record is
+/// finished, and the run-completed event is published for listeners outside the app.
 /// </summary>
 public sealed class CronToWorkflowTests : AppsTestBase
 {
     [Fact]
-    public async Task Cron_trigger_runs_a_real_workflow_to_completion_and_the_run_reaches_the_history_subscription()
+    public async Task Cron_trigger_runs_a_real_workflow_to_completion_finishes_its_run_record_and_publishes_the_run_for_outside_listeners()
     {
         var report = await TriggerCronAsync();
 
@@ -52,22 +53,26 @@ public sealed class CronToWorkflowTests : AppsTestBase
         Assert.Equal(SyncLeaseStatus.Released, lease.Value!.Status);
         Assert.Equal(tenant.InstanceId, lease.Value.InstanceId);
 
-        // The run-completed event was published and delivered to the sync worker's own subscription...
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestToken);
-        deadline.CancelAfter(RunDeadline);
-        var delivery = await Apps.Sidecar.PubSub.WaitForDeliveryAsync(d => d.Topic == DaprNames.Topics.SyncRunCompleted, deadline.Token);
-        Assert.True(delivery.Delivered);
-        Assert.Equal(DaprNames.AppIds.SyncWorker, delivery.AppId);
-
-        // ...which stored it in the run history; operators read runs only under /operator/v1 (no second route).
-        var history = await Service<RunHistoryStore>().GetAsync("contoso", TestToken);
-        var run = Assert.Single(history.Runs);
+        // The workflow finished the run record the scheduler created; operators read it under /operator/v1 (no second route).
+        var run = await Service<RunStore>().GetAsync("contoso", tenant.InstanceId!, TestToken);
+        Assert.Equal(RunStatus.Completed, run!.Status);
+        Assert.NotNull(run.FinishedAt);
+        using var list = new HttpRequestMessage(HttpMethod.Get, "/operator/v1/tenants/contoso/runs");
+        list.Headers.Add("X-Api-Key", OperatorKey);
+        using var listed = await Apps.SyncWorker.SendAsync(list, TestToken);
+        var runs = JsonNode.Parse(await listed.Content.ReadAsStringAsync(TestToken))!.AsArray();
+        Assert.Equal(tenant.InstanceId, (string?)Assert.Single(runs)!["runId"]);
         using var retired = new HttpRequestMessage(HttpMethod.Get, "/tenants/contoso/runs");
         retired.Headers.Add("X-Api-Key", OperatorKey);
         using var retiredResponse = await Apps.SyncWorker.SendAsync(retired, TestToken);
         Assert.Equal(System.Net.HttpStatusCode.NotFound, retiredResponse.StatusCode);
-        Assert.Equal(tenant.InstanceId, run.RunId);
-        Assert.Equal(7, run.Counts.Pages);
+
+        // The run-completed event was published, as a CloudEvent, for listeners outside the app; the app does not subscribe to it.
+        await Apps.Sidecar.PubSub.WhenIdleAsync().WaitAsync(RunDeadline, TestToken);
+        var published = Assert.Single(Apps.Sidecar.PubSub.Published, p => p.Topic == DaprNames.Topics.SyncRunCompleted);
+        var data = JsonNode.Parse(published.CloudEventJson)!["data"]!;
+        Assert.Equal((tenant.InstanceId, 7), ((string?)data["runId"], (int?)data["counts"]!["pages"]));
+        Assert.DoesNotContain(Apps.Sidecar.PubSub.Deliveries, d => d.Topic == DaprNames.Topics.SyncRunCompleted);
         Assert.Empty(Apps.Sidecar.UnimplementedCalls);
     }
 

@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using AcumaticaZendesk.Contracts;
 using AcumaticaZendesk.StandIn;
 using AcumaticaZendesk.Sync.Ports;
-using AcumaticaZendesk.SyncWorker.Runs;
 using AcumaticaZendesk.SyncWorker.Workflows;
 using Dapr;
 using Dapr.Client;
@@ -117,20 +116,17 @@ public sealed class StandInSidecarTests : AppsTestBase
     [Fact]
     public async Task An_event_published_by_one_app_reaches_the_other_apps_subscription_as_a_CloudEvent()
     {
-        var run = new SyncRunSummary("fabrikam", "sync-fabrikam-202601051000", ConnectorSlot, ConnectorSlot, ConnectorSlot.AddMinutes(1),
-            SyncRunOutcome.Succeeded, SyncCounts.None, Error: null);
+        var signal = new AcumaticaChangeSignal("fabrikam", ConnectorSlot);
         var receiverDapr = Apps.WebhookReceiverServices.GetRequiredService<DaprClient>();
 
-        await receiverDapr.PublishEventAsync(DaprNames.Components.PubSub, DaprNames.Topics.SyncRunCompleted, run, TestToken);
-        var delivery = await WaitForDeliveryAsync();
+        await receiverDapr.PublishEventAsync(DaprNames.Components.PubSub, DaprNames.Topics.AcumaticaChangeSignals, signal, TestToken);
+        var delivery = await WaitForDeliveryAsync(DaprNames.Topics.AcumaticaChangeSignals);
 
         Assert.True(delivery.Delivered);
-        Assert.Equal(1, delivery.Attempts);
+        Assert.Equal((DaprNames.AppIds.SyncWorker, 1), (delivery.AppId, delivery.Attempts));
         var envelope = JsonNode.Parse(Assert.Single(Apps.Sidecar.PubSub.Published).CloudEventJson)!;
         Assert.Equal("1.0", (string?)envelope["specversion"]);
         Assert.Equal("fabrikam", (string?)envelope["data"]!["tenantId"]);
-        var history = await Service<RunHistoryStore>().GetAsync("fabrikam", TestToken);
-        Assert.Equal(run.RunId, Assert.Single(history.Runs).RunId);
     }
 
     [Fact]
@@ -138,16 +134,16 @@ public sealed class StandInSidecarTests : AppsTestBase
     {
         var dapr = Service<DaprClient>();
 
-        // Not JSON, JSON of the wrong shape, a run without a tenant: none can ever succeed, so the app answers
+        // Not JSON, JSON of the wrong shape, a signal without a tenant: none can ever succeed, so the app answers
         // {"status":"DROP"} at once (a 400/415 would be retried) and daprd hands it to the dead-letter topic.
-        await dapr.PublishByteEventAsync(DaprNames.Components.PubSub, DaprNames.Topics.SyncRunCompleted, "not json"u8.ToArray(), "text/plain",
+        await dapr.PublishByteEventAsync(DaprNames.Components.PubSub, DaprNames.Topics.AcumaticaChangeSignals, "not json"u8.ToArray(), "text/plain",
             cancellationToken: TestToken);
-        var notJson = await WaitForDeliveryAsync(DaprNames.Topics.SyncRunCompleted);
+        var notJson = await WaitForDeliveryAsync(DaprNames.Topics.AcumaticaChangeSignals);
         await dapr.PublishByteEventAsync(DaprNames.Components.PubSub, DaprNames.Topics.ZendeskTicketEvents, """{"tenantId":"contoso","ticketId":"abc"}"""u8.ToArray(),
             cancellationToken: TestToken);
         var wrongShape = await WaitForDeliveryAsync(DaprNames.Topics.ZendeskTicketEvents);
-        await dapr.PublishEventAsync(DaprNames.Components.PubSub, DaprNames.Topics.SyncRunCompleted, new { runId = "x" }, TestToken);
-        var noTenant = await WaitForDeliveryAsync(DaprNames.Topics.SyncRunCompleted);
+        await dapr.PublishEventAsync(DaprNames.Components.PubSub, DaprNames.Topics.AcumaticaChangeSignals, new { receivedAt = ConnectorSlot }, TestToken);
+        var noTenant = await WaitForDeliveryAsync(DaprNames.Topics.AcumaticaChangeSignals);
 
         Assert.All([notJson, wrongShape, noTenant], d => Assert.Equal((DeliveryOutcome.DeadLettered, 1, HttpStatusCode.OK), (d.Outcome, d.Attempts, d.LastStatus)));
         var deadLetters = Apps.Sidecar.PubSub.Published.Where(p => p.Topic == DaprNames.Topics.DeadLetters)
@@ -161,14 +157,14 @@ public sealed class StandInSidecarTests : AppsTestBase
         var subscriptions = JsonNode.Parse(await Apps.SyncWorker.GetStringAsync(new Uri("/dapr/subscribe", UriKind.Relative), TestToken))!.AsArray();
 
         Assert.Equal(
-            [DaprNames.Topics.AcumaticaChangeSignals, DaprNames.Topics.SyncRunCompleted, DaprNames.Topics.ZendeskTicketEvents],
+            [DaprNames.Topics.AcumaticaChangeSignals, DaprNames.Topics.ZendeskTicketEvents],
             subscriptions.Select(s => (string)s!["topic"]!).Order(StringComparer.Ordinal));
         Assert.All(subscriptions, s => Assert.Equal(DaprNames.Topics.DeadLetters, (string?)s!["deadLetterTopic"]));
     }
 
     private static readonly DateTimeOffset ConnectorSlot = new(2026, 1, 5, 10, 0, 0, TimeSpan.Zero);
 
-    private async Task<DeliveryRecord> WaitForDeliveryAsync(string topic = DaprNames.Topics.SyncRunCompleted)
+    private async Task<DeliveryRecord> WaitForDeliveryAsync(string topic)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestToken);
         deadline.CancelAfter(RunDeadline);

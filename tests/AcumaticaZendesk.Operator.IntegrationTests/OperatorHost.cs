@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using AcumaticaZendesk.Acumatica;
 using AcumaticaZendesk.Operator.Ports;
+using AcumaticaZendesk.Sync.Audit;
 using AcumaticaZendesk.Sync.Json;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.State;
@@ -145,6 +146,8 @@ internal sealed class OperatorHost : IAsyncDisposable
     /// <summary>The fakes, created before the app so DI can hold them.</summary>
     private sealed class Parts
     {
+        public Parts() => Workflows = new FakeWorkflowRuns(new RunStore(Store, Time));
+
         public InMemoryConnectorStateStore Store { get; } = new();
 
         public FakeSecretSource Secrets { get; } = new();
@@ -153,8 +156,8 @@ internal sealed class OperatorHost : IAsyncDisposable
 
         public FakeZendeskTarget Zendesk { get; } = new();
 
-        public FakeWorkflowRuns Workflows { get; } = new();
-
         public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+
+        public FakeWorkflowRuns Workflows { get; }
     }
 }

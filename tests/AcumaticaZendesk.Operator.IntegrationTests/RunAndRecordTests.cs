@@ -89,6 +89,9 @@ public sealed class RunAndRecordTests : IAsyncLifetime
         var show = await OperatorHost.ReadJsonAsync(await client.GetAsync(body.GetProperty("location").GetString(), Ct));
         Assert.Equal("pending", show.GetProperty("workflow").GetProperty("runtimeStatus").GetString());
         Assert.Equal(runId, show.GetProperty("runId").GetString());
+        Assert.Equal("running", show.GetProperty("run").GetProperty("status").GetString());
+        var list = await OperatorHost.ReadJsonAsync(await client.GetAsync("/operator/v1/tenants/contoso/runs", Ct));
+        Assert.Equal(runId, Assert.Single(list.EnumerateArray()).GetProperty("runId").GetString());
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using AcumaticaZendesk.Operator.Ports;
+using AcumaticaZendesk.Sync.Audit;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.Tenants;
 using AcumaticaZendesk.Sync.UnitTests.Fakes;
@@ -15,8 +16,11 @@ internal sealed class FakeSecretSource : ISecretSource
         Task.FromResult(Values.TryGetValue(name, out var value) ? value : null);
 }
 
-/// <summary>The workflow engine as the operator API sees it: records what was asked, answers statuses set by the test.</summary>
-internal sealed class FakeWorkflowRuns : IWorkflowRuns
+/// <summary>
+/// The workflow engine as the operator API sees it: records what was asked, lists each scheduled run in the tenant's
+/// runs as the real scheduler does (<see cref="RunStore.StartAsync"/>), answers statuses set by the test.
+/// </summary>
+internal sealed class FakeWorkflowRuns(RunStore runs) : IWorkflowRuns
 {
     public ConcurrentDictionary<string, WorkflowRunStatus> Statuses { get; } = new(StringComparer.Ordinal);
 
@@ -42,7 +46,7 @@ internal sealed class FakeWorkflowRuns : IWorkflowRuns
         return Task.CompletedTask;
     }
 
-    private Task<string> Schedule(RunRequest request, string? source, IReadOnlyList<RerunWindow>? windows, string id)
+    private async Task<string> Schedule(RunRequest request, string? source, IReadOnlyList<RerunWindow>? windows, string id)
     {
         if (Busy)
         {
@@ -51,7 +55,8 @@ internal sealed class FakeWorkflowRuns : IWorkflowRuns
 
         Scheduled.Add((request, source, windows));
         Statuses[id] = new WorkflowRunStatus(id, "pending", null, null, null, null);
-        return Task.FromResult(id);
+        await runs.StartAsync(request.TenantId, id, CancellationToken.None);
+        return id;
     }
 }
 

@@ -179,6 +179,24 @@ public sealed class AuditAndStateTests
     }
 
     [Fact]
+    public async Task A_run_is_listed_from_its_start_and_starting_it_again_changes_nothing()
+    {
+        var time = new FakeTimeProvider(TestData.T0);
+        var runs = new RunStore(new InMemoryConnectorStateStore(), time);
+
+        await runs.StartAsync("contoso", "r1", None);
+        var started = Assert.Single(await runs.ListAsync("contoso", 10, None));
+        time.Advance(TimeSpan.FromMinutes(1));
+        await runs.RecordPageAsync("contoso", "r1", false, EntityKind.Customer, new SyncPageResult(EntityKind.Customer, new SyncCounts(1, 2, 2, 0, 0, 0, 0), false, TestData.T0), null, 0, true, None);
+        await runs.StartAsync("contoso", "r1", None);   // a retried schedule after the first page was recorded
+
+        Assert.Equal(("r1", RunStatus.Running, TestData.T0, SyncCounts.None), (started.RunId, started.Status, started.StartedAt, started.Totals));
+        var run = Assert.Single(await runs.ListAsync("contoso", 10, None));
+        Assert.Equal((TestData.T0, 2), (run.StartedAt, run.Totals.Created));
+        Assert.Empty(await runs.ListAsync("fabrikam", 10, None));
+    }
+
+    [Fact]
     public async Task The_in_memory_store_has_the_ETag_semantics_of_the_Dapr_store()
     {
         var store = new InMemoryConnectorStateStore();

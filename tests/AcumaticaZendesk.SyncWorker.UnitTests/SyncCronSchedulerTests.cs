@@ -1,3 +1,4 @@
+using AcumaticaZendesk.Sync.Audit;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.Throughput;
 using AcumaticaZendesk.SyncWorker.Scheduling;
@@ -32,7 +33,7 @@ public sealed class SyncCronSchedulerTests
         });
         var throughput = Options.Create(new ThroughputOptions { PageSize = 200, PagesPerBatch = 3 });
         scheduler = new SyncCronScheduler(
-            tenants, new SyncLeaseStore(store, time, NullLogger<SyncLeaseStore>.Instance), workflows, probe, RetentionOff.Ledger(store, time), options, throughput, time,
+            tenants, new SyncLeaseStore(store, time, NullLogger<SyncLeaseStore>.Instance), workflows, probe, new RunStore(store, time), RetentionOff.Ledger(store, time), options, throughput, time,
             NullLogger<SyncCronScheduler>.Instance);
         tenants.ListRunnableTenantIdsAsync(Arg.Any<CancellationToken>()).Returns(["contoso", "fabrikam"]);
     }
@@ -57,6 +58,23 @@ public sealed class SyncCronSchedulerTests
             nameof(TenantSyncWorkflow), Contoso,
             Arg.Is<TenantSyncInput>(i => i.Equals(new TenantSyncInput("contoso", report.Slot, time.GetUtcNow(), 200, 20, null, 0) { PagesPerActivity = 3 })),
             null, Arg.Is<CancellationToken>(t => t.CanBeCanceled));
+    }
+
+    [Fact]
+    public async Task A_scheduled_run_is_listed_at_once_as_running_and_a_failed_schedule_lists_nothing()
+    {
+        workflows.ScheduleNewWorkflowAsync(nameof(TenantSyncWorkflow), Arg.Is<string>(id => id.StartsWith("sync-fabrikam-", StringComparison.Ordinal)),
+                Arg.Any<TenantSyncInput>(), Arg.Any<DateTimeOffset?>(), Arg.Any<CancellationToken>())
+            .ThrowsAsync(new RpcException(new Status(StatusCode.Unavailable, "connection refused")));
+        var runs = new RunStore(store, time);
+
+        var report = await scheduler.RunAsync(Ct);
+
+        var run = Assert.Single(await runs.ListAsync("contoso", 10, Ct));
+        Assert.Equal((report.Tenants[0].InstanceId, RunStatus.Running, time.GetUtcNow(), (DateTimeOffset?)null), (run.RunId, run.Status, run.StartedAt, run.FinishedAt));
+        Assert.Empty(run.Kinds);
+        Assert.Equal(ScheduleOutcome.Failed, report.Tenants[1].Outcome);
+        Assert.Empty(await runs.ListAsync("fabrikam", 10, Ct));
     }
 
     [Fact]
@@ -150,7 +168,7 @@ public sealed class SyncCronSchedulerTests
     {
         // Ten minutes on the scheduler's clock: the fake clock passes them at once, the wall clock would not within the test.
         var slow = new SyncCronScheduler(
-            tenants, new SyncLeaseStore(store, time, NullLogger<SyncLeaseStore>.Instance), workflows, probe, RetentionOff.Ledger(store, time),
+            tenants, new SyncLeaseStore(store, time, NullLogger<SyncLeaseStore>.Instance), workflows, probe, new RunStore(store, time), RetentionOff.Ledger(store, time),
             Options.Create(new SyncScheduleOptions { Interval = TimeSpan.FromMinutes(5), SidecarCallTimeout = TimeSpan.FromMinutes(10) }), Options.Create(new ThroughputOptions()), time,
             NullLogger<SyncCronScheduler>.Instance);
         var waiting = new SemaphoreSlim(0);

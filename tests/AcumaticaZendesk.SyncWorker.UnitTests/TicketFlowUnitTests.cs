@@ -1,3 +1,4 @@
+using AcumaticaZendesk.Sync.Audit;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.Throughput;
 using AcumaticaZendesk.SyncWorker.Scheduling;
@@ -24,7 +25,7 @@ public sealed class EarlySyncTriggerTests
     {
         var options = Options.Create(new SyncScheduleOptions { Interval = TimeSpan.FromMinutes(5), SidecarCallTimeout = TimeSpan.FromSeconds(1) });
         var scheduler = new SyncCronScheduler(
-            tenants, new SyncLeaseStore(store, time, NullLogger<SyncLeaseStore>.Instance), workflows, Substitute.For<IWorkflowRunProbe>(), RetentionOff.Ledger(store, time),
+            tenants, new SyncLeaseStore(store, time, NullLogger<SyncLeaseStore>.Instance), workflows, Substitute.For<IWorkflowRunProbe>(), new RunStore(store, time), RetentionOff.Ledger(store, time),
             options, Options.Create(new ThroughputOptions()), time, NullLogger<SyncCronScheduler>.Instance);
         trigger = new EarlySyncTrigger(tenants, scheduler, store, time, options, NullLogger<EarlySyncTrigger>.Instance);
         tenants.ListRunnableTenantIdsAsync(Arg.Any<CancellationToken>()).Returns(["contoso"]);

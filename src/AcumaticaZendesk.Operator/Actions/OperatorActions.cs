@@ -24,11 +24,10 @@ public sealed class OperatorActions
     private readonly SyncEngine engine;
     private readonly TimeProvider time;
     private readonly TenantTokens tokens;
-    private readonly OperatorRunIndex index;
 
     internal OperatorActions(
         TenantRepository tenants, CheckpointStore checkpoints, RunStore runs, FailedRecordQueue failed, IWorkflowRuns workflows,
-        SyncEngine engine, TimeProvider time, TenantTokens tokens, OperatorRunIndex index)
+        SyncEngine engine, TimeProvider time, TenantTokens tokens)
     {
         this.tenants = tenants;
         this.checkpoints = checkpoints;
@@ -38,7 +37,6 @@ public sealed class OperatorActions
         this.engine = engine;
         this.time = time;
         this.tokens = tokens;
-        this.index = index;
     }
 
     /// <summary>Status, watermarks with history, last run, connections and replay-queue size; null for an unknown tenant.</summary>
@@ -75,17 +73,12 @@ public sealed class OperatorActions
     public async Task<RunView?> ShowRunAsync(string tenantId, string runId, CancellationToken ct)
     {
         var run = await runs.GetAsync(tenantId, runId, ct).ConfigureAwait(false);
-        if (run is null && !await index.ContainsAsync(tenantId, runId, ct).ConfigureAwait(false))
+        if (run is null)
         {
             return null;
         }
 
         var status = await workflows.GetStatusAsync(runId, ct).ConfigureAwait(false);
-        if (run is null)
-        {
-            return new RunView(tenantId, runId, null, status, null);
-        }
-
         var earlier = await runs.ListAsync(tenantId, RunEstimate.History, ct).ConfigureAwait(false);
         return new RunView(tenantId, runId, run, status, run.Totals, RunEstimate.Of(run, earlier, time.GetUtcNow()));
     }
@@ -127,12 +120,12 @@ public sealed class OperatorActions
     public async Task<OperatorOutcome<RunView>> TerminateAsync(string tenantId, string runId, string who, string? reason, CancellationToken ct)
     {
         var run = await runs.GetAsync(tenantId, runId, ct).ConfigureAwait(false);
-        if (run is null && !await index.ContainsAsync(tenantId, runId, ct).ConfigureAwait(false))
+        if (run is null)
         {
             return OperatorOutcome<RunView>.Refused(StatusCodes.Status404NotFound, "Not found", $"Tenant '{tenantId}' has no run '{runId}'.");
         }
 
-        if (run is { FinishedAt: not null })
+        if (run.FinishedAt is not null)
         {
             return OperatorOutcome<RunView>.Refused(StatusCodes.Status409Conflict, "Run finished", $"Run '{runId}' already finished ({run.Status}).");
         }
@@ -194,7 +187,6 @@ public sealed class OperatorActions
             return OperatorOutcome<RunScheduled>.Refused(StatusCodes.Status409Conflict, "Run in progress", ex.Message);
         }
 
-        await index.AddAsync(tenantId, instanceId, ct).ConfigureAwait(false);
         var location = $"{OperatorApi.RoutePrefix}/tenants/{tenantId}/runs/{Uri.EscapeDataString(instanceId)}";
         return OperatorOutcome<RunScheduled>.Done(new RunScheduled(tenantId, instanceId, location), StatusCodes.Status202Accepted);
     }

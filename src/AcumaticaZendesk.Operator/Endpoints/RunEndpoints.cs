@@ -17,21 +17,7 @@ namespace AcumaticaZendesk.Operator.Endpoints;
 /// read of the kind tells how many to expect (<see cref="RunEstimate"/>).
 /// </summary>
 public sealed record RunView(
-    string TenantId, string RunId, RunRecord? Run, WorkflowRunStatus? Workflow, SyncCounts? Totals, IReadOnlyList<KindEstimate>? Progress = null);
-
-/// <summary>Instance ids the operator API started per tenant (<c>operator:{tenant}:instances</c>), so a run is visible before its first page.</summary>
-internal sealed class OperatorRunIndex(IConnectorStateStore store)
-{
-    public const int Limit = 200;
-
-    private static string Key(string tenantId) => $"operator:{tenantId}:instances";
-
-    public Task AddAsync(string tenantId, string instanceId, CancellationToken ct) =>
-        store.UpdateAsync<List<string>>(Key(tenantId), ids => ids is not null && ids.Contains(instanceId) ? ids : [.. (ids ?? []).Prepend(instanceId).Take(Limit)], ct);
-
-    public async Task<bool> ContainsAsync(string tenantId, string instanceId, CancellationToken ct) =>
-        (await store.GetAsync<List<string>>(Key(tenantId), ct).ConfigureAwait(false)).Value?.Contains(instanceId) == true;
-}
+    string TenantId, string RunId, RunRecord Run, WorkflowRunStatus? Workflow, SyncCounts Totals, IReadOnlyList<KindEstimate>? Progress = null);
 
 internal static class RunEndpoints
 {

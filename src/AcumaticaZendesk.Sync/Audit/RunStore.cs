@@ -46,11 +46,28 @@ public sealed record RunRecord(
     public SyncCounts Totals => SyncCounts.Sum(Kinds.Values.Select(k => k.Counts));
 }
 
-/// <summary>Runs per tenant with an index of the most recent ones.</summary>
+/// <summary>
+/// The one record of each run, per tenant, with an index of the most recent ones (the last <see cref="IndexLimit"/>):
+/// created when the run is scheduled (<see cref="StartAsync"/>), filled page by page by the engine
+/// (<see cref="RecordPageAsync"/>) and finished by the workflow or the operator (<see cref="CompleteAsync"/>).
+/// Replays, which no workflow runs, are created by their first page.
+/// </summary>
 public sealed class RunStore(IConnectorStateStore store, TimeProvider timeProvider)
 {
     public const int IndexLimit = 500;
     public const int ErrorLimit = 50;
+
+    /// <summary>Lists a just-scheduled run as running (nothing read yet); a run recorded already is left as it is.</summary>
+    public async Task StartAsync(string tenantId, string runId, CancellationToken cancellationToken)
+    {
+        // First write only: a run whose first page (or end) got there before is not touched.
+        var key = StateKeys.Run(tenantId, runId);
+        if ((await store.GetAsync<RunRecord>(key, cancellationToken).ConfigureAwait(false)).Value is null
+            && await store.TrySaveAsync(key, NewRun(tenantId, runId, false, timeProvider.GetUtcNow()), null, cancellationToken).ConfigureAwait(false))
+        {
+            await AddToIndexAsync(tenantId, runId, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>Adds one page's counts to the run (creating the run record on its first page).</summary>
     public async Task RecordPageAsync(string tenantId, string runId, bool dryRun, EntityKind kind, SyncPageResult page, DateTimeOffset? fromWatermark, int duplicates, bool windowClosed, CancellationToken cancellationToken)
@@ -61,7 +78,7 @@ public sealed class RunStore(IConnectorStateStore store, TimeProvider timeProvid
         await store.UpdateAsync<RunRecord>(StateKeys.Run(tenantId, runId), run =>
         {
             created = run is null;
-            run ??= new RunRecord(runId, tenantId, now, now, null, RunStatus.Running, dryRun, new Dictionary<string, KindProgress>(), []);
+            run ??= NewRun(tenantId, runId, dryRun, now);
             var name = kind.ToString().ToLowerInvariant();
             var before = run.Kinds.GetValueOrDefault(name) ?? new KindProgress(fromWatermark, null, SyncCounts.None, 0, false);
             var after = before with
@@ -96,7 +113,7 @@ public sealed class RunStore(IConnectorStateStore store, TimeProvider timeProvid
         var run = await store.UpdateAsync<RunRecord>(StateKeys.Run(tenantId, runId), run =>
         {
             created = run is null;
-            run ??= new RunRecord(runId, tenantId, now, now, null, RunStatus.Running, false, new Dictionary<string, KindProgress>(), []);
+            run ??= NewRun(tenantId, runId, false, now);
             // A run the engine already ended as failed (e.g. the tenant needs a new authorization) stays failed when
             // the workflow, which only sees empty pages after that, reports it completed.
             var final = run.Status == RunStatus.Failed && status is RunStatus.Completed or RunStatus.CompletedWithFailures
@@ -114,6 +131,9 @@ public sealed class RunStore(IConnectorStateStore store, TimeProvider timeProvid
         SyncMetrics.RunFinished(run);
         return run;
     }
+
+    private static RunRecord NewRun(string tenantId, string runId, bool dryRun, DateTimeOffset now) =>
+        new(runId, tenantId, now, now, null, RunStatus.Running, dryRun, new Dictionary<string, KindProgress>(), []);
 
     private Task AddToIndexAsync(string tenantId, string runId, CancellationToken cancellationToken) =>
         store.UpdateAsync<List<string>>(

@@ -9,10 +9,11 @@ using Dapr.Workflow;
 namespace AcumaticaZendesk.SyncWorker.Activities;
 
 /// <summary>
-/// Ends a run: releases the tenant's lease (ETag-guarded, only if this run holds it) and publishes the run summary on
-/// <see cref="DaprNames.Topics.SyncRunCompleted"/>, then evaluates the tenant's alerts (<see cref="TenantAlerts"/>).
-/// Idempotent: a retried call finds the lease released already, the run history de-duplicates by run id, and the alert
-/// ledger does not send an open alert again.
+/// Ends a run: gives the tenant's run record its final status (<see cref="RunStore.CompleteAsync"/>), releases the
+/// tenant's lease (ETag-guarded, only if this run holds it), publishes the run summary on
+/// <see cref="DaprNames.Topics.SyncRunCompleted"/> for listeners outside the app (the app itself reads the run record),
+/// then evaluates the tenant's alerts (<see cref="TenantAlerts"/>). Idempotent: a retried call finishes the record
+/// again with the same status, finds the lease released already, and the alert ledger does not send an open alert again.
 /// </summary>
 public sealed class CompleteSyncRunActivity(
     SyncLeaseStore leases,

@@ -13,7 +13,7 @@ public sealed record WorkflowRetentionCursor(DateTimeOffset NextHour);
 
 /// <summary>
 /// The ids of the workflow instances the sync worker started, filed by the hour from which they may be purged. Dapr
-/// gives apps no way to list instances, and the run history keeps the last runs only, so the worker files every
+/// gives apps no way to list instances, and the tenant's run list keeps the last runs only, so the worker files every
 /// instance it starts here (when <see cref="WorkflowRetentionOptions.Enabled"/>): at its start time plus
 /// <see cref="WorkflowRetentionOptions.Completed"/>, the earliest moment it can be due.
 /// </summary>

@@ -1,4 +1,5 @@
 using AcumaticaZendesk.ServiceDefaults;
+using AcumaticaZendesk.Sync.Audit;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.Tenants;
 using AcumaticaZendesk.Sync.Throughput;
@@ -12,7 +13,8 @@ namespace AcumaticaZendesk.SyncWorker.Scheduling;
 
 /// <summary>
 /// The cron tick: for every runnable tenant, take the tenant's lease and schedule one <see cref="TenantSyncWorkflow"/>
-/// under a never-used instance id (<see cref="SyncSlots.InstanceId"/>): the lease keeps a slot to one run. Only schedules; every sidecar call carries a deadline
+/// under a never-used instance id (<see cref="SyncSlots.InstanceId"/>): the lease keeps a slot to one run. Only schedules, and
+/// lists each scheduled run in the tenant's runs (<see cref="RunStore.StartAsync"/>); every sidecar call carries a deadline
 /// (scheduling without a reachable sidecar would otherwise wait forever).
 /// </summary>
 public sealed class SyncCronScheduler(
@@ -20,6 +22,7 @@ public sealed class SyncCronScheduler(
     SyncLeaseStore leases,
     IDaprWorkflowClient workflows,
     IWorkflowRunProbe runs,
+    RunStore runRecords,
     WorkflowRetentionLedger retention,
     IOptions<SyncScheduleOptions> options,
     IOptions<ThroughputOptions> throughput,
@@ -106,7 +109,7 @@ public sealed class SyncCronScheduler(
             await workflows.ScheduleNewWorkflowAsync(nameof(TenantSyncWorkflow), instanceId, input, startTime: null, deadline.Token)
                 .ConfigureAwait(false);
             logger.LogInformation("Scheduled run {InstanceId} of tenant {TenantId}", instanceId, tenantId);
-            await retention.RecordStartedAsync(instanceId, cancellationToken).ConfigureAwait(false);
+            await RecordStartedAsync(tenantId, instanceId, cancellationToken).ConfigureAwait(false);
             return new TenantScheduleResult(tenantId, instanceId, ScheduleOutcome.Scheduled);
         }
         catch (RpcException ex) when (IsAlreadyExists(ex))
@@ -145,7 +148,7 @@ public sealed class SyncCronScheduler(
         {
             case true:
                 logger.LogWarning(ex, "Starting run {InstanceId} of tenant {TenantId} failed, but the workflow engine has it: the run keeps the lease", instanceId, tenantId);
-                await retention.RecordStartedAsync(instanceId, cancellationToken).ConfigureAwait(false);
+                await RecordStartedAsync(tenantId, instanceId, cancellationToken).ConfigureAwait(false);
                 return new TenantScheduleResult(tenantId, instanceId, ScheduleOutcome.Scheduled, $"Start confirmed by lookup after: {Describe(ex, o)}");
             case null:
                 logger.LogError(ex, "Could not schedule run {InstanceId} of tenant {TenantId}, nor tell whether it exists; the lease frees itself when it expires", instanceId, tenantId);
@@ -155,6 +158,13 @@ public sealed class SyncCronScheduler(
                 await GiveBackLeaseAsync(tenantId, instanceId, cancellationToken).ConfigureAwait(false);
                 return new TenantScheduleResult(tenantId, instanceId, ScheduleOutcome.Failed, $"Not scheduled: {Describe(ex, o)}");
         }
+    }
+
+    /// <summary>A started run: filed for the workflow retention and listed in the tenant's runs.</summary>
+    private async Task RecordStartedAsync(string tenantId, string instanceId, CancellationToken cancellationToken)
+    {
+        await retention.RecordStartedAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        await runRecords.StartAsync(tenantId, instanceId, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<bool> IsRunFinishedAsync(string instanceId, CancellationToken cancellationToken)

@@ -51,8 +51,8 @@ public enum SyncRunOutcome
 }
 
 /// <summary>
-/// What a run did: recorded when the run ends, published on <c>sync-run-completed</c> and kept in the run history.
-/// <see cref="RunId"/> is the workflow instance id.
+/// What a run did, as the workflow's output and the <c>sync-run-completed</c> event for listeners outside the app
+/// (the app keeps the run in its run record, <c>RunStore</c>). <see cref="RunId"/> is the workflow instance id.
 /// </summary>
 public sealed record SyncRunSummary(
     string TenantId,

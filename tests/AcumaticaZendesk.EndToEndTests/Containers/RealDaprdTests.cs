@@ -1,6 +1,8 @@
 using AcumaticaZendesk.StandIn;
+using AcumaticaZendesk.Sync.Audit;
 using AcumaticaZendesk.Sync.Ports;
-using AcumaticaZendesk.SyncWorker.Runs;
+using AcumaticaZendesk.SyncWorker.Workflows;
+using Dapr.Workflow;
 using DotNet.Testcontainers.Builders;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -60,20 +62,23 @@ public sealed class RealDaprdTests
         Assert.True(await store.TrySaveAsync("container:etag", "v2", etag, ct));
         Assert.False(await store.TrySaveAsync("container:etag", "v3", etag, ct));
 
-        // daprd's cron fires /sync-cron by itself; wait for the run to land in the history via Redis pub/sub.
+        // daprd's cron fires /sync-cron by itself; wait for the workflow to finish the first run's record (its last
+        // activity publishes the run-completed event to Redis pub/sub first, so the publish succeeded too).
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(TimeSpan.FromMinutes(3));
-        RunHistory? history = null;
-        while (history is not { Runs.Count: > 0 })
+        var runs = app.Services.GetRequiredService<RunStore>();
+        RunRecord? first = null;
+        while (first is not { FinishedAt: not null })
         {
             await Task.Delay(TimeSpan.FromSeconds(1), deadline.Token);
-            history = await app.Services.GetRequiredService<RunHistoryStore>().GetAsync("contoso", deadline.Token);
+            first = (await runs.ListAsync("contoso", RunStore.IndexLimit, deadline.Token)).LastOrDefault();
         }
 
         // The first run did every page (a later slot's run, if the hour turned meanwhile, starts from the watermarks).
-        var first = history.Runs[^1];
-        Assert.Equal(7, first.Counts.Pages);
+        Assert.Equal(RunStatus.Completed, first.Status);
         Assert.StartsWith("sync-contoso-", first.RunId, StringComparison.Ordinal);
+        var state = await app.Services.GetRequiredService<IDaprWorkflowClient>().GetWorkflowStateAsync(first.RunId, getInputsAndOutputs: true, deadline.Token);
+        Assert.Equal(7, state!.ReadOutputAs<SyncRunSummary>()!.Counts.Pages);
         Assert.Equal(7, engine!.Calls.Count(c => c.RunId == first.RunId));
     }
 }
