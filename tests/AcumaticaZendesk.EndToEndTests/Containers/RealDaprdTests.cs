@@ -18,7 +18,7 @@ namespace AcumaticaZendesk.EndToEndTests.Containers;
 public sealed class RealDaprdTests
 {
     [Fact]
-    public async Task The_cron_binding_of_a_real_daprd_runs_a_tenant_sync_to_the_run_history()
+    public async Task The_cron_binding_of_a_real_daprd_runs_a_tenant_sync_to_its_finished_run_record()
     {
         var dockerMissing = DaprContainerEnvironment.DockerUnavailableReason();
         Assert.SkipWhen(dockerMissing is not null,

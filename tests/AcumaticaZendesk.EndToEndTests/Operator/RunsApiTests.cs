@@ -50,7 +50,7 @@ public sealed class RunsApiTests : OperatorTestBase
         var progress = view["progress"]!.AsArray();
         Assert.NotEmpty(progress);
         Assert.All(progress, k => Assert.Equal(100, (double?)k!["percent"]));
-        Assert.Equal(OperatorClient.Total(view, "read"), progress.Sum(k => (int)k!["progress"]!["read"]!));
+        Assert.Equal(OperatorClient.Total(view, "read"), progress.Sum(k => (int)k!["progress"]!["counts"]!["read"]!));
 
         var second = await Ops.RunNowAsync("acme", "nothing changed", Token);
         var unchanged = await Ops.WaitForRunAsync("acme", second, RunTimeout, Token);
