@@ -175,7 +175,7 @@ public sealed class PipelinedPagesTests
 
         var call = Assert.Single(await CallsAsync(h, "run-1", EntityKind.Contact, pageSize: 1, maxPages: 10));
 
-        Assert.Equal((2, 1), (call.Created, call.Failed));
+        Assert.Equal((2, 1), (call.Counts.Created, call.Counts.Failed));
         var failed = Assert.Single(await h.Failed.ListAsync(h.Tenant.Id, Ct));
         Assert.Equal(("103", "EmailInUse"), (failed.Key, failed.Error.Code));
         Assert.Equal("acu-contact:101", Assert.Single(h.Zendesk.Users.Values, u => u.Emails.Contains("ann@initrode.example", StringComparer.OrdinalIgnoreCase)).ExternalId);
@@ -215,7 +215,7 @@ public sealed class PipelinedPagesTests
 
         var call = Assert.Single(await CallsAsync(h, "run-1", EntityKind.Customer, pageSize: 2, maxPages: 10));
 
-        Assert.Equal((5, 0), (call.Created, h.Zendesk.OrganizationListings));
+        Assert.Equal((5, 0), (call.Counts.Created, h.Zendesk.OrganizationListings));
     }
 
     [Fact]
@@ -246,8 +246,8 @@ public sealed class PipelinedPagesTests
 
         var call = Assert.Single(await CallsAsync(h, "run-2", EntityKind.Customer, pageSize: 3, maxPages: 10));
 
-        Assert.Equal(3, call.Pages);
-        Assert.Equal((8, 1, 2, 2, 2), (call.Read, call.Created, call.Unchanged, call.Skipped, call.Failed));
+        Assert.Equal(3, call.Counts.Pages);
+        Assert.Equal((8, 1, 2, 2, 2), (call.Counts.Read, call.Counts.Created, call.Counts.Unchanged, call.Counts.Skipped, call.Counts.Failed));
         Assert.Equal("Hooli", h.Zendesk.OrgByExternalId("Q1").Name);
     }
 }

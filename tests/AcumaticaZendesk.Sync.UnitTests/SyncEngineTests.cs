@@ -171,7 +171,7 @@ public sealed class SyncEngineTests
         var plan = await h.Engine.PlanPageAsync(new SyncPageRequest(h.Tenant.Id, "plan-1", EntityKind.Vendor, 10), None);
 
         Assert.Empty(plan.Items);
-        Assert.Equal((0, false), (plan.Result.Read, plan.Result.HasMore));
+        Assert.Equal((0, false), (plan.Result.Counts.Read, plan.Result.HasMore));
         Assert.Empty(h.Source.Reads);
     }
 
