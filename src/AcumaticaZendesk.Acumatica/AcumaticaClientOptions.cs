@@ -1,9 +1,9 @@
-using Microsoft.Extensions.Options;
+using System.ComponentModel.DataAnnotations;
 
 namespace AcumaticaZendesk.Acumatica;
 
 /// <summary>Transport settings shared by all tenants (configuration section <c>Acumatica:Client</c>).</summary>
-public sealed class AcumaticaClientOptions
+public sealed class AcumaticaClientOptions : IValidatableObject
 {
     public const string SectionName = "Acumatica:Client";
 
@@ -33,29 +33,26 @@ public sealed class AcumaticaClientOptions
 
     /// <summary>Most top-level fields a record may carry; one with more is refused on its own.</summary>
     public int MaxRecordFields { get; set; } = 1_000;
-}
 
-internal sealed class AcumaticaClientOptionsValidator : IValidateOptions<AcumaticaClientOptions>
-{
-    public ValidateOptionsResult Validate(string? name, AcumaticaClientOptions options)
+    /// <summary>Start-up validation with messages that name the setting.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        var errors = new List<string>();
-        if (options.MaxRetryAttempts is < 0 or > 10)
-            errors.Add($"{nameof(options.MaxRetryAttempts)} must be between 0 and 10 (was {options.MaxRetryAttempts}).");
-        if (options.RetryBaseDelay < TimeSpan.Zero)
-            errors.Add($"{nameof(options.RetryBaseDelay)} must not be negative.");
-        if (options.AttemptTimeout <= TimeSpan.Zero || options.TotalRequestTimeout <= TimeSpan.Zero)
-            errors.Add("Timeouts must be positive.");
-        if (options.AttemptTimeout > options.TotalRequestTimeout)
-            errors.Add($"{nameof(options.AttemptTimeout)} must not exceed {nameof(options.TotalRequestTimeout)}.");
-        if (options.TokenRefreshSkew < TimeSpan.Zero || options.LogoutTimeout <= TimeSpan.Zero)
-            errors.Add($"{nameof(options.TokenRefreshSkew)} must not be negative and {nameof(options.LogoutTimeout)} must be positive.");
-        if (options.MaxResponseBytes is < 64 * 1024)
-            errors.Add($"{nameof(options.MaxResponseBytes)} must be at least 65,536 (was {options.MaxResponseBytes}).");
-        if (options.MaxRecordBytes < 1024 || options.MaxRecordBytes > options.MaxResponseBytes)
-            errors.Add($"{nameof(options.MaxRecordBytes)} must be between 1,024 and {nameof(options.MaxResponseBytes)} (was {options.MaxRecordBytes}).");
-        if (options.MaxRecordFields is < 10 or > 100_000)
-            errors.Add($"{nameof(options.MaxRecordFields)} must be between 10 and 100,000 (was {options.MaxRecordFields}).");
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        const string S = SectionName + ":";
+        if (MaxRetryAttempts is < 0 or > 10)
+            yield return new ValidationResult($"{S}{nameof(MaxRetryAttempts)} must be between 0 and 10 (was {MaxRetryAttempts}).");
+        if (RetryBaseDelay < TimeSpan.Zero)
+            yield return new ValidationResult($"{S}{nameof(RetryBaseDelay)} must not be negative.");
+        if (AttemptTimeout <= TimeSpan.Zero || TotalRequestTimeout <= TimeSpan.Zero)
+            yield return new ValidationResult($"{S}{nameof(AttemptTimeout)} and {S}{nameof(TotalRequestTimeout)} must be positive.");
+        if (AttemptTimeout > TotalRequestTimeout)
+            yield return new ValidationResult($"{S}{nameof(AttemptTimeout)} must not exceed {S}{nameof(TotalRequestTimeout)}.");
+        if (TokenRefreshSkew < TimeSpan.Zero || LogoutTimeout <= TimeSpan.Zero)
+            yield return new ValidationResult($"{S}{nameof(TokenRefreshSkew)} must not be negative and {S}{nameof(LogoutTimeout)} must be positive.");
+        if (MaxResponseBytes is < 64 * 1024)
+            yield return new ValidationResult($"{S}{nameof(MaxResponseBytes)} must be at least 65,536 (was {MaxResponseBytes}).");
+        if (MaxRecordBytes < 1024 || MaxRecordBytes > MaxResponseBytes)
+            yield return new ValidationResult($"{S}{nameof(MaxRecordBytes)} must be between 1,024 and {S}{nameof(MaxResponseBytes)} (was {MaxRecordBytes}).");
+        if (MaxRecordFields is < 10 or > 100_000)
+            yield return new ValidationResult($"{S}{nameof(MaxRecordFields)} must be between 10 and 100,000 (was {MaxRecordFields}).");
     }
 }

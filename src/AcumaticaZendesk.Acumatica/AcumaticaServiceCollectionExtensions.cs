@@ -25,9 +25,10 @@ public static class AcumaticaServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         var optionsBuilder = services.AddOptions<AcumaticaClientOptions>().ValidateOnStart();
+        if (!services.Any(d => d.ServiceType == typeof(IAcumaticaClientFactory)))
+            optionsBuilder.ValidateDataAnnotations(); // once: a second registration would report each failure twice
         if (configure is not null)
             optionsBuilder.Configure(configure);
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AcumaticaClientOptions>, AcumaticaClientOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IAcumaticaOAuthService, AcumaticaOAuthService>();
         services.TryAddSingleton<IAcumaticaClientFactory, AcumaticaClientFactory>();

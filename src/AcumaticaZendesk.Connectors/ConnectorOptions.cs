@@ -1,13 +1,14 @@
-using Microsoft.Extensions.Options;
+using System.ComponentModel.DataAnnotations;
 
 namespace AcumaticaZendesk.Connectors;
 
 /// <summary>Settings of the adapters (configuration section <c>Connectors</c>).</summary>
-public sealed class ConnectorOptions
+public sealed class ConnectorOptions : IValidatableObject
 {
     public const string SectionName = "Connectors";
 
     /// <summary>How often the token-encryption key ring is re-read from the secret store.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = SectionName + ":" + nameof(KeyRingRefreshInterval) + " must be between {1} and {2}.")]
     public TimeSpan KeyRingRefreshInterval { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
@@ -22,17 +23,9 @@ public sealed class ConnectorOptions
     /// </summary>
     public bool ZendeskClientCredentials { get; set; }
 
-}
-
-internal sealed class ConnectorOptionsValidator : IValidateOptions<ConnectorOptions>
-{
-    public ValidateOptionsResult Validate(string? name, ConnectorOptions options)
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        var errors = new List<string>();
-        if (options.KeyRingRefreshInterval <= TimeSpan.Zero)
-            errors.Add($"{ConnectorOptions.SectionName}:{nameof(options.KeyRingRefreshInterval)} must be positive (was {options.KeyRingRefreshInterval}).");
-        if (options.ZendeskOAuthRedirectUri is not { IsAbsoluteUri: true })
-            errors.Add($"{ConnectorOptions.SectionName}:{nameof(options.ZendeskOAuthRedirectUri)} must be an absolute URL.");
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        if (ZendeskOAuthRedirectUri is not { IsAbsoluteUri: true })
+            yield return new ValidationResult($"{SectionName}:{nameof(ZendeskOAuthRedirectUri)} must be an absolute URL.", [nameof(ZendeskOAuthRedirectUri)]);
     }
 }

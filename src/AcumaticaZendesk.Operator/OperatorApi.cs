@@ -55,11 +55,7 @@ public static class OperatorApi
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration.GetSection(OperatorOptions.SectionName);
-        services.AddOptions<OperatorOptions>().Bind(section).ValidateDataAnnotations().Validate(
-            o => o.ApiKeys.Select(k => (k.Name, k.Tenant)).Distinct().Count() == o.ApiKeys.Count,
-            "Operator:ApiKeys lists the same key twice.").Validate(
-            o => string.IsNullOrWhiteSpace(o.Jwt.Authority) || !string.IsNullOrWhiteSpace(o.Jwt.Audience),
-            "Operator:Jwt:Audience is required when Operator:Jwt:Authority is set (without it a token issued for any other application of the same authority would be accepted).").ValidateOnStart();
+        services.AddOptions<OperatorOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSyncCore(configuration);
         services.AddTenantClients(configuration);

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace AcumaticaZendesk.Operator;
 
 /// <summary>Options of the operator API (configuration section <c>Operator</c>).</summary>
-public sealed class OperatorOptions
+public sealed class OperatorOptions : IValidatableObject
 {
     public const string SectionName = "Operator";
 
@@ -37,6 +37,16 @@ public sealed class OperatorOptions
     /// <summary>Most Acumatica records one <c>reconcile</c> call reads per kind.</summary>
     [Range(1, 1_000_000)]
     public int ReconcileMaxRecordsPerKind { get; set; } = 50_000;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (ApiKeys.Select(k => (k.Name, k.Tenant)).Distinct().Count() != ApiKeys.Count)
+            yield return new ValidationResult("Operator:ApiKeys lists the same key twice.", [nameof(ApiKeys)]);
+        if (!string.IsNullOrWhiteSpace(Jwt.Authority) && string.IsNullOrWhiteSpace(Jwt.Audience))
+            yield return new ValidationResult(
+                "Operator:Jwt:Audience is required when Operator:Jwt:Authority is set (without it a token issued for any other application of the same authority would be accepted).",
+                [nameof(Jwt)]);
+    }
 }
 
 /// <summary>

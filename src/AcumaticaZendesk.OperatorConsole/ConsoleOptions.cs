@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace AcumaticaZendesk.OperatorConsole;
 
 /// <summary>Options of the operator console (configuration section <c>Operator:Console</c>).</summary>
-public sealed class ConsoleOptions
+public sealed class ConsoleOptions : IValidatableObject
 {
     public const string SectionName = "Operator:Console";
 
@@ -17,6 +17,14 @@ public sealed class ConsoleOptions
 
     /// <summary>Sign-in with OpenID Connect: set <see cref="OidcOptions.Authority"/> and <see cref="OidcOptions.ClientId"/>.</summary>
     public OidcOptions Oidc { get; set; } = new();
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!Oidc.Complete)
+            yield return new ValidationResult(OidcOptions.IncompleteError, [nameof(Oidc)]);
+        if (!Oidc.AuthorityIsHttps)
+            yield return new ValidationResult(OidcOptions.AuthorityError, [nameof(Oidc)]);
+    }
 }
 
 /// <summary>

@@ -32,10 +32,7 @@ public static class OperatorConsoleExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration.GetSection(ConsoleOptions.SectionName);
-        services.AddOptions<ConsoleOptions>().Bind(section).ValidateDataAnnotations()
-            .Validate(o => o.Oidc.Complete, OidcOptions.IncompleteError)
-            .Validate(o => o.Oidc.AuthorityIsHttps, OidcOptions.AuthorityError)
-            .ValidateOnStart();
+        services.AddOptions<ConsoleOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
         var options = section.Get<ConsoleOptions>() ?? new ConsoleOptions();
 
         services.AddRazorComponents();

@@ -1,9 +1,9 @@
-using Microsoft.Extensions.Options;
+using System.ComponentModel.DataAnnotations;
 
 namespace AcumaticaZendesk.Zendesk;
 
 /// <summary>Behaviour of every Zendesk client (configuration section <c>Zendesk</c>).</summary>
-public sealed class ZendeskClientOptions
+public sealed class ZendeskClientOptions : IValidatableObject
 {
     public const string SectionName = "Zendesk";
 
@@ -83,38 +83,35 @@ public sealed class ZendeskClientOptions
 
     /// <summary>Largest answer body buffered (<c>HttpClient.MaxResponseContentBufferSize</c>); a larger one is refused, not retried.</summary>
     public int MaxResponseBytes { get; set; } = 32 * 1024 * 1024;
-}
 
-/// <summary>Start-up validation with messages that name the setting.</summary>
-internal sealed class ZendeskClientOptionsValidator : IValidateOptions<ZendeskClientOptions>
-{
-    public ValidateOptionsResult Validate(string? name, ZendeskClientOptions o)
+    /// <summary>Start-up validation with messages that name the setting.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        var errors = new List<string>();
-        Check(o.MaxAttempts is >= 1 and <= 20, "Zendesk:MaxAttempts must be between 1 and 20.");
-        Check(o.RetryBaseDelay > TimeSpan.Zero, "Zendesk:RetryBaseDelay must be positive.");
-        Check(o.RetryMaxDelay >= o.RetryBaseDelay, "Zendesk:RetryMaxDelay must be at least Zendesk:RetryBaseDelay.");
-        Check(o.DefaultRetryAfter > TimeSpan.Zero, "Zendesk:DefaultRetryAfter must be positive.");
-        Check(o.RateLimitReserveFraction is >= 0 and < 1, "Zendesk:RateLimitReserveFraction must be in [0, 1).");
-        Check(o.IncrementalExportRequestsPerMinute is >= 1 and <= 30, "Zendesk:IncrementalExportRequestsPerMinute must be between 1 and 30.");
-        Check(o.MaxConcurrentBulkJobs is >= 1 and <= 30, "Zendesk:MaxConcurrentBulkJobs must be between 1 and 30 (Zendesk queues at most 30 jobs per account).");
-        Check(o.JobPollInterval > TimeSpan.Zero && o.JobPollMaxInterval >= o.JobPollInterval, "Zendesk:JobPollInterval must be positive and not above Zendesk:JobPollMaxInterval.");
-        Check(o.JobPollBackoff is >= 1.0 and <= 4.0, "Zendesk:JobPollBackoff must be between 1.0 and 4 (growth factor of the wait between job-status polls).");
-        Check(o.JobPollCoalesceWindow is null || (o.JobPollCoalesceWindow >= TimeSpan.Zero && o.JobPollCoalesceWindow <= o.JobPollInterval),
+        var errors = new List<ValidationResult>();
+        Check(MaxAttempts is >= 1 and <= 20, "Zendesk:MaxAttempts must be between 1 and 20.");
+        Check(RetryBaseDelay > TimeSpan.Zero, "Zendesk:RetryBaseDelay must be positive.");
+        Check(RetryMaxDelay >= RetryBaseDelay, "Zendesk:RetryMaxDelay must be at least Zendesk:RetryBaseDelay.");
+        Check(DefaultRetryAfter > TimeSpan.Zero, "Zendesk:DefaultRetryAfter must be positive.");
+        Check(RateLimitReserveFraction is >= 0 and < 1, "Zendesk:RateLimitReserveFraction must be in [0, 1).");
+        Check(IncrementalExportRequestsPerMinute is >= 1 and <= 30, "Zendesk:IncrementalExportRequestsPerMinute must be between 1 and 30.");
+        Check(MaxConcurrentBulkJobs is >= 1 and <= 30, "Zendesk:MaxConcurrentBulkJobs must be between 1 and 30 (Zendesk queues at most 30 jobs per account).");
+        Check(JobPollInterval > TimeSpan.Zero && JobPollMaxInterval >= JobPollInterval, "Zendesk:JobPollInterval must be positive and not above Zendesk:JobPollMaxInterval.");
+        Check(JobPollBackoff is >= 1.0 and <= 4.0, "Zendesk:JobPollBackoff must be between 1.0 and 4 (growth factor of the wait between job-status polls).");
+        Check(JobPollCoalesceWindow is null || (JobPollCoalesceWindow >= TimeSpan.Zero && JobPollCoalesceWindow <= JobPollInterval),
             "Zendesk:JobPollCoalesceWindow must be between 0 and Zendesk:JobPollInterval (leave it empty for a tenth of Zendesk:JobPollInterval).");
-        Check(o.JobTimeout > TimeSpan.Zero, "Zendesk:JobTimeout must be positive.");
-        Check(o.PageSize is >= 1 and <= 100, "Zendesk:PageSize must be between 1 and 100.");
-        Check(o.MaxListPages is >= 1 and <= 1_000_000, "Zendesk:MaxListPages must be between 1 and 1,000,000.");
-        Check(o.TokenRefreshMargin >= TimeSpan.Zero, "Zendesk:TokenRefreshMargin must not be negative.");
-        Check(o.RequestTimeout > TimeSpan.Zero, "Zendesk:RequestTimeout must be positive.");
-        Check(o.MaxResponseBytes >= 64 * 1024, "Zendesk:MaxResponseBytes must be at least 65,536 (a page of 100 records is well below 1 MB).");
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        Check(JobTimeout > TimeSpan.Zero, "Zendesk:JobTimeout must be positive.");
+        Check(PageSize is >= 1 and <= 100, "Zendesk:PageSize must be between 1 and 100.");
+        Check(MaxListPages is >= 1 and <= 1_000_000, "Zendesk:MaxListPages must be between 1 and 1,000,000.");
+        Check(TokenRefreshMargin >= TimeSpan.Zero, "Zendesk:TokenRefreshMargin must not be negative.");
+        Check(RequestTimeout > TimeSpan.Zero, "Zendesk:RequestTimeout must be positive.");
+        Check(MaxResponseBytes >= 64 * 1024, "Zendesk:MaxResponseBytes must be at least 65,536 (a page of 100 records is well below 1 MB).");
+        return errors;
 
         void Check(bool ok, string message)
         {
             if (!ok)
             {
-                errors.Add(message);
+                errors.Add(new ValidationResult(message));
             }
         }
     }

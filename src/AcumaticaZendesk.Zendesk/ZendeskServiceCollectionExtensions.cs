@@ -24,16 +24,25 @@ public static class ZendeskServiceCollectionExtensions
         var options = services.AddOptions<ZendeskClientOptions>()
             .Configure<IServiceProvider>((o, sp) => sp.GetService<IConfiguration>()?.GetSection(ZendeskClientOptions.SectionName).Bind(o))
             .ValidateOnStart();
+        var first = !services.Any(d => d.ServiceType == typeof(ZendeskClientMetrics));
+        if (first)
+        {
+            options.ValidateDataAnnotations(); // once: a second registration would report each failure twice
+        }
+
         if (configure is not null)
         {
             options.Configure(configure);
         }
 
-        services.AddOptions<ZendeskWebhookOptions>()
+        var webhooks = services.AddOptions<ZendeskWebhookOptions>()
             .Configure<IServiceProvider>((o, sp) => sp.GetService<IConfiguration>()?.GetSection(ZendeskWebhookOptions.SectionName).Bind(o))
             .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ZendeskClientOptions>, ZendeskClientOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ZendeskWebhookOptions>, ZendeskWebhookOptionsValidator>());
+        if (first)
+        {
+            webhooks.ValidateDataAnnotations();
+        }
+
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpClient(HttpClientName)
             .ConfigureHttpClient((sp, http) =>

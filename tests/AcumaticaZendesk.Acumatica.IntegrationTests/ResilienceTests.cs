@@ -90,7 +90,7 @@ public sealed class ResilienceTests : IDisposable
 
         var ex = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => host.Factory);
 
-        Assert.Contains("AttemptTimeout must not exceed TotalRequestTimeout", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Acumatica:Client:AttemptTimeout must not exceed Acumatica:Client:TotalRequestTimeout", ex.Message, StringComparison.Ordinal);
     }
 
     private IAcumaticaClient Client(TestHost host) =>

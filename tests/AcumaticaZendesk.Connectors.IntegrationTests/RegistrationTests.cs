@@ -51,7 +51,7 @@ public sealed class RegistrationTests
         var throughput = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<ThroughputOptions>>().Value);
         var secrets = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<DaprSecretSourceOptions>>().Value);
 
-        Assert.Contains("Connectors:KeyRingRefreshInterval must be positive (was 00:00:00)", connectors.Message, StringComparison.Ordinal);
+        Assert.Contains("Connectors:KeyRingRefreshInterval must be between 00:00:01 and 1.00:00:00", connectors.Message, StringComparison.Ordinal);
         Assert.Contains("Sync:Throughput:ReplayReadConcurrency must be between 1 and 16", throughput.Message, StringComparison.Ordinal);
         Assert.Contains("Connectors:Secrets:StoreName is required", secrets.Message, StringComparison.Ordinal);
     }

@@ -100,7 +100,7 @@ public sealed class WebhookVerifierEdgeTests
         else
         {
             var ex = Assert.Throws<OptionsValidationException>(read);
-            Assert.Equal("Zendesk:Webhooks:TimestampTolerance must be positive and at most 24 hours.", Assert.Single(ex.Failures));
+            Assert.Contains("Zendesk:Webhooks:TimestampTolerance must be positive and at most 24 hours.", Assert.Single(ex.Failures), StringComparison.Ordinal);
         }
     }
 

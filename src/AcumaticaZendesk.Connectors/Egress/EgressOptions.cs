@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Net;
 
 namespace AcumaticaZendesk.Connectors.Egress;
@@ -7,7 +8,7 @@ namespace AcumaticaZendesk.Connectors.Egress;
 /// Production leaves <see cref="AllowList"/> empty; development, tests, the sandbox and the demo name
 /// <c>127.0.0.1</c> (or their hosts) here explicitly.
 /// </summary>
-public sealed class EgressOptions
+public sealed class EgressOptions : IValidatableObject
 {
     public const string SectionName = "Egress";
 
@@ -18,6 +19,10 @@ public sealed class EgressOptions
     /// may be reached whatever it resolves to, over http too, and may stand in for <c>{subdomain}.zendesk.com</c>.
     /// </summary>
     public List<string> AllowList { get; set; } = [];
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
+        AllowList.Select(EgressOptionsValidation.Check).OfType<string>()
+            .Select(e => new ValidationResult($"{SectionName}:{nameof(AllowList)}: {e}", [nameof(AllowList)]));
 }
 
 internal static class EgressOptionsValidation

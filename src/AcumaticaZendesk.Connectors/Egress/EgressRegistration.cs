@@ -2,7 +2,6 @@ using AcumaticaZendesk.Acumatica;
 using AcumaticaZendesk.Zendesk;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace AcumaticaZendesk.Connectors.Egress;
 
@@ -21,8 +20,7 @@ public static class EgressRegistration
         if (services.Any(d => d.ServiceType == typeof(EgressPolicy)))
             return services;
 
-        services.AddOptions<EgressOptions>().Bind(configuration.GetSection(EgressOptions.SectionName)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<EgressOptions>, EgressOptionsValidator>();
+        services.AddOptions<EgressOptions>().Bind(configuration.GetSection(EgressOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<EgressPolicy>();
         services.AddHttpClient(AcumaticaServiceCollectionExtensions.HttpClientName).UseEgressPolicy(zendesk: false);
         services.AddHttpClient(ZendeskServiceCollectionExtensions.HttpClientName).UseEgressPolicy(zendesk: true);
@@ -39,16 +37,6 @@ public static class EgressRegistration
             handler.UseProxy = false;
         })
         .AddHttpMessageHandler(sp => new EgressUrlHandler(sp.GetRequiredService<EgressPolicy>(), zendesk));
-
-    private sealed class EgressOptionsValidator : IValidateOptions<EgressOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, EgressOptions options)
-        {
-            var errors = options.AllowList.Select(EgressOptionsValidation.Check).OfType<string>()
-                .Select(e => $"{EgressOptions.SectionName}:{nameof(EgressOptions.AllowList)}: {e}").ToArray();
-            return errors.Length == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-        }
-    }
 }
 
 /// <summary>Refuses a request whose URL breaks the scheme/host rules of <see cref="EgressPolicy"/> before it is sent.</summary>

@@ -28,11 +28,9 @@ public static class TenantClientsRegistration
         if (services.Any(d => d.ServiceType == typeof(TenantClients)))
             return services; // bound once: binding a section twice would add its list items twice
 
-        services.AddOptions<ConnectorOptions>().Bind(configuration.GetSection(ConnectorOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConnectorOptions>, ConnectorOptionsValidator>());
+        services.AddOptions<ConnectorOptions>().Bind(configuration.GetSection(ConnectorOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddAcumaticaClient(o => configuration.GetSection(AcumaticaClientOptions.SectionName).Bind(o));
-        services.AddOptions<AcumaticaClientOptions>().ValidateOnStart();
         services.AddZendeskClient(o => configuration.GetSection(ZendeskClientOptions.SectionName).Bind(o));
         services.AddThroughputOptions(configuration);
         services.AddOptions<ZendeskClientOptions>()

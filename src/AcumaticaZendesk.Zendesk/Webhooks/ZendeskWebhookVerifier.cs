@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -14,15 +15,8 @@ public sealed class ZendeskWebhookOptions
     /// How far the signature timestamp may be from now, either way. Zendesk states no replay window; 5 minutes
     /// allows for clock skew and delivery delay.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00", ErrorMessage = "Zendesk:Webhooks:TimestampTolerance must be positive and at most 24 hours.")]
     public TimeSpan TimestampTolerance { get; set; } = TimeSpan.FromMinutes(5);
-}
-
-internal sealed class ZendeskWebhookOptionsValidator : IValidateOptions<ZendeskWebhookOptions>
-{
-    public ValidateOptionsResult Validate(string? name, ZendeskWebhookOptions options) =>
-        options.TimestampTolerance > TimeSpan.Zero && options.TimestampTolerance <= TimeSpan.FromHours(24)
-            ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail("Zendesk:Webhooks:TimestampTolerance must be positive and at most 24 hours.");
 }
 
 /// <summary>Why a webhook request failed verification.</summary>
