@@ -5,7 +5,7 @@ using AcumaticaZendesk.Connectors.IntegrationTests.Answers;
 using AcumaticaZendesk.Connectors.IntegrationTests.Infrastructure;
 using AcumaticaZendesk.Sandbox;
 using AcumaticaZendesk.Sandbox.Control;
-using AcumaticaZendesk.Sandbox.IntegrationTests;
+using AcumaticaZendesk.Testing.VendorSpecs;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.Tenants;
 using AcumaticaZendesk.SyncWorker.Tickets;

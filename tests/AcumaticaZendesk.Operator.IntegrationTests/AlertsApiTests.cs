@@ -1,6 +1,5 @@
 using System.Net;
 using AcumaticaZendesk.Sync.Alerts;
-using AcumaticaZendesk.Sync.UnitTests;
 
 namespace AcumaticaZendesk.Operator.IntegrationTests;
 

@@ -1,5 +1,4 @@
 using System.Net;
-using AcumaticaZendesk.Sync.UnitTests;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AcumaticaZendesk.Operator.IntegrationTests;

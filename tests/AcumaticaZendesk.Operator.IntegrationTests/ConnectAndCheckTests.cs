@@ -7,7 +7,6 @@ using AcumaticaZendesk.Sandbox.Control;
 using AcumaticaZendesk.Sync.Credentials;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.Tenants;
-using AcumaticaZendesk.Sync.UnitTests;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;

@@ -9,7 +9,6 @@ using AcumaticaZendesk.Sync.Json;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.State;
 using AcumaticaZendesk.Sync.Tenants;
-using AcumaticaZendesk.Sync.UnitTests.Fakes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -73,7 +72,7 @@ internal sealed class OperatorHost : IAsyncDisposable
             ["Operator:ApiKeys:2:Name"] = "fabrikam-ops",
             ["Operator:ApiKeys:2:Tenant"] = "fabrikam",
             ["Operator:ApiKeys:3:Name"] = "unset",
-            ["Egress:AllowList:0"] = "127.0.0.1", // WireMock listens here
+            ["Egress:AllowList:0"] = "127.0.0.1", // the sandbox listens here
         };
         foreach (var (key, value) in extraConfig)
         {

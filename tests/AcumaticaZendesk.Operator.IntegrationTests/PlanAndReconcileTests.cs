@@ -1,7 +1,6 @@
 using System.Net;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.Tenants;
-using AcumaticaZendesk.Sync.UnitTests;
 
 namespace AcumaticaZendesk.Operator.IntegrationTests;
 

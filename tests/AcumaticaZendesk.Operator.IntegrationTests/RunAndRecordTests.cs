@@ -5,7 +5,6 @@ using AcumaticaZendesk.Sync.Audit;
 using AcumaticaZendesk.Sync.Engine;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.Tenants;
-using AcumaticaZendesk.Sync.UnitTests;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AcumaticaZendesk.Operator.IntegrationTests;

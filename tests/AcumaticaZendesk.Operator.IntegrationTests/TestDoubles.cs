@@ -4,7 +4,6 @@ using AcumaticaZendesk.Operator.Ports;
 using AcumaticaZendesk.Sync.Audit;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.Tenants;
-using AcumaticaZendesk.Sync.UnitTests.Fakes;
 
 namespace AcumaticaZendesk.Operator.IntegrationTests;
 

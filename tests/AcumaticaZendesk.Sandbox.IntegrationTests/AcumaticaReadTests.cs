@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using AcumaticaZendesk.Sandbox.Control;
+using AcumaticaZendesk.Testing.VendorSpecs;
 
 namespace AcumaticaZendesk.Sandbox.IntegrationTests;
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AcumaticaZendesk.Testing.VendorSpecs;
 
 namespace AcumaticaZendesk.Sandbox.IntegrationTests;
 

@@ -1,3 +1,5 @@
+using AcumaticaZendesk.Testing.VendorSpecs;
+
 namespace AcumaticaZendesk.Sandbox.IntegrationTests;
 
 /// <summary>The answer validator itself: what it must accept and what it must refuse (docs/sandbox.md, "Every answer validated").</summary>

@@ -1,7 +1,7 @@
 using AcumaticaZendesk.Sync.Alerts;
 using AcumaticaZendesk.Sync.State;
 using Microsoft.Extensions.Time.Testing;
-using static AcumaticaZendesk.Sync.UnitTests.TestData;
+using static AcumaticaZendesk.Testing.Fakes.TestData;
 
 namespace AcumaticaZendesk.Sync.UnitTests;
 

@@ -299,8 +299,8 @@ public sealed class SyncCoreRegistrationTests
         var services = new ServiceCollection()
             .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(Microsoft.Extensions.Logging.Abstractions.NullLogger<>))
             .AddSingleton<IConnectorStateStore, InMemoryConnectorStateStore>()
-            .AddSingleton<IAcumaticaSource, Fakes.FakeAcumaticaSource>()
-            .AddSingleton<IZendeskTarget, Fakes.FakeZendeskTarget>()
+            .AddSingleton<IAcumaticaSource, FakeAcumaticaSource>()
+            .AddSingleton<IZendeskTarget, FakeZendeskTarget>()
             .AddSyncCore(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
         using var provider = services.BuildServiceProvider(validateScopes: true);
 

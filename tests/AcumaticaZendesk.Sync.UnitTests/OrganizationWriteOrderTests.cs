@@ -1,7 +1,7 @@
 using AcumaticaZendesk.Sync.Engine;
 using AcumaticaZendesk.Sync.Mapping;
 using AcumaticaZendesk.Sync.Ports;
-using static AcumaticaZendesk.Sync.UnitTests.TestData;
+using static AcumaticaZendesk.Testing.Fakes.TestData;
 
 namespace AcumaticaZendesk.Sync.UnitTests;
 

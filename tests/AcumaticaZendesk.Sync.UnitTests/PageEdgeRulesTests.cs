@@ -1,6 +1,6 @@
 using AcumaticaZendesk.Sync.Paging;
 using AcumaticaZendesk.Sync.Source;
-using static AcumaticaZendesk.Sync.UnitTests.TestData;
+using static AcumaticaZendesk.Testing.Fakes.TestData;
 
 namespace AcumaticaZendesk.Sync.UnitTests;
 

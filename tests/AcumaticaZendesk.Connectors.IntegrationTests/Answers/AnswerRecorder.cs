@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using AcumaticaZendesk.Sandbox.IntegrationTests;
+using AcumaticaZendesk.Testing.VendorSpecs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http;
 

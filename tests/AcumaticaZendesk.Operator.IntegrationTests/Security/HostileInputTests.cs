@@ -7,7 +7,6 @@ using AcumaticaZendesk.Operator.Endpoints;
 using AcumaticaZendesk.Sync.Credentials;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.Tenants;
-using AcumaticaZendesk.Sync.UnitTests;
 using AcumaticaZendesk.Zendesk;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;

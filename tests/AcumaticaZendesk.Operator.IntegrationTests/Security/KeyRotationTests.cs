@@ -2,7 +2,6 @@ using System.Net;
 using System.Security.Cryptography;
 using AcumaticaZendesk.Sync.Credentials;
 using AcumaticaZendesk.Sync.Tenants;
-using AcumaticaZendesk.Sync.UnitTests;
 
 namespace AcumaticaZendesk.Operator.IntegrationTests.Security;
 

@@ -3,7 +3,6 @@ using AcumaticaZendesk.Connectors.Credentials;
 using AcumaticaZendesk.Sync.Credentials;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.Tenants;
-using AcumaticaZendesk.Sync.UnitTests;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AcumaticaZendesk.Operator.IntegrationTests.Security;

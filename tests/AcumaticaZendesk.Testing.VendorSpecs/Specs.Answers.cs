@@ -1,6 +1,6 @@
 using Microsoft.OpenApi;
 
-namespace AcumaticaZendesk.Sandbox.IntegrationTests;
+namespace AcumaticaZendesk.Testing.VendorSpecs;
 
 /// <summary>One answer as a client received it: method, absolute URL, status, media type, body, and Retry-After.</summary>
 public sealed record RecordedAnswer(string Method, Uri Url, int Status, string? MediaType, string Body, bool HasRetryAfter)

@@ -2,14 +2,14 @@ using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.Source;
 using AcumaticaZendesk.Sync.Tenants;
 
-namespace AcumaticaZendesk.Sync.UnitTests.Fakes;
+namespace AcumaticaZendesk.Testing.Fakes;
 
 /// <summary>
 /// Acumatica as the engine sees it: <c>LastModifiedDateTime ge since</c>, then $skip/$top over a scan order
 /// that is not by time (insertion order, like a key scan); no ordering promised. <see cref="BeforeRead"/>
 /// lets a test change data between pages (records changing while they are paged).
 /// </summary>
-internal sealed class FakeAcumaticaSource : IAcumaticaSource
+public sealed class FakeAcumaticaSource : IAcumaticaSource
 {
     private readonly List<AcumaticaRecord> _records = [];
 

@@ -2,9 +2,9 @@ using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.Source;
 using AcumaticaZendesk.Sync.Tenants;
 
-namespace AcumaticaZendesk.Sync.UnitTests;
+namespace AcumaticaZendesk.Testing.Fakes;
 
-internal static class TestData
+public static class TestData
 {
     public static readonly DateTimeOffset T0 = new(2026, 1, 5, 8, 0, 0, TimeSpan.Zero);
 

@@ -2,7 +2,7 @@ using AcumaticaZendesk.Sync.Mapping;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.Tenants;
 
-namespace AcumaticaZendesk.Sync.UnitTests.Fakes;
+namespace AcumaticaZendesk.Testing.Fakes;
 
 /// <summary>
 /// A Zendesk account in memory with the rules the engine relies on (api-facts.md): organization names and
@@ -10,7 +10,7 @@ namespace AcumaticaZendesk.Sync.UnitTests.Fakes;
 /// for users matches by external_id or e-mail; batches over 100 are refused. Like Zendesk, it applies each
 /// request whole before the next (one lock): pipelined pages call it from several threads at once.
 /// </summary>
-internal sealed class FakeZendeskTarget : IZendeskTarget
+public sealed class FakeZendeskTarget : IZendeskTarget
 {
     private readonly object _gate = new();
     private long _nextId = 1000;

@@ -3,10 +3,9 @@ using Json.Schema;
 using Microsoft.OpenApi;
 using Microsoft.OpenApi.Reader;
 using Microsoft.OpenApi.YamlReader;
+using Xunit;
 
-[assembly: AssemblyFixture(typeof(AcumaticaZendesk.Sandbox.IntegrationTests.Specs))]
-
-namespace AcumaticaZendesk.Sandbox.IntegrationTests;
+namespace AcumaticaZendesk.Testing.VendorSpecs;
 
 /// <summary>
 /// The vendors' OpenAPI documents as JSON Schema 2020-12 (see docs: contract-testing). Acumatica uses the tolerant
