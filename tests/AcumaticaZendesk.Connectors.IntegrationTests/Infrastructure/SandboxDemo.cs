@@ -32,21 +32,25 @@ internal static class SandboxDemo
         ]
         """;
 
-    /// <summary>The connectors with the demo's secrets (the sandbox's demo OAuth clients and integration user).</summary>
-    public static ConnectorHost Host(Action<IServiceCollection>? configure = null)
+    /// <summary>
+    /// The connectors with the demo's secrets (the sandbox's demo OAuth clients and integration user) for
+    /// <paramref name="tenantId"/>; Zendesk by client credentials unless <paramref name="zendeskClientCredentials"/> is false
+    /// (then a tenant needs an operator's consent, as in production).
+    /// </summary>
+    public static ConnectorHost Host(Action<IServiceCollection>? configure = null, string tenantId = "demo", bool zendeskClientCredentials = true)
     {
         var host = new ConnectorHost(
             new Dictionary<string, string?>
             {
-                ["Connectors:ZendeskClientCredentials"] = "true",
+                ["Connectors:ZendeskClientCredentials"] = zendeskClientCredentials ? "true" : "false",
                 ["Zendesk:JobPollInterval"] = "00:00:00.050",
                 ["Zendesk:JobPollMaxInterval"] = "00:00:00.200",
             },
             configure);
         host.Secrets.Values[SecretNames.OAuthClientId(ConnectedSystem.Acumatica)] = DemoCredentials.AcumaticaClientId;
         host.Secrets.Values[SecretNames.OAuthClientSecret(ConnectedSystem.Acumatica)] = DemoCredentials.AcumaticaClientSecret;
-        host.Secrets.Values[SecretNames.AcumaticaUserName("demo")] = DemoCredentials.AcumaticaUser;
-        host.Secrets.Values[SecretNames.AcumaticaPassword("demo")] = DemoCredentials.AcumaticaPassword;
+        host.Secrets.Values[SecretNames.AcumaticaUserName(tenantId)] = DemoCredentials.AcumaticaUser;
+        host.Secrets.Values[SecretNames.AcumaticaPassword(tenantId)] = DemoCredentials.AcumaticaPassword;
         host.Secrets.Values[SecretNames.OAuthClientId(ConnectedSystem.Zendesk)] = DemoCredentials.ZendeskClientId;
         host.Secrets.Values[SecretNames.OAuthClientSecret(ConnectedSystem.Zendesk)] = DemoCredentials.ZendeskClientSecret;
         return host;
