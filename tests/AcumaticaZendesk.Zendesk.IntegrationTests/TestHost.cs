@@ -36,6 +36,7 @@ internal sealed class RecordingHandler(TimeProvider clock) : DelegatingHandler
     }
 }
 
+// WireMock, not the sandbox: these tests script exact wire answers (malformed bodies, 429s, Retry-After) the sandbox must never give.
 /// <summary>
 /// A WireMock server on 127.0.0.1, a service provider with <c>AddZendeskClient</c> over a fake clock, and a
 /// connection whose base URL points at the server (sandbox-style path <c>/zendesk/acme</c>).

@@ -13,6 +13,7 @@ using WireMock.Util;
 namespace AcumaticaZendesk.Acumatica.IntegrationTests.Infrastructure;
 
 /// <summary>An in-process Acumatica stand-in on 127.0.0.1 with an instance path segment (/AcumaticaERP).</summary>
+// WireMock, not the sandbox: these tests script exact wire answers (malformed bodies, statuses, headers) the sandbox must never give.
 internal sealed class FakeAcumatica : IDisposable
 {
     public const string InstancePath = "/AcumaticaERP";

@@ -15,6 +15,7 @@ namespace AcumaticaZendesk.Connectors.IntegrationTests.Infrastructure;
 /// Contact and Employee tables read like the server (<c>LastModifiedDateTime ge</c>, key order, <c>$top/$skip</c>,
 /// bare arrays, 500 "No entity satisfies the condition." for unknown keys, 404 for unknown versions), a rotating OAuth token endpoint and cookie sign-in.
 /// </summary>
+// WireMock, not the sandbox: AcumaticaSourceTests assert the adapter's exact queries over a vendored sample body (docs/testing.md).
 internal sealed partial class FakeAcumatica : IDisposable
 {
     public const string InstancePath = "/AcumaticaERP";

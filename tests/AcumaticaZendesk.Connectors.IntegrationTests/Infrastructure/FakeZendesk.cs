@@ -16,6 +16,7 @@ namespace AcumaticaZendesk.Connectors.IntegrationTests.Infrastructure;
 /// <c>create_many</c>, <c>update_many</c> and <c>create_or_update_many</c> as jobs that finish on the first poll
 /// (per-item results as Zendesk reports them); identities; bearer tokens with a rotating refresh grant.
 /// </summary>
+// WireMock, not the sandbox: ZendeskTargetTests assert the adapter's exact requests and names the tokens it accepts (docs/testing.md).
 internal sealed partial class FakeZendesk : IDisposable
 {
     public const string BasePath = "/zendesk/acme";
