@@ -2,10 +2,10 @@ using AcumaticaZendesk.Connectors.IntegrationTests.Answers;
 using AcumaticaZendesk.Connectors.IntegrationTests.Infrastructure;
 using AcumaticaZendesk.Sandbox;
 using AcumaticaZendesk.Sandbox.Control;
-using AcumaticaZendesk.Testing.VendorSpecs;
 using AcumaticaZendesk.Sync.Audit;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.Tenants;
+using AcumaticaZendesk.Testing.VendorSpecs;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AcumaticaZendesk.Connectors.IntegrationTests;
