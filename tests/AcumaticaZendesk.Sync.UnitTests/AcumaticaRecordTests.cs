@@ -1,5 +1,5 @@
 using AcumaticaZendesk.Sync.Mapping;
-using static AcumaticaZendesk.Sync.UnitTests.TestData;
+using static AcumaticaZendesk.Testing.Fakes.TestData;
 
 namespace AcumaticaZendesk.Sync.UnitTests;
 

@@ -5,7 +5,7 @@ using AcumaticaZendesk.Sync.Throughput;
 using AcumaticaZendesk.Sync.UnitTests.Fakes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using static AcumaticaZendesk.Sync.UnitTests.TestData;
+using static AcumaticaZendesk.Testing.Fakes.TestData;
 
 namespace AcumaticaZendesk.Sync.UnitTests;
 

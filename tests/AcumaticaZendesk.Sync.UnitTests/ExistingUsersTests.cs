@@ -1,6 +1,6 @@
 using AcumaticaZendesk.Sync.Audit;
 using AcumaticaZendesk.Sync.Ports;
-using static AcumaticaZendesk.Sync.UnitTests.TestData;
+using static AcumaticaZendesk.Testing.Fakes.TestData;
 
 namespace AcumaticaZendesk.Sync.UnitTests;
 
