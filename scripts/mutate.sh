@@ -4,6 +4,7 @@
 # Targets:
 #   sync                 the core, src/AcumaticaZendesk.Sync (summary per folder too)
 #   sync/<Folder>        one folder of the core, e.g. sync/Paging
+#   sync/root            the files directly in src/AcumaticaZendesk.Sync (no folder), e.g. the service registration
 #   webhooks             the webhook verifier, src/AcumaticaZendesk.Zendesk/Webhooks
 #   zendesk-jobs         Zendesk job polling and result mapping, src/AcumaticaZendesk.Zendesk/Jobs
 #   acumatica-reading    Acumatica paging and reading, src/AcumaticaZendesk.Acumatica/Reading
@@ -29,6 +30,12 @@ run_target() {
     sync)
       project=src/AcumaticaZendesk.Sync tests=tests/AcumaticaZendesk.Sync.UnitTests key=$project folders=$project
       mutate=("**/*.cs") ;;
+    sync/root)
+      # Every .cs file, minus each folder of the project: what is left are the files at its top level.
+      project=src/AcumaticaZendesk.Sync tests=tests/AcumaticaZendesk.Sync.UnitTests key="$project (root files)"
+      mutate=("**/*.cs")
+      local dir
+      for dir in "$project"/*/; do mutate+=("!**/$(basename "$dir")/**/*.cs"); done ;;
     sync/*)
       local folder=${target#sync/}
       project=src/AcumaticaZendesk.Sync tests=tests/AcumaticaZendesk.Sync.UnitTests key="$project/$folder"
