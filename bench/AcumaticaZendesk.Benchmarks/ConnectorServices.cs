@@ -26,7 +26,7 @@ internal sealed class DictionarySecretSource : ISecretSource
 
 /// <summary>
 /// The sync worker's services without Dapr: <c>AddConnectors</c> (real adapters and clients) + <c>AddSyncCore</c>
-/// (real <see cref="AcumaticaZendesk.Sync.Engine.SyncEngine"/>) over <see cref="InMemoryConnectorStateStore"/>,
+/// (the real engine, <see cref="AcumaticaZendesk.Sync.Ports.ISyncEngine"/>) over <see cref="InMemoryConnectorStateStore"/>,
 /// with the sandbox's demo credentials as secrets. Client options are the production defaults.
 /// </summary>
 internal sealed class ConnectorServices : IAsyncDisposable

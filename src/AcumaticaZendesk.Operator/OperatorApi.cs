@@ -74,7 +74,7 @@ public static class OperatorApi
         services.TryAddSingleton<ReconcileService>();
         services.TryAddSingleton(sp => new OperatorActions(
             sp.GetRequiredService<TenantRepository>(), sp.GetRequiredService<CheckpointStore>(), sp.GetRequiredService<RunStore>(),
-            sp.GetRequiredService<FailedRecordQueue>(), sp.GetRequiredService<IWorkflowRuns>(), sp.GetRequiredService<SyncEngine>(),
+            sp.GetRequiredService<FailedRecordQueue>(), sp.GetRequiredService<IWorkflowRuns>(), sp.GetRequiredService<ISyncEngine>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<TenantTokens>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IOAuthFlow, AcumaticaOAuthFlow>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IOAuthFlow, ZendeskOAuthFlow>());

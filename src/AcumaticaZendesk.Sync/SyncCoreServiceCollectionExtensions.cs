@@ -15,7 +15,7 @@ public static class SyncCoreServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the core: <see cref="TenantRepository"/> (also <see cref="ITenantDirectory"/>), checkpoints,
-    /// audit trail, failed queue, onboarding report, runs and <see cref="SyncEngine"/> (also <see cref="ISyncEngine"/>).
+    /// audit trail, failed queue, onboarding report, runs, alerts and the engine (<see cref="ISyncEngine"/>, built from its parts).
     /// The host supplies <see cref="IConnectorStateStore"/>, <see cref="IAcumaticaSource"/> and <see cref="IZendeskTarget"/>
     /// (and, for tokens, a <see cref="Credentials.TokenProtector"/> built from <see cref="Credentials.TokenKeyRing.LoadAsync"/>).
     /// The engine's options come from sections <c>Sync:Engine</c> and <c>Sync:Throughput</c>, validated at start.
@@ -41,8 +41,20 @@ public static class SyncCoreServiceCollectionExtensions
         services.TryAddSingleton<OnboardingReport>();
         services.TryAddSingleton<RunStore>();
         services.TryAddSingleton<Alerts.AlertLedger>();
-        services.TryAddSingleton<SyncEngine>();
-        services.TryAddSingleton<ISyncEngine>(sp => sp.GetRequiredService<SyncEngine>());
+
+        // The engine: per record, a step maps, looks up and writes (the account directory caches one run's listings);
+        // the recorder keeps what happened; the pipeline, planner and replayer use both; ISyncEngine is their facade.
+        services.TryAddSingleton<AccountDirectory>();
+        services.TryAddSingleton<OrganizationStep>();
+        services.TryAddSingleton<UserStep>();
+        services.TryAddSingleton<RecordProcessor>();
+        services.TryAddSingleton<PageRecorder>();
+        services.TryAddSingleton<Replayer>();
+        services.TryAddSingleton<PageOverlap>();
+        services.TryAddSingleton<OwnOrganizationCheck>();
+        services.TryAddSingleton<PagePipeline>();
+        services.TryAddSingleton<PagePlanner>();
+        services.TryAddSingleton<ISyncEngine, SyncEngine>();
         return services;
     }
 }

@@ -131,7 +131,7 @@ public sealed class EngineEndToEndTests : IAsyncLifetime
         // The operator renames the hand-made organization; the replay (read by key from Acumatica) lands the account
         // and links its contact.
         await RenameOrganizationAsync(handMade, "Fabrikam Labs (old)");
-        var replay = await Host.Get<SyncEngine>().ReplayFailedAsync(Acme, "replay-1", _ct);
+        var replay = await Host.Get<ISyncEngine>().ReplayFailedAsync(Acme, "replay-1", _ct);
 
         Assert.Equal((1, 0), (replay.Succeeded, replay.Failed));
         Assert.Empty(await Host.Get<FailedRecordQueue>().ListAsync(Acme, _ct));

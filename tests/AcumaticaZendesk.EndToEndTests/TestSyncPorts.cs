@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using AcumaticaZendesk.Sync.Audit;
+using AcumaticaZendesk.Sync.Engine;
 using AcumaticaZendesk.Sync.Ports;
 
 namespace AcumaticaZendesk.EndToEndTests;
@@ -58,6 +60,16 @@ internal sealed class ScriptedSyncEngine(
 
         return new SyncPageResult(request.Kind, new SyncCounts(1, RecordsPerPage, 2, 1, 0, 0, 0), HasMore: page < total, Watermark: null);
     }
+
+    // The scripted engine only serves the workflow's pages; a test that plans or replays uses the real engine.
+    public Task<SyncPlan> PlanPageAsync(SyncPageRequest request, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("The scripted engine does not plan.");
+
+    public Task<ReplayResult> ReplayAsync(string tenantId, string runId, IReadOnlyCollection<RecordRef> records, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("The scripted engine does not replay.");
+
+    public Task<ReplayResult> ReplayFailedAsync(string tenantId, string runId, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("The scripted engine does not replay.");
 }
 
 internal sealed record PageWatermark(int Page, string RunId);

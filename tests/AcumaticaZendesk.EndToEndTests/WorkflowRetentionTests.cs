@@ -1,5 +1,7 @@
 using System.Text.Json;
 using AcumaticaZendesk.StandIn;
+using AcumaticaZendesk.Sync.Audit;
+using AcumaticaZendesk.Sync.Engine;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.SyncWorker.Retention;
 using AcumaticaZendesk.SyncWorker.Scheduling;
@@ -142,5 +144,14 @@ public sealed class WorkflowRetentionTests : IAsyncLifetime
 
             return await inner.SyncPageAsync(request, cancellationToken);
         }
+
+        public Task<SyncPlan> PlanPageAsync(SyncPageRequest request, CancellationToken cancellationToken) =>
+            inner.PlanPageAsync(request, cancellationToken);
+
+        public Task<ReplayResult> ReplayAsync(string tenantId, string runId, IReadOnlyCollection<RecordRef> records, CancellationToken cancellationToken) =>
+            inner.ReplayAsync(tenantId, runId, records, cancellationToken);
+
+        public Task<ReplayResult> ReplayFailedAsync(string tenantId, string runId, CancellationToken cancellationToken) =>
+            inner.ReplayFailedAsync(tenantId, runId, cancellationToken);
     }
 }

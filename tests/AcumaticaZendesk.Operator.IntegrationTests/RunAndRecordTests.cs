@@ -32,7 +32,7 @@ public sealed class RunAndRecordTests : IAsyncLifetime
     private async Task<HandMadeClash> SyncWithClashAsync(string runId)
     {
         var clash = _host.Zendesk.AddHandMadeOrganization("Hooli");
-        var engine = _host.Services.GetRequiredService<SyncEngine>();
+        var engine = _host.Services.GetRequiredService<ISyncEngine>();
         await engine.SyncPageAsync(new SyncPageRequest("contoso", runId, EntityKind.Customer, 100), Ct);
         await _host.Services.GetRequiredService<RunStore>().CompleteAsync("contoso", runId, RunStatus.Completed, null, Ct);
         return new HandMadeClash(clash.Id);
@@ -130,7 +130,7 @@ public sealed class RunAndRecordTests : IAsyncLifetime
     [Fact]
     public async Task Terminate_stops_the_workflow_and_marks_the_run_with_who_and_why()
     {
-        var engine = _host.Services.GetRequiredService<SyncEngine>();
+        var engine = _host.Services.GetRequiredService<ISyncEngine>();
         await engine.SyncPageAsync(new SyncPageRequest("contoso", "contoso-run-2", EntityKind.Customer, 2), Ct);
         using var client = _host.Client();
 

@@ -302,7 +302,7 @@ public sealed class SyncCoreRegistrationTests
             .AddSingleton<IAcumaticaSource, FakeAcumaticaSource>()
             .AddSingleton<IZendeskTarget, FakeZendeskTarget>()
             .AddSyncCore(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
-        using var provider = services.BuildServiceProvider(validateScopes: true);
+        using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
 
         Assert.IsType<Engine.SyncEngine>(provider.GetRequiredService<ISyncEngine>());
         Assert.IsType<Tenants.TenantRepository>(provider.GetRequiredService<ITenantDirectory>());

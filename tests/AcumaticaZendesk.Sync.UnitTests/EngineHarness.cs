@@ -5,7 +5,9 @@ using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.State;
 using AcumaticaZendesk.Sync.Tenants;
 using AcumaticaZendesk.Sync.Throughput;
-using AcumaticaZendesk.Sync.UnitTests.Fakes;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace AcumaticaZendesk.Sync.UnitTests;
@@ -23,10 +25,12 @@ internal sealed class EngineHarness
         Store = store ?? Memory;
         Tenant = tenant ?? TestData.Tenant();
         Options = options ?? new SyncEngineOptions { PageEdges = new PageEdgeOptions { PageOverlap = 0 } };
-        Engine = new SyncEngine(
-            Store, Source, Zendesk, Microsoft.Extensions.Options.Options.Create(Options), Microsoft.Extensions.Options.Options.Create(throughput ?? new ThroughputOptions()),
-            Time, Log);
+        Services = Build(Store, Source, Zendesk, Time, Log, Options, throughput ?? new ThroughputOptions());
+        Engine = Services.GetRequiredService<ISyncEngine>();
     }
+
+    /// <summary>The core as <c>AddSyncCore</c> registers it, over the fakes, with these options.</summary>
+    public ServiceProvider Services { get; }
 
     public InMemoryConnectorStateStore Memory { get; }
 
@@ -38,14 +42,14 @@ internal sealed class EngineHarness
 
     public FakeTimeProvider Time { get; } = new(TestData.T0.AddDays(1));
 
-    /// <summary>What the engine logged.</summary>
-    public ListLogger<SyncEngine> Log { get; } = new();
+    /// <summary>What the engine's parts logged.</summary>
+    public EngineLog Log { get; } = new();
 
     public TenantConfig Tenant { get; }
 
     public SyncEngineOptions Options { get; }
 
-    public SyncEngine Engine { get; }
+    public ISyncEngine Engine { get; }
 
     public AuditTrail Audit => new(Memory, Options.Retention, Time);
 
@@ -58,6 +62,24 @@ internal sealed class EngineHarness
     public RunStore Runs => new(Memory, Time);
 
     public Task SaveTenantAsync() => new TenantRepository(Memory, Time).SaveAsync(Tenant, CancellationToken.None);
+
+    /// <summary>The core's services over the given ports, time and options (registered after <c>AddSyncCore</c>, so they win).</summary>
+    public static ServiceProvider Build(
+        IConnectorStateStore store, IAcumaticaSource source, IZendeskTarget zendesk, TimeProvider time, EngineLog log, SyncEngineOptions options,
+        ThroughputOptions throughput)
+    {
+        var services = new ServiceCollection()
+            .AddSingleton(store)
+            .AddSingleton(source)
+            .AddSingleton(zendesk)
+            .AddSingleton(time)
+            .AddSingleton(log)
+            .AddSingleton(typeof(ILogger<>), typeof(EngineLogger<>))
+            .AddSyncCore(new ConfigurationBuilder().Build())
+            .AddSingleton(Microsoft.Extensions.Options.Options.Create(options))
+            .AddSingleton(Microsoft.Extensions.Options.Options.Create(throughput));
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
 
     /// <summary>Runs every kind in dependency order, page by page, like the workflow does.</summary>
     public async Task<List<SyncPageResult>> RunAsync(string runId, int pageSize = 2, bool dryRun = false, params EntityKind[] kinds)

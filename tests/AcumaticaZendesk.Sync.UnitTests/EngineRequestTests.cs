@@ -1,28 +1,12 @@
-using AcumaticaZendesk.Sync.Engine;
 using AcumaticaZendesk.Sync.Ports;
-using AcumaticaZendesk.Sync.State;
-using AcumaticaZendesk.Sync.Throughput;
-using AcumaticaZendesk.Sync.UnitTests.Fakes;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using static AcumaticaZendesk.Testing.Fakes.TestData;
 
 namespace AcumaticaZendesk.Sync.UnitTests;
 
-/// <summary>Settings and requests the engine refuses before it reads or writes anything, with words that say which.</summary>
+/// <summary>Requests the engine refuses before it reads or writes anything, with words that say which.</summary>
 public sealed class EngineRequestTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    [Fact]
-    public void An_engine_without_its_options_is_refused_naming_them()
-    {
-        var engine = Options.Create(new SyncEngineOptions());
-        var throughput = Options.Create(new ThroughputOptions());
-
-        Assert.Equal("options", Assert.Throws<ArgumentNullException>(() => Engine(null!, throughput)).ParamName);
-        Assert.Equal("throughput", Assert.Throws<ArgumentNullException>(() => Engine(engine, null!)).ParamName);
-    }
 
     [Theory]
     [InlineData(0, 1, false, "request.PageSize")]
@@ -56,7 +40,4 @@ public sealed class EngineRequestTests
         Assert.Equal("request", (await Assert.ThrowsAsync<ArgumentNullException>(() => h.Engine.PlanPageAsync(null!, Ct))).ParamName);
         Assert.Equal("records", (await Assert.ThrowsAsync<ArgumentNullException>(() => h.Engine.ReplayAsync(h.Tenant.Id, "replay-1", null!, Ct))).ParamName);
     }
-
-    private static SyncEngine Engine(IOptions<SyncEngineOptions> options, IOptions<ThroughputOptions> throughput) =>
-        new(new InMemoryConnectorStateStore(), new FakeAcumaticaSource(), new FakeZendeskTarget(), options, throughput, TimeProvider.System, NullLogger<SyncEngine>.Instance);
 }

@@ -21,13 +21,13 @@ public sealed class OperatorActions
     private readonly RunStore runs;
     private readonly FailedRecordQueue failed;
     private readonly IWorkflowRuns workflows;
-    private readonly SyncEngine engine;
+    private readonly ISyncEngine engine;
     private readonly TimeProvider time;
     private readonly TenantTokens tokens;
 
     internal OperatorActions(
         TenantRepository tenants, CheckpointStore checkpoints, RunStore runs, FailedRecordQueue failed, IWorkflowRuns workflows,
-        SyncEngine engine, TimeProvider time, TenantTokens tokens)
+        ISyncEngine engine, TimeProvider time, TenantTokens tokens)
     {
         this.tenants = tenants;
         this.checkpoints = checkpoints;

@@ -19,11 +19,11 @@ public sealed record PlanKind(
 public sealed record PlanReport(string TenantId, string PlanId, IReadOnlyList<PlanKind> Kinds, IReadOnlyList<PlannedItem> Items, bool ItemsTruncated);
 
 /// <summary>
-/// A dry run of the tenant's next run through <see cref="SyncEngine.PlanPageAsync"/>: reads, maps and looks up,
+/// A dry run of the tenant's next run through <see cref="ISyncEngine.PlanPageAsync"/>: reads, maps and looks up,
 /// writes nothing (no Zendesk write, no fingerprint, no audit, no checkpoint). The engine's plan cursor is removed
 /// at the end, also when the plan stops at the page limit.
 /// </summary>
-internal sealed class PlanService(SyncEngine engine, IConnectorStateStore store, IOptions<OperatorOptions> options, TimeProvider timeProvider)
+internal sealed class PlanService(ISyncEngine engine, IConnectorStateStore store, IOptions<OperatorOptions> options, TimeProvider timeProvider)
 {
     public const int MaxItems = 5_000;
 

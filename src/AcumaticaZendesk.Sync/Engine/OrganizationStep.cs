@@ -5,12 +5,16 @@ using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.Source;
 using AcumaticaZendesk.Sync.State;
 using AcumaticaZendesk.Sync.Tenants;
+using AcumaticaZendesk.Sync.Throughput;
+using Microsoft.Extensions.Options;
 
 namespace AcumaticaZendesk.Sync.Engine;
 
 /// <summary>Customers and Vendors → organizations: map, look up, decide, write, remember.</summary>
-internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarget zendesk, AccountDirectory directory, int maxConcurrentWrites)
+internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarget zendesk, AccountDirectory directory, IOptions<ThroughputOptions> throughput)
 {
+    private readonly int maxConcurrentWrites = throughput.Value.MaxConcurrentWrites;
+
     /// <param name="scope">The page.</param>
     /// <param name="records">The page's account records.</param>
     /// <param name="withOwnOrganization">

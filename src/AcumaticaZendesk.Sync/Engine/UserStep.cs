@@ -5,12 +5,16 @@ using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.Source;
 using AcumaticaZendesk.Sync.State;
 using AcumaticaZendesk.Sync.Tenants;
+using AcumaticaZendesk.Sync.Throughput;
+using Microsoft.Extensions.Options;
 
 namespace AcumaticaZendesk.Sync.Engine;
 
 /// <summary>Contacts and Employees → users: map, resolve organizations, look up, decide, write, remember.</summary>
-internal sealed class UserStep(IConnectorStateStore store, IZendeskTarget zendesk, AccountDirectory directory, int maxConcurrentWrites)
+internal sealed class UserStep(IConnectorStateStore store, IZendeskTarget zendesk, AccountDirectory directory, IOptions<ThroughputOptions> throughput)
 {
+    private readonly int maxConcurrentWrites = throughput.Value.MaxConcurrentWrites;
+
     public async Task<IReadOnlyList<WorkItem>> RunAsync(PageScope scope, IReadOnlyList<AcumaticaRecord> records, CancellationToken cancellationToken)
     {
         var tenant = scope.Tenant;

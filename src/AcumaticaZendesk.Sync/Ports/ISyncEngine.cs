@@ -1,3 +1,6 @@
+using AcumaticaZendesk.Sync.Audit;
+using AcumaticaZendesk.Sync.Engine;
+
 namespace AcumaticaZendesk.Sync.Ports;
 
 /// <summary>Acumatica entity kinds the main flow reads, in dependency order.</summary>
@@ -45,15 +48,32 @@ public sealed record SyncPageResult(
     string? Stopped = null,
     RunStopCause? StopCause = null);
 
-/// <summary>
-/// The page-level sync: read the next page of changes after the tenant's watermark (with overlap and
-/// de-duplication at page edges), map, look up in Zendesk by external_id, skip unchanged fingerprints,
-/// write in bulk, record every record in the audit trail, then move the watermark. Idempotent: calling it
-/// again after a crash re-reads from the last committed watermark and writes nothing twice.
-/// </summary>
+/// <summary>The sync engine as the workflow (sync calls) and the operator API (plans, replays) use it.</summary>
 public interface ISyncEngine
 {
+    /// <summary>
+    /// The page-level sync: read the next page of changes after the tenant's watermark (with overlap and
+    /// de-duplication at page edges), map, look up in Zendesk by external_id, skip unchanged fingerprints,
+    /// write in bulk, record every record in the audit trail, then move the watermark. Idempotent: calling it
+    /// again after a crash re-reads from the last committed watermark and writes nothing twice.
+    /// </summary>
     Task<SyncPageResult> SyncPageAsync(SyncPageRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A dry run of the next page: what would be created, updated, adopted, skipped or fail. Writes nothing to Zendesk
+    /// and leaves the checkpoint, fingerprints and audit trail alone; a plan cursor per run remembers how far it got.
+    /// </summary>
+    Task<SyncPlan> PlanPageAsync(SyncPageRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Replays records as run <paramref name="runId"/>: re-reads their current version from Acumatica, maps and writes
+    /// them, audits <c>replayed</c>, and removes successes from the failed queue; records gone from Acumatica are
+    /// skipped and leave the queue. Kinds run in dependency order.
+    /// </summary>
+    Task<ReplayResult> ReplayAsync(string tenantId, string runId, IReadOnlyCollection<RecordRef> records, CancellationToken cancellationToken);
+
+    /// <summary>Replays every queued failure of a tenant (<see cref="ReplayAsync"/>).</summary>
+    Task<ReplayResult> ReplayFailedAsync(string tenantId, string runId, CancellationToken cancellationToken);
 }
 
 /// <summary>The tenants a cron tick should consider.</summary>
