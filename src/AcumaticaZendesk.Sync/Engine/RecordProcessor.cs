@@ -1,5 +1,5 @@
-using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.Mapping;
+using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.Source;
 
 namespace AcumaticaZendesk.Sync.Engine;
