@@ -162,6 +162,30 @@ public sealed class WebhookVerifierEdgeTests
     {
         Assert.Equal("2026-11-25T11:00:05Z", ZendeskWebhookVerifier.FormatTimestamp(new DateTimeOffset(2026, 11, 25, 12, 0, 5, 900, TimeSpan.FromHours(1))));
         Assert.ThrowsAny<ArgumentException>(() => ZendeskWebhookVerifier.Sign(string.Empty, "2026-11-25T11:00:05Z", []));
-        Assert.Throws<ArgumentNullException>(() => ZendeskWebhookVerifier.Sign("s3cret", null!, []));
+        Assert.Equal("timestamp", Assert.Throws<ArgumentNullException>(() => ZendeskWebhookVerifier.Sign("s3cret", null!, [])).ParamName);
+    }
+
+    [Fact]
+    public void A_body_that_is_not_json_is_refused_saying_so_with_the_parser_s_reason()
+    {
+        var ex = Assert.Throws<FormatException>(() => ZendeskWebhookEvent.Parse("{\"type\":"u8));
+
+        Assert.StartsWith("The Zendesk webhook body is not JSON: ", ex.Message, StringComparison.Ordinal);
+        Assert.EndsWith(Assert.IsAssignableFrom<System.Text.Json.JsonException>(ex.InnerException).Message, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("zen:event-type:organization.created", "organization", "created")]
+    [InlineData("zen:event-type:ticket.comment_added", "ticket", "comment_added")]
+    [InlineData("zen:event-type:ticket", "ticket", "")]
+    [InlineData("zen:event-type:.created", "", "created")]
+    [InlineData("user.deleted", "user", "deleted")]
+    [InlineData("", "", "")]
+    public void The_domain_the_receiver_routes_on_and_the_event_name_come_from_the_type(string type, string domain, string name)
+    {
+        // Events built in code (tests, the sandbox) may leave out the zen:event-type: prefix that Parse requires.
+        var ev = new ZendeskWebhookEvent(type, 1, "e", SignedAt, null, null, default, default);
+
+        Assert.Equal((domain, name), (ev.Domain, ev.Name));
     }
 }
