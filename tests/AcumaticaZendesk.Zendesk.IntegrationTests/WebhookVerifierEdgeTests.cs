@@ -38,6 +38,19 @@ public sealed class WebhookVerifierEdgeTests
     }
 
     [Fact]
+    public void A_signature_timestamp_without_an_offset_is_utc_whatever_the_server_s_zone()
+    {
+        Assert.SkipWhen(ServerTimeZone.IsUtc, $"the test process could not switch to {ServerTimeZone.Name} (no time-zone database)");
+        const string noOffset = "2026-11-25T12:00:00";
+
+        var verdict = VerifierAt(SignedAt).Verify(Secret, ZendeskWebhookVerifier.Sign(Secret, noOffset, Body), noOffset, Body);
+        var envelope = ZendeskWebhookEvent.Parse("""{"type":"zen:event-type:user.created","account_id":1,"id":"e","time":"2026-11-25T12:00:00","detail":{}}"""u8);
+
+        Assert.True(verdict.IsValid, verdict.Reason);
+        Assert.Equal(SignedAt, envelope.Time);
+    }
+
+    [Fact]
     public void A_signature_that_is_no_sha256_digest_is_malformed_and_a_wrong_digest_is_a_mismatch()
     {
         var verifier = VerifierAt(SignedAt);
