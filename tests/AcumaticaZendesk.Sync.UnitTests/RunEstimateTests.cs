@@ -45,6 +45,20 @@ public sealed class RunEstimateTests
         Assert.Equal(10, estimates["contact"].Progress.Counts.Read);
     }
 
+    [Fact]
+    public void A_kind_that_has_read_nothing_yet_or_has_only_just_started_has_no_time_left()
+    {
+        var earlier = new[] { Run("r1", Now.AddHours(-3), finished: true, ("customer", Kind(read: 100, fromWatermark: null, closed: true))) };
+        var nothingRead = Run("r2", Now.AddSeconds(-60), finished: false, ("customer", Kind(read: 0, fromWatermark: null, closed: false)));
+        var justStarted = Run("r3", Now, finished: false, ("customer", Kind(read: 10, fromWatermark: null, closed: false)));
+
+        var none = Assert.Single(RunEstimate.Of(nothingRead, earlier, Now));
+        var start = Assert.Single(RunEstimate.Of(justStarted, earlier, Now));
+
+        Assert.Equal((0.0, null), (none.Percent, none.TimeLeft));
+        Assert.Equal((10.0, null), (start.Percent, start.TimeLeft));
+    }
+
     private static RunRecord Run(string id, DateTimeOffset started, bool finished, params (string Kind, KindProgress Progress)[] kinds) =>
         new(id, "acme", started, Now, finished ? Now : null, finished ? RunStatus.Completed : RunStatus.Running, false,
             kinds.ToDictionary(k => k.Kind, k => k.Progress), []);

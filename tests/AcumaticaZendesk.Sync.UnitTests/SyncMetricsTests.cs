@@ -34,6 +34,21 @@ public sealed class SyncMetricsTests
     }
 
     [Fact]
+    public async Task A_dry_run_s_pages_are_not_counted_as_synced_records_and_a_real_run_s_are()
+    {
+        var tenant = NewTenant();
+        using var meter = new MeterReader(tenant);
+        var runs = new RunStore(new Sync.State.InMemoryConnectorStateStore(), new FakeTimeProvider(T0));
+        var page = new SyncPageResult(EntityKind.Customer, new SyncCounts(1, 5, 5, 0, 0, 0, 0), false, T0);
+
+        await runs.RecordPageAsync(tenant, "plan-1", true, EntityKind.Customer, page, null, 0, true, CancellationToken.None);
+        Assert.Empty(meter.Of("sync.records"));
+        await runs.RecordPageAsync(tenant, "run-1", false, EntityKind.Customer, page, null, 0, true, CancellationToken.None);
+
+        Assert.Equal([("created", 5.0)], meter.Of("sync.records").Select(r => ((string)r.Tags["outcome"]!, r.Value)));
+    }
+
+    [Fact]
     public void The_watermark_lag_is_the_age_of_the_newest_change_committed_and_never_goes_back_or_below_zero()
     {
         var tenant = NewTenant();
