@@ -1,5 +1,4 @@
 using AcumaticaZendesk.Acumatica;
-using AcumaticaZendesk.Connectors.Credentials;
 using AcumaticaZendesk.Connectors.Gate;
 using AcumaticaZendesk.Operator.Actions;
 using AcumaticaZendesk.Operator.Auth;
@@ -9,9 +8,6 @@ using AcumaticaZendesk.Operator.Endpoints;
 using AcumaticaZendesk.Operator.OpenApi;
 using AcumaticaZendesk.Operator.Ports;
 using AcumaticaZendesk.Sync;
-using AcumaticaZendesk.Sync.Audit;
-using AcumaticaZendesk.Sync.Engine;
-using AcumaticaZendesk.Sync.Paging;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.State;
 using AcumaticaZendesk.Sync.Tenants;
@@ -43,12 +39,11 @@ public static class OperatorApi
     /// <summary>
     /// Registers the operator API: authentication (API keys from the secret store; JWT bearer when
     /// <c>Operator:Jwt:Authority</c> is set), the policy, the services behind the endpoints, the Acumatica OAuth and
-    /// connectivity probe, the Zendesk OAuth flow and the OpenAPI document <c>operator</c>. The host registers
-    /// <see cref="IConnectorStateStore"/>, <see cref="ISecretSource"/>, <see cref="IWorkflowRuns"/>,
-    /// <see cref="IAcumaticaSource"/> + <see cref="IZendeskTarget"/> (engine: plan, replay, reconcile). Every call to a
-    /// tenant's systems (probes, consents, <see cref="IReconcileSource"/>) goes through the connectors' one gate,
-    /// <see cref="TenantClients"/> (<see cref="TenantClientsRegistration.AddTenantClients"/>); a host may replace the
-    /// reconcile source by registering its own before this call.
+    /// connectivity probe, the Zendesk OAuth flow, the reconcile source and the OpenAPI document <c>operator</c>. It
+    /// registers nothing of the core or the connectors: the host does (the sync worker's <c>AddSyncWorker</c>), with
+    /// <see cref="IConnectorStateStore"/>, <see cref="ISecretSource"/>, <see cref="IWorkflowRuns"/>, <see cref="TimeProvider"/>,
+    /// the core (<see cref="SyncCoreServiceCollectionExtensions.AddSyncCore"/>: tenants, runs, audit, the engine) and the
+    /// one gate to a tenant's systems (<see cref="TenantClientsRegistration.AddTenantClients"/>).
     /// </summary>
     public static IServiceCollection AddOperatorApi(this IServiceCollection services, IConfiguration configuration)
     {
@@ -57,10 +52,7 @@ public static class OperatorApi
         var section = configuration.GetSection(OperatorOptions.SectionName);
         services.AddOptions<OperatorOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
 
-        services.AddSyncCore(configuration);
-        services.AddTenantClients(configuration);
-        services.TryAddSingleton<IReconcileSource, ZendeskReconcileSource>();
-        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<IReconcileSource, ZendeskReconcileSource>();
         services.TryAddSingleton<ApiKeyRegistry>();
         services.TryAddSingleton<OperatorAccess>();
         services.TryAddSingleton(sp => new OperatorPrincipals(sp.GetRequiredService<ApiKeyRegistry>(), sp.GetRequiredService<IOptions<OperatorOptions>>()));
@@ -72,10 +64,7 @@ public static class OperatorApi
         services.TryAddSingleton<CheckService>();
         services.TryAddSingleton<PlanService>();
         services.TryAddSingleton<ReconcileService>();
-        services.TryAddSingleton(sp => new OperatorActions(
-            sp.GetRequiredService<TenantRepository>(), sp.GetRequiredService<CheckpointStore>(), sp.GetRequiredService<RunStore>(),
-            sp.GetRequiredService<FailedRecordQueue>(), sp.GetRequiredService<IWorkflowRuns>(), sp.GetRequiredService<ISyncEngine>(),
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<TenantTokens>()));
+        services.TryAddSingleton<OperatorActions>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IOAuthFlow, AcumaticaOAuthFlow>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IOAuthFlow, ZendeskOAuthFlow>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConnectivityProbe, AcumaticaConnectivityProbe>());

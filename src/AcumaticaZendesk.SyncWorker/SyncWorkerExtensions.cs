@@ -13,42 +13,57 @@ using AcumaticaZendesk.SyncWorker.State;
 using AcumaticaZendesk.SyncWorker.Tenants;
 using AcumaticaZendesk.SyncWorker.Tickets;
 using Dapr.Workflow;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AcumaticaZendesk.SyncWorker;
 
-/// <summary>Registrations and endpoints of the sync worker (Dapr app id <c>sync-worker</c>).</summary>
+/// <summary>Registrations and endpoints of the sync worker (Dapr app id <c>sync-worker</c>), the connector's one host.</summary>
 public static class SyncWorkerExtensions
 {
+    /// <summary>
+    /// Every registration of the worker, top to bottom; no piece registers another. The container is validated when the
+    /// app is built (every constructor's services registered, no scoped service in a singleton), so a missing
+    /// registration stops the start instead of failing a request.
+    /// </summary>
     public static WebApplicationBuilder AddSyncWorker(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
+        var configuration = builder.Configuration;
+        builder.Host.UseDefaultServiceProvider(o =>
+        {
+            o.ValidateOnBuild = true;
+            o.ValidateScopes = true;
+        });
 
+        // What the host supplies: the clock, and Dapr's state store and pub/sub behind the core's ports.
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<IConnectorStateStore, DaprConnectorStateStore>();
+        services.AddSingleton<IIntegrationEventPublisher, DaprIntegrationEventPublisher>();
+
+        // The core (tenants, checkpoints, audit trail, runs, alerts ledger, the engine) over the tenants' systems: the
+        // Acumatica and Zendesk clients behind the engine's ports, secrets from the Dapr secret store, tokens encrypted
+        // in the state store, alert delivery.
+        services.AddSyncCore(configuration);
+        services.AddConnectors(configuration);
+
+        // The operator API and console over the core, with Dapr workflows as the runs they start and stop.
+        services.AddOperatorApi(configuration);
+        services.AddSingleton<IWorkflowRuns, DaprWorkflowRuns>();
+        services.AddOperatorConsole(configuration);
+        services.AddSingleton<INextRun, CronNextRun>();
+        // The console's static web assets (blazor.web.js, its styles) from the build output when the app runs from
+        // there in any environment (tests, `make run`); a published app serves them from wwwroot and has no runtime manifest.
+        builder.WebHost.UseStaticWebAssets();
+
+        // Tenants from the seed file at start.
+        services.AddOptions<TenantSeedOptions>().BindConfiguration(TenantSeedOptions.SectionName);
+        services.AddHostedService<TenantSeedService>();
+
+        // The cron tick: one workflow per runnable tenant and slot, under a lease; alerts when a run ends.
         services.AddOptions<SyncScheduleOptions>()
             .BindConfiguration(SyncScheduleOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IConnectorStateStore, DaprConnectorStateStore>();
-        services.TryAddSingleton<IIntegrationEventPublisher, DaprIntegrationEventPublisher>();
-
-        // The main flow: Acumatica and Zendesk clients behind the engine's ports (secrets from the Dapr secret store,
-        // tokens encrypted in the state store), the engine and tenant store, and the operator API over them.
-        services.AddConnectors(builder.Configuration);
-        services.AddSyncCore(builder.Configuration);
-        services.AddOperatorApi(builder.Configuration);
-        services.AddSingleton<IWorkflowRuns, DaprWorkflowRuns>();
-        services.AddOperatorConsole(builder.Configuration);
-        // The console's static web assets (blazor.web.js, its styles) from the build output when the app runs from
-        // there in any environment (tests, `make run`); a published app serves them from wwwroot and has no runtime manifest.
-        builder.WebHost.UseStaticWebAssets();
-        services.AddSingleton<INextRun, CronNextRun>();
-
-        services.AddOptions<TenantSeedOptions>().BindConfiguration(TenantSeedOptions.SectionName);
-        services.AddHostedService<TenantSeedService>();
-
         services.AddSingleton<SyncLeaseStore>();
         services.AddSingleton<TenantAlerts>();
         services.AddSingleton<SyncCronScheduler>();
@@ -62,6 +77,8 @@ public static class SyncWorkerExtensions
         services.AddSingleton<WorkflowRetentionLedger>();
         services.AddSingleton<WorkflowRetentionPass>();
         services.AddHostedService<WorkflowRetentionService>();
+
+        // Zendesk tickets → Acumatica activities.
         services.AddTicketFlow();
 
         // Dapr.Workflow's source generator registers every Workflow/WorkflowActivity of this assembly
@@ -70,7 +87,7 @@ public static class SyncWorkerExtensions
         services.AddDaprWorkflow(_ => { });
 
         // AddDaprWorkflow registers only the sealed DaprWorkflowClient; the code depends on the interface.
-        services.TryAddSingleton<IDaprWorkflowClient>(sp => sp.GetRequiredService<DaprWorkflowClient>());
+        services.AddSingleton<IDaprWorkflowClient>(sp => sp.GetRequiredService<DaprWorkflowClient>());
         return builder;
     }
 

@@ -1,6 +1,5 @@
 using AcumaticaZendesk.Zendesk.Auth;
 using AcumaticaZendesk.Zendesk.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -11,9 +10,6 @@ public interface IZendeskClientFactory
 {
     /// <summary>A client for <paramref name="connection"/> whose tokens come from <paramref name="tokenSource"/>.</summary>
     ZendeskClient Create(ZendeskConnection connection, IZendeskTokenSource tokenSource);
-
-    /// <summary>A client whose tokens come from the registered <see cref="IZendeskTokenSource"/>.</summary>
-    ZendeskClient Create(ZendeskConnection connection);
 }
 
 internal sealed class ZendeskClientFactory(
@@ -23,13 +19,8 @@ internal sealed class ZendeskClientFactory(
     ZendeskClientMetrics metrics,
     ZendeskOAuthClient oauth,
     TimeProvider timeProvider,
-    ILoggerFactory loggerFactory,
-    IServiceProvider services) : IZendeskClientFactory
+    ILoggerFactory loggerFactory) : IZendeskClientFactory
 {
-    public ZendeskClient Create(ZendeskConnection connection) =>
-        Create(connection, services.GetService<IZendeskTokenSource>() ?? throw new InvalidOperationException(
-            "No IZendeskTokenSource is registered; register one or pass it to IZendeskClientFactory.Create."));
-
     public ZendeskClient Create(ZendeskConnection connection, IZendeskTokenSource tokenSource)
     {
         ArgumentNullException.ThrowIfNull(connection);

@@ -3,7 +3,9 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
 using AcumaticaZendesk.Acumatica;
+using AcumaticaZendesk.Connectors.Gate;
 using AcumaticaZendesk.Operator.Ports;
+using AcumaticaZendesk.Sync;
 using AcumaticaZendesk.Sync.Audit;
 using AcumaticaZendesk.Sync.Json;
 using AcumaticaZendesk.Sync.Ports;
@@ -16,6 +18,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
@@ -86,9 +89,18 @@ internal sealed class OperatorHost : IAsyncDisposable
         builder.Services.AddSingleton<IAcumaticaSource>(parts.Acumatica);
         builder.Services.AddSingleton<IZendeskTarget>(parts.Zendesk);
         builder.Services.AddSingleton<IWorkflowRuns>(parts.Workflows);
-        builder.Services.AddSingleton<IReconcileSource>(new FakeReconcileSource(parts.Zendesk));
         builder.Services.AddSingleton<TimeProvider>(parts.Time);
+        // Around the operator API what the sync worker registers too (AddSyncWorker): the core and the tenants' clients;
+        // the reconcile source replaced by a fake over the fake Zendesk. Validated when built, as the worker is.
+        builder.Host.UseDefaultServiceProvider(o =>
+        {
+            o.ValidateOnBuild = true;
+            o.ValidateScopes = true;
+        });
+        builder.Services.AddSyncCore(builder.Configuration);
+        builder.Services.AddTenantClients(builder.Configuration);
         builder.Services.AddOperatorApi(builder.Configuration);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IReconcileSource>(new FakeReconcileSource(parts.Zendesk)));
         builder.Services.Configure<AcumaticaClientOptions>(o => o.MaxRetryAttempts = 0);
 
         parts.Secrets.Values["operator:api-keys:ops"] = AdminKey;

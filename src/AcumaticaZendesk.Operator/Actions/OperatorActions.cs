@@ -25,7 +25,7 @@ public sealed class OperatorActions
     private readonly TimeProvider time;
     private readonly TenantTokens tokens;
 
-    internal OperatorActions(
+    public OperatorActions(
         TenantRepository tenants, CheckpointStore checkpoints, RunStore runs, FailedRecordQueue failed, IWorkflowRuns workflows,
         ISyncEngine engine, TimeProvider time, TenantTokens tokens)
     {

@@ -3,7 +3,6 @@ using AcumaticaZendesk.Sync.Tenants;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace AcumaticaZendesk.Operator.Endpoints;
 
@@ -19,17 +18,13 @@ internal static class CheckEndpoints
                 OperatorResults.Json(await plans.PlanAsync(await tenants.GetRequiredAsync(tenantId, ct).ConfigureAwait(false), ct).ConfigureAwait(false)))
             .WithName("Plan").WithSummary("Dry run: what the next run would create, update, adopt, skip or fail. Writes nothing.")
             .Produces<PlanReport>();
-        tenant.MapPost("/reconcile", async (string tenantId, TenantRepository tenants, IServiceProvider services, CancellationToken ct) =>
+        tenant.MapPost("/reconcile", async (string tenantId, TenantRepository tenants, ReconcileService reconcile, CancellationToken ct) =>
             {
-                if (services.GetService<Sync.Ports.IAcumaticaSource>() is null || services.GetService<Ports.IReconcileSource>() is null)
-                {
-                    return (IResult)OperatorResults.Problem(StatusCodes.Status501NotImplemented, "Reconcile unavailable",
-                        "This host registers no IAcumaticaSource and IReconcileSource, so it cannot compare the systems.");
-                }
-
-                return OperatorResults.Json(await services.GetRequiredService<ReconcileService>().ReconcileAsync(await tenants.GetRequiredAsync(tenantId, ct).ConfigureAwait(false), ct).ConfigureAwait(false));
+                var tenant = await tenants.GetRequiredAsync(tenantId, ct).ConfigureAwait(false);
+                return OperatorResults.Json(await reconcile.ReconcileAsync(tenant, ct).ConfigureAwait(false));
             })
-            .WithName("Reconcile").WithSummary("Read-only drift report: accounts missing in Zendesk, organizations/users whose external_id matches nothing, duplicate names.")
-            .Produces<ReconcileReport>().ProducesProblem(StatusCodes.Status501NotImplemented);
+            .WithName("Reconcile")
+            .WithSummary("Read-only drift report: accounts missing in Zendesk, organizations/users whose external_id matches nothing, duplicate names.")
+            .Produces<ReconcileReport>();
     }
 }
