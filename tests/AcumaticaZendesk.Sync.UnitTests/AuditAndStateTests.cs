@@ -256,7 +256,7 @@ public sealed class AuditAndStateTests
         await Assert.ThrowsAsync<ArgumentException>(() => store.SaveAsync("", 1, None));
         await Assert.ThrowsAsync<ArgumentException>(() => store.TrySaveAsync("", 1, null, None));
         await Assert.ThrowsAsync<ArgumentException>(() => store.DeleteAsync("", None));
-        await Assert.ThrowsAsync<ArgumentNullException>(() => store.GetManyAsync<int>(null!, None));
+        Assert.Equal("keys", (await Assert.ThrowsAsync<ArgumentNullException>(() => store.GetManyAsync<int>(null!, None))).ParamName);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.GetAsync<int>("k", cancelled.Token));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.GetManyAsync<int>(["k"], cancelled.Token));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.SaveAsync("k", 1, cancelled.Token));
