@@ -89,6 +89,50 @@ public sealed class JobPollingTests
         Assert.Equal("live,expired", host.SentTo("/api/v2/job_statuses/show_many").Single().Query("ids"));
         Assert.Single(host.SentTo("/api/v2/job_statuses/expired"));
         Assert.Empty(host.SentTo("/api/v2/job_statuses/live"));
+        Assert.Contains(host.Logs.Entries, e => e.Text.StartsWith("Zendesk acme polled 2 jobs in one show_many request (1 statuses returned)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_finished_job_whose_results_cannot_be_read_in_show_many_reads_its_own_status_again()
+    {
+        await using var host = new TestHost();
+        var answers = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        // "broken"'s first answer is finished with results that are no result entries; its next answer is readable.
+        host.Server.JobStatuses(id => id == "broken" && answers.AddOrUpdate(id, 1, (_, n) => n + 1) == 1
+            ? """{"id":"broken","status":"completed","total":1,"results":[1]}"""
+            : Status(id, "completed"));
+
+        var jobs = await host.PollUntilDoneAsync(Task.WhenAll(host.Client.Jobs.WaitAsync(Queued("fine"), Ct), host.Client.Jobs.WaitAsync(Queued("broken"), Ct)), jobs: 2);
+
+        Assert.All(jobs, j => Assert.Equal("completed", j.Status));
+        Assert.Equal("fine,broken", host.SentTo("/api/v2/job_statuses/show_many").Single().Query("ids"));
+        Assert.Single(host.SentTo("/api/v2/job_statuses/broken"));
+        Assert.Empty(host.SentTo("/api/v2/job_statuses/fine"));
+    }
+
+    [Fact]
+    public async Task A_job_still_running_at_its_timeout_is_given_up_with_words_that_say_how_to_check_it_and_no_poll_after_the_deadline()
+    {
+        // Polls at 1.1 s and 2.7 s (TestHost: 1 s first, ×1.5, a 0.1 s window); the second poll is exactly at the deadline.
+        await using var host = new TestHost(o => o.JobTimeout = TimeSpan.FromSeconds(2.7));
+        host.Server.JobStatuses(id => Status(id, "working"));
+
+        var ex = await Assert.ThrowsAsync<TimeoutException>(() => host.PollInLockstepAsync(host.Client.Jobs.WaitAsync(Queued("slow"), Ct), jobs: 1));
+
+        Assert.Equal(
+            "Zendesk job slow on 'acme' was still 'working' after 00:00:02.7000000; check it with GET /api/v2/job_statuses/{id} (statuses expire after about an hour).",
+            ex.Message);
+        Assert.Equal(2, host.SentTo("/api/v2/job_statuses/slow").Count);
+    }
+
+    [Fact]
+    public async Task A_blank_job_id_or_no_job_is_refused_before_any_request()
+    {
+        await using var host = new TestHost();
+
+        await Assert.ThrowsAsync<ArgumentException>(() => host.Client.Jobs.GetAsync(" ", Ct));
+        Assert.Equal("job", (await Assert.ThrowsAsync<ArgumentNullException>(() => host.Client.Jobs.WaitAsync(null!, Ct))).ParamName);
+        Assert.Empty(host.Sent);
     }
 
     [Fact]
@@ -230,6 +274,9 @@ public sealed class JobPollingTests
         Assert.Single(host.SentTo("/api/v2/job_statuses/show_many")); // tried once, then never again
         Assert.Equal(2, host.SentTo("/api/v2/job_statuses/x").Count);
         Assert.Equal(2, host.SentTo("/api/v2/job_statuses/y").Count);
+        var warning = Assert.Single(host.Logs.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning); // not also as a failed poll
+        Assert.StartsWith("Zendesk acme answered job_statuses/show_many with 404; polling its jobs one by one from now on", warning.Text, StringComparison.Ordinal);
+        Assert.Contains(host.Logs.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Information && e.Text.StartsWith("Zendesk acme job x finished completed (1 records)", StringComparison.Ordinal));
     }
 
     [Fact]
