@@ -162,16 +162,29 @@ public sealed class BenchUsageException(string? message) : Exception(message ?? 
     public bool IsHelp => string.IsNullOrEmpty(Message);
 }
 
-/// <summary>Where the memory child finds the parent's sandbox (one argument: <c>acumaticaUrl|zendeskUrl|pageSize|onboarding|timeScale|pagesPerCall</c>).</summary>
+/// <summary>Where the memory child finds the parent's sandbox (one argument:
+/// <c>acumaticaUrl|zendeskUrl|pageSize|onboarding|timeScale|pagesPerCall</c>).</summary>
 public sealed record MemoryChildArgs(Uri AcumaticaUrl, Uri ZendeskUrl, int PageSize, OnboardingPolicy Onboarding, double TimeScale, int PagesPerCall)
 {
-    public string Format() => string.Join('|', AcumaticaUrl, ZendeskUrl, PageSize.ToString(CultureInfo.InvariantCulture), Onboarding, TimeScale.ToString(CultureInfo.InvariantCulture), PagesPerCall.ToString(CultureInfo.InvariantCulture));
+    public string Format() =>
+        string.Join(
+            '|',
+            AcumaticaUrl,
+            ZendeskUrl,
+            PageSize.ToString(CultureInfo.InvariantCulture),
+            Onboarding,
+            TimeScale.ToString(CultureInfo.InvariantCulture),
+            PagesPerCall.ToString(CultureInfo.InvariantCulture));
 
     public static MemoryChildArgs Parse(string value)
     {
         var parts = value.Split('|');
-        if (parts.Length != 6 || !int.TryParse(parts[5], NumberStyles.Integer, CultureInfo.InvariantCulture, out var pagesPerCall) || !Enum.TryParse<OnboardingPolicy>(parts[3], out var onboarding)
-            || !double.TryParse(parts[4], NumberStyles.Float, CultureInfo.InvariantCulture, out var scale) || !Uri.TryCreate(parts[0], UriKind.Absolute, out var acu) || !Uri.TryCreate(parts[1], UriKind.Absolute, out var zd)
+        if (parts.Length != 6
+            || !int.TryParse(parts[5], NumberStyles.Integer, CultureInfo.InvariantCulture, out var pagesPerCall)
+            || !Enum.TryParse<OnboardingPolicy>(parts[3], out var onboarding)
+                || !double.TryParse(parts[4], NumberStyles.Float, CultureInfo.InvariantCulture, out var scale)
+                || !Uri.TryCreate(parts[0], UriKind.Absolute, out var acu)
+                || !Uri.TryCreate(parts[1], UriKind.Absolute, out var zd)
             || !int.TryParse(parts[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out var size))
             throw new BenchUsageException("--memory-child expects 'acumaticaUrl|zendeskUrl|pageSize|onboarding|timeScale|pagesPerCall'.");
         return new MemoryChildArgs(acu, zd, size, onboarding, scale, pagesPerCall);

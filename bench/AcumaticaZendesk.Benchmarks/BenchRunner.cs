@@ -27,14 +27,28 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
         var log = sandbox.Control.Requests;
 
         var dataset = sandbox.Seed(EngineTenant, options);
-        var tenant = await connector.AddTenantAsync(EngineTenant, sandbox.Host.AcumaticaUrl(EngineTenant), sandbox.Host.ZendeskUrl(EngineTenant), options.Onboarding, cancellationToken).ConfigureAwait(false);
-        progress.WriteLine($"dataset: {dataset.Organizations} organizations, {dataset.Users} users; rate limit {options.RateLimit}/min; time scale {options.EffectiveTimeScale}");
+        var tenant = await connector.AddTenantAsync(
+            EngineTenant,
+            sandbox.Host.AcumaticaUrl(EngineTenant),
+            sandbox.Host.ZendeskUrl(EngineTenant),
+            options.Onboarding,
+            cancellationToken)
+            .ConfigureAwait(false);
+        progress.WriteLine(
+            $"dataset: {dataset.Organizations} organizations, {dataset.Users} users; rate limit {options.RateLimit}/min; time scale "
+                + $"{options.EffectiveTimeScale}");
 
         // A long-running worker has JIT-compiled the engine, adapters and clients and opened its connections long
         // before a tenant's first load; a small load on its own account gets this process there, unmeasured.
         progress.WriteLine("warm-up: small load on its own account (not measured) ...");
         sandbox.Seed(WarmUpTenant, options.Scaled(options.MemoryScaleDivisor));
-        var warmUp = await connector.AddTenantAsync(WarmUpTenant, sandbox.Host.AcumaticaUrl(WarmUpTenant), sandbox.Host.ZendeskUrl(WarmUpTenant), options.Onboarding, cancellationToken).ConfigureAwait(false);
+        var warmUp = await connector.AddTenantAsync(
+            WarmUpTenant,
+            sandbox.Host.AcumaticaUrl(WarmUpTenant),
+            sandbox.Host.ZendeskUrl(WarmUpTenant),
+            options.Onboarding,
+            cancellationToken)
+            .ConfigureAwait(false);
         await EngineLoad.RunAsync(connector.Engine, warmUp.Id, "warmup", options.PageSize, options.PagesPerCall, cancellationToken).ConfigureAwait(false);
 
         progress.WriteLine("initial load (real engine, adapters, clients) ...");
@@ -55,13 +69,24 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
             progress.WriteLine($"initial load at the plan's limit ({plan.RateLimit}/min, production timings) on a fresh account ...");
             sandbox.Seed(PlanTenant, plan);
             await using var planConnector = new ConnectorServices(plan.EffectiveTimeScale);
-            var planTenant = await planConnector.AddTenantAsync(PlanTenant, sandbox.Host.AcumaticaUrl(PlanTenant), sandbox.Host.ZendeskUrl(PlanTenant), options.Onboarding, cancellationToken).ConfigureAwait(false);
+            var planTenant = await planConnector.AddTenantAsync(
+                PlanTenant,
+                sandbox.Host.AcumaticaUrl(PlanTenant),
+                sandbox.Host.ZendeskUrl(PlanTenant),
+                options.Onboarding,
+                cancellationToken)
+                .ConfigureAwait(false);
             var planStart = DateTimeOffset.UtcNow;
             var planRun = await EngineRunAsync(sandbox, planConnector, planTenant, "initial", cancellationToken, plan.RateLimit).ConfigureAwait(false);
             if (options.Timeline)
                 PrintTimeline(sandbox, planStart);
             var planBound = new Bound(dataset.Organizations, dataset.Users, 100, plan.RateLimit);
-            planLimit = new PlanLimitRun(plan.RateLimit, plan.EffectiveTimeScale, planRun, Result(planBound), planBound.Seconds / planRun.Measurement.EffectiveSeconds);
+            planLimit = new PlanLimitRun(
+                plan.RateLimit,
+                plan.EffectiveTimeScale,
+                planRun,
+                Result(planBound),
+                planBound.Seconds / planRun.Measurement.EffectiveSeconds);
         }
 
         EngineRun? whatIf = null;
@@ -70,7 +95,13 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
             progress.WriteLine("what-if: initial load without the per-record onboarding searches, on a fresh account ...");
             sandbox.Seed(WhatIfTenant, options);
             await using var whatIfConnector = new ConnectorServices(options.EffectiveTimeScale, whatIfNoOnboardingSearch: true);
-            var whatIfTenant = await whatIfConnector.AddTenantAsync(WhatIfTenant, sandbox.Host.AcumaticaUrl(WhatIfTenant), sandbox.Host.ZendeskUrl(WhatIfTenant), options.Onboarding, cancellationToken).ConfigureAwait(false);
+            var whatIfTenant = await whatIfConnector.AddTenantAsync(
+                WhatIfTenant,
+                sandbox.Host.AcumaticaUrl(WhatIfTenant),
+                sandbox.Host.ZendeskUrl(WhatIfTenant),
+                options.Onboarding,
+                cancellationToken)
+                .ConfigureAwait(false);
             whatIf = await EngineRunAsync(sandbox, whatIfConnector, whatIfTenant, "initial", cancellationToken).ConfigureAwait(false);
         }
 
@@ -79,7 +110,13 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
         {
             progress.WriteLine("naive load (one lookup + one write per record) on a fresh account ...");
             sandbox.Seed(NaiveTenant, options);
-            var naiveTenant = await connector.AddTenantAsync(NaiveTenant, sandbox.Host.AcumaticaUrl(NaiveTenant), sandbox.Host.ZendeskUrl(NaiveTenant), options.Onboarding, cancellationToken).ConfigureAwait(false);
+            var naiveTenant = await connector.AddTenantAsync(
+                NaiveTenant,
+                sandbox.Host.AcumaticaUrl(NaiveTenant),
+                sandbox.Host.ZendeskUrl(NaiveTenant),
+                options.Onboarding,
+                cancellationToken)
+                .ConfigureAwait(false);
             var meter = PhaseMeter.Start(connector.ZendeskMetrics, log);
             var totals = await new NaiveLoad(connector.Provider).RunAsync(naiveTenant, options.PageSize, cancellationToken).ConfigureAwait(false);
             var measurement = meter.Stop(options.RateLimit);
@@ -143,10 +180,17 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
 
     private static BoundResult Result(Bound bound) => new(Bound.Formula, bound.Lookups, bound.Writes, bound.Polls, bound.Requests, bound.Seconds);
 
-    private async Task<EngineRun> EngineRunAsync(BenchSandbox sandbox, ConnectorServices connector, TenantConfig tenant, string runId, CancellationToken cancellationToken, int? rateLimit = null)
+    private async Task<EngineRun> EngineRunAsync(
+        BenchSandbox sandbox,
+        ConnectorServices connector,
+        TenantConfig tenant,
+        string runId,
+        CancellationToken cancellationToken,
+        int? rateLimit = null)
     {
         var meter = PhaseMeter.Start(connector.ZendeskMetrics, sandbox.Control.Requests);
-        var kinds = await EngineLoad.RunAsync(connector.Engine, tenant.Id, runId, options.PageSize, options.PagesPerCall, cancellationToken).ConfigureAwait(false);
+        var kinds = await EngineLoad.RunAsync(connector.Engine, tenant.Id, runId, options.PageSize, options.PagesPerCall, cancellationToken)
+            .ConfigureAwait(false);
         var measurement = meter.Stop(rateLimit ?? options.RateLimit);
         var (organizations, users) = sandbox.LinkedCounts(tenant.Zendesk.Subdomain);
         var queued = (await connector.Provider.GetRequiredService<FailedRecordQueue>().ListAsync(tenant.Id, cancellationToken).ConfigureAwait(false))
@@ -171,7 +215,11 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
         var changedUsers = 0;
         foreach (var id in contactIds.Where((_, i) => i % Math.Max(1, contactIds.Length / Math.Max(1, users)) == 0).Take(users))
         {
-            if (control.ModifyRecord(EngineTenant, "Contact", id, new JsonObject { ["Phone1"] = "+1 (555) 010-" + (1000 + changedUsers).ToString(CultureInfo.InvariantCulture) }))
+            if (control.ModifyRecord(
+                EngineTenant,
+                "Contact",
+                id,
+                new JsonObject { ["Phone1"] = "+1 (555) 010-" + (1000 + changedUsers).ToString(CultureInfo.InvariantCulture) }))
                 changedUsers++;
         }
 

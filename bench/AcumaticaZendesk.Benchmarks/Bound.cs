@@ -12,7 +12,8 @@ namespace AcumaticaZendesk.Benchmarks;
 public sealed record Bound(int Organizations, int Users, int BatchSize, int RateLimitPerMinute)
 {
     public const string Formula =
-        "requests = 2 x (ceil(organizations / 100) + ceil(users / 100)) + ceil(organization jobs / 100) + ceil(user jobs / 100)  [per 100: 1 show_many lookup + 1 bulk write job; job statuses read 100 at a time, once per phase]; seconds = requests x 60 / rate limit per minute";
+        "requests = 2 x (ceil(organizations / 100) + ceil(users / 100)) + ceil(organization jobs / 100) + ceil(user jobs / 100)  [per 100: 1 show_many lookup "
+            + "+ 1 bulk write job; job statuses read 100 at a time, once per phase]; seconds = requests x 60 / rate limit per minute";
 
     public int OrganizationBatches => Batches(Organizations);
 

@@ -73,7 +73,12 @@ internal sealed class ConnectorServices : IAsyncDisposable
     public ZendeskClientMetrics ZendeskMetrics => Provider.GetRequiredService<ZendeskClientMetrics>();
 
     /// <summary>Stores a tenant for the sandbox instance and account (password grant for Acumatica, client_credentials for Zendesk).</summary>
-    public async Task<TenantConfig> AddTenantAsync(string tenantId, Uri acumaticaUrl, Uri zendeskUrl, OnboardingPolicy onboarding, CancellationToken cancellationToken)
+    public async Task<TenantConfig> AddTenantAsync(
+        string tenantId,
+        Uri acumaticaUrl,
+        Uri zendeskUrl,
+        OnboardingPolicy onboarding,
+        CancellationToken cancellationToken)
     {
         _secrets.Values[SecretNames.AcumaticaUserName(tenantId)] = DemoCredentials.AcumaticaUser;
         _secrets.Values[SecretNames.AcumaticaPassword(tenantId)] = DemoCredentials.AcumaticaPassword;

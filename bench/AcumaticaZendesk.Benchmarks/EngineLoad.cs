@@ -14,7 +14,13 @@ internal static class EngineLoad
 {
     public static IReadOnlyList<EntityKind> KindOrder => SyncStages.KindOrder;
 
-    public static async Task<IReadOnlyList<KindTotals>> RunAsync(ISyncEngine engine, string tenantId, string runId, int pageSize, int pagesPerCall, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<KindTotals>> RunAsync(
+        ISyncEngine engine,
+        string tenantId,
+        string runId,
+        int pageSize,
+        int pagesPerCall,
+        CancellationToken cancellationToken)
     {
         var totals = new List<KindTotals>();
         var running = new Dictionary<Task<KindTotals>, EntityKind>();
@@ -32,13 +38,21 @@ internal static class EngineLoad
         return totals;
     }
 
-    private static async Task<KindTotals> RunKindAsync(ISyncEngine engine, string tenantId, string runId, EntityKind kind, int pageSize, int pagesPerCall, CancellationToken cancellationToken)
+    private static async Task<KindTotals> RunKindAsync(
+        ISyncEngine engine,
+        string tenantId,
+        string runId,
+        EntityKind kind,
+        int pageSize,
+        int pagesPerCall,
+        CancellationToken cancellationToken)
     {
         var t = new KindTotals(kind, 0, 0, 0, 0, 0, 0, 0);
         SyncPageResult page;
         do
         {
-            page = await engine.SyncPageAsync(new SyncPageRequest(tenantId, runId, kind, pageSize, MaxPages: pagesPerCall), cancellationToken).ConfigureAwait(false);
+            page = await engine.SyncPageAsync(new SyncPageRequest(tenantId, runId, kind, pageSize, MaxPages: pagesPerCall), cancellationToken).ConfigureAwait(
+                false);
             if (page.HasMore && page.Counts.Read == 0)
                 throw new InvalidOperationException($"{kind}: the sync engine reported more pages but returned an empty one.");
             t = t with

@@ -83,7 +83,8 @@ internal sealed class PhaseMeter
             acumatica,
             acumatica.Values.Sum(),
             sandbox.Where(kv => kv.Key.Contains(" /zendesk/", StringComparison.Ordinal)).Sum(kv => kv.Value),
-            sandbox.Where(kv => kv.Key.Contains(" /zendesk/", StringComparison.Ordinal) && kv.Key.Contains("/api/v2/", StringComparison.Ordinal)).Sum(kv => kv.Value),
+            sandbox.Where(kv => kv.Key.Contains(" /zendesk/", StringComparison.Ordinal)
+                && kv.Key.Contains("/api/v2/", StringComparison.Ordinal)).Sum(kv => kv.Value),
             byEndpoint.Values.Sum() * 60.0 / rateLimitPerMinute);
     }
 

@@ -16,7 +16,13 @@ internal static class MemoryProbe
     public static async Task<MemoryRun> MeasureAsync(BenchSandbox sandbox, string name, BenchOptions options, CancellationToken cancellationToken)
     {
         var dataset = sandbox.Seed(name, options);
-        var args = new MemoryChildArgs(sandbox.Host.AcumaticaUrl(name), sandbox.Host.ZendeskUrl(name), options.PageSize, options.Onboarding, options.EffectiveTimeScale, options.PagesPerCall);
+        var args = new MemoryChildArgs(
+            sandbox.Host.AcumaticaUrl(name),
+            sandbox.Host.ZendeskUrl(name),
+            options.PageSize,
+            options.Onboarding,
+            options.EffectiveTimeScale,
+            options.PagesPerCall);
         var start = ChildStartInfo(args);
         using var child = Process.Start(start) ?? throw new InvalidOperationException("Could not start the memory child process.");
         var stderr = child.StandardError.ReadToEndAsync(cancellationToken);
@@ -37,7 +43,8 @@ internal static class MemoryProbe
         await using (var connector = new ConnectorServices(args.TimeScale))
         {
             await connector.AddTenantAsync(tenantId, args.AcumaticaUrl, args.ZendeskUrl, args.Onboarding, cancellationToken).ConfigureAwait(false);
-            var kinds = await EngineLoad.RunAsync(connector.Engine, tenantId, "memory-1", args.PageSize, args.PagesPerCall, cancellationToken).ConfigureAwait(false);
+            var kinds = await EngineLoad.RunAsync(connector.Engine, tenantId, "memory-1", args.PageSize, args.PagesPerCall, cancellationToken)
+                .ConfigureAwait(false);
             if (kinds.Sum(k => k.Read) == 0)
                 throw new InvalidOperationException("The memory child read no records.");
             var heap = GC.GetTotalMemory(forceFullCollection: true);

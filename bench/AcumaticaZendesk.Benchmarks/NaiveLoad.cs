@@ -36,7 +36,8 @@ internal sealed class NaiveLoad(IServiceProvider services)
                 {
                     var ok = record switch
                     {
-                        AcumaticaAccount account => await WriteOrganizationAsync(zendesk, tenant, account, organizationIds, cancellationToken).ConfigureAwait(false),
+                        AcumaticaAccount account => await WriteOrganizationAsync(zendesk, tenant, account, organizationIds, cancellationToken).ConfigureAwait(
+                            false),
                         AcumaticaPerson person => await WriteUserAsync(zendesk, tenant, person, organizationIds, cancellationToken).ConfigureAwait(false),
                         _ => false,
                     };
@@ -61,7 +62,13 @@ internal sealed class NaiveLoad(IServiceProvider services)
         var connection = new ZendeskConnection(tenant.Zendesk.Subdomain, new Uri(tenant.Zendesk.BaseUrl!));
         var tokens = new InMemoryZendeskTokenSource();
         var token = await services.GetRequiredService<ZendeskClientCredentialsGrant>().RequestAsync(
-            connection with { OAuth = new ZendeskOAuthApp(Sandbox.Control.DemoCredentials.ZendeskClientId, Sandbox.Control.DemoCredentials.ZendeskClientSecret, new Uri("http://localhost/callback")) },
+            connection with
+            {
+                OAuth = new ZendeskOAuthApp(
+                    Sandbox.Control.DemoCredentials.ZendeskClientId,
+                    Sandbox.Control.DemoCredentials.ZendeskClientSecret,
+                    new Uri("http://localhost/callback"))
+            },
             cancellationToken).ConfigureAwait(false);
         await tokens.SaveTokensAsync(connection, token, cancellationToken).ConfigureAwait(false);
         return services.GetRequiredService<IZendeskClientFactory>().Create(connection, tokens);

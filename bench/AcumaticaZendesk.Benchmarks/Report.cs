@@ -29,8 +29,14 @@ internal static class Report
         void Line(string label, string value) => s.Append(c, $"  {label,-44} {value}\n");
         string Sec(double v) => v.ToString("0.00", c) + " s";
 
-        s.Append(c, $"\nAcumaticaZendesk benchmark — {r.Machine.ProcessorCount} cores, {r.Machine.MemoryGb} GB, {r.Machine.DotnetVersion}, {r.Machine.StartedAtUtc}\n");
-        s.Append(c, $"Dataset: {r.Dataset.Organizations} organizations + {r.Dataset.Users} users = {r.Dataset.Records} records; Zendesk rate limit {r.RateLimitPerMinute}/min; time scale {r.Options.EffectiveTimeScale} (sandbox job durations and client poll intervals divided by it); page size {r.Options.PageSize}\n\n");
+        s.Append(
+            c,
+            $"\nAcumaticaZendesk benchmark — {r.Machine.ProcessorCount} cores, {r.Machine.MemoryGb} GB, {r.Machine.DotnetVersion}, {r.Machine.StartedAtUtc}\n");
+        s.Append(
+            c,
+            $"Dataset: {r.Dataset.Organizations} organizations + {r.Dataset.Users} users = {r.Dataset.Records} records; Zendesk rate limit "
+                + $"{r.RateLimitPerMinute}/min; time scale {r.Options.EffectiveTimeScale} (sandbox job durations and client poll intervals divided by it); "
+                    + $"page size {r.Options.PageSize}\n\n");
 
         s.Append("Initial load (real SyncEngine + adapters + clients)\n");
         Time(s, r.InitialLoad.Measurement);
@@ -38,15 +44,21 @@ internal static class Report
         Line("failed records", r.InitialLoad.Failed.ToString(c) + Failures(r.InitialLoad));
         Endpoints(s, r.InitialLoad.Measurement);
         Line("bound (fewest requests at the rate limit)", $"{r.Bound.Requests} requests = {Sec(r.Bound.Seconds)}");
-        Line("of which onboarding lookups (listings + searches)", $"{r.InitialLoadOnboardingSearches} (without them: {r.InitialLoad.Measurement.ZendeskRequests - r.InitialLoadOnboardingSearches} requests)");
-        Line("efficiency (bound / effective time)", r.Efficiency.ToString("0.000", c) + (r.PlanLimit is null ? "  (goal >= 0.9)" : "  (scaled run: CPU time is not scaled)"));
+        Line(
+            "of which onboarding lookups (listings + searches)",
+            $"{r.InitialLoadOnboardingSearches} (without them: {r.InitialLoad.Measurement.ZendeskRequests - r.InitialLoadOnboardingSearches} requests)");
+        Line(
+            "efficiency (bound / effective time)",
+            r.Efficiency.ToString("0.000", c) + (r.PlanLimit is null ? "  (goal >= 0.9)" : "  (scaled run: CPU time is not scaled)"));
         s.Append("\n");
 
         if (r.PlanLimit is { } plan)
         {
             s.Append(c, $"Initial load at the plan's limit: {plan.RateLimitPerMinute}/min, production timings (time scale {plan.TimeScale}), fresh account\n");
             Time(s, plan.Run.Measurement);
-            Line("organizations / users in Zendesk, failed", $"{plan.Run.OrganizationsInZendesk} / {plan.Run.UsersInZendesk}, {plan.Run.Failed}{Failures(plan.Run)}");
+            Line(
+                "organizations / users in Zendesk, failed",
+                $"{plan.Run.OrganizationsInZendesk} / {plan.Run.UsersInZendesk}, {plan.Run.Failed}{Failures(plan.Run)}");
             Line("Zendesk requests", Requests(plan.Run.Measurement));
             Line("bound (fewest requests at the rate limit)", $"{plan.Bound.Requests} requests = {Sec(plan.Bound.Seconds)}");
             Line("efficiency (bound / effective time)", plan.Efficiency.ToString("0.000", c) + "  (goal >= 0.9)");
@@ -88,7 +100,9 @@ internal static class Report
         {
             s.Append("Memory (peak working set of a child process running the connector; sandbox in the parent)\n");
             foreach (var m in r.Memory)
-                Line($"{m.Records} records", $"peak {m.PeakWorkingSetMb:0.0} MB, managed heap after load {m.ManagedHeapAfterLoadMb:0.0} MB, {Sec(m.WallSeconds)}");
+                Line(
+                    $"{m.Records} records",
+                    $"peak {m.PeakWorkingSetMb:0.0} MB, managed heap after load {m.ManagedHeapAfterLoadMb:0.0} MB, {Sec(m.WallSeconds)}");
             if (r.MemoryGrowth is { } growth)
                 Line($"growth for {r.DatasetGrowth:0.0}x the records", growth.ToString("0.00", c) + "x  (goal < 2x)");
         }
@@ -112,7 +126,11 @@ internal static class Report
     private static void Endpoints(StringBuilder s, PhaseMeasurement m)
     {
         var c = CultureInfo.InvariantCulture;
-        s.Append(c, $"  {"Zendesk requests",-44} {m.ZendeskRequests} (sandbox answered {m.SandboxZendeskApiRequests} API + {m.SandboxZendeskRequests - m.SandboxZendeskApiRequests} token requests; 429s {m.ZendeskRateLimited}; budget wait {m.ZendeskThrottleWaitSeconds:0.0} s)\n");
+        s.Append(
+            c,
+            $"  {"Zendesk requests",-44} {m.ZendeskRequests} (sandbox answered {m.SandboxZendeskApiRequests} API + "
+                + $"{m.SandboxZendeskRequests - m.SandboxZendeskApiRequests} token requests; 429s {m.ZendeskRateLimited}; budget wait "
+                    + $"{m.ZendeskThrottleWaitSeconds:0.0} s)\n");
         foreach (var (endpoint, count) in m.ZendeskRequestsByEndpoint)
             s.Append(c, $"    {endpoint,-42} {count}\n");
         s.Append(c, $"  {"Acumatica requests",-44} {m.AcumaticaRequests}\n");

@@ -8,7 +8,13 @@ public sealed record DatasetInfo(int Customers, int Vendors, int CustomerVendors
 }
 
 /// <param name="QueuedFailures">The tenant's replay queue after the run, by kind and error code (why records failed).</param>
-public sealed record EngineRun(string Name, PhaseMeasurement Measurement, IReadOnlyList<KindTotals> Kinds, int OrganizationsInZendesk, int UsersInZendesk, IReadOnlyDictionary<string, int> QueuedFailures)
+public sealed record EngineRun(
+    string Name,
+    PhaseMeasurement Measurement,
+    IReadOnlyList<KindTotals> Kinds,
+    int OrganizationsInZendesk,
+    int UsersInZendesk,
+    IReadOnlyDictionary<string, int> QueuedFailures)
 {
     public int Failed => Kinds.Sum(k => k.Failed);
 }

@@ -12,10 +12,16 @@ namespace AcumaticaZendesk.Benchmarks;
 /// </summary>
 internal sealed class WhatIfNoOnboardingSearch(IZendeskTarget inner) : IZendeskTarget
 {
-    public Task<IReadOnlyList<TargetOrganization>> FindOrganizationsByExternalIdsAsync(TenantConfig tenant, IReadOnlyCollection<string> externalIds, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<TargetOrganization>> FindOrganizationsByExternalIdsAsync(
+        TenantConfig tenant,
+        IReadOnlyCollection<string> externalIds,
+        CancellationToken cancellationToken) =>
         inner.FindOrganizationsByExternalIdsAsync(tenant, externalIds, cancellationToken);
 
-    public Task<IReadOnlyList<TargetOrganization>> FindOrganizationsByNamesAsync(TenantConfig tenant, IReadOnlyCollection<string> names, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<TargetOrganization>> FindOrganizationsByNamesAsync(
+        TenantConfig tenant,
+        IReadOnlyCollection<string> names,
+        CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<TargetOrganization>>([]);
 
     public Task<IReadOnlyList<TargetOrganization>> ListOrganizationsAsync(TenantConfig tenant, CancellationToken cancellationToken) =>
@@ -24,19 +30,34 @@ internal sealed class WhatIfNoOnboardingSearch(IZendeskTarget inner) : IZendeskT
     public Task<IReadOnlyList<TargetUser>?> ListUsersAsync(TenantConfig tenant, int limit, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<TargetUser>?>([]);
 
-    public Task<IReadOnlyList<TargetUser>> FindUsersByExternalIdsAsync(TenantConfig tenant, IReadOnlyCollection<string> externalIds, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<TargetUser>> FindUsersByExternalIdsAsync(
+        TenantConfig tenant,
+        IReadOnlyCollection<string> externalIds,
+        CancellationToken cancellationToken) =>
         inner.FindUsersByExternalIdsAsync(tenant, externalIds, cancellationToken);
 
-    public Task<IReadOnlyList<TargetUser>> FindUsersByEmailsAsync(TenantConfig tenant, IReadOnlyCollection<string> emails, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<TargetUser>> FindUsersByEmailsAsync(
+        TenantConfig tenant,
+        IReadOnlyCollection<string> emails,
+        CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<TargetUser>>([]);
 
-    public Task<IReadOnlyList<WriteResult>> CreateOrganizationsAsync(TenantConfig tenant, IReadOnlyList<OrganizationPayload> organizations, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<WriteResult>> CreateOrganizationsAsync(
+        TenantConfig tenant,
+        IReadOnlyList<OrganizationPayload> organizations,
+        CancellationToken cancellationToken) =>
         inner.CreateOrganizationsAsync(tenant, organizations, cancellationToken);
 
-    public Task<IReadOnlyList<WriteResult>> UpdateOrganizationsAsync(TenantConfig tenant, IReadOnlyList<OrganizationUpdate> updates, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<WriteResult>> UpdateOrganizationsAsync(
+        TenantConfig tenant,
+        IReadOnlyList<OrganizationUpdate> updates,
+        CancellationToken cancellationToken) =>
         inner.UpdateOrganizationsAsync(tenant, updates, cancellationToken);
 
-    public Task<IReadOnlyList<WriteResult>> CreateOrUpdateUsersAsync(TenantConfig tenant, IReadOnlyList<UserWrite> users, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<WriteResult>> CreateOrUpdateUsersAsync(
+        TenantConfig tenant,
+        IReadOnlyList<UserWrite> users,
+        CancellationToken cancellationToken) =>
         inner.CreateOrUpdateUsersAsync(tenant, users, cancellationToken);
 
     public Task<WriteResult> AddEmailIdentityAsync(TenantConfig tenant, long userId, string email, bool makePrimary, CancellationToken cancellationToken) =>

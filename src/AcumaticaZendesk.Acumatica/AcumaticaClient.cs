@@ -50,14 +50,19 @@ internal sealed partial class AcumaticaClient(
         {
             response.Dispose();
             await using var lease = await authenticator.AcquireAsync(cancellationToken).ConfigureAwait(false);
-            response = await SendAuthenticatedAsync(() => NewRequest(HttpMethod.Get, connection.EntityIndexUrl), Kind.Read, cancellationToken).ConfigureAwait(false);
+            response = await SendAuthenticatedAsync(() =>
+                NewRequest(HttpMethod.Get, connection.EntityIndexUrl), Kind.Read, cancellationToken).ConfigureAwait(false);
         }
 
         using (response)
         {
             var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             if (response.StatusCode == HttpStatusCode.NotFound)
-                throw new AcumaticaVersionMismatchException(connection.Endpoint, connection.InstanceRoot, [], $"GET {connection.EntityIndexUrl.AbsolutePath} returned 404");
+                throw new AcumaticaVersionMismatchException(
+                    connection.Endpoint,
+                    connection.InstanceRoot,
+                    [],
+                    $"GET {connection.EntityIndexUrl.AbsolutePath} returned 404");
             if (!response.IsSuccessStatusCode)
                 throw AcumaticaHttp.StatusToTransientOrRequest(response, "Listing the Acumatica endpoints (GET /entity)", writesData: false, body);
             try
@@ -112,11 +117,17 @@ internal sealed partial class AcumaticaClient(
         }
         catch (JsonException ex)
         {
-            throw new AcumaticaMalformedRecordException(new AcumaticaRejectedRecord(0, key, null, null, AcumaticaRecordReader.Malformed, $"the {set.EntityName} answer is not JSON ({ex.Message})"));
+            throw new AcumaticaMalformedRecordException(
+                new AcumaticaRejectedRecord(0, key, null, null, AcumaticaRecordReader.Malformed, $"the {set.EntityName} answer is not JSON ({ex.Message})"));
         }
     }
 
-    public async Task<AcumaticaPage<T>> ReadPageAsync<T>(AcumaticaEntitySet<T> set, DateTimeOffset? since, int skip, int top, CancellationToken cancellationToken)
+    public async Task<AcumaticaPage<T>> ReadPageAsync<T>(
+        AcumaticaEntitySet<T> set,
+        DateTimeOffset? since,
+        int skip,
+        int top,
+        CancellationToken cancellationToken)
         where T : AcumaticaEntity, IAcumaticaTrackedEntity
     {
         ArgumentNullException.ThrowIfNull(set);
@@ -131,7 +142,9 @@ internal sealed partial class AcumaticaClient(
             var (document, bytes) = await SendForDocumentAsync(url, set.EntityName, cancellationToken).ConfigureAwait(false);
             using (document)
             {
-                (items, rejected) = document is null ? ([], []) : AcumaticaRecordReader.ReadPage<T>(document, bytes, set.EntityName, set.KeyField, limits, skip);
+                (items, rejected) = document is null
+                    ? ([], [])
+                    : AcumaticaRecordReader.ReadPage<T>(document, bytes, set.EntityName, set.KeyField, limits, skip);
             }
         }
         catch (JsonException ex)
@@ -145,7 +158,11 @@ internal sealed partial class AcumaticaClient(
         return new AcumaticaPage<T>(items, since, skip, top) { Rejected = rejected };
     }
 
-    public async IAsyncEnumerable<T> ReadChangedAsync<T>(AcumaticaEntitySet<T> set, DateTimeOffset? since, int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<T> ReadChangedAsync<T>(
+        AcumaticaEntitySet<T> set,
+        DateTimeOffset? since,
+        int pageSize,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
         where T : AcumaticaEntity, IAcumaticaTrackedEntity
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pageSize);
@@ -167,7 +184,9 @@ internal sealed partial class AcumaticaClient(
         ArgumentNullException.ThrowIfNull(marker);
         var filter = $"substringof('{marker.Text.Replace("'", "''", StringComparison.Ordinal)}',Summary)";
         var url = EntityUrl(ActivityEntity, Query(ActivitySelect, [], filter, top: null, skip: null));
-        var found = await SendForJsonAsync<List<AcumaticaActivity>>(HttpMethod.Get, url, null, Kind.Read, ActivityEntity, cancellationToken).ConfigureAwait(false) ?? [];
+        var found = await SendForJsonAsync<List<AcumaticaActivity>>(HttpMethod.Get, url, null, Kind.Read, ActivityEntity, cancellationToken).ConfigureAwait(
+            false)
+            ?? [];
 
         // The server-side filter is a substring match; keep exact marker hits only, oldest first.
         return [.. found
@@ -253,7 +272,13 @@ internal sealed partial class AcumaticaClient(
         return SendForJsonAsync<AcumaticaActivity>(HttpMethod.Put, url, body, kind, ActivityEntity, cancellationToken)!;
     }
 
-    private async Task<TResult?> SendForJsonAsync<TResult>(HttpMethod method, Uri url, object? body, Kind kind, string entity, CancellationToken cancellationToken)
+    private async Task<TResult?> SendForJsonAsync<TResult>(
+        HttpMethod method,
+        Uri url,
+        object? body,
+        Kind kind,
+        string entity,
+        CancellationToken cancellationToken)
     {
         var text = await SendForTextAsync(method, url, body, kind, entity, cancellationToken).ConfigureAwait(false);
         if (string.IsNullOrWhiteSpace(text))
@@ -305,9 +330,16 @@ internal sealed partial class AcumaticaClient(
     private Task<string> SendForTextAsync(HttpMethod method, Uri url, object? body, Kind kind, string entity, CancellationToken cancellationToken) =>
         SendCheckedAsync(method, url, body, kind, entity, static (content, ct) => content.ReadAsStringAsync(ct), cancellationToken);
 
-    /// <summary>Sends with credentials and reads a 2xx answer with <paramref name="read"/>; maps any other answer to an <see cref="AcumaticaException"/>.</summary>
+    /// <summary>Sends with credentials and reads a 2xx answer with <paramref name="read"/>; maps any other answer to an <see
+    /// cref="AcumaticaException"/>.</summary>
     private async Task<T> SendCheckedAsync<T>(
-        HttpMethod method, Uri url, object? body, Kind kind, string entity, Func<HttpContent, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+        HttpMethod method,
+        Uri url,
+        object? body,
+        Kind kind,
+        string entity,
+        Func<HttpContent, CancellationToken, Task<T>> read,
+        CancellationToken cancellationToken)
     {
         await using var lease = await authenticator.AcquireAsync(cancellationToken).ConfigureAwait(false);
         using var response = await SendAuthenticatedAsync(() => NewRequest(method, url, body), kind, cancellationToken).ConfigureAwait(false);
@@ -347,7 +379,12 @@ internal sealed partial class AcumaticaClient(
         }
     }
 
-    private async Task<AcumaticaException> MapFailureAsync(HttpResponseMessage response, string body, Kind kind, string entity, CancellationToken cancellationToken)
+    private async Task<AcumaticaException> MapFailureAsync(
+        HttpResponseMessage response,
+        string body,
+        Kind kind,
+        string entity,
+        CancellationToken cancellationToken)
     {
         switch (response.StatusCode)
         {
@@ -400,7 +437,8 @@ internal sealed partial class AcumaticaClient(
         return sb.ToString();
     }
 
-    private static string EscapeList(IReadOnlyList<string> fields) => string.Join(',', fields.Select(f => string.Join('/', f.Split('/').Select(Uri.EscapeDataString))));
+    private static string EscapeList(IReadOnlyList<string> fields) =>
+        string.Join(',', fields.Select(f => string.Join('/', f.Split('/').Select(Uri.EscapeDataString))));
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Acumatica {Method} {Entity} for tenant {Tenant} answered {StatusCode}")]
     private static partial void LogResponse(ILogger logger, string method, string entity, string tenant, int statusCode);
@@ -408,12 +446,14 @@ internal sealed partial class AcumaticaClient(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Read {Count} {Entity} records at skip {Skip} for tenant {Tenant}")]
     private static partial void LogPage(ILogger logger, string entity, string tenant, int skip, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused the {Entity} record at row {Position} for tenant {Tenant}: {Code}; the rest of the page goes on")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused the {Entity} record at row {Position} for tenant {Tenant}: {Code}; the rest of the page goes "
+        + "on")]
     private static partial void LogRecordRefused(ILogger logger, string entity, string tenant, int position, string code);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Acumatica answered 401 for tenant {Tenant}; renewing credentials and retrying once")]
     private static partial void LogUnauthorized(ILogger logger, string tenant);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Found {Count} activities with the same marker for tenant {Tenant}; keeping the oldest, deleting the others")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Found {Count} activities with the same marker for tenant {Tenant}; keeping the oldest, deleting the "
+        + "others")]
     private static partial void LogDuplicateActivities(ILogger logger, string tenant, int count);
 }

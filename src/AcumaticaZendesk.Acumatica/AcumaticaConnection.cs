@@ -5,7 +5,8 @@ namespace AcumaticaZendesk.Acumatica;
 /// <summary>How the client signs in to one Acumatica tenant.</summary>
 public enum AcumaticaAuthMode
 {
-    /// <summary>OAuth 2.0 authorization code (+ PKCE); tokens come from the caller's <see cref="IAcumaticaTokenStore"/> and are refreshed with rotation.</summary>
+    /// <summary>OAuth 2.0 authorization code (+ PKCE); tokens come from the caller's <see cref="IAcumaticaTokenStore"/> and are refreshed with
+    /// rotation.</summary>
     OAuthAuthorizationCode,
 
     /// <summary>OAuth 2.0 resource-owner password grant for an integration user (no browser involved).</summary>
@@ -69,15 +70,21 @@ public sealed partial record AcumaticaConnection(
     public void Validate()
     {
         if (!InstanceUrl.IsAbsoluteUri || (InstanceUrl.Scheme != Uri.UriSchemeHttps && InstanceUrl.Scheme != Uri.UriSchemeHttp))
-            throw new ArgumentException($"Acumatica instance URL '{InstanceUrl}' must be an absolute http(s) URL such as https://erp.example.com/AcumaticaERP.", nameof(InstanceUrl));
+            throw new ArgumentException(
+                $"Acumatica instance URL '{InstanceUrl}' must be an absolute http(s) URL such as https://erp.example.com/AcumaticaERP.",
+                nameof(InstanceUrl));
         if (!string.IsNullOrEmpty(InstanceUrl.Query) || !string.IsNullOrEmpty(InstanceUrl.Fragment))
             throw new ArgumentException($"Acumatica instance URL '{InstanceUrl}' must not carry a query or fragment.", nameof(InstanceUrl));
         if (InstanceUrl.AbsolutePath.Contains("/entity", StringComparison.OrdinalIgnoreCase))
-            throw new ArgumentException($"Acumatica instance URL '{InstanceUrl}' must be the site URL without '/entity/...'; set the endpoint name and version separately.", nameof(InstanceUrl));
+            throw new ArgumentException(
+                $"Acumatica instance URL '{InstanceUrl}' must be the site URL without '/entity/...'; set the endpoint name and version separately.",
+                nameof(InstanceUrl));
         if (string.IsNullOrWhiteSpace(EndpointName) || EndpointName.Contains('/'))
             throw new ArgumentException($"Acumatica endpoint name '{EndpointName}' is invalid; use e.g. '{DefaultEndpointName}'.", nameof(EndpointName));
         if (!VersionPattern().IsMatch(EndpointVersion ?? string.Empty))
-            throw new ArgumentException($"Acumatica endpoint version '{EndpointVersion}' is invalid; use the exact form NN.NNN.NNN, e.g. '{SupportedVersion}'.", nameof(EndpointVersion));
+            throw new ArgumentException(
+                $"Acumatica endpoint version '{EndpointVersion}' is invalid; use the exact form NN.NNN.NNN, e.g. '{SupportedVersion}'.",
+                nameof(EndpointVersion));
         if (string.IsNullOrWhiteSpace(Tenant))
             throw new ArgumentException("Acumatica tenant (company login name) is required.", nameof(Tenant));
         if (!Enum.IsDefined(AuthMode))

@@ -33,7 +33,11 @@ public sealed record AcumaticaEndpointCatalog(string? AcumaticaBuildVersion, IRe
         foreach (var e in list.EnumerateArray())
         {
             if (e.ValueKind == JsonValueKind.Object && TryGet(e, "name", out var n) && TryGet(e, "version", out var ver))
-                endpoints.Add(new AcumaticaEndpointInfo(n.GetString() ?? string.Empty, ver.GetString() ?? string.Empty, TryGet(e, "href", out var h) ? h.GetString() : null));
+                endpoints.Add(
+                    new AcumaticaEndpointInfo(
+                        n.GetString() ?? string.Empty,
+                        ver.GetString() ?? string.Empty,
+                        TryGet(e, "href", out var h) ? h.GetString() : null));
         }
 
         return new AcumaticaEndpointCatalog(build, endpoints);

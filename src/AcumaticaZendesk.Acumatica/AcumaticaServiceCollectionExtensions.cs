@@ -71,7 +71,8 @@ public static class AcumaticaServiceCollectionExtensions
                     builder.AddRetry(retry);
                 }
 
-                builder.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions { ShouldHandle = args => IsFailure(args.Outcome, args.Context.CancellationToken) });
+                builder.AddCircuitBreaker(
+                    new HttpCircuitBreakerStrategyOptions { ShouldHandle = args => IsFailure(args.Outcome, args.Context.CancellationToken) });
                 builder.AddTimeout(o.AttemptTimeout);
             })
             .SelectPipelineByAuthority();

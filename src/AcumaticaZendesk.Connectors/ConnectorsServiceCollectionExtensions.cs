@@ -18,9 +18,11 @@ public static class ConnectorsServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the adapters the sync core needs besides the state store: <see cref="IAcumaticaSource"/>
-    /// (<see cref="AcumaticaSource"/>), <see cref="IZendeskTarget"/> (<see cref="ZendeskTarget"/>), <see cref="ISecretSource"/> (<see cref="DaprSecretSource"/>, unless one is
+    /// (<see cref="AcumaticaSource"/>), <see cref="IZendeskTarget"/> (<see cref="ZendeskTarget"/>), <see cref="ISecretSource"/> (<see
+    /// cref="DaprSecretSource"/>, unless one is
     /// registered already) over <see cref="TenantClients"/> (<see cref="TenantClientsRegistration.AddTenantClients"/>: the clients,
-    /// the egress policy, the encrypted token stores) and the options of section <c>Connectors:Secrets</c>, validated at start. Needs an <see cref="IConnectorStateStore"/> and a <c>DaprClient</c> (registered here
+    /// the egress policy, the encrypted token stores) and the options of section <c>Connectors:Secrets</c>, validated at start. Needs an <see
+    /// cref="IConnectorStateStore"/> and a <c>DaprClient</c> (registered here
     /// when missing) from the host.
     /// </summary>
     public static IServiceCollection AddConnectors(this IServiceCollection services, IConfiguration configuration)

@@ -15,7 +15,10 @@ internal static class ConsoleFragments
         endpoints.MapGet(OperatorConsoleExtensions.BasePath + "/fragments/tenants/{tenantId}/runs/{runId}/progress",
                 (string tenantId, string runId, HttpContext context, OperatorAccess access) => access.CanAccess(context.User, tenantId)
                     ? (IResult)new RazorComponentResult<RunProgressPanel>(new Dictionary<string, object?> { ["TenantId"] = tenantId, ["RunId"] = runId })
-                    : Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: $"This credential may not see tenant '{tenantId}'."))
+                    : Results.Problem(
+                        statusCode: StatusCodes.Status403Forbidden,
+                        title: "Forbidden",
+                        detail: $"This credential may not see tenant '{tenantId}'."))
             .RequireAuthorization(OperatorConsoleExtensions.PolicyName);
     }
 }

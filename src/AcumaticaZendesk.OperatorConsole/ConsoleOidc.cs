@@ -71,7 +71,8 @@ internal static class ConsoleOidc
             {
                 var jwt = services.GetRequiredService<IOptions<OperatorOptions>>().Value.Jwt;
                 Logger(services).LogWarning(
-                    "Console sign-in of {Subject} refused: the OpenID Connect provider signed them in, but the token has neither the role {AdminRole} nor a {TenantClaim} claim",
+                    "Console sign-in of {Subject} refused: the OpenID Connect provider signed them in, but the token has neither the role {AdminRole} nor a "
+                        + "{TenantClaim} claim",
                     person.FindFirst("sub")?.Value ?? OperatorAccess.Unknown, jwt.AdminRole, jwt.TenantClaim);
                 context.Response.Redirect(SignInPage(context.Request.PathBase, NotAnOperator));
                 context.HandleResponse();

@@ -51,7 +51,8 @@ public sealed class OidcOptions
         "Operator:Console:Oidc needs both Authority and ClientId (or neither, for sign-in with API keys only).";
 
     internal const string AuthorityError =
-        "Operator:Console:Oidc:Authority must be an absolute https URL (the provider's issuer), for example https://login.microsoftonline.com/{tenant-id}/v2.0.";
+        "Operator:Console:Oidc:Authority must be an absolute https URL (the provider's issuer), for example "
+            + "https://login.microsoftonline.com/{tenant-id}/v2.0.";
 
     /// <summary>Authority and client id are both set or both empty: one without the other would silently turn sign-in off.</summary>
     internal bool Complete => string.IsNullOrWhiteSpace(Authority) == string.IsNullOrWhiteSpace(ClientId);

@@ -19,5 +19,6 @@ public static class Format
         : span.TotalHours < 48 ? string.Create(CultureInfo.InvariantCulture, $"{Math.Floor(span.TotalHours):0} h {span.Minutes} min")
         : string.Create(CultureInfo.InvariantCulture, $"{Math.Floor(span.TotalDays):0} days");
 
-    public static string Utc(DateTimeOffset? at) => at is { } value ? value.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) : "—";
+    public static string Utc(DateTimeOffset? at) =>
+        at is { } value ? value.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) : "—";
 }

@@ -30,5 +30,6 @@ finally
     await Log.CloseAndFlushAsync();
 }
 
-/// <summary>Internal: the sandbox is embedded through <c>SandboxHost</c>, and a public <c>Program</c> would clash with the apps' in test projects that reference both.</summary>
+/// <summary>Internal: the sandbox is embedded through <c>SandboxHost</c>, and a public <c>Program</c> would clash with the apps' in test projects that
+/// reference both.</summary>
 internal partial class Program;

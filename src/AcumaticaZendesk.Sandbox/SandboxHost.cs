@@ -74,7 +74,9 @@ public sealed class SandboxHost : IAsyncDisposable
         {
             if (!Uri.TryCreate(options.WebhookUrl, UriKind.Absolute, out _) || state.FindZendesk("demo") is null)
             {
-                throw new ArgumentException($"WebhookUrl '{options.WebhookUrl}' needs to be an absolute URL and the 'demo' Zendesk account to exist (use --seed demo).", nameof(options));
+                throw new ArgumentException(
+                    $"WebhookUrl '{options.WebhookUrl}' needs to be an absolute URL and the 'demo' Zendesk account to exist (use --seed demo).",
+                    nameof(options));
             }
 
             control.ConfigureWebhook("demo", options.WebhookUrl, options.WebhookSecret ?? DemoCredentials.WebhookSecret);
@@ -96,7 +98,8 @@ public sealed class SandboxHost : IAsyncDisposable
         await app.StartAsync(cancellationToken);
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var baseUrl = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/') + "/");
+        var baseUrl = new Uri(
+            address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/') + "/");
         control.PublicBaseUrl = baseUrl.ToString().TrimEnd('/');
         persistence?.StartAutosave();
         return new SandboxHost(app, state, control, baseUrl, persistence);

@@ -50,7 +50,11 @@ public sealed partial class DaprSidecarWatch(
                 if (now - _silentSince >= Grace && (_warnedAt is null || now - _warnedAt >= RepeatEvery))
                 {
                     _warnedAt = now;
-                    LogMissing(logger, DaprEndpoints.HttpEndpoint(configuration), DaprEndpoints.GrpcEndpoint(configuration), (int)(now - _silentSince.Value).TotalSeconds);
+                    LogMissing(
+                        logger,
+                        DaprEndpoints.HttpEndpoint(configuration),
+                        DaprEndpoints.GrpcEndpoint(configuration),
+                        (int)(now - _silentSince.Value).TotalSeconds);
                 }
             }
         }
@@ -73,7 +77,9 @@ public sealed partial class DaprSidecarWatch(
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message =
-        "The Dapr sidecar at {HttpEndpoint} (gRPC {GrpcEndpoint}) has not answered healthy for {Seconds} s: secrets, state, pub/sub and workflows are unavailable " +
+        "The Dapr sidecar at {HttpEndpoint} (gRPC {GrpcEndpoint}) has not answered healthy for {Seconds} s: secrets, state, pub/sub and workflows are "
+            + "unavailable "
+            +
         "and the operator API answers 503. Start the apps with 'make run' (embedded mode without the Dapr CLI, or 'dapr run -f .'), " +
         "or set DAPR_HTTP_ENDPOINT and DAPR_GRPC_ENDPOINT to a running sidecar. Said again every 10 minutes while it lasts.")]
     private static partial void LogMissing(ILogger logger, string httpEndpoint, string grpcEndpoint, int seconds);

@@ -197,7 +197,8 @@ public sealed class FakePubSub(ILogger<FakePubSub> logger, PubSubDeliveryOptions
             {
                 Interlocked.Increment(ref gaveUp);
                 logger.LogWarning(
-                    "Stand-in sidecar: message {MessageId} to {AppId} {Route} still unacknowledged after {Deliveries} deliveries; the stand-in stops redelivering it",
+                    "Stand-in sidecar: message {MessageId} to {AppId} {Route} still unacknowledged after {Deliveries} deliveries; the stand-in stops "
+                        + "redelivering it",
                     messageId, appId, sub.Route, handlings.Count);
                 break;
             }
@@ -376,7 +377,8 @@ public sealed class FakePubSub(ILogger<FakePubSub> logger, PubSubDeliveryOptions
                 throw new InvalidOperationException($"{appId}: a subscription lacks pubsubname, topic or route: {item.ToJsonString()}");
             }
 
-            result.Add(new Subscription(pubsub, topic, route.StartsWith('/') ? route : "/" + route, string.IsNullOrEmpty(deadLetterTopic) ? null : deadLetterTopic));
+            result.Add(
+                new Subscription(pubsub, topic, route.StartsWith('/') ? route : "/" + route, string.IsNullOrEmpty(deadLetterTopic) ? null : deadLetterTopic));
         }
 
         return result;

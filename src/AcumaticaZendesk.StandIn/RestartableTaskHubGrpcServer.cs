@@ -114,7 +114,8 @@ public sealed class RestartableTaskHubGrpcServer(
         {
             WorkflowSaveRefusals.Enqueue(new WorkflowSaveRefusal(request.InstanceId, operations, max));
             logger.LogError(
-                "Stand-in task hub: workflow actor {InstanceId}: saving the step takes {Operations} operations, more than the actor state store's {Max}: the transaction contains more operations than supported by the state store; the step is retried",
+                "Stand-in task hub: workflow actor {InstanceId}: saving the step takes {Operations} operations, more than the actor state store's {Max}: the "
+                    + "transaction contains more operations than supported by the state store; the step is retried",
                 request.InstanceId, operations, max);
             await Task.Delay(sidecarOptions.FailedStepRetryDelay, context.CancellationToken).ConfigureAwait(false);
             FailPending((IDictionary)PendingFields[0].GetValue(this)!, request.InstanceId, new InvalidOperationException(

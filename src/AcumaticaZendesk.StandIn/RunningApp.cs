@@ -46,15 +46,25 @@ public sealed class RunningApp : IAsyncDisposable
     /// <param name="port">0 for any free port, or a port the caller reserved (a real daprd needs it up front).</param>
     /// <param name="environment">The hosting environment (<see cref="TestingEnvironment"/> in the test suites).</param>
     public static RunningApp StartSyncWorker(
-        IReadOnlyDictionary<string, string?> configuration, Action<IServiceCollection>? configureServices = null, int port = 0, string environment = TestingEnvironment) =>
+        IReadOnlyDictionary<string, string?> configuration,
+        Action<IServiceCollection>? configureServices = null,
+        int port = 0,
+        string environment = TestingEnvironment) =>
         Start(new WebApplicationFactory<SyncWorkerProgram>(), configuration, configureServices, port, environment);
 
     public static RunningApp StartWebhookReceiver(
-        IReadOnlyDictionary<string, string?> configuration, Action<IServiceCollection>? configureServices = null, int port = 0, string environment = TestingEnvironment) =>
+        IReadOnlyDictionary<string, string?> configuration,
+        Action<IServiceCollection>? configureServices = null,
+        int port = 0,
+        string environment = TestingEnvironment) =>
         Start(new WebApplicationFactory<WebhookReceiverProgram>(), configuration, configureServices, port, environment);
 
     private static RunningApp Start<TEntryPoint>(
-        WebApplicationFactory<TEntryPoint> root, IReadOnlyDictionary<string, string?> configuration, Action<IServiceCollection>? configureServices, int port, string environment)
+        WebApplicationFactory<TEntryPoint> root,
+        IReadOnlyDictionary<string, string?> configuration,
+        Action<IServiceCollection>? configureServices,
+        int port,
+        string environment)
         where TEntryPoint : class
     {
         var factory = root.WithWebHostBuilder(b =>

@@ -140,7 +140,8 @@ public sealed partial class SidecarResiliency
         var match = TripPattern().Match(trip);
         if (!match.Success)
         {
-            throw new InvalidOperationException($"resiliency: circuit breaker '{name}' trips on '{trip}'; the stand-in implements 'consecutiveFailures >= N' only");
+            throw new InvalidOperationException(
+                $"resiliency: circuit breaker '{name}' trips on '{trip}'; the stand-in implements 'consecutiveFailures >= N' only");
         }
 
         return new CircuitBreakerPolicy(
@@ -182,7 +183,9 @@ public sealed partial class SidecarResiliency
 
     private static T? Lookup<T>(Dictionary<string, T> named, string? name)
         where T : class =>
-        name is null ? null : named.TryGetValue(name, out var value) ? value : throw new InvalidOperationException($"resiliency: policy '{name}' is not defined");
+        name is null
+            ? null
+            : named.TryGetValue(name, out var value) ? value : throw new InvalidOperationException($"resiliency: policy '{name}' is not defined");
 
     private static YamlMappingNode? Map(YamlMappingNode? node, string key) =>
         node is not null && node.Children.TryGetValue(new YamlScalarNode(key), out var child) ? child as YamlMappingNode : null;

@@ -191,7 +191,8 @@ public sealed class StandInSidecar : IAsyncDisposable
         });
 
         builder.Services.AddGrpc(o => o.EnableDetailedErrors = true);
-        builder.Services.AddSingleton(sp => options.ShareStateAndWorkflowsWith?.Orchestrations ?? new InMemoryOrchestrationService(sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddSingleton(
+            sp => options.ShareStateAndWorkflowsWith?.Orchestrations ?? new InMemoryOrchestrationService(sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddSingleton<IOrchestrationService>(sp => sp.GetRequiredService<InMemoryOrchestrationService>());
         builder.Services.AddSingleton<IOrchestrationServiceClient>(sp => sp.GetRequiredService<InMemoryOrchestrationService>());
         builder.Services.Configure<TaskHubGrpcServerOptions>(o => o.Mode = TaskHubGrpcServerMode.ApiServerAndDispatcher);

@@ -90,7 +90,11 @@ public sealed class BadRecordTests : IDisposable
     [Fact]
     public async Task A_single_record_that_is_unreadable_raises_a_clear_non_retryable_error()
     {
-        _acu.StubJson("GET", $"{FakeAcumatica.EndpointPath}/Customer/C02", 200, With("C02", "LastModifiedDateTime", new JsonObject { ["value"] = "not a date" }).ToJsonString());
+        _acu.StubJson(
+            "GET",
+            $"{FakeAcumatica.EndpointPath}/Customer/C02",
+            200,
+            With("C02", "LastModifiedDateTime", new JsonObject { ["value"] = "not a date" }).ToJsonString());
         _acu.StubJson("GET", $"{FakeAcumatica.EndpointPath}/Customer/C03", 200, "<html>oops</html>");
         var client = _host.PasswordClient(_acu);
 
@@ -107,7 +111,8 @@ public sealed class BadRecordTests : IDisposable
         var huge = new JsonArray(With("C01", "CustomerName", new JsonObject { ["value"] = new string('X', 5 * 1024 * 1024) }));
         _acu.StubJson("GET", $"{FakeAcumatica.EndpointPath}/Customer", 200, huge.ToJsonString());
 
-        var error = await Assert.ThrowsAsync<AcumaticaResponseTooLargeException>(() => _host.PasswordClient(_acu).ReadPageAsync(AcumaticaEntitySets.Customers, null, 0, 10, Ct));
+        var error = await Assert.ThrowsAsync<AcumaticaResponseTooLargeException>(
+            () => _host.PasswordClient(_acu).ReadPageAsync(AcumaticaEntitySets.Customers, null, 0, 10, Ct));
 
         Assert.Contains("MaxResponseBytes", error.Message, StringComparison.Ordinal);
         Assert.Equal(4 * 1024 * 1024, error.MaxBytes);
@@ -137,7 +142,8 @@ public sealed class BadRecordTests : IDisposable
     {
         _acu.StubJson("GET", $"{FakeAcumatica.EndpointPath}/Customer", 200, body);
 
-        var error = await Assert.ThrowsAsync<AcumaticaRequestException>(() => _host.PasswordClient(_acu).ReadPageAsync(AcumaticaEntitySets.Customers, null, 0, 10, Ct));
+        var error = await Assert.ThrowsAsync<AcumaticaRequestException>(
+            () => _host.PasswordClient(_acu).ReadPageAsync(AcumaticaEntitySets.Customers, null, 0, 10, Ct));
 
         Assert.Contains("Customer page this client cannot read", error.Message, StringComparison.Ordinal);
     }

@@ -21,7 +21,8 @@ public sealed class ContractTests(AcumaticaSpec spec) : IDisposable
             {
                 Id = Guid.NewGuid(), Note = "note", CustomerID = "C000000101", CustomerName = "Contoso", CustomerClass = "DEFAULT", Status = "Active",
                 Email = "ap@contoso.example", ParentRecord = new AcumaticaValue<string?>(null), MainContact = Contact(),
-                CreatedDateTime = new AcumaticaValue<DateTimeOffset?>(When), LastModifiedDateTime = new AcumaticaValue<DateTimeOffset?>(When), NoteID = new AcumaticaValue<Guid?>(Guid.NewGuid()),
+                CreatedDateTime = new AcumaticaValue<DateTimeOffset?>(When), LastModifiedDateTime = new AcumaticaValue<DateTimeOffset?>(When),
+                NoteID = new AcumaticaValue<Guid?>(Guid.NewGuid()),
             }) },
         { "Vendor", Serialize(new AcumaticaVendor
             {

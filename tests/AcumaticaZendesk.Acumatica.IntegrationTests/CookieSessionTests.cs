@@ -18,7 +18,8 @@ public sealed class CookieSessionTests : IDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private IAcumaticaClient Client => _host.Client(_acu.Connection(AcumaticaAuthMode.CookieSession), AcumaticaCredentials.ForCookieSession(FakeAcumatica.User));
+    private IAcumaticaClient Client =>
+        _host.Client(_acu.Connection(AcumaticaAuthMode.CookieSession), AcumaticaCredentials.ForCookieSession(FakeAcumatica.User));
 
     [Fact]
     public async Task Sign_in_sends_tenant_branch_locale_then_cookies_then_always_signs_out()
@@ -54,7 +55,12 @@ public sealed class CookieSessionTests : IDisposable
         await using (await Client.OpenSessionAsync(Ct))
         {
             // The old password's session is open while a client with the new password reads: it signs in itself.
-            await _host.Factory.Create(connection, AcumaticaCredentials.ForCookieSession(rotated)).ReadPageAsync(AcumaticaEntitySets.Customers, null, 0, 10, Ct);
+            await _host.Factory.Create(connection, AcumaticaCredentials.ForCookieSession(rotated)).ReadPageAsync(
+                AcumaticaEntitySets.Customers,
+                null,
+                0,
+                10,
+                Ct);
         }
 
         var passwords = _acu.Requests("POST", "/entity/auth/login")
@@ -172,7 +178,10 @@ public sealed class CookieSessionTests : IDisposable
             .RespondWith(Response.Create().WithCallback(_ =>
             {
                 Interlocked.Increment(ref _logins);
-                return FakeAcumatica.Empty(204, ("Set-Cookie", $"{SessionCookie}; path=/; HttpOnly"), ("Set-Cookie", $"{AuthCookie}; path=/; secure; HttpOnly"));
+                return FakeAcumatica.Empty(
+                    204,
+                    ("Set-Cookie", $"{SessionCookie}; path=/; HttpOnly"),
+                    ("Set-Cookie", $"{AuthCookie}; path=/; secure; HttpOnly"));
             }));
 
     private void StubLogout() =>

@@ -69,7 +69,13 @@ public sealed class OAuthTests : IDisposable
         _ = new TokenEndpoint(_acu, validCode: "the-code");
 
         var ex = await Assert.ThrowsAsync<AcumaticaAuthenticationException>(() =>
-            _host.OAuth.ExchangeCodeAsync(_acu.Connection(AcumaticaAuthMode.OAuthAuthorizationCode), FakeAcumatica.OAuthClient, "other", Redirect, "verifier-verifier-verifier-verifier-verif", Ct));
+            _host.OAuth.ExchangeCodeAsync(
+                _acu.Connection(AcumaticaAuthMode.OAuthAuthorizationCode),
+                FakeAcumatica.OAuthClient,
+                "other",
+                Redirect,
+                "verifier-verifier-verifier-verifier-verif",
+                Ct));
 
         Assert.True(ex.NeedsReauthorization);
         Assert.Contains("invalid_grant", ex.Message, StringComparison.Ordinal);
@@ -80,8 +86,12 @@ public sealed class OAuthTests : IDisposable
     {
         var tokens = new TokenEndpoint(_acu, validRefreshToken: "refresh-initial");
         StubCustomersFor(TokenEndpoint.Access(1));
-        var store = new InMemoryAcumaticaTokenStore(new AcumaticaTokenSet("access-initial", "refresh-initial", _clock.GetUtcNow().AddMinutes(-1), "api offline_access"));
-        var client = _host.Client(_acu.Connection(AcumaticaAuthMode.OAuthAuthorizationCode), AcumaticaCredentials.ForAuthorizationCode(FakeAcumatica.OAuthClient), store);
+        var store = new InMemoryAcumaticaTokenStore(
+            new AcumaticaTokenSet("access-initial", "refresh-initial", _clock.GetUtcNow().AddMinutes(-1), "api offline_access"));
+        var client = _host.Client(
+            _acu.Connection(AcumaticaAuthMode.OAuthAuthorizationCode),
+            AcumaticaCredentials.ForAuthorizationCode(FakeAcumatica.OAuthClient),
+            store);
 
         var page = await client.ReadPageAsync(AcumaticaEntitySets.Customers, null, 0, 10, Ct);
 
@@ -108,7 +118,10 @@ public sealed class OAuthTests : IDisposable
         _acu.Server.Given(Request.Create().WithPath($"{FakeAcumatica.EndpointPath}/Customer").UsingGet().WithHeader("Authorization", "Bearer revoked-access"))
             .RespondWith(Response.Create().WithStatusCode(401));
         StubCustomersFor(TokenEndpoint.Access(1));
-        var client = _host.Client(_acu.Connection(AcumaticaAuthMode.OAuthAuthorizationCode), AcumaticaCredentials.ForAuthorizationCode(FakeAcumatica.OAuthClient), store);
+        var client = _host.Client(
+            _acu.Connection(AcumaticaAuthMode.OAuthAuthorizationCode),
+            AcumaticaCredentials.ForAuthorizationCode(FakeAcumatica.OAuthClient),
+            store);
 
         var page = await client.ReadPageAsync(AcumaticaEntitySets.Customers, null, 0, 10, Ct);
 
@@ -123,7 +136,10 @@ public sealed class OAuthTests : IDisposable
         var tokens = new TokenEndpoint(_acu, validRefreshToken: "refresh-initial");
         _acu.Server.Given(Request.Create().WithPath($"{FakeAcumatica.EndpointPath}/Customer").UsingGet()).RespondWith(Response.Create().WithStatusCode(401));
         var store = new InMemoryAcumaticaTokenStore(new AcumaticaTokenSet("a", "refresh-initial", _clock.GetUtcNow().AddHours(1), null));
-        var client = _host.Client(_acu.Connection(AcumaticaAuthMode.OAuthAuthorizationCode), AcumaticaCredentials.ForAuthorizationCode(FakeAcumatica.OAuthClient), store);
+        var client = _host.Client(
+            _acu.Connection(AcumaticaAuthMode.OAuthAuthorizationCode),
+            AcumaticaCredentials.ForAuthorizationCode(FakeAcumatica.OAuthClient),
+            store);
 
         var ex = await Assert.ThrowsAsync<AcumaticaAuthenticationException>(() => client.ReadPageAsync(AcumaticaEntitySets.Customers, null, 0, 10, Ct));
 
@@ -137,7 +153,10 @@ public sealed class OAuthTests : IDisposable
     {
         _ = new TokenEndpoint(_acu);
         var store = new InMemoryAcumaticaTokenStore(new AcumaticaTokenSet("a", "revoked", _clock.GetUtcNow().AddMinutes(-5), null));
-        var client = _host.Client(_acu.Connection(AcumaticaAuthMode.OAuthAuthorizationCode), AcumaticaCredentials.ForAuthorizationCode(FakeAcumatica.OAuthClient), store);
+        var client = _host.Client(
+            _acu.Connection(AcumaticaAuthMode.OAuthAuthorizationCode),
+            AcumaticaCredentials.ForAuthorizationCode(FakeAcumatica.OAuthClient),
+            store);
 
         var ex = await Assert.ThrowsAsync<AcumaticaAuthenticationException>(() => client.ReadPageAsync(AcumaticaEntitySets.Customers, null, 0, 10, Ct));
 

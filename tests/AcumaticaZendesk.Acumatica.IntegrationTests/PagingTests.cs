@@ -27,13 +27,17 @@ public sealed class PagingTests : IDisposable
         // C03, C04 and C05 share one timestamp and straddle the edge between pages 1 and 2.
         Seed(("C01", 1), ("C02", 2), ("C03", 3), ("C04", 3), ("C05", 3), ("C06", 2), ("C07", 4));
 
-        var read = await ToListAsync(_client.ReadChangedAsync(AcumaticaEntitySets.Customers, T0.AddMinutes(1).ToOffset(TimeSpan.FromHours(2)), pageSize: 3, Ct));
+        var read = await ToListAsync(
+            _client.ReadChangedAsync(AcumaticaEntitySets.Customers, T0.AddMinutes(1).ToOffset(TimeSpan.FromHours(2)), pageSize: 3, Ct));
 
         Assert.Equal(["C01", "C02", "C03", "C04", "C05", "C06", "C07"], read.Select(c => c.Key));
         Assert.Equal(3, _customers.RawQueries.Count);
         var first = _customers.RawQueries.First();
         Assert.Contains("$filter=LastModifiedDateTime%20ge%20datetimeoffset%272026-11-01T08%3A01%3A00.000%2B00%3A00%27", first, StringComparison.Ordinal);
-        Assert.Contains("$select=CustomerID,CustomerName,CustomerClass,Status,Email,ParentRecord,CreatedDateTime,LastModifiedDateTime,NoteID,MainContact/DisplayName", first, StringComparison.Ordinal);
+        Assert.Contains(
+            "$select=CustomerID,CustomerName,CustomerClass,Status,Email,ParentRecord,CreatedDateTime,LastModifiedDateTime,NoteID,MainContact/DisplayName",
+            first,
+            StringComparison.Ordinal);
         Assert.Contains("$expand=MainContact", first, StringComparison.Ordinal);
         Assert.Equal(["0", "3", "6"], _customers.RawQueries.Select(q => q.Split("$skip=")[1]));
         Assert.Equal("c07@example.com", read[^1].MainContact!.Email!.Value);
@@ -108,13 +112,42 @@ public sealed class PagingTests : IDisposable
     public async Task Get_by_key_reads_only_the_mapped_fields_of_an_employee()
     {
         _acu.StubJson("GET", $"{FakeAcumatica.EndpointPath}/Employee/EP00000001", 200,
-            """{"id":"6d7e3a4c-5b2f-ef11-8c65-0e1f2a3b4c5d","EmployeeID":{"value":"EP00000001"},"EmployeeName":{"value":"Maxwell Baker"},"Status":{"value":"Active"},"ContactInfo":{"Email":{"value":"max@example.com"},"Surprise":{"value":1}},"LastModifiedDateTime":{"value":"2026-11-01T08:00:00+00:00"},"NewIn25R2":{"value":true}}""");
+            """
+            {
+              "id": "6d7e3a4c-5b2f-ef11-8c65-0e1f2a3b4c5d",
+              "EmployeeID": {
+                "value": "EP00000001"
+              },
+              "EmployeeName": {
+                "value": "Maxwell Baker"
+              },
+              "Status": {
+                "value": "Active"
+              },
+              "ContactInfo": {
+                "Email": {
+                  "value": "max@example.com"
+                },
+                "Surprise": {
+                  "value": 1
+                }
+              },
+              "LastModifiedDateTime": {
+                "value": "2026-11-01T08:00:00+00:00"
+              },
+              "NewIn25R2": {
+                "value": true
+              }
+            }
+            """);
 
         var employee = await _client.GetAsync(AcumaticaEntitySets.Employees, "EP00000001", Ct);
 
         Assert.Equal(("EP00000001", "max@example.com", T0), (employee!.Key, employee.ContactInfo!.Email!.Value, employee.LastModified));
         var request = Assert.Single(_acu.Requests("GET", "/Employee/EP00000001")).RequestMessage!;
-        Assert.Equal("?$select=EmployeeID,EmployeeName,Status,LastModifiedDateTime,ContactInfo/DisplayName,ContactInfo/Email&$expand=ContactInfo", request.RawQuery);
+        Assert.Equal(
+            "?$select=EmployeeID,EmployeeName,Status,LastModifiedDateTime,ContactInfo/DisplayName,ContactInfo/Email&$expand=ContactInfo",
+            request.RawQuery);
     }
 
     [Fact]

@@ -100,7 +100,10 @@ public sealed class ResilienceTests : IDisposable
     {
         for (var i = 0; i < steps.Length; i++)
         {
-            var response = Response.Create().WithStatusCode(steps[i].Status).WithHeader("Content-Type", "application/json").WithBody(steps[i].Status == 200 ? "[]" : """{"message":"busy"}""");
+            var response = Response.Create()
+                .WithStatusCode(steps[i].Status)
+                .WithHeader("Content-Type", "application/json")
+                .WithBody(steps[i].Status == 200 ? "[]" : """{"message":"busy"}""");
             if (steps[i].RetryAfter is { } ra)
                 response = response.WithHeader("Retry-After", ra);
             var request = _acu.Server.Given(Request.Create().WithPath($"{FakeAcumatica.EndpointPath}/Customer").UsingGet()).InScenario("sequence");

@@ -93,7 +93,23 @@ public sealed class ValueObjectTests
     [Fact]
     public void Custom_fields_round_trip_with_their_type()
     {
-        const string json = """{"custom":{"Document":{"UsrZendeskOrgID":{"type":"CustomStringField","value":"360001"},"UsrOpenTickets":{"type":"CustomIntField","value":3}}}}""";
+        const string json =
+            """
+            {
+              "custom": {
+                "Document": {
+                  "UsrZendeskOrgID": {
+                    "type": "CustomStringField",
+                    "value": "360001"
+                  },
+                  "UsrOpenTickets": {
+                    "type": "CustomIntField",
+                    "value": 3
+                  }
+                }
+              }
+            }
+            """;
 
         var customer = JsonSerializer.Deserialize<AcumaticaCustomer>(json, AcumaticaJson.Options)!;
 
@@ -106,7 +122,9 @@ public sealed class ValueObjectTests
     [Fact]
     public void Numbers_sent_as_strings_are_tolerated_on_read()
     {
-        var contact = JsonSerializer.Deserialize<AcumaticaContact>("""{"ContactID":{"value":"42"},"Active":{"value":true},"Unknown":{"value":1}}""", AcumaticaJson.Options)!;
+        var contact = JsonSerializer.Deserialize<AcumaticaContact>(
+            """{"ContactID":{"value":"42"},"Active":{"value":true},"Unknown":{"value":1}}""",
+            AcumaticaJson.Options)!;
 
         Assert.Equal("42", contact.Key);
         Assert.True(contact.Active!.Value);

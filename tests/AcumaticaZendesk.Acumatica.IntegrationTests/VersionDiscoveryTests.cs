@@ -44,7 +44,9 @@ public sealed class VersionDiscoveryTests : IDisposable
     public async Task A_missing_version_names_the_configured_endpoint_and_lists_the_offered_ones()
     {
         _acu.StubEntityIndex();
-        var client = _host.Client(_acu.Connection(AcumaticaAuthMode.CookieSession, version: "25.200.001"), AcumaticaCredentials.ForCookieSession(FakeAcumatica.User));
+        var client = _host.Client(
+            _acu.Connection(AcumaticaAuthMode.CookieSession, version: "25.200.001"),
+            AcumaticaCredentials.ForCookieSession(FakeAcumatica.User));
 
         var ex = await Assert.ThrowsAsync<AcumaticaVersionMismatchException>(() => client.EnsureEndpointAvailableAsync(Ct));
 
@@ -100,7 +102,13 @@ public sealed class VersionDiscoveryTests : IDisposable
     {
         _ = new TokenEndpoint(_acu);
         _acu.StubJson("GET", $"{FakeAcumatica.EndpointPath}/Customer/C1", 500,
-            """{"message":"An error has occurred.","exceptionMessage":"Object reference not set to an instance of an object.","exceptionType":"System.NullReferenceException"}""");
+            """
+            {
+              "message": "An error has occurred.",
+              "exceptionMessage": "Object reference not set to an instance of an object.",
+              "exceptionType": "System.NullReferenceException"
+            }
+            """);
         var client = _host.PasswordClient(_acu);
 
         var ex = await Assert.ThrowsAsync<AcumaticaTransientException>(() => client.GetAsync(AcumaticaEntitySets.Customers, "C1", Ct));
@@ -135,7 +143,12 @@ public sealed class VersionDiscoveryTests : IDisposable
     [Fact]
     public void Urls_keep_the_instance_path_and_carry_the_version()
     {
-        var connection = new AcumaticaConnection(new Uri("https://erp.example.com/AcumaticaERP"), "Default", "24.200.001", "T", AcumaticaAuthMode.CookieSession);
+        var connection = new AcumaticaConnection(
+            new Uri("https://erp.example.com/AcumaticaERP"),
+            "Default",
+            "24.200.001",
+            "T",
+            AcumaticaAuthMode.CookieSession);
 
         Assert.Equal("https://erp.example.com/AcumaticaERP/entity/Default/24.200.001/", connection.EndpointBaseUrl.AbsoluteUri);
         Assert.Equal("https://erp.example.com/AcumaticaERP/identity/connect/token", connection.TokenUrl.AbsoluteUri);

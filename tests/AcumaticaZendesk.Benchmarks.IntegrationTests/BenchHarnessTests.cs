@@ -39,7 +39,9 @@ public sealed class BenchHarnessTests
         Assert.Equal(6 * 60.0 / 700, plan.Bound.Seconds, 6);
 
         // The bound is a lower bound: no real run uses fewer requests, so no efficiency is above 1.
-        Assert.True(plan.Run.Measurement.ZendeskRequests >= plan.Bound.Requests, $"{plan.Run.Measurement.ZendeskRequests} requests < bound {plan.Bound.Requests}");
+        Assert.True(
+            plan.Run.Measurement.ZendeskRequests >= plan.Bound.Requests,
+            $"{plan.Run.Measurement.ZendeskRequests} requests < bound {plan.Bound.Requests}");
         Assert.InRange(plan.Efficiency, 0.01, 1.0);
         Assert.InRange(results.Efficiency, 0.001, 1.0);
 
@@ -61,8 +63,14 @@ public sealed class BenchHarnessTests
         Assert.All(results.UnchangedRun.Kinds, k => Assert.Equal((0, 0), (k.Created, k.Updated)));
 
         Assert.True(results.ChangedRun.ChangedOrganizations > 0 && results.ChangedRun.ChangedUsers > 0);
-        Assert.Equal(results.ChangedRun.ChangedOrganizations, results.ChangedRun.Run.Kinds.Where(k => k.Kind is Sync.Ports.EntityKind.Customer).Sum(k => k.Updated));
-        Assert.Equal(results.ChangedRun.ChangedUsers, results.ChangedRun.Run.Kinds.Sum(k => k.Updated) - results.ChangedRun.Run.Kinds.Where(k => k.Kind is Sync.Ports.EntityKind.Customer or Sync.Ports.EntityKind.Vendor).Sum(k => k.Updated));
+        Assert.Equal(
+            results.ChangedRun.ChangedOrganizations,
+            results.ChangedRun.Run.Kinds.Where(k => k.Kind is Sync.Ports.EntityKind.Customer).Sum(k => k.Updated));
+        Assert.Equal(
+            results.ChangedRun.ChangedUsers,
+            results.ChangedRun.Run.Kinds.Sum(k =>
+                k.Updated) - results.ChangedRun.Run.Kinds.Where(k => k.Kind is Sync.Ports.EntityKind.Customer or Sync.Ports.EntityKind.Vendor)
+                    .Sum(k => k.Updated));
         Assert.Equal(results.ChangedRun.ExpectedWriteCalls, results.ChangedRun.Run.Measurement.ZendeskWrites);
 
         Assert.NotNull(results.Naive);
@@ -79,7 +87,25 @@ public sealed class BenchHarnessTests
         Assert.True(results.Naive.Measurement.ZendeskRequests > 3 * results.InitialLoad.Measurement.ZendeskRequests);
 
         var json = JsonNode.Parse(await File.ReadAllTextAsync(output, _ct))!.AsObject();
-        foreach (var field in new[] { "machine", "options", "rateLimitPerMinute", "dataset", "initialLoad", "bound", "efficiency", "planLimit", "initialLoadOnboardingSearches", "whatIfNoOnboardingSearch", "naive", "speedUpOverNaive", "unchangedRun", "unchangedRunZendeskWrites", "changedRun", "memory" })
+        foreach (var field in new[]
+        {
+            "machine",
+            "options",
+            "rateLimitPerMinute",
+            "dataset",
+            "initialLoad",
+            "bound",
+            "efficiency",
+            "planLimit",
+            "initialLoadOnboardingSearches",
+            "whatIfNoOnboardingSearch",
+            "naive",
+            "speedUpOverNaive",
+            "unchangedRun",
+            "unchangedRunZendeskWrites",
+            "changedRun",
+            "memory"
+        })
             Assert.True(json.ContainsKey(field), $"results.json lacks '{field}'");
         Assert.Equal(0, json["unchangedRunZendeskWrites"]!.GetValue<long>());
         Assert.Equal(results.Bound.Requests, json["bound"]!["requests"]!.GetValue<int>());
@@ -112,13 +138,25 @@ public sealed class BenchHarnessTests
         Assert.Empty(CrossChecks.Of(results));
 
         var initial = results.InitialLoad;
-        var miscounted = results with { InitialLoad = initial with { Measurement = initial.Measurement with { SandboxZendeskApiRequests = initial.Measurement.ZendeskRequests + 1 } } };
+        var miscounted = results with
+        {
+            InitialLoad = initial with { Measurement = initial.Measurement with { SandboxZendeskApiRequests = initial.Measurement.ZendeskRequests + 1 } }
+        };
         var lost = results with { UnchangedRun = results.UnchangedRun with { UsersInZendesk = results.Dataset.Users - 1 } };
-        var doubled = results with { ChangedRun = results.ChangedRun with { Run = results.ChangedRun.Run with { OrganizationsInZendesk = results.Dataset.Organizations + 2 } } };
+        var doubled = results with
+        {
+            ChangedRun = results.ChangedRun with { Run = results.ChangedRun.Run with { OrganizationsInZendesk = results.Dataset.Organizations + 2 } }
+        };
 
-        Assert.Equal([$"initial load: the connector counted {initial.Measurement.ZendeskRequests} Zendesk API requests, the sandbox answered {initial.Measurement.ZendeskRequests + 1}"], CrossChecks.Of(miscounted));
+        Assert.Equal(
+            [
+                $"initial load: the connector counted {initial.Measurement.ZendeskRequests} Zendesk API requests, the sandbox answered "
+                    + $"{initial.Measurement.ZendeskRequests + 1}"],
+            CrossChecks.Of(miscounted));
         Assert.Equal([$"unchanged run: 1 users lost ({results.Dataset.Users - 1} of {results.Dataset.Users} in Zendesk)"], CrossChecks.Of(lost));
-        Assert.Equal([$"changed run: 2 organizations duplicated ({results.Dataset.Organizations + 2} in Zendesk for {results.Dataset.Organizations})"], CrossChecks.Of(doubled));
+        Assert.Equal(
+            [$"changed run: 2 organizations duplicated ({results.Dataset.Organizations + 2} in Zendesk for {results.Dataset.Organizations})"],
+            CrossChecks.Of(doubled));
     }
 
     [Fact]

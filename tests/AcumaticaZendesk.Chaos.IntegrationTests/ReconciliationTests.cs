@@ -18,7 +18,8 @@ public sealed class ReconciliationTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         sandbox = await SandboxHost.StartAsync(new SandboxOptions(), TestContext.Current.CancellationToken);
-        Control.Seed(new SeedSpec { Instance = Name, Subdomain = Name, Customers = 4, Vendors = 2, CustomerVendors = 1, ContactsPerAccount = 1, Employees = 2 });
+        Control.Seed(
+            new SeedSpec { Instance = Name, Subdomain = Name, Customers = 4, Vendors = 2, CustomerVendors = 1, ContactsPerAccount = 1, Employees = 2 });
     }
 
     public async ValueTask DisposeAsync() => await sandbox.DisposeAsync();
@@ -67,7 +68,11 @@ public sealed class ReconciliationTests : IAsyncLifetime
     {
         var code = Code("Customer", "CustomerID", 2);
         ZendeskMirror.Write(Control, Name, (id, payload) => Change(id == code, payload,
-            p => p["tags"] = new JsonArray([.. p["tags"]!.AsArray().Select(t => t!.ToString()).Where(t => !t.StartsWith("acu_customer_status", StringComparison.Ordinal)).Select(t => (JsonNode)t)])));
+            p => p["tags"] = new JsonArray(
+                [
+                    .. p["tags"]!.AsArray().Select(t => t!.ToString())
+                        .Where(t => !t.StartsWith("acu_customer_status", StringComparison.Ordinal))
+                        .Select(t => (JsonNode)t)])));
 
         var result = Reconciliation.Of(Control, Name, Name);
 
@@ -110,7 +115,10 @@ public sealed class ReconciliationTests : IAsyncLifetime
 
         Assert.Equal(1, result.Duplicates);
         Assert.Equal(1, result.Lost);
-        Assert.Contains(result.Problems, p => p.StartsWith("duplicate: an unlinked organization is named", StringComparison.Ordinal) && p.EndsWith($"like account {code}", StringComparison.Ordinal));
+        Assert.Contains(
+            result.Problems,
+            p => p.StartsWith("duplicate: an unlinked organization is named", StringComparison.Ordinal)
+                && p.EndsWith($"like account {code}", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -155,7 +163,8 @@ public sealed class ReconciliationTests : IAsyncLifetime
         var first = $"acu-contact:{Code("Contact", "ContactID", 3)}";
         var second = $"acu-contact:{Code("Contact", "ContactID", 4)}";
         ZendeskMirror.Write(Control, Name, (externalId, payload) =>
-            Change(externalId == first, payload, p => p["organization_id"] = null) is var changed && externalId == second ? Change(true, changed!, p => p.Remove("organization_id")) : changed);
+            Change(externalId == first, payload, p => p["organization_id"] = null) is var changed
+                && externalId == second ? Change(true, changed!, p => p.Remove("organization_id")) : changed);
 
         var result = Reconciliation.Of(Control, Name, Name);
 
@@ -180,7 +189,9 @@ public sealed class ReconciliationTests : IAsyncLifetime
     public void A_user_of_the_connectors_scheme_that_matches_no_record_is_a_stray()
     {
         ZendeskMirror.Write(Control, Name);
-        Control.CreateUser(Name, new JsonObject { ["name"] = "Left the company", ["email"] = "left@gone.example", ["external_id"] = "acu-employee:EP99999999" });
+        Control.CreateUser(
+            Name,
+            new JsonObject { ["name"] = "Left the company", ["email"] = "left@gone.example", ["external_id"] = "acu-employee:EP99999999" });
 
         var result = Reconciliation.Of(Control, Name, Name);
 

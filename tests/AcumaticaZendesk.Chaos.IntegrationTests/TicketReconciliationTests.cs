@@ -22,11 +22,14 @@ public sealed class TicketReconciliationTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         sandbox = await SandboxHost.StartAsync(new SandboxOptions(), TestContext.Current.CancellationToken);
-        Control.Seed(new SeedSpec { Instance = Name, Subdomain = Name, Customers = 2, Vendors = 0, CustomerVendors = 0, ContactsPerAccount = 0, Employees = 0 });
+        Control.Seed(
+            new SeedSpec { Instance = Name, Subdomain = Name, Customers = 2, Vendors = 0, CustomerVendors = 0, ContactsPerAccount = 0, Employees = 0 });
         var customers = Control.AcumaticaRecords(Name, "Customer").OfType<JsonObject>().ToList();
         accountNoteId = customers[0]["id"]!.ToString();
         otherAccountNoteId = customers[1]["id"]!.ToString();
-        var linked = (long)Control.CreateOrganization(Name, new JsonObject { ["name"] = "Linked", ["external_id"] = ZendeskMirror.Value(customers[0], "CustomerID") })["id"]!;
+        var linked = (long)Control.CreateOrganization(
+            Name,
+            new JsonObject { ["name"] = "Linked", ["external_id"] = ZendeskMirror.Value(customers[0], "CustomerID") })["id"]!;
         var unlinked = (long)Control.CreateOrganization(Name, new JsonObject { ["name"] = "Walk-in" })["id"]!;
         linkedTicket = Ticket(linked, "Printer jams");
         unlinkedTicket = Ticket(unlinked, "Coffee machine");
@@ -104,7 +107,9 @@ public sealed class TicketReconciliationTests : IAsyncLifetime
 
     private long Ticket(long organization, string subject)
     {
-        var requester = (long)Control.CreateUser(Name, new JsonObject { ["name"] = $"Requester {subject}", ["email"] = $"r{organization}@{Name}.example", ["organization_id"] = organization })["id"]!;
+        var requester = (long)Control.CreateUser(
+            Name,
+            new JsonObject { ["name"] = $"Requester {subject}", ["email"] = $"r{organization}@{Name}.example", ["organization_id"] = organization })["id"]!;
         return (long)Control.CreateTicket(Name, new JsonObject
         {
             ["subject"] = subject,

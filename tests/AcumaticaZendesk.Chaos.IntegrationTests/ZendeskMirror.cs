@@ -17,7 +17,11 @@ internal static class ZendeskMirror
     {
         spoil ??= (_, payload) => payload;
         var organizations = new Dictionary<string, JsonObject>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (entity, role, key, nameField, classField) in new[] { ("Vendor", "vendor", "VendorID", "VendorName", "VendorClass"), ("Customer", "customer", "CustomerID", "CustomerName", "CustomerClass") })
+        foreach (var (entity, role, key, nameField, classField) in new[]
+        {
+            ("Vendor", "vendor", "VendorID", "VendorName", "VendorClass"),
+            ("Customer", "customer", "CustomerID", "CustomerName", "CustomerClass")
+        })
         {
             foreach (var record in control.AcumaticaRecords(name, entity).OfType<JsonObject>())
             {
@@ -41,11 +45,18 @@ internal static class ZendeskMirror
             }
         }
 
-        ids[Company] = (long)control.CreateOrganization(name, new JsonObject { ["name"] = "Tenant", ["external_id"] = Company, ["tags"] = new JsonArray("acumatica", "acu_company") })["id"]!;
+        ids[Company] = (long)control.CreateOrganization(
+            name,
+            new JsonObject { ["name"] = "Tenant", ["external_id"] = Company, ["tags"] = new JsonArray("acumatica", "acu_company") })["id"]!;
         foreach (var contact in control.AcumaticaRecords(name, "Contact").OfType<JsonObject>())
         {
             var externalId = $"acu-contact:{Value(contact, "ContactID")}";
-            var user = User(externalId, Value(contact, "DisplayName")!, Value(contact, "Email"), ids.GetValueOrDefault(Value(contact, "BusinessAccount")!.Trim()), "acu_contact");
+            var user = User(
+                externalId,
+                Value(contact, "DisplayName")!,
+                Value(contact, "Email"),
+                ids.GetValueOrDefault(Value(contact, "BusinessAccount")!.Trim()),
+                "acu_contact");
             if (spoil(externalId, user) is { } payload)
             {
                 control.CreateUser(name, payload);
@@ -55,7 +66,12 @@ internal static class ZendeskMirror
         foreach (var employee in control.AcumaticaRecords(name, "Employee").OfType<JsonObject>())
         {
             var externalId = $"acu-employee:{Value(employee, "EmployeeID")!.Trim()}";
-            var user = User(externalId, Value(employee, "EmployeeName")!, employee["ContactInfo"]?["Email"]?["value"]?.ToString(), ids[Company], "acu_employee");
+            var user = User(
+                externalId,
+                Value(employee, "EmployeeName")!,
+                employee["ContactInfo"]?["Email"]?["value"]?.ToString(),
+                ids[Company],
+                "acu_employee");
             if (spoil(externalId, user) is { } payload)
             {
                 control.CreateUser(name, payload);

@@ -45,7 +45,12 @@ public static class ChaosProgram
         var report = new
         {
             generatedAt = DateTimeOffset.UtcNow,
-            machine = new { Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription, runtime = Environment.Version.ToString() },
+            machine = new
+            {
+                Environment.ProcessorCount,
+                os = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
+                runtime = Environment.Version.ToString(),
+            },
             stateStore = stateStore.ToString(),
             totalSeconds = Math.Round(total.Elapsed.TotalSeconds, 1),
             passed = results.All(r => r.Passed),

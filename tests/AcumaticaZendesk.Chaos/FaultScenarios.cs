@@ -24,8 +24,10 @@ public static class FaultScenarios
 
     public static ChaosScenario MalformedAndOversizedRecords { get; } = new(
         "malformed-and-oversized-records",
-        "8 Acumatica records answered broken (wrong JSON type, no key, invalid date, broken value wrapping, 1 MiB name, 20,000 fields) in 4 entities; Zendesk show_many items with non-numeric ids and job statuses that are not JSON on 30% of those answers; then the records fixed",
-        "the first run finishes with exactly the broken records missing, each failed in the audit trail and queued with its reason; once fixed, the next run replays them in and empties the queue",
+        "8 Acumatica records answered broken (wrong JSON type, no key, invalid date, broken value wrapping, 1 MiB name, 20,000 fields) in 4 entities; Zendesk "
+            + "show_many items with non-numeric ids and job statuses that are not JSON on 30% of those answers; then the records fixed",
+        "the first run finishes with exactly the broken records missing, each failed in the audit trail and queued with its reason; once fixed, the next run "
+            + "replays them in and empties the queue",
         ["hostile"],
         MalformedAsync)
     {
@@ -34,7 +36,8 @@ public static class FaultScenarios
 
     public static ChaosScenario SlowResponses { get; } = new(
         "slow-responses-past-timeouts",
-        $"the first 2 Zendesk bulk writes and 15% of all answers of each system held back {SlowMs} ms after the request was processed, past client timeouts of 1 s (Acumatica:Client:AttemptTimeout, Zendesk:RequestTimeout)",
+        $"the first 2 Zendesk bulk writes and 15% of all answers of each system held back {SlowMs} ms after the request was processed, past client timeouts "
+            + "of 1 s (Acumatica:Client:AttemptTimeout, Zendesk:RequestTimeout)",
         "the run finishes; a write applied but answered too late creates no twin when the page is processed again",
         ["slow"],
         SlowAsync)
@@ -66,7 +69,8 @@ public static class FaultScenarios
         var name = $"rl{plan}";
         return new ChaosScenario(
             $"zendesk-429-plan-{plan}",
-            $"Zendesk plan {plan}/min actually reached, scaled: {plan / divisor} requests per {WindowSeconds} s window (plan ÷ m = {divisor}, time × k = {60 / WindowSeconds}), 429 with Retry-After past it; plus a storm of 10% of calls answered 429 (Retry-After 1 s)",
+            $"Zendesk plan {plan}/min actually reached, scaled: {plan / divisor} requests per {WindowSeconds} s window (plan ÷ m = {divisor}, time × k = "
+                + $"{60 / WindowSeconds}), 429 with Retry-After past it; plus a storm of 10% of calls answered 429 (Retry-After 1 s)",
             "the faulted run finishes (429s waited out) after the account served its full allowance in one window",
             [name],
             (c, ct) => PlanLimitAsync(c, ScenarioContext.Dataset(name, customers: customers), plan, divisor, ct))
@@ -103,7 +107,8 @@ public static class FaultScenarios
         var during = c.Reconcile(tenant);
         var problems = await ExpectedFailuresAsync(c, tenant, broken, ct);
         var refusedCleanly = c.Check(during.Lost == broken.Count && during.Duplicates == 0 && problems.Count == 0,
-            $"after the first run exactly the {broken.Count} broken records are missing (lost {during.Lost}, dupes {during.Duplicates}), each failed and queued{(problems.Count == 0 ? "" : $": {string.Join("; ", problems)}")}");
+            $"after the first run exactly the {broken.Count} broken records are missing (lost {during.Lost}, dupes {during.Duplicates}), each failed and "
+                + $"queued{(problems.Count == 0 ? "" : $": {string.Join("; ", problems)}")}");
         if (!refusedCleanly)
         {
             return null;
@@ -225,8 +230,11 @@ public static class FaultScenarios
         c.Control.SetFaults("zendesk", new FaultSettings());
 
         var slow = c.Control.TamperedAnswers;
-        var appliedWrites = slow.Where(s => s.Key.StartsWith("zendesk slow", StringComparison.Ordinal) && !s.Key.EndsWith(" GET", StringComparison.Ordinal)).Sum(s => s.Value);
-        c.Note($"answers held back {SlowMs} ms past the 1 s timeouts: {string.Join(", ", slow.Select(s => $"{s.Key} {s.Value}"))}; Zendesk writes applied but timed out client-side: {appliedWrites}");
+        var appliedWrites = slow.Where(s => s.Key.StartsWith("zendesk slow", StringComparison.Ordinal) && !s.Key.EndsWith(" GET", StringComparison.Ordinal))
+            .Sum(s => s.Value);
+        c.Note(
+            $"answers held back {SlowMs} ms past the 1 s timeouts: {string.Join(", ", slow.Select(s => $"{s.Key} {s.Value}"))}; Zendesk writes applied but "
+                + $"timed out client-side: {appliedWrites}");
         return converged;
     }
 
@@ -242,7 +250,9 @@ public static class FaultScenarios
         settings.JobQueuedFor = settings.JobQueuedFor / (60 / WindowSeconds);
         settings.JobWorkingFor = settings.JobWorkingFor / (60 / WindowSeconds);
         var start = c.Elapsed;
-        c.Control.SetFaults("zendesk", new FaultSettings { ErrorRate = 0.1, ErrorStatusCodes = [429], FailNextCount = 1, FailNextStatus = 429, NextRequestContains = "/api/v2/" });
+        c.Control.SetFaults(
+            "zendesk",
+            new FaultSettings { ErrorRate = 0.1, ErrorStatusCodes = [429], FailNextCount = 1, FailNextStatus = 429, NextRequestContains = "/api/v2/" });
         c.ExpectFinished(await c.RunOnceAsync(tenant, ct), "the run at the plan limit");
         c.Control.SetFaults("zendesk", new FaultSettings());
         var converged = await c.ConvergeAsync(tenant, start, ct);
@@ -252,7 +262,8 @@ public static class FaultScenarios
         var injected = c.Control.TamperedAnswers.GetValueOrDefault("zendesk injected 429");
         var throttle = c.Connector.WorkerServices.GetService<ZendeskClientMetrics>()?.Snapshot().ThrottleWait ?? TimeSpan.Zero;
         c.Note(string.Create(CultureInfo.InvariantCulture,
-            $"limit {limit} per {WindowSeconds} s window (= plan {plan}/min ÷ {divisor}, time × {60 / WindowSeconds}); peak served in one window (scaled minute): {peak}; 429 answers: {refusedForLimit} from the limit + {injected} injected; client paced itself {throttle.TotalSeconds:F1} s"));
+            $"limit {limit} per {WindowSeconds} s window (= plan {plan}/min ÷ {divisor}, time × {60 / WindowSeconds}); peak served in one window (scaled "
+                + $"minute): {peak}; 429 answers: {refusedForLimit} from the limit + {injected} injected; client paced itself {throttle.TotalSeconds:F1} s"));
         c.Check(peak >= limit, $"the plan limit was reached (peak {peak}, limit {limit})");
         return converged;
     }

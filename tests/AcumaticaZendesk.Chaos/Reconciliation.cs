@@ -49,10 +49,15 @@ public sealed record Reconciliation(int Expected, int InZendesk, int Duplicates,
 
         var orgsByExternalId = ByExternalId(organizations);
         var orgExternalIds = organizations.ToDictionary(o => (long)o["id"]!, o => Text(o["external_id"]));
-        var unlinkedOrgNames = organizations.Where(o => Text(o["external_id"]) is null).Select(o => Text(o["name"]) ?? "").ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var unlinkedOrgNames = organizations.Where(o => Text(o["external_id"]) is null)
+            .Select(o => Text(o["name"]) ?? "")
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (var account in accounts.Values)
         {
-            duplicates += Twin(problems, unlinkedOrgNames.Contains(account.Name), $"duplicate: an unlinked organization is named '{account.Name}' like account {account.Code}");
+            duplicates += Twin(
+                problems,
+                unlinkedOrgNames.Contains(account.Name),
+                $"duplicate: an unlinked organization is named '{account.Name}' like account {account.Code}");
             if (!orgsByExternalId.TryGetValue(account.Code, out var matches))
             {
                 problems.Add($"lost: account {account.Code} has no organization");
@@ -70,10 +75,15 @@ public sealed record Reconciliation(int Expected, int InZendesk, int Duplicates,
         }
 
         var usersByExternalId = ByExternalId(users);
-        var unlinkedEmails = users.Where(u => Text(u["external_id"]) is null).SelectMany(u => Emails(control, subdomain, u)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var unlinkedEmails = users.Where(u => Text(u["external_id"]) is null)
+            .SelectMany(u => Emails(control, subdomain, u))
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (var person in people.Values)
         {
-            duplicates += Twin(problems, person.Email is not null && unlinkedEmails.Contains(person.Email), $"duplicate: an unlinked user has the e-mail {person.Email} of {person.ExternalId}");
+            duplicates += Twin(
+                problems,
+                person.Email is not null && unlinkedEmails.Contains(person.Email),
+                $"duplicate: an unlinked user has the e-mail {person.Email} of {person.ExternalId}");
             if (!usersByExternalId.TryGetValue(person.ExternalId, out var matches))
             {
                 problems.Add($"lost: {person.ExternalId} has no user");
@@ -90,7 +100,8 @@ public sealed record Reconciliation(int Expected, int InZendesk, int Duplicates,
             }
         }
 
-        foreach (var (externalId, _) in orgsByExternalId.Where(o => !accounts.ContainsKey(o.Key) && !o.Key.StartsWith(CompanyPrefix, StringComparison.OrdinalIgnoreCase)))
+        foreach (var (externalId, _) in orgsByExternalId.Where(
+            o => !accounts.ContainsKey(o.Key) && !o.Key.StartsWith(CompanyPrefix, StringComparison.OrdinalIgnoreCase)))
         {
             strays++;
             problems.Add($"stray: organization {externalId} matches no Acumatica account");
@@ -136,7 +147,12 @@ public sealed record Reconciliation(int Expected, int InZendesk, int Duplicates,
             : null;
     }
 
-    private static string? UserMismatch(ExpectedPerson person, JsonObject user, SandboxControl control, string subdomain, Dictionary<long, string?> orgExternalIds)
+    private static string? UserMismatch(
+        ExpectedPerson person,
+        JsonObject user,
+        SandboxControl control,
+        string subdomain,
+        Dictionary<long, string?> orgExternalIds)
     {
         if (!string.Equals(Text(user["name"]), person.Name, StringComparison.Ordinal))
         {
@@ -226,7 +242,11 @@ public sealed record Reconciliation(int Expected, int InZendesk, int Duplicates,
             var id = Value(employee, "EmployeeID")?.Trim();
             var info = employee["ContactInfo"] as JsonObject;
             var email = Email(info is null ? null : Value(info, "Email"));
-            var name = NameOf(Value(employee, "EmployeeName") ?? (info is null ? null : Value(info, "DisplayName")), info is null ? null : Value(info, "FirstName"), info is null ? null : Value(info, "LastName"), email);
+            var name = NameOf(
+                Value(employee, "EmployeeName") ?? (info is null ? null : Value(info, "DisplayName")),
+                info is null ? null : Value(info, "FirstName"),
+                info is null ? null : Value(info, "LastName"),
+                email);
             if (id is not null && name is not null)
             {
                 people[EmployeePrefix + id] = new ExpectedPerson(EmployeePrefix + id, name, email, CompanyPrefix, !IsInactive(Value(employee, "Status")));

@@ -6,7 +6,23 @@ namespace AcumaticaZendesk.Chaos;
 /// <summary>The results as a fixed-width table (also pasted into docs/reliability.md).</summary>
 public static class ResultTable
 {
-    private static readonly string[] Headers = ["scenario", "faults", "expected", "in zendesk", "dupes", "lost", "stale", "strays", "tickets", "act. lost", "act. dupes", "retries", "runs", "re-runs", "converged (s)", "result"];
+    private static readonly string[] Headers = [
+        "scenario",
+        "faults",
+        "expected",
+        "in zendesk",
+        "dupes",
+        "lost",
+        "stale",
+        "strays",
+        "tickets",
+        "act. lost",
+        "act. dupes",
+        "retries",
+        "runs",
+        "re-runs",
+        "converged (s)",
+        "result"];
 
     public static string Render(IReadOnlyList<ScenarioResult> results)
     {
@@ -14,7 +30,8 @@ public static class ResultTable
         var rows = results.Select(r => new[]
         {
             r.Scenario, Num(r.FaultsInjected), Num(r.RecordsExpected), Num(r.RecordsInZendesk), Num(r.Duplicates), Num(r.Lost),
-            Num(r.Stale), Num(r.Strays), Num(r.TicketsExpected), Num(r.ActivitiesLost), Num(r.ActivitiesDuplicated), Num(r.Retries), Num(r.Runs), Num(r.Reruns), r.SecondsToConverge?.ToString("F1", CultureInfo.InvariantCulture) ?? "no",
+            Num(r.Stale), Num(r.Strays), Num(r.TicketsExpected), Num(r.ActivitiesLost), Num(r.ActivitiesDuplicated), Num(r.Retries), Num(r.Runs), Num(
+                r.Reruns), r.SecondsToConverge?.ToString("F1", CultureInfo.InvariantCulture) ?? "no",
             r.Passed ? "PASS" : "FAIL",
         }).ToList();
         var widths = Headers.Select((h, i) => rows.Select(r => r[i].Length).Append(h.Length).Max()).ToArray();

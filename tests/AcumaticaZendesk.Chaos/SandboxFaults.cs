@@ -33,7 +33,8 @@ public static class SandboxFaults
         }
 
         // Dropped connections and injected statuses are in the status counts already.
-        foreach (var (kind, count) in control.TamperedAnswers.Where(t => t.Key.Contains(" slow ", StringComparison.Ordinal) || t.Key.Contains(" malformed ", StringComparison.Ordinal)))
+        foreach (var (kind, count) in control.TamperedAnswers.Where(
+            t => t.Key.Contains(" slow ", StringComparison.Ordinal) || t.Key.Contains(" malformed ", StringComparison.Ordinal)))
         {
             Add(faults, kind, count);
         }

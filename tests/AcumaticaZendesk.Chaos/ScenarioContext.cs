@@ -113,7 +113,8 @@ public sealed class ScenarioContext(SandboxedConnector connector, TimeSpan conve
         Check(run is { Outcome: SyncRunOutcome.Failed, Error: { } error } && error.Contains(reason, StringComparison.OrdinalIgnoreCase),
             $"{which} failed clearly with '{reason}' (was {Describe(run)})");
 
-    private static string Describe(SyncRunSummary? run) => run is null ? "no completed workflow" : $"{run.Outcome}{(run.Error is null ? "" : $": {run.Error}")}";
+    private static string Describe(SyncRunSummary? run) =>
+        run is null ? "no completed workflow" : $"{run.Outcome}{(run.Error is null ? "" : $": {run.Error}")}";
 
     /// <summary>Faults injected outside HTTP (restarts, token expiries, concurrent changes), by kind.</summary>
     public IReadOnlyDictionary<string, int> InjectedFaults

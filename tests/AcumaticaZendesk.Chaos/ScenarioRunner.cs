@@ -33,7 +33,10 @@ public static class ScenarioRunner
         ArgumentNullException.ThrowIfNull(scenario);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(bound * 2.5);
-        var configuration = new Dictionary<string, string?>(scenario.Configuration) { ["Serilog:MinimumLevel:Default"] = Environment.GetEnvironmentVariable("CHAOS_LOG_LEVEL") ?? "Error" };
+        var configuration = new Dictionary<string, string?>(scenario.Configuration)
+        {
+            ["Serilog:MinimumLevel:Default"] = Environment.GetEnvironmentVariable("CHAOS_LOG_LEVEL") ?? "Error"
+        };
         var connector = await SandboxedConnector.StartAsync(new SandboxedConnectorOptions
         {
             Configuration = configuration,

@@ -33,7 +33,9 @@ public static class Scenarios
             Evidence = ["acumatica 401", "zendesk 401"],
         },
         new("refresh-revoked", "tenant A: refresh + access tokens revoked and the integration user's password changed mid-run; tenant B unaffected",
-            "A's run fails and A is marked needs-authorization; B's run finishes and B converges meanwhile; A converges once re-authorized", ["revoked", "bystander"], RefreshRevokedAsync)
+            "A's run fails and A is marked needs-authorization; B's run finishes and B converges meanwhile; A converges once re-authorized", [
+                "revoked",
+                "bystander"], RefreshRevokedAsync)
         {
             Evidence = ["acumatica 400"],
         },
@@ -42,8 +44,11 @@ public static class Scenarios
         {
             Evidence = ["acumatica 429"],
         },
-        new("endpoint-version-removed", "the tenant's endpoint version 24.200.001 removed after an upgrade, accounts renamed meanwhile; then config moved to 23.200.001",
-            "the run against the removed version fails at once, naming acumatica.endpointVersion, with nothing lost; after the move the renames land", ["upgrade"], VersionRemovedAsync)
+        new(
+            "endpoint-version-removed",
+            "the tenant's endpoint version 24.200.001 removed after an upgrade, accounts renamed meanwhile; then config moved to 23.200.001",
+            "the run against the removed version fails at once, naming acumatica.endpointVersion, with nothing lost; after the move the renames land", [
+                "upgrade"], VersionRemovedAsync)
         {
             Evidence = ["acumatica 404"],
         },
@@ -175,7 +180,11 @@ public static class Scenarios
         c.Control.GetAcumaticaSettings("loginlimit").MaxApiSessions = 1;
         using (var http = new HttpClient())
         {
-            var login = new StringContent(JsonSerializer.Serialize(new { name = DemoCredentials.AcumaticaUser, password = DemoCredentials.AcumaticaPassword, tenant = DemoCredentials.AcumaticaTenant }), Encoding.UTF8, "application/json");
+            var login = new StringContent(
+                JsonSerializer.Serialize(
+                    new { name = DemoCredentials.AcumaticaUser, password = DemoCredentials.AcumaticaPassword, tenant = DemoCredentials.AcumaticaTenant }),
+                Encoding.UTF8,
+                "application/json");
             using var taken = await http.PostAsync(new Uri(tenant.Acumatica.InstanceUrl.TrimEnd('/') + "/entity/auth/login"), login, ct);
             if (!c.Check(taken.StatusCode == HttpStatusCode.NoContent, $"another client took the only API session ({(int)taken.StatusCode})"))
             {

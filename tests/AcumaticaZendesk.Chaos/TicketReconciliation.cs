@@ -131,7 +131,8 @@ public sealed record TicketReconciliation(int Expected, int Lost, int Duplicated
         }
 
         var end = summary.IndexOf(']', prefix.Length);
-        return end > prefix.Length && long.TryParse(summary.AsSpan(prefix.Length, end - prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+        return end > prefix.Length
+            && long.TryParse(summary.AsSpan(prefix.Length, end - prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var id)
             ? id
             : null;
     }

@@ -25,8 +25,10 @@ public static class TicketScenarios
 
     public static ChaosScenario DuplicatedAndReordered { get; } = new(
         "webhooks-duplicated-and-reordered",
-        "every ticket webhook sent 2-3 times, each copy delayed 0-3 s (older events arrive after newer ones); forged, tampered and stale webhooks mixed in; webhooks only (no export pass)",
-        "every linked ticket becomes one activity showing its latest state by webhooks alone within 30 s; every forged webhook is refused with 401 and none is published",
+        "every ticket webhook sent 2-3 times, each copy delayed 0-3 s (older events arrive after newer ones); forged, tampered and stale webhooks mixed in; "
+            + "webhooks only (no export pass)",
+        "every linked ticket becomes one activity showing its latest state by webhooks alone within 30 s; every forged webhook is refused with 401 and none "
+            + "is published",
         ["dupwh"], DuplicatedAndReorderedAsync)
     {
         Evidence = ["webhook copies", "webhooks reordered", ForgedRefused],
@@ -34,7 +36,8 @@ public static class TicketScenarios
 
     public static ChaosScenario Lost { get; } = new(
         "webhooks-lost",
-        "30% of ticket webhook events never delivered, and none of the customers' follow-up replies (an outage longer than Zendesk's retries); the next run's incremental-export pass must catch them",
+        "30% of ticket webhook events never delivered, and none of the customers' follow-up replies (an outage longer than Zendesk's retries); the next run's "
+            + "incremental-export pass must catch them",
         "what the webhooks lost is applied by the incremental-export pass of the runs that follow",
         ["lostwh"], LostAsync)
     {
@@ -43,8 +46,10 @@ public static class TicketScenarios
 
     public static ChaosScenario Faults { get; } = new(
         "ticket-flow-faults",
-        "while ticket events are processed: 5% 5xx + 5% dropped connections on every Acumatica call, 15% of Activity answers held back 1.5 s after the request was processed (past a 1 s client timeout: a create stored but not seen), and the sync worker killed and restarted once",
-        "every linked ticket becomes one activity showing its latest state (webhook workflows retried, else the runs' export pass); no twin from a create the client did not see",
+        "while ticket events are processed: 5% 5xx + 5% dropped connections on every Acumatica call, 15% of Activity answers held back 1.5 s after the "
+            + "request was processed (past a 1 s client timeout: a create stored but not seen), and the sync worker killed and restarted once",
+        "every linked ticket becomes one activity showing its latest state (webhook workflows retried, else the runs' export pass); no twin from a create the "
+            + "client did not see",
         ["tktflt"], FaultsAsync)
     {
         Evidence = ["acumatica 5", "acumatica 499", "acumatica slow", ScenarioContext.WorkerRestarts],
@@ -121,7 +126,9 @@ public static class TicketScenarios
         if (converged is null)
         {
             var webhooksOnly = TicketReconciliation.Of(c.Control, name, name);
-            c.Note($"activities lost or stale after {webhooksBound.TotalSeconds:F0} s of webhooks alone: {webhooksOnly.Lost} of {webhooksOnly.Expected}; runs (export pass) follow");
+            c.Note(
+                $"activities lost or stale after {webhooksBound.TotalSeconds:F0} s of webhooks alone: {webhooksOnly.Lost} of {webhooksOnly.Expected}; runs "
+                    + "(export pass) follow");
             converged = await AwaitActivitiesAsync(c, name, start, WebhookBound * 2, runs: true, ct);
         }
 
@@ -234,7 +241,11 @@ public static class TicketScenarios
                 // Set at the first reply, when the solves' own events have long left the sandbox's queue.
                 Interlocked.Exchange(ref beforeFollowUps, null)?.Invoke();
                 var before = c.Control.Tickets(name).OfType<JsonObject>().Single(t => (long)t["id"]! == id)["updated_at"]!.ToString();
-                var after = c.Control.UpdateTicket(name, id, new JsonObject { ["comment"] = new JsonObject { ["body"] = $"Customer: thanks, case {i} works now!", ["public"] = true } })["updated_at"]!.ToString();
+                var after = c.Control.UpdateTicket(
+                    name,
+                    id,
+                    new JsonObject { ["comment"] = new JsonObject { ["body"] = $"Customer: thanks, case {i} works now!", ["public"] = true } })[
+                        "updated_at"]!.ToString();
                 sameSecond += before == after ? 1 : 0;
                 waiting.Remove((id, i));
                 changes++;
@@ -253,7 +264,8 @@ public static class TicketScenarios
     {
         var summaries = c.Control.AcumaticaRecords(name, "Activity").OfType<JsonObject>()
             .Select(a => a["Summary"]?["value"]?.ToString() ?? "").ToList();
-        return ticketIds.All(id => summaries.Any(s => s.StartsWith($"[zendesk-ticket:{name}:{id}]", StringComparison.Ordinal) && s.Contains(text, StringComparison.Ordinal)));
+        return ticketIds.All(
+            id => summaries.Any(s => s.StartsWith($"[zendesk-ticket:{name}:{id}]", StringComparison.Ordinal) && s.Contains(text, StringComparison.Ordinal)));
     }
 
     /// <summary>

@@ -61,7 +61,8 @@ public sealed class ConsoleFixture : IAsyncLifetime
     /// <summary>A fresh browser session (its own cookies) on a page of 1280×900.</summary>
     public async Task<IPage> NewPageAsync()
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 }, BaseURL = BaseUrl });
+        var context = await Browser.NewContextAsync(
+            new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 }, BaseURL = BaseUrl });
         context.SetDefaultTimeout(30_000);
         return await context.NewPageAsync();
     }

@@ -22,7 +22,14 @@ public sealed partial class ConsoleTests
             {
                 Webhook = new WebhookAlertChannel { UrlSecret = "tenants:wayne:alerts:webhook-url" },
                 // Nothing listens on this port: the e-mail channel fails, and the page says so.
-                Email = new EmailAlertChannel { SmtpHost = "127.0.0.1", SmtpPort = ClosedPort(), Security = SmtpSecurity.None, From = "connector@example.com", To = ["ops@example.com"] },
+                Email = new EmailAlertChannel
+                {
+                    SmtpHost = "127.0.0.1",
+                    SmtpPort = ClosedPort(),
+                    Security = SmtpSecurity.None,
+                    From = "connector@example.com",
+                    To = ["ops@example.com"]
+                },
             },
         });
         fixture.Connector.Control.AddAcumaticaUser(tenantId, DemoCredentials.AcumaticaUser, "changed-by-someone-else");

@@ -67,7 +67,8 @@ public sealed partial class ConsoleTests
         // 4. Plan: what the first run would create and adopt, with samples; nothing is written.
         await page.ClickAsync("a:has-text('Next: see what the first run would do')");
         await Assertions.Expect(page.Locator("tr[data-kind=customer] td[data-outcome=adopt]")).ToHaveTextAsync("1");
-        await Assertions.Expect(page.Locator("tr[data-kind=customer] td[data-outcome=create]")).ToHaveTextAsync((control.AcumaticaRecords(tenantId, "Customer").Count - 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Assertions.Expect(page.Locator("tr[data-kind=customer] td[data-outcome=create]")).ToHaveTextAsync(
+            (control.AcumaticaRecords(tenantId, "Customer").Count - 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
         await Assertions.Expect(page.Locator("section[data-samples=adopt]")).ToContainTextAsync(twinKey);
         Assert.Single(control.Organizations(tenantId));
         await ConsolePages.AssertAccessibleAsync(page);

@@ -69,7 +69,9 @@ public sealed partial class ConsoleTests(ConsoleFixture fixture) : IClassFixture
         await Assertions.Expect(page.Locator("#action-result")).ToContainTextAsync("started");
 
         // The progress panel refreshes itself until the run ends, then the page shows the finished run and the queue.
-        await Assertions.Expect(page.Locator("table.runs tbody tr").First.Locator(".badge")).ToContainTextAsync("some records failed", new() { Timeout = 60_000 });
+        await Assertions.Expect(page.Locator("table.runs tbody tr").First.Locator(".badge")).ToContainTextAsync(
+            "some records failed",
+            new() { Timeout = 60_000 });
         var queued = page.Locator($"tr[data-record='customer/{key}']");
         await Assertions.Expect(queued).ToContainTextAsync("taken");
         await Assertions.Expect(page.Locator("figure.chart svg")).ToBeVisibleAsync();

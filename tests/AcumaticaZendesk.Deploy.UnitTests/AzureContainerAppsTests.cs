@@ -46,7 +46,9 @@ public sealed partial class AzureContainerAppsTests(BicepSnapshotFixture fixture
         Assert.SkipUnless(BicepCli.Supported, "The Bicep CLI NuGet package ships a linux-x64 binary only.");
 
     private JsonElement App(string appId) =>
-        Assert.Single(fixture.OfType(ContainerApps), a => a.GetProperty("properties").GetProperty("configuration").GetProperty("dapr").GetProperty("appId").GetString() == appId);
+        Assert.Single(
+            fixture.OfType(ContainerApps),
+            a => a.GetProperty("properties").GetProperty("configuration").GetProperty("dapr").GetProperty("appId").GetString() == appId);
 
     [Fact]
     public async Task Template_and_example_parameters_compile_without_any_diagnostic()
@@ -55,7 +57,10 @@ public sealed partial class AzureContainerAppsTests(BicepSnapshotFixture fixture
         var ct = TestContext.Current.CancellationToken;
 
         var build = await BicepCli.RunAsync(RepoPaths.AzureContainerApps, ["build", "main.bicep", "--stdout", "--no-restore"], ct);
-        var buildParams = await BicepCli.RunAsync(RepoPaths.AzureContainerApps, ["build-params", BicepSnapshotFixture.ParametersFile, "--stdout", "--no-restore"], ct);
+        var buildParams = await BicepCli.RunAsync(
+            RepoPaths.AzureContainerApps,
+            ["build-params", BicepSnapshotFixture.ParametersFile, "--stdout", "--no-restore"],
+            ct);
 
         Assert.Equal((0, ""), (build.ExitCode, build.StandardError.Trim()));
         Assert.Equal((0, ""), (buildParams.ExitCode, buildParams.StandardError.Trim()));
@@ -168,7 +173,10 @@ public sealed partial class AzureContainerAppsTests(BicepSnapshotFixture fixture
         Assert.Equal(GoDuration.Hours(policy.Scalar("spec", "workflow", "stateRetentionPolicy", "completed")), defaults.Completed.TotalHours);
         Assert.Equal(GoDuration.Hours(policy.Scalar("spec", "workflow", "stateRetentionPolicy", "failed")), defaults.FailedOrTerminated.TotalHours);
         Assert.Equal(GoDuration.Hours(policy.Scalar("spec", "workflow", "stateRetentionPolicy", "terminated")), defaults.FailedOrTerminated.TotalHours);
-        Assert.DoesNotContain("WorkflowRetention", File.ReadAllText(RepoPaths.Combine("deploy", "kubernetes", "base", "sync-worker", "deployment.yaml")), StringComparison.Ordinal);
+        Assert.DoesNotContain(
+            "WorkflowRetention",
+            File.ReadAllText(RepoPaths.Combine("deploy", "kubernetes", "base", "sync-worker", "deployment.yaml")),
+            StringComparison.Ordinal);
     }
 
     [Fact]

@@ -75,17 +75,23 @@ public sealed class ClusterIsolationTests
         Assert.Single(policies, p => !p.Node("spec", "podSelector").Keys().Any() && p.Node("spec", "ingress") is null
             && p.Node("spec", "policyTypes").Strings().SequenceEqual(["Ingress"]));
 
-        var receiver = Assert.Single(policies, p => p.Scalar("spec", "podSelector", "matchLabels", "app.kubernetes.io/name") == DaprNames.AppIds.WebhookReceiver);
+        var receiver = Assert.Single(
+            policies,
+            p => p.Scalar("spec", "podSelector", "matchLabels", "app.kubernetes.io/name") == DaprNames.AppIds.WebhookReceiver);
         var receiverRule = Assert.Single(receiver.Node("spec", "ingress").Items());
         Assert.Equal(["8080"], receiverRule.At("ports").Items().Select(p => p.ScalarAt("port") ?? "").ToList());
         Assert.All(receiverRule.At("from").Items(), f => Assert.NotNull(f.At("namespaceSelector", "matchLabels")));
 
         var worker = Assert.Single(policies, p => p.Scalar("spec", "podSelector", "matchLabels", "app.kubernetes.io/name") == DaprNames.AppIds.SyncWorker);
         Assert.All(worker.Node("spec", "ingress").Items().SelectMany(r => r.At("from").Items()), f =>
-            Assert.True(f.ScalarAt("podSelector", "matchLabels", "app.kubernetes.io/name") == DaprNames.AppIds.SyncWorker || f.At("namespaceSelector", "matchLabels") is not null,
+            Assert.True(
+                f.ScalarAt("podSelector", "matchLabels", "app.kubernetes.io/name") == DaprNames.AppIds.SyncWorker
+                    || f.At("namespaceSelector", "matchLabels") is not null,
                 "sync-worker is reachable only from its own replicas and labelled namespaces"));
 
         var egress = Assert.Single(policies, p => p.Node("spec", "policyTypes").Strings().SequenceEqual(["Egress"]));
-        Assert.Contains("169.254.169.254/32", egress.Node("spec", "egress").Items().SelectMany(r => r.At("to").Items()).SelectMany(t => t.At("ipBlock", "except").Strings()));
+        Assert.Contains(
+            "169.254.169.254/32",
+            egress.Node("spec", "egress").Items().SelectMany(r => r.At("to").Items()).SelectMany(t => t.At("ipBlock", "except").Strings()));
     }
 }

@@ -116,7 +116,9 @@ public sealed partial class ContainerAppsSecretIsolationTests(BicepSnapshotFixtu
         SkipUnlessBicepRuns();
         var shared = IdentitiesOf(DaprNames.AppIds.SyncWorker).Intersect(IdentitiesOf(DaprNames.AppIds.WebhookReceiver)).ToList();
 
-        Assert.All(shared, identity => Assert.DoesNotContain(Roles, r => r.Identity == identity && r.Scope.Contains("/Microsoft.KeyVault/", StringComparison.Ordinal)));
+        Assert.All(
+            shared,
+            identity => Assert.DoesNotContain(Roles, r => r.Identity == identity && r.Scope.Contains("/Microsoft.KeyVault/", StringComparison.Ordinal)));
         foreach (var appId in ComponentRules.AppIds)
         {
             var own = IdentitiesOf(appId).Except(shared).ToList();

@@ -84,8 +84,14 @@ public sealed class KubernetesManifestTests
 
         Assert.NotNull(configuration.Scalar("spec", "tracing", "samplingRate"));
         Assert.False(string.IsNullOrWhiteSpace(configuration.Scalar("spec", "tracing", "otel", "endpointAddress")));
-        Assert.InRange(int.Parse(configuration.Scalar("spec", "workflow", "maxConcurrentWorkflowInvocations") ?? "0", System.Globalization.CultureInfo.InvariantCulture), 1, 1000);
-        Assert.InRange(int.Parse(configuration.Scalar("spec", "workflow", "maxConcurrentActivityInvocations") ?? "0", System.Globalization.CultureInfo.InvariantCulture), 1, 100);
+        Assert.InRange(
+            int.Parse(configuration.Scalar("spec", "workflow", "maxConcurrentWorkflowInvocations") ?? "0", System.Globalization.CultureInfo.InvariantCulture),
+            1,
+            1000);
+        Assert.InRange(
+            int.Parse(configuration.Scalar("spec", "workflow", "maxConcurrentActivityInvocations") ?? "0", System.Globalization.CultureInfo.InvariantCulture),
+            1,
+            100);
     }
 
     [Fact]
@@ -110,7 +116,9 @@ public sealed class KubernetesManifestTests
         Assert.All(DaprResourceSets.KubernetesBase.Where(r => r.Metadata.Any(m => m.IsSecretReference)), r =>
         {
             Assert.Equal(DaprNames.Components.SecretStore, r.AuthSecretStore);
-            Assert.All(r.Metadata.Where(m => m.IsSecretReference), m => Assert.False(string.IsNullOrWhiteSpace(m.SecretKeyRefKey), $"{r.Manifest.Id}: {m.Name} needs secretKeyRef.key"));
+            Assert.All(
+                r.Metadata.Where(m => m.IsSecretReference),
+                m => Assert.False(string.IsNullOrWhiteSpace(m.SecretKeyRefKey), $"{r.Manifest.Id}: {m.Name} needs secretKeyRef.key"));
         });
     }
 
@@ -129,7 +137,9 @@ public sealed class KubernetesManifestTests
         Assert.Equal("true", Annotation("dapr.io/enable-app-health-check"));
         Assert.Equal(AlivePath, Annotation("dapr.io/app-health-check-path"));
         var configuration = Assert.Single(DaprResourceSets.KubernetesBase, r => r.Kind == "Configuration" && r.Name == Annotation("dapr.io/config"));
-        Assert.False(string.IsNullOrWhiteSpace(configuration.Manifest.Scalar("spec", "tracing", "otel", "endpointAddress")), $"{configuration.Manifest.Id}: tracing");
+        Assert.False(
+            string.IsNullOrWhiteSpace(configuration.Manifest.Scalar("spec", "tracing", "otel", "endpointAddress")),
+            $"{configuration.Manifest.Id}: tracing");
     }
 
     [Theory]
@@ -184,14 +194,20 @@ public sealed class KubernetesManifestTests
     [Fact]
     public void Services_budgets_and_autoscalers_select_existing_Deployments_and_the_Ingress_a_named_Service_port()
     {
-        var podLabels = Deployments.ToDictionary(d => d.Name, d => d.Node("spec", "template", "metadata", "labels").Entries().ToDictionary(e => e.Key, e => e.Value.ToString()));
+        var podLabels = Deployments.ToDictionary(
+            d => d.Name,
+            d => d.Node("spec", "template", "metadata", "labels").Entries().ToDictionary(e => e.Key, e => e.Value.ToString()));
         bool SelectsOneDeployment(YamlNode? selector) =>
             selector.Entries().Any()
             && podLabels.Values.Count(labels => selector.Entries().All(e => labels.TryGetValue(e.Key, out var v) && v == e.Value.ToString())) == 1;
 
         Assert.All(Deployments, d => Assert.True(SelectsOneDeployment(d.Node("spec", "selector", "matchLabels")), $"{d.Id}: selector does not match its pods"));
-        Assert.All(Manifests.Where(m => m.Kind == "Service"), s => Assert.True(SelectsOneDeployment(s.Node("spec", "selector")), $"{s.Id} selects no single Deployment"));
-        Assert.All(Manifests.Where(m => m.Kind == "PodDisruptionBudget"), p => Assert.True(SelectsOneDeployment(p.Node("spec", "selector", "matchLabels")), $"{p.Id} selects no single Deployment"));
+        Assert.All(
+            Manifests.Where(m => m.Kind == "Service"),
+            s => Assert.True(SelectsOneDeployment(s.Node("spec", "selector")), $"{s.Id} selects no single Deployment"));
+        Assert.All(
+            Manifests.Where(m => m.Kind == "PodDisruptionBudget"),
+            p => Assert.True(SelectsOneDeployment(p.Node("spec", "selector", "matchLabels")), $"{p.Id} selects no single Deployment"));
         Assert.All(Manifests.Where(m => m.Kind == "HorizontalPodAutoscaler"), h => Assert.Contains(h.Scalar("spec", "scaleTargetRef", "name"), podLabels.Keys));
         var servicePorts = Manifests.Where(m => m.Kind == "Service")
             .SelectMany(s => s.Node("spec", "ports").Items().Select(p => (Service: s.Name, Port: p.ScalarAt("name"))))

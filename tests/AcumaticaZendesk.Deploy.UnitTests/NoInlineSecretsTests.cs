@@ -38,7 +38,12 @@ public sealed class NoInlineSecretsTests
     {
         var literals = DeployYaml
             .SelectMany(m => m.Root.AllNodes.OfType<YamlMappingNode>()
-                .Where(n => n.ScalarAt("name") is { } name && SecretLikeNames.IsSecretLike(name) && n.At("value") is not null && n.At("valueFrom") is null && n.At("mountPath") is null)
+                .Where(
+                    n => n.ScalarAt("name") is { } name
+                        && SecretLikeNames.IsSecretLike(name)
+                        && n.At("value") is not null
+                        && n.At("valueFrom") is null
+                        && n.At("mountPath") is null)
                 .Select(n => $"{m.Id}: env '{n.ScalarAt("name")}' has a literal value; use valueFrom.secretKeyRef"))
             .ToList();
 

@@ -30,26 +30,32 @@ public sealed class PubSubRetryWindowTests(BicepSnapshotFixture fixture) : IClas
 
         Assert.True(redelivery.Enabled, $"{directory}: redelivery is switched off, so a sidecar that dies mid-delivery loses the message");
         Assert.True(window < redelivery.ProcessingTimeout,
-            $"{directory}: inbound delivery window {window?.TotalSeconds:0.#} s (null = unbounded) is not below processingTimeout {redelivery.ProcessingTimeout.TotalSeconds:0.#} s");
+            $"{directory}: inbound delivery window {window?.TotalSeconds:0.#} s (null = unbounded) is not below processingTimeout "
+                + $"{redelivery.ProcessingTimeout.TotalSeconds:0.#} s");
     }
 
     [Fact]
     public void The_inbound_window_ends_within_the_service_bus_handler_timeout_on_Container_Apps()
     {
         Assert.SkipUnless(BicepCli.Supported, "The Bicep CLI NuGet package ships a linux-x64 binary only.");
-        var pubSub = Assert.Single(fixture.OfType(DaprComponents), c => c.GetProperty("name").GetString()!.EndsWith("/" + DaprNames.Components.PubSub, StringComparison.Ordinal));
+        var pubSub = Assert.Single(
+            fixture.OfType(DaprComponents),
+            c => c.GetProperty("name").GetString()!.EndsWith("/" + DaprNames.Components.PubSub, StringComparison.Ordinal));
         var handlerTimeout = pubSub.GetProperty("properties").GetProperty("metadata").EnumerateArray()
             .Where(m => m.GetProperty("name").GetString() == "handlerTimeoutInSec")
             .Select(m => TimeSpan.FromSeconds(int.Parse(m.GetProperty("value").GetString()!, System.Globalization.CultureInfo.InvariantCulture)))
             .DefaultIfEmpty(TimeSpan.FromSeconds(60))   // common/component/azure/servicebus/metadata.go defaultHandlerTimeoutInSecPubSub
             .Single();
-        var policy = Assert.Single(fixture.OfType(ResiliencyPolicies), p => p.GetProperty("name").GetString()!.Contains("/" + DaprNames.Components.PubSub + "/", StringComparison.Ordinal));
+        var policy = Assert.Single(
+            fixture.OfType(ResiliencyPolicies),
+            p => p.GetProperty("name").GetString()!.Contains("/" + DaprNames.Components.PubSub + "/", StringComparison.Ordinal));
         var inbound = policy.GetProperty("properties").GetProperty("inboundPolicy");
 
         var window = InboundWindow(ContainerAppsInbound(inbound));
 
         Assert.True(window < handlerTimeout,
-            $"Container Apps: inbound delivery window {window?.TotalSeconds:0.#} s (null = unbounded) is not below handlerTimeoutInSec {handlerTimeout.TotalSeconds:0.#} s");
+            $"Container Apps: inbound delivery window {window?.TotalSeconds:0.#} s (null = unbounded) is not below handlerTimeoutInSec "
+                + $"{handlerTimeout.TotalSeconds:0.#} s");
     }
 
     [Fact]

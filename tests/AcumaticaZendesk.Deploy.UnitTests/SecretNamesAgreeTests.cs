@@ -50,7 +50,8 @@ public sealed class SecretNamesAgreeTests
         ],
     ];
 
-    public static TheoryData<string> Sources => ["components/secrets.sample.json", "deploy/kubernetes/secret.example.yaml", "deploy/azure-container-apps/main.example.bicepparam"];
+    public static TheoryData<string> Sources =>
+        ["components/secrets.sample.json", "deploy/kubernetes/secret.example.yaml", "deploy/azure-container-apps/main.example.bicepparam"];
 
     [Theory]
     [MemberData(nameof(Sources))]
@@ -129,7 +130,8 @@ public sealed class SecretNamesAgreeTests
             ? element.EnumerateObject().SelectMany(p => LeafKeys(p.Value, prefix.Length == 0 ? p.Name : prefix + ":" + p.Name))
             : [prefix];
 
-    /// <summary>The quoted names of <c>param keyVaultSecretNames = [ ... ]</c> (the worker's vault) and <c>webhookKeyVaultSecretNames</c> (the receiver's).</summary>
+    /// <summary>The quoted names of <c>param keyVaultSecretNames = [ ... ]</c> (the worker's vault) and <c>webhookKeyVaultSecretNames</c> (the
+    /// receiver's).</summary>
     private static IEnumerable<string> KeyVaultNames(string bicepparam) =>
         new[] { "keyVaultSecretNames", "webhookKeyVaultSecretNames" }.SelectMany(param =>
         {

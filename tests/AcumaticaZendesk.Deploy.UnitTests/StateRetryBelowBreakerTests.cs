@@ -35,7 +35,9 @@ public sealed class StateRetryBelowBreakerTests(BicepSnapshotFixture fixture) : 
     public void One_refused_state_write_does_not_trip_the_breaker_on_Container_Apps()
     {
         Assert.SkipUnless(BicepCli.Supported, "The Bicep CLI NuGet package ships a linux-x64 binary only.");
-        var policy = Assert.Single(fixture.OfType(ResiliencyPolicies), p => p.GetProperty("name").GetString()!.Contains("/" + DaprNames.Components.StateStore + "/", StringComparison.Ordinal));
+        var policy = Assert.Single(
+            fixture.OfType(ResiliencyPolicies),
+            p => p.GetProperty("name").GetString()!.Contains("/" + DaprNames.Components.StateStore + "/", StringComparison.Ordinal));
         var outbound = policy.GetProperty("properties").GetProperty("outboundPolicy");
 
         var retries = outbound.GetProperty("httpRetryPolicy").GetProperty("maxRetries").GetInt32();

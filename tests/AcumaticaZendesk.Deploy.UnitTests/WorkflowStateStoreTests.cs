@@ -51,5 +51,7 @@ public sealed class WorkflowStateStoreTests(BicepSnapshotFixture fixture) : ICla
     }
 
     private static ComponentView ActorStore(IReadOnlyList<ComponentView> components) =>
-        Assert.Single(components, c => string.Equals(c.Metadata.FirstOrDefault(m => m.Name == "actorStateStore")?.Value, "true", StringComparison.OrdinalIgnoreCase));
+        Assert.Single(
+            components,
+            c => string.Equals(c.Metadata.FirstOrDefault(m => m.Name == "actorStateStore")?.Value, "true", StringComparison.OrdinalIgnoreCase));
 }

@@ -34,7 +34,9 @@ public sealed class CronToWorkflowTests : AppsTestBase
         // Kinds in dependency stages (customers and employees side by side, then vendors, then contacts), one activity
         // per page, across several ContinueAsNew generations (2 pages each).
         var kinds = Engine.Calls.Select(c => c.Kind).ToList();
-        Assert.Equal([3, 1, 1, 2], new[] { EntityKind.Customer, EntityKind.Employee, EntityKind.Vendor, EntityKind.Contact }.Select(k => kinds.Count(c => c == k)));
+        Assert.Equal(
+            [3, 1, 1, 2],
+            new[] { EntityKind.Customer, EntityKind.Employee, EntityKind.Vendor, EntityKind.Contact }.Select(k => kinds.Count(c => c == k)));
         Assert.True(
             kinds.LastIndexOf(EntityKind.Customer) < kinds.IndexOf(EntityKind.Vendor)
             && kinds.IndexOf(EntityKind.Employee) < kinds.IndexOf(EntityKind.Vendor)

@@ -139,13 +139,18 @@ public sealed class StandInSidecarTests : AppsTestBase
         await dapr.PublishByteEventAsync(DaprNames.Components.PubSub, DaprNames.Topics.AcumaticaChangeSignals, "not json"u8.ToArray(), "text/plain",
             cancellationToken: TestToken);
         var notJson = await WaitForDeliveryAsync(DaprNames.Topics.AcumaticaChangeSignals);
-        await dapr.PublishByteEventAsync(DaprNames.Components.PubSub, DaprNames.Topics.ZendeskTicketEvents, """{"tenantId":"contoso","ticketId":"abc"}"""u8.ToArray(),
+        await dapr.PublishByteEventAsync(
+            DaprNames.Components.PubSub,
+            DaprNames.Topics.ZendeskTicketEvents,
+            """{"tenantId":"contoso","ticketId":"abc"}"""u8.ToArray(),
             cancellationToken: TestToken);
         var wrongShape = await WaitForDeliveryAsync(DaprNames.Topics.ZendeskTicketEvents);
         await dapr.PublishEventAsync(DaprNames.Components.PubSub, DaprNames.Topics.AcumaticaChangeSignals, new { receivedAt = ConnectorSlot }, TestToken);
         var noTenant = await WaitForDeliveryAsync(DaprNames.Topics.AcumaticaChangeSignals);
 
-        Assert.All([notJson, wrongShape, noTenant], d => Assert.Equal((DeliveryOutcome.DeadLettered, 1, HttpStatusCode.OK), (d.Outcome, d.Attempts, d.LastStatus)));
+        Assert.All(
+            [notJson, wrongShape, noTenant],
+            d => Assert.Equal((DeliveryOutcome.DeadLettered, 1, HttpStatusCode.OK), (d.Outcome, d.Attempts, d.LastStatus)));
         var deadLetters = Apps.Sidecar.PubSub.Published.Where(p => p.Topic == DaprNames.Topics.DeadLetters)
             .Select(p => (string?)JsonNode.Parse(p.CloudEventJson)!["id"]).ToList();
         Assert.Equal([notJson.MessageId, wrongShape.MessageId, noTenant.MessageId], deadLetters);

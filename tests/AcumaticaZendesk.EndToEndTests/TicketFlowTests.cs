@@ -59,7 +59,13 @@ public sealed partial class TicketFlowTests : IAsyncLifetime
             {
                 services.AddSingleton<ISyncEngine>(sp => new ScriptedSyncEngine(
                     sp.GetRequiredService<IConnectorStateStore>(),
-                    new Dictionary<EntityKind, int> { [EntityKind.Customer] = 1, [EntityKind.Vendor] = 1, [EntityKind.Contact] = 1, [EntityKind.Employee] = 1 }));
+                    new Dictionary<EntityKind, int>
+                    {
+                        [EntityKind.Customer] = 1,
+                        [EntityKind.Vendor] = 1,
+                        [EntityKind.Contact] = 1,
+                        [EntityKind.Employee] = 1
+                    }));
             },
             ConfigureWebhookReceiver = services => services.AddSingleton<TimeProvider>(time),
         }, Token);
@@ -79,10 +85,18 @@ public sealed partial class TicketFlowTests : IAsyncLifetime
         {
             Id = TenantId,
             DisplayName = "Demo",
-            Acumatica = new AcumaticaSettings { InstanceUrl = sandbox.AcumaticaUrl("demo").AbsoluteUri, EndpointVersion = "24.200.001", Company = DemoCredentials.AcumaticaTenant },
+            Acumatica = new AcumaticaSettings
+            {
+                InstanceUrl = sandbox.AcumaticaUrl("demo").AbsoluteUri,
+                EndpointVersion = "24.200.001",
+                Company = DemoCredentials.AcumaticaTenant
+            },
             Zendesk = new ZendeskSettings { Subdomain = "demo", BaseUrl = sandbox.ZendeskUrl("demo").AbsoluteUri },
         }, Token);
-        Control.ConfigureWebhook("demo", new Uri(apps.WebhookReceiver.BaseAddress!, $"/webhooks/zendesk/{TenantId}").AbsoluteUri, DemoCredentials.WebhookSecret);
+        Control.ConfigureWebhook(
+            "demo",
+            new Uri(apps.WebhookReceiver.BaseAddress!, $"/webhooks/zendesk/{TenantId}").AbsoluteUri,
+            DemoCredentials.WebhookSecret);
         customerNoteId = Control.AddCustomer("demo", CustomerId, "Ticket Customer Ltd");
     }
 
@@ -106,7 +120,10 @@ public sealed partial class TicketFlowTests : IAsyncLifetime
         Assert.Contains($"/agent/tickets/{ticketId}", Value(solved, "Body"), StringComparison.Ordinal);
 
         time.Advance(TimeSpan.FromMinutes(1));
-        Control.UpdateTicket("demo", ticketId, new JsonObject { ["subject"] = "Printer on fire (again)", ["comment"] = new JsonObject { ["body"] = "It happened again.", ["public"] = true } });
+        Control.UpdateTicket(
+            "demo",
+            ticketId,
+            new JsonObject { ["subject"] = "Printer on fire (again)", ["comment"] = new JsonObject { ["body"] = "It happened again.", ["public"] = true } });
         await WaitForAppliedAsync(ticketId, TicketUpdatedAt(ticketId));
 
         var updated = Assert.Single(ActivitiesOf(ticketId));
@@ -127,7 +144,9 @@ public sealed partial class TicketFlowTests : IAsyncLifetime
         var customers = Control.AcumaticaRecords("demo", "Customer").Select(c => Value(c!.AsObject(), "CustomerID")).ToHashSet(StringComparer.Ordinal);
         var vendor = Control.AcumaticaRecords("demo", "Vendor").OfType<JsonObject>().First(v => !customers.Contains(Value(v, "VendorID")));
         var vendorId = Value(vendor, "VendorID");
-        var organization = (long)Control.CreateOrganization("demo", new JsonObject { ["name"] = $"Ticket Vendor {Guid.NewGuid():N}", ["external_id"] = vendorId })["id"]!;
+        var organization = (long)Control.CreateOrganization(
+            "demo",
+            new JsonObject { ["name"] = $"Ticket Vendor {Guid.NewGuid():N}", ["external_id"] = vendorId })["id"]!;
 
         var ticketId = Control.OpenTicket("demo", organization, "Delivery late");
         var applied = await WaitForAppliedAsync(ticketId, TicketUpdatedAt(ticketId));
@@ -215,7 +234,9 @@ public sealed partial class TicketFlowTests : IAsyncLifetime
 
         FollowUp(ticketId, solvedAt, "Customer: connected, thanks!");
 
-        var activity = await WaitForAsync(() => Task.FromResult(ActivitiesOf(ticketId).SingleOrDefault(a => Value(a, "Body").Contains("Customer: connected, thanks!", StringComparison.Ordinal))));
+        var activity = await WaitForAsync(
+            () => Task.FromResult(
+                ActivitiesOf(ticketId).SingleOrDefault(a => Value(a, "Body").Contains("Customer: connected, thanks!", StringComparison.Ordinal))));
         Assert.Contains("solved", Value(activity, "Summary"), StringComparison.Ordinal);
         Assert.Single(ActivitiesOf(ticketId));
     }
@@ -229,7 +250,10 @@ public sealed partial class TicketFlowTests : IAsyncLifetime
 
         var right = await PushAsync(PushSecret);
         Assert.Equal(HttpStatusCode.OK, right.StatusCode);
-        var wake = await WaitForAsync(async () => (await Service<IConnectorStateStore>().GetAsync<SyncWake>(EarlySyncTrigger.Key(TenantId), Token)).Value is { InstanceId: { } } w ? w : null);
+        var wake = await WaitForAsync(
+            async () => (await Service<IConnectorStateStore>().GetAsync<SyncWake>(EarlySyncTrigger.Key(TenantId), Token)).Value is { InstanceId: { } } w
+                ? w
+                : null);
         Assert.Matches($"^sync-{TenantId}-wake-[0-9]{{17}}-[0-9a-f]{{8}}$", wake.InstanceId);
         var state = await WaitForWorkflowAsync(wake.InstanceId!);
         Assert.Equal(WorkflowRuntimeStatus.Completed, state.RuntimeStatus);
@@ -237,7 +261,8 @@ public sealed partial class TicketFlowTests : IAsyncLifetime
         // A second notification within the interval is debounced: no second early run.
         time.Advance(TimeSpan.FromMinutes(1));
         Assert.Equal(HttpStatusCode.OK, (await PushAsync(PushSecret)).StatusCode);
-        await WaitForAsync(() => Task.FromResult(apps.Sidecar.PubSub.Deliveries.Count(d => d.Topic == DaprNames.Topics.AcumaticaChangeSignals) == 2 ? "" : null));
+        await WaitForAsync(
+            () => Task.FromResult(apps.Sidecar.PubSub.Deliveries.Count(d => d.Topic == DaprNames.Topics.AcumaticaChangeSignals) == 2 ? "" : null));
         Assert.Equal(wake, (await Service<IConnectorStateStore>().GetAsync<SyncWake>(EarlySyncTrigger.Key(TenantId), Token)).Value);
     }
 
@@ -250,7 +275,10 @@ public sealed partial class TicketFlowTests : IAsyncLifetime
         Assert.Equal(WorkflowRuntimeStatus.Completed, (await WaitForWorkflowAsync(cron.InstanceId!)).RuntimeStatus);
 
         Assert.Equal(HttpStatusCode.OK, (await PushAsync(PushSecret)).StatusCode);
-        var wake = await WaitForAsync(async () => (await Service<IConnectorStateStore>().GetAsync<SyncWake>(EarlySyncTrigger.Key(TenantId), Token)).Value is { InstanceId: { } } w ? w : null);
+        var wake = await WaitForAsync(
+            async () => (await Service<IConnectorStateStore>().GetAsync<SyncWake>(EarlySyncTrigger.Key(TenantId), Token)).Value is { InstanceId: { } } w
+                ? w
+                : null);
         Assert.Equal(WorkflowRuntimeStatus.Completed, (await WaitForWorkflowAsync(wake.InstanceId!)).RuntimeStatus);
 
         // daprd would purge a finished instance whose id is started again (createIfCompleted): no id may be reused.
@@ -317,7 +345,9 @@ public sealed partial class TicketFlowTests : IAsyncLifetime
     {
         var (status, body) = await apps.TriggerSyncCronAsync(Token);
         Assert.True(status == HttpStatusCode.OK, $"POST /sync-cron answered {(int)status}: {body}");
-        return System.Text.Json.JsonSerializer.Deserialize<CronTickReport>(body, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))!;
+        return System.Text.Json.JsonSerializer.Deserialize<CronTickReport>(
+            body,
+            new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))!;
     }
 
     private async Task<WorkflowState> WaitForWorkflowAsync(string instanceId)

@@ -72,7 +72,8 @@ public sealed class TwoReplicasOneRunTests
         Assert.True(slots.Count >= 5, $"{slots.Count} slots");
         foreach (var tenant in Tenants)
         {
-            var scheduled = reports.SelectMany(r => r.Tenants.Where(t => t.TenantId == tenant && t.Outcome == ScheduleOutcome.Scheduled).Select(t => (r.Slot, t.InstanceId)))
+            var scheduled = reports.SelectMany(
+                r => r.Tenants.Where(t => t.TenantId == tenant && t.Outcome == ScheduleOutcome.Scheduled).Select(t => (r.Slot, t.InstanceId)))
                 .ToList();
             Assert.Equal(slots, scheduled.Select(s => s.Slot).Order());
             var ran = engines.SelectMany(e => e.Calls).Where(c => c.TenantId == tenant).Select(c => c.RunId).Distinct().Order(StringComparer.Ordinal);

@@ -75,11 +75,15 @@ public sealed class WorkflowRetentionTests : IAsyncLifetime
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestToken);
         deadline.CancelAfter(Deadline);
         await workflows.TerminateWorkflowAsync(ids["stopped"], "operator", deadline.Token);
-        Assert.Equal(WorkflowRuntimeStatus.Terminated, (await workflows.WaitForWorkflowCompletionAsync(ids["stopped"], cancellation: deadline.Token)).RuntimeStatus);
+        Assert.Equal(
+            WorkflowRuntimeStatus.Terminated,
+            (await workflows.WaitForWorkflowCompletionAsync(ids["stopped"], cancellation: deadline.Token)).RuntimeStatus);
         stoppedGate.TrySetResult(); // its activity, whose result no one waits for any more, gives its slot back
         foreach (var tenant in new[] { "done", "gone" })
         {
-            Assert.Equal(WorkflowRuntimeStatus.Completed, (await workflows.WaitForWorkflowCompletionAsync(ids[tenant], cancellation: deadline.Token)).RuntimeStatus);
+            Assert.Equal(
+                WorkflowRuntimeStatus.Completed,
+                (await workflows.WaitForWorkflowCompletionAsync(ids[tenant], cancellation: deadline.Token)).RuntimeStatus);
         }
 
         Assert.Equal(WorkflowRuntimeStatus.Running, (await workflows.GetWorkflowStateAsync(ids["busy"], false, deadline.Token)).RuntimeStatus);

@@ -9,7 +9,10 @@ namespace AcumaticaZendesk.Sandbox.IntegrationTests;
 public sealed class AcumaticaAuthTests
 {
     private static StringContent Login(string password = DemoCredentials.AcumaticaPassword) =>
-        new(new JsonObject { ["name"] = DemoCredentials.AcumaticaUser, ["password"] = password, ["tenant"] = "Company" }.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
+        new(
+            new JsonObject { ["name"] = DemoCredentials.AcumaticaUser, ["password"] = password, ["tenant"] = "Company" }.ToJsonString(),
+            System.Text.Encoding.UTF8,
+            "application/json");
 
     [Fact]
     public async Task CookieLoginCountsAgainstTheApiLoginLimitUntilLogout()
@@ -66,18 +69,21 @@ public sealed class AcumaticaAuthTests
             return (r.StatusCode, (await r.Content.ReadFromJsonAsync<JsonObject>(TestSandbox.Ct))!);
         }
 
-        var (wrong, wrongBody) = await TokenAsync(new() { ["grant_type"] = "authorization_code", ["code"] = query["code"]!, ["redirect_uri"] = redirect, ["code_verifier"] = "nope" });
+        var (wrong, wrongBody) = await TokenAsync(
+            new() { ["grant_type"] = "authorization_code", ["code"] = query["code"]!, ["redirect_uri"] = redirect, ["code_verifier"] = "nope" });
         Assert.Equal(HttpStatusCode.BadRequest, wrong);
         Assert.Equal("invalid_grant", wrongBody["error"]!.ToString());
 
         using var again = await noRedirect.GetAsync(authorize.RequestMessage!.RequestUri, TestSandbox.Ct);
         var code = System.Web.HttpUtility.ParseQueryString(again.Headers.Location!.Query)["code"]!;
-        var (ok, tokens) = await TokenAsync(new() { ["grant_type"] = "authorization_code", ["code"] = code, ["redirect_uri"] = redirect, ["code_verifier"] = verifier });
+        var (ok, tokens) = await TokenAsync(
+            new() { ["grant_type"] = "authorization_code", ["code"] = code, ["redirect_uri"] = redirect, ["code_verifier"] = verifier });
         Assert.Equal(HttpStatusCode.OK, ok);
         Assert.Equal("Bearer", tokens["token_type"]!.ToString());
         Assert.Equal(3600, (int)tokens["expires_in"]!);
 
-        var (reused, _) = await TokenAsync(new() { ["grant_type"] = "authorization_code", ["code"] = code, ["redirect_uri"] = redirect, ["code_verifier"] = verifier });
+        var (reused, _) = await TokenAsync(
+            new() { ["grant_type"] = "authorization_code", ["code"] = code, ["redirect_uri"] = redirect, ["code_verifier"] = verifier });
         Assert.Equal(HttpStatusCode.BadRequest, reused);
 
         var (refreshed, next) = await TokenAsync(new() { ["grant_type"] = "refresh_token", ["refresh_token"] = tokens["refresh_token"]!.ToString() });

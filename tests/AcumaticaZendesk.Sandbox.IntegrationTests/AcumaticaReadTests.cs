@@ -125,14 +125,17 @@ public sealed class AcumaticaReadTests(Specs specs)
         using var acu = await sb.AcumaticaAsync();
         var email = sb.Control.AcumaticaRecord("demo", "Customer", "C000002")!["MainContact"]!["Email"]!["value"]!.ToString();
 
-        var (_, byEmail) = await acu.GetJsonAsync($"{TestSandbox.Acu24}/Customer?$filter={Uri.EscapeDataString($"MainContact/Email eq '{email.ToUpperInvariant()}'")}");
+        var (_, byEmail) = await acu.GetJsonAsync(
+            $"{TestSandbox.Acu24}/Customer?$filter={Uri.EscapeDataString($"MainContact/Email eq '{email.ToUpperInvariant()}'")}");
         Assert.Equal("C000002", Assert.Single(byEmail!.AsArray())!["CustomerID"]!["value"]!.ToString());
 
-        var (_, contacts) = await acu.GetJsonAsync($"{TestSandbox.Acu24}/Contact?$filter={Uri.EscapeDataString("BusinessAccount eq 'C000002' and Active eq true")}");
+        var (_, contacts) = await acu.GetJsonAsync(
+            $"{TestSandbox.Acu24}/Contact?$filter={Uri.EscapeDataString("BusinessAccount eq 'C000002' and Active eq true")}");
         Assert.Single(contacts!.AsArray());
         Assert.Empty(specs.AcumaticaArray("Contact", contacts.ToJsonString()));
 
-        var (status, error) = await acu.GetJsonAsync($"{TestSandbox.Acu24}/Customer?$filter=LastModifiedDateTime gt datetimeoffset'2026-01-05T08:00:00.000+00:00'");
+        var (status, error) = await acu.GetJsonAsync(
+            $"{TestSandbox.Acu24}/Customer?$filter=LastModifiedDateTime gt datetimeoffset'2026-01-05T08:00:00.000+00:00'");
         Assert.Equal(400, status);
         Assert.Contains("%2B", error!["exceptionMessage"]!.ToString(), StringComparison.Ordinal);
         Assert.Empty(specs.Acumatica("HttpError", error.ToJsonString()));

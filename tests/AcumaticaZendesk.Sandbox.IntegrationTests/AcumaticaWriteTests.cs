@@ -41,7 +41,11 @@ public sealed class AcumaticaWriteTests(Specs specs)
         Assert.Empty(specs.Acumatica("Customer", created.ToJsonString()));
         var stamp = created["LastModifiedDateTime"]!["value"]!.ToString();
 
-        var (again, _) = await acu.SendJsonAsync(HttpMethod.Put, $"{TestSandbox.Acu24}/Customer", create, r => r.Headers.TryAddWithoutValidation("If-None-Match", "*"));
+        var (again, _) = await acu.SendJsonAsync(
+            HttpMethod.Put,
+            $"{TestSandbox.Acu24}/Customer",
+            create,
+            r => r.Headers.TryAddWithoutValidation("If-None-Match", "*"));
         Assert.Equal(412, again);
         var (missing, _) = await acu.SendJsonAsync(HttpMethod.Put, $"{TestSandbox.Acu24}/Customer",
             new JsonObject { ["CustomerID"] = V("NOPE"), ["CustomerName"] = V("x") }, r => r.Headers.TryAddWithoutValidation("If-Match", "*"));
@@ -93,7 +97,10 @@ public sealed class AcumaticaWriteTests(Specs specs)
         await using var sb = await TestSandbox.StartAsync();
         using var acu = await sb.AcumaticaAsync();
 
-        var (status, body) = await acu.SendJsonAsync(HttpMethod.Put, $"{TestSandbox.Acu24}/Customer", new JsonObject { ["CustomerID"] = "RAW", ["CustomerName"] = V("Raw") });
+        var (status, body) = await acu.SendJsonAsync(
+            HttpMethod.Put,
+            $"{TestSandbox.Acu24}/Customer",
+            new JsonObject { ["CustomerID"] = "RAW", ["CustomerName"] = V("Raw") });
 
         Assert.Equal(400, status);
         Assert.Contains("CustomerID", body!["exceptionMessage"]!.ToString(), StringComparison.Ordinal);

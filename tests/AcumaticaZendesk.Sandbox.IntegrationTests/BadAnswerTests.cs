@@ -52,11 +52,24 @@ public sealed class BadAnswerTests
     public async Task Record_faults_are_set_and_cleared_through_the_control_api()
     {
         await using var sb = await TestSandbox.StartAsync();
-        var (status, _) = await sb.Http.SendJsonAsync(HttpMethod.Put, "_sandbox/acumatica/demo/records/Customer/C000002/fault", new JsonObject { ["kind"] = "missingKey" });
+        var (status, _) = await sb.Http.SendJsonAsync(
+            HttpMethod.Put,
+            "_sandbox/acumatica/demo/records/Customer/C000002/fault",
+            new JsonObject { ["kind"] = "missingKey" });
         Assert.Equal(200, status);
         Assert.Equal(("Customer", "C000002", AcumaticaRecordFault.MissingKey), sb.Control.BrokenAcumaticaRecords("demo").Single());
-        Assert.Equal(400, (await sb.Http.SendJsonAsync(HttpMethod.Put, "_sandbox/acumatica/demo/records/Customer/C000002/fault", new JsonObject { ["kind"] = "nonsense" })).Status);
-        Assert.Equal(404, (await sb.Http.SendJsonAsync(HttpMethod.Put, "_sandbox/acumatica/demo/records/Customer/NOPE/fault", new JsonObject { ["kind"] = "wrongType" })).Status);
+        Assert.Equal(
+            400,
+            (await sb.Http.SendJsonAsync(
+                HttpMethod.Put,
+                "_sandbox/acumatica/demo/records/Customer/C000002/fault",
+                new JsonObject { ["kind"] = "nonsense" })).Status);
+        Assert.Equal(
+            404,
+            (await sb.Http.SendJsonAsync(
+                HttpMethod.Put,
+                "_sandbox/acumatica/demo/records/Customer/NOPE/fault",
+                new JsonObject { ["kind"] = "wrongType" })).Status);
         Assert.Equal(204, (await sb.Http.SendJsonAsync(HttpMethod.Delete, "_sandbox/acumatica/demo/records/Customer/C000002/fault")).Status);
         Assert.Equal(404, (await sb.Http.SendJsonAsync(HttpMethod.Delete, "_sandbox/acumatica/demo/records/Customer/C000002/fault")).Status);
         Assert.Empty(sb.Control.BrokenAcumaticaRecords("demo"));
@@ -67,16 +80,24 @@ public sealed class BadAnswerTests
     {
         await using var sb = await TestSandbox.StartAsync();
         using var zd = sb.Zendesk();
-        var created = (await zd.SendJsonAsync(HttpMethod.Post, "organizations", new JsonObject { ["organization"] = new JsonObject { ["name"] = "Org A", ["external_id"] = "A" } })).Body!;
+        var created = (await zd.SendJsonAsync(
+            HttpMethod.Post,
+            "organizations",
+            new JsonObject { ["organization"] = new JsonObject { ["name"] = "Org A", ["external_id"] = "A" } })).Body!;
         var id = (long)created["organization"]!["id"]!;
 
-        sb.Control.SetFaults("zendesk", new FaultSettings { MalformedRate = 1, MalformedPathContains = "show_many", MalformedKind = MalformedResponse.NonNumericId });
+        sb.Control.SetFaults(
+            "zendesk",
+            new FaultSettings { MalformedRate = 1, MalformedPathContains = "show_many", MalformedKind = MalformedResponse.NonNumericId });
         var many = (await zd.GetJsonAsync("organizations/show_many?external_ids=A")).Body!;
         Assert.Equal($"id-{id}", many["organizations"]![0]!["id"]!.ToString());
         Assert.Equal(JsonValueKind.Number, (await zd.GetJsonAsync($"organizations/{id}")).Body!["organization"]!["id"]!.GetValueKind());
 
         sb.Control.SetFaults("zendesk", new FaultSettings { MalformedRate = 1, MalformedKind = MalformedResponse.NotJson });
-        using (var response = await zd.PostAsync("organizations", new StringContent("""{"organization":{"name":"Org B","external_id":"B"}}""", System.Text.Encoding.UTF8, "application/json"), TestSandbox.Ct))
+        using (var response = await zd.PostAsync(
+            "organizations",
+            new StringContent("""{"organization":{"name":"Org B","external_id":"B"}}""", System.Text.Encoding.UTF8, "application/json"),
+            TestSandbox.Ct))
         {
             Assert.Equal(HttpStatusCode.Created, response.StatusCode);
             Assert.StartsWith("<html>", await response.Content.ReadAsStringAsync(TestSandbox.Ct), StringComparison.Ordinal);
@@ -93,7 +114,8 @@ public sealed class BadAnswerTests
         var truncated = await zd.GetStringAsync($"organizations/{id}", TestSandbox.Ct);
         Assert.ThrowsAny<System.Text.Json.JsonException>(() => JsonNode.Parse(truncated));
 
-        Assert.Equal((3, 1), (sb.Control.TamperedAnswers["zendesk malformed GET"], sb.Control.TamperedAnswers["zendesk malformed POST"])); // show_many, oversized, truncated; the POST
+        // show_many, oversized, truncated; the POST
+        Assert.Equal((3, 1), (sb.Control.TamperedAnswers["zendesk malformed GET"], sb.Control.TamperedAnswers["zendesk malformed POST"]));
 
         // Errors are never malformed: the knob breaks successful answers only.
         Assert.Equal(404, (await zd.GetJsonAsync("organizations/999999999")).Status);
@@ -110,7 +132,10 @@ public sealed class BadAnswerTests
             Assert.Equal(HttpStatusCode.OK, fast.StatusCode); // another path is not held back
         }
 
-        var post = zd.PostAsync("organizations", new StringContent("""{"organization":{"name":"Slow","external_id":"S"}}""", System.Text.Encoding.UTF8, "application/json"), TestSandbox.Ct);
+        var post = zd.PostAsync(
+            "organizations",
+            new StringContent("""{"organization":{"name":"Slow","external_id":"S"}}""", System.Text.Encoding.UTF8, "application/json"),
+            TestSandbox.Ct);
 
         for (var i = 0; i < 500 && !sb.Control.Organizations("demo").Any(o => o!["external_id"]?.ToString() == "S"); i++)
         {

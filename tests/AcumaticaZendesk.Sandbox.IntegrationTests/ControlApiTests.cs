@@ -28,20 +28,40 @@ public sealed class ControlApiTests
             Assert.Equal(System.Net.HttpStatusCode.OK, alive.StatusCode);
         }
 
-        var (seeded, summary) = await http.SendJsonAsync(HttpMethod.Post, "_sandbox/seed", new JsonObject { ["instance"] = "other", ["subdomain"] = "other", ["customers"] = 3, ["vendors"] = 0, ["customerVendors"] = 0, ["contactsPerAccount"] = 2, ["employees"] = 1 });
+        var (seeded, summary) = await http.SendJsonAsync(
+            HttpMethod.Post,
+            "_sandbox/seed",
+            new JsonObject
+            {
+                ["instance"] = "other",
+                ["subdomain"] = "other",
+                ["customers"] = 3,
+                ["vendors"] = 0,
+                ["customerVendors"] = 0,
+                ["contactsPerAccount"] = 2,
+                ["employees"] = 1
+            });
         Assert.Equal(200, seeded);
         Assert.Equal(6, summary!["contacts"]!.GetValue<int>());
 
-        var (renamed, _) = await http.SendJsonAsync(HttpMethod.Post, "_sandbox/acumatica/other/accounts/C000001/rename", new JsonObject { ["name"] = "Via HTTP" });
+        var (renamed, _) = await http.SendJsonAsync(
+            HttpMethod.Post,
+            "_sandbox/acumatica/other/accounts/C000001/rename",
+            new JsonObject { ["name"] = "Via HTTP" });
         Assert.Equal(200, renamed);
         var (_, record) = await http.GetJsonAsync("_sandbox/acumatica/other/records/Customer/C000001");
         Assert.Equal("Via HTTP", record!["CustomerName"]!["value"]!.ToString());
 
-        var (added, contact) = await http.SendJsonAsync(HttpMethod.Post, "_sandbox/acumatica/other/accounts/C000001/contacts", new JsonObject { ["firstName"] = "New", ["lastName"] = "Person", ["email"] = "new@x.example" });
+        var (added, contact) = await http.SendJsonAsync(
+            HttpMethod.Post,
+            "_sandbox/acumatica/other/accounts/C000001/contacts",
+            new JsonObject { ["firstName"] = "New", ["lastName"] = "Person", ["email"] = "new@x.example" });
         Assert.Equal(201, added);
         Assert.True(contact!["contactId"]!.GetValue<long>() > 0);
 
-        Assert.Equal(200, (await http.SendJsonAsync(HttpMethod.Put, "_sandbox/faults/zendesk", new JsonObject { ["failNextCount"] = 1, ["failNextStatus"] = 503 })).Status);
+        Assert.Equal(
+            200,
+            (await http.SendJsonAsync(HttpMethod.Put, "_sandbox/faults/zendesk", new JsonObject { ["failNextCount"] = 1, ["failNextStatus"] = 503 })).Status);
         using var zd = sb.Zendesk();
         Assert.Equal(503, (await zd.GetJsonAsync("organizations")).Status);
         Assert.Equal(200, (await zd.GetJsonAsync("organizations")).Status);
@@ -50,7 +70,10 @@ public sealed class ControlApiTests
         Assert.Equal(200, (await http.SendJsonAsync(HttpMethod.Put, "_sandbox/zendesk/demo/settings", new JsonObject { ["rateLimitPerMinute"] = 200 })).Status);
         Assert.Equal(200, sb.Control.GetZendeskSettings("demo").RateLimitPerMinute);
 
-        var (handMade, ticket) = await http.SendJsonAsync(HttpMethod.Post, "_sandbox/zendesk/demo/organizations", new JsonObject { ["name"] = "Hand made", ["external_id"] = null });
+        var (handMade, ticket) = await http.SendJsonAsync(
+            HttpMethod.Post,
+            "_sandbox/zendesk/demo/organizations",
+            new JsonObject { ["name"] = "Hand made", ["external_id"] = null });
         Assert.True(handMade == 201, ticket?.ToJsonString());
         Assert.Equal("Hand made", ticket!["name"]!.ToString());
 
@@ -79,7 +102,9 @@ public sealed class ControlApiTests
             Assert.Equal(45, second.Control.AcumaticaCount("demo", "Customer"));
             Assert.Equal(5, second.Control.Tickets("demo").Count);
             var requester = Assert.Single(second.Control.Users("demo"))!;
-            Assert.Equal(requester["email"]!.ToString(), Assert.Single(second.Control.Identities("demo", requester["id"]!.GetValue<long>()))!["value"]!.ToString());
+            Assert.Equal(
+                requester["email"]!.ToString(),
+                Assert.Single(second.Control.Identities("demo", requester["id"]!.GetValue<long>()))!["value"]!.ToString());
             var contactId = second.Control.AddContact("demo", "C000001", "After", "Restart", "after@x.example");
             Assert.True(contactId > 100_110);
         }

@@ -30,7 +30,9 @@ internal sealed class TestSandbox : IAsyncDisposable
     public static async Task<TestSandbox> StartAsync(SeedSpec? spec = null)
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
-        var host = await SandboxHost.StartAsync(new SandboxOptions { Urls = "http://127.0.0.1:0", TimeProvider = clock }, TestContext.Current.CancellationToken);
+        var host = await SandboxHost.StartAsync(
+            new SandboxOptions { Urls = "http://127.0.0.1:0", TimeProvider = clock },
+            TestContext.Current.CancellationToken);
         host.Control.Seed(spec ?? new SeedSpec { Customers = 12, Vendors = 3, CustomerVendors = 2, ContactsPerAccount = 1, Employees = 2 });
         host.Control.AddDemoCredentials("demo", "demo");
         return new TestSandbox(host, clock);
@@ -80,12 +82,20 @@ internal sealed class TestSandbox : IAsyncDisposable
 
 internal static class HttpExtensions
 {
-    public static async Task<(int Status, JsonNode? Body)> SendJsonAsync(this HttpClient client, HttpMethod method, string url, object? body = null, Action<HttpRequestMessage>? configure = null)
+    public static async Task<(int Status, JsonNode? Body)> SendJsonAsync(
+        this HttpClient client,
+        HttpMethod method,
+        string url,
+        object? body = null,
+        Action<HttpRequestMessage>? configure = null)
     {
         using var request = new HttpRequestMessage(method, url);
         if (body is not null)
         {
-            request.Content = new StringContent(body is JsonNode n ? n.ToJsonString() : System.Text.Json.JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+            request.Content = new StringContent(
+                body is JsonNode n ? n.ToJsonString() : System.Text.Json.JsonSerializer.Serialize(body),
+                Encoding.UTF8,
+                "application/json");
         }
 
         configure?.Invoke(request);

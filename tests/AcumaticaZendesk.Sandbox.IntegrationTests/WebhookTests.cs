@@ -34,7 +34,8 @@ public sealed class WebhookTests
     [Fact]
     public async Task SignerReproducesThePublishedTestVectors()
     {
-        var samples = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "specs", "zendesk-sample-payloads.json"), TestSandbox.Ct))!;
+        var samples = JsonNode.Parse(
+            await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "specs", "zendesk-sample-payloads.json"), TestSandbox.Ct))!;
         var secret = samples["webhook_signing"]!["test_secret_used_below"]!.ToString();
         foreach (var sample in samples["webhook_samples"]!.AsArray())
         {
@@ -45,7 +46,9 @@ public sealed class WebhookTests
         }
 
         var doc = samples["webhook_signing"]!["doc_discrepancy_vector"]!;
-        Assert.Equal(doc["signature_timestamp_plus_body"]!.ToString(), WebhookDispatcher.Sign(doc["secret"]!.ToString(), doc["timestamp"]!.ToString(), doc["body"]!.ToString()));
+        Assert.Equal(
+            doc["signature_timestamp_plus_body"]!.ToString(),
+            WebhookDispatcher.Sign(doc["secret"]!.ToString(), doc["timestamp"]!.ToString(), doc["body"]!.ToString()));
     }
 
     [Fact]
@@ -68,7 +71,10 @@ public sealed class WebhookTests
         var settings = sb.Control.GetZendeskSettings("demo");
         settings.WebhookRetryDelay = TimeSpan.FromSeconds(10);
         using var zd = sb.Zendesk();
-        var (_, org) = await zd.SendJsonAsync(HttpMethod.Post, "organizations", new JsonObject { ["organization"] = new JsonObject { ["name"] = "Hooked", ["external_id"] = "H1" } });
+        var (_, org) = await zd.SendJsonAsync(
+            HttpMethod.Post,
+            "organizations",
+            new JsonObject { ["organization"] = new JsonObject { ["name"] = "Hooked", ["external_id"] = "H1" } });
 
         await AcumaticaAuthTests.WaitUntilAsync(() => !received.IsEmpty);
         Assert.Single(received);
@@ -117,7 +123,9 @@ public sealed class WebhookTests
         await using var sb = await TestSandbox.StartAsync();
         sb.Control.ConfigureWebhook("demo", receiver.Urls.First() + "/hook", "s");
         var user = sb.Control.CreateUser("demo", new JsonObject { ["name"] = "Req", ["email"] = "req@x.example" });
-        var ticket = sb.Control.CreateTicket("demo", new JsonObject { ["subject"] = "Help", ["comment"] = new JsonObject { ["body"] = "Please" }, ["requester_id"] = user["id"]!.GetValue<long>() });
+        var ticket = sb.Control.CreateTicket(
+            "demo",
+            new JsonObject { ["subject"] = "Help", ["comment"] = new JsonObject { ["body"] = "Please" }, ["requester_id"] = user["id"]!.GetValue<long>() });
         sb.Control.SolveTicket("demo", ticket["id"]!.GetValue<long>(), "Done");
         await AcumaticaAuthTests.WaitUntilAsync(() => received.Count >= 4);
 
@@ -158,7 +166,14 @@ public sealed class WebhookTests
         settings.WebhookMaxCopies = 3;
         settings.WebhookMaxDelay = TimeSpan.FromSeconds(20);
         var user = sb.Control.CreateUser("demo", new JsonObject { ["name"] = "Req", ["email"] = "copies@x.example" });
-        var ticket = sb.Control.CreateTicket("demo", new JsonObject { ["subject"] = "Help", ["comment"] = new JsonObject { ["body"] = "Please" }, ["requester_id"] = user["id"]!.GetValue<long>() })["id"]!.GetValue<long>();
+        var ticket = sb.Control.CreateTicket(
+            "demo",
+            new JsonObject
+            {
+                ["subject"] = "Help",
+                ["comment"] = new JsonObject { ["body"] = "Please" },
+                ["requester_id"] = user["id"]!.GetValue<long>()
+            })["id"]!.GetValue<long>();
         sb.Control.UpdateTicket("demo", ticket, new JsonObject { ["status"] = "open", ["comment"] = new JsonObject { ["body"] = "Looking" } });
         sb.Control.UpdateTicket("demo", ticket, new JsonObject { ["status"] = "pending", ["comment"] = new JsonObject { ["body"] = "Waiting for you" } });
         sb.Control.SolveTicket("demo", ticket, "Done");

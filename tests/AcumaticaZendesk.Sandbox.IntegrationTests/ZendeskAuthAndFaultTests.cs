@@ -16,13 +16,18 @@ public sealed class ZendeskAuthAndFaultTests
         using var noRedirect = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = sb.Host.BaseUrl };
         const string verifier = "zendesk-verifier-0123456789-0123456789-0123456789";
 
-        using var noPkce = await noRedirect.GetAsync("zendesk/demo/oauth/authorizations/new?response_type=code&client_id=public_app&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcb&scope=read%20write", TestSandbox.Ct);
+        using var noPkce = await noRedirect.GetAsync(
+            "zendesk/demo/oauth/authorizations/new?response_type=code&client_id=public_app&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcb&scope=read%20write",
+            TestSandbox.Ct);
         Assert.Contains("error=invalid_request", noPkce.Headers.Location!.Query, StringComparison.Ordinal);
-        using var foreignRedirect = await noRedirect.GetAsync("zendesk/demo/oauth/authorizations/new?response_type=code&client_id=public_app&redirect_uri=http%3A%2F%2Fevil.example%2Fcb", TestSandbox.Ct);
+        using var foreignRedirect = await noRedirect.GetAsync(
+            "zendesk/demo/oauth/authorizations/new?response_type=code&client_id=public_app&redirect_uri=http%3A%2F%2Fevil.example%2Fcb",
+            TestSandbox.Ct);
         Assert.Equal(HttpStatusCode.BadRequest, foreignRedirect.StatusCode);
 
         using var authorize = await noRedirect.GetAsync(
-            $"zendesk/demo/oauth/authorizations/new?response_type=code&client_id=public_app&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcb&scope=read%20write&state=s1&code_challenge={Tokens.S256(verifier)}&code_challenge_method=S256",
+            "zendesk/demo/oauth/authorizations/new?response_type=code&client_id=public_app&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcb"
+            + $"&scope=read%20write&state=s1&code_challenge={Tokens.S256(verifier)}&code_challenge_method=S256",
             TestSandbox.Ct);
         var code = System.Web.HttpUtility.ParseQueryString(authorize.Headers.Location!.Query)["code"]!;
 
@@ -32,15 +37,32 @@ public sealed class ZendeskAuthAndFaultTests
             return ((int)r.StatusCode, (await r.Content.ReadFromJsonAsync<JsonObject>(TestSandbox.Ct))!);
         }
 
-        var (status, tokens) = await TokenAsync(new JsonObject { ["grant_type"] = "authorization_code", ["client_id"] = "public_app", ["code"] = code, ["redirect_uri"] = "http://127.0.0.1:9/cb", ["code_verifier"] = verifier });
+        var (status, tokens) = await TokenAsync(
+            new JsonObject
+            {
+                ["grant_type"] = "authorization_code",
+                ["client_id"] = "public_app",
+                ["code"] = code,
+                ["redirect_uri"] = "http://127.0.0.1:9/cb",
+                ["code_verifier"] = verifier
+            });
         Assert.Equal(201, status);
         Assert.Equal("bearer", tokens["token_type"]!.ToString());
         Assert.Equal(1800, (int)tokens["expires_in"]!);
         Assert.True((int)tokens["refresh_token_expires_in"]! > 0);
 
-        var (refreshed, next) = await TokenAsync(new JsonObject { ["grant_type"] = "refresh_token", ["client_id"] = "public_app", ["refresh_token"] = tokens["refresh_token"]!.ToString() });
+        var (refreshed, next) = await TokenAsync(
+            new JsonObject { ["grant_type"] = "refresh_token", ["client_id"] = "public_app", ["refresh_token"] = tokens["refresh_token"]!.ToString() });
         Assert.Equal(201, refreshed);
-        Assert.Equal(400, (await TokenAsync(new JsonObject { ["grant_type"] = "refresh_token", ["client_id"] = "public_app", ["refresh_token"] = tokens["refresh_token"]!.ToString() })).Status);
+        Assert.Equal(
+            400,
+            (await TokenAsync(
+                new JsonObject
+                {
+                    ["grant_type"] = "refresh_token",
+                    ["client_id"] = "public_app",
+                    ["refresh_token"] = tokens["refresh_token"]!.ToString()
+                })).Status);
 
         using var api = new HttpClient { BaseAddress = new Uri(sb.Host.ZendeskUrl("demo") + "/api/v2/") };
         api.DefaultRequestHeaders.Authorization = new("Bearer", next["access_token"]!.ToString());
@@ -48,18 +70,28 @@ public sealed class ZendeskAuthAndFaultTests
         sb.Clock.Advance(TimeSpan.FromSeconds(1801));
         Assert.Equal(401, (await api.GetJsonAsync("organizations")).Status);
 
-        var (cc, ccBody) = await TokenAsync(new JsonObject { ["grant_type"] = "client_credentials", ["client_id"] = DemoCredentials.ZendeskClientId, ["client_secret"] = DemoCredentials.ZendeskClientSecret, ["scope"] = "organizations:read" });
+        var (cc, ccBody) = await TokenAsync(
+            new JsonObject
+            {
+                ["grant_type"] = "client_credentials",
+                ["client_id"] = DemoCredentials.ZendeskClientId,
+                ["client_secret"] = DemoCredentials.ZendeskClientSecret,
+                ["scope"] = "organizations:read"
+            });
         Assert.Equal(201, cc);
         api.DefaultRequestHeaders.Authorization = new("Bearer", ccBody["access_token"]!.ToString());
         Assert.Equal(200, (await api.GetJsonAsync("organizations")).Status);
-        Assert.Equal(403, (await api.SendJsonAsync(HttpMethod.Post, "organizations", new JsonObject { ["organization"] = new JsonObject { ["name"] = "x" } })).Status);
+        Assert.Equal(
+            403,
+            (await api.SendJsonAsync(HttpMethod.Post, "organizations", new JsonObject { ["organization"] = new JsonObject { ["name"] = "x" } })).Status);
         Assert.Equal(403, (await api.GetJsonAsync("users")).Status);
     }
 
     [Fact]
     public async Task TicketCreationHonoursIdempotencyKeys()
     {
-        await using var sb = await TestSandbox.StartAsync(new SeedSpec { Customers = 1, Vendors = 0, CustomerVendors = 0, ContactsPerAccount = 0, Employees = 0, Tickets = 1 });
+        await using var sb = await TestSandbox.StartAsync(
+            new SeedSpec { Customers = 1, Vendors = 0, CustomerVendors = 0, ContactsPerAccount = 0, Employees = 0, Tickets = 1 });
         using var zd = sb.Zendesk();
         var body = new JsonObject { ["ticket"] = new JsonObject { ["subject"] = "Once", ["comment"] = new JsonObject { ["body"] = "only once" } } };
 
@@ -81,7 +113,8 @@ public sealed class ZendeskAuthAndFaultTests
             (await replay.Content.ReadFromJsonAsync<JsonObject>(TestSandbox.Ct))!["ticket"]!["id"]!.GetValue<long>());
         Assert.Equal(2, sb.Control.Tickets("demo").Count);
 
-        using var different = await PostAsync(new JsonObject { ["ticket"] = new JsonObject { ["subject"] = "Other", ["comment"] = new JsonObject { ["body"] = "x" } } });
+        using var different = await PostAsync(
+            new JsonObject { ["ticket"] = new JsonObject { ["subject"] = "Other", ["comment"] = new JsonObject { ["body"] = "x" } } });
         Assert.Equal(HttpStatusCode.BadRequest, different.StatusCode);
     }
 
@@ -109,7 +142,15 @@ public sealed class ZendeskAuthAndFaultTests
     {
         await using var sb = await TestSandbox.StartAsync();
         using var acu = await sb.AcumaticaAsync();
-        sb.Control.SetFaults("acumatica", new FaultSettings { FailNextCount = 1, FailNextStatus = 502, DropNextCount = 1, NextRequestContains = "GET /acumatica/demo/entity/Default/24.200.001/Vendor" });
+        sb.Control.SetFaults(
+            "acumatica",
+            new FaultSettings
+            {
+                FailNextCount = 1,
+                FailNextStatus = 502,
+                DropNextCount = 1,
+                NextRequestContains = "GET /acumatica/demo/entity/Default/24.200.001/Vendor"
+            });
 
         Assert.Equal(200, (await acu.GetJsonAsync($"{TestSandbox.Acu24}/Customer?$top=1")).Status);
         Assert.Equal(502, (await acu.GetJsonAsync($"{TestSandbox.Acu24}/Vendor?$top=1")).Status);

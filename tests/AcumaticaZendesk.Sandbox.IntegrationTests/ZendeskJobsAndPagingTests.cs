@@ -117,7 +117,9 @@ public sealed class ZendeskJobsAndPagingTests(Specs specs)
 
         var (status, job) = await zd.SendJsonAsync(HttpMethod.Put, "organizations/update_many", new JsonObject
         {
-            ["organizations"] = new JsonArray(new JsonObject { ["id"] = org["id"]!.GetValue<long>(), ["notes"] = "n" }, new JsonObject { ["id"] = 1, ["notes"] = "n" }),
+            ["organizations"] = new JsonArray(
+                new JsonObject { ["id"] = org["id"]!.GetValue<long>(), ["notes"] = "n" },
+                new JsonObject { ["id"] = 1, ["notes"] = "n" }),
         });
         Assert.Equal(200, status);
         sb.Clock.Advance(TimeSpan.FromSeconds(2));
@@ -142,7 +144,10 @@ public sealed class ZendeskJobsAndPagingTests(Specs specs)
         sb.Clock.Advance(TimeSpan.FromSeconds(2));
         Assert.Equal(2, sb.Control.Users("demo").Count);
 
-        var (status, job) = await zd.SendJsonAsync(HttpMethod.Put, "users/update_many?external_ids=C-1,c-2,c-3", new JsonObject { ["user"] = new JsonObject { ["phone"] = "+1 555 0100" } });
+        var (status, job) = await zd.SendJsonAsync(
+            HttpMethod.Put,
+            "users/update_many?external_ids=C-1,c-2,c-3",
+            new JsonObject { ["user"] = new JsonObject { ["phone"] = "+1 555 0100" } });
         Assert.Equal(200, status);
         sb.Clock.Advance(TimeSpan.FromSeconds(2));
         var (_, done) = await zd.GetJsonAsync($"job_statuses/{job!["job_status"]!["id"]}");
@@ -170,14 +175,18 @@ public sealed class ZendeskJobsAndPagingTests(Specs specs)
         Assert.Equal(30, sb.Control.Users("demo").Count);
 
         sb.Control.GetZendeskSettings("demo").BulkRefused = true;
-        var (refused, _) = await zd.SendJsonAsync(HttpMethod.Post, "users/create_or_update_many", new JsonObject { ["users"] = new JsonArray(new JsonObject { ["name"] = "x" }) });
+        var (refused, _) = await zd.SendJsonAsync(
+            HttpMethod.Post,
+            "users/create_or_update_many",
+            new JsonObject { ["users"] = new JsonArray(new JsonObject { ["name"] = "x" }) });
         Assert.Equal(403, refused);
     }
 
     [Fact]
     public async Task OffsetPagingFailsPastTenThousandWhileCursorPagingReachesEverything()
     {
-        await using var sb = await TestSandbox.StartAsync(new SeedSpec { Customers = 1, Vendors = 0, CustomerVendors = 0, ContactsPerAccount = 0, Employees = 0 });
+        await using var sb = await TestSandbox.StartAsync(
+            new SeedSpec { Customers = 1, Vendors = 0, CustomerVendors = 0, ContactsPerAccount = 0, Employees = 0 });
         sb.Control.GetZendeskSettings("demo").RateLimitPerMinute = 0;
         for (var i = 0; i < 10_050; i++)
         {
@@ -227,7 +236,8 @@ public sealed class ZendeskJobsAndPagingTests(Specs specs)
     [Fact]
     public async Task IncrementalTicketExportUsesCursorsEndOfStreamAndItsOwnLimit()
     {
-        await using var sb = await TestSandbox.StartAsync(new SeedSpec { Customers = 1, Vendors = 0, CustomerVendors = 0, ContactsPerAccount = 0, Employees = 0, Tickets = 5 });
+        await using var sb = await TestSandbox.StartAsync(
+            new SeedSpec { Customers = 1, Vendors = 0, CustomerVendors = 0, ContactsPerAccount = 0, Employees = 0, Tickets = 5 });
         using var zd = sb.Zendesk();
         var start = sb.Clock.GetUtcNow().ToUnixTimeSeconds();
 
@@ -288,11 +298,18 @@ public sealed class ZendeskJobsAndPagingTests(Specs specs)
     [Fact]
     public async Task TicketsAndCommentsValidateAgainstTheSpec()
     {
-        await using var sb = await TestSandbox.StartAsync(new SeedSpec { Customers = 1, Vendors = 0, CustomerVendors = 0, ContactsPerAccount = 0, Employees = 0, Tickets = 1 });
+        await using var sb = await TestSandbox.StartAsync(
+            new SeedSpec { Customers = 1, Vendors = 0, CustomerVendors = 0, ContactsPerAccount = 0, Employees = 0, Tickets = 1 });
         using var zd = sb.Zendesk();
         var id = sb.Control.Tickets("demo")[0]!["id"]!.GetValue<long>();
 
-        var (status, ticket) = await zd.SendJsonAsync(HttpMethod.Put, $"tickets/{id}", new JsonObject { ["ticket"] = new JsonObject { ["status"] = "open", ["comment"] = new JsonObject { ["body"] = "Private note", ["public"] = false } } });
+        var (status, ticket) = await zd.SendJsonAsync(
+            HttpMethod.Put,
+            $"tickets/{id}",
+            new JsonObject
+            {
+                ["ticket"] = new JsonObject { ["status"] = "open", ["comment"] = new JsonObject { ["body"] = "Private note", ["public"] = false } }
+            });
         Assert.Equal(200, status);
         Assert.Empty(specs.Zendesk("TicketResponse", ticket!.ToJsonString()));
 

@@ -58,18 +58,33 @@ public sealed class ZendeskOrganizationAndUserTests(Specs specs)
     {
         await using var sb = await TestSandbox.StartAsync();
         using var zd = sb.Zendesk();
-        var user = new JsonObject { ["user"] = new JsonObject { ["name"] = "Ann Smith", ["email"] = "ann@contoso.example", ["external_id"] = "acu-contact-100001", ["skip_verify_email"] = true } };
+        var user = new JsonObject
+        {
+            ["user"] = new JsonObject
+            {
+                ["name"] = "Ann Smith",
+                ["email"] = "ann@contoso.example",
+                ["external_id"] = "acu-contact-100001",
+                ["skip_verify_email"] = true
+            }
+        };
 
         var (created, body) = await zd.SendJsonAsync(HttpMethod.Post, "users/create_or_update", user);
         Assert.Equal(201, created);
         Assert.Empty(specs.Zendesk("UserResponse", body!.ToJsonString()));
         var id = body["user"]!["id"]!.GetValue<long>();
 
-        var (dup, dupBody) = await zd.SendJsonAsync(HttpMethod.Post, "users", new JsonObject { ["user"] = new JsonObject { ["name"] = "Other", ["email"] = "ANN@contoso.example" } });
+        var (dup, dupBody) = await zd.SendJsonAsync(
+            HttpMethod.Post,
+            "users",
+            new JsonObject { ["user"] = new JsonObject { ["name"] = "Other", ["email"] = "ANN@contoso.example" } });
         Assert.Equal(422, dup);
         Assert.Equal("Email: ANN@contoso.example is already being used by another user", dupBody!["details"]!["email"]![0]!["description"]!.ToString());
 
-        var (updated, upd) = await zd.SendJsonAsync(HttpMethod.Put, $"users/{id}", new JsonObject { ["user"] = new JsonObject { ["email"] = "ann.smith@contoso.example" } });
+        var (updated, upd) = await zd.SendJsonAsync(
+            HttpMethod.Put,
+            $"users/{id}",
+            new JsonObject { ["user"] = new JsonObject { ["email"] = "ann.smith@contoso.example" } });
         Assert.Equal(200, updated);
         Assert.Equal("ann@contoso.example", upd!["user"]!["email"]!.ToString());
 
@@ -83,7 +98,10 @@ public sealed class ZendeskOrganizationAndUserTests(Specs specs)
         var (_, after) = await zd.GetJsonAsync($"users/{id}");
         Assert.Equal("ann.smith@contoso.example", after!["user"]!["email"]!.ToString());
 
-        var (createdIdentity, identity) = await zd.SendJsonAsync(HttpMethod.Post, $"users/{id}/identities", new JsonObject { ["identity"] = new JsonObject { ["type"] = "email", ["value"] = "third@contoso.example" } });
+        var (createdIdentity, identity) = await zd.SendJsonAsync(
+            HttpMethod.Post,
+            $"users/{id}/identities",
+            new JsonObject { ["identity"] = new JsonObject { ["type"] = "email", ["value"] = "third@contoso.example" } });
         Assert.Equal(201, createdIdentity);
         Assert.Empty(specs.Zendesk("UserIdentityResponse", identity!.ToJsonString()));
 

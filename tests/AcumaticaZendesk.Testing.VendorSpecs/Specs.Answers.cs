@@ -24,24 +24,160 @@ public sealed partial class Specs
     /// <c>error</c> may also be an object <c>{title, message}</c>. The OAS declares few error bodies.
     /// </summary>
     private const string ZendeskClassicError = """
-        {"type":"object","required":["error"],"properties":{
-          "error":{"anyOf":[{"type":"string","minLength":1},{"type":"object","properties":{"title":{"type":"string"},"message":{"type":"string"}}}]},
-          "description":{"type":"string"},
-          "details":{"type":"object","additionalProperties":{"type":"array","items":{"type":"object","required":["description"],"properties":{"description":{"type":"string"},"error":{"type":"string"}}}}}}}
+        {
+          "type": "object",
+          "required": [
+            "error"
+          ],
+          "properties": {
+            "error": {
+              "anyOf": [
+                {
+                  "type": "string",
+                  "minLength": 1
+                },
+                {
+                  "type": "object",
+                  "properties": {
+                    "title": {
+                      "type": "string"
+                    },
+                    "message": {
+                      "type": "string"
+                    }
+                  }
+                }
+              ]
+            },
+            "description": {
+              "type": "string"
+            },
+            "details": {
+              "type": "object",
+              "additionalProperties": {
+                "type": "array",
+                "items": {
+                  "type": "object",
+                  "required": [
+                    "description"
+                  ],
+                  "properties": {
+                    "description": {
+                      "type": "string"
+                    },
+                    "error": {
+                      "type": "string"
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
         """;
 
     /// <summary>OAuth 2.0 token endpoint answers (RFC 6749 §5.1 success, §5.2 error); Acumatica's identity server is not in its endpoint spec.</summary>
     private const string OAuthToken = """
-        {"oneOf":[
-          {"type":"object","required":["access_token","token_type"],"properties":{"access_token":{"type":"string","minLength":1},"token_type":{"type":"string"},"expires_in":{"type":"integer"},"refresh_token":{"type":"string"},"scope":{"type":"string"}}},
-          {"type":"object","required":["error"],"properties":{"error":{"enum":["invalid_request","invalid_client","invalid_grant","unauthorized_client","unsupported_grant_type","invalid_scope"]},"error_description":{"type":"string"}},"not":{"required":["access_token"]}}]}
+        {
+          "oneOf": [
+            {
+              "type": "object",
+              "required": [
+                "access_token",
+                "token_type"
+              ],
+              "properties": {
+                "access_token": {
+                  "type": "string",
+                  "minLength": 1
+                },
+                "token_type": {
+                  "type": "string"
+                },
+                "expires_in": {
+                  "type": "integer"
+                },
+                "refresh_token": {
+                  "type": "string"
+                },
+                "scope": {
+                  "type": "string"
+                }
+              }
+            },
+            {
+              "type": "object",
+              "required": [
+                "error"
+              ],
+              "properties": {
+                "error": {
+                  "enum": [
+                    "invalid_request",
+                    "invalid_client",
+                    "invalid_grant",
+                    "unauthorized_client",
+                    "unsupported_grant_type",
+                    "invalid_scope"
+                  ]
+                },
+                "error_description": {
+                  "type": "string"
+                }
+              },
+              "not": {
+                "required": [
+                  "access_token"
+                ]
+              }
+            }
+          ]
+        }
         """;
 
     /// <summary>Acumatica <c>GET /entity</c> (facts 1.1, the C# client's model; not in the endpoint spec).</summary>
     private const string AcumaticaEndpointList = """
-        {"type":"object","required":["version","endpoints"],"properties":{
-          "version":{"type":"object","properties":{"acumaticaBuildVersion":{"type":"string"},"databaseVersion":{"type":"string"}}},
-          "endpoints":{"type":"array","items":{"type":"object","required":["name","version"],"properties":{"name":{"type":"string"},"version":{"type":"string"},"href":{"type":"string"}}}}}}
+        {
+          "type": "object",
+          "required": [
+            "version",
+            "endpoints"
+          ],
+          "properties": {
+            "version": {
+              "type": "object",
+              "properties": {
+                "acumaticaBuildVersion": {
+                  "type": "string"
+                },
+                "databaseVersion": {
+                  "type": "string"
+                }
+              }
+            },
+            "endpoints": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "required": [
+                  "name",
+                  "version"
+                ],
+                "properties": {
+                  "name": {
+                    "type": "string"
+                  },
+                  "version": {
+                    "type": "string"
+                  },
+                  "href": {
+                    "type": "string"
+                  }
+                }
+              }
+            }
+          }
+        }
         """;
 
     /// <summary>Where an answer of a route or status the spec does not declare gets its shape (each with its source).</summary>
@@ -96,10 +232,12 @@ public sealed partial class Specs
         }
 
         route = route.EndsWith(".json", StringComparison.Ordinal) && system == "zendesk" ? route[..^5] : route;
-        var specRoute = system == "acumatica" && route.StartsWith(AcumaticaEndpoint + "/", StringComparison.Ordinal) ? route[AcumaticaEndpoint.Length..] : route;
+        var specRoute = system == "acumatica"
+            && route.StartsWith(AcumaticaEndpoint + "/", StringComparison.Ordinal) ? route[AcumaticaEndpoint.Length..] : route;
         var operation = FindOperation(document, specRoute, answer.Method);
         var declared = operation?.Responses is { } responses
-            && (responses.TryGetValue(answer.Status.ToString(System.Globalization.CultureInfo.InvariantCulture), out var r) || responses.TryGetValue("default", out r))
+            && (responses.TryGetValue(answer.Status.ToString(System.Globalization.CultureInfo.InvariantCulture), out var r)
+                || responses.TryGetValue("default", out r))
             ? r : null;
         IReadOnlyList<string>? problems;
         if (declared is null)
@@ -154,12 +292,14 @@ public sealed partial class Specs
             }
 
             var matches = parts.Select((p, k) => p.StartsWith('{') || string.Equals(p, segments[k], StringComparison.Ordinal)).All(m => m);
-            if (matches && item.Operations?.FirstOrDefault(op => string.Equals(op.Key.Method, method, StringComparison.OrdinalIgnoreCase)).Value is { } operation)
+            if (matches
+                && item.Operations?.FirstOrDefault(op => string.Equals(op.Key.Method, method, StringComparison.OrdinalIgnoreCase)).Value is { } operation)
             {
                 // A literal path ("/organizations/show_many") wins over a template ("/organizations/{organization_id}").
                 var literal = document.Paths.Keys.FirstOrDefault(t => string.Equals(t.Trim('/'), route.Trim('/'), StringComparison.Ordinal));
                 return literal is not null && literal != template
-                    ? document.Paths[literal].Operations?.FirstOrDefault(op => string.Equals(op.Key.Method, method, StringComparison.OrdinalIgnoreCase)).Value ?? operation
+                    ? document.Paths[literal].Operations?.FirstOrDefault(op => string.Equals(op.Key.Method, method, StringComparison.OrdinalIgnoreCase)).Value
+                        ?? operation
                     : operation;
             }
         }

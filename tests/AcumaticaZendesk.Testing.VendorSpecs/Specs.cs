@@ -52,7 +52,8 @@ public sealed partial class Specs : IAsyncLifetime
     }
 
     /// <summary>Validation errors of a Zendesk body against a component schema (empty = valid).</summary>
-    public IReadOnlyList<string> Zendesk(string component, string json) => Validate(zendesk, ZendeskBase, $$"""{"$ref":"{{ZendeskBase}}#/components/schemas/{{component}}"}""", json);
+    public IReadOnlyList<string> Zendesk(string component, string json) =>
+        Validate(zendesk, ZendeskBase, $$"""{"$ref":"{{ZendeskBase}}#/components/schemas/{{component}}"}""", json);
 
     /// <summary>
     /// A job status whose results may take the live <c>create_or_update_many</c> shape, which the OAS's
@@ -84,9 +85,35 @@ public sealed partial class Specs : IAsyncLifetime
     }
 
     private const string LiveCreateOrUpdateResult =
-        """{"type":"object","required":["id","status"],"properties":{"id":{"type":"integer"},"status":{"enum":["Created","Updated"]},"email":{"type":["string","null"]}}}""";
+        """
+        {
+          "type": "object",
+          "required": [
+            "id",
+            "status"
+          ],
+          "properties": {
+            "id": {
+              "type": "integer"
+            },
+            "status": {
+              "enum": [
+                "Created",
+                "Updated"
+              ]
+            },
+            "email": {
+              "type": [
+                "string",
+                "null"
+              ]
+            }
+          }
+        }
+        """;
 
-    public IReadOnlyList<string> Acumatica(string component, string json) => Validate(acumatica, AcumaticaBase, $$"""{"$ref":"{{AcumaticaBase}}#/components/schemas/{{component}}"}""", json);
+    public IReadOnlyList<string> Acumatica(string component, string json) =>
+        Validate(acumatica, AcumaticaBase, $$"""{"$ref":"{{AcumaticaBase}}#/components/schemas/{{component}}"}""", json);
 
     public IReadOnlyList<string> AcumaticaArray(string component, string json) =>
         Validate(acumatica, AcumaticaBase, $$$"""{"type":"array","items":{"$ref":"{{{AcumaticaBase}}}#/components/schemas/{{{component}}}"}}""", json);
@@ -106,7 +133,11 @@ public sealed partial class Specs : IAsyncLifetime
         _ = baseUri;
         using var body = JsonDocument.Parse(json);
         var r = schema.Evaluate(body.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
-        return r.IsValid ? [] : [.. (r.Details ?? [r]).Where(d => d.Errors is { Count: > 0 }).SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Key}: {e.Value}"))];
+        return r.IsValid
+            ? []
+            : [
+                .. (r.Details ?? [r]).Where(d => d.Errors is { Count: > 0 })
+                    .SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Key}: {e.Value}"))];
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

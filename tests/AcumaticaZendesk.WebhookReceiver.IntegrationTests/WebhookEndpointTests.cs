@@ -182,7 +182,10 @@ public sealed class WebhookEndpointTests : IAsyncLifetime
 
     private static async Task<HttpResponseMessage> PushAsync(HttpClient client, string secret)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/acumatica/acme") { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/acumatica/acme")
+        {
+            Content = new StringContent("{}", Encoding.UTF8, "application/json")
+        };
         request.Headers.Add("X-Acumatica-Push-Secret", secret);
         return await client.SendAsync(request, Token);
     }
@@ -228,7 +231,9 @@ public sealed class WebhookEndpointTests : IAsyncLifetime
     public async Task A_malformed_signed_body_is_a_bad_request_and_nothing_is_published()
     {
         var notJson = await PostZendeskAsync(Tenant, "{\"type\": \"zen:event-type:ticket.created\", ");
-        var noTicketId = await PostZendeskAsync(Tenant, TicketEnvelope("01HEVT0009", 1, null).Replace("\"id\":\"1\"", "\"id\":\"abc\"", StringComparison.Ordinal));
+        var noTicketId = await PostZendeskAsync(
+            Tenant,
+            TicketEnvelope("01HEVT0009", 1, null).Replace("\"id\":\"1\"", "\"id\":\"abc\"", StringComparison.Ordinal));
         var hugeEventId = await PostZendeskAsync(Tenant, TicketEnvelope(new string('e', 101), 1, null));
 
         Assert.Equal(HttpStatusCode.BadRequest, notJson.StatusCode);
@@ -285,7 +290,10 @@ public sealed class WebhookEndpointTests : IAsyncLifetime
 
     private static string TicketEnvelope(string eventId, long ticketId, string? updatedAt, string? padding = null) =>
         "{\"type\":\"zen:event-type:ticket.status_changed\",\"account_id\":22129848,\"id\":\"" + eventId + "\"," +
-        "\"time\":\"2026-03-02T09:29:11Z\",\"zendesk_event_version\":\"2022-11-06\",\"subject\":\"zen:ticket:" + ticketId.ToString(CultureInfo.InvariantCulture) + "\"," +
+        "\"time\":\"2026-03-02T09:29:11Z\",\"zendesk_event_version\":\"2022-11-06\",\"subject\":\"zen:ticket:"
+            + ticketId.ToString(CultureInfo.InvariantCulture)
+            + "\","
+            +
         "\"detail\":{\"id\":\"" + ticketId.ToString(CultureInfo.InvariantCulture) + "\",\"status\":\"SOLVED\"" +
         (updatedAt is null ? "" : ",\"updated_at\":\"" + updatedAt + "\"") + (padding is null ? "" : ",\"description\":\"" + padding + "\"") + "}," +
         "\"event\":{\"current\":\"SOLVED\",\"previous\":\"OPEN\"}}";

@@ -56,7 +56,8 @@ public sealed record AcumaticaActivityDraft(
     }
 
     // Title and body are ticket content (personal data): keep them out of logs that print the draft.
-    public override string ToString() => $"AcumaticaActivityDraft {{ Marker = {Marker}, RelatedEntityType = {RelatedEntityType}, RelatedEntityNoteId = {RelatedEntityNoteId} }}";
+    public override string ToString() =>
+        $"AcumaticaActivityDraft {{ Marker = {Marker}, RelatedEntityType = {RelatedEntityType}, RelatedEntityNoteId = {RelatedEntityNoteId} }}";
 
     /// <summary>The PUT body: only contract fields of Default/24.200.001 (<c>Body</c>, not <c>ActivityDetails</c>).</summary>
     internal AcumaticaActivity ToEntity(Guid? id = null) => new()

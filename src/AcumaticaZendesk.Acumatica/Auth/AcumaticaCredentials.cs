@@ -9,7 +9,8 @@ public sealed record AcumaticaOAuthClient(string ClientId, string? ClientSecret,
     public const string DefaultScope = "api offline_access";
 
     // Records print every property; never let a secret reach a log through ToString.
-    public override string ToString() => $"AcumaticaOAuthClient {{ ClientId = {ClientId}, ClientSecret = {(ClientSecret is null ? "none" : "***")}, Scope = {Scope} }}";
+    public override string ToString() =>
+        $"AcumaticaOAuthClient {{ ClientId = {ClientId}, ClientSecret = {(ClientSecret is null ? "none" : "***")}, Scope = {Scope} }}";
 }
 
 /// <summary>An Acumatica user for the password grant or the legacy cookie sign-in.</summary>
@@ -34,7 +35,9 @@ public sealed record AcumaticaCredentials(AcumaticaOAuthClient? OAuthClient = nu
             case AcumaticaAuthMode.OAuthAuthorizationCode:
                 RequireClient(mode);
                 if (tokenStore is null)
-                    throw new ArgumentException("The authorization-code mode needs an IAcumaticaTokenStore holding the tokens from the consent flow.", nameof(tokenStore));
+                    throw new ArgumentException(
+                        "The authorization-code mode needs an IAcumaticaTokenStore holding the tokens from the consent flow.",
+                        nameof(tokenStore));
                 break;
             case AcumaticaAuthMode.OAuthPassword:
                 RequireClient(mode);

@@ -22,22 +22,40 @@ public sealed record AcumaticaAuthorizationRequest(Uri Url, string State, string
 public interface IAcumaticaOAuthService
 {
     /// <summary>Builds the authorize URL for the authorization-code flow with PKCE (S256).</summary>
-    AcumaticaAuthorizationRequest CreateAuthorizationRequest(AcumaticaConnection connection, AcumaticaOAuthClient client, Uri redirectUri, string? state = null);
+    AcumaticaAuthorizationRequest CreateAuthorizationRequest(
+        AcumaticaConnection connection,
+        AcumaticaOAuthClient client,
+        Uri redirectUri,
+        string? state = null);
 
     /// <summary>Exchanges the code from the redirect for tokens. The caller saves them in the tenant's token store.</summary>
-    Task<AcumaticaTokenSet> ExchangeCodeAsync(AcumaticaConnection connection, AcumaticaOAuthClient client, string code, Uri redirectUri, string codeVerifier, CancellationToken cancellationToken);
+    Task<AcumaticaTokenSet> ExchangeCodeAsync(
+        AcumaticaConnection connection,
+        AcumaticaOAuthClient client,
+        string code,
+        Uri redirectUri,
+        string codeVerifier,
+        CancellationToken cancellationToken);
 
     /// <summary>Redeems a refresh token. The response carries a new refresh token: persist it and discard the old one.</summary>
     Task<AcumaticaTokenSet> RefreshAsync(AcumaticaConnection connection, AcumaticaOAuthClient client, string refreshToken, CancellationToken cancellationToken);
 
     /// <summary>Resource-owner password grant for an integration user.</summary>
-    Task<AcumaticaTokenSet> RequestPasswordTokenAsync(AcumaticaConnection connection, AcumaticaOAuthClient client, AcumaticaUserCredentials user, CancellationToken cancellationToken);
+    Task<AcumaticaTokenSet> RequestPasswordTokenAsync(
+        AcumaticaConnection connection,
+        AcumaticaOAuthClient client,
+        AcumaticaUserCredentials user,
+        CancellationToken cancellationToken);
 }
 
 internal sealed partial class AcumaticaOAuthService(IHttpClientFactory httpClientFactory, TimeProvider timeProvider, ILogger<AcumaticaOAuthService> logger)
     : IAcumaticaOAuthService
 {
-    public AcumaticaAuthorizationRequest CreateAuthorizationRequest(AcumaticaConnection connection, AcumaticaOAuthClient client, Uri redirectUri, string? state = null)
+    public AcumaticaAuthorizationRequest CreateAuthorizationRequest(
+        AcumaticaConnection connection,
+        AcumaticaOAuthClient client,
+        Uri redirectUri,
+        string? state = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(client);
@@ -63,7 +81,13 @@ internal sealed partial class AcumaticaOAuthService(IHttpClientFactory httpClien
         return new AcumaticaAuthorizationRequest(url, state, verifier);
     }
 
-    public Task<AcumaticaTokenSet> ExchangeCodeAsync(AcumaticaConnection connection, AcumaticaOAuthClient client, string code, Uri redirectUri, string codeVerifier, CancellationToken cancellationToken)
+    public Task<AcumaticaTokenSet> ExchangeCodeAsync(
+        AcumaticaConnection connection,
+        AcumaticaOAuthClient client,
+        string code,
+        Uri redirectUri,
+        string codeVerifier,
+        CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(code);
         ArgumentNullException.ThrowIfNull(redirectUri);
@@ -72,13 +96,21 @@ internal sealed partial class AcumaticaOAuthService(IHttpClientFactory httpClien
             [new("code", code), new("redirect_uri", redirectUri.AbsoluteUri), new("code_verifier", codeVerifier)], cancellationToken);
     }
 
-    public Task<AcumaticaTokenSet> RefreshAsync(AcumaticaConnection connection, AcumaticaOAuthClient client, string refreshToken, CancellationToken cancellationToken)
+    public Task<AcumaticaTokenSet> RefreshAsync(
+        AcumaticaConnection connection,
+        AcumaticaOAuthClient client,
+        string refreshToken,
+        CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(refreshToken);
         return RequestTokenAsync(connection, client, "refresh_token", [new("refresh_token", refreshToken)], cancellationToken);
     }
 
-    public Task<AcumaticaTokenSet> RequestPasswordTokenAsync(AcumaticaConnection connection, AcumaticaOAuthClient client, AcumaticaUserCredentials user, CancellationToken cancellationToken)
+    public Task<AcumaticaTokenSet> RequestPasswordTokenAsync(
+        AcumaticaConnection connection,
+        AcumaticaOAuthClient client,
+        AcumaticaUserCredentials user,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
         return RequestTokenAsync(connection, client, "password",
@@ -86,7 +118,11 @@ internal sealed partial class AcumaticaOAuthService(IHttpClientFactory httpClien
     }
 
     private async Task<AcumaticaTokenSet> RequestTokenAsync(
-        AcumaticaConnection connection, AcumaticaOAuthClient client, string grantType, List<KeyValuePair<string, string>> fields, CancellationToken cancellationToken)
+        AcumaticaConnection connection,
+        AcumaticaOAuthClient client,
+        string grantType,
+        List<KeyValuePair<string, string>> fields,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(client);
@@ -125,7 +161,9 @@ internal sealed partial class AcumaticaOAuthService(IHttpClientFactory httpClien
             var root = doc.RootElement;
             var access = root.TryGetProperty("access_token", out var a) ? a.GetString() : null;
             if (string.IsNullOrEmpty(access))
-                throw new AcumaticaAuthenticationException($"The Acumatica token response for the {grantType} grant has no access_token.", needsReauthorization: false);
+                throw new AcumaticaAuthenticationException(
+                    $"The Acumatica token response for the {grantType} grant has no access_token.",
+                    needsReauthorization: false);
             var expiresIn = root.TryGetProperty("expires_in", out var e) && e.ValueKind == JsonValueKind.Number ? e.GetInt32() : 3600;
             var refresh = root.TryGetProperty("refresh_token", out var r) ? r.GetString() : null;
             var scope = root.TryGetProperty("scope", out var s) ? s.GetString() : null;
@@ -133,7 +171,10 @@ internal sealed partial class AcumaticaOAuthService(IHttpClientFactory httpClien
         }
         catch (JsonException ex)
         {
-            throw new AcumaticaAuthenticationException($"The Acumatica token response for the {grantType} grant is not JSON.", needsReauthorization: false, inner: ex);
+            throw new AcumaticaAuthenticationException(
+                $"The Acumatica token response for the {grantType} grant is not JSON.",
+                needsReauthorization: false,
+                inner: ex);
         }
     }
 

@@ -115,7 +115,10 @@ internal sealed partial class CookieSessionPool(
             var session = new CookieSession();
             session.Update(response);
             if (session.IsEmpty)
-                throw new AcumaticaAuthenticationException($"Acumatica accepted the sign-in for tenant '{connection.Tenant}' but set no session cookie.", needsReauthorization: false, response.StatusCode);
+                throw new AcumaticaAuthenticationException(
+                    $"Acumatica accepted the sign-in for tenant '{connection.Tenant}' but set no session cookie.",
+                    needsReauthorization: false,
+                    response.StatusCode);
             LoginCount++;
             return session;
         }
@@ -214,7 +217,8 @@ internal sealed class CookieSession
                     continue;
                 var name = pair[..eq].Trim();
                 var value = pair[(eq + 1)..].Trim();
-                var expired = header.Contains("expires=Thu, 01 Jan 1970", StringComparison.OrdinalIgnoreCase) || header.Contains("max-age=0", StringComparison.OrdinalIgnoreCase);
+                var expired = header.Contains("expires=Thu, 01 Jan 1970", StringComparison.OrdinalIgnoreCase)
+                    || header.Contains("max-age=0", StringComparison.OrdinalIgnoreCase);
                 if (expired || value.Length == 0)
                     _cookies.Remove(name);
                 else

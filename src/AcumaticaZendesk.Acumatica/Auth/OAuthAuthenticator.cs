@@ -26,7 +26,8 @@ internal sealed partial class OAuthAuthenticator(
     TimeSpan refreshSkew,
     ILogger logger) : IAcumaticaAuthenticator
 {
-    public ValueTask<IAsyncDisposable> AcquireAsync(CancellationToken cancellationToken) => ValueTask.FromResult<IAsyncDisposable>(NoopAsyncDisposable.Instance);
+    public ValueTask<IAsyncDisposable> AcquireAsync(CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IAsyncDisposable>(NoopAsyncDisposable.Instance);
 
     public async ValueTask<object> ApplyAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -54,7 +55,10 @@ internal sealed partial class OAuthAuthenticator(
             var now = timeProvider.GetUtcNow();
             foreach (var candidate in (AcumaticaTokenSet?[])[state.Current, stored])
             {
-                if (candidate is not null && !ReferenceEquals(candidate, stale) && candidate.AccessToken != stale?.AccessToken && !candidate.IsExpired(now, refreshSkew))
+                if (candidate is not null
+                    && !ReferenceEquals(candidate, stale)
+                    && candidate.AccessToken != stale?.AccessToken
+                    && !candidate.IsExpired(now, refreshSkew))
                     return state.Current = candidate;
             }
 
@@ -98,6 +102,7 @@ internal sealed partial class OAuthAuthenticator(
     [LoggerMessage(Level = LogLevel.Information, Message = "Refreshing the Acumatica access token for tenant {Tenant} (rejected by the server: {Rejected})")]
     private static partial void LogRefreshing(ILogger logger, string tenant, bool rejected);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Acumatica refused the refresh token for tenant {Tenant} ({StatusCode}); signing in again with the password grant")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Acumatica refused the refresh token for tenant {Tenant} ({StatusCode}); signing in again with the "
+        + "password grant")]
     private static partial void LogRefreshRefused(ILogger logger, string tenant, int statusCode);
 }

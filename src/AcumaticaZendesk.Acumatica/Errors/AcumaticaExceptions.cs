@@ -55,7 +55,11 @@ public sealed record AcumaticaEndpointInfo(string Name, string Version, string? 
 }
 
 /// <summary>The configured endpoint name/version is not installed on the instance.</summary>
-public sealed class AcumaticaVersionMismatchException(string configuredEndpoint, Uri instance, IReadOnlyList<AcumaticaEndpointInfo> available, string? detail = null)
+public sealed class AcumaticaVersionMismatchException(
+    string configuredEndpoint,
+    Uri instance,
+    IReadOnlyList<AcumaticaEndpointInfo> available,
+    string? detail = null)
     : AcumaticaException(BuildMessage(configuredEndpoint, instance, available, detail), HttpStatusCode.NotFound)
 {
     public string ConfiguredEndpoint { get; } = configuredEndpoint;
@@ -97,7 +101,12 @@ public sealed class AcumaticaLoginLimitException(string message, TimeSpan? retry
 }
 
 /// <summary>5xx, 429, timeouts, network failures, an open circuit: worth retrying later.</summary>
-public sealed class AcumaticaTransientException(string message, HttpStatusCode? statusCode, TimeSpan? retryAfter, bool requestMayHaveBeenApplied, Exception? inner = null)
+public sealed class AcumaticaTransientException(
+    string message,
+    HttpStatusCode? statusCode,
+    TimeSpan? retryAfter,
+    bool requestMayHaveBeenApplied,
+    Exception? inner = null)
     : AcumaticaException(message, statusCode, inner)
 {
     public TimeSpan? RetryAfter { get; } = retryAfter;
@@ -131,7 +140,8 @@ public sealed class AcumaticaMalformedRecordException(Reading.AcumaticaRejectedR
 public sealed class AcumaticaResponseTooLargeException(string what, long maxBytes, Exception? inner = null)
     : AcumaticaException(
         string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"Acumatica answered {what} with more than {maxBytes:N0} bytes (Acumatica:Client:MaxResponseBytes); the answer was refused. Lower the page size or raise the bound."),
+            $"Acumatica answered {what} with more than {maxBytes:N0} bytes (Acumatica:Client:MaxResponseBytes); the answer was refused. Lower the page size "
+                + $"or raise the bound."),
         null,
         inner)
 {

@@ -15,7 +15,11 @@ internal static class AcumaticaHttp
     public const string ClientName = "AcumaticaZendesk.Acumatica";
 
     /// <summary>Sends; network failures, timeouts and an open circuit become <see cref="AcumaticaTransientException"/>.</summary>
-    public static async Task<HttpResponseMessage> SendOrTransientAsync(HttpClient http, HttpRequestMessage request, bool writesData, CancellationToken cancellationToken)
+    public static async Task<HttpResponseMessage> SendOrTransientAsync(
+        HttpClient http,
+        HttpRequestMessage request,
+        bool writesData,
+        CancellationToken cancellationToken)
     {
         var what = $"{request.Method} {request.RequestUri?.AbsolutePath}";
         try
@@ -36,7 +40,12 @@ internal static class AcumaticaHttp
         }
         catch (BrokenCircuitException ex)
         {
-            throw new AcumaticaTransientException($"Acumatica request {what} was not sent: the circuit for this instance is open after repeated failures.", null, null, false, ex);
+            throw new AcumaticaTransientException(
+                $"Acumatica request {what} was not sent: the circuit for this instance is open after repeated failures.",
+                null,
+                null,
+                false,
+                ex);
         }
         catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -51,7 +60,10 @@ internal static class AcumaticaHttp
         if (IsTransient(status))
         {
             return new AcumaticaTransientException(
-                $"{what} failed with {(int)status} {status}; retry later.", status, RetryAfter(response), writesData && status != HttpStatusCode.TooManyRequests);
+                $"{what} failed with {(int)status} {status}; retry later.",
+                status,
+                RetryAfter(response),
+                writesData && status != HttpStatusCode.TooManyRequests);
         }
 
         var detail = body is null ? null : ReadHttpErrorMessage(body);
@@ -211,7 +223,9 @@ internal static class AcumaticaHttp
             var path = prefix.Length == 0 ? p.Name : $"{prefix}.{p.Name}";
             switch (p.Value.ValueKind)
             {
-                case JsonValueKind.Object when p.Value.TryGetProperty("error", out var fe) && fe.ValueKind == JsonValueKind.String && !p.Value.TryGetProperty("id", out _):
+                case JsonValueKind.Object when p.Value.TryGetProperty("error", out var fe)
+                    && fe.ValueKind == JsonValueKind.String
+                    && !p.Value.TryGetProperty("id", out _):
                     fields.Add(new AcumaticaFieldError(path, fe.GetString()!));
                     break;
                 case JsonValueKind.Object:

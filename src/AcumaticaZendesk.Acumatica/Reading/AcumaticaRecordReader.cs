@@ -27,16 +27,29 @@ internal static class AcumaticaRecordReader
     public const string MissingLastModified = "MissingLastModified";
     public const string Oversized = "OversizedRecord";
 
-    /// <summary>A page body (a JSON array): the records read and the records refused. Throws <see cref="JsonException"/> when the body itself is not a JSON array.</summary>
-    public static (List<T> Items, List<AcumaticaRejectedRecord> Rejected) ReadPage<T>(string body, string entity, string keyField, AcumaticaRecordLimits limits, int skip)
+    /// <summary>A page body (a JSON array): the records read and the records refused. Throws <see cref="JsonException"/> when the body itself is not a JSON
+    /// array.</summary>
+    public static (List<T> Items, List<AcumaticaRejectedRecord> Rejected) ReadPage<T>(
+        string body,
+        string entity,
+        string keyField,
+        AcumaticaRecordLimits limits,
+        int skip)
         where T : AcumaticaEntity, IAcumaticaTrackedEntity
     {
         using var doc = JsonDocument.Parse(body);
         return ReadPage<T>(doc, Encoding.UTF8.GetMaxByteCount(body.Length), entity, keyField, limits, skip);
     }
 
-    /// <summary>A parsed page body of <paramref name="bodyBytes"/> bytes (at most): as <see cref="ReadPage{T}(string, string, string, AcumaticaRecordLimits, int)"/>.</summary>
-    public static (List<T> Items, List<AcumaticaRejectedRecord> Rejected) ReadPage<T>(JsonDocument doc, long bodyBytes, string entity, string keyField, AcumaticaRecordLimits limits, int skip)
+    /// <summary>A parsed page body of <paramref name="bodyBytes"/> bytes (at most): as <see cref="ReadPage{T}(string, string, string, AcumaticaRecordLimits,
+    /// int)"/>.</summary>
+    public static (List<T> Items, List<AcumaticaRejectedRecord> Rejected) ReadPage<T>(
+        JsonDocument doc,
+        long bodyBytes,
+        string entity,
+        string keyField,
+        AcumaticaRecordLimits limits,
+        int skip)
         where T : AcumaticaEntity, IAcumaticaTrackedEntity
     {
         if (doc.RootElement.ValueKind != JsonValueKind.Array)
@@ -60,7 +73,15 @@ internal static class AcumaticaRecordReader
     }
 
     /// <summary>One record; false (with the refusal) when it is malformed, incomplete or oversized.</summary>
-    public static bool TryRead<T>(JsonElement element, string entity, string keyField, AcumaticaRecordLimits limits, int position, out T item, out AcumaticaRejectedRecord refusal, bool measure = true)
+    public static bool TryRead<T>(
+        JsonElement element,
+        string entity,
+        string keyField,
+        AcumaticaRecordLimits limits,
+        int position,
+        out T item,
+        out AcumaticaRejectedRecord refusal,
+        bool measure = true)
         where T : AcumaticaEntity, IAcumaticaTrackedEntity
     {
         item = null!;

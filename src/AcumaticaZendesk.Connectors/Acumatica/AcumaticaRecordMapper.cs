@@ -28,7 +28,9 @@ internal static class AcumaticaRecordMapper
             var source = mapping.Source.Trim();
             if (source.StartsWith("attribute:", StringComparison.OrdinalIgnoreCase))
                 attributes = true;
-            else if (source.StartsWith("field:", StringComparison.OrdinalIgnoreCase) && source[6..] is var name && !name.Contains('.', StringComparison.Ordinal))
+            else if (source.StartsWith("field:", StringComparison.OrdinalIgnoreCase)
+                && source[6..] is var name
+                && !name.Contains('.', StringComparison.Ordinal))
                 fields.Add(name); // "View.Field" custom fields arrive in `custom` when the record carries them
         }
 
@@ -176,7 +178,9 @@ internal static class AcumaticaRecordMapper
     }
 
     private static string? Unwrap(JsonElement line, string field) =>
-        line.TryGetProperty(field, out var wrapped) && wrapped.ValueKind == JsonValueKind.Object && wrapped.TryGetProperty("value", out var v) ? Scalar(v) : null;
+        line.TryGetProperty(field, out var wrapped)
+            && wrapped.ValueKind == JsonValueKind.Object
+            && wrapped.TryGetProperty("value", out var v) ? Scalar(v) : null;
 
     private static string? Scalar(JsonElement v) => v.ValueKind switch
     {

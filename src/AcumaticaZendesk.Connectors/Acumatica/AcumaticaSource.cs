@@ -30,10 +30,22 @@ public sealed partial class AcumaticaSource(
         ArgumentNullException.ThrowIfNull(tenant);
         return CallAsync(tenant, async client => kind switch
         {
-            EntityKind.Customer => Map(kind, await client.ReadPageAsync(Set(AcumaticaEntitySets.Customers, tenant, kind), since, skip, top, cancellationToken).ConfigureAwait(false), AcumaticaRecordMapper.ToAccount),
-            EntityKind.Vendor => Map(kind, await client.ReadPageAsync(Set(AcumaticaEntitySets.Vendors, tenant, kind), since, skip, top, cancellationToken).ConfigureAwait(false), AcumaticaRecordMapper.ToAccount),
-            EntityKind.Contact => Map(kind, await client.ReadPageAsync(Set(AcumaticaEntitySets.Contacts, tenant, kind), since, skip, top, cancellationToken).ConfigureAwait(false), AcumaticaRecordMapper.ToPerson),
-            EntityKind.Employee => Map(kind, await client.ReadPageAsync(Set(AcumaticaEntitySets.Employees, tenant, kind), since, skip, top, cancellationToken).ConfigureAwait(false), AcumaticaRecordMapper.ToPerson),
+            EntityKind.Customer => Map(
+                kind,
+                await client.ReadPageAsync(Set(AcumaticaEntitySets.Customers, tenant, kind), since, skip, top, cancellationToken).ConfigureAwait(false),
+                AcumaticaRecordMapper.ToAccount),
+            EntityKind.Vendor => Map(
+                kind,
+                await client.ReadPageAsync(Set(AcumaticaEntitySets.Vendors, tenant, kind), since, skip, top, cancellationToken).ConfigureAwait(false),
+                AcumaticaRecordMapper.ToAccount),
+            EntityKind.Contact => Map(
+                kind,
+                await client.ReadPageAsync(Set(AcumaticaEntitySets.Contacts, tenant, kind), since, skip, top, cancellationToken).ConfigureAwait(false),
+                AcumaticaRecordMapper.ToPerson),
+            EntityKind.Employee => Map(
+                kind,
+                await client.ReadPageAsync(Set(AcumaticaEntitySets.Employees, tenant, kind), since, skip, top, cancellationToken).ConfigureAwait(false),
+                AcumaticaRecordMapper.ToPerson),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown entity kind."),
         }, cancellationToken);
     }
@@ -75,12 +87,19 @@ public sealed partial class AcumaticaSource(
         }
         catch (InvalidOperationException ex)
         {
-            return AcumaticaRecordMapper.Refused(kind, new AcumaticaRejectedRecord(0, entity.Key, entity.Id, entity.LastModified, "MalformedRecord", ex.Message));
+            return AcumaticaRecordMapper.Refused(
+                kind,
+                new AcumaticaRejectedRecord(0, entity.Key, entity.Id, entity.LastModified, "MalformedRecord", ex.Message));
         }
     }
 
     private async Task<IReadOnlyList<AcumaticaRecord>> GetManyAsync<T, TRecord>(
-        IAcumaticaClient client, EntityKind kind, AcumaticaEntitySet<T> set, IReadOnlyCollection<string> keys, Func<T, TRecord> map, CancellationToken cancellationToken)
+        IAcumaticaClient client,
+        EntityKind kind,
+        AcumaticaEntitySet<T> set,
+        IReadOnlyCollection<string> keys,
+        Func<T, TRecord> map,
+        CancellationToken cancellationToken)
         where T : AcumaticaEntity, IAcumaticaTrackedEntity
         where TRecord : AcumaticaRecord
     {
@@ -122,6 +141,7 @@ public sealed partial class AcumaticaSource(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Acumatica refused the credentials of tenant {TenantId} and they cannot be renewed; the tenant needs a new authorization")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Acumatica refused the credentials of tenant {TenantId} and they cannot be renewed; the tenant needs a "
+        + "new authorization")]
     private static partial void LogNeedsAuthorization(ILogger logger, string tenantId);
 }

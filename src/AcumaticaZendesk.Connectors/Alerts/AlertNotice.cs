@@ -3,7 +3,8 @@ using AcumaticaZendesk.Sync.Alerts;
 namespace AcumaticaZendesk.Connectors.Alerts;
 
 /// <summary>One alert as the channels send it.</summary>
-/// <param name="ConsoleLink">The tenant's page in the operator console (<c>{PublicBaseUrl}/console/tenants/{id}</c>); null when no public base URL is configured.</param>
+/// <param name="ConsoleLink">The tenant's page in the operator console (<c>{PublicBaseUrl}/console/tenants/{id}</c>); null when no public base URL is
+/// configured.</param>
 public sealed record AlertNotice(
     string TenantId,
     string TenantName,

@@ -62,7 +62,8 @@ public sealed class EgressPolicy
         var label = host.EndsWith(ZendeskDomain, StringComparison.OrdinalIgnoreCase) ? host[..^ZendeskDomain.Length] : null;
         return url.Scheme == Uri.UriSchemeHttps && url.IsDefaultPort && label is { Length: > 0 } && !label.Contains('.', StringComparison.Ordinal)
             ? null
-            : $"Zendesk is only called at https://{{subdomain}}{ZendeskDomain} (not '{url.GetLeftPart(UriPartial.Authority)}') unless the host is in {EgressOptions.SectionName}:{nameof(EgressOptions.AllowList)}";
+            : $"Zendesk is only called at https://{{subdomain}}{ZendeskDomain} (not '{url.GetLeftPart(UriPartial.Authority)}') unless the host is in "
+                + $"{EgressOptions.SectionName}:{nameof(EgressOptions.AllowList)}";
     }
 
     /// <summary>True when a connection to <paramref name="address"/> (resolved from <paramref name="host"/>) is allowed.</summary>
@@ -137,7 +138,8 @@ public sealed class EgressPolicy
 public sealed class EgressRefusedException(string host, string? reason = null) : HttpRequestException(
     HttpRequestError.ConnectionError,
     reason is null
-        ? $"The connector does not connect to '{host}': it is not a public internet address. For development add it to {EgressOptions.SectionName}:{nameof(EgressOptions.AllowList)}."
+        ? $"The connector does not connect to '{host}': it is not a public internet address. For development add it to "
+            + $"{EgressOptions.SectionName}:{nameof(EgressOptions.AllowList)}."
         : $"The connector does not call '{host}': {reason}.",
     new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.AccessDenied))
 {

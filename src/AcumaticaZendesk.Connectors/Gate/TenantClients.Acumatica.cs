@@ -60,11 +60,16 @@ public sealed partial class TenantClients
         ArgumentNullException.ThrowIfNull(instanceUrl);
         var connection = new AcumaticaConnection(instanceUrl, AcumaticaConnection.DefaultEndpointName, AcumaticaConnection.SupportedVersion, "discovery",
             AcumaticaAuthMode.OAuthAuthorizationCode);
-        return acumaticaFactory.Create(connection, AcumaticaCredentials.ForAuthorizationCode(new AcumaticaOAuthClient("(anonymous)", null)), new InMemoryAcumaticaTokenStore());
+        return acumaticaFactory.Create(
+            connection,
+            AcumaticaCredentials.ForAuthorizationCode(new AcumaticaOAuthClient("(anonymous)", null)),
+            new InMemoryAcumaticaTokenStore());
     }
 
     /// <summary>What an operator's consent needs: the tenant's connection and its OAuth client (the tenant's own, else the shared one).</summary>
-    public async Task<(AcumaticaConnection Connection, AcumaticaOAuthClient Client)> AcumaticaConsentAsync(TenantConfig tenant, CancellationToken cancellationToken)
+    public async Task<(AcumaticaConnection Connection, AcumaticaOAuthClient Client)> AcumaticaConsentAsync(
+        TenantConfig tenant,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tenant);
         return (AcumaticaConnectionFor(tenant), await AcumaticaOAuthClientAsync(tenant, cancellationToken).ConfigureAwait(false));
@@ -88,14 +93,19 @@ public sealed partial class TenantClients
     private async Task<AcumaticaCredentials> AcumaticaCredentialsAsync(TenantConfig tenant, CancellationToken cancellationToken)
     {
         var userName = await secrets.GetSecretAsync(SecretNames.AcumaticaUserName(tenant.Id), cancellationToken).ConfigureAwait(false);
-        var password = userName is { Length: > 0 } ? await secrets.GetSecretAsync(SecretNames.AcumaticaPassword(tenant.Id), cancellationToken).ConfigureAwait(false) : null;
+        var password = userName is { Length: > 0 }
+            ? await secrets.GetSecretAsync(SecretNames.AcumaticaPassword(tenant.Id), cancellationToken).ConfigureAwait(false)
+            : null;
         var user = userName is { Length: > 0 } && password is { Length: > 0 } ? new AcumaticaUserCredentials(userName, password) : null;
 
         if (tenant.Acumatica.AuthMode == AcumaticaSignIn.Cookie)
         {
             return user is not null
                 ? AcumaticaCredentials.ForCookieSession(user)
-                : throw MissingSecret(tenant, ConnectedSystem.Acumatica, userName is { Length: > 0 } ? SecretNames.AcumaticaPassword(tenant.Id) : SecretNames.AcumaticaUserName(tenant.Id),
+                : throw MissingSecret(
+                    tenant,
+                    ConnectedSystem.Acumatica,
+                    userName is { Length: > 0 } ? SecretNames.AcumaticaPassword(tenant.Id) : SecretNames.AcumaticaUserName(tenant.Id),
                     "authMode cookie signs in with a user name and password");
         }
 

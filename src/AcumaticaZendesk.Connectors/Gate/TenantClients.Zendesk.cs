@@ -60,6 +60,7 @@ public sealed partial class TenantClients
 
     private sealed record CachedZendesk(ZendeskConnection Connection, ZendeskClient Client);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "No Zendesk OAuth client is configured for tenant {TenantId} (oauth:zendesk:client-id); its access token cannot be refreshed")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No Zendesk OAuth client is configured for tenant {TenantId} (oauth:zendesk:client-id); its access "
+        + "token cannot be refreshed")]
     private static partial void LogNoZendeskOAuthClient(ILogger logger, string tenantId);
 }

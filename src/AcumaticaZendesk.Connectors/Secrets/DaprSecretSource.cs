@@ -78,7 +78,9 @@ public sealed partial class DaprSecretSource(
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
             throw new SecretStoreUnavailableException(
-                $"Dapr secret store '{_options.StoreName}' did not answer for key '{key}' within {_options.Timeout.TotalSeconds:0.#} s; is the Dapr sidecar running?", ex);
+                $"Dapr secret store '{_options.StoreName}' did not answer for key '{key}' within {_options.Timeout.TotalSeconds:0.#} s; is the Dapr sidecar "
+                    + "running?",
+                ex);
         }
         catch (Exception ex) when (IsNotFound(ex))
         {
@@ -97,7 +99,8 @@ public sealed partial class DaprSecretSource(
         if (values.Count == 1)
             return values.Values.Single();
         throw new SecretStoreUnavailableException(
-            $"Key '{key}' in Dapr secret store '{_options.StoreName}' holds {values.Count} values ({string.Join(", ", values.Keys)}) and none is named '{key}'; store one value per key.");
+            $"Key '{key}' in Dapr secret store '{_options.StoreName}' holds {values.Count} values ({string.Join(", ", values.Keys)}) and none is named "
+                + $"'{key}'; store one value per key.");
     }
 
     /// <summary>
@@ -110,7 +113,8 @@ public sealed partial class DaprSecretSource(
         {
             if (e is RpcException { StatusCode: StatusCode.NotFound })
                 return true;
-            if (e is DaprException or RpcException && (e.Message.Contains("not found", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("NotFound", StringComparison.Ordinal)))
+            if (e is DaprException or RpcException
+                && (e.Message.Contains("not found", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("NotFound", StringComparison.Ordinal)))
                 return true;
         }
 

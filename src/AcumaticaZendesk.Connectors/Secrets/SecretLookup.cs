@@ -34,7 +34,9 @@ internal static class SecretLookup
             return (own, await secrets.FirstAsync(cancellationToken, SecretNames.TenantOAuthClientSecret(tenantId, system)).ConfigureAwait(false));
 
         var shared = await secrets.FirstAsync(cancellationToken, SecretNames.OAuthClientId(system)).ConfigureAwait(false);
-        return shared is null ? (null, null) : (shared, await secrets.FirstAsync(cancellationToken, SecretNames.OAuthClientSecret(system)).ConfigureAwait(false));
+        return shared is null
+            ? (null, null)
+            : (shared, await secrets.FirstAsync(cancellationToken, SecretNames.OAuthClientSecret(system)).ConfigureAwait(false));
     }
 
     /// <summary>The first of <paramref name="names"/> that is set, else null.</summary>

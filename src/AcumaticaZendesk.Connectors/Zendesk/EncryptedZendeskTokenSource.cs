@@ -57,7 +57,8 @@ public sealed class EncryptedZendeskTokenSource(
     }
 
     private bool NeedsGrant(ZendeskTokenSet? current) =>
-        current is null || (string.IsNullOrEmpty(current.RefreshToken) && current.ExpiresWithin((timeProvider ?? TimeProvider.System).GetUtcNow(), renewMargin));
+        current is null
+            || (string.IsNullOrEmpty(current.RefreshToken) && current.ExpiresWithin((timeProvider ?? TimeProvider.System).GetUtcNow(), renewMargin));
 
     private async Task<ZendeskTokenSet?> LoadAsync(CancellationToken cancellationToken)
     {

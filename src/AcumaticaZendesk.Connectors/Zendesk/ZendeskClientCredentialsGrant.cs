@@ -12,7 +12,10 @@ namespace AcumaticaZendesk.Connectors.Zendesk;
 /// (issued without a refresh token) is about to expire, gets a new one without an operator consent. Refused →
 /// <see cref="ZendeskOAuthException"/>, which the caller turns into "needs authorization".
 /// </summary>
-public sealed partial class ZendeskClientCredentialsGrant(IHttpClientFactory httpClientFactory, TimeProvider timeProvider, ILogger<ZendeskClientCredentialsGrant> logger)
+public sealed partial class ZendeskClientCredentialsGrant(
+    IHttpClientFactory httpClientFactory,
+    TimeProvider timeProvider,
+    ILogger<ZendeskClientCredentialsGrant> logger)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -25,7 +28,10 @@ public sealed partial class ZendeskClientCredentialsGrant(IHttpClientFactory htt
         ArgumentNullException.ThrowIfNull(connection);
         var app = connection.OAuth;
         if (app?.ClientSecret is not { Length: > 0 })
-            throw new ZendeskOAuthException(System.Net.HttpStatusCode.Unauthorized, "invalid_client", "the client_credentials grant needs a confidential OAuth client (client id and secret)");
+            throw new ZendeskOAuthException(
+                System.Net.HttpStatusCode.Unauthorized,
+                "invalid_client",
+                "the client_credentials grant needs a confidential OAuth client (client id and secret)");
 
         var http = httpClientFactory.CreateClient(ZendeskServiceCollectionExtensions.HttpClientName);
         using var response = await http.PostAsJsonAsync(

@@ -13,7 +13,8 @@ namespace AcumaticaZendesk.Connectors.Zendesk;
 
 /// <summary>
 /// <see cref="IZendeskTarget"/> over the tenant's Zendesk client from <see cref="TenantClients"/> (the one gate that
-/// builds it from the tenant's settings, OAuth client and encrypted tokens). Organizations are written with <c>create_many</c>/<c>update_many</c> jobs, users with
+/// builds it from the tenant's settings, OAuth client and encrypted tokens). Organizations are written with <c>create_many</c>/<c>update_many</c> jobs, users
+/// with
 /// <c>create_or_update_many</c> (single calls when the account refuses bulk import); per-item results come
 /// back in request order. A token that cannot be refreshed becomes <see cref="AuthorizationRequiredException"/>.
 /// </summary>
@@ -22,14 +23,20 @@ public sealed partial class ZendeskTarget(
     IOptions<ThroughputOptions> throughput,
     ILogger<ZendeskTarget> logger) : IZendeskTarget
 {
-    public Task<IReadOnlyList<TargetOrganization>> FindOrganizationsByExternalIdsAsync(TenantConfig tenant, IReadOnlyCollection<string> externalIds, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<TargetOrganization>> FindOrganizationsByExternalIdsAsync(
+        TenantConfig tenant,
+        IReadOnlyCollection<string> externalIds,
+        CancellationToken cancellationToken) =>
         CallAsync(tenant, async client =>
         {
             var found = await client.Organizations.GetByExternalIdsAsync(externalIds, cancellationToken).ConfigureAwait(false);
             return (IReadOnlyList<TargetOrganization>)found.Values.DistinctBy(o => o.Id).Select(ToCore).ToArray();
         }, cancellationToken);
 
-    public Task<IReadOnlyList<TargetOrganization>> FindOrganizationsByNamesAsync(TenantConfig tenant, IReadOnlyCollection<string> names, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<TargetOrganization>> FindOrganizationsByNamesAsync(
+        TenantConfig tenant,
+        IReadOnlyCollection<string> names,
+        CancellationToken cancellationToken) =>
         CallAsync(tenant, async client =>
         {
             var found = await SearchEachAsync(names, (name, ct) => client.Organizations.FindByNameAsync(name, ct), cancellationToken).ConfigureAwait(false);
@@ -62,21 +69,30 @@ public sealed partial class ZendeskTarget(
         }, cancellationToken);
     }
 
-    public Task<IReadOnlyList<TargetUser>> FindUsersByExternalIdsAsync(TenantConfig tenant, IReadOnlyCollection<string> externalIds, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<TargetUser>> FindUsersByExternalIdsAsync(
+        TenantConfig tenant,
+        IReadOnlyCollection<string> externalIds,
+        CancellationToken cancellationToken) =>
         CallAsync(tenant, async client =>
         {
             var found = await client.Users.GetByExternalIdsAsync(externalIds, cancellationToken).ConfigureAwait(false);
             return (IReadOnlyList<TargetUser>)found.Values.DistinctBy(u => u.Id).Select(ToCore).ToArray();
         }, cancellationToken);
 
-    public Task<IReadOnlyList<TargetUser>> FindUsersByEmailsAsync(TenantConfig tenant, IReadOnlyCollection<string> emails, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<TargetUser>> FindUsersByEmailsAsync(
+        TenantConfig tenant,
+        IReadOnlyCollection<string> emails,
+        CancellationToken cancellationToken) =>
         CallAsync(tenant, async client =>
         {
             var found = await SearchEachAsync(emails, (email, ct) => client.Users.FindByEmailAsync(email, ct), cancellationToken).ConfigureAwait(false);
             return (IReadOnlyList<TargetUser>)found.DistinctBy(u => u.Id).Select(ToCore).ToArray();
         }, cancellationToken);
 
-    public Task<IReadOnlyList<WriteResult>> CreateOrganizationsAsync(TenantConfig tenant, IReadOnlyList<OrganizationPayload> organizations, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<WriteResult>> CreateOrganizationsAsync(
+        TenantConfig tenant,
+        IReadOnlyList<OrganizationPayload> organizations,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(organizations);
         if (organizations.Count == 0)
@@ -86,7 +102,10 @@ public sealed partial class ZendeskTarget(
             organizations.Count), cancellationToken);
     }
 
-    public Task<IReadOnlyList<WriteResult>> UpdateOrganizationsAsync(TenantConfig tenant, IReadOnlyList<OrganizationUpdate> updates, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<WriteResult>> UpdateOrganizationsAsync(
+        TenantConfig tenant,
+        IReadOnlyList<OrganizationUpdate> updates,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(updates);
         if (updates.Count == 0)
@@ -139,7 +158,8 @@ public sealed partial class ZendeskTarget(
                 byIndex[r.Index] = new WriteResult(r.Index, r.Error is null ? r.Id : null, r.Error is null ? null : ToError(r.Error));
         }
 
-        return byIndex.Select((r, i) => r ?? new WriteResult(i, null, new WriteError(WriteErrorKind.Other, "NoResult", "Zendesk reported no result for this record."))).ToArray();
+        return byIndex.Select(
+            (r, i) => r ?? new WriteResult(i, null, new WriteError(WriteErrorKind.Other, "NoResult", "Zendesk reported no result for this record."))).ToArray();
     }
 
     private static ZendeskOrganizationWrite ToWrite(OrganizationPayload o, long? id) => new()
@@ -173,7 +193,10 @@ public sealed partial class ZendeskTarget(
 
     private static TargetUser ToCore(ZendeskUser u) => ZendeskCoreRecords.ToCore(u);
 
-    private async Task<IReadOnlyList<T>> SearchEachAsync<T>(IReadOnlyCollection<string> values, Func<string, CancellationToken, Task<IReadOnlyList<T>>> search, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<T>> SearchEachAsync<T>(
+        IReadOnlyCollection<string> values,
+        Func<string, CancellationToken, Task<IReadOnlyList<T>>> search,
+        CancellationToken cancellationToken)
     {
         var found = new ConcurrentBag<(int Order, IReadOnlyList<T> Items)>();
         var distinct = values.Where(v => !string.IsNullOrWhiteSpace(v)).Distinct(StringComparer.OrdinalIgnoreCase).Select((v, i) => (v, i)).ToArray();
@@ -202,11 +225,15 @@ public sealed partial class ZendeskTarget(
             // Refused by Zendesk. Any other answer of the token endpoint (5xx, 429, a broken body) is transient: it
             // propagates and is retried like any failed call, and the tenant keeps its schedule.
             LogNeedsAuthorization(logger, tenant.Id);
-            throw new AuthorizationRequiredException(ConnectedSystem.Zendesk, $"the client_credentials grant was refused ({ex.Error ?? ex.StatusCode.ToString()})", ex);
+            throw new AuthorizationRequiredException(
+                ConnectedSystem.Zendesk,
+                $"the client_credentials grant was refused ({ex.Error ?? ex.StatusCode.ToString()})",
+                ex);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Zendesk tokens of tenant {TenantId} were rejected and cannot be refreshed; the tenant needs a new authorization")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Zendesk tokens of tenant {TenantId} were rejected and cannot be refreshed; the tenant needs a new "
+        + "authorization")]
     private static partial void LogNeedsAuthorization(ILogger logger, string tenantId);
 
 }

@@ -10,7 +10,13 @@ namespace AcumaticaZendesk.OperatorConsole.Overview;
 /// "All tenants at a glance": the tenants the signed-in operator may see (<see cref="OperatorAccess"/>, the API's
 /// rule), each with its status, last and next run, replay-queue size and what is wrong in words.
 /// </summary>
-public sealed class TenantOverview(TenantRepository tenants, RunStore runs, FailedRecordQueue failed, OperatorAccess access, TimeProvider time, INextRun? nextRun = null)
+public sealed class TenantOverview(
+    TenantRepository tenants,
+    RunStore runs,
+    FailedRecordQueue failed,
+    OperatorAccess access,
+    TimeProvider time,
+    INextRun? nextRun = null)
 {
     public async Task<IReadOnlyList<TenantRow>> ListAsync(ClaimsPrincipal user, CancellationToken ct)
     {
@@ -53,7 +59,8 @@ public sealed class TenantOverview(TenantRepository tenants, RunStore runs, Fail
         if (tenant.Authorization is { NeedsAuthorization: true } auth)
         {
             return string.Create(CultureInfo.InvariantCulture,
-                $"{Systems.Name(auth.System)} refused the connector's token on {auth.Since:yyyy-MM-dd HH:mm} UTC ({auth.Reason}); connect {Systems.Name(auth.System)} again.");
+                $"{Systems.Name(auth.System)} refused the connector's token on {auth.Since:yyyy-MM-dd HH:mm} UTC ({auth.Reason}); connect "
+                    + $"{Systems.Name(auth.System)} again.");
         }
 
         if (lastRun is { Status: RunStatus.Failed or RunStatus.Terminated } run)

@@ -14,8 +14,16 @@ internal static class AcuEndpoints
         var g = app.MapGroup("/acumatica/{instance}");
         g.MapGet("/entity", (string instance, HttpContext ctx) => WithInstance(state, instance, i => EndpointList(i)));
         g.MapGet("/entity/{endpoint}/{version}/swagger.json", (string instance, string endpoint, string version) =>
-            WithInstance(state, instance, i => HasEndpoint(i, endpoint, version) ? Json.Ok(new JsonObject { ["openapi"] = "3.0.1", ["info"] = new JsonObject { ["title"] = $"{endpoint}/{version}", ["version"] = version } }) : NotFound(i, $"entity/{endpoint}/{version}")));
-        g.MapPost("/entity/auth/login", (string instance, HttpContext ctx, CancellationToken ct) => WithInstanceAsync(state, instance, i => LoginAsync(i, ctx, ct)));
+            WithInstance(
+                state,
+                instance,
+                i => HasEndpoint(i, endpoint, version)
+                    ? Json.Ok(
+                        new JsonObject { ["openapi"] = "3.0.1", ["info"] = new JsonObject { ["title"] = $"{endpoint}/{version}", ["version"] = version } })
+                    : NotFound(i, $"entity/{endpoint}/{version}")));
+        g.MapPost(
+            "/entity/auth/login",
+            (string instance, HttpContext ctx, CancellationToken ct) => WithInstanceAsync(state, instance, i => LoginAsync(i, ctx, ct)));
         g.MapPost("/entity/auth/logout", (string instance, HttpContext ctx) => WithInstance(state, instance, i =>
         {
             i.Logout(ctx.Request.Cookies[SessionCookie]);
@@ -25,15 +33,25 @@ internal static class AcuEndpoints
         }));
         g.MapGet("/identity/.well-known/openid-configuration", (string instance, HttpContext ctx) => WithInstance(state, instance, i => Discovery(i, ctx)));
         g.MapGet("/identity/connect/authorize", (string instance, HttpContext ctx) => WithInstance(state, instance, i => Authorize(i, ctx)));
-        g.MapPost("/identity/connect/token", (string instance, HttpContext ctx, CancellationToken ct) => WithInstanceAsync(state, instance, i => TokenAsync(i, ctx, ct)));
+        g.MapPost(
+            "/identity/connect/token",
+            (string instance, HttpContext ctx, CancellationToken ct) => WithInstanceAsync(state, instance, i => TokenAsync(i, ctx, ct)));
 
-        g.MapGet("/entity/{endpoint}/{version}/{entity}", (string instance, string endpoint, string version, string entity, HttpContext ctx, CancellationToken ct) =>
+        g.MapGet(
+            "/entity/{endpoint}/{version}/{entity}",
+            (string instance, string endpoint, string version, string entity, HttpContext ctx, CancellationToken ct) =>
             Guarded(state, instance, endpoint, version, entity, ctx, ct, (i, def) => List(i, version, def, ctx)));
-        g.MapPut("/entity/{endpoint}/{version}/{entity}", (string instance, string endpoint, string version, string entity, HttpContext ctx, CancellationToken ct) =>
+        g.MapPut(
+            "/entity/{endpoint}/{version}/{entity}",
+            (string instance, string endpoint, string version, string entity, HttpContext ctx, CancellationToken ct) =>
             GuardedAsync(state, instance, endpoint, version, entity, ctx, ct, (i, def) => PutAsync(i, version, def, ctx, ct)));
-        g.MapGet("/entity/{endpoint}/{version}/{entity}/{**ids}", (string instance, string endpoint, string version, string entity, string ids, HttpContext ctx, CancellationToken ct) =>
+        g.MapGet(
+            "/entity/{endpoint}/{version}/{entity}/{**ids}",
+            (string instance, string endpoint, string version, string entity, string ids, HttpContext ctx, CancellationToken ct) =>
             Guarded(state, instance, endpoint, version, entity, ctx, ct, (i, def) => GetOne(i, version, def, ids, ctx)));
-        g.MapDelete("/entity/{endpoint}/{version}/{entity}/{**ids}", (string instance, string endpoint, string version, string entity, string ids, HttpContext ctx, CancellationToken ct) =>
+        g.MapDelete(
+            "/entity/{endpoint}/{version}/{entity}/{**ids}",
+            (string instance, string endpoint, string version, string entity, string ids, HttpContext ctx, CancellationToken ct) =>
             Guarded(state, instance, endpoint, version, entity, ctx, ct, (i, def) => Delete(i, def, ids)));
     }
 
@@ -92,10 +110,26 @@ internal static class AcuEndpoints
         });
     }
 
-    private static Task<IResult> Guarded(SandboxState state, string instance, string endpoint, string version, string entity, HttpContext ctx, CancellationToken ct, Func<AcuInstance, AcuEntityDef, IResult> action) =>
+    private static Task<IResult> Guarded(
+        SandboxState state,
+        string instance,
+        string endpoint,
+        string version,
+        string entity,
+        HttpContext ctx,
+        CancellationToken ct,
+        Func<AcuInstance, AcuEntityDef, IResult> action) =>
         GuardedAsync(state, instance, endpoint, version, entity, ctx, ct, (i, d) => Task.FromResult(action(i, d)));
 
-    private static async Task<IResult> GuardedAsync(SandboxState state, string instance, string endpoint, string version, string entity, HttpContext ctx, CancellationToken ct, Func<AcuInstance, AcuEntityDef, Task<IResult>> action)
+    private static async Task<IResult> GuardedAsync(
+        SandboxState state,
+        string instance,
+        string endpoint,
+        string version,
+        string entity,
+        HttpContext ctx,
+        CancellationToken ct,
+        Func<AcuInstance, AcuEntityDef, Task<IResult>> action)
     {
         if (state.FindAcumatica(instance) is not { } i)
         {
@@ -177,7 +211,9 @@ internal static class AcuEndpoints
     private static bool TryCount(Microsoft.Extensions.Primitives.StringValues raw, int absent, out int value)
     {
         value = absent;
-        return raw.Count == 0 || (int.TryParse(raw.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out value) && value >= 0);
+        return raw.Count == 0
+            || (int.TryParse(raw.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out value)
+                && value >= 0);
     }
 
     private static IResult GetOne(AcuInstance i, string version, AcuEntityDef def, string ids, HttpContext ctx)

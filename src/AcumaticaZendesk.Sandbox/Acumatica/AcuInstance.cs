@@ -16,7 +16,17 @@ internal sealed record AcuSession(string Id, string User)
 /// <summary>One simulated Acumatica instance (site) with a single tenant. All state is guarded by <see cref="Gate"/>.</summary>
 internal sealed class AcuInstance
 {
-    private static readonly HashSet<string> SystemFields = new(StringComparer.Ordinal) { "id", "rowNumber", "note", "custom", "_links", "files", "error", "delete" };
+    private static readonly HashSet<string> SystemFields = new(StringComparer.Ordinal)
+    {
+        "id",
+        "rowNumber",
+        "note",
+        "custom",
+        "_links",
+        "files",
+        "error",
+        "delete"
+    };
     private readonly Dictionary<string, AcuTable> tables = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<Guid, AcuRecord> byNoteId = [];
     private readonly Dictionary<string, List<AcuRecord>> contactsByAccount = new(StringComparer.OrdinalIgnoreCase);

@@ -17,7 +17,14 @@ internal sealed record Projection(IReadOnlySet<string>? Select, IReadOnlySet<str
 /// <summary>Renders stored records in the contract-based JSON form: value-wrapped fields, <c>{}</c> for empty ones, system fields.</summary>
 internal static class AcuRenderer
 {
-    public static JsonObject Render(AcuInstance instance, string version, AcuRecord record, Projection projection, int rowNumber, string? error = null, IReadOnlyDictionary<string, string>? fieldErrors = null)
+    public static JsonObject Render(
+        AcuInstance instance,
+        string version,
+        AcuRecord record,
+        Projection projection,
+        int rowNumber,
+        string? error = null,
+        IReadOnlyDictionary<string, string>? fieldErrors = null)
     {
         var baseUrl = $"/acumatica/{instance.Name}/entity/Default/{version}";
         var obj = new JsonObject
@@ -86,7 +93,13 @@ internal static class AcuRenderer
             ? []
             : new JsonObject { ["value"] = value.DeepClone() };
 
-    private static void WriteFields(JsonObject target, JsonObject data, Projection projection, string prefix, Guid ownerId, IReadOnlyDictionary<string, string>? errors)
+    private static void WriteFields(
+        JsonObject target,
+        JsonObject data,
+        Projection projection,
+        string prefix,
+        Guid ownerId,
+        IReadOnlyDictionary<string, string>? errors)
     {
         var nestedSelect = projection.Select?.Any(s => s.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && s.Length > prefix.Length) == true;
         foreach (var (name, value) in data)

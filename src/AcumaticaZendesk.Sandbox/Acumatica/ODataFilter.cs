@@ -271,7 +271,11 @@ internal static class ODataFilter
                 Kind.Number => rec => Resolve(rec, field) is JsonValue v && v.GetValueKind() == JsonValueKind.Number &&
                     test(decimal.Parse(v.ToJsonString(), CultureInfo.InvariantCulture).CompareTo((decimal)literal.Value!)),
                 Kind.Text => rec => Resolve(rec, field) is JsonValue v &&
-                    test(string.Compare(v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : v.ToJsonString(), (string)literal.Value!, StringComparison.OrdinalIgnoreCase)),
+                    test(
+                        string.Compare(
+                            v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : v.ToJsonString(),
+                            (string)literal.Value!,
+                            StringComparison.OrdinalIgnoreCase)),
                 Kind.Ident when literal.Text is "true" or "false" => rec => Resolve(rec, field) is JsonValue v &&
                     v.GetValueKind() is JsonValueKind.True or JsonValueKind.False &&
                     test(v.GetValue<bool>().CompareTo(literal.Text == "true")),

@@ -91,28 +91,58 @@ internal static class ControlEndpoints
         acu.MapDelete("/records/{entity}/{key}/fault", (string instance, string entity, string key) =>
             control.FixAcumaticaRecord(instance, entity, key) ? Json.Status(204) : Problem(404, $"{entity} '{key}' is not broken."));
         acu.MapPost("/records/{entity}/{key}/email", (string instance, string entity, string key, JsonObject body) =>
-            Json.Ok(new JsonObject { ["lastModifiedDateTime"] = Json.AcuIso(control.ChangeEmail(instance, entity, key, body.Str("email") ?? throw new ArgumentException("email is required"))) }));
+            Json.Ok(
+                new JsonObject
+                {
+                    ["lastModifiedDateTime"] = Json.AcuIso(
+                        control.ChangeEmail(instance, entity, key, body.Str("email") ?? throw new ArgumentException("email is required")))
+                }));
         acu.MapPost("/accounts/{id}/rename", (string instance, string id, JsonObject body) =>
-            Json.Ok(new JsonObject { ["lastModifiedDateTime"] = Json.AcuIso(control.RenameAccount(instance, id, body.Str("name") ?? throw new ArgumentException("name is required"))) }));
+            Json.Ok(
+                new JsonObject
+                {
+                    ["lastModifiedDateTime"] = Json.AcuIso(
+                        control.RenameAccount(instance, id, body.Str("name") ?? throw new ArgumentException("name is required")))
+                }));
         acu.MapPost("/accounts/{id}/contacts", (string instance, string id, JsonObject body) =>
-            Json.Status(201, new JsonObject { ["contactId"] = control.AddContact(instance, id, body.Str("firstName") ?? "", body.Str("lastName") ?? throw new ArgumentException("lastName is required"), body.Str("email") ?? "") }));
+            Json.Status(
+                201,
+                new JsonObject
+                {
+                    ["contactId"] = control.AddContact(
+                        instance,
+                        id,
+                        body.Str("firstName") ?? "",
+                        body.Str("lastName") ?? throw new ArgumentException("lastName is required"),
+                        body.Str("email") ?? "")
+                }));
         acu.MapPost("/users", (string instance, JsonObject body) =>
         {
-            control.AddAcumaticaUser(instance, body.Str("name") ?? throw new ArgumentException("name is required"), body.Str("password") ?? throw new ArgumentException("password is required"));
+            control.AddAcumaticaUser(
+                instance,
+                body.Str("name") ?? throw new ArgumentException("name is required"),
+                body.Str("password") ?? throw new ArgumentException("password is required"));
             return Json.Status(204);
         });
         acu.MapPost("/clients", (string instance, JsonObject body) =>
         {
-            control.AddAcumaticaClient(instance, new OAuthClient(body.Str("clientId") ?? throw new ArgumentException("clientId is required"), body.Str("clientSecret"),
+            control.AddAcumaticaClient(
+                instance,
+                new OAuthClient(body.Str("clientId") ?? throw new ArgumentException("clientId is required"), body.Str("clientSecret"),
                 body["redirectUris"] is JsonArray r ? [.. r.Select(x => x!.ToString())] : []));
             return Json.Status(204);
         });
         acu.MapGet("/versions", (string instance) => Json.Ok(new JsonArray([.. control.EndpointVersions(instance).Select(v => (JsonNode)v)])));
         acu.MapPost("/versions/{version}", (string instance, string version) => Json.Status(control.AddEndpointVersion(instance, version) ? 201 : 200));
-        acu.MapDelete("/versions/{version}", (string instance, string version) => control.RemoveEndpointVersion(instance, version) ? Json.Status(204) : Problem(404, $"Version '{version}' is not installed."));
+        acu.MapDelete(
+            "/versions/{version}",
+            (string instance, string version) =>
+                control.RemoveEndpointVersion(instance, version) ? Json.Status(204) : Problem(404, $"Version '{version}' is not installed."));
         acu.MapGet("/sessions", (string instance) => Json.Ok(new JsonObject { ["open"] = control.OpenSessions(instance) }));
         acu.MapDelete("/sessions", (string instance) => { control.ClearSessions(instance); return Json.Status(204); });
-        acu.MapPost("/revoke-tokens", (string instance, bool? access) => Json.Ok(new JsonObject { ["revoked"] = control.RevokeAcumaticaTokens(instance, access ?? false) }));
+        acu.MapPost(
+            "/revoke-tokens",
+            (string instance, bool? access) => Json.Ok(new JsonObject { ["revoked"] = control.RevokeAcumaticaTokens(instance, access ?? false) }));
         acu.MapPost("/expire-tokens", (string instance) => { control.ExpireAcumaticaAccessTokens(instance); return Json.Status(204); });
 
         var zd = g.MapGroup("/zendesk/{subdomain}");
@@ -125,7 +155,11 @@ internal static class ControlEndpoints
         });
         zd.MapPut("/webhook", (string subdomain, JsonObject body) =>
         {
-            control.ConfigureWebhook(subdomain, body.Str("url"), body.Str("secret") ?? throw new ArgumentException("secret is required"), body.Str("webhookId") ?? "01GK8E6BKWMJZD2T8Y5AXJQMG5");
+            control.ConfigureWebhook(
+                subdomain,
+                body.Str("url"),
+                body.Str("secret") ?? throw new ArgumentException("secret is required"),
+                body.Str("webhookId") ?? "01GK8E6BKWMJZD2T8Y5AXJQMG5");
             return Json.Status(204);
         });
         zd.MapGet("/organizations", (string subdomain) => Json.Ok(control.Organizations(subdomain)));
@@ -135,19 +169,28 @@ internal static class ControlEndpoints
         zd.MapGet("/tickets", (string subdomain) => Json.Ok(control.Tickets(subdomain)));
         zd.MapPost("/tickets", (string subdomain, JsonObject body) => Json.Status(201, control.CreateTicket(subdomain, body)));
         zd.MapPut("/tickets/{id:long}", (string subdomain, long id, JsonObject body) => Json.Ok(control.UpdateTicket(subdomain, id, body)));
-        zd.MapPost("/tickets/{id:long}/solve", (string subdomain, long id, JsonObject? body) => Json.Ok(control.SolveTicket(subdomain, id, body?.Str("comment"))));
+        zd.MapPost(
+            "/tickets/{id:long}/solve",
+            (string subdomain, long id, JsonObject? body) => Json.Ok(control.SolveTicket(subdomain, id, body?.Str("comment"))));
         zd.MapPost("/clients", (string subdomain, JsonObject body) =>
         {
-            control.AddZendeskClient(subdomain, new OAuthClient(body.Str("clientId") ?? throw new ArgumentException("clientId is required"), body.Str("clientSecret"),
+            control.AddZendeskClient(
+                subdomain,
+                new OAuthClient(body.Str("clientId") ?? throw new ArgumentException("clientId is required"), body.Str("clientSecret"),
                 body["redirectUris"] is JsonArray r ? [.. r.Select(x => x!.ToString())] : []));
             return Json.Status(204);
         });
         zd.MapPost("/api-tokens", (string subdomain, JsonObject body) =>
         {
-            control.AddZendeskApiToken(subdomain, body.Str("email") ?? throw new ArgumentException("email is required"), body.Str("token") ?? throw new ArgumentException("token is required"));
+            control.AddZendeskApiToken(
+                subdomain,
+                body.Str("email") ?? throw new ArgumentException("email is required"),
+                body.Str("token") ?? throw new ArgumentException("token is required"));
             return Json.Status(204);
         });
-        zd.MapPost("/revoke-tokens", (string subdomain, bool? access) => Json.Ok(new JsonObject { ["revoked"] = control.RevokeZendeskTokens(subdomain, access ?? false) }));
+        zd.MapPost(
+            "/revoke-tokens",
+            (string subdomain, bool? access) => Json.Ok(new JsonObject { ["revoked"] = control.RevokeZendeskTokens(subdomain, access ?? false) }));
         zd.MapPost("/expire-tokens", (string subdomain) => { control.ExpireZendeskAccessTokens(subdomain); return Json.Status(204); });
     }
 
@@ -166,7 +209,14 @@ internal static class ControlEndpoints
         {
             lock (a.Gate)
             {
-                return (JsonNode)new JsonObject { ["subdomain"] = a.Subdomain, ["organizations"] = a.OrgCount, ["users"] = a.UserCount, ["tickets"] = a.TicketCount, ["webhook"] = a.Webhook?.Url };
+                return (JsonNode)new JsonObject
+                {
+                    ["subdomain"] = a.Subdomain,
+                    ["organizations"] = a.OrgCount,
+                    ["users"] = a.UserCount,
+                    ["tickets"] = a.TicketCount,
+                    ["webhook"] = a.Webhook?.Url
+                };
             }
         })]),
         ["requests"] = state.Requests.Total,

@@ -134,7 +134,12 @@ public sealed class SandboxControl
         var i = Acu(instance);
         lock (i.Gate)
         {
-            return [.. i.RecordFaults.Select(f => AcuEntityDef.All.Values.Select(d => i.Table(d).ById.GetValueOrDefault(f.Key)).OfType<AcuRecord>().Select(r => (r.Def.Name, r.Key, f.Value)).FirstOrDefault())
+            return [
+                .. i.RecordFaults.Select(
+                    f => AcuEntityDef.All.Values.Select(d => i.Table(d).ById.GetValueOrDefault(f.Key))
+                        .OfType<AcuRecord>()
+                        .Select(r => (r.Def.Name, r.Key, f.Value))
+                        .FirstOrDefault())
                 .Where(x => x.Name is not null)];
         }
     }
@@ -229,7 +234,10 @@ public sealed class SandboxControl
         var i = Acu(instance);
         lock (i.Gate)
         {
-            var r = i.Insert(AcuEntityDef.Contact, new JsonObject { ["FirstName"] = firstName, ["LastName"] = lastName, ["Email"] = email, ["BusinessAccount"] = accountId }, i.Now());
+            var r = i.Insert(
+                AcuEntityDef.Contact,
+                new JsonObject { ["FirstName"] = firstName, ["LastName"] = lastName, ["Email"] = email, ["BusinessAccount"] = accountId },
+                i.Now());
             return r.Data.Long("ContactID")!.Value;
         }
     }
@@ -271,7 +279,8 @@ public sealed class SandboxControl
     public void SetZendeskSettings(string subdomain, ZendeskSettings settings) => Zd(subdomain).Settings = settings;
 
     /// <summary>The account's rate limiter as it counted: most requests served in one window, and requests it refused for the limit.</summary>
-    public (int PeakServed, int RefusedForLimit) ZendeskRateUsage(string subdomain) => (Zd(subdomain).Requests.PeakServed, Zd(subdomain).Requests.RefusedForLimit);
+    public (int PeakServed, int RefusedForLimit) ZendeskRateUsage(string subdomain) =>
+        (Zd(subdomain).Requests.PeakServed, Zd(subdomain).Requests.RefusedForLimit);
 
     public void AddZendeskClient(string subdomain, OAuthClient client) => Zd(subdomain).OAuth.AddClient(client);
 
@@ -289,7 +298,8 @@ public sealed class SandboxControl
         Zd(subdomain).Webhook = url is null ? null : new WebhookTarget(url, secret, webhookId);
 
     /// <summary>Creates an organization directly (a "hand-made" one, for onboarding scenarios).</summary>
-    public JsonObject CreateOrganization(string subdomain, JsonObject organization) => ZdWrite(subdomain, a => a.CreateOrg(organization), (a, o) => a.Render(o, Base(a)));
+    public JsonObject CreateOrganization(string subdomain, JsonObject organization) =>
+        ZdWrite(subdomain, a => a.CreateOrg(organization), (a, o) => a.Render(o, Base(a)));
 
     public JsonObject CreateUser(string subdomain, JsonObject user) => ZdWrite(subdomain, a => a.CreateUser(user), (a, u) => a.Render(u, Base(a)));
 
@@ -346,7 +356,8 @@ public sealed class SandboxControl
     // ------------------------------------------------------------------ faults
 
     /// <summary>"acumatica" or "zendesk".</summary>
-    /// <summary>Answers faulted on purpose so far, by kind: <c>zendesk slow POST</c>, <c>zendesk malformed GET</c>, <c>acumatica injected 503</c>, <c>zendesk dropped</c>.</summary>
+    /// <summary>Answers faulted on purpose so far, by kind: <c>zendesk slow POST</c>, <c>zendesk malformed GET</c>, <c>acumatica injected 503</c>, <c>zendesk
+    /// dropped</c>.</summary>
     public IReadOnlyDictionary<string, int> TamperedAnswers => new SortedDictionary<string, int>(state.TamperedAnswers, StringComparer.Ordinal);
 
     public FaultSettings GetFaults(string system) => system.ToLowerInvariant() switch
@@ -388,7 +399,9 @@ public sealed class SandboxControl
     internal ZdAccount Zd(string subdomain) => state.FindZendesk(subdomain) ?? throw new KeyNotFoundException($"No Zendesk account '{subdomain}'.");
 
     private static AcuEntityDef Def(string entity) =>
-        AcuEntityDef.All.TryGetValue(entity, out var def) ? def : throw new KeyNotFoundException($"Unknown entity '{entity}'. Known: {string.Join(", ", AcuEntityDef.All.Keys)}.");
+        AcuEntityDef.All.TryGetValue(entity, out var def)
+            ? def
+            : throw new KeyNotFoundException($"Unknown entity '{entity}'. Known: {string.Join(", ", AcuEntityDef.All.Keys)}.");
 
     internal string? PublicBaseUrl { get; set; }
 

@@ -131,7 +131,14 @@ internal static class Seeder
         }
 
         Interlocked.Increment(ref state.Version);
-        return new SeedSummary(instance.Name, account.Subdomain, spec.Customers + spec.CustomerVendors, spec.Vendors + spec.CustomerVendors, contacts, employees, tickets);
+        return new SeedSummary(
+            instance.Name,
+            account.Subdomain,
+            spec.Customers + spec.CustomerVendors,
+            spec.Vendors + spec.CustomerVendors,
+            contacts,
+            employees,
+            tickets);
     }
 
     /// <summary>The demo: instance and subdomain "demo", known credentials (see <see cref="DemoCredentials"/>).</summary>

@@ -27,7 +27,8 @@ internal static class OAuthHttp
 
         if (client.IsPublic && string.IsNullOrEmpty(q["code_challenge"]))
         {
-            return Results.Redirect(AppendQuery(redirect, ("error", "invalid_request"), ("error_description", "Public clients must use PKCE."), ("state", q["state"])));
+            return Results.Redirect(
+                AppendQuery(redirect, ("error", "invalid_request"), ("error_description", "Public clients must use PKCE."), ("state", q["state"])));
         }
 
         var scope = q["scope"].ToString() is { Length: > 0 } s ? s : defaultScope;

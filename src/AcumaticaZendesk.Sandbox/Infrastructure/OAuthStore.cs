@@ -9,12 +9,26 @@ public sealed record OAuthClient(string ClientId, string? ClientSecret, IReadOnl
 /// <summary>An issued access token and who it belongs to.</summary>
 internal sealed record AccessGrant(string ClientId, string User, string Scope, DateTimeOffset? ExpiresAt);
 
-internal sealed record AuthCode(string ClientId, string User, string RedirectUri, string Scope, string? Challenge, string? ChallengeMethod, DateTimeOffset ExpiresAt);
+internal sealed record AuthCode(
+    string ClientId,
+    string User,
+    string RedirectUri,
+    string Scope,
+    string? Challenge,
+    string? ChallengeMethod,
+    DateTimeOffset ExpiresAt);
 
 internal sealed record RefreshGrant(string ClientId, string User, string Scope, DateTimeOffset ExpiresAt);
 
 /// <summary>Outcome of a token request: either tokens or an OAuth error code with a description.</summary>
-internal sealed record TokenResult(string? AccessToken, string? RefreshToken, string Scope, TimeSpan? ExpiresIn, TimeSpan? RefreshExpiresIn, string? Error, string? ErrorDescription)
+internal sealed record TokenResult(
+    string? AccessToken,
+    string? RefreshToken,
+    string Scope,
+    TimeSpan? ExpiresIn,
+    TimeSpan? RefreshExpiresIn,
+    string? Error,
+    string? ErrorDescription)
 {
     public static TokenResult Fail(string error, string description) => new(null, null, "", null, null, error, description);
 }
@@ -177,7 +191,14 @@ internal sealed class OAuthStore(TimeProvider time)
             }
         }
 
-        return new TokenResult(token, refreshToken, scope, AccessTokenLifetime, withRefresh ? (refreshExpiresAt ?? now + RefreshTokenLifetime) - now : null, null, null);
+        return new TokenResult(
+            token,
+            refreshToken,
+            scope,
+            AccessTokenLifetime,
+            withRefresh ? (refreshExpiresAt ?? now + RefreshTokenLifetime) - now : null,
+            null,
+            null);
     }
 
     /// <summary>The grant behind a bearer token, or null when unknown or expired.</summary>

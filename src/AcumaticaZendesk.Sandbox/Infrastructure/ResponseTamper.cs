@@ -10,12 +10,15 @@ namespace AcumaticaZendesk.Sandbox.Infrastructure;
 /// </summary>
 internal sealed class ResponseTamper(TimeSpan delay, MalformedResponse? malformed, int oversizedBytes)
 {
-    private static readonly byte[] NotJsonBody = Encoding.UTF8.GetBytes("<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>");
+    private static readonly byte[] NotJsonBody = Encoding.UTF8.GetBytes(
+        "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>");
 
     /// <summary>Draws whether this request is answered slowly and/or malformed; null = neither.</summary>
     public static ResponseTamper? Draw(SandboxState state, FaultSettings faults, string system, string method, string path)
     {
-        var slow = faults.SlowMs > 0 && Matches(path, faults.SlowPathContains) && (TakeNext(faults) || (faults.SlowRate > 0 && state.NextDouble() < faults.SlowRate));
+        var slow = faults.SlowMs > 0
+            && Matches(path, faults.SlowPathContains)
+            && (TakeNext(faults) || (faults.SlowRate > 0 && state.NextDouble() < faults.SlowRate));
         var malformed = faults.MalformedRate > 0 && Matches(path, faults.MalformedPathContains) && state.NextDouble() < faults.MalformedRate;
         if (slow)
         {
@@ -28,7 +31,10 @@ internal sealed class ResponseTamper(TimeSpan delay, MalformedResponse? malforme
         }
 
         return slow || malformed
-            ? new ResponseTamper(slow ? TimeSpan.FromMilliseconds(faults.SlowMs) : TimeSpan.Zero, malformed ? faults.MalformedKind : null, faults.OversizedBytes)
+            ? new ResponseTamper(
+                slow ? TimeSpan.FromMilliseconds(faults.SlowMs) : TimeSpan.Zero,
+                malformed ? faults.MalformedKind : null,
+                faults.OversizedBytes)
             : null;
     }
 

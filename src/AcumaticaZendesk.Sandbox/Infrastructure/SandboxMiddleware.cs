@@ -96,7 +96,12 @@ internal static class SandboxMiddleware
         state.TamperedAnswers.AddOrUpdate($"{system} injected {code}", 1, static (_, n) => n + 1);
 
         JsonObject body = system == "acumatica"
-            ? new JsonObject { ["message"] = "An error has occurred.", ["exceptionMessage"] = $"Injected fault ({code}).", ["exceptionType"] = "PX.Data.PXException" }
+            ? new JsonObject
+            {
+                ["message"] = "An error has occurred.",
+                ["exceptionMessage"] = $"Injected fault ({code}).",
+                ["exceptionType"] = "PX.Data.PXException"
+            }
             : code == 409 ? new JsonObject { ["error"] = "DatabaseConflict", ["description"] = "Database collision" }
             : new JsonObject { ["error"] = code == 503 ? "ServiceUnavailable" : "InternalServerError", ["description"] = $"Injected fault ({code})." };
         var headers = code is 429 or 503 ? new Dictionary<string, string> { ["Retry-After"] = "1" } : null;

@@ -22,9 +22,24 @@ internal sealed class StatePersistence(SandboxState state, string path) : IAsync
 
     private sealed record AcuRecordDto(string Entity, Guid Id, string Note, DateTimeOffset LastModified, JsonObject Data);
 
-    private sealed record AcuDto(string Name, string Tenant, List<string> Versions, AcumaticaSettings Settings, Dictionary<string, string> Users, OAuthSnapshot OAuth, List<AcuRecordDto> Records);
+    private sealed record AcuDto(
+        string Name,
+        string Tenant,
+        List<string> Versions,
+        AcumaticaSettings Settings,
+        Dictionary<string, string> Users,
+        OAuthSnapshot OAuth,
+        List<AcuRecordDto> Records);
 
-    private sealed record ZdDto(string Subdomain, ZendeskSettings Settings, Dictionary<string, string> ApiTokens, OAuthSnapshot OAuth, WebhookTarget? Webhook, List<ZdOrg> Organizations, List<ZdUser> Users, List<ZdTicket> Tickets);
+    private sealed record ZdDto(
+        string Subdomain,
+        ZendeskSettings Settings,
+        Dictionary<string, string> ApiTokens,
+        OAuthSnapshot OAuth,
+        WebhookTarget? Webhook,
+        List<ZdOrg> Organizations,
+        List<ZdUser> Users,
+        List<ZdTicket> Tickets);
 
     private sealed record Snapshot(List<AcuDto> Acumatica, List<ZdDto> Zendesk);
 

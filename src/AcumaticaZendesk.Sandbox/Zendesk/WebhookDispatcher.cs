@@ -9,7 +9,8 @@ namespace AcumaticaZendesk.Sandbox.Zendesk;
 
 /// <summary>One delivery attempt of a webhook event, for inspection.</summary>
 /// <param name="Subject">The event's subject, e.g. <c>zen:ticket:1001</c>.</param>
-/// <param name="Sequence">Order in which the account emitted the event (1, 2, …): a lower number arriving after a higher one of the same subject was delivered out of order.</param>
+/// <param name="Sequence">Order in which the account emitted the event (1, 2, …): a lower number arriving after a higher one of the same subject was delivered
+/// out of order.</param>
 /// <param name="Copy">Which copy of the event (1 = the first; more with <see cref="ZendeskSettings.WebhookMaxCopies"/>).</param>
 public sealed record WebhookAttempt(
     string EventId, string EventType, string Subdomain, int Attempt, int? Status, bool Dropped, DateTimeOffset At,
@@ -25,7 +26,10 @@ internal sealed class WebhookDispatcher : IAsyncDisposable
 {
     private readonly Channel<QueuedEvent> queue = Channel.CreateUnbounded<QueuedEvent>();
     private readonly ConcurrentQueue<WebhookAttempt> attempts = new();
-    private readonly HttpClient http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(1) }) { Timeout = TimeSpan.FromSeconds(30) };
+    private readonly HttpClient http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(1) })
+    {
+        Timeout = TimeSpan.FromSeconds(30)
+    };
     private readonly TimeProvider time;
     private readonly Func<double> random;
     private readonly CancellationTokenSource stop = new();
@@ -70,7 +74,8 @@ internal sealed class WebhookDispatcher : IAsyncDisposable
                 var settings = item.Account.Settings;
                 if (settings.WebhookDropRate > 0 && random() < settings.WebhookDropRate)
                 {
-                    attempts.Enqueue(new WebhookAttempt(item.EventId, item.Type, item.Account.Subdomain, 0, null, true, time.GetUtcNow(), item.Subject, item.Sequence));
+                    attempts.Enqueue(
+                        new WebhookAttempt(item.EventId, item.Type, item.Account.Subdomain, 0, null, true, time.GetUtcNow(), item.Subject, item.Sequence));
                     Interlocked.Decrement(ref inFlight);
                     continue;
                 }
@@ -129,7 +134,8 @@ internal sealed class WebhookDispatcher : IAsyncDisposable
                     status = null;
                 }
 
-                attempts.Enqueue(new WebhookAttempt(eventId, type, account.Subdomain, attempt, status, false, time.GetUtcNow(), item.Subject, item.Sequence, copy));
+                attempts.Enqueue(
+                    new WebhookAttempt(eventId, type, account.Subdomain, attempt, status, false, time.GetUtcNow(), item.Subject, item.Sequence, copy));
                 if (status is >= 200 and < 300)
                 {
                     return;

@@ -90,7 +90,14 @@ internal sealed partial class ZdAccount
         ticket.UpdatedAt = now;
         if (input["comment"] is JsonObject c && (c.Str("body") ?? c.Str("html_body")) is { Length: > 0 } body)
         {
-            var comment = new ZdComment { Id = NewId(), AuthorId = c.Long("author_id") ?? ticket.RequesterId, Body = body, Public = c.Bool("public") ?? true, CreatedAt = now };
+            var comment = new ZdComment
+            {
+                Id = NewId(),
+                AuthorId = c.Long("author_id") ?? ticket.RequesterId,
+                Body = body,
+                Public = c.Bool("public") ?? true,
+                CreatedAt = now
+            };
             ticket.Comments.Add(comment);
             EmitTicket(ticket, "comment_added", new JsonObject
             {
@@ -106,7 +113,10 @@ internal sealed partial class ZdAccount
 
         if (oldStatus != ticket.Status)
         {
-            EmitTicket(ticket, "status_changed", new JsonObject { ["current"] = ticket.Status.ToUpperInvariant(), ["previous"] = oldStatus.ToUpperInvariant() });
+            EmitTicket(
+                ticket,
+                "status_changed",
+                new JsonObject { ["current"] = ticket.Status.ToUpperInvariant(), ["previous"] = oldStatus.ToUpperInvariant() });
         }
 
         Restream(ticket);
@@ -148,7 +158,11 @@ internal sealed partial class ZdAccount
         ["url"] = $"{baseUrl}/api/v2/tickets/{t.Id}.json",
         ["id"] = t.Id,
         ["external_id"] = t.ExternalId,
-        ["via"] = new JsonObject { ["channel"] = "web", ["source"] = new JsonObject { ["from"] = new JsonObject(), ["to"] = new JsonObject(), ["rel"] = null } },
+        ["via"] = new JsonObject
+        {
+            ["channel"] = "web",
+            ["source"] = new JsonObject { ["from"] = new JsonObject(), ["to"] = new JsonObject(), ["rel"] = null }
+        },
         ["created_at"] = Json.Iso(t.CreatedAt),
         ["updated_at"] = Json.Iso(t.UpdatedAt),
         ["generated_timestamp"] = t.GeneratedTimestamp,

@@ -398,7 +398,20 @@ internal sealed partial class ZdAccount
         if (!string.IsNullOrEmpty(email) && !userByEmail.ContainsKey(email))
         {
             var identity = AddIdentity(user, email, primary: user.PrimaryEmail is null, verified: false);
-            Emit("user", "identity_created", user.Id, UserDetail(user), new JsonObject { ["current"] = new JsonObject { ["id"] = identity.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), ["type"] = "email", ["value"] = email } });
+            Emit(
+                "user",
+                "identity_created",
+                user.Id,
+                UserDetail(user),
+                new JsonObject
+                {
+                    ["current"] = new JsonObject
+                    {
+                        ["id"] = identity.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        ["type"] = "email",
+                        ["value"] = email
+                    }
+                });
         }
 
         user.UpdatedAt = Now();
@@ -447,7 +460,16 @@ internal sealed partial class ZdAccount
     public ZdIdentity AddIdentity(ZdUser user, string email, bool primary, bool verified)
     {
         var now = Now();
-        var identity = new ZdIdentity { Id = NewId(), UserId = user.Id, Value = email, Primary = primary, Verified = verified, CreatedAt = now, UpdatedAt = now };
+        var identity = new ZdIdentity
+        {
+            Id = NewId(),
+            UserId = user.Id,
+            Value = email,
+            Primary = primary,
+            Verified = verified,
+            CreatedAt = now,
+            UpdatedAt = now
+        };
         user.Identities.Add(identity);
         userByEmail[email] = user;
         return identity;

@@ -26,7 +26,9 @@ internal static partial class ZdEndpoints
     private static void MapResource<T>(RouteGroupBuilder api, Resource<T> r)
         where T : class
     {
-        api.MapGet($"/{r.Plural}", (HttpContext ctx) => Locked(ctx, a => ZdPaging.Page(ctx, a, r.Ids(a), r.Plural, id => r.Render(a, r.ById(a, id)!, BaseUrl(ctx, a)))));
+        api.MapGet(
+            $"/{r.Plural}",
+            (HttpContext ctx) => Locked(ctx, a => ZdPaging.Page(ctx, a, r.Ids(a), r.Plural, id => r.Render(a, r.ById(a, id)!, BaseUrl(ctx, a)))));
         api.MapPost($"/{r.Plural}", (HttpContext ctx, CancellationToken ct) => WithBody(ctx, r.Singular, ct, (a, input) =>
         {
             var result = r.Create(a, input);
@@ -93,7 +95,9 @@ internal static partial class ZdEndpoints
         }
         else
         {
-            return ZdErrors.BadRequest("InvalidEndpoint", $"Send ?ids= or ?external_ids= with {{\"{r.Singular}\":{{…}}}}, or {{\"{r.Plural}\":[{{\"id\":…}}]}}.");
+            return ZdErrors.BadRequest(
+                "InvalidEndpoint",
+                $"Send ?ids= or ?external_ids= with {{\"{r.Singular}\":{{…}}}}, or {{\"{r.Plural}\":[{{\"id\":…}}]}}.");
         }
 
         if (targets.Count > 100)
@@ -252,7 +256,9 @@ internal static partial class ZdEndpoints
 
     private static void MapTickets(RouteGroupBuilder api)
     {
-        api.MapGet("/tickets", (HttpContext ctx) => Locked(ctx, a => ZdPaging.Page(ctx, a, a.TicketIds, "tickets", id => a.Render(a.Ticket(id)!, BaseUrl(ctx, a)))));
+        api.MapGet(
+            "/tickets",
+            (HttpContext ctx) => Locked(ctx, a => ZdPaging.Page(ctx, a, a.TicketIds, "tickets", id => a.Render(a.Ticket(id)!, BaseUrl(ctx, a)))));
         api.MapPost("/tickets", CreateTicketAsync);
         api.MapGet("/tickets/{id:long}", (long id, HttpContext ctx) => Locked(ctx, a =>
             a.Ticket(id) is { } t ? Single("ticket", a.Render(t, BaseUrl(ctx, a))) : ZdErrors.NotFound()));
@@ -322,7 +328,13 @@ internal static partial class ZdEndpoints
             {
                 return seen.Fingerprint == fingerprint
                     ? Json.Status(seen.Reply.Status, seen.Reply.Body?.DeepClone(), new Dictionary<string, string> { ["x-idempotency-lookup"] = "hit" })
-                    : Json.Status(400, new JsonObject { ["error"] = "IdempotentRequestError", ["description"] = "The Idempotency-Key was already used with a different request body." });
+                    : Json.Status(
+                        400,
+                        new JsonObject
+                        {
+                            ["error"] = "IdempotentRequestError",
+                            ["description"] = "The Idempotency-Key was already used with a different request body."
+                        });
             }
 
             var r = a.CreateTicket(input);
@@ -343,7 +355,11 @@ internal static partial class ZdEndpoints
     }
 
     /// <summary>One page of an incremental export after a (timestamp, id) position.</summary>
-    private delegate (List<JsonObject> Items, bool EndOfStream, (long, long) Last) ExportPage(ZdAccount account, (long Generated, long Id) position, int perPage, string baseUrl);
+    private delegate (List<JsonObject> Items, bool EndOfStream, (long, long) Last) ExportPage(
+        ZdAccount account,
+        (long Generated, long Id) position,
+        int perPage,
+        string baseUrl);
 
     /// <summary>Cursor-based incremental export with its own per-minute limit (shared by all exports of the account).</summary>
     private static void MapIncremental(RouteGroupBuilder api, string key, ExportPage page) =>
@@ -406,14 +422,21 @@ internal static partial class ZdEndpoints
     private static void MapJobs(RouteGroupBuilder api)
     {
         api.MapGet("/job_statuses", (HttpContext ctx) => Locked(ctx, a =>
-            Json.Ok(new JsonObject { ["job_statuses"] = new JsonArray([.. a.RecentJobs().Select(j => a.Render(j, BaseUrl(ctx, a)))]), ["next_page"] = null, ["previous_page"] = null })));
+            Json.Ok(
+                new JsonObject
+                {
+                    ["job_statuses"] = new JsonArray([.. a.RecentJobs().Select(j => a.Render(j, BaseUrl(ctx, a)))]),
+                    ["next_page"] = null,
+                    ["previous_page"] = null
+                })));
         api.MapGet("/job_statuses/show_many", (HttpContext ctx) => Locked(ctx, a =>
         {
             // Unknown and expired ids are left out of the answer; at most 100 ids per request.
             var ids = ListParam(ctx, "ids");
             return ids.Count > 100
                 ? ZdErrors.BadRequest("TooManyValues", "At most 100 ids per request.")
-                : Json.Ok(new JsonObject { ["job_statuses"] = new JsonArray([.. ids.Select(a.Job).OfType<ZdJob>().Select(j => a.Render(j, BaseUrl(ctx, a)))]) });
+                : Json.Ok(
+                    new JsonObject { ["job_statuses"] = new JsonArray([.. ids.Select(a.Job).OfType<ZdJob>().Select(j => a.Render(j, BaseUrl(ctx, a)))]) });
         }));
         api.MapGet("/job_statuses/{id}", (string id, HttpContext ctx) => Locked(ctx, a =>
             a.Job(id) is { } j ? Single("job_status", a.Render(j, BaseUrl(ctx, a))) : ZdErrors.NotFound()));

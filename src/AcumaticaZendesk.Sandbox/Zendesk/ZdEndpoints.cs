@@ -17,8 +17,13 @@ internal static partial class ZdEndpoints
     public static void MapZendesk(this IEndpointRouteBuilder app, SandboxState state)
     {
         var oauth = app.MapGroup("/zendesk/{subdomain}/oauth");
-        oauth.MapGet("/authorizations/new", (string subdomain, HttpContext ctx) => state.FindZendesk(subdomain) is { } a ? Authorize(a, ctx) : ZdErrors.NotFound());
-        oauth.MapPost("/tokens", async (string subdomain, HttpContext ctx, CancellationToken ct) => state.FindZendesk(subdomain) is { } a ? await TokenAsync(a, ctx, ct) : ZdErrors.NotFound());
+        oauth.MapGet(
+            "/authorizations/new",
+            (string subdomain, HttpContext ctx) => state.FindZendesk(subdomain) is { } a ? Authorize(a, ctx) : ZdErrors.NotFound());
+        oauth.MapPost(
+            "/tokens",
+            async (string subdomain, HttpContext ctx, CancellationToken ct) =>
+                state.FindZendesk(subdomain) is { } a ? await TokenAsync(a, ctx, ct) : ZdErrors.NotFound());
 
         var api = app.MapGroup("/zendesk/{subdomain}/api/v2").AddEndpointFilter(async (efc, next) =>
         {
@@ -109,7 +114,9 @@ internal static partial class ZdEndpoints
             : path.Contains("/users", StringComparison.Ordinal) ? "users"
             : path.Contains("/tickets", StringComparison.Ordinal) ? "tickets" : null;
         var verb = write ? "write" : "read";
-        return scopes.Contains(verb) || (resource is not null && scopes.Contains($"{resource}:{verb}")) || (resource is null && scopes.Any(s => s.EndsWith(":" + verb, StringComparison.Ordinal)));
+        return scopes.Contains(verb)
+            || (resource is not null && scopes.Contains($"{resource}:{verb}"))
+            || (resource is null && scopes.Any(s => s.EndsWith(":" + verb, StringComparison.Ordinal)));
     }
 
     private static IResult Locked(HttpContext ctx, Func<ZdAccount, IResult> action)
@@ -176,7 +183,10 @@ internal static partial class ZdEndpoints
     {
         var entry = new JsonObject { ["id"] = id, ["action"] = action, ["success"] = false };
         var body = error.Body as JsonObject;
-        if (body?["details"] is JsonObject details && details.FirstOrDefault() is var (_, list) && list is JsonArray arr && arr.FirstOrDefault() is JsonObject first)
+        if (body?["details"] is JsonObject details
+            && details.FirstOrDefault() is var (_, list)
+            && list is JsonArray arr
+            && arr.FirstOrDefault() is JsonObject first)
         {
             entry["error"] = first.Str("error") ?? "RecordInvalid";
             entry["details"] = first.Str("description");
@@ -223,7 +233,12 @@ internal static partial class ZdEndpoints
         var grantType = form.Str("grant_type");
         var result = grantType switch
         {
-            "authorization_code" => account.OAuth.ExchangeCode(client, form.Str("code"), form.Str("redirect_uri"), form.Str("code_verifier"), withRefresh: true),
+            "authorization_code" => account.OAuth.ExchangeCode(
+                client,
+                form.Str("code"),
+                form.Str("redirect_uri"),
+                form.Str("code_verifier"),
+                withRefresh: true),
             "refresh_token" => account.OAuth.Refresh(client, form.Str("refresh_token")),
             "client_credentials" when !client.IsPublic => account.OAuth.Issue(client.ClientId, "client", form.Str("scope") ?? "read write", withRefresh: false),
             "client_credentials" => TokenResult.Fail("unauthorized_client", "client_credentials requires a confidential client."),

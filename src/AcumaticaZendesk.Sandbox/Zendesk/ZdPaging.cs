@@ -5,7 +5,8 @@ using AcumaticaZendesk.Sandbox.Infrastructure;
 
 namespace AcumaticaZendesk.Sandbox.Zendesk;
 
-/// <summary>Zendesk list paging: cursor (<c>page[size]</c>/<c>page[after]</c>) or offset (<c>page</c>/<c>per_page</c>, refused past the offset limit).</summary>
+/// <summary>Zendesk list paging: cursor (<c>page[size]</c>/<c>page[after]</c>) or offset (<c>page</c>/<c>per_page</c>, refused past the offset
+/// limit).</summary>
 internal static class ZdPaging
 {
     public static IResult Page(HttpContext ctx, ZdAccount account, SortedSet<long> ids, string key, Func<long, JsonObject> render)
@@ -15,7 +16,8 @@ internal static class ZdPaging
         if (q.ContainsKey("page[size]") || q.ContainsKey("page[after]") || q.ContainsKey("page[before]"))
         {
             var size = 100;
-            if (q.ContainsKey("page[size]") && (!int.TryParse(q["page[size]"], NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > 100))
+            if (q.ContainsKey("page[size]")
+                && (!int.TryParse(q["page[size]"], NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > 100))
             {
                 return ZdErrors.BadRequest("InvalidPaginationParameter", "page[size] must be between 1 and 100");
             }
@@ -78,7 +80,8 @@ internal static class ZdPaging
         if (offset >= account.Settings.OffsetPaginationLimit)
         {
             return ZdErrors.BadRequest("InvalidPaginationParameter",
-                $"Offset pagination is limited to the first {account.Settings.OffsetPaginationLimit} records. Use cursor-based pagination (page[size]) instead.");
+                $"Offset pagination is limited to the first {account.Settings.OffsetPaginationLimit} records. Use cursor-based pagination (page[size]) "
+                    + "instead.");
         }
 
         var list = new JsonArray();

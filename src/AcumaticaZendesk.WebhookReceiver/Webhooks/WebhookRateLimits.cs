@@ -45,7 +45,9 @@ internal static class WebhookRateLimits
 
     private static PartitionedRateLimiter<HttpContext> Partitions(Func<HttpContext, string> key, int perMinute) =>
         PartitionedRateLimiter.Create<HttpContext, string>(c => c.Request.Path.StartsWithSegments("/webhooks", StringComparison.OrdinalIgnoreCase)
-            ? RateLimitPartition.GetFixedWindowLimiter(key(c), _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })
+            ? RateLimitPartition.GetFixedWindowLimiter(
+                key(c),
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })
             : RateLimitPartition.GetNoLimiter(string.Empty));
 
     /// <summary>True once per minute of the clock: which refusal is logged as a warning.</summary>

@@ -20,7 +20,8 @@ public sealed class WebhookReceiverOptions
     [Range(typeof(TimeSpan), "00:10:00", "30.00:00:00")]
     public TimeSpan SeenEventRetention { get; set; } = TimeSpan.FromDays(3);
 
-    /// <summary>How long a tenant's webhook secrets read from the store are reused (a rotated secret applies within this time; the previous one stays valid meanwhile).</summary>
+    /// <summary>How long a tenant's webhook secrets read from the store are reused (a rotated secret applies within this time; the previous one stays valid
+    /// meanwhile).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan SecretCacheDuration { get; set; } = TimeSpan.FromMinutes(1);
 

@@ -39,7 +39,8 @@ public static class ZendeskWebhookEndpoint
         var o = options.Value;
         var (accepted, refusal) = await TenantWebhook.AcceptAsync(
             "Zendesk webhook", tenant, request, secrets, ReceiverSecretNames.ZendeskSigning(tenant),
-            !string.IsNullOrEmpty(request.Headers[ZendeskWebhookVerifier.SignatureHeader]) && !string.IsNullOrEmpty(request.Headers[ZendeskWebhookVerifier.TimestampHeader]),
+            !string.IsNullOrEmpty(request.Headers[ZendeskWebhookVerifier.SignatureHeader])
+                && !string.IsNullOrEmpty(request.Headers[ZendeskWebhookVerifier.TimestampHeader]),
             o, time, logger, cancellationToken).ConfigureAwait(false);
         if (accepted is null)
         {
@@ -48,7 +49,12 @@ public static class ZendeskWebhookEndpoint
 
         var (body, candidates) = accepted;
         var verdict = candidates
-            .Select(secret => verifier.Verify(secret, request.Headers[ZendeskWebhookVerifier.SignatureHeader], request.Headers[ZendeskWebhookVerifier.TimestampHeader], body))
+            .Select(
+                secret => verifier.Verify(
+                    secret,
+                    request.Headers[ZendeskWebhookVerifier.SignatureHeader],
+                    request.Headers[ZendeskWebhookVerifier.TimestampHeader],
+                    body))
             .OrderByDescending(v => v.IsValid)
             .First();
         if (!verdict.IsValid)
@@ -71,12 +77,18 @@ public static class ZendeskWebhookEndpoint
         if (envelope.Id.Length > MaxEventIdLength || envelope.Id.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
         {
             logger.LogWarning("Zendesk webhook for tenant {TenantId} refused: the event id is not a Zendesk event id", tenant);
-            return Results.Problem(detail: $"The event 'id' must be at most {MaxEventIdLength} characters without spaces", statusCode: StatusCodes.Status400BadRequest);
+            return Results.Problem(
+                detail: $"The event 'id' must be at most {MaxEventIdLength} characters without spaces",
+                statusCode: StatusCodes.Status400BadRequest);
         }
 
         if (!string.Equals(envelope.Domain, "ticket", StringComparison.Ordinal))
         {
-            logger.LogInformation("Zendesk webhook {EventId} of tenant {TenantId} ignored: {EventType} is not a ticket event", envelope.Id, tenant, envelope.Type);
+            logger.LogInformation(
+                "Zendesk webhook {EventId} of tenant {TenantId} ignored: {EventType} is not a ticket event",
+                envelope.Id,
+                tenant,
+                envelope.Type);
             return Results.Ok(new WebhookAnswer("ignored", envelope.Id));
         }
 
@@ -121,7 +133,13 @@ public static class ZendeskWebhookEndpoint
             ? at.ToUniversalTime()
             : envelope.Time.ToUniversalTime();
 
-    private static async Task ForgetQuietlyAsync(SeenEventStore seen, string tenant, string eventId, WebhookReceiverOptions o, TimeProvider time, ILogger logger)
+    private static async Task ForgetQuietlyAsync(
+        SeenEventStore seen,
+        string tenant,
+        string eventId,
+        WebhookReceiverOptions o,
+        TimeProvider time,
+        ILogger logger)
     {
         try
         {
@@ -130,7 +148,11 @@ public static class ZendeskWebhookEndpoint
         }
         catch (Exception ex)
         {
-            logger.LogError(ex, "Could not forget event {EventId} of tenant {TenantId}: a redelivery will be taken as a duplicate until the key expires", eventId, tenant);
+            logger.LogError(
+                ex,
+                "Could not forget event {EventId} of tenant {TenantId}: a redelivery will be taken as a duplicate until the key expires",
+                eventId,
+                tenant);
         }
     }
 }

@@ -37,7 +37,10 @@ internal sealed partial class ActivityStore
                     {
                         ["id"] = id.ToString(),
                         ["NoteID"] = new JsonObject { ["value"] = id.ToString() },
-                        ["CreatedDateTime"] = new JsonObject { ["value"] = DateTimeOffset.UnixEpoch.AddMinutes(Interlocked.Increment(ref _clock)).ToString("O") },
+                        ["CreatedDateTime"] = new JsonObject
+                        {
+                            ["value"] = DateTimeOffset.UnixEpoch.AddMinutes(Interlocked.Increment(ref _clock)).ToString("O")
+                        },
                     };
                     _rows[id] = row;
                 }
@@ -49,10 +52,13 @@ internal sealed partial class ActivityStore
                 }
 
                 row["RelatedEntityDescription"] = new JsonObject { ["value"] = "Contoso Pharmacy" };
-                return FailNextWriteAfterCommit-- > 0 ? FakeAcumatica.Json(500, """{"message":"An error has occurred."}""") : FakeAcumatica.Json(200, row.ToJsonString());
+                return FailNextWriteAfterCommit-- > 0
+                    ? FakeAcumatica.Json(500, """{"message":"An error has occurred."}""")
+                    : FakeAcumatica.Json(200, row.ToJsonString());
             }));
 
-        acu.Server.Given(Request.Create().WithPath(new WireMock.Matchers.RegexMatcher($"^{FakeAcumatica.EndpointPath}/Activity/[0-9a-fA-F-]{{36}}$")).UsingDelete())
+        acu.Server.Given(
+            Request.Create().WithPath(new WireMock.Matchers.RegexMatcher($"^{FakeAcumatica.EndpointPath}/Activity/[0-9a-fA-F-]{{36}}$")).UsingDelete())
             .RespondWith(Response.Create().WithCallback(req =>
             {
                 var id = Guid.Parse(req.Path[(req.Path.LastIndexOf('/') + 1)..]);

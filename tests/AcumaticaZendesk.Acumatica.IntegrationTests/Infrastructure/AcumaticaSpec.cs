@@ -43,7 +43,9 @@ public sealed class AcumaticaSpec : IAsyncLifetime
         var r = schema.Evaluate(body.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List, RequireFormatValidation = true });
         return r.IsValid
             ? []
-            : [.. (r.Details ?? [r]).Where(d => d.Errors is { Count: > 0 }).SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Key}: {e.Value}"))];
+            : [
+                .. (r.Details ?? [r]).Where(d => d.Errors is { Count: > 0 })
+                    .SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Key}: {e.Value}"))];
     }
 
     /// <summary>True when <paramref name="path"/> (e.g. <c>MainContact/Email</c>) names a property of <paramref name="component"/>.</summary>

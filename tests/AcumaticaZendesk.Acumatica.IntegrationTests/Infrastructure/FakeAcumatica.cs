@@ -58,7 +58,13 @@ internal sealed class FakeAcumatica : IDisposable
     /// 500, not 404 (the spec lists 200/401/500 and 204/401/500 for these routes).
     /// </summary>
     public const string NoEntityBody =
-        """{"message":"An error has occurred.","exceptionMessage":"No entity satisfies the condition.","exceptionType":"PX.Api.ContractBased.NoEntitySatisfiesTheConditionException"}""";
+        """
+        {
+          "message": "An error has occurred.",
+          "exceptionMessage": "No entity satisfies the condition.",
+          "exceptionType": "PX.Api.ContractBased.NoEntitySatisfiesTheConditionException"
+        }
+        """;
 
     public static IResponseMessage Json(int status, string body, params (string Name, string Value)[] headers)
     {

@@ -49,6 +49,8 @@ internal sealed class TokenEndpoint
     {
         var g = Interlocked.Increment(ref _generation);
         _liveRefreshTokens[Refresh(g)] = g;
-        return FakeAcumatica.Json(200, $$"""{"access_token":"{{Access(g)}}","expires_in":3600,"token_type":"Bearer","refresh_token":"{{Refresh(g)}}","scope":"api offline_access"}""");
+        return FakeAcumatica.Json(
+            200,
+            $$"""{"access_token":"{{Access(g)}}","expires_in":3600,"token_type":"Bearer","refresh_token":"{{Refresh(g)}}","scope":"api offline_access"}""");
     }
 }

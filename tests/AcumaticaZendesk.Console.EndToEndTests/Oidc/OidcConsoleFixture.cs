@@ -51,7 +51,9 @@ public sealed class OidcConsoleFixture : IAsyncLifetime
         var tenants = connector.WorkerServices.GetRequiredService<TenantRepository>();
         foreach (var id in new[] { "acme", "globex" })
         {
-            var tenant = connector.SeedTenant(id, new SeedSpec { Instance = id, Subdomain = id, Customers = 1, Vendors = 0, ContactsPerAccount = 0, Employees = 0 });
+            var tenant = connector.SeedTenant(
+                id,
+                new SeedSpec { Instance = id, Subdomain = id, Customers = 1, Vendors = 0, ContactsPerAccount = 0, Employees = 0 });
             await tenants.SaveAsync(tenant, token);
         }
     }

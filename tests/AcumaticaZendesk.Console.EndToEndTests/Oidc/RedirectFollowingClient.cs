@@ -95,7 +95,9 @@ public sealed partial class RedirectFollowingClient : IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    [GeneratedRegex("""<body onload="document\.forms\[0\]\.submit\(\)"><form method="post" action="(?<action>[^"]+)">(?<inputs>.*?)</form>""", RegexOptions.Singleline)]
+    [GeneratedRegex(
+        """<body onload="document\.forms\[0\]\.submit\(\)"><form method="post" action="(?<action>[^"]+)">(?<inputs>.*?)</form>""",
+        RegexOptions.Singleline)]
     private static partial Regex AutoPostedForm();
 
     [GeneratedRegex("""<input type="hidden" name="(?<name>[^"]+)" value="(?<value>[^"]*)" />""")]

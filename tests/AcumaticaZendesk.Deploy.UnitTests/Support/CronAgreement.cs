@@ -54,7 +54,8 @@ internal static class CronAgreement
             {
                 var first = fires.Zip(expected).FirstOrDefault(p => p.First != p.Second);
                 problems.Add(
-                    $"{source}: '{schedule}' with the sidecar in {zone.Id} fires {fires.Count} times in two days, the slots of {interval} start {expected.Count} times"
+                    $"{source}: '{schedule}' with the sidecar in {zone.Id} fires {fires.Count} times in two days, the slots of {interval} start "
+                        + $"{expected.Count} times"
                     + (first == default ? "" : $"; first difference: fires {first.First:O}, slot starts {first.Second:O}"));
             }
         }

@@ -8,7 +8,8 @@ internal static partial class SecretLikeNames
     // Matches redisPassword, connectionString, masterKey, accessKey, clientSecret, sasToken,
     // ACCOUNT_KEY, ...; not keyPrefix, actorStateStore or azureClientId.
     [GeneratedRegex(
-        @"(password|passwd|secret|token|connection[-_]?string|(master|access|account|shared|private|api|client|storage|primary|secondary|signing|encryption)[-_]?key)$",
+        @"(password|passwd|secret|token|connection[-_]?string"
+        + @"|(master|access|account|shared|private|api|client|storage|primary|secondary|signing|encryption)[-_]?key)$",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex SecretLikeName();
 

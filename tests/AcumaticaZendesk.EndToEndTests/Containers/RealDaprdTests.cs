@@ -51,7 +51,13 @@ public sealed class RealDaprdTests
                 services.AddSingleton<ITenantDirectory>(new FixedTenantDirectory("contoso"));
                 services.AddSingleton<ISyncEngine>(sp => engine = new ScriptedSyncEngine(
                     sp.GetRequiredService<IConnectorStateStore>(),
-                    new Dictionary<EntityKind, int> { [EntityKind.Customer] = 3, [EntityKind.Vendor] = 1, [EntityKind.Contact] = 2, [EntityKind.Employee] = 1 }));
+                    new Dictionary<EntityKind, int>
+                    {
+                        [EntityKind.Customer] = 3,
+                        [EntityKind.Vendor] = 1,
+                        [EntityKind.Contact] = 2,
+                        [EntityKind.Employee] = 1
+                    }));
             },
             appPort);
 

@@ -38,7 +38,8 @@ public sealed class CronScheduleTests : MainFlowTestBase
         foreach (var tenant in new[] { "north", "south" })
         {
             Assert.Equal(AccountNames(tenant).Keys.Order(StringComparer.OrdinalIgnoreCase),
-                OrganizationsByExternalId(tenant).Keys.Where(k => !k.StartsWith("acu-company:", StringComparison.Ordinal)).Order(StringComparer.OrdinalIgnoreCase));
+                OrganizationsByExternalId(tenant).Keys.Where(k => !k.StartsWith("acu-company:", StringComparison.Ordinal))
+                    .Order(StringComparer.OrdinalIgnoreCase));
         }
 
         Assert.Empty(Control.Organizations("west"));

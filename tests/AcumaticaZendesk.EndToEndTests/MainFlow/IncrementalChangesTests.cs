@@ -56,7 +56,11 @@ public sealed class IncrementalChangesTests : MainFlowTestBase
         Assert.Single(Control.Users("acme"), u => (string?)u!["email"] == oldEmail || (long)u!["id"]! == changedId);
 
         // The audit trail says what happened to it.
-        var history = await Service<AuditTrail>().GetAsync("acme", EntityKind.Contact, changedContactId.ToString(System.Globalization.CultureInfo.InvariantCulture), Token);
+        var history = await Service<AuditTrail>().GetAsync(
+            "acme",
+            EntityKind.Contact,
+            changedContactId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Token);
         var latest = history!.Entries.First(e => e.RunId == second.RunId && e.Action == AuditAction.Updated);
         Assert.Contains("e-mail identity added", latest.Detail, StringComparison.Ordinal);
 

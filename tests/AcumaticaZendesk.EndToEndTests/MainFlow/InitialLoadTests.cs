@@ -24,7 +24,17 @@ public sealed class InitialLoadTests : IAsyncLifetime
     [Fact]
     public async Task Initial_load_creates_every_organization_and_user_once_and_an_unchanged_run_writes_nothing()
     {
-        var spec = new SeedSpec { Instance = "acme", Subdomain = "acme", Customers = 30, Vendors = 8, CustomerVendors = 4, ContactsPerAccount = 2, Employees = 3, TieGroupSize = 10 };
+        var spec = new SeedSpec
+        {
+            Instance = "acme",
+            Subdomain = "acme",
+            Customers = 30,
+            Vendors = 8,
+            CustomerVendors = 4,
+            ContactsPerAccount = 2,
+            Employees = 3,
+            TieGroupSize = 10
+        };
         var tenant = connector.SeedTenant("acme", spec);
         await connector.SaveTenantAsync(tenant, Token);
 
@@ -37,7 +47,9 @@ public sealed class InitialLoadTests : IAsyncLifetime
         // Every business account is one organization (customer+vendor accounts are one), keyed by its account code.
         var organizations = connector.Control.Organizations("acme");
         var accountCodes = AccountCodes(connector.Control, "acme");
-        var externalIds = organizations.Select(o => (string?)o!["external_id"]).Where(e => e is not null && !e.StartsWith("acu-company:", StringComparison.Ordinal)).ToList();
+        var externalIds = organizations.Select(o => (string?)o!["external_id"])
+            .Where(e => e is not null && !e.StartsWith("acu-company:", StringComparison.Ordinal))
+            .ToList();
         Assert.Equal(accountCodes.Order(StringComparer.OrdinalIgnoreCase), externalIds.Order(StringComparer.OrdinalIgnoreCase));
         Assert.Equal(externalIds.Count, externalIds.Distinct(StringComparer.OrdinalIgnoreCase).Count());
 

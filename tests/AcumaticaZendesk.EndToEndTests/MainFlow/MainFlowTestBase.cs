@@ -140,7 +140,9 @@ public abstract class MainFlowTestBase : IAsyncLifetime
 
     /// <summary>Zendesk API writes the sandbox received (token requests left out).</summary>
     protected IReadOnlyList<Sandbox.Infrastructure.ReceivedRequest> ZendeskWrites() =>
-        [.. Control.Requests.Recent(20_000).Where(r => r.System == "zendesk" && r.Method is "POST" or "PUT" or "DELETE" && !r.Path.Contains("/oauth/", StringComparison.Ordinal))];
+        [
+            .. Control.Requests.Recent(20_000).Where(
+                r => r.System == "zendesk" && r.Method is "POST" or "PUT" or "DELETE" && !r.Path.Contains("/oauth/", StringComparison.Ordinal))];
 
     /// <summary>Zendesk answers of an account that refused something (4xx other than 401/404, 5xx).</summary>
     protected IReadOnlyList<Sandbox.Infrastructure.ReceivedRequest> ZendeskRefusals(string subdomain) =>

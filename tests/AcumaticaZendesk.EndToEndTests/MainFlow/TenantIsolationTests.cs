@@ -51,7 +51,9 @@ public sealed class TenantIsolationTests : MainFlowTestBase
         Assert.DoesNotContain(Control.Organizations("north"), o => (string?)o!["name"] == "Renamed While Paused");
         foreach (var tenant in new[] { "north", "south" })
         {
-            Assert.All(Control.Organizations(tenant).Select(o => (string?)o!["name"]), n => Assert.DoesNotContain(tenant == "north" ? "South" : "North", n ?? "", StringComparison.Ordinal));
+            Assert.All(
+                Control.Organizations(tenant).Select(o => (string?)o!["name"]),
+                n => Assert.DoesNotContain(tenant == "north" ? "South" : "North", n ?? "", StringComparison.Ordinal));
         }
     }
 

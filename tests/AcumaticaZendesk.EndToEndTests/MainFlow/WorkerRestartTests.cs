@@ -39,7 +39,9 @@ public sealed class WorkerRestartTests : MainFlowTestBase
         Assert.Equal(names.Count + 1, organizations.Count);
         Assert.Equal(
             names.Select(n => (n.Key, n.Value)).Order(),
-            OrganizationsByExternalId("acme").Where(o => !o.Key.StartsWith("acu-company:", StringComparison.Ordinal)).Select(o => (o.Key, (string)o.Value["name"]!)).Order());
+            OrganizationsByExternalId("acme").Where(o => !o.Key.StartsWith("acu-company:", StringComparison.Ordinal))
+                .Select(o => (o.Key, (string)o.Value["name"]!))
+                .Order());
         var contacts = Contacts("acme");
         var users = Control.Users("acme");
         Assert.True(usersWhenKilled < contacts.Count + spec.Employees, $"the worker was stopped after all {usersWhenKilled} users were written");

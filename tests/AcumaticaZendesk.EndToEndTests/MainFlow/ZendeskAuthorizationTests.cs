@@ -20,7 +20,8 @@ public sealed class ZendeskAuthorizationTests
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    private static SeedSpec Seed(string name) => new() { Instance = name, Subdomain = name, Customers = 6, Vendors = 2, CustomerVendors = 1, ContactsPerAccount = 1, Employees = 1 };
+    private static SeedSpec Seed(string name) =>
+        new() { Instance = name, Subdomain = name, Customers = 6, Vendors = 2, CustomerVendors = 1, ContactsPerAccount = 1, Employees = 1 };
 
     [Fact]
     public async Task By_default_the_operator_consents_and_an_expired_access_token_is_refreshed()
@@ -55,7 +56,9 @@ public sealed class ZendeskAuthorizationTests
 
         Assert.Equal(SyncRunOutcome.Failed, revoked.Outcome);
         // The ticket export pass of that run does not call Zendesk (nor retry) for a tenant that needs authorization.
-        Assert.DoesNotContain(connector.Control.Requests.Recent(5_000), r => r.At >= revokedAt && r.Path.Contains("/incremental/tickets", StringComparison.Ordinal));
+        Assert.DoesNotContain(
+            connector.Control.Requests.Recent(5_000),
+            r => r.At >= revokedAt && r.Path.Contains("/incremental/tickets", StringComparison.Ordinal));
         var tenants = connector.WorkerServices.GetRequiredService<TenantRepository>();
         var marked = (await tenants.GetRequiredAsync("acme", Token)).Authorization;
         Assert.True(marked is { NeedsAuthorization: true, System: ConnectedSystem.Zendesk }, $"not marked for Zendesk: {marked}");
@@ -72,7 +75,9 @@ public sealed class ZendeskAuthorizationTests
     [Fact]
     public async Task The_client_credentials_variant_needs_no_consent()
     {
-        await using var connector = await SandboxedConnector.StartAsync(new SandboxedConnectorOptions { ZendeskAuthorization = ZendeskAuthorization.ClientCredentials }, Token);
+        await using var connector = await SandboxedConnector.StartAsync(
+            new SandboxedConnectorOptions { ZendeskAuthorization = ZendeskAuthorization.ClientCredentials },
+            Token);
         await connector.SaveTenantAsync(connector.SeedTenant("acme", Seed("acme")), Token);
 
         await RunSucceedsAsync(connector, "acme");

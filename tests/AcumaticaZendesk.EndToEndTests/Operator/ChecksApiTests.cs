@@ -104,7 +104,9 @@ public sealed class ChecksApiTests : OperatorTestBase
         Connector.Control.AddCustomer("acme", "NEWCO01", "Brand New Ltd");
         var duplicate = (long)Connector.Control.CreateOrganization("acme", new JsonObject { ["name"] = "Brand New Ltd" })["id"]!;
         Connector.Control.CreateOrganization("acme", new JsonObject { ["name"] = "Gone Corp", ["external_id"] = "GONE01" });
-        Connector.Control.CreateUser("acme", new JsonObject { ["name"] = "Ghost Person", ["email"] = "ghost@example.com", ["external_id"] = "acu-contact:999999" });
+        Connector.Control.CreateUser(
+            "acme",
+            new JsonObject { ["name"] = "Ghost Person", ["email"] = "ghost@example.com", ["external_id"] = "acu-contact:999999" });
         Connector.Control.Requests.Clear();
 
         var report = await Ops.PostAsync("/tenants/acme/reconcile", null, HttpStatusCode.OK, Token);

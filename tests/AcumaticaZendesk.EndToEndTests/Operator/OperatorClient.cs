@@ -58,7 +58,12 @@ internal sealed class OperatorClient(HttpClient worker, string? apiKey = Sandbox
     }
 
     /// <summary>Polls <c>GET /tenants/{id}/runs/{runId}</c> until the workflow finished; answers the last view.</summary>
-    public async Task<JsonNode> WaitForRunAsync(string tenantId, string runId, TimeSpan timeout, CancellationToken cancellationToken, Action<JsonNode>? onPoll = null)
+    public async Task<JsonNode> WaitForRunAsync(
+        string tenantId,
+        string runId,
+        TimeSpan timeout,
+        CancellationToken cancellationToken,
+        Action<JsonNode>? onPoll = null)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(timeout);

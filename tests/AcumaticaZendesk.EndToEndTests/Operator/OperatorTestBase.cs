@@ -41,7 +41,11 @@ public abstract class OperatorTestBase : IAsyncLifetime
     {
         var tenant = Connector.SeedTenant(tenantId, spec);
         tenant = change?.Invoke(tenant) ?? tenant;
-        await Ops.PostAsync("/tenants", JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(tenant, Sync.Json.SyncJson.Options)), System.Net.HttpStatusCode.Created, Token);
+        await Ops.PostAsync(
+            "/tenants",
+            JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(tenant, Sync.Json.SyncJson.Options)),
+            System.Net.HttpStatusCode.Created,
+            Token);
         await Connector.EnsureZendeskConnectedAsync(tenantId, Token); // the operator's next step: consent
         return tenant;
     }

@@ -71,7 +71,9 @@ public sealed class RecordsApiTests : OperatorTestBase
         Assert.True(OperatorClient.Total(rerun, "read") >= OperatorClient.Total(first, "read"), rerun.ToJsonString());
         Assert.Equal(0, OperatorClient.Total(rerun, "created"));
         Assert.Equal(0, OperatorClient.Total(rerun, "failed"));
-        Assert.True(OperatorClient.Total(rerun, "updated") + OperatorClient.Total(rerun, "unchanged") >= OperatorClient.Total(first, "created"), rerun.ToJsonString());
+        Assert.True(
+            OperatorClient.Total(rerun, "updated") + OperatorClient.Total(rerun, "unchanged") >= OperatorClient.Total(first, "created"),
+            rerun.ToJsonString());
         Assert.Equal(before, ZendeskContent());
         var runs = (await Ops.GetAsync("/tenants/acme/runs", Token)).AsArray().Select(r => (string)r!["runId"]!).ToList();
         Assert.Equal([rerunId, firstId], runs);

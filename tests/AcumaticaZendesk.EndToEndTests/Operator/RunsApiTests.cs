@@ -40,7 +40,8 @@ public sealed class RunsApiTests : OperatorTestBase
 
         Assert.Equal("completed", OperatorClient.WorkflowStatus(view), StringComparer.OrdinalIgnoreCase);
         Assert.Equal("completed", OperatorClient.RunStatus(view), StringComparer.OrdinalIgnoreCase);
-        var organizations = Connector.Control.Organizations("acme").Count(o => o!["external_id"] is not null && !((string)o["external_id"]!).StartsWith("acu-company:", StringComparison.Ordinal));
+        var organizations = Connector.Control.Organizations("acme")
+            .Count(o => o!["external_id"] is not null && !((string)o["external_id"]!).StartsWith("acu-company:", StringComparison.Ordinal));
         var users = Connector.Control.Users("acme").Count(u => ((string?)u!["external_id"])?.StartsWith("acu-", StringComparison.Ordinal) == true);
         Assert.True(organizations > 0 && users > 0);
         Assert.Equal(organizations + users, OperatorClient.Total(view, "created"));
@@ -96,7 +97,8 @@ public sealed class RunsApiTests : OperatorTestBase
         var runId = await Ops.RunNowAsync("acme", "initial load", Token);
         var final = await Ops.WaitForRunAsync("acme", runId, RunTimeout, Token, view =>
         {
-            if (string.Equals(OperatorClient.WorkflowStatus(view), "running", StringComparison.OrdinalIgnoreCase) && view["workflow"]?["customStatus"] is { } status)
+            if (string.Equals(OperatorClient.WorkflowStatus(view), "running", StringComparison.OrdinalIgnoreCase)
+                && view["workflow"]?["customStatus"] is { } status)
             {
                 progress.Add(view.DeepClone());
             }

@@ -26,7 +26,9 @@ public sealed class MalformedAndOversizedRecordsTests : MainFlowTestBase
         Assert.Equal(2, first.Counts.Failed);
         var names = AccountNames("hostile");
         var organizations = Accounts();
-        Assert.Equal(names.Keys.Except(["C000003", "C000006"]).Order(StringComparer.OrdinalIgnoreCase), organizations.Keys.Order(StringComparer.OrdinalIgnoreCase));
+        Assert.Equal(
+            names.Keys.Except(["C000003", "C000006"]).Order(StringComparer.OrdinalIgnoreCase),
+            organizations.Keys.Order(StringComparer.OrdinalIgnoreCase));
         Assert.All(organizations, o => Assert.Equal(names[o.Key], (string?)o.Value["name"]));
         Assert.Equal(Contacts("hostile").Count + 2, UsersByExternalId("hostile").Count); // every contact and employee
 

@@ -44,9 +44,18 @@ public sealed class OperatorApiAccessTests : IAsyncLifetime
     [InlineData(SandboxedConnector.OperatorKey + "x")]
     public async Task Missing_and_wrong_keys_are_refused_on_every_kind_of_route(string? key)
     {
-        foreach (var (method, path) in new[] { (HttpMethod.Get, "/operator/v1/tenants"), (HttpMethod.Get, "/operator/v1/tenants/acme/runs"), (HttpMethod.Post, "/operator/v1/tenants/acme/runs"), (HttpMethod.Post, "/operator/v1/tenants") })
+        foreach (var (method, path) in new[]
         {
-            using var request = new HttpRequestMessage(method, path) { Content = method == HttpMethod.Post ? Json(TenantJson("intruder", "https://erp.example.com")) : null };
+            (HttpMethod.Get, "/operator/v1/tenants"),
+            (HttpMethod.Get, "/operator/v1/tenants/acme/runs"),
+            (HttpMethod.Post, "/operator/v1/tenants/acme/runs"),
+            (HttpMethod.Post, "/operator/v1/tenants")
+        })
+        {
+            using var request = new HttpRequestMessage(method, path)
+            {
+                Content = method == HttpMethod.Post ? Json(TenantJson("intruder", "https://erp.example.com")) : null
+            };
             if (key is not null)
             {
                 request.Headers.Add("X-Api-Key", key);
@@ -126,5 +135,6 @@ public sealed class OperatorApiAccessTests : IAsyncLifetime
         zendesk = new { subdomain = id },
     });
 
-    private static SeedSpec Small(string name) => new() { Instance = name, Subdomain = name, Customers = 2, Vendors = 1, CustomerVendors = 0, ContactsPerAccount = 1, Employees = 1 };
+    private static SeedSpec Small(string name) =>
+        new() { Instance = name, Subdomain = name, Customers = 2, Vendors = 1, CustomerVendors = 0, ContactsPerAccount = 1, Employees = 1 };
 }

@@ -48,14 +48,26 @@ public sealed class SecretsAtRestAndInLogsTests : IAsyncLifetime
     [Fact]
     public async Task No_secret_or_token_is_logged_and_tokens_are_encrypted_at_rest()
     {
-        var spec = new SeedSpec { Instance = "sec", Subdomain = "sec", Customers = 12, Vendors = 4, CustomerVendors = 2, ContactsPerAccount = 1, Employees = 2 };
+        var spec = new SeedSpec
+        {
+            Instance = "sec",
+            Subdomain = "sec",
+            Customers = 12,
+            Vendors = 4,
+            CustomerVendors = 2,
+            ContactsPerAccount = 1,
+            Employees = 2
+        };
         await connector.SaveTenantAsync(connector.SeedTenant("sec", spec), Token);
         await RunAsync();
 
         // Both systems' access tokens end mid-life: the next run refreshes them (a refresh is where tokens travel most).
         connector.Control.ExpireAcumaticaAccessTokens("sec");
         connector.Control.ExpireZendeskAccessTokens("sec");
-        connector.Control.RenameAccount("sec", (string)connector.Control.AcumaticaRecords("sec", "Customer")[0]!["CustomerID"]!["value"]!, "Renamed for the refresh run");
+        connector.Control.RenameAccount(
+            "sec",
+            (string)connector.Control.AcumaticaRecords("sec", "Customer")[0]!["CustomerID"]!["value"]!,
+            "Renamed for the refresh run");
         await RunAsync();
 
         // The token store as the product builds it (key ring from the secret store), to read the tokens in clear.
@@ -95,7 +107,9 @@ public sealed class SecretsAtRestAndInLogsTests : IAsyncLifetime
             foreach (var secret in secrets)
             {
                 Assert.False(text.Contains(secret, StringComparison.Ordinal), $"state key '{key}' holds a secret in clear text");
-                Assert.False(text.Contains(Convert.ToBase64String(Encoding.UTF8.GetBytes(secret)), StringComparison.Ordinal), $"state key '{key}' holds a secret in base64");
+                Assert.False(
+                    text.Contains(Convert.ToBase64String(Encoding.UTF8.GetBytes(secret)), StringComparison.Ordinal),
+                    $"state key '{key}' holds a secret in base64");
             }
         }
     }
