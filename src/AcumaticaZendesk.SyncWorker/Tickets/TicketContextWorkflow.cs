@@ -23,25 +23,3 @@ public sealed class TicketContextWorkflow : Workflow<TicketChange, TicketContext
             nameof(ApplyTicketContextActivity), new TicketContextRequest(input.TenantId, input.TicketId, context.InstanceId), ApplyRetry);
     }
 }
-
-/// <summary>Reads the ticket and creates or updates its activity (<see cref="TicketContextService"/>).</summary>
-public sealed class ApplyTicketContextActivity(TicketContextService tickets, IHostApplicationLifetime lifetime)
-    : WorkflowActivity<TicketContextRequest, TicketContextResult>
-{
-    public override Task<TicketContextResult> RunAsync(WorkflowActivityContext context, TicketContextRequest input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        return tickets.ApplyAsync(input.TenantId, input.TicketId, input.RunId, lifetime.ApplicationStopping);
-    }
-}
-
-/// <summary>The incremental-export safety net of one tenant (<see cref="TicketExportPass"/>), run at the end of each sync run.</summary>
-public sealed class TicketExportActivity(TicketExportPass pass, IHostApplicationLifetime lifetime)
-    : WorkflowActivity<TicketExportRequest, TicketExportResult>
-{
-    public override Task<TicketExportResult> RunAsync(WorkflowActivityContext context, TicketExportRequest input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        return pass.RunAsync(input.TenantId, input.RunId, lifetime.ApplicationStopping);
-    }
-}
