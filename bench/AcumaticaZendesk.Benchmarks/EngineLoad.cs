@@ -7,7 +7,7 @@ public sealed record KindTotals(EntityKind Kind, int Pages, int Read, int Create
 
 /// <summary>
 /// Drives <see cref="ISyncEngine"/> exactly as <c>TenantSyncWorkflow</c> does, without Dapr: each kind once its
-/// prerequisites (<see cref="SyncStages"/>) are read, ready kinds side by side, each <c>SyncPageAsync</c> until
+/// prerequisites (<see cref="SyncStages"/>) are read, ready kinds side by side, each <c>SyncPagesAsync</c> until
 /// <c>HasMore</c> is false (an empty page that claims more is an error, as in the workflow).
 /// </summary>
 internal static class EngineLoad
@@ -48,10 +48,10 @@ internal static class EngineLoad
         CancellationToken cancellationToken)
     {
         var t = new KindTotals(kind, 0, 0, 0, 0, 0, 0, 0);
-        SyncPageResult page;
+        SyncPagesResult page;
         do
         {
-            page = await engine.SyncPageAsync(new SyncPageRequest(tenantId, runId, kind, pageSize, MaxPages: pagesPerCall), cancellationToken).ConfigureAwait(
+            page = await engine.SyncPagesAsync(new SyncPagesRequest(tenantId, runId, kind, pageSize, MaxPages: pagesPerCall), cancellationToken).ConfigureAwait(
                 false);
             if (page.HasMore && page.Counts.Read == 0)
                 throw new InvalidOperationException($"{kind}: the sync engine reported more pages but returned an empty one.");

@@ -57,7 +57,7 @@ public sealed class EngineEndToEndTests : IAsyncLifetime
         return tenant;
     }
 
-    private Task<Dictionary<EntityKind, SyncPageResult>> RunAsync(string runId) =>
+    private Task<Dictionary<EntityKind, SyncPagesResult>> RunAsync(string runId) =>
         EngineRuns.RunAsync(Host.Get<ISyncEngine>(), Acme, runId, [EntityKind.Customer, EntityKind.Contact], _ct);
 
     /// <summary>The Zendesk writes the sandbox received, oldest first, as "METHOD route".</summary>
@@ -157,7 +157,7 @@ public sealed class EngineEndToEndTests : IAsyncLifetime
     {
         await SeedTenantAsync(authorizeZendesk: false);
 
-        var result = await Host.Get<ISyncEngine>().SyncPageAsync(new SyncPageRequest(Acme, "run-1", EntityKind.Customer), _ct);
+        var result = await Host.Get<ISyncEngine>().SyncPagesAsync(new SyncPagesRequest(Acme, "run-1", EntityKind.Customer), _ct);
 
         Assert.False(result.HasMore);
         Assert.Null(result.Watermark);

@@ -77,6 +77,6 @@ public sealed class SandboxDemoTests(Specs specs)
         Assert.Empty(answers.SelectMany(specs.Answer));
     }
 
-    private Task<Dictionary<EntityKind, SyncPageResult>> RunAsync(ConnectorHost host, string runId) =>
+    private Task<Dictionary<EntityKind, SyncPagesResult>> RunAsync(ConnectorHost host, string runId) =>
         EngineRuns.RunAsync(host.Get<ISyncEngine>(), "demo", runId, Enum.GetValues<EntityKind>(), _ct);
 }

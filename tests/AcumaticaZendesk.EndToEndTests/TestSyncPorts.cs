@@ -28,13 +28,13 @@ internal sealed class ScriptedSyncEngine(
 {
     public const int RecordsPerPage = 3;
 
-    private readonly ConcurrentQueue<SyncPageRequest> calls = new();
+    private readonly ConcurrentQueue<SyncPagesRequest> calls = new();
 
-    public IReadOnlyCollection<SyncPageRequest> Calls => [.. calls];
+    public IReadOnlyCollection<SyncPagesRequest> Calls => [.. calls];
 
     public static string WatermarkKey(string tenantId, EntityKind kind) => $"test-watermark:{tenantId}:{kind}";
 
-    public async Task<SyncPageResult> SyncPageAsync(SyncPageRequest request, CancellationToken cancellationToken)
+    public async Task<SyncPagesResult> SyncPagesAsync(SyncPagesRequest request, CancellationToken cancellationToken)
     {
         calls.Enqueue(request);
         if (gate is not null)
@@ -49,7 +49,7 @@ internal sealed class ScriptedSyncEngine(
         var total = pagesPerKind.GetValueOrDefault(request.Kind);
         if (total == 0)
         {
-            return new SyncPageResult(request.Kind, new SyncCounts(1, 0, 0, 0, 0, 0, 0), HasMore: false, Watermark: null);
+            return new SyncPagesResult(request.Kind, new SyncCounts(1, 0, 0, 0, 0, 0, 0), HasMore: false, Watermark: null);
         }
 
         var watermark = new PageWatermark(page, request.RunId);
@@ -58,11 +58,11 @@ internal sealed class ScriptedSyncEngine(
             throw new InvalidOperationException($"Watermark {key} moved under page {page}");
         }
 
-        return new SyncPageResult(request.Kind, new SyncCounts(1, RecordsPerPage, 2, 1, 0, 0, 0), HasMore: page < total, Watermark: null);
+        return new SyncPagesResult(request.Kind, new SyncCounts(1, RecordsPerPage, 2, 1, 0, 0, 0), HasMore: page < total, Watermark: null);
     }
 
     // The scripted engine only serves the workflow's pages; a test that plans or replays uses the real engine.
-    public Task<SyncPlan> PlanPageAsync(SyncPageRequest request, CancellationToken cancellationToken) =>
+    public Task<SyncPlan> PlanPageAsync(PlanPageRequest request, CancellationToken cancellationToken) =>
         throw new NotSupportedException("The scripted engine does not plan.");
 
     public Task<ReplayResult> ReplayAsync(string tenantId, string runId, IReadOnlyCollection<RecordRef> records, CancellationToken cancellationToken) =>

@@ -139,17 +139,17 @@ public sealed class WorkflowRetentionTests : IAsyncLifetime
     /// <summary>TEST DOUBLE: the scripted engine, holding the pages of some tenants until their gate opens (runs kept in progress).</summary>
     private sealed class HoldingSyncEngine(ISyncEngine inner, IReadOnlyDictionary<string, Task> gates) : ISyncEngine
     {
-        public async Task<SyncPageResult> SyncPageAsync(SyncPageRequest request, CancellationToken cancellationToken)
+        public async Task<SyncPagesResult> SyncPagesAsync(SyncPagesRequest request, CancellationToken cancellationToken)
         {
             if (gates.TryGetValue(request.TenantId, out var gate))
             {
                 await gate.WaitAsync(cancellationToken);
             }
 
-            return await inner.SyncPageAsync(request, cancellationToken);
+            return await inner.SyncPagesAsync(request, cancellationToken);
         }
 
-        public Task<SyncPlan> PlanPageAsync(SyncPageRequest request, CancellationToken cancellationToken) =>
+        public Task<SyncPlan> PlanPageAsync(PlanPageRequest request, CancellationToken cancellationToken) =>
             inner.PlanPageAsync(request, cancellationToken);
 
         public Task<ReplayResult> ReplayAsync(string tenantId, string runId, IReadOnlyCollection<RecordRef> records, CancellationToken cancellationToken) =>

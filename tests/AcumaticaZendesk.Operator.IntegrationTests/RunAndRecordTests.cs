@@ -33,7 +33,7 @@ public sealed class RunAndRecordTests : IAsyncLifetime
     {
         var clash = _host.Zendesk.AddHandMadeOrganization("Hooli");
         var engine = _host.Services.GetRequiredService<ISyncEngine>();
-        await engine.SyncPageAsync(new SyncPageRequest("contoso", runId, EntityKind.Customer, 100), Ct);
+        await engine.SyncPagesAsync(new SyncPagesRequest("contoso", runId, EntityKind.Customer, 100), Ct);
         await _host.Services.GetRequiredService<RunStore>().CompleteAsync("contoso", runId, RunStatus.Completed, null, Ct);
         return new HandMadeClash(clash.Id);
     }
@@ -131,7 +131,7 @@ public sealed class RunAndRecordTests : IAsyncLifetime
     public async Task Terminate_stops_the_workflow_and_marks_the_run_with_who_and_why()
     {
         var engine = _host.Services.GetRequiredService<ISyncEngine>();
-        await engine.SyncPageAsync(new SyncPageRequest("contoso", "contoso-run-2", EntityKind.Customer, 2), Ct);
+        await engine.SyncPagesAsync(new SyncPagesRequest("contoso", "contoso-run-2", EntityKind.Customer, 2), Ct);
         using var client = _host.Client();
 
         var response = await client.PostAsync("/operator/v1/tenants/contoso/runs/contoso-run-2/terminate", OperatorHost.JsonBody(new { reason = "wrong mapping" }), Ct);

@@ -169,7 +169,7 @@ public sealed class TenantTests : IAsyncLifetime
     {
         await _host.AddTenantAsync(TestData.Tenant("contoso"));
         var runs = _host.Services.GetRequiredService<RunStore>();
-        await runs.RecordPageAsync("contoso", "contoso-run-1", false, EntityKind.Customer, new SyncPageResult(EntityKind.Customer, new SyncCounts(1, 3, 2, 1, 0, 0, 0), false, null), null, 0, true, Ct);
+        await runs.RecordPageAsync("contoso", "contoso-run-1", false, EntityKind.Customer, new SyncPagesResult(EntityKind.Customer, new SyncCounts(1, 3, 2, 1, 0, 0, 0), false, null), null, 0, true, Ct);
         await _host.Services.GetRequiredService<FailedRecordQueue>().EnqueueAsync("contoso",
             [new FailedRecord(EntityKind.Customer, "C9", "contoso-run-1", _host.Time.GetUtcNow(), _host.Time.GetUtcNow(), 1, new WriteError(WriteErrorKind.DuplicateValue, "DuplicateValue", "taken"))], Ct);
         using var client = _host.Client();

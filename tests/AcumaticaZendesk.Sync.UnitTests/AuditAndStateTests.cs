@@ -167,7 +167,7 @@ public sealed class AuditAndStateTests
     public async Task A_run_that_ends_before_its_first_page_is_listed_with_the_others()
     {
         var runs = new RunStore(new InMemoryConnectorStateStore(), new FakeTimeProvider(TestData.T0));
-        await runs.RecordPageAsync("contoso", "r1", false, EntityKind.Customer, new SyncPageResult(EntityKind.Customer, new SyncCounts(1, 1, 1, 0, 0, 0, 0), false, TestData.T0), null, 0, true, None);
+        await runs.RecordPageAsync("contoso", "r1", false, EntityKind.Customer, new SyncPagesResult(EntityKind.Customer, new SyncCounts(1, 1, 1, 0, 0, 0, 0), false, TestData.T0), null, 0, true, None);
         await runs.CompleteAsync("contoso", "r1", RunStatus.Completed, null, None);
 
         await runs.CompleteAsync("contoso", "r2", RunStatus.Failed, "the tenant needs a new Acumatica authorization", None);
@@ -187,7 +187,7 @@ public sealed class AuditAndStateTests
         await runs.StartAsync("contoso", "r1", None);
         var started = Assert.Single(await runs.ListAsync("contoso", 10, None));
         time.Advance(TimeSpan.FromMinutes(1));
-        await runs.RecordPageAsync("contoso", "r1", false, EntityKind.Customer, new SyncPageResult(EntityKind.Customer, new SyncCounts(1, 2, 2, 0, 0, 0, 0), false, TestData.T0), null, 0, true, None);
+        await runs.RecordPageAsync("contoso", "r1", false, EntityKind.Customer, new SyncPagesResult(EntityKind.Customer, new SyncCounts(1, 2, 2, 0, 0, 0, 0), false, TestData.T0), null, 0, true, None);
         await runs.StartAsync("contoso", "r1", None);   // a retried schedule after the first page was recorded
 
         Assert.Equal(("r1", RunStatus.Running, TestData.T0, SyncCounts.None), (started.RunId, started.Status, started.StartedAt, started.Totals));

@@ -81,16 +81,18 @@ internal sealed class EngineHarness
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 
-    /// <summary>Runs every kind in dependency order, page by page, like the workflow does.</summary>
-    public async Task<List<SyncPageResult>> RunAsync(string runId, int pageSize = 2, bool dryRun = false, params EntityKind[] kinds)
+    /// <summary>Runs every kind in dependency order, page by page, like the workflow does (a dry run plans page by page instead).</summary>
+    public async Task<List<SyncPagesResult>> RunAsync(string runId, int pageSize = 2, bool dryRun = false, params EntityKind[] kinds)
     {
-        var results = new List<SyncPageResult>();
+        var results = new List<SyncPagesResult>();
         foreach (var kind in kinds.Length == 0 ? AllKinds : kinds)
         {
             for (var page = 0; ; page++)
             {
                 Assert.True(page < 1_000, "the engine kept asking for more pages");
-                var result = await Engine.SyncPageAsync(new SyncPageRequest(Tenant.Id, runId, kind, pageSize, dryRun), CancellationToken.None);
+                var result = dryRun
+                    ? (await Engine.PlanPageAsync(new PlanPageRequest(Tenant.Id, runId, kind, pageSize), CancellationToken.None)).Result
+                    : await Engine.SyncPagesAsync(new SyncPagesRequest(Tenant.Id, runId, kind, pageSize), CancellationToken.None);
                 results.Add(result);
                 if (!result.HasMore)
                 {
@@ -105,13 +107,13 @@ internal sealed class EngineHarness
 
 internal static class ResultExtensions
 {
-    public static int Created(this IEnumerable<SyncPageResult> results) => results.Sum(r => r.Counts.Created);
+    public static int Created(this IEnumerable<SyncPagesResult> results) => results.Sum(r => r.Counts.Created);
 
-    public static int Updated(this IEnumerable<SyncPageResult> results) => results.Sum(r => r.Counts.Updated);
+    public static int Updated(this IEnumerable<SyncPagesResult> results) => results.Sum(r => r.Counts.Updated);
 
-    public static int Failed(this IEnumerable<SyncPageResult> results) => results.Sum(r => r.Counts.Failed);
+    public static int Failed(this IEnumerable<SyncPagesResult> results) => results.Sum(r => r.Counts.Failed);
 
-    public static int Skipped(this IEnumerable<SyncPageResult> results) => results.Sum(r => r.Counts.Skipped);
+    public static int Skipped(this IEnumerable<SyncPagesResult> results) => results.Sum(r => r.Counts.Skipped);
 
-    public static int Unchanged(this IEnumerable<SyncPageResult> results) => results.Sum(r => r.Counts.Unchanged);
+    public static int Unchanged(this IEnumerable<SyncPagesResult> results) => results.Sum(r => r.Counts.Unchanged);
 }

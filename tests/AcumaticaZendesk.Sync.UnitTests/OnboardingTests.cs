@@ -217,8 +217,8 @@ public sealed class OnboardingTests
         h.Source.Upsert(Customer("INITECH", "Initech"));
         h.Source.Upsert(Contact("102", "Bob", "Ray", "bob@initrode.example", null));
 
-        var organizations = await h.Engine.PlanPageAsync(new SyncPageRequest(h.Tenant.Id, "plan-1", EntityKind.Customer, 10), None);
-        var users = await h.Engine.PlanPageAsync(new SyncPageRequest(h.Tenant.Id, "plan-1", EntityKind.Contact, 10), None);
+        var organizations = await h.Engine.PlanPageAsync(new PlanPageRequest(h.Tenant.Id, "plan-1", EntityKind.Customer, 10), None);
+        var users = await h.Engine.PlanPageAsync(new PlanPageRequest(h.Tenant.Id, "plan-1", EntityKind.Contact, 10), None);
 
         var planned = Assert.Single(organizations.Items);
         Assert.Equal((PlannedAction.Adopt, (long?)organization.Id), (planned.Action, planned.ZendeskId));

@@ -33,7 +33,7 @@ public sealed class PagePipelineTests
         return (h, h.Services.GetRequiredService<PagePipeline>(), store);
     }
 
-    private static SyncPageRequest Request(EngineHarness h) => new(h.Tenant.Id, "run-1", EntityKind.Customer, PageSize: 2, MaxPages: 10);
+    private static SyncPagesRequest Request(EngineHarness h) => new(h.Tenant.Id, "run-1", EntityKind.Customer, PageSize: 2, MaxPages: 10);
 
     [Fact]
     public async Task A_later_page_whose_work_ends_first_is_committed_only_after_the_page_before_it()

@@ -8,7 +8,7 @@ using static AcumaticaZendesk.Testing.Fakes.TestData;
 namespace AcumaticaZendesk.Sync.UnitTests;
 
 /// <summary>
-/// One call may sync several pages (<see cref="SyncPageRequest.MaxPages"/>) with their Zendesk work overlapping;
+/// One call may sync several pages (<see cref="SyncPagesRequest.MaxPages"/>) with their Zendesk work overlapping;
 /// the outcome — Zendesk, fingerprints, audit trail, checkpoint — must be exactly that of one page after another.
 /// </summary>
 public sealed class PipelinedPagesTests
@@ -42,13 +42,13 @@ public sealed class PipelinedPagesTests
         return h;
     }
 
-    private static async Task<List<SyncPageResult>> CallsAsync(EngineHarness h, string runId, EntityKind kind, int pageSize, int maxPages)
+    private static async Task<List<SyncPagesResult>> CallsAsync(EngineHarness h, string runId, EntityKind kind, int pageSize, int maxPages)
     {
-        var results = new List<SyncPageResult>();
-        SyncPageResult result;
+        var results = new List<SyncPagesResult>();
+        SyncPagesResult result;
         do
         {
-            result = await h.Engine.SyncPageAsync(new SyncPageRequest(h.Tenant.Id, runId, kind, pageSize, MaxPages: maxPages), Ct).WaitAsync(Guard, Ct);
+            result = await h.Engine.SyncPagesAsync(new SyncPagesRequest(h.Tenant.Id, runId, kind, pageSize, MaxPages: maxPages), Ct).WaitAsync(Guard, Ct);
             results.Add(result);
         }
         while (result.HasMore);
@@ -190,7 +190,7 @@ public sealed class PipelinedPagesTests
             Interlocked.Increment(ref calls) == 2 ? Task.FromException(new HttpRequestException("Zendesk answered 503")) : Task.CompletedTask;
 
         await Assert.ThrowsAsync<HttpRequestException>(() =>
-            h.Engine.SyncPageAsync(new SyncPageRequest(h.Tenant.Id, "run-1", EntityKind.Customer, 2, MaxPages: 10), Ct));
+            h.Engine.SyncPagesAsync(new SyncPagesRequest(h.Tenant.Id, "run-1", EntityKind.Customer, 2, MaxPages: 10), Ct));
 
         var (checkpoint, _) = await h.Checkpoints.GetAsync(h.Tenant.Id, EntityKind.Customer, Ct);
         Assert.Equal(2, checkpoint!.Skip);

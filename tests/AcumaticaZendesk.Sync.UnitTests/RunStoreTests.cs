@@ -95,7 +95,7 @@ public sealed class RunStoreTests
     private Task RecordAsync(string run, EntityKind kind, SyncCounts counts, DateTimeOffset watermark) =>
         _runs.RecordPageAsync("acme", run, false, kind, Page(counts, watermark), null, 0, true, None);
 
-    private static SyncPageResult Page(SyncCounts counts, DateTimeOffset? watermark) => new(EntityKind.Customer, counts, false, watermark);
+    private static SyncPagesResult Page(SyncCounts counts, DateTimeOffset? watermark) => new(EntityKind.Customer, counts, false, watermark);
 
     private static SyncCounts Counts(int created = 0, int updated = 0, int unchanged = 0, int failed = 0) =>
         new(1, created + updated + unchanged + failed, created, updated, unchanged, 0, failed);

@@ -168,7 +168,7 @@ public sealed class SyncEngineTests
     {
         var h = await SeededAsync(Tenant() with { EntityKinds = [EntityKind.Customer] });
 
-        var plan = await h.Engine.PlanPageAsync(new SyncPageRequest(h.Tenant.Id, "plan-1", EntityKind.Vendor, 10), None);
+        var plan = await h.Engine.PlanPageAsync(new PlanPageRequest(h.Tenant.Id, "plan-1", EntityKind.Vendor, 10), None);
 
         Assert.Empty(plan.Items);
         Assert.Equal((0, false), (plan.Result.Counts.Read, plan.Result.HasMore));
@@ -188,7 +188,7 @@ public sealed class SyncEngineTests
             }
         };
 
-        await Assert.ThrowsAsync<StateConflictException>(() => h.Engine.SyncPageAsync(new SyncPageRequest(h.Tenant.Id, "run-1", EntityKind.Customer), None));
+        await Assert.ThrowsAsync<StateConflictException>(() => h.Engine.SyncPagesAsync(new SyncPagesRequest(h.Tenant.Id, "run-1", EntityKind.Customer), None));
 
         var (stored, _) = await h.Checkpoints.GetAsync(h.Tenant.Id, EntityKind.Customer, None);
         Assert.Equal(("other-run", (DateTimeOffset?)T0.AddHours(2)), (stored!.LastRunId, stored.Watermark));
@@ -354,8 +354,8 @@ public sealed class SyncEngineTests
         var writes = h.Zendesk.Writes;
 
         // The plan says which records come back as new Zendesk records and why.
-        var organizationPlan = await h.Engine.PlanPageAsync(new SyncPageRequest(h.Tenant.Id, "plan-2", EntityKind.Customer, 10), None);
-        var userPlan = await h.Engine.PlanPageAsync(new SyncPageRequest(h.Tenant.Id, "plan-2", EntityKind.Contact, 10), None);
+        var organizationPlan = await h.Engine.PlanPageAsync(new PlanPageRequest(h.Tenant.Id, "plan-2", EntityKind.Customer, 10), None);
+        var userPlan = await h.Engine.PlanPageAsync(new PlanPageRequest(h.Tenant.Id, "plan-2", EntityKind.Contact, 10), None);
         var organizationReason = $"organization #{removed.Id} is gone from Zendesk; creating it again";
         var userReason = $"user #{removedUser.Id} is gone from Zendesk; creating it again";
         Assert.Equal((PlannedAction.Recreate, organizationReason), organizationPlan.Items.Where(i => i.Key == "C1").Select(i => (i.Action, i.Reason)).Single());
@@ -460,7 +460,7 @@ public sealed class SyncEngineTests
         h.Source.BeforeRead = _ => throw new ConnectorConfigurationException(
             h.Tenant.Id, ConnectedSystem.Acumatica, "acumatica.endpointVersion", "'Default/24.200.001' is not offered by the instance");
 
-        var result = await h.Engine.SyncPageAsync(new SyncPageRequest(h.Tenant.Id, "run-1", EntityKind.Customer), None);
+        var result = await h.Engine.SyncPagesAsync(new SyncPagesRequest(h.Tenant.Id, "run-1", EntityKind.Customer), None);
 
         Assert.False(result.HasMore);
         Assert.Equal(RunStopCause.Configuration, result.StopCause);
@@ -479,7 +479,7 @@ public sealed class SyncEngineTests
         var h = await SeededAsync();
         h.Source.BeforeRead = _ => throw new AuthorizationRequiredException(ConnectedSystem.Acumatica, "refresh token expired");
 
-        var result = await h.Engine.SyncPageAsync(new SyncPageRequest(h.Tenant.Id, "run-1", EntityKind.Customer), None);
+        var result = await h.Engine.SyncPagesAsync(new SyncPagesRequest(h.Tenant.Id, "run-1", EntityKind.Customer), None);
 
         Assert.False(result.HasMore);
         Assert.Equal("the tenant needs a new Acumatica authorization (refresh token expired)", result.Stopped);
@@ -543,14 +543,14 @@ public sealed class SyncEngineTests
         var keysBefore = h.Memory.Keys.Order(StringComparer.Ordinal).ToArray();
 
         var results = await h.RunAsync("plan-1", dryRun: true);
-        var plan = await h.Engine.PlanPageAsync(new SyncPageRequest(h.Tenant.Id, "plan-2", EntityKind.Customer, 10), None);
+        var plan = await h.Engine.PlanPageAsync(new PlanPageRequest(h.Tenant.Id, "plan-2", EntityKind.Customer, 10), None);
 
         Assert.Equal(0, h.Zendesk.Writes);
         // A plan cannot see its own earlier kinds' creates: vendor C2 (also customer C2) shows as a create too.
         Assert.Equal(5, results.Where(r => r.Kind is EntityKind.Customer or EntityKind.Vendor).Created());
         Assert.Equal(4, results.Where(r => r.Kind is EntityKind.Contact or EntityKind.Employee).Created());
         Assert.Equal(["C1", "C2", "C3"], plan.Items.Where(i => i.Action == PlannedAction.Create).Select(i => i.Key));
-        var contacts = await h.Engine.PlanPageAsync(new SyncPageRequest(h.Tenant.Id, "plan-2", EntityKind.Contact, 10), None);
+        var contacts = await h.Engine.PlanPageAsync(new PlanPageRequest(h.Tenant.Id, "plan-2", EntityKind.Contact, 10), None);
         Assert.Equal([PlannedAction.Create, PlannedAction.Create, PlannedAction.Create], contacts.Items.Select(i => i.Action));
         Assert.Equal(keysBefore, h.Memory.Keys.Order(StringComparer.Ordinal).ToArray());
     }

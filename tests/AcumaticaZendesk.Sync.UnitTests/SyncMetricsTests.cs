@@ -24,7 +24,7 @@ public sealed class SyncMetricsTests
         var tenant = NewTenant();
         using var meter = new MeterReader(tenant);
 
-        SyncMetrics.PageCommitted(tenant, EntityKind.Contact, new SyncPageResult(EntityKind.Contact, new SyncCounts(1, 9, 1, 2, 3, 0, 4), false, null));
+        SyncMetrics.PageCommitted(tenant, EntityKind.Contact, new SyncPagesResult(EntityKind.Contact, new SyncCounts(1, 9, 1, 2, 3, 0, 4), false, null));
 
         var records = meter.Of("sync.records");
         Assert.All(records, r => Assert.Equal(("{record}", "contact"), (r.Unit, r.Tags["kind"])));
@@ -39,7 +39,7 @@ public sealed class SyncMetricsTests
         var tenant = NewTenant();
         using var meter = new MeterReader(tenant);
         var runs = new RunStore(new Sync.State.InMemoryConnectorStateStore(), new FakeTimeProvider(T0));
-        var page = new SyncPageResult(EntityKind.Customer, new SyncCounts(1, 5, 5, 0, 0, 0, 0), false, T0);
+        var page = new SyncPagesResult(EntityKind.Customer, new SyncCounts(1, 5, 5, 0, 0, 0, 0), false, T0);
 
         await runs.RecordPageAsync(tenant, "plan-1", true, EntityKind.Customer, page, null, 0, true, CancellationToken.None);
         Assert.Empty(meter.Of("sync.records"));
@@ -148,7 +148,7 @@ public sealed class SyncMetricsTests
         Assert.Equal([0.0, 1.5], meter.Of("sync.ticket_flow.lag").Select(l => l.Value).Order());
     }
 
-    private static SyncPageResult Page(EntityKind kind, DateTimeOffset watermark) => new(kind, new SyncCounts(1, 1, 0, 0, 1, 0, 0), false, watermark);
+    private static SyncPagesResult Page(EntityKind kind, DateTimeOffset watermark) => new(kind, new SyncCounts(1, 1, 0, 0, 1, 0, 0), false, watermark);
 
     private static RunRecord Run(string tenant, RunStatus status, TimeSpan? finishedAfter) =>
         new("run-1", tenant, T0, T0, T0 + finishedAfter, status, false, new Dictionary<string, KindProgress>(), []);

@@ -17,7 +17,7 @@ public sealed class TenantSyncWorkflowTests
     private static readonly DateTime Now = new(2026, 1, 5, 10, 7, 0, DateTimeKind.Utc);
 
     private readonly WorkflowContext context = Substitute.For<WorkflowContext>();
-    private readonly List<SyncPageRequest> pageCalls = [];
+    private readonly List<SyncPagesRequest> pageCalls = [];
     private readonly List<SyncRunSummary> finished = [];
     private readonly List<TenantSyncStatus> statuses = [];
     private readonly Dictionary<EntityKind, int> remaining = [];
@@ -28,8 +28,8 @@ public sealed class TenantSyncWorkflowTests
         context.CurrentUtcDateTime.Returns(Now);
         context.CreateReplaySafeLogger<TenantSyncWorkflow>().Returns(NullLogger.Instance);
         context.When(c => c.SetCustomStatus(Arg.Any<object?>())).Do(ci => statuses.Add((TenantSyncStatus)ci.Arg<object?>()!));
-        context.CallActivityAsync<SyncPageResult>(nameof(SyncPageActivity), Arg.Any<SyncPageRequest>(), Arg.Any<WorkflowTaskOptions?>())
-            .Returns(ci => Task.FromResult(NextPage(ci.ArgAt<SyncPageRequest>(1))));
+        context.CallActivityAsync<SyncPagesResult>(nameof(SyncPageActivity), Arg.Any<SyncPagesRequest>(), Arg.Any<WorkflowTaskOptions?>())
+            .Returns(ci => Task.FromResult(NextPage(ci.ArgAt<SyncPagesRequest>(1))));
         context.CallActivityAsync<bool>(nameof(CompleteSyncRunActivity), Arg.Any<SyncRunSummary>(), Arg.Any<WorkflowTaskOptions?>())
             .Returns(ci =>
             {
@@ -48,7 +48,7 @@ public sealed class TenantSyncWorkflowTests
         Assert.Equal(
             [EntityKind.Customer, EntityKind.Customer, EntityKind.Employee, EntityKind.Vendor, EntityKind.Contact, EntityKind.Contact, EntityKind.Contact],
             pageCalls.Select(c => c.Kind));
-        Assert.All(pageCalls, c => Assert.Equal(new SyncPageRequest("contoso", RunId, c.Kind, 50, MaxPages: 1), c));
+        Assert.All(pageCalls, c => Assert.Equal(new SyncPagesRequest("contoso", RunId, c.Kind, 50, MaxPages: 1), c));
         var summary = Assert.Single(finished);
         Assert.Equal(summary, result);
         Assert.Equal(SyncRunOutcome.Succeeded, summary.Outcome);
@@ -61,12 +61,12 @@ public sealed class TenantSyncWorkflowTests
     [Fact]
     public async Task Each_call_may_sync_several_pages_and_they_count_against_the_execution_budget()
     {
-        context.CallActivityAsync<SyncPageResult>(nameof(SyncPageActivity), Arg.Any<SyncPageRequest>(), Arg.Any<WorkflowTaskOptions?>())
+        context.CallActivityAsync<SyncPagesResult>(nameof(SyncPageActivity), Arg.Any<SyncPagesRequest>(), Arg.Any<WorkflowTaskOptions?>())
             .Returns(ci =>
             {
-                var request = ci.ArgAt<SyncPageRequest>(1);
+                var request = ci.ArgAt<SyncPagesRequest>(1);
                 pageCalls.Add(request);
-                return Task.FromResult(new SyncPageResult(request.Kind, new SyncCounts(3, 30, 3, 0, 0, 0, 0), HasMore: request.Kind == EntityKind.Customer, Watermark: null));
+                return Task.FromResult(new SyncPagesResult(request.Kind, new SyncCounts(3, 30, 3, 0, 0, 0, 0), HasMore: request.Kind == EntityKind.Customer, Watermark: null));
             });
         TenantSyncInput? next = null;
         context.When(c => c.ContinueAsNew(Arg.Any<object?>(), Arg.Any<bool>())).Do(ci => next = (TenantSyncInput)ci.ArgAt<object?>(0)!);
@@ -98,14 +98,14 @@ public sealed class TenantSyncWorkflowTests
     public async Task Every_page_is_called_under_the_page_retry_policy()
     {
         // A failed page is retried by the runtime under this policy; settings that no retry fixes come back as data
-        // (SyncPageResult.StopCause), so no exception type is matched here.
+        // (SyncPagesResult.StopCause), so no exception type is matched here.
         Pages(customer: 1, vendor: 1, contact: 1, employee: 1);
 
         var result = await new TenantSyncWorkflow().RunAsync(context, Input());
 
         Assert.Equal(SyncRunOutcome.Succeeded, result!.Outcome);
-        await context.Received(4).CallActivityAsync<SyncPageResult>(nameof(SyncPageActivity), Arg.Any<SyncPageRequest>(), TenantSyncWorkflow.PageRetry);
-        await context.DidNotReceive().CallActivityAsync<SyncPageResult>(nameof(SyncPageActivity), Arg.Any<SyncPageRequest>(), Arg.Is<WorkflowTaskOptions?>(o => o != TenantSyncWorkflow.PageRetry));
+        await context.Received(4).CallActivityAsync<SyncPagesResult>(nameof(SyncPageActivity), Arg.Any<SyncPagesRequest>(), TenantSyncWorkflow.PageRetry);
+        await context.DidNotReceive().CallActivityAsync<SyncPagesResult>(nameof(SyncPageActivity), Arg.Any<SyncPagesRequest>(), Arg.Is<WorkflowTaskOptions?>(o => o != TenantSyncWorkflow.PageRetry));
     }
 
     [Theory]
@@ -114,11 +114,11 @@ public sealed class TenantSyncWorkflowTests
     public async Task A_run_the_engine_stops_ends_failed_with_the_reason_starts_nothing_else_and_skips_the_export_pass(RunStopCause cause, string reason)
     {
         Pages(customer: 1, vendor: 1, contact: 1, employee: 1);
-        context.CallActivityAsync<SyncPageResult>(nameof(SyncPageActivity), Arg.Is<SyncPageRequest>(r => r.Kind == EntityKind.Customer), Arg.Any<WorkflowTaskOptions?>())
+        context.CallActivityAsync<SyncPagesResult>(nameof(SyncPageActivity), Arg.Is<SyncPagesRequest>(r => r.Kind == EntityKind.Customer), Arg.Any<WorkflowTaskOptions?>())
             .Returns(ci =>
             {
-                pageCalls.Add(ci.ArgAt<SyncPageRequest>(1));
-                return Task.FromResult(new SyncPageResult(EntityKind.Customer, new SyncCounts(1, 0, 0, 0, 0, 0, 0), false, null, Stopped: reason, StopCause: cause));
+                pageCalls.Add(ci.ArgAt<SyncPagesRequest>(1));
+                return Task.FromResult(new SyncPagesResult(EntityKind.Customer, new SyncCounts(1, 0, 0, 0, 0, 0, 0), false, null, Stopped: reason, StopCause: cause));
             });
 
         var result = await new TenantSyncWorkflow().RunAsync(context, Input());
@@ -175,7 +175,7 @@ public sealed class TenantSyncWorkflowTests
         // flight, yet the employee page was started; contacts wait for both.
         Assert.Equal([EntityKind.Customer, EntityKind.Employee, EntityKind.Vendor], pageCalls.Select(c => c.Kind));
         Assert.False(run.IsCompleted);
-        vendor.SetResult(new SyncPageResult(EntityKind.Vendor, new SyncCounts(1, 10, 4, 3, 2, 1, 0), HasMore: false, Watermark: null));
+        vendor.SetResult(new SyncPagesResult(EntityKind.Vendor, new SyncCounts(1, 10, 4, 3, 2, 1, 0), HasMore: false, Watermark: null));
         var result = await run;
 
         Assert.Equal(EntityKind.Contact, pageCalls[^1].Kind);
@@ -192,7 +192,7 @@ public sealed class TenantSyncWorkflowTests
         var run = new TenantSyncWorkflow().RunAsync(context, Input());
 
         Assert.Equal([EntityKind.Customer], pageCalls.Select(c => c.Kind));
-        customer.SetResult(new SyncPageResult(EntityKind.Customer, new SyncCounts(1, 10, 4, 3, 2, 1, 0), HasMore: false, Watermark: null));
+        customer.SetResult(new SyncPagesResult(EntityKind.Customer, new SyncCounts(1, 10, 4, 3, 2, 1, 0), HasMore: false, Watermark: null));
         await run;
 
         Assert.Equal([EntityKind.Customer, EntityKind.Employee, EntityKind.Vendor, EntityKind.Contact], pageCalls.Select(c => c.Kind));
@@ -204,13 +204,13 @@ public sealed class TenantSyncWorkflowTests
         Pages(customer: 1, vendor: 3, contact: 1, employee: 1);
         TenantSyncInput? next = null;
         context.When(c => c.ContinueAsNew(Arg.Any<object?>(), Arg.Any<bool>())).Do(ci => next = (TenantSyncInput)ci.ArgAt<object?>(0)!);
-        var employeeFirst = new TaskCompletionSource<SyncPageResult>();
-        context.CallActivityAsync<SyncPageResult>(nameof(SyncPageActivity), Arg.Is<SyncPageRequest>(r => r.Kind == EntityKind.Vendor), Arg.Any<WorkflowTaskOptions?>())
+        var employeeFirst = new TaskCompletionSource<SyncPagesResult>();
+        context.CallActivityAsync<SyncPagesResult>(nameof(SyncPageActivity), Arg.Is<SyncPagesRequest>(r => r.Kind == EntityKind.Vendor), Arg.Any<WorkflowTaskOptions?>())
             .Returns(ci =>
             {
-                pageCalls.Add(ci.ArgAt<SyncPageRequest>(1));
+                pageCalls.Add(ci.ArgAt<SyncPagesRequest>(1));
                 var left = remaining[EntityKind.Vendor] = remaining[EntityKind.Vendor] - 1;
-                return employeeFirst.Task.ContinueWith(_ => new SyncPageResult(EntityKind.Vendor, new SyncCounts(1, 10, 4, 3, 2, 1, 0), HasMore: left > 0, Watermark: null), TaskScheduler.Default);
+                return employeeFirst.Task.ContinueWith(_ => new SyncPagesResult(EntityKind.Vendor, new SyncCounts(1, 10, 4, 3, 2, 1, 0), HasMore: left > 0, Watermark: null), TaskScheduler.Default);
             });
 
         var run = new TenantSyncWorkflow().RunAsync(context, Input(pagesPerExecution: 3));
@@ -239,7 +239,7 @@ public sealed class TenantSyncWorkflowTests
 
         Assert.Equal([EntityKind.Customer, EntityKind.Employee, EntityKind.Vendor], pageCalls.Select(c => c.Kind));
         Assert.Equal(["Employee"], statuses[^1].RunningKinds);
-        employee.SetResult(new SyncPageResult(EntityKind.Employee, new SyncCounts(1, 10, 4, 3, 2, 1, 0), HasMore: false, Watermark: null));
+        employee.SetResult(new SyncPagesResult(EntityKind.Employee, new SyncCounts(1, 10, 4, 3, 2, 1, 0), HasMore: false, Watermark: null));
         var result = await run;
 
         Assert.Equal([EntityKind.Customer, EntityKind.Employee, EntityKind.Vendor, EntityKind.Contact], pageCalls.Select(c => c.Kind));
@@ -255,7 +255,7 @@ public sealed class TenantSyncWorkflowTests
 
         var run = new TenantSyncWorkflow().RunAsync(context, Input());
         vendor.SetException(new WorkflowTaskFailedException("failed", new WorkflowTaskFailureDetails("System.Net.Http.HttpRequestException", "Zendesk answered 503")));
-        employee.SetResult(new SyncPageResult(EntityKind.Employee, new SyncCounts(1, 10, 4, 3, 2, 1, 0), HasMore: true, Watermark: null));
+        employee.SetResult(new SyncPagesResult(EntityKind.Employee, new SyncCounts(1, 10, 4, 3, 2, 1, 0), HasMore: true, Watermark: null));
         var result = await run;
 
         Assert.Equal(SyncRunOutcome.Failed, result!.Outcome);
@@ -279,7 +279,7 @@ public sealed class TenantSyncWorkflowTests
         Assert.Equal((EntityKind.Customer, 3, carried), (status.CurrentKind, status.Generation, status.Progress));
         Assert.Equal(["Customer"], status.RunningKinds);
         Assert.False(run.IsCompleted);
-        customer.SetResult(new SyncPageResult(EntityKind.Customer, new SyncCounts(1, 10, 4, 3, 2, 1, 0), HasMore: false, Watermark: null));
+        customer.SetResult(new SyncPagesResult(EntityKind.Customer, new SyncCounts(1, 10, 4, 3, 2, 1, 0), HasMore: false, Watermark: null));
         await run;
     }
 
@@ -336,7 +336,7 @@ public sealed class TenantSyncWorkflowTests
     public async Task A_page_that_fails_after_its_retries_ends_the_run_as_failed_and_still_releases_it()
     {
         Pages(customer: 1, vendor: 1, contact: 1, employee: 1);
-        context.CallActivityAsync<SyncPageResult>(nameof(SyncPageActivity), Arg.Is<SyncPageRequest>(r => r.Kind == EntityKind.Contact), Arg.Any<WorkflowTaskOptions?>())
+        context.CallActivityAsync<SyncPagesResult>(nameof(SyncPageActivity), Arg.Is<SyncPagesRequest>(r => r.Kind == EntityKind.Contact), Arg.Any<WorkflowTaskOptions?>())
             .ThrowsAsync(new WorkflowTaskFailedException("failed", new WorkflowTaskFailureDetails("System.Net.Http.HttpRequestException", "Zendesk answered 503")));
 
         var result = await new TenantSyncWorkflow().RunAsync(context, Input());
@@ -351,8 +351,8 @@ public sealed class TenantSyncWorkflowTests
     [Fact]
     public async Task An_engine_that_claims_more_pages_but_returns_an_empty_one_stops_the_run_instead_of_looping()
     {
-        context.CallActivityAsync<SyncPageResult>(nameof(SyncPageActivity), Arg.Any<SyncPageRequest>(), Arg.Any<WorkflowTaskOptions?>())
-            .Returns(new SyncPageResult(EntityKind.Customer, new SyncCounts(1, 0, 0, 0, 0, 0, 0), HasMore: true, Watermark: null));
+        context.CallActivityAsync<SyncPagesResult>(nameof(SyncPageActivity), Arg.Any<SyncPagesRequest>(), Arg.Any<WorkflowTaskOptions?>())
+            .Returns(new SyncPagesResult(EntityKind.Customer, new SyncCounts(1, 0, 0, 0, 0, 0, 0), HasMore: true, Watermark: null));
 
         var result = await new TenantSyncWorkflow().RunAsync(context, Input(pagesPerExecution: 1000));
 
@@ -361,13 +361,13 @@ public sealed class TenantSyncWorkflowTests
     }
 
     /// <summary>Pages of <paramref name="kind"/> stay in flight until the returned source completes them.</summary>
-    private TaskCompletionSource<SyncPageResult> Hold(EntityKind kind)
+    private TaskCompletionSource<SyncPagesResult> Hold(EntityKind kind)
     {
-        var pending = new TaskCompletionSource<SyncPageResult>();
-        context.CallActivityAsync<SyncPageResult>(nameof(SyncPageActivity), Arg.Is<SyncPageRequest>(r => r.Kind == kind), Arg.Any<WorkflowTaskOptions?>())
+        var pending = new TaskCompletionSource<SyncPagesResult>();
+        context.CallActivityAsync<SyncPagesResult>(nameof(SyncPageActivity), Arg.Is<SyncPagesRequest>(r => r.Kind == kind), Arg.Any<WorkflowTaskOptions?>())
             .Returns(ci =>
             {
-                pageCalls.Add(ci.ArgAt<SyncPageRequest>(1));
+                pageCalls.Add(ci.ArgAt<SyncPagesRequest>(1));
                 return pending.Task;
             });
         return pending;
@@ -384,10 +384,10 @@ public sealed class TenantSyncWorkflowTests
         remaining[EntityKind.Employee] = employee;
     }
 
-    private SyncPageResult NextPage(SyncPageRequest request)
+    private SyncPagesResult NextPage(SyncPagesRequest request)
     {
         pageCalls.Add(request);
         var left = remaining[request.Kind] = Math.Max(0, remaining[request.Kind] - 1);
-        return new SyncPageResult(request.Kind, new SyncCounts(1, 10, 4, 3, 2, 1, 0), HasMore: left > 0, Watermark: null);
+        return new SyncPagesResult(request.Kind, new SyncCounts(1, 10, 4, 3, 2, 1, 0), HasMore: left > 0, Watermark: null);
     }
 }

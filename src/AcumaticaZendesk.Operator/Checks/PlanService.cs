@@ -44,7 +44,7 @@ internal sealed class PlanService(ISyncEngine engine, IConnectorStateStore store
             {
                 while (hasMore && pages < o.PlanMaxPagesPerKind)
                 {
-                    var plan = await engine.PlanPageAsync(new SyncPageRequest(tenant.Id, planId, kind, o.PlanPageSize, DryRun: true), cancellationToken).ConfigureAwait(false);
+                    var plan = await engine.PlanPageAsync(new PlanPageRequest(tenant.Id, planId, kind, o.PlanPageSize), cancellationToken).ConfigureAwait(false);
                     from ??= plan.Result.Watermark;
                     pages++;
                     read += plan.Result.Counts.Read;

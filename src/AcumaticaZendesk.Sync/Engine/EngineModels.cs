@@ -77,7 +77,7 @@ public sealed record PlannedItem(
     bool EmailIdentityAdded = false);
 
 /// <summary>A dry run of one page: what would happen, nothing written.</summary>
-public sealed record SyncPlan(SyncPageResult Result, IReadOnlyList<PlannedItem> Items);
+public sealed record SyncPlan(SyncPagesResult Result, IReadOnlyList<PlannedItem> Items);
 
 /// <summary>The outcome of a replay.</summary>
 public sealed record ReplayResult(IReadOnlyList<PlannedItem> Items)

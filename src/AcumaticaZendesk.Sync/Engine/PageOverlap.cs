@@ -10,7 +10,7 @@ namespace AcumaticaZendesk.Sync.Engine;
 internal sealed class PageOverlap(AccountDirectory directory, IOptions<ThroughputOptions> throughput)
 {
     /// <summary>The call's depth: 1 for a one-page call or when pages must not overlap (<see cref="MayOverlapAsync"/>).</summary>
-    public async Task<int> DepthAsync(PageScope scope, SyncPageRequest request, CancellationToken cancellationToken) =>
+    public async Task<int> DepthAsync(PageScope scope, SyncPagesRequest request, CancellationToken cancellationToken) =>
         request.MaxPages > 1 && await MayOverlapAsync(scope, request.PageSize, cancellationToken).ConfigureAwait(false)
             ? throughput.Value.PipelineDepth
             : 1;

@@ -20,8 +20,8 @@ internal sealed partial class PagePipeline(
     Replayer replayer, PageOverlap overlap, OwnOrganizationCheck ownOrganization, IOptions<SyncEngineOptions> options, TimeProvider time,
     ILogger<PagePipeline> logger)
 {
-    /// <summary>Syncs up to <see cref="SyncPageRequest.MaxPages"/> pages; their results summed.</summary>
-    public async Task<SyncPageResult> RunAsync(SyncPageRequest request, CancellationToken cancellationToken)
+    /// <summary>Syncs up to <see cref="SyncPagesRequest.MaxPages"/> pages; their results summed.</summary>
+    public async Task<SyncPagesResult> RunAsync(SyncPagesRequest request, CancellationToken cancellationToken)
     {
         var tenant = await tenants.GetRequiredAsync(request.TenantId, cancellationToken).ConfigureAwait(false);
         var (checkpoint, etag) = await checkpoints.GetAsync(tenant.Id, request.Kind, cancellationToken).ConfigureAwait(false);
@@ -29,7 +29,7 @@ internal sealed partial class PagePipeline(
         if (!tenant.IsRunnable || !tenant.IsEnabled(request.Kind))
         {
             LogNotRunnable(tenant.Id, request.Kind);
-            return new SyncPageResult(request.Kind, PageResults.NothingDone, false, checkpoint.Watermark);
+            return new SyncPagesResult(request.Kind, PageResults.NothingDone, false, checkpoint.Watermark);
         }
 
         var windowStart = checkpoint.WindowStartedAt ?? time.GetUtcNow();
@@ -42,14 +42,14 @@ internal sealed partial class PagePipeline(
         return await PipelineAsync(scope, request, checkpoint, etag, windowStart, retried, depth, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<SyncPageResult> PipelineAsync(
-        PageScope scope, SyncPageRequest request, PageCheckpoint checkpoint, string? etag, DateTimeOffset windowStart,
+    private async Task<SyncPagesResult> PipelineAsync(
+        PageScope scope, SyncPagesRequest request, PageCheckpoint checkpoint, string? etag, DateTimeOffset windowStart,
         IReadOnlyList<WorkItem> retried, int depth, CancellationToken cancellationToken)
     {
         var tenant = scope.Tenant;
         var justRetried = retried.ToDictionary(i => i.Ref.Key, i => i.Record.LastModifiedDateTime, StringComparer.Ordinal);
         var pages = new List<PageInFlight>();
-        var results = new List<SyncPageResult>();
+        var results = new List<SyncPagesResult>();
         ExceptionDispatchInfo? failure = null;
         var halted = false;
 

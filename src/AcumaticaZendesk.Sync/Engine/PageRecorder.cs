@@ -74,13 +74,13 @@ internal sealed partial class PageRecorder(
 
     /// <summary>Adds a page (or replay batch) to the run record; a committed page is also logged with its counts.</summary>
     public async Task AddToRunAsync(
-        string tenantId, string runId, SyncPageResult result, DateTimeOffset? from, int duplicates, bool windowClosed, CancellationToken cancellationToken)
+        string tenantId, string runId, SyncPagesResult result, DateTimeOffset? from, int duplicates, bool windowClosed, CancellationToken cancellationToken)
     {
         await runs.RecordPageAsync(tenantId, runId, false, result.Kind, result, from, duplicates, windowClosed, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Logs a committed page of a sync call with its counts.</summary>
-    public void LogCommitted(string tenantId, string runId, SyncPageResult result)
+    public void LogCommitted(string tenantId, string runId, SyncPagesResult result)
     {
         var c = result.Counts;
         LogPage(tenantId, result.Kind, runId, c.Read, c.Created, c.Updated, c.Unchanged, c.Skipped, c.Failed, result.HasMore);

@@ -8,22 +8,17 @@ namespace AcumaticaZendesk.Sync.Engine;
 
 /// <summary>
 /// The engine as the workflow and the operator API see it (<see cref="ISyncEngine"/>): a sync call goes through the
-/// <see cref="PagePipeline"/>, a dry run through the <see cref="PagePlanner"/>, a replay through the
+/// <see cref="PagePipeline"/>, a plan through the <see cref="PagePlanner"/>, a replay through the
 /// <see cref="Replayer"/>. A call that finds the tenant needs a new authorization, or a setting that cannot reach a
-/// system, ends the run as failed and answers why it stopped (<see cref="SyncPageResult.StopCause"/>).
+/// system, ends the run as failed and answers why it stopped (<see cref="SyncPagesResult.StopCause"/>).
 /// </summary>
 internal sealed partial class SyncEngine(
     PagePipeline pipeline, PagePlanner planner, Replayer replayer, TenantRepository tenants, CheckpointStore checkpoints, RunStore runs,
     ILogger<SyncEngine> logger) : ISyncEngine
 {
-    public async Task<SyncPageResult> SyncPageAsync(SyncPageRequest request, CancellationToken cancellationToken)
+    public async Task<SyncPagesResult> SyncPagesAsync(SyncPagesRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.DryRun)
-        {
-            return (await planner.PlanPageAsync(request, cancellationToken).ConfigureAwait(false)).Result;
-        }
-
         ArgumentOutOfRangeException.ThrowIfLessThan(request.PageSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(request.MaxPages, 1);
         try
@@ -44,7 +39,7 @@ internal sealed partial class SyncEngine(
         }
     }
 
-    public Task<SyncPlan> PlanPageAsync(SyncPageRequest request, CancellationToken cancellationToken) =>
+    public Task<SyncPlan> PlanPageAsync(PlanPageRequest request, CancellationToken cancellationToken) =>
         planner.PlanPageAsync(request, cancellationToken);
 
     public Task<ReplayResult> ReplayAsync(string tenantId, string runId, IReadOnlyCollection<RecordRef> records, CancellationToken cancellationToken) =>
@@ -54,11 +49,11 @@ internal sealed partial class SyncEngine(
         replayer.ReplayFailedAsync(tenantId, runId, cancellationToken);
 
     /// <summary>Ends the run as failed with <paramref name="error"/> and answers nothing done, at the kind's checkpoint.</summary>
-    private async Task<SyncPageResult> StopAsync(SyncPageRequest request, string error, string why, RunStopCause cause, CancellationToken cancellationToken)
+    private async Task<SyncPagesResult> StopAsync(SyncPagesRequest request, string error, string why, RunStopCause cause, CancellationToken cancellationToken)
     {
         await runs.CompleteAsync(request.TenantId, request.RunId, RunStatus.Failed, error, cancellationToken).ConfigureAwait(false);
         var (checkpoint, _) = await checkpoints.GetAsync(request.TenantId, request.Kind, cancellationToken).ConfigureAwait(false);
-        return new SyncPageResult(request.Kind, PageResults.NothingDone, false, checkpoint?.Watermark, Stopped: why, StopCause: cause);
+        return new SyncPagesResult(request.Kind, PageResults.NothingDone, false, checkpoint?.Watermark, Stopped: why, StopCause: cause);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {TenantId} needs a new {System} authorization; marked and stopped, other tenants go on")]

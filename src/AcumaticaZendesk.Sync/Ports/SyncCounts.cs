@@ -2,7 +2,7 @@ namespace AcumaticaZendesk.Sync.Ports;
 
 /// <summary>
 /// What sync did to records: pages read and per record one outcome. The one counts type of a page call
-/// (<see cref="SyncPageResult"/>), a kind within a run, a whole run and the run-completed event.
+/// (<see cref="SyncPagesResult"/>), a kind within a run, a whole run and the run-completed event.
 /// </summary>
 public sealed record SyncCounts(int Pages, int Read, int Created, int Updated, int Unchanged, int Skipped, int Failed)
 {

@@ -57,7 +57,7 @@ public static class SyncMetrics
     }
 
     /// <summary>One committed page of a kind: its outcomes and the watermark it reached.</summary>
-    public static void PageCommitted(string tenantId, EntityKind kind, SyncPageResult page)
+    public static void PageCommitted(string tenantId, EntityKind kind, SyncPagesResult page)
     {
         ArgumentNullException.ThrowIfNull(page);
         var name = kind.ToString().ToLowerInvariant();

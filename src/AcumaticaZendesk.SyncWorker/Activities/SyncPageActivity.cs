@@ -5,13 +5,13 @@ namespace AcumaticaZendesk.SyncWorker.Activities;
 
 /// <summary>Syncs one page of one kind for a tenant through the <see cref="ISyncEngine"/> (idempotent, at-least-once).</summary>
 public sealed class SyncPageActivity(ISyncEngine engine, IHostApplicationLifetime lifetime, ILogger<SyncPageActivity> logger)
-    : WorkflowActivity<SyncPageRequest, SyncPageResult>
+    : WorkflowActivity<SyncPagesRequest, SyncPagesResult>
 {
-    public override async Task<SyncPageResult> RunAsync(WorkflowActivityContext context, SyncPageRequest input)
+    public override async Task<SyncPagesResult> RunAsync(WorkflowActivityContext context, SyncPagesRequest input)
     {
         ArgumentNullException.ThrowIfNull(input);
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["TenantId"] = input.TenantId, ["RunId"] = input.RunId });
-        var result = await engine.SyncPageAsync(input, lifetime.ApplicationStopping).ConfigureAwait(false);
+        var result = await engine.SyncPagesAsync(input, lifetime.ApplicationStopping).ConfigureAwait(false);
         logger.LogInformation(
             "{Kind} page of tenant {TenantId}: read {Read}, created {Created}, updated {Updated}, unchanged {Unchanged}, failed {Failed}, more {HasMore}",
             input.Kind, input.TenantId, result.Counts.Read, result.Counts.Created, result.Counts.Updated, result.Counts.Unchanged, result.Counts.Failed, result.HasMore);

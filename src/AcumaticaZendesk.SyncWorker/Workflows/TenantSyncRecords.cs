@@ -16,7 +16,7 @@ namespace AcumaticaZendesk.SyncWorker.Workflows;
 /// <param name="Progress">Counts so far (null at the start).</param>
 /// <param name="Generation">How many times the run continued as new.</param>
 /// <param name="FinishedKinds">Kinds already read to the end in this run (null: none).</param>
-/// <param name="PagesPerActivity">Pages one activity call syncs (<see cref="SyncPageRequest.MaxPages"/>).</param>
+/// <param name="PagesPerActivity">Pages one activity call syncs (<see cref="SyncPagesRequest.MaxPages"/>).</param>
 public sealed record TenantSyncInput(
     string TenantId,
     DateTimeOffset Slot,

@@ -132,12 +132,12 @@ public sealed class TenantSyncWorkflow : Workflow<TenantSyncInput, SyncRunSummar
             while (Error is null && PagesThisExecution < input.PagesPerExecution)
             {
                 PagesThisExecution++; // reserved before the call: the other kinds of the stage see it
-                SyncPageResult page;
+                SyncPagesResult page;
                 try
                 {
-                    page = await context.CallActivityAsync<SyncPageResult>(
+                    page = await context.CallActivityAsync<SyncPagesResult>(
                         nameof(SyncPageActivity),
-                        new SyncPageRequest(input.TenantId, context.InstanceId, kind, input.PageSize, MaxPages: Math.Max(1, input.PagesPerActivity)),
+                        new SyncPagesRequest(input.TenantId, context.InstanceId, kind, input.PageSize, MaxPages: Math.Max(1, input.PagesPerActivity)),
                         PageRetry);
                 }
                 catch (WorkflowTaskFailedException ex)
