@@ -5,12 +5,11 @@ using AcumaticaZendesk.OperatorConsole;
 using AcumaticaZendesk.Sync;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.SyncWorker.Alerts;
-using AcumaticaZendesk.SyncWorker.ConsoleHosting;
 using AcumaticaZendesk.SyncWorker.Retention;
-using AcumaticaZendesk.SyncWorker.Runs;
 using AcumaticaZendesk.SyncWorker.Scheduling;
-using AcumaticaZendesk.SyncWorker.State;
+using AcumaticaZendesk.SyncWorker.Sidecar;
 using AcumaticaZendesk.SyncWorker.Tenants;
+using AcumaticaZendesk.SyncWorker.TenantSync;
 using AcumaticaZendesk.SyncWorker.Tickets;
 using Dapr.Workflow;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using AcumaticaZendesk.Sandbox.Control;
 using AcumaticaZendesk.Sync.Tenants;
-using AcumaticaZendesk.SyncWorker.Workflows;
+using AcumaticaZendesk.SyncWorker.TenantSync;
 using AcumaticaZendesk.Testing;
 using AcumaticaZendesk.Zendesk;
 using Dapr.Workflow;

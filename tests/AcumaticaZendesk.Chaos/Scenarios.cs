@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using AcumaticaZendesk.Sandbox.Control;
 using AcumaticaZendesk.Sync.Tenants;
 using AcumaticaZendesk.SyncWorker.Scheduling;
-using AcumaticaZendesk.SyncWorker.Workflows;
+using AcumaticaZendesk.SyncWorker.TenantSync;
 using AcumaticaZendesk.Testing;
 using Microsoft.Extensions.DependencyInjection;
 

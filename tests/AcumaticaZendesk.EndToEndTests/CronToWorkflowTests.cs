@@ -3,7 +3,7 @@ using AcumaticaZendesk.Contracts;
 using AcumaticaZendesk.Sync.Audit;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.SyncWorker.Scheduling;
-using AcumaticaZendesk.SyncWorker.Workflows;
+using AcumaticaZendesk.SyncWorker.TenantSync;
 using Dapr.Workflow;
 
 namespace AcumaticaZendesk.EndToEndTests;

@@ -1,6 +1,6 @@
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.SyncWorker.Scheduling;
-using AcumaticaZendesk.SyncWorker.Workflows;
+using AcumaticaZendesk.SyncWorker.TenantSync;
 using Dapr.Workflow;
 
 namespace AcumaticaZendesk.EndToEndTests;

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using AcumaticaZendesk.Contracts;
 using AcumaticaZendesk.StandIn;
 using AcumaticaZendesk.Sync.Ports;
-using AcumaticaZendesk.SyncWorker.Workflows;
+using AcumaticaZendesk.SyncWorker.TenantSync;
 using Dapr;
 using Dapr.Client;
 using Dapr.Workflow;

@@ -1,7 +1,7 @@
 using AcumaticaZendesk.Contracts;
 using AcumaticaZendesk.StandIn;
 using AcumaticaZendesk.Sync.Ports;
-using AcumaticaZendesk.SyncWorker.State;
+using AcumaticaZendesk.SyncWorker.Sidecar;
 using Dapr;
 using Dapr.Client;
 using Grpc.Core;

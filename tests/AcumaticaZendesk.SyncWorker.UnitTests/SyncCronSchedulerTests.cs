@@ -2,7 +2,7 @@ using AcumaticaZendesk.Sync.Audit;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.Throughput;
 using AcumaticaZendesk.SyncWorker.Scheduling;
-using AcumaticaZendesk.SyncWorker.Workflows;
+using AcumaticaZendesk.SyncWorker.TenantSync;
 using Dapr.Workflow;
 using Grpc.Core;
 using Microsoft.Extensions.Logging.Abstractions;

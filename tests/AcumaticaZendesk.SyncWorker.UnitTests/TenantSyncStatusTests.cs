@@ -1,6 +1,6 @@
 using System.Text.Json;
 using AcumaticaZendesk.Sync.Ports;
-using AcumaticaZendesk.SyncWorker.Workflows;
+using AcumaticaZendesk.SyncWorker.TenantSync;
 
 namespace AcumaticaZendesk.SyncWorker.UnitTests;
 

@@ -1,7 +1,6 @@
 using AcumaticaZendesk.Sync.Ports;
-using AcumaticaZendesk.SyncWorker.Activities;
+using AcumaticaZendesk.SyncWorker.TenantSync;
 using AcumaticaZendesk.SyncWorker.Tickets;
-using AcumaticaZendesk.SyncWorker.Workflows;
 using Dapr.Workflow;
 using Microsoft.Extensions.Logging.Abstractions;
 using NSubstitute;

@@ -4,7 +4,7 @@ using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.Tenants;
 using AcumaticaZendesk.Sync.Throughput;
 using AcumaticaZendesk.SyncWorker.Retention;
-using AcumaticaZendesk.SyncWorker.Workflows;
+using AcumaticaZendesk.SyncWorker.TenantSync;
 using Dapr.Workflow;
 using Grpc.Core;
 using Microsoft.Extensions.Options;

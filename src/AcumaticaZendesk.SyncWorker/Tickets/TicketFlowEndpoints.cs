@@ -2,7 +2,7 @@ using AcumaticaZendesk.Contracts;
 using AcumaticaZendesk.Sync.Tenants;
 using AcumaticaZendesk.SyncWorker.Retention;
 using AcumaticaZendesk.SyncWorker.Scheduling;
-using AcumaticaZendesk.SyncWorker.Subscriptions;
+using AcumaticaZendesk.SyncWorker.Sidecar;
 using Dapr.Workflow;
 using Grpc.Core;
 using Microsoft.Extensions.Options;

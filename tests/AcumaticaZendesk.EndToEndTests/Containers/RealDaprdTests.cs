@@ -1,7 +1,7 @@
 using AcumaticaZendesk.StandIn;
 using AcumaticaZendesk.Sync.Audit;
 using AcumaticaZendesk.Sync.Ports;
-using AcumaticaZendesk.SyncWorker.Workflows;
+using AcumaticaZendesk.SyncWorker.TenantSync;
 using Dapr.Workflow;
 using DotNet.Testcontainers.Builders;
 using Microsoft.Extensions.DependencyInjection;

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using AcumaticaZendesk.Sync.Tenants;
 using AcumaticaZendesk.SyncWorker.Scheduling;
-using AcumaticaZendesk.SyncWorker.Workflows;
+using AcumaticaZendesk.SyncWorker.TenantSync;
 
 namespace AcumaticaZendesk.EndToEndTests.MainFlow;
 

@@ -1,6 +1,6 @@
 using AcumaticaZendesk.Sync.Audit;
 using AcumaticaZendesk.Sync.Ports;
-using AcumaticaZendesk.SyncWorker.Workflows;
+using AcumaticaZendesk.SyncWorker.TenantSync;
 
 namespace AcumaticaZendesk.EndToEndTests.MainFlow;
 

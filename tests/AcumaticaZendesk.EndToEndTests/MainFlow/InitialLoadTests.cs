@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using AcumaticaZendesk.Sandbox.Control;
-using AcumaticaZendesk.SyncWorker.Workflows;
+using AcumaticaZendesk.SyncWorker.TenantSync;
 using AcumaticaZendesk.Testing;
 using Dapr.Workflow;
 

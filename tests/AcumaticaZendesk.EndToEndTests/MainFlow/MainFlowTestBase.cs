@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using AcumaticaZendesk.Sandbox.Control;
 using AcumaticaZendesk.Sync.Tenants;
-using AcumaticaZendesk.SyncWorker.Workflows;
+using AcumaticaZendesk.SyncWorker.TenantSync;
 using AcumaticaZendesk.Testing;
 using Dapr.Workflow;
 using Microsoft.Extensions.DependencyInjection;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using AcumaticaZendesk.Sync.Audit;
 using AcumaticaZendesk.Sync.Ports;
-using AcumaticaZendesk.SyncWorker.Workflows;
+using AcumaticaZendesk.SyncWorker.TenantSync;
 
 namespace AcumaticaZendesk.EndToEndTests.MainFlow;
 

@@ -1,7 +1,7 @@
 using AcumaticaZendesk.Operator.Ports;
 using AcumaticaZendesk.Sandbox.Control;
 using AcumaticaZendesk.Sync.Audit;
-using AcumaticaZendesk.SyncWorker.Workflows;
+using AcumaticaZendesk.SyncWorker.TenantSync;
 
 namespace AcumaticaZendesk.EndToEndTests.MainFlow;
 

@@ -2,7 +2,7 @@ using AcumaticaZendesk.EndToEndTests.MainFlow;
 using AcumaticaZendesk.Sandbox.Control;
 using AcumaticaZendesk.Sync.Audit;
 using AcumaticaZendesk.Sync.Ports;
-using AcumaticaZendesk.SyncWorker.Workflows;
+using AcumaticaZendesk.SyncWorker.TenantSync;
 
 namespace AcumaticaZendesk.EndToEndTests.Security;
 

@@ -5,7 +5,7 @@ using AcumaticaZendesk.Sandbox.Control;
 using AcumaticaZendesk.Sync.Credentials;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.Tenants;
-using AcumaticaZendesk.SyncWorker.Workflows;
+using AcumaticaZendesk.SyncWorker.TenantSync;
 using AcumaticaZendesk.Testing;
 using Dapr.Workflow;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,7 @@
 using AcumaticaZendesk.Contracts;
 using Dapr.Client;
 
-namespace AcumaticaZendesk.SyncWorker.Runs;
+namespace AcumaticaZendesk.SyncWorker.Sidecar;
 
 /// <summary>Publishes small integration events to the connector's pub/sub.</summary>
 public interface IIntegrationEventPublisher

@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using AcumaticaZendesk.Sync.Ports;
 
-namespace AcumaticaZendesk.SyncWorker.Workflows;
+namespace AcumaticaZendesk.SyncWorker.TenantSync;
 
 /// <summary>
 /// Input of <see cref="TenantSyncWorkflow"/>. The first execution starts with no kind read and no progress; each

@@ -1,12 +1,12 @@
 using AcumaticaZendesk.Contracts;
 using AcumaticaZendesk.Sync.Audit;
 using AcumaticaZendesk.SyncWorker.Alerts;
-using AcumaticaZendesk.SyncWorker.Runs;
 using AcumaticaZendesk.SyncWorker.Scheduling;
-using AcumaticaZendesk.SyncWorker.Workflows;
+using AcumaticaZendesk.SyncWorker.Sidecar;
+using AcumaticaZendesk.SyncWorker.TenantSync;
 using Dapr.Workflow;
 
-namespace AcumaticaZendesk.SyncWorker.Activities;
+namespace AcumaticaZendesk.SyncWorker.TenantSync;
 
 /// <summary>
 /// Ends a run: gives the tenant's run record its final status (<see cref="RunStore.CompleteAsync"/>), releases the

@@ -1,10 +1,10 @@
 using AcumaticaZendesk.Connectors;
 using AcumaticaZendesk.Sync.Ports;
-using AcumaticaZendesk.SyncWorker.Activities;
+using AcumaticaZendesk.SyncWorker.TenantSync;
 using AcumaticaZendesk.SyncWorker.Tickets;
 using Dapr.Workflow;
 
-namespace AcumaticaZendesk.SyncWorker.Workflows;
+namespace AcumaticaZendesk.SyncWorker.TenantSync;
 
 /// <summary>
 /// One tenant's sync run: every entity kind once its prerequisites are read (<see cref="SyncStages"/>), kinds that are

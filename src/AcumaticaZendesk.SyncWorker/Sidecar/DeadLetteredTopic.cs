@@ -1,7 +1,7 @@
 using AcumaticaZendesk.Contracts;
 using Dapr;
 
-namespace AcumaticaZendesk.SyncWorker.Subscriptions;
+namespace AcumaticaZendesk.SyncWorker.Sidecar;
 
 /// <summary>
 /// Every subscription of the worker sends what it cannot take to <see cref="DaprNames.Topics.DeadLetters"/>: daprd publishes

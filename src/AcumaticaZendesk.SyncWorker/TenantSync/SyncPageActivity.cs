@@ -1,7 +1,7 @@
 using AcumaticaZendesk.Sync.Ports;
 using Dapr.Workflow;
 
-namespace AcumaticaZendesk.SyncWorker.Activities;
+namespace AcumaticaZendesk.SyncWorker.TenantSync;
 
 /// <summary>Syncs one page of one kind for a tenant through the <see cref="ISyncEngine"/> (idempotent, at-least-once).</summary>
 public sealed class SyncPageActivity(ISyncEngine engine, IHostApplicationLifetime lifetime, ILogger<SyncPageActivity> logger)

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 
-namespace AcumaticaZendesk.SyncWorker.Subscriptions;
+namespace AcumaticaZendesk.SyncWorker.Sidecar;
 
 /// <summary>
 /// Reads the data of a delivered event. A body that is no JSON of <typeparamref name="T"/> can never succeed, and daprd

@@ -3,7 +3,7 @@ using AcumaticaZendesk.ServiceDefaults;
 using AcumaticaZendesk.Sync.Ports;
 using Dapr.Client;
 
-namespace AcumaticaZendesk.SyncWorker.State;
+namespace AcumaticaZendesk.SyncWorker.Sidecar;
 
 /// <summary>
 /// <see cref="IConnectorStateStore"/> over the Dapr state API (component <see cref="DaprNames.Components.StateStore"/>).

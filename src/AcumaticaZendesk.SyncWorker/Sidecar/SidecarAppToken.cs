@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace AcumaticaZendesk.SyncWorker;
+namespace AcumaticaZendesk.SyncWorker.Sidecar;
 
 /// <summary>
 /// Dapr's app API token on the routes only the sidecar calls (the cron binding, the pub/sub subscriptions and

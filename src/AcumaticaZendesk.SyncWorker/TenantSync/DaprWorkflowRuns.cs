@@ -5,7 +5,7 @@ using AcumaticaZendesk.Sync.Paging;
 using AcumaticaZendesk.SyncWorker.Scheduling;
 using Dapr.Workflow;
 
-namespace AcumaticaZendesk.SyncWorker.Runs;
+namespace AcumaticaZendesk.SyncWorker.TenantSync;
 
 /// <summary>
 /// The operator API's view of the sync workflows, over <see cref="IDaprWorkflowClient"/>. Manual runs and reruns go
