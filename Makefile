@@ -32,6 +32,7 @@ client-deps: ## Install the real vendor clients the tests drive the sandbox with
 ci: ## What CI runs: restore, build, formatting check, deploy checks, all tests, summary line
 	$(MAKE) --no-print-directory build
 	$(DOTNET) format $(SOLUTION) --verify-no-changes --no-restore
+	bash scripts/line-length.sh
 	bash deploy/scripts/bicep-build.sh
 	$(MAKE) --no-print-directory client-deps
 	CONFIGURATION=$(CONFIGURATION) bash scripts/test.sh
@@ -39,8 +40,9 @@ ci: ## What CI runs: restore, build, formatting check, deploy checks, all tests,
 format: ## Format the code according to .editorconfig
 	$(DOTNET) format $(SOLUTION)
 
-format-check: ## Check formatting without changing files
+format-check: ## Check formatting (and the 160-character line cap) without changing files
 	$(DOTNET) format $(SOLUTION) --verify-no-changes
+	bash scripts/line-length.sh
 
 secrets: ## Create components/secrets.local.json from the sample (with a fresh encryption key)
 	@if [ ! -f components/secrets.local.json ]; then \

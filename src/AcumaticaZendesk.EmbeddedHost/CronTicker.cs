@@ -48,7 +48,9 @@ internal sealed class CronTicker(ConnectorAppsHost apps, TimeSpan interval, Text
             {
                 var detail = (string?)tenant?["detail"];
                 await output.WriteLineAsync(
-                    $"[{now} cron] {(string?)tenant?["tenantId"]}: {(string?)tenant?["outcome"]}{(detail is null ? string.Empty : " (" + detail + ")")}").ConfigureAwait(false);
+                    $"[{now} cron] {(string?)tenant?["tenantId"]}: "
+                        + $"{(string?)tenant?["outcome"]}{(detail is null ? string.Empty : " (" + detail + ")")}").ConfigureAwait(
+                        false);
             }
 
             return tenants.Count;

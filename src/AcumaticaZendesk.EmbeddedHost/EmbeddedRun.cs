@@ -38,7 +38,9 @@ internal static class EmbeddedRun
         catch (IOException ex)
         {
             await output.WriteLineAsync(
-                $"embedded mode: could not listen ({ex.Message}). Is `make run` already running? Stop it, or choose other ports with --sandbox-port, --worker-port and --receiver-port.").ConfigureAwait(false);
+                $"embedded mode: could not listen ({ex.Message}). Is `make run` already running? Stop it, or choose other ports with --sandbox-port, "
+                    + "--worker-port and --receiver-port.").ConfigureAwait(
+                    false);
             return 1;
         }
 

@@ -28,7 +28,9 @@ internal sealed record EmbeddedSettings(
         var tenants = Path.GetFullPath(config["tenants-file"] ?? Path.Combine("config", "tenants.demo.json"), root);
         if (!File.Exists(secrets))
         {
-            throw new ArgumentException($"The secrets file {secrets} does not exist: run 'make secrets' (it copies components/secrets.sample.json with fresh keys) or pass --secrets-file.");
+            throw new ArgumentException(
+                $"The secrets file {secrets} does not exist: run 'make secrets' (it copies components/secrets.sample.json with fresh keys) or pass "
+                    + "--secrets-file.");
         }
 
         if (!File.Exists(tenants))
@@ -36,10 +38,17 @@ internal sealed record EmbeddedSettings(
             throw new ArgumentException($"The tenants file {tenants} does not exist: pass --tenants-file (config/tenants.demo.json in the repository).");
         }
 
-        var interval = TimeSpan.TryParse(config["cron-interval"] ?? "00:01:00", CultureInfo.InvariantCulture, out var parsed) && parsed >= TimeSpan.FromSeconds(1)
+        var interval = TimeSpan.TryParse(config["cron-interval"] ?? "00:01:00", CultureInfo.InvariantCulture, out var parsed)
+            && parsed >= TimeSpan.FromSeconds(1)
             ? parsed
             : throw new ArgumentException($"--cron-interval '{config["cron-interval"]}' is not a duration of at least one second (hh:mm:ss).");
-        return new EmbeddedSettings(secrets, tenants, Port(config, "sandbox-port", 5080), Port(config, "worker-port", 5180), Port(config, "receiver-port", 5181), interval);
+        return new EmbeddedSettings(
+            secrets,
+            tenants,
+            Port(config, "sandbox-port", 5080),
+            Port(config, "worker-port", 5180),
+            Port(config, "receiver-port", 5181),
+            interval);
     }
 
     private static int Port(IConfiguration config, string key, int fallback)

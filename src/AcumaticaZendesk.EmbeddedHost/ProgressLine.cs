@@ -29,7 +29,8 @@ internal sealed class ProgressLine(IServiceProvider workerServices, IReadOnlyLis
                 if (line is not null && (!last.TryGetValue(tenantId, out var previous) || previous != line))
                 {
                     last[tenantId] = line;
-                    await output.WriteLineAsync($"[{DateTimeOffset.Now.ToString("HH:mm:ss", CultureInfo.InvariantCulture)} progress] {line}").ConfigureAwait(false);
+                    await output.WriteLineAsync($"[{DateTimeOffset.Now.ToString("HH:mm:ss", CultureInfo.InvariantCulture)} progress] {line}").ConfigureAwait(
+                        false);
                 }
             }
         }
@@ -46,7 +47,9 @@ internal sealed class ProgressLine(IServiceProvider workerServices, IReadOnlyLis
         foreach (var estimate in estimates)
         {
             var counts = estimate.Progress.Counts;
-            text.Append(CultureInfo.InvariantCulture, $"{separator}{estimate.Kind} {counts.Read} read ({counts.Created + counts.Updated} written, {counts.Failed} failed)");
+            text.Append(
+                CultureInfo.InvariantCulture,
+                $"{separator}{estimate.Kind} {counts.Read} read ({counts.Created + counts.Updated} written, {counts.Failed} failed)");
             if (run.Status == RunStatus.Running && estimate.Percent is { } percent)
             {
                 text.Append(CultureInfo.InvariantCulture, $" {percent:0}%");

@@ -192,7 +192,10 @@ public static class OperatorApi
         }
         catch (StateConflictException)
         {
-            return OperatorResults.Problem(StatusCodes.Status409Conflict, "Concurrent change", "Someone else changed the same state at the same time; try again.");
+            return OperatorResults.Problem(
+                StatusCodes.Status409Conflict,
+                "Concurrent change",
+                "Someone else changed the same state at the same time; try again.");
         }
         catch (Exception ex) when (SidecarUnavailable.Is(ex) && !context.HttpContext.RequestAborted.IsCancellationRequested)
         {

@@ -44,7 +44,8 @@ public sealed class OperatorOptions : IValidatableObject
             yield return new ValidationResult("Operator:ApiKeys lists the same key twice.", [nameof(ApiKeys)]);
         if (!string.IsNullOrWhiteSpace(Jwt.Authority) && string.IsNullOrWhiteSpace(Jwt.Audience))
             yield return new ValidationResult(
-                "Operator:Jwt:Audience is required when Operator:Jwt:Authority is set (without it a token issued for any other application of the same authority would be accepted).",
+                "Operator:Jwt:Audience is required when Operator:Jwt:Authority is set (without it a token issued for any other application of the same "
+                    + "authority would be accepted).",
                 [nameof(Jwt)]);
     }
 }

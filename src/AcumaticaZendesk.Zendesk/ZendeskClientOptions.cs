@@ -95,7 +95,9 @@ public sealed class ZendeskClientOptions : IValidatableObject
         Check(RateLimitReserveFraction is >= 0 and < 1, "Zendesk:RateLimitReserveFraction must be in [0, 1).");
         Check(IncrementalExportRequestsPerMinute is >= 1 and <= 30, "Zendesk:IncrementalExportRequestsPerMinute must be between 1 and 30.");
         Check(MaxConcurrentBulkJobs is >= 1 and <= 30, "Zendesk:MaxConcurrentBulkJobs must be between 1 and 30 (Zendesk queues at most 30 jobs per account).");
-        Check(JobPollInterval > TimeSpan.Zero && JobPollMaxInterval >= JobPollInterval, "Zendesk:JobPollInterval must be positive and not above Zendesk:JobPollMaxInterval.");
+        Check(
+            JobPollInterval > TimeSpan.Zero && JobPollMaxInterval >= JobPollInterval,
+            "Zendesk:JobPollInterval must be positive and not above Zendesk:JobPollMaxInterval.");
         Check(JobPollBackoff is >= 1.0 and <= 4.0, "Zendesk:JobPollBackoff must be between 1.0 and 4 (growth factor of the wait between job-status polls).");
         Check(JobPollCoalesceWindow is null || (JobPollCoalesceWindow >= TimeSpan.Zero && JobPollCoalesceWindow <= JobPollInterval),
             "Zendesk:JobPollCoalesceWindow must be between 0 and Zendesk:JobPollInterval (leave it empty for a tenth of Zendesk:JobPollInterval).");

@@ -62,5 +62,6 @@ public sealed record ZendeskOAuthApp(string ClientId, string? ClientSecret, Uri 
 {
     /// <summary>Never prints the secret.</summary>
     public override string ToString() =>
-        $"ZendeskOAuthApp {{ ClientId = {ClientId}, ClientSecret = {(ClientSecret is null ? "(none)" : "***")}, RedirectUri = {RedirectUri}, Scope = {Scope} }}";
+        $"ZendeskOAuthApp {{ ClientId = {ClientId}, ClientSecret = {(ClientSecret is null ? "(none)" : "***")}, RedirectUri = {RedirectUri}, Scope = "
+            + $"{Scope} }}";
 }

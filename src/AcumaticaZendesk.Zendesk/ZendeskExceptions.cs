@@ -59,8 +59,10 @@ public sealed class ZendeskReauthorizationRequiredException : Exception
 
     private static string BuildMessage(string subdomain, ZendeskAuthorizationRequest? authorization, string reason) =>
         authorization is null
-            ? $"Zendesk account '{subdomain}' needs authorization ({reason}) and no OAuth client is configured for it; configure one and authorize the connector."
-            : $"Zendesk account '{subdomain}' needs authorization ({reason}); an operator must open {authorization.AuthorizeUrl.AbsoluteUri} and approve the connector.";
+            ? $"Zendesk account '{subdomain}' needs authorization ({reason}) and no OAuth client is configured for it; configure one and authorize the "
+                + "connector."
+            : $"Zendesk account '{subdomain}' needs authorization ({reason}); an operator must open {authorization.AuthorizeUrl.AbsoluteUri} and approve the "
+                + "connector.";
 }
 
 /// <summary>The OAuth token endpoint refused a code exchange or refresh.</summary>

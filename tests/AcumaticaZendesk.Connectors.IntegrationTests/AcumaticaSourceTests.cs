@@ -25,7 +25,8 @@ public sealed class AcumaticaSourceTests : IDisposable
         _acu.Put("Contact", FakeAcumatica.Contact(100200, "C000000101", "Maria", "Lopez", "maria@contoso.example", T0.AddMinutes(1)));
     }
 
-    private TenantConfig Tenant(AcumaticaSignIn mode = AcumaticaSignIn.Oauth) => ConnectorHost.Tenant(_acu.InstanceUrl, "http://127.0.0.1:1/zendesk/acme", mode);
+    private TenantConfig Tenant(AcumaticaSignIn mode = AcumaticaSignIn.Oauth) =>
+        ConnectorHost.Tenant(_acu.InstanceUrl, "http://127.0.0.1:1/zendesk/acme", mode);
 
     [Fact]
     public async Task Reads_a_page_of_customers_with_the_incremental_filter_and_maps_the_vendored_sample()
@@ -97,7 +98,11 @@ public sealed class AcumaticaSourceTests : IDisposable
             ["VendorClass"] = FakeAcumatica.Wrap("LOCAL"),
             ["Status"] = FakeAcumatica.Wrap("Inactive"),
             ["LastModifiedDateTime"] = FakeAcumatica.Wrap("2024-11-18T16:10:00.000+00:00"),
-            ["MainContact"] = new JsonObject { ["Email"] = FakeAcumatica.Wrap("ap@contoso.example"), ["WebSite"] = FakeAcumatica.Wrap("https://contoso.example") },
+            ["MainContact"] = new JsonObject
+            {
+                ["Email"] = FakeAcumatica.Wrap("ap@contoso.example"),
+                ["WebSite"] = FakeAcumatica.Wrap("https://contoso.example")
+            },
         });
         _acu.Put("Employee", new JsonObject
         {
@@ -131,7 +136,9 @@ public sealed class AcumaticaSourceTests : IDisposable
         {
             Mapping = Tenant().Mapping with
             {
-                Organization = [new FieldMapping("field:AccountRef", "organization_fields.account_ref"), new FieldMapping("attribute:INDUSTRY", "tags", "industry_")],
+                Organization = [
+                    new FieldMapping("field:AccountRef", "organization_fields.account_ref"),
+                    new FieldMapping("attribute:INDUSTRY", "tags", "industry_")],
             },
         };
 

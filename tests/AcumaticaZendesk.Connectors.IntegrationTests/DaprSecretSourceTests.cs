@@ -31,7 +31,11 @@ public sealed class DaprSecretSourceTests
 
         Assert.Equal("pw-1", await source.GetSecretAsync("tenants:acme:acumatica:password", _ct));
         Assert.Equal("pw-1", await source.GetSecretAsync("tenants:acme:acumatica:password", _ct));
-        await _dapr.Received(1).GetSecretAsync("connector-secrets", "tenants--acme--acumatica--password", Arg.Any<IReadOnlyDictionary<string, string>>(), Arg.Any<CancellationToken>());
+        await _dapr.Received(1).GetSecretAsync(
+            "connector-secrets",
+            "tenants--acme--acumatica--password",
+            Arg.Any<IReadOnlyDictionary<string, string>>(),
+            Arg.Any<CancellationToken>());
 
         Store("tenants--acme--acumatica--password", "pw-2"); // rotated by an operator
         _time.Advance(TimeSpan.FromMinutes(6));
@@ -48,7 +52,11 @@ public sealed class DaprSecretSourceTests
 
         Assert.Null(await source.GetSecretAsync("oauth:zendesk:client-id", _ct));
         Assert.Null(await source.GetSecretAsync("oauth:zendesk:client-id", _ct));
-        await _dapr.Received(1).GetSecretAsync("connector-secrets", "oauth--zendesk--client-id", Arg.Any<IReadOnlyDictionary<string, string>>(), Arg.Any<CancellationToken>());
+        await _dapr.Received(1).GetSecretAsync(
+            "connector-secrets",
+            "oauth--zendesk--client-id",
+            Arg.Any<IReadOnlyDictionary<string, string>>(),
+            Arg.Any<CancellationToken>());
 
         var ex = await Assert.ThrowsAsync<MissingSecretException>(() => source.RequireSecretAsync("oauth:zendesk:client-id", _ct));
         Assert.Contains("'oauth:zendesk:client-id'", ex.Message, StringComparison.Ordinal);
@@ -78,7 +86,11 @@ public sealed class DaprSecretSourceTests
     [Fact]
     public async Task Other_store_failures_are_not_mistaken_for_a_missing_secret()
     {
-        _dapr.GetSecretAsync("connector-secrets", "oauth--acumatica--client-secret", Arg.Any<IReadOnlyDictionary<string, string>>(), Arg.Any<CancellationToken>())
+        _dapr.GetSecretAsync(
+            "connector-secrets",
+            "oauth--acumatica--client-secret",
+            Arg.Any<IReadOnlyDictionary<string, string>>(),
+            Arg.Any<CancellationToken>())
             .ThrowsAsync(new DaprException("Secret operation failed.", new RpcException(new Status(StatusCode.Unavailable, "connection refused"))));
 
         var ex = await Assert.ThrowsAsync<SecretStoreUnavailableException>(() => Source().GetSecretAsync("oauth:acumatica:client-secret", _ct));
@@ -104,7 +116,11 @@ public sealed class DaprSecretSourceTests
         await source.GetSecretAsync("tenants:acme:zendesk:webhook-signing-secret", _ct);
         await source.GetSecretAsync("tenants:acme:zendesk:webhook-signing-secret", _ct);
 
-        await _dapr.Received(2).GetSecretAsync("connector-secrets", "tenants--acme--zendesk--webhook-signing-secret", Arg.Any<IReadOnlyDictionary<string, string>>(), Arg.Any<CancellationToken>());
+        await _dapr.Received(2).GetSecretAsync(
+            "connector-secrets",
+            "tenants--acme--zendesk--webhook-signing-secret",
+            Arg.Any<IReadOnlyDictionary<string, string>>(),
+            Arg.Any<CancellationToken>());
     }
 
     /// <summary>Names made of tenant ids from request paths cannot grow the cache without bound.</summary>
@@ -118,10 +134,18 @@ public sealed class DaprSecretSourceTests
             await source.GetSecretAsync($"tenants:t{i}:zendesk:webhook-signing-secret", _ct);
 
         await source.GetSecretAsync("tenants:t0:zendesk:webhook-signing-secret", _ct);
-        await _dapr.Received(1).GetSecretAsync("connector-secrets", "tenants--t0--zendesk--webhook-signing-secret", Arg.Any<IReadOnlyDictionary<string, string>>(), Arg.Any<CancellationToken>());
+        await _dapr.Received(1).GetSecretAsync(
+            "connector-secrets",
+            "tenants--t0--zendesk--webhook-signing-secret",
+            Arg.Any<IReadOnlyDictionary<string, string>>(),
+            Arg.Any<CancellationToken>());
         await source.GetSecretAsync("tenants:one-more:zendesk:webhook-signing-secret", _ct);
         await source.GetSecretAsync("tenants:t0:zendesk:webhook-signing-secret", _ct);
 
-        await _dapr.Received(2).GetSecretAsync("connector-secrets", "tenants--t0--zendesk--webhook-signing-secret", Arg.Any<IReadOnlyDictionary<string, string>>(), Arg.Any<CancellationToken>());
+        await _dapr.Received(2).GetSecretAsync(
+            "connector-secrets",
+            "tenants--t0--zendesk--webhook-signing-secret",
+            Arg.Any<IReadOnlyDictionary<string, string>>(),
+            Arg.Any<CancellationToken>());
     }
 }

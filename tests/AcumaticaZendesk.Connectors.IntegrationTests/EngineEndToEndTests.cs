@@ -47,7 +47,8 @@ public sealed class EngineEndToEndTests : IAsyncLifetime
         Control.AddContact(Acme, "C000000103", "Raj", "Nair", "raj@northwind.example");
     }
 
-    /// <summary>Saves the tenant; Zendesk by client credentials unless <paramref name="authorizeZendesk"/> is false (then it awaits an operator's consent).</summary>
+    /// <summary>Saves the tenant; Zendesk by client credentials unless <paramref name="authorizeZendesk"/> is false (then it awaits an operator's
+    /// consent).</summary>
     private async Task<TenantConfig> SeedTenantAsync(OnboardingPolicy onboarding = OnboardingPolicy.Adopt, bool authorizeZendesk = true)
     {
         _host = SandboxDemo.Host(tenantId: Acme, zendeskClientCredentials: authorizeZendesk);
@@ -68,7 +69,10 @@ public sealed class EngineEndToEndTests : IAsyncLifetime
 
     private JsonObject[] Organizations() => [.. Control.Organizations(Acme).Select(o => o!.AsObject())];
 
-    private JsonObject[] Users() => [.. Control.Users(Acme).Select(u => u!.AsObject()).Where(u => u["external_id"]?.ToString().StartsWith("acu-contact:", StringComparison.Ordinal) == true)];
+    private JsonObject[] Users() =>
+        [
+            .. Control.Users(Acme).Select(u => u!.AsObject())
+                .Where(u => u["external_id"]?.ToString().StartsWith("acu-contact:", StringComparison.Ordinal) == true)];
 
     private long OrgId(string externalId) => Organizations().Single(o => o["external_id"]?.ToString() == externalId)["id"]!.GetValue<long>();
 
@@ -104,7 +108,8 @@ public sealed class EngineEndToEndTests : IAsyncLifetime
         var acumaticaTokens = await tokens.GetAsync(Acme, ConnectedSystem.Acumatica, _ct);
         var zendeskTokens = await tokens.GetAsync(Acme, ConnectedSystem.Zendesk, _ct);
         Assert.NotNull(acumaticaTokens);
-        string[] issued = [.. new[] { acumaticaTokens.AccessToken, acumaticaTokens.RefreshToken, zendeskTokens?.AccessToken, zendeskTokens?.RefreshToken }.OfType<string>()];
+        string[] issued = [
+            .. new[] { acumaticaTokens.AccessToken, acumaticaTokens.RefreshToken, zendeskTokens?.AccessToken, zendeskTokens?.RefreshToken }.OfType<string>()];
         Host.Logs.AssertNoneContains(
             [DemoCredentials.AcumaticaPassword, DemoCredentials.AcumaticaClientSecret, DemoCredentials.ZendeskClientSecret, .. issued,
              Host.Secrets.Values[SecretNames.TokenEncryptionKeys][3..], "maria@contoso.example", "Maria Lopez"]);
@@ -175,7 +180,9 @@ public sealed class EngineEndToEndTests : IAsyncLifetime
         {
             Content = JsonContent.Create(new { organization = new { name } }),
         };
-        request.Headers.Authorization = new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{DemoCredentials.ZendeskAdminEmail}/token:{DemoCredentials.ZendeskApiToken}")));
+        request.Headers.Authorization = new(
+            "Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{DemoCredentials.ZendeskAdminEmail}/token:{DemoCredentials.ZendeskApiToken}")));
         using var response = await http.SendAsync(request, _ct);
         response.EnsureSuccessStatusCode();
     }

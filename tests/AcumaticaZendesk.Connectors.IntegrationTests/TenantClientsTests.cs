@@ -64,7 +64,8 @@ public sealed class TenantClientsTests : IDisposable
     [Fact]
     public async Task Missing_credentials_name_the_secret_to_set()
     {
-        var error = await Assert.ThrowsAsync<ConnectorConfigurationException>(() => Clients.AcumaticaAsync(_tenant with { Acumatica = _tenant.Acumatica with { AuthMode = AcumaticaSignIn.Cookie } }, _ct));
+        var error = await Assert.ThrowsAsync<ConnectorConfigurationException>(
+            () => Clients.AcumaticaAsync(_tenant with { Acumatica = _tenant.Acumatica with { AuthMode = AcumaticaSignIn.Cookie } }, _ct));
 
         Assert.Equal(SecretNames.AcumaticaUserName("acme"), error.Setting);
     }
@@ -76,16 +77,23 @@ public sealed class TenantClientsTests : IDisposable
         host.Secrets.Values[SecretNames.OAuthClientId(ConnectedSystem.Zendesk)] = "shared-id";
         host.Secrets.Values[SecretNames.OAuthClientId(ConnectedSystem.Acumatica)] = "shared-acu-id";
         var store = await host.Get<Credentials.TenantTokens>().GetStoreAsync(_ct);
-        await store.SaveAsync("acme", ConnectedSystem.Zendesk, new Sync.Credentials.TokenSet("at", "rt", DateTimeOffset.UtcNow.AddHours(1), null, "read write"), _ct);
+        await store.SaveAsync(
+            "acme",
+            ConnectedSystem.Zendesk,
+            new Sync.Credentials.TokenSet("at", "rt", DateTimeOffset.UtcNow.AddHours(1), null, "read write"),
+            _ct);
         var tenant = ConnectorHost.Tenant("https://10.1.2.3/AcumaticaERP", "https://10.1.2.3");
         var clients = host.Get<TenantClients>();
 
-        var zendesk = await Assert.ThrowsAnyAsync<HttpRequestException>(async () => await (await clients.ZendeskAsync(tenant, _ct)).Organizations.GetByExternalIdAsync("C1", _ct));
+        var zendesk = await Assert.ThrowsAnyAsync<HttpRequestException>(
+            async () => await (await clients.ZendeskAsync(tenant, _ct)).Organizations.GetByExternalIdAsync("C1", _ct));
         var acumatica = await Assert.ThrowsAnyAsync<Exception>(async () => await (await clients.AcumaticaAsync(tenant, _ct)).GetEndpointsAsync(_ct));
 
         Assert.IsType<EgressRefusedException>(zendesk, exactMatch: false);
         Assert.Contains(Chain(acumatica), e => e is EgressRefusedException);
-        Assert.DoesNotContain(host.Logs.Lines, l => l.Contains("retrying", StringComparison.OrdinalIgnoreCase) || l.Contains("OnRetry", StringComparison.Ordinal));
+        Assert.DoesNotContain(
+            host.Logs.Lines,
+            l => l.Contains("retrying", StringComparison.OrdinalIgnoreCase) || l.Contains("OnRetry", StringComparison.Ordinal));
     }
 
     private static IEnumerable<Exception> Chain(Exception? exception)

@@ -28,7 +28,9 @@ public sealed class TicketFlowAnswerTests(Specs specs)
     public async Task Every_answer_the_clients_receive_in_the_ticket_flow_fits_the_vendors_specs()
     {
         var sandboxTime = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var sandbox = await SandboxHost.StartAsync(new SandboxOptions { Urls = "http://127.0.0.1:0", Seed = "demo", TimeProvider = sandboxTime }, _ct);
+        await using var sandbox = await SandboxHost.StartAsync(
+            new SandboxOptions { Urls = "http://127.0.0.1:0", Seed = "demo", TimeProvider = sandboxTime },
+            _ct);
         var recorder = new AnswerRecorder();
         using var host = SandboxDemo.Host(services =>
         {
@@ -104,5 +106,7 @@ public sealed class TicketFlowAnswerTests(Specs specs)
     }
 
     private static long Organization(SandboxControl control, string accountCode) =>
-        (long)control.CreateOrganization("demo", new JsonObject { ["name"] = $"Account {accountCode} {Guid.NewGuid():N}", ["external_id"] = accountCode })["id"]!;
+        (long)control.CreateOrganization(
+            "demo",
+            new JsonObject { ["name"] = $"Account {accountCode} {Guid.NewGuid():N}", ["external_id"] = accountCode })["id"]!;
 }

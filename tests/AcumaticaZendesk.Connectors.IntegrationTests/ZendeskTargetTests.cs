@@ -14,7 +14,8 @@ namespace AcumaticaZendesk.Connectors.IntegrationTests;
 public sealed class ZendeskTargetTests : IDisposable
 {
     private readonly FakeZendesk _zd = new();
-    private readonly ConnectorHost _host = new(new Dictionary<string, string?> { ["Zendesk:JobPollInterval"] = "00:00:00.005", ["Zendesk:JobPollMaxInterval"] = "00:00:00.010" });
+    private readonly ConnectorHost _host = new(
+        new Dictionary<string, string?> { ["Zendesk:JobPollInterval"] = "00:00:00.005", ["Zendesk:JobPollMaxInterval"] = "00:00:00.010" });
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
     private readonly TenantConfig _tenant;
 
@@ -33,14 +34,19 @@ public sealed class ZendeskTargetTests : IDisposable
         if (refresh is not null)
             _zd.AcceptRefreshToken(refresh);
         var store = await _host.Get<TenantTokens>().GetStoreAsync(_ct);
-        await store.SaveAsync("acme", ConnectedSystem.Zendesk, new TokenSet(access, refresh, expiresAt ?? DateTimeOffset.UtcNow.AddHours(1), null, "read write"), _ct);
+        await store.SaveAsync(
+            "acme",
+            ConnectedSystem.Zendesk,
+            new TokenSet(access, refresh, expiresAt ?? DateTimeOffset.UtcNow.AddHours(1), null, "read write"),
+            _ct);
     }
 
     private static OrganizationPayload Org(string ext, string name) => new() { ExternalId = ext, Name = name, Tags = ["acumatica", "acu_customer"] };
 
     private static UserWrite User(string ext, string name, string email, long? org = null) => new(null, Payload(ext, name, email, org));
 
-    private static UserPayload Payload(string ext, string name, string email, long? org = null) => new() { ExternalId = ext, Name = name, Email = email, Role = "end-user", OrganizationId = org, Tags = ["acumatica"] };
+    private static UserPayload Payload(string ext, string name, string email, long? org = null) =>
+        new() { ExternalId = ext, Name = name, Email = email, Role = "end-user", OrganizationId = org, Tags = ["acumatica"] };
 
     [Fact]
     public async Task Organizations_are_created_in_a_create_many_job_and_a_name_clash_fails_only_that_record()
@@ -57,7 +63,9 @@ public sealed class ZendeskTargetTests : IDisposable
         Assert.Equal((WriteErrorKind.DuplicateValue, "DuplicateValue"), (clash.Kind, clash.Code));
         Assert.Contains("has already been taken", clash.Message, StringComparison.Ordinal);
         Assert.Equal(["organizations.create_many"], _zd.Writes);
-        Assert.Equal(["acumatica", "acu_customer"], _zd.Organizations.Single(o => o["external_id"]?.ToString() == "C1")["tags"]!.AsArray().Select(t => t!.ToString()));
+        Assert.Equal(
+            ["acumatica", "acu_customer"],
+            _zd.Organizations.Single(o => o["external_id"]?.ToString() == "C1")["tags"]!.AsArray().Select(t => t!.ToString()));
     }
 
     [Fact]
@@ -69,7 +77,10 @@ public sealed class ZendeskTargetTests : IDisposable
 
         var byExt = await Target.FindOrganizationsByExternalIdsAsync(_tenant, ["c000000101", "C404"], _ct);
         var byName = await Target.FindOrganizationsByNamesAsync(_tenant, ["hand made inc", "Nobody"], _ct);
-        var updated = await Target.UpdateOrganizationsAsync(_tenant, [new OrganizationUpdate(created[0].Id!.Value, Org("C000000101", "Contoso Pharmacy") with { Notes = "VIP" })], _ct);
+        var updated = await Target.UpdateOrganizationsAsync(
+            _tenant,
+            [new OrganizationUpdate(created[0].Id!.Value, Org("C000000101", "Contoso Pharmacy") with { Notes = "VIP" })],
+            _ct);
 
         Assert.Equal(created[0].Id, Assert.Single(byExt).Id);
         var handMade = Assert.Single(byName);
@@ -86,7 +97,10 @@ public sealed class ZendeskTargetTests : IDisposable
         await AuthorizeAsync();
         for (var i = 0; i < 150; i++)
             _zd.AddOrganization($"Org {i:000}", i % 2 == 0 ? $"ext-{i}" : null);
-        await Target.CreateOrUpdateUsersAsync(_tenant, [User("acu-contact:1", "Maria Lopez", "maria@contoso.example"), User("acu-contact:2", "Ken Ito", "ken@contoso.example")], _ct);
+        await Target.CreateOrUpdateUsersAsync(
+            _tenant,
+            [User("acu-contact:1", "Maria Lopez", "maria@contoso.example"), User("acu-contact:2", "Ken Ito", "ken@contoso.example")],
+            _ct);
 
         var organizations = await Target.ListOrganizationsAsync(_tenant, _ct);
         var users = await Target.ListUsersAsync(_tenant, limit: 2, _ct);
@@ -104,10 +118,16 @@ public sealed class ZendeskTargetTests : IDisposable
     public async Task Users_are_written_with_create_or_update_many_and_an_update_never_sends_the_email()
     {
         await AuthorizeAsync();
-        var created = await Target.CreateOrUpdateUsersAsync(_tenant, [User("acu-contact:1", "Maria Lopez", "maria@contoso.example"), User("acu-contact:2", "Ken Ito", "ken@contoso.example")], _ct);
+        var created = await Target.CreateOrUpdateUsersAsync(
+            _tenant,
+            [User("acu-contact:1", "Maria Lopez", "maria@contoso.example"), User("acu-contact:2", "Ken Ito", "ken@contoso.example")],
+            _ct);
         var id = created[0].Id!.Value;
 
-        var updated = await Target.CreateOrUpdateUsersAsync(_tenant, [new UserWrite(id, Payload("acu-contact:1", "Maria Lopez-Ruiz", "maria.new@contoso.example"))], _ct);
+        var updated = await Target.CreateOrUpdateUsersAsync(
+            _tenant,
+            [new UserWrite(id, Payload("acu-contact:1", "Maria Lopez-Ruiz", "maria.new@contoso.example"))],
+            _ct);
         var found = await Target.FindUsersByExternalIdsAsync(_tenant, ["ACU-CONTACT:1", "acu-contact:2"], _ct);
         var byEmail = await Target.FindUsersByEmailsAsync(_tenant, ["ken@contoso.example", "nobody@contoso.example"], _ct);
 
@@ -125,7 +145,10 @@ public sealed class ZendeskTargetTests : IDisposable
         await AuthorizeAsync();
         _zd.BulkUserImportRefused = true;
 
-        var results = await Target.CreateOrUpdateUsersAsync(_tenant, [User("acu-contact:1", "Maria Lopez", "maria@contoso.example"), User("acu-contact:2", "Ken Ito", "ken@contoso.example")], _ct);
+        var results = await Target.CreateOrUpdateUsersAsync(
+            _tenant,
+            [User("acu-contact:1", "Maria Lopez", "maria@contoso.example"), User("acu-contact:2", "Ken Ito", "ken@contoso.example")],
+            _ct);
 
         Assert.All(results, r => Assert.True(r.Success));
         Assert.Equal(["users.create_or_update", "users.create_or_update"], _zd.Writes);
@@ -155,7 +178,10 @@ public sealed class ZendeskTargetTests : IDisposable
     public async Task An_email_of_another_user_fails_the_identity_as_a_duplicate()
     {
         await AuthorizeAsync();
-        var ids = await Target.CreateOrUpdateUsersAsync(_tenant, [User("acu-contact:1", "Maria", "maria@contoso.example"), User("acu-contact:2", "Ken", "ken@contoso.example")], _ct);
+        var ids = await Target.CreateOrUpdateUsersAsync(
+            _tenant,
+            [User("acu-contact:1", "Maria", "maria@contoso.example"), User("acu-contact:2", "Ken", "ken@contoso.example")],
+            _ct);
 
         var result = await Target.AddEmailIdentityAsync(_tenant, ids[0].Id!.Value, "ken@contoso.example", makePrimary: false, _ct);
 
@@ -183,7 +209,11 @@ public sealed class ZendeskTargetTests : IDisposable
     public async Task A_rejected_token_that_cannot_be_refreshed_means_the_tenant_needs_authorization()
     {
         var store = await _host.Get<TenantTokens>().GetStoreAsync(_ct);
-        await store.SaveAsync("acme", ConnectedSystem.Zendesk, new TokenSet("zd-revoked-access", "zd-revoked-refresh", DateTimeOffset.UtcNow.AddHours(1), null, null), _ct);
+        await store.SaveAsync(
+            "acme",
+            ConnectedSystem.Zendesk,
+            new TokenSet("zd-revoked-access", "zd-revoked-refresh", DateTimeOffset.UtcNow.AddHours(1), null, null),
+            _ct);
 
         var ex = await Assert.ThrowsAsync<AuthorizationRequiredException>(() => Target.FindUsersByExternalIdsAsync(_tenant, ["acu-contact:1"], _ct));
 
@@ -213,10 +243,17 @@ public sealed class ZendeskTargetTests : IDisposable
         Assert.Equal(["client_credentials"], _zd.Grants);
         var store = await host.Get<TenantTokens>().GetStoreAsync(_ct);
         Assert.Equal(FakeZendesk.Access(1), (await store.GetAsync("acme", ConnectedSystem.Zendesk, _ct))!.AccessToken);
-        Assert.DoesNotContain(FakeZendesk.Access(1), Encoding.UTF8.GetString(host.State.GetRaw(StateKeys.Tokens("acme", ConnectedSystem.Zendesk))!), StringComparison.Ordinal);
+        Assert.DoesNotContain(
+            FakeZendesk.Access(1),
+            Encoding.UTF8.GetString(host.State.GetRaw(StateKeys.Tokens("acme", ConnectedSystem.Zendesk))!),
+            StringComparison.Ordinal);
 
         // A token without a refresh token that is about to expire is replaced by a new grant.
-        await store.SaveAsync("acme", ConnectedSystem.Zendesk, new TokenSet(FakeZendesk.Access(1), null, DateTimeOffset.UtcNow.AddSeconds(30), null, "read write"), _ct);
+        await store.SaveAsync(
+            "acme",
+            ConnectedSystem.Zendesk,
+            new TokenSet(FakeZendesk.Access(1), null, DateTimeOffset.UtcNow.AddSeconds(30), null, "read write"),
+            _ct);
         await target.FindOrganizationsByExternalIdsAsync(_tenant, ["C3"], _ct);
         Assert.Equal(["client_credentials", "client_credentials"], _zd.Grants);
         Assert.Equal(FakeZendesk.Access(2), (await store.GetAsync("acme", ConnectedSystem.Zendesk, _ct))!.AccessToken);
@@ -231,7 +268,11 @@ public sealed class ZendeskTargetTests : IDisposable
         var store = await host.Get<TenantTokens>().GetStoreAsync(_ct);
 
         // Valid for another 25 minutes by its own account, but Zendesk no longer knows it (revoked, or ended early).
-        await store.SaveAsync("acme", ConnectedSystem.Zendesk, new TokenSet("zd-access-revoked-0000", null, DateTimeOffset.UtcNow.AddMinutes(25), null, "read write"), _ct);
+        await store.SaveAsync(
+            "acme",
+            ConnectedSystem.Zendesk,
+            new TokenSet("zd-access-revoked-0000", null, DateTimeOffset.UtcNow.AddMinutes(25), null, "read write"),
+            _ct);
         await host.Get<IZendeskTarget>().FindOrganizationsByExternalIdsAsync(_tenant, ["C1"], _ct);
 
         Assert.Equal(["client_credentials"], _zd.Grants);
@@ -245,7 +286,8 @@ public sealed class ZendeskTargetTests : IDisposable
         host.Secrets.Values[SecretNames.OAuthClientId(ConnectedSystem.Zendesk)] = FakeZendesk.ClientId;
         host.Secrets.Values[SecretNames.OAuthClientSecret(ConnectedSystem.Zendesk)] = "wrong-secret";
 
-        var ex = await Assert.ThrowsAsync<AuthorizationRequiredException>(() => host.Get<IZendeskTarget>().FindOrganizationsByExternalIdsAsync(_tenant, ["C1"], _ct));
+        var ex = await Assert.ThrowsAsync<AuthorizationRequiredException>(
+            () => host.Get<IZendeskTarget>().FindOrganizationsByExternalIdsAsync(_tenant, ["C1"], _ct));
 
         Assert.Equal(ConnectedSystem.Zendesk, ex.System);
         Assert.Contains("invalid_client", ex.Reason, StringComparison.Ordinal);

@@ -75,8 +75,12 @@ public sealed class AuthTests : IAsyncLifetime
         }
 
         Assert.Equal(HttpStatusCode.Forbidden, (await contoso.PostAsync("/operator/v1/tenants/fabrikam/pause", null, ct)).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await contoso.PostAsync("/operator/v1/tenants/fabrikam/failed/replay", OperatorHost.JsonBody(new { all = true }), ct)).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await contoso.PostAsync("/operator/v1/tenants", OperatorHost.JsonBody(TestData.Tenant("other")), ct)).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Forbidden,
+            (await contoso.PostAsync("/operator/v1/tenants/fabrikam/failed/replay", OperatorHost.JsonBody(new { all = true }), ct)).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Forbidden,
+            (await contoso.PostAsync("/operator/v1/tenants", OperatorHost.JsonBody(TestData.Tenant("other")), ct)).StatusCode);
         Assert.False((await _host.Services.GetRequiredService<Sync.Tenants.TenantRepository>().GetAsync("fabrikam", ct))!.Paused);
     }
 
@@ -130,7 +134,8 @@ public sealed class JwtConfigurationTests
 
         var plainSchemes = await plain.Services.GetRequiredService<Microsoft.AspNetCore.Authentication.IAuthenticationSchemeProvider>().GetAllSchemesAsync();
         var jwtSchemes = await withJwt.Services.GetRequiredService<Microsoft.AspNetCore.Authentication.IAuthenticationSchemeProvider>().GetAllSchemesAsync();
-        var policy = await withJwt.Services.GetRequiredService<Microsoft.AspNetCore.Authorization.IAuthorizationPolicyProvider>().GetPolicyAsync(OperatorApi.PolicyName);
+        var policy = await withJwt.Services.GetRequiredService<Microsoft.AspNetCore.Authorization.IAuthorizationPolicyProvider>()
+            .GetPolicyAsync(OperatorApi.PolicyName);
 
         Assert.DoesNotContain(plainSchemes, s => s.Name == "OperatorBearer");
         Assert.Contains(jwtSchemes, s => s.Name == "OperatorBearer");

@@ -23,7 +23,9 @@ public sealed class ConnectAndCheckTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _sandbox = await SandboxHost.StartAsync(new SandboxOptions { Urls = "http://127.0.0.1:0", Seed = "demo", TimeProvider = new FakeTimeProvider(DateTimeOffset.UtcNow) }, Ct);
+        _sandbox = await SandboxHost.StartAsync(
+            new SandboxOptions { Urls = "http://127.0.0.1:0", Seed = "demo", TimeProvider = new FakeTimeProvider(DateTimeOffset.UtcNow) },
+            Ct);
         _host = await OperatorHost.StartAsync();
         _host.Secrets.Values[SecretNames.OAuthClientId(ConnectedSystem.Acumatica)] = DemoCredentials.AcumaticaClientId;
         _host.Secrets.Values[SecretNames.OAuthClientSecret(ConnectedSystem.Acumatica)] = DemoCredentials.AcumaticaClientSecret;
@@ -92,7 +94,8 @@ public sealed class ConnectAndCheckTests : IAsyncLifetime
         var tenant = await _host.Services.GetRequiredService<TenantRepository>().GetRequiredAsync("contoso", Ct);
         Assert.Null(tenant.Authorization);
         var show = await OperatorHost.ReadJsonAsync(await _host.Client().GetAsync("/operator/v1/tenants/contoso", Ct));
-        Assert.True(show.GetProperty("connections").EnumerateArray().Single(c => c.GetProperty("system").GetString() == system).GetProperty("connected").GetBoolean());
+        Assert.True(
+            show.GetProperty("connections").EnumerateArray().Single(c => c.GetProperty("system").GetString() == system).GetProperty("connected").GetBoolean());
     }
 
     [Fact]
@@ -105,7 +108,10 @@ public sealed class ConnectAndCheckTests : IAsyncLifetime
         var again = await browser.GetAsync(callback, Ct);
 
         Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
-        Assert.Contains("already used", (await OperatorHost.ReadJsonAsync(again)).GetProperty("errors").GetProperty("state")[0].GetString(), StringComparison.Ordinal);
+        Assert.Contains(
+            "already used",
+            (await OperatorHost.ReadJsonAsync(again)).GetProperty("errors").GetProperty("state")[0].GetString(),
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -179,7 +185,8 @@ public sealed class ConnectAndCheckTests : IAsyncLifetime
         }
 
         var refused = (await starter.StartAsync(context, "contoso", "zendesk", "/console/onboard/contoso/connect", Ct)).Value!;
-        var denied = await CallbackAsync(new Uri($"{_host.BaseUrl}operator/v1/connect/zendesk/callback?error=access_denied&state={QueryValue(refused.AuthorizeUrl, "state")}"));
+        var denied = await CallbackAsync(
+            new Uri($"{_host.BaseUrl}operator/v1/connect/zendesk/callback?error=access_denied&state={QueryValue(refused.AuthorizeUrl, "state")}"));
         Assert.Equal(HttpStatusCode.Redirect, denied.StatusCode);
         Assert.Equal("/console/onboard/contoso/connect?system=zendesk&outcome=refused", denied.Headers.Location!.OriginalString);
         Assert.Null(await StoredTokensAsync(ConnectedSystem.Zendesk));
@@ -225,7 +232,10 @@ public sealed class ConnectAndCheckTests : IAsyncLifetime
         foreach (var (response, words) in new[] { (unknown, "unknown"), (missing, "missing"), (wrongSystem, "another system"), (expired, "expired") })
         {
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-            Assert.Contains(words, (await OperatorHost.ReadJsonAsync(response)).GetProperty("errors").GetProperty("state")[0].GetString(), StringComparison.Ordinal);
+            Assert.Contains(
+                words,
+                (await OperatorHost.ReadJsonAsync(response)).GetProperty("errors").GetProperty("state")[0].GetString(),
+                StringComparison.Ordinal);
         }
 
         Assert.Null(await StoredTokensAsync(ConnectedSystem.Acumatica));
@@ -243,7 +253,10 @@ public sealed class ConnectAndCheckTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, (await other.PostAsync("/operator/v1/tenants/contoso/connect/acumatica", null, Ct)).StatusCode);
         var redirect = await admin.GetAsync("/operator/v1/tenants/contoso/connect/acumatica", Ct);
         Assert.Equal(HttpStatusCode.Redirect, redirect.StatusCode);
-        Assert.StartsWith(_sandbox.AcumaticaUrl("demo").AbsoluteUri + "/identity/connect/authorize?", redirect.Headers.Location!.AbsoluteUri, StringComparison.Ordinal);
+        Assert.StartsWith(
+            _sandbox.AcumaticaUrl("demo").AbsoluteUri + "/identity/connect/authorize?",
+            redirect.Headers.Location!.AbsoluteUri,
+            StringComparison.Ordinal);
         var bad = await admin.PostAsync("/operator/v1/tenants/contoso/connect/salesforce", null, Ct);
         Assert.True((await OperatorHost.ReadJsonAsync(bad)).GetProperty("errors").TryGetProperty("system", out _));
     }
@@ -259,7 +272,9 @@ public sealed class ConnectAndCheckTests : IAsyncLifetime
         var report = await OperatorHost.ReadJsonAsync(await client.PostAsync("/operator/v1/tenants/contoso/check", null, Ct));
 
         Assert.True(report.GetProperty("ok").GetBoolean(), report.GetProperty("summary").GetString());
-        Assert.Equal(["instance-reachable", "endpoint-version", "token", "subdomain", "scopes", "rate-limit"], report.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("item").GetString()));
+        Assert.Equal(
+            ["instance-reachable", "endpoint-version", "token", "subdomain", "scopes", "rate-limit"],
+            report.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("item").GetString()));
         Assert.Equal("Everything checked is fine.", report.GetProperty("summary").GetString());
     }
 
@@ -338,7 +353,8 @@ public sealed class ConnectAndCheckTests : IAsyncLifetime
         var version = report.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("item").GetString() == "endpoint-version");
         Assert.False(version.GetProperty("ok").GetBoolean());
         Assert.Equal(
-            "Endpoint Default/22.200.001 is not offered by the instance; it offers Default/23.200.001, Default/24.200.001. Set acumatica.endpointVersion to one of them.",
+            "Endpoint Default/22.200.001 is not offered by the instance; it offers Default/23.200.001, Default/24.200.001. Set acumatica.endpointVersion to "
+                + "one of them.",
             version.GetProperty("message").GetString());
         Assert.Contains("22.200.001", report.GetProperty("summary").GetString(), StringComparison.Ordinal);
     }
@@ -352,7 +368,8 @@ public sealed class ConnectAndCheckTests : IAsyncLifetime
 
         var report = await OperatorHost.ReadJsonAsync(await client.PostAsync("/operator/v1/tenants/contoso/check", null, Ct));
 
-        var token = report.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("item").GetString() == "token" && i.GetProperty("system").GetString() == "acumatica");
+        var token = report.GetProperty("items").EnumerateArray()
+            .Single(i => i.GetProperty("item").GetString() == "token" && i.GetProperty("system").GetString() == "acumatica");
         Assert.False(token.GetProperty("ok").GetBoolean());
         Assert.StartsWith("Acumatica refused the token and it could not be refreshed", token.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
@@ -365,7 +382,13 @@ public sealed class ConnectAndCheckTests : IAsyncLifetime
         await _host.AddTenantAsync(Tenant() with { Acumatica = Tenant().Acumatica with { InstanceUrl = "http://127.0.0.1:9/acumatica/demo" } });
         var down = await OperatorHost.ReadJsonAsync(await client.PostAsync("/operator/v1/tenants/contoso/check", null, Ct));
 
-        Assert.Contains("is not connected", notConnected.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("item").GetString() == "token" && i.GetProperty("system").GetString() == "acumatica").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains(
+            "is not connected",
+            notConnected.GetProperty("items").EnumerateArray()
+                .Single(i => i.GetProperty("item").GetString() == "token" && i.GetProperty("system").GetString() == "acumatica")
+                .GetProperty("message")
+                .GetString(),
+            StringComparison.Ordinal);
         var reachable = down.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("item").GetString() == "instance-reachable");
         Assert.False(reachable.GetProperty("ok").GetBoolean());
         Assert.Contains("cannot be reached", reachable.GetProperty("message").GetString(), StringComparison.Ordinal);

@@ -37,7 +37,8 @@ public sealed class EndpointDiscoveryTests : IAsyncLifetime
         Assert.Equal("24.200.001", demo.Suggested);
         Assert.NotNull(demo.BuildVersion);
 
-        _sandbox.Control.Seed(new SeedSpec { Instance = "legacy", Subdomain = "legacy", Versions = ["22.200.001", "23.200.001"], Customers = 1, Vendors = 0, Employees = 0 });
+        _sandbox.Control.Seed(
+            new SeedSpec { Instance = "legacy", Subdomain = "legacy", Versions = ["22.200.001", "23.200.001"], Customers = 1, Vendors = 0, Employees = 0 });
         var legacy = await Discovery.DiscoverAsync(_sandbox.AcumaticaUrl("legacy").AbsoluteUri, Ct);
         Assert.Equal(["22.200.001", "23.200.001"], legacy.Versions);
         Assert.Equal("23.200.001", legacy.Suggested);
@@ -47,7 +48,10 @@ public sealed class EndpointDiscoveryTests : IAsyncLifetime
     public async Task Why_nothing_was_found_is_said_in_words()
     {
         Assert.Contains("http(s) URL", (await Discovery.DiscoverAsync("ftp://erp.example.com/AcumaticaERP", Ct)).Problem, StringComparison.Ordinal);
-        Assert.Contains("has no endpoint list", (await Discovery.DiscoverAsync(_sandbox.AcumaticaUrl("no-such-instance").AbsoluteUri, Ct)).Problem, StringComparison.Ordinal);
+        Assert.Contains(
+            "has no endpoint list",
+            (await Discovery.DiscoverAsync(_sandbox.AcumaticaUrl("no-such-instance").AbsoluteUri, Ct)).Problem,
+            StringComparison.Ordinal);
 
         await using var guarded = await HostileServer.StartAsync(401);
         var signInFirst = await Discovery.DiscoverAsync(new Uri(guarded.Url, "AcumaticaERP").AbsoluteUri, Ct);

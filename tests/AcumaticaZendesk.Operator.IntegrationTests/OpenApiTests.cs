@@ -24,11 +24,13 @@ public sealed class OpenApiTests : IAsyncLifetime
         foreach (var expected in new[]
         {
             "/operator/v1/tenants", "/operator/v1/tenants/{tenantId}", "/operator/v1/tenants/{tenantId}/pause", "/operator/v1/tenants/{tenantId}/resume",
-            "/operator/v1/tenants/{tenantId}/watermarks/{kind}/reset", "/operator/v1/tenants/{tenantId}/connect/{system}", "/operator/v1/connect/{system}/callback",
+            "/operator/v1/tenants/{tenantId}/watermarks/{kind}/reset", "/operator/v1/tenants/{tenantId}/connect/{system}",
+            "/operator/v1/connect/{system}/callback",
             "/operator/v1/tenants/{tenantId}/runs", "/operator/v1/tenants/{tenantId}/runs/{runId}", "/operator/v1/tenants/{tenantId}/runs/{runId}/records",
             "/operator/v1/tenants/{tenantId}/runs/{runId}/rerun", "/operator/v1/tenants/{tenantId}/runs/{runId}/terminate",
             "/operator/v1/tenants/{tenantId}/records/{kind}/{key}", "/operator/v1/tenants/{tenantId}/zendesk/{type}/{zendeskId}",
-            "/operator/v1/tenants/{tenantId}/failed", "/operator/v1/tenants/{tenantId}/failed/replay", "/operator/v1/tenants/{tenantId}/records/{kind}/{key}/replay",
+            "/operator/v1/tenants/{tenantId}/failed", "/operator/v1/tenants/{tenantId}/failed/replay",
+            "/operator/v1/tenants/{tenantId}/records/{kind}/{key}/replay",
             "/operator/v1/tenants/{tenantId}/check", "/operator/v1/tenants/{tenantId}/plan", "/operator/v1/tenants/{tenantId}/reconcile",
         })
         {
@@ -82,7 +84,11 @@ public sealed class OpenApiTests : IAsyncLifetime
         // Every script and stylesheet the page names is served here: nothing comes from a CDN.
         var assets = System.Text.RegularExpressions.Regex.Matches(html, "(?:src|href)=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToArray();
         Assert.NotEmpty(assets);
-        Assert.DoesNotContain(assets, a => a.StartsWith("http:", StringComparison.OrdinalIgnoreCase) || a.StartsWith("https:", StringComparison.OrdinalIgnoreCase) || a.StartsWith("//", StringComparison.Ordinal));
+        Assert.DoesNotContain(
+            assets,
+            a => a.StartsWith("http:", StringComparison.OrdinalIgnoreCase)
+                || a.StartsWith("https:", StringComparison.OrdinalIgnoreCase)
+                || a.StartsWith("//", StringComparison.Ordinal));
         foreach (var asset in assets)
         {
             Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(new Uri(new Uri(anonymous.BaseAddress!, "/operator/reference/"), asset), ct)).StatusCode);

@@ -13,7 +13,8 @@ public sealed class PlanAndReconcileTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _host = await OperatorHost.StartAsync(new Dictionary<string, string?> { ["Operator:PlanPageSize"] = "2" });
-        await _host.AddTenantAsync(TestData.Tenant("contoso") with { Onboarding = OnboardingPolicy.CreateOnly, EntityKinds = [EntityKind.Customer, EntityKind.Contact] });
+        await _host.AddTenantAsync(
+            TestData.Tenant("contoso") with { Onboarding = OnboardingPolicy.CreateOnly, EntityKinds = [EntityKind.Customer, EntityKind.Contact] });
         var t = _host.Time.GetUtcNow().AddHours(-1);
         _host.Acumatica.Upsert(TestData.Customer("C1", "Initrode", t));
         _host.Acumatica.Upsert(TestData.Customer("C2", "Hooli", t));
@@ -42,7 +43,9 @@ public sealed class PlanAndReconcileTests : IAsyncLifetime
         Assert.True(customer.GetProperty("pages").GetInt32() >= 2);
         Assert.True(customer.GetProperty("complete").GetBoolean());
         Assert.Equal(1, plan.GetProperty("kinds")[1].GetProperty("actions").GetProperty("create").GetInt32());
-        Assert.Equal(["101", "C1", "C2", "C3"], plan.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("key").GetString()!).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            ["101", "C1", "C2", "C3"],
+            plan.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("key").GetString()!).Order(StringComparer.Ordinal));
         Assert.Equal(0, _host.Zendesk.Writes);
         Assert.Equal(before, Snapshot());
     }
@@ -97,7 +100,10 @@ public sealed class PlanAndReconcileTests : IAsyncLifetime
     {
         _host.Acumatica.Upsert(TestData.Vendor("V7", "globex"));
         using var client = _host.Client();
-        await client.PutAsync("/operator/v1/tenants/contoso", OperatorHost.JsonBody(TestData.Tenant("contoso") with { EntityKinds = [EntityKind.Customer, EntityKind.Vendor] }), Ct);
+        await client.PutAsync(
+            "/operator/v1/tenants/contoso",
+            OperatorHost.JsonBody(TestData.Tenant("contoso") with { EntityKinds = [EntityKind.Customer, EntityKind.Vendor] }),
+            Ct);
 
         var report = await OperatorHost.ReadJsonAsync(await client.PostAsync("/operator/v1/tenants/contoso/reconcile", null, Ct));
 

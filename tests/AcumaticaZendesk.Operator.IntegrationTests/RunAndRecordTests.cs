@@ -45,7 +45,13 @@ public sealed class RunAndRecordTests : IAsyncLifetime
     {
         await SyncWithClashAsync("contoso-run-1");
         using var progress = JsonDocument.Parse("""{"kind":"customer","page":1,"created":2,"failed":1}""");
-        _host.Workflows.Statuses["contoso-run-1"] = new WorkflowRunStatus("contoso-run-1", "completed", _host.Time.GetUtcNow(), _host.Time.GetUtcNow(), progress.RootElement.Clone(), null);
+        _host.Workflows.Statuses["contoso-run-1"] = new WorkflowRunStatus(
+            "contoso-run-1",
+            "completed",
+            _host.Time.GetUtcNow(),
+            _host.Time.GetUtcNow(),
+            progress.RootElement.Clone(),
+            null);
         using var client = _host.Client();
 
         var list = await OperatorHost.ReadJsonAsync(await client.GetAsync("/operator/v1/tenants/contoso/runs", Ct));
@@ -134,7 +140,10 @@ public sealed class RunAndRecordTests : IAsyncLifetime
         await engine.SyncPagesAsync(new SyncPagesRequest("contoso", "contoso-run-2", EntityKind.Customer, 2), Ct);
         using var client = _host.Client();
 
-        var response = await client.PostAsync("/operator/v1/tenants/contoso/runs/contoso-run-2/terminate", OperatorHost.JsonBody(new { reason = "wrong mapping" }), Ct);
+        var response = await client.PostAsync(
+            "/operator/v1/tenants/contoso/runs/contoso-run-2/terminate",
+            OperatorHost.JsonBody(new { reason = "wrong mapping" }),
+            Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(("contoso-run-2", "terminated by apikey:ops: wrong mapping"), Assert.Single(_host.Workflows.Terminated));
@@ -199,14 +208,28 @@ public sealed class RunAndRecordTests : IAsyncLifetime
         _host.Zendesk.Organizations.Values.Single(o => o.ExternalId is null).Name = "Hooli (old)";
         using var client = _host.Client();
 
-        var both = await client.PostAsync("/operator/v1/tenants/contoso/failed/replay", OperatorHost.JsonBody(new { all = true, records = new[] { new { kind = "customer", key = "C2" } } }), Ct);
-        var noKey = await client.PostAsync("/operator/v1/tenants/contoso/failed/replay", OperatorHost.JsonBody(new { records = new[] { new { kind = "customer", key = "" } } }), Ct);
-        var badKind = await client.PostAsync("/operator/v1/tenants/contoso/failed/replay", OperatorHost.JsonBody(new { records = new[] { new { kind = "planet", key = "C2" } } }), Ct);
-        var selection = await client.PostAsync("/operator/v1/tenants/contoso/failed/replay", OperatorHost.JsonBody(new { records = new[] { new { kind = "customer", key = "C2" } } }), Ct);
+        var both = await client.PostAsync(
+            "/operator/v1/tenants/contoso/failed/replay",
+            OperatorHost.JsonBody(new { all = true, records = new[] { new { kind = "customer", key = "C2" } } }),
+            Ct);
+        var noKey = await client.PostAsync(
+            "/operator/v1/tenants/contoso/failed/replay",
+            OperatorHost.JsonBody(new { records = new[] { new { kind = "customer", key = "" } } }),
+            Ct);
+        var badKind = await client.PostAsync(
+            "/operator/v1/tenants/contoso/failed/replay",
+            OperatorHost.JsonBody(new { records = new[] { new { kind = "planet", key = "C2" } } }),
+            Ct);
+        var selection = await client.PostAsync(
+            "/operator/v1/tenants/contoso/failed/replay",
+            OperatorHost.JsonBody(new { records = new[] { new { kind = "customer", key = "C2" } } }),
+            Ct);
 
         Assert.True((await OperatorHost.ReadJsonAsync(both)).GetProperty("errors").TryGetProperty("records", out _));
         Assert.True((await OperatorHost.ReadJsonAsync(noKey)).GetProperty("errors").TryGetProperty("records[0].key", out _));
-        Assert.Contains((await OperatorHost.ReadJsonAsync(badKind)).GetProperty("errors").EnumerateObject(), p => p.Name.StartsWith("records[0]", StringComparison.Ordinal));
+        Assert.Contains(
+            (await OperatorHost.ReadJsonAsync(badKind)).GetProperty("errors").EnumerateObject(),
+            p => p.Name.StartsWith("records[0]", StringComparison.Ordinal));
         Assert.Equal(1, (await OperatorHost.ReadJsonAsync(selection)).GetProperty("succeeded").GetInt32());
         Assert.Equal("Hooli", _host.Zendesk.OrgByExternalId("C2").Name);
     }

@@ -26,13 +26,17 @@ public sealed class TenantTests : IAsyncLifetime
 
         var created = await client.PostAsync("/operator/v1/tenants", OperatorHost.JsonBody(TestData.Tenant("contoso") with { Schedule = "@every 15m" }), Ct);
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        Assert.Equal(HttpStatusCode.Conflict, (await client.PostAsync("/operator/v1/tenants", OperatorHost.JsonBody(TestData.Tenant("contoso")), Ct)).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Conflict,
+            (await client.PostAsync("/operator/v1/tenants", OperatorHost.JsonBody(TestData.Tenant("contoso")), Ct)).StatusCode);
 
         var show = await OperatorHost.ReadJsonAsync(await client.GetAsync("/operator/v1/tenants/contoso", Ct));
         Assert.Equal("active", show.GetProperty("status").GetString());
         Assert.Equal("@every 15m", show.GetProperty("schedule").GetString());
         Assert.False(show.GetProperty("needsAuthorization").GetBoolean());
-        Assert.Equal(["customer", "vendor", "contact", "employee"], show.GetProperty("watermarks").EnumerateArray().Select(w => w.GetProperty("kind").GetString()));
+        Assert.Equal(
+            ["customer", "vendor", "contact", "employee"],
+            show.GetProperty("watermarks").EnumerateArray().Select(w => w.GetProperty("kind").GetString()));
         Assert.All(show.GetProperty("connections").EnumerateArray(), c => Assert.False(c.GetProperty("connected").GetBoolean()));
 
         var update = TestData.Tenant("contoso") with { DisplayName = "Contoso Europe", EntityKinds = [EntityKind.Customer, EntityKind.Contact] };
@@ -74,14 +78,51 @@ public sealed class TenantTests : IAsyncLifetime
         using var client = _host.Client();
 
         var missing = await client.PostAsync("/operator/v1/tenants",
-            new StringContent("""{"id":"contoso","acumatica":{"instanceUrl":"https://erp.example.com","endpointVersion":"24.200.001","company":"C"},"zendesk":{"subdomain":"c"}}""", Encoding.UTF8, "application/json"), Ct);
+            new StringContent(
+                """
+                {
+                  "id": "contoso",
+                  "acumatica": {
+                    "instanceUrl": "https://erp.example.com",
+                    "endpointVersion": "24.200.001",
+                    "company": "C"
+                  },
+                  "zendesk": {
+                    "subdomain": "c"
+                  }
+                }
+                """,
+                Encoding.UTF8,
+                "application/json"), Ct);
         var wrongType = await client.PostAsync("/operator/v1/tenants",
-            new StringContent("""{"id":"contoso","displayName":"C","acumatica":{"instanceUrl":"https://erp.example.com","endpointVersion":"24.200.001","company":"C"},"zendesk":{"subdomain":"c"},"entityKinds":["customer","planet"]}""", Encoding.UTF8, "application/json"), Ct);
+            new StringContent(
+                """
+                {
+                  "id": "contoso",
+                  "displayName": "C",
+                  "acumatica": {
+                    "instanceUrl": "https://erp.example.com",
+                    "endpointVersion": "24.200.001",
+                    "company": "C"
+                  },
+                  "zendesk": {
+                    "subdomain": "c"
+                  },
+                  "entityKinds": [
+                    "customer",
+                    "planet"
+                  ]
+                }
+                """,
+                Encoding.UTF8,
+                "application/json"), Ct);
 
         Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
         Assert.True((await OperatorHost.ReadJsonAsync(missing)).GetProperty("errors").TryGetProperty("displayName", out _));
         Assert.Equal(HttpStatusCode.BadRequest, wrongType.StatusCode);
-        Assert.Contains((await OperatorHost.ReadJsonAsync(wrongType)).GetProperty("errors").EnumerateObject(), p => p.Name.StartsWith("entityKinds", StringComparison.Ordinal));
+        Assert.Contains(
+            (await OperatorHost.ReadJsonAsync(wrongType)).GetProperty("errors").EnumerateObject(),
+            p => p.Name.StartsWith("entityKinds", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -92,7 +133,10 @@ public sealed class TenantTests : IAsyncLifetime
         await _host.Services.GetRequiredService<TenantRepository>().MarkNeedsAuthorizationAsync("contoso", ConnectedSystem.Zendesk, "token revoked", Ct);
 
         var renamed = await client.PutAsync("/operator/v1/tenants/contoso", OperatorHost.JsonBody(TestData.Tenant("contoso-2")), Ct);
-        var sneaky = await client.PutAsync("/operator/v1/tenants/contoso", OperatorHost.JsonBody(TestData.Tenant("contoso") with { Authorization = null, DisplayName = "New" }), Ct);
+        var sneaky = await client.PutAsync(
+            "/operator/v1/tenants/contoso",
+            OperatorHost.JsonBody(TestData.Tenant("contoso") with { Authorization = null, DisplayName = "New" }),
+            Ct);
 
         Assert.Equal(HttpStatusCode.BadRequest, renamed.StatusCode);
         Assert.True((await OperatorHost.ReadJsonAsync(renamed)).GetProperty("errors").TryGetProperty("id", out _));
@@ -157,7 +201,10 @@ public sealed class TenantTests : IAsyncLifetime
         await _host.AddTenantAsync(TestData.Tenant("contoso"));
         using var client = _host.Client();
 
-        var response = await client.PostAsync($"/operator/v1/tenants/contoso/watermarks/{kind}/reset", new StringContent(body, Encoding.UTF8, "application/json"), Ct);
+        var response = await client.PostAsync(
+            $"/operator/v1/tenants/contoso/watermarks/{kind}/reset",
+            new StringContent(body, Encoding.UTF8, "application/json"),
+            Ct);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.True((await OperatorHost.ReadJsonAsync(response)).GetProperty("errors").TryGetProperty(field, out _));
@@ -169,9 +216,26 @@ public sealed class TenantTests : IAsyncLifetime
     {
         await _host.AddTenantAsync(TestData.Tenant("contoso"));
         var runs = _host.Services.GetRequiredService<RunStore>();
-        await runs.RecordPageAsync("contoso", "contoso-run-1", false, EntityKind.Customer, new SyncPagesResult(EntityKind.Customer, new SyncCounts(1, 3, 2, 1, 0, 0, 0), false, null), null, 0, true, Ct);
+        await runs.RecordPageAsync(
+            "contoso",
+            "contoso-run-1",
+            false,
+            EntityKind.Customer,
+            new SyncPagesResult(EntityKind.Customer, new SyncCounts(1, 3, 2, 1, 0, 0, 0), false, null),
+            null,
+            0,
+            true,
+            Ct);
         await _host.Services.GetRequiredService<FailedRecordQueue>().EnqueueAsync("contoso",
-            [new FailedRecord(EntityKind.Customer, "C9", "contoso-run-1", _host.Time.GetUtcNow(), _host.Time.GetUtcNow(), 1, new WriteError(WriteErrorKind.DuplicateValue, "DuplicateValue", "taken"))], Ct);
+            [
+                new FailedRecord(
+                    EntityKind.Customer,
+                    "C9",
+                    "contoso-run-1",
+                    _host.Time.GetUtcNow(),
+                    _host.Time.GetUtcNow(),
+                    1,
+                    new WriteError(WriteErrorKind.DuplicateValue, "DuplicateValue", "taken"))], Ct);
         using var client = _host.Client();
 
         var show = await OperatorHost.ReadJsonAsync(await client.GetAsync("/operator/v1/tenants/contoso", Ct));

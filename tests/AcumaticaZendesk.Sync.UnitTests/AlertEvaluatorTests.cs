@@ -42,7 +42,12 @@ public sealed class AlertEvaluatorTests
     public void Failures_in_a_row_count_finished_real_runs_only() =>
         Assert.Equal(
             [AlertKind.RunFailed, AlertKind.ConsecutiveFailures],
-            Kinds(new(Alerted, [Run("r4", RunStatus.Running), Run("r3", RunStatus.Failed), Run("dry", RunStatus.Completed, dryRun: true), Run("r2", RunStatus.Failed)], 0, null)));
+            Kinds(
+                new(
+                    Alerted,
+                    [Run("r4", RunStatus.Running), Run("r3", RunStatus.Failed), Run("dry", RunStatus.Completed, dryRun: true), Run("r2", RunStatus.Failed)],
+                    0,
+                    null)));
 
     [Fact]
     public void Needs_authorization_replay_queue_and_ticket_lag_over_their_thresholds()
@@ -61,7 +66,14 @@ public sealed class AlertEvaluatorTests
         {
             Alerts = Alerted.Alerts! with
             {
-                Triggers = new AlertTriggers { RunFailed = false, ConsecutiveFailures = 0, NeedsAuthorization = false, ReplayQueueOver = 0, TicketFlowLagOver = null },
+                Triggers = new AlertTriggers
+                {
+                    RunFailed = false,
+                    ConsecutiveFailures = 0,
+                    NeedsAuthorization = false,
+                    ReplayQueueOver = 0,
+                    TicketFlowLagOver = null
+                },
             },
             Authorization = new AuthorizationState(true, ConnectedSystem.Acumatica, "password changed", T0),
         };

@@ -112,42 +112,94 @@ public sealed class AlertSettingsValidationTests
     {
         ["no channel"] = (new AlertSettings(), "alerts", "configure alerts.webhook or alerts.email (or leave alerts out)"),
         ["webhook url pasted"] = (new AlertSettings { Webhook = new() { UrlSecret = "https://hooks.slack.com/services/T0/B0/X" } }, "alerts.webhook.urlSecret",
-            "must be the name of a secret in the secret store that holds the URL (letters, digits, ':', '.', '_', '-'; e.g. tenants:contoso:alerts:webhook-url), never the URL itself"),
-        ["webhook secret of another tenant"] = (new AlertSettings { Webhook = new() { UrlSecret = "tenants:fabrikam:alerts:webhook-url" } }, "alerts.webhook.urlSecret",
-            "must name one of this tenant's alert secrets, 'tenants:contoso:alerts:…' (e.g. tenants:contoso:alerts:smtp-password); the secrets of the connector, of other tenants and shared ones are never sent to an alert channel"),
-        ["unknown webhook format"] = (new AlertSettings { Webhook = Webhook with { Format = (WebhookFormat)5 } }, "alerts.webhook.format", "must be slack or teams"),
-        ["renotify under five minutes"] = (new AlertSettings { Webhook = Webhook, RenotifyAfter = TimeSpan.FromMinutes(5) - TimeSpan.FromSeconds(1) }, "alerts.renotifyAfter",
+            "must be the name of a secret in the secret store that holds the URL (letters, digits, ':', '.', '_', '-'; e.g. "
+                + "tenants:contoso:alerts:webhook-url), never the URL itself"),
+        ["webhook secret of another tenant"] = (
+            new AlertSettings { Webhook = new() { UrlSecret = "tenants:fabrikam:alerts:webhook-url" } },
+            "alerts.webhook.urlSecret",
+            "must name one of this tenant's alert secrets, 'tenants:contoso:alerts:…' (e.g. tenants:contoso:alerts:smtp-password); the secrets of the "
+                + "connector, of other tenants and shared ones are never sent to an alert channel"),
+        ["unknown webhook format"] = (
+            new AlertSettings { Webhook = Webhook with { Format = (WebhookFormat)5 } },
+            "alerts.webhook.format",
+            "must be slack or teams"),
+        ["renotify under five minutes"] = (
+            new AlertSettings { Webhook = Webhook, RenotifyAfter = TimeSpan.FromMinutes(5) - TimeSpan.FromSeconds(1) },
+            "alerts.renotifyAfter",
             "must be between 00:05:00 and 30 days (e.g. 1.00:00:00 for a day)"),
-        ["renotify over thirty days"] = (new AlertSettings { Webhook = Webhook, RenotifyAfter = TimeSpan.FromDays(30) + TimeSpan.FromSeconds(1) }, "alerts.renotifyAfter", "must be between 00:05:00 and 30 days"),
-        ["smtp host with a space"] = (new AlertSettings { Email = Email with { SmtpHost = "smtp example.com" } }, "alerts.email.smtpHost", "must be a host name or IP address such as smtp.example.com"),
+        ["renotify over thirty days"] = (
+            new AlertSettings { Webhook = Webhook, RenotifyAfter = TimeSpan.FromDays(30) + TimeSpan.FromSeconds(1) },
+            "alerts.renotifyAfter",
+            "must be between 00:05:00 and 30 days"),
+        ["smtp host with a space"] = (
+            new AlertSettings { Email = Email with { SmtpHost = "smtp example.com" } },
+            "alerts.email.smtpHost",
+            "must be a host name or IP address such as smtp.example.com"),
         ["no smtp host"] = (new AlertSettings { Email = Email with { SmtpHost = null! } }, "alerts.email.smtpHost", "must be a host name"),
-        ["smtp host one too long"] = (new AlertSettings { Email = Email with { SmtpHost = HostOfLength(254) } }, "alerts.email.smtpHost", "must be a host name"),
-        ["smtp port 0"] = (new AlertSettings { Email = Email with { SmtpPort = 0 } }, "alerts.email.smtpPort", "must be a port between 1 and 65535 (587 for STARTTLS, 465 for TLS)"),
+        ["smtp host one too long"] = (
+            new AlertSettings { Email = Email with { SmtpHost = HostOfLength(254) } },
+            "alerts.email.smtpHost",
+            "must be a host name"),
+        ["smtp port 0"] = (
+            new AlertSettings { Email = Email with { SmtpPort = 0 } },
+            "alerts.email.smtpPort",
+            "must be a port between 1 and 65535 (587 for STARTTLS, 465 for TLS)"),
         ["smtp port 65536"] = (new AlertSettings { Email = Email with { SmtpPort = 65536 } }, "alerts.email.smtpPort", "must be a port between 1 and 65535"),
-        ["unknown smtp security"] = (new AlertSettings { Email = Email with { Security = (SmtpSecurity)3 } }, "alerts.email.security", "must be start-tls, ssl-on-connect or none"),
-        ["password without tls"] = (new AlertSettings { Email = Email with { Security = SmtpSecurity.None } }, "alerts.email.security", "must be start-tls or ssl-on-connect when a password is sent"),
-        ["blank user name"] = (new AlertSettings { Email = Email with { UserName = " " } }, "alerts.email.userName", "must be omitted or a user name, not blank"),
-        ["password without user name"] = (new AlertSettings { Email = Email with { UserName = null } }, "alerts.email.userName", "is required with passwordSecret"),
+        ["unknown smtp security"] = (
+            new AlertSettings { Email = Email with { Security = (SmtpSecurity)3 } },
+            "alerts.email.security",
+            "must be start-tls, ssl-on-connect or none"),
+        ["password without tls"] = (
+            new AlertSettings { Email = Email with { Security = SmtpSecurity.None } },
+            "alerts.email.security",
+            "must be start-tls or ssl-on-connect when a password is sent"),
+        ["blank user name"] = (
+            new AlertSettings { Email = Email with { UserName = " " } },
+            "alerts.email.userName",
+            "must be omitted or a user name, not blank"),
+        ["password without user name"] = (
+            new AlertSettings { Email = Email with { UserName = null } },
+            "alerts.email.userName",
+            "is required with passwordSecret"),
         ["user name without password"] = (new AlertSettings { Email = Email with { PasswordSecret = null } }, "alerts.email.passwordSecret",
             "is required with userName (the name of the secret holding the SMTP password)"),
         ["password pasted"] = (new AlertSettings { Email = Email with { PasswordSecret = "p@ss word!" } }, "alerts.email.passwordSecret",
-            "must be the name of a secret in the secret store that holds the password (letters, digits, ':', '.', '_', '-'; e.g. tenants:contoso:alerts:webhook-url), never the password itself"),
-        ["sender with a display name"] = (new AlertSettings { Email = Email with { From = "Connector <connector@example.com>" } }, "alerts.email.from", "must be one e-mail address such as connector@example.com"),
+            "must be the name of a secret in the secret store that holds the password (letters, digits, ':', '.', '_', '-'; e.g. "
+                + "tenants:contoso:alerts:webhook-url), never the password itself"),
+        ["sender with a display name"] = (
+            new AlertSettings { Email = Email with { From = "Connector <connector@example.com>" } },
+            "alerts.email.from",
+            "must be one e-mail address such as connector@example.com"),
         ["sender one too long"] = (new AlertSettings { Email = Email with { From = AddressOfLength(255) } }, "alerts.email.from", "must be one e-mail address"),
         ["no recipient"] = (new AlertSettings { Email = Email with { To = [] } }, "alerts.email.to", "must list 1 to 20 e-mail addresses"),
         ["recipients null"] = (new AlertSettings { Email = Email with { To = null! } }, "alerts.email.to", "must list 1 to 20 e-mail addresses"),
         ["21 recipients"] = (new AlertSettings { Email = Email with { To = Recipients(21) } }, "alerts.email.to", "must list 1 to 20 e-mail addresses"),
-        ["a recipient that is no address"] = (new AlertSettings { Email = Email with { To = ["ops@example.com", "ops"] } }, "alerts.email.to[1]", "is not an e-mail address"),
+        ["a recipient that is no address"] = (
+            new AlertSettings { Email = Email with { To = ["ops@example.com", "ops"] } },
+            "alerts.email.to[1]",
+            "is not an e-mail address"),
         ["triggers null"] = (new AlertSettings { Webhook = Webhook, Triggers = null! }, "alerts.triggers", "must be omitted (defaults) or an object"),
-        ["one failure in a row"] = (new AlertSettings { Webhook = Webhook, Triggers = new() { ConsecutiveFailures = 1 } }, "alerts.triggers.consecutiveFailures",
+        ["one failure in a row"] = (
+            new AlertSettings { Webhook = Webhook, Triggers = new() { ConsecutiveFailures = 1 } },
+            "alerts.triggers.consecutiveFailures",
             "must be 0 (off) or 2 to 100; one failure is runFailed"),
-        ["negative failures in a row"] = (new AlertSettings { Webhook = Webhook, Triggers = new() { ConsecutiveFailures = -1 } }, "alerts.triggers.consecutiveFailures", "must be 0 (off) or 2 to 100"),
-        ["101 failures in a row"] = (new AlertSettings { Webhook = Webhook, Triggers = new() { ConsecutiveFailures = 101 } }, "alerts.triggers.consecutiveFailures", "must be 0 (off) or 2 to 100"),
+        ["negative failures in a row"] = (
+            new AlertSettings { Webhook = Webhook, Triggers = new() { ConsecutiveFailures = -1 } },
+            "alerts.triggers.consecutiveFailures",
+            "must be 0 (off) or 2 to 100"),
+        ["101 failures in a row"] = (
+            new AlertSettings { Webhook = Webhook, Triggers = new() { ConsecutiveFailures = 101 } },
+            "alerts.triggers.consecutiveFailures",
+            "must be 0 (off) or 2 to 100"),
         ["negative replay queue"] = (new AlertSettings { Webhook = Webhook, Triggers = new() { ReplayQueueOver = -1 } }, "alerts.triggers.replayQueueOver",
             "must be 0 (off) or a positive number of records"),
-        ["ticket lag under a minute"] = (new AlertSettings { Webhook = Webhook, Triggers = new() { TicketFlowLagOver = TimeSpan.FromSeconds(59) } }, "alerts.triggers.ticketFlowLagOver",
+        ["ticket lag under a minute"] = (
+            new AlertSettings { Webhook = Webhook, Triggers = new() { TicketFlowLagOver = TimeSpan.FromSeconds(59) } },
+            "alerts.triggers.ticketFlowLagOver",
             "must be null (off) or between 00:01:00 and 30 days"),
-        ["ticket lag over thirty days"] = (new AlertSettings { Webhook = Webhook, Triggers = new() { TicketFlowLagOver = TimeSpan.FromDays(30) + TimeSpan.FromSeconds(1) } }, "alerts.triggers.ticketFlowLagOver",
+        ["ticket lag over thirty days"] = (
+            new AlertSettings { Webhook = Webhook, Triggers = new() { TicketFlowLagOver = TimeSpan.FromDays(30) + TimeSpan.FromSeconds(1) } },
+            "alerts.triggers.ticketFlowLagOver",
             "must be null (off) or between 00:01:00 and 30 days"),
     };
 
@@ -175,10 +227,17 @@ public sealed class AlertSettingsValidationTests
         ["smtp port 1"] = new() { Email = Email with { SmtpPort = 1 } },
         ["smtp port 65535"] = new() { Email = Email with { SmtpPort = 65535 } },
         ["ssl on connect"] = new() { Email = Email with { SmtpPort = 465, Security = SmtpSecurity.SslOnConnect } },
-        ["a relay without authentication or tls"] = new() { Email = Email with { UserName = null, PasswordSecret = null, Security = SmtpSecurity.None, SmtpPort = 25 } },
+        ["a relay without authentication or tls"] = new()
+        {
+            Email = Email with { UserName = null, PasswordSecret = null, Security = SmtpSecurity.None, SmtpPort = 25 }
+        },
         ["sender of the longest length"] = new() { Email = Email with { From = AddressOfLength(254) } },
         ["20 recipients"] = new() { Email = Email with { To = Recipients(20) } },
-        ["triggers off"] = new() { Webhook = Webhook, Triggers = new() { RunFailed = false, ConsecutiveFailures = 0, NeedsAuthorization = false, ReplayQueueOver = 0, TicketFlowLagOver = null } },
+        ["triggers off"] = new()
+        {
+            Webhook = Webhook,
+            Triggers = new() { RunFailed = false, ConsecutiveFailures = 0, NeedsAuthorization = false, ReplayQueueOver = 0, TicketFlowLagOver = null }
+        },
         ["two failures in a row"] = new() { Webhook = Webhook, Triggers = new() { ConsecutiveFailures = 2 } },
         ["100 failures in a row"] = new() { Webhook = Webhook, Triggers = new() { ConsecutiveFailures = 100 } },
         ["ticket lag of a minute"] = new() { Webhook = Webhook, Triggers = new() { TicketFlowLagOver = TimeSpan.FromMinutes(1) } },

@@ -19,11 +19,19 @@ public sealed class AuditAndStateTests
         var audit = new AuditTrail(store, new AuditRetention { MaxEntriesPerRecord = 3, MaxAge = TimeSpan.FromDays(10) }, time);
         var record = new RecordRef(EntityKind.Customer, "C1");
 
-        await audit.AppendAsync("t", "run-old", [new RecordAudit(record, "C1", 5, [new AuditEntry("run-old", time.GetUtcNow(), AuditAction.Created, 5)])], None);
+        await audit.AppendAsync(
+            "t",
+            "run-old",
+            [new RecordAudit(record, "C1", 5, [new AuditEntry("run-old", time.GetUtcNow(), AuditAction.Created, 5)])],
+            None);
         time.Advance(TimeSpan.FromDays(11));
         for (var i = 0; i < 4; i++)
         {
-            await audit.AppendAsync("t", $"run-{i}", [new RecordAudit(record, "C1", null, [new AuditEntry($"run-{i}", time.GetUtcNow(), AuditAction.SkippedUnchanged)])], None);
+            await audit.AppendAsync(
+                "t",
+                $"run-{i}",
+                [new RecordAudit(record, "C1", null, [new AuditEntry($"run-{i}", time.GetUtcNow(), AuditAction.SkippedUnchanged)])],
+                None);
         }
 
         var history = (await audit.GetAsync("t", EntityKind.Customer, "C1", None))!;
@@ -37,11 +45,21 @@ public sealed class AuditAndStateTests
         var store = new InMemoryConnectorStateStore();
         var time = new FakeTimeProvider(TestData.T0);
         var retention = new AuditRetention();
-        var error = new WriteError(WriteErrorKind.Other, "Unauthorized", "call with Authorization: Bearer eyJhbGciOi.secret.sig and access_token=abc123SECRET failed");
+        var error = new WriteError(
+            WriteErrorKind.Other,
+            "Unauthorized",
+            "call with Authorization: Bearer eyJhbGciOi.secret.sig and access_token=abc123SECRET failed");
         var record = new RecordRef(EntityKind.Contact, "1");
 
-        await new AuditTrail(store, retention, time).AppendAsync("t", "r", [new RecordAudit(record, "acu-contact:1", null, [new AuditEntry("r", time.GetUtcNow(), AuditAction.Failed, Error: error)])], None);
-        await new FailedRecordQueue(store, retention).EnqueueAsync("t", [new FailedRecord(EntityKind.Contact, "1", "r", time.GetUtcNow(), time.GetUtcNow(), 1, error)], None);
+        await new AuditTrail(store, retention, time).AppendAsync(
+            "t",
+            "r",
+            [new RecordAudit(record, "acu-contact:1", null, [new AuditEntry("r", time.GetUtcNow(), AuditAction.Failed, Error: error)])],
+            None);
+        await new FailedRecordQueue(store, retention).EnqueueAsync(
+            "t",
+            [new FailedRecord(EntityKind.Contact, "1", "r", time.GetUtcNow(), time.GetUtcNow(), 1, error)],
+            None);
 
         foreach (var key in store.Keys)
         {
@@ -95,7 +113,16 @@ public sealed class AuditAndStateTests
         RecordAudit Wrote(EntityKind kind, string key, long id) =>
             new(new RecordRef(kind, key), key, id, [new AuditEntry("r1", time.GetUtcNow(), AuditAction.Created, id)]);
 
-        await audit.AppendAsync("t", "r1", [Wrote(EntityKind.Vendor, "A1", 7), Wrote(EntityKind.Customer, "C2", 7), Wrote(EntityKind.Customer, "A1", 7), Wrote(EntityKind.Contact, "P1", 7), Wrote(EntityKind.Ticket, "T1", 7)], None);
+        await audit.AppendAsync(
+            "t",
+            "r1",
+            [
+                Wrote(EntityKind.Vendor, "A1", 7),
+                Wrote(EntityKind.Customer, "C2", 7),
+                Wrote(EntityKind.Customer, "A1", 7),
+                Wrote(EntityKind.Contact, "P1", 7),
+                Wrote(EntityKind.Ticket, "T1", 7)],
+            None);
         await audit.AppendAsync("t", "r2", [Wrote(EntityKind.Customer, "C2", 9)], None);
 
         static string[] Names(IReadOnlyList<RecordHistory> histories) => [.. histories.Select(h => $"{h.Kind} {h.Key}")];
@@ -128,7 +155,9 @@ public sealed class AuditAndStateTests
     public void Scrubbing_keeps_the_name_of_each_secret_and_hides_its_value() =>
         Assert.Equal(
             "POST /oauth/token Authorization: Bearer *** refresh_token=*** client_secret: *** Cookie: ***",
-            SecretScrubber.Scrub("POST /oauth/token Authorization: Bearer eyJ0 refresh_token=r3fr3sh client_secret: s3cr3t Cookie: ASP.NET_SessionId=abc; .ASPXAUTH=def", 1_000));
+            SecretScrubber.Scrub(
+                "POST /oauth/token Authorization: Bearer eyJ0 refresh_token=r3fr3sh client_secret: s3cr3t Cookie: ASP.NET_SessionId=abc; .ASPXAUTH=def",
+                1_000));
 
     [Theory]
     [InlineData(10, "0123456789")]
@@ -144,9 +173,19 @@ public sealed class AuditAndStateTests
         FailedRecord Failed(EntityKind kind, string key, int minutes) =>
             new(kind, key, "r1", TestData.T0.AddMinutes(minutes), TestData.T0.AddMinutes(minutes), 1, error);
 
-        await queue.EnqueueAsync("t", [Failed(EntityKind.Contact, "P1", 0), Failed(EntityKind.Customer, "C2", 0), Failed(EntityKind.Customer, "C1", 5), Failed(EntityKind.Customer, "C10", 0), Failed(EntityKind.Vendor, "V1", -5)], None);
+        await queue.EnqueueAsync(
+            "t",
+            [
+                Failed(EntityKind.Contact, "P1", 0),
+                Failed(EntityKind.Customer, "C2", 0),
+                Failed(EntityKind.Customer, "C1", 5),
+                Failed(EntityKind.Customer, "C10", 0),
+                Failed(EntityKind.Vendor, "V1", -5)],
+            None);
 
-        Assert.Equal(["Vendor V1", "Customer C10", "Customer C2", "Contact P1", "Customer C1"], (await queue.ListAsync("t", None)).Select(f => $"{f.Kind} {f.Key}"));
+        Assert.Equal(
+            ["Vendor V1", "Customer C10", "Customer C2", "Contact P1", "Customer C1"],
+            (await queue.ListAsync("t", None)).Select(f => $"{f.Kind} {f.Key}"));
     }
 
     [Fact]
@@ -155,8 +194,14 @@ public sealed class AuditAndStateTests
         var report = new OnboardingReport(new InMemoryConnectorStateStore());
         OnboardingCase Case(EntityKind kind, string key, OnboardingOutcome outcome) => new(kind, key, key, outcome, [], "reason", "r1", TestData.T0);
 
-        await report.AddAsync("t", [Case(EntityKind.Contact, "P1", OnboardingOutcome.Ambiguous), Case(EntityKind.Customer, "C2", OnboardingOutcome.Adopted)], None);
-        await report.AddAsync("t", [Case(EntityKind.Customer, "C1", OnboardingOutcome.Matched), Case(EntityKind.Contact, "P1", OnboardingOutcome.Adopted)], None);
+        await report.AddAsync(
+            "t",
+            [Case(EntityKind.Contact, "P1", OnboardingOutcome.Ambiguous), Case(EntityKind.Customer, "C2", OnboardingOutcome.Adopted)],
+            None);
+        await report.AddAsync(
+            "t",
+            [Case(EntityKind.Customer, "C1", OnboardingOutcome.Matched), Case(EntityKind.Contact, "P1", OnboardingOutcome.Adopted)],
+            None);
 
         Assert.Equal(
             ["Customer C1 Matched", "Customer C2 Adopted", "Contact P1 Adopted"],
@@ -167,7 +212,16 @@ public sealed class AuditAndStateTests
     public async Task A_run_that_ends_before_its_first_page_is_listed_with_the_others()
     {
         var runs = new RunStore(new InMemoryConnectorStateStore(), new FakeTimeProvider(TestData.T0));
-        await runs.RecordPageAsync("contoso", "r1", false, EntityKind.Customer, new SyncPagesResult(EntityKind.Customer, new SyncCounts(1, 1, 1, 0, 0, 0, 0), false, TestData.T0), null, 0, true, None);
+        await runs.RecordPageAsync(
+            "contoso",
+            "r1",
+            false,
+            EntityKind.Customer,
+            new SyncPagesResult(EntityKind.Customer, new SyncCounts(1, 1, 1, 0, 0, 0, 0), false, TestData.T0),
+            null,
+            0,
+            true,
+            None);
         await runs.CompleteAsync("contoso", "r1", RunStatus.Completed, null, None);
 
         await runs.CompleteAsync("contoso", "r2", RunStatus.Failed, "the tenant needs a new Acumatica authorization", None);
@@ -187,7 +241,16 @@ public sealed class AuditAndStateTests
         await runs.StartAsync("contoso", "r1", None);
         var started = Assert.Single(await runs.ListAsync("contoso", 10, None));
         time.Advance(TimeSpan.FromMinutes(1));
-        await runs.RecordPageAsync("contoso", "r1", false, EntityKind.Customer, new SyncPagesResult(EntityKind.Customer, new SyncCounts(1, 2, 2, 0, 0, 0, 0), false, TestData.T0), null, 0, true, None);
+        await runs.RecordPageAsync(
+            "contoso",
+            "r1",
+            false,
+            EntityKind.Customer,
+            new SyncPagesResult(EntityKind.Customer, new SyncCounts(1, 2, 2, 0, 0, 0, 0), false, TestData.T0),
+            null,
+            0,
+            true,
+            None);
         await runs.StartAsync("contoso", "r1", None);   // a retried schedule after the first page was recorded
 
         Assert.Equal(("r1", RunStatus.Running, TestData.T0, SyncCounts.None), (started.RunId, started.Status, started.StartedAt, started.Totals));
@@ -228,7 +291,8 @@ public sealed class AuditAndStateTests
         var result = await new InterferingStore(memory, interferences: 1).UpdateAsync<int>("k", current => current + 1, None);
 
         Assert.Equal(11, result);
-        await Assert.ThrowsAsync<StateConflictException>(() => new InterferingStore(memory, interferences: 5).UpdateAsync<int>("k", current => current + 1, None, attempts: 3));
+        await Assert.ThrowsAsync<StateConflictException>(
+            () => new InterferingStore(memory, interferences: 5).UpdateAsync<int>("k", current => current + 1, None, attempts: 3));
         Assert.Equal(11, (await memory.GetAsync<int>("k", None)).Value);
     }
 
@@ -238,7 +302,8 @@ public sealed class AuditAndStateTests
         var memory = new InMemoryConnectorStateStore();
         await memory.SaveAsync("tenant:contoso", 10, None);
 
-        var conflict = await Assert.ThrowsAsync<StateConflictException>(() => new InterferingStore(memory, interferences: 3).UpdateAsync<int>("tenant:contoso", current => current + 1, None, attempts: 3));
+        var conflict = await Assert.ThrowsAsync<StateConflictException>(
+            () => new InterferingStore(memory, interferences: 3).UpdateAsync<int>("tenant:contoso", current => current + 1, None, attempts: 3));
 
         Assert.Equal("State key 'tenant:contoso' kept changing under us; giving up after several attempts.", conflict.Message);
         Assert.Equal(11, await new InterferingStore(memory, interferences: 7).UpdateAsync<int>("tenant:contoso", current => current + 1, None));
@@ -272,7 +337,8 @@ public sealed class AuditAndStateTests
 
         public Task<StateEntry<T>> GetAsync<T>(string key, CancellationToken cancellationToken) => inner.GetAsync<T>(key, cancellationToken);
 
-        public Task<IReadOnlyDictionary<string, T>> GetManyAsync<T>(IReadOnlyCollection<string> keys, CancellationToken cancellationToken) => inner.GetManyAsync<T>(keys, cancellationToken);
+        public Task<IReadOnlyDictionary<string, T>> GetManyAsync<T>(IReadOnlyCollection<string> keys, CancellationToken cancellationToken) =>
+            inner.GetManyAsync<T>(keys, cancellationToken);
 
         public Task SaveAsync<T>(string key, T value, CancellationToken cancellationToken) => inner.SaveAsync(key, value, cancellationToken);
 

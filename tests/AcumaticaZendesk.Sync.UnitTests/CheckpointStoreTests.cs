@@ -34,7 +34,9 @@ public sealed class CheckpointStoreTests
         var (checkpoint, _) = await Checkpoints.GetAsync("contoso", EntityKind.Customer, Ct);
         // The first load (and with it the adoption of hand-made organizations) stays done.
         Assert.True(checkpoint!.InitialLoadCompleted);
-        Assert.Equal((T0, 0, (DateTimeOffset?)null, (DateTimeOffset?)null), (checkpoint.Watermark, checkpoint.Skip, checkpoint.WindowStartedAt, checkpoint.MaxSeen));
+        Assert.Equal(
+            (T0, 0, (DateTimeOffset?)null, (DateTimeOffset?)null),
+            (checkpoint.Watermark, checkpoint.Skip, checkpoint.WindowStartedAt, checkpoint.MaxSeen));
         Assert.Empty(checkpoint.Seen);
         Assert.Equal(_time.GetUtcNow(), checkpoint.LastCommittedAt);
         var change = Assert.Single(await Checkpoints.GetHistoryAsync("contoso", EntityKind.Customer, Ct));
@@ -57,7 +59,11 @@ public sealed class CheckpointStoreTests
     {
         for (var i = 0; i < CheckpointStore.HistoryLimit; i++)
         {
-            await Checkpoints.RecordAsync("contoso", EntityKind.Contact, new WatermarkChange(T0.AddHours(i), null, T0.AddHours(i), "window closed", null, $"run-{i}"), Ct);
+            await Checkpoints.RecordAsync(
+                "contoso",
+                EntityKind.Contact,
+                new WatermarkChange(T0.AddHours(i), null, T0.AddHours(i), "window closed", null, $"run-{i}"),
+                Ct);
         }
 
         await Checkpoints.ResetAsync("contoso", EntityKind.Contact, T0, "ops@contoso.example", "re-read everything", Ct);

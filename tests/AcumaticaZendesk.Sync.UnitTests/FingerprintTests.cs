@@ -38,7 +38,8 @@ public sealed class FingerprintTests
     [Fact]
     public void Canonical_json_sorts_properties_and_drops_nulls()
     {
-        var json = Encoding.UTF8.GetString(Fingerprint.CanonicalJson(new UserPayload { ExternalId = "acu-contact:1", Name = "Ann", Role = "end-user", OrganizationId = 7 }));
+        var json = Encoding.UTF8.GetString(
+            Fingerprint.CanonicalJson(new UserPayload { ExternalId = "acu-contact:1", Name = "Ann", Role = "end-user", OrganizationId = 7 }));
 
         Assert.Equal("""{"externalId":"acu-contact:1","name":"Ann","organizationId":7,"role":"end-user","tags":[],"userFields":{}}""", json);
     }

@@ -125,7 +125,8 @@ public sealed class MapperRulesTests
     [Fact]
     public void Only_accounts_become_organizations_and_only_people_become_users()
     {
-        var person = Assert.Throws<ArgumentException>(() => OrganizationMapper.Map(Customer("101", "Ann") with { Kind = EntityKind.Contact }, new MappingOptions()));
+        var person = Assert.Throws<ArgumentException>(
+            () => OrganizationMapper.Map(Customer("101", "Ann") with { Kind = EntityKind.Contact }, new MappingOptions()));
         Assert.Contains("Contact is not an account kind.", person.Message, StringComparison.Ordinal);
         var account = Assert.Throws<ArgumentException>(() => UserMapper.Map(Employee("V1", "V", null) with { Kind = EntityKind.Vendor }, Tenant()));
         Assert.Contains("Vendor is not a person kind.", account.Message, StringComparison.Ordinal);

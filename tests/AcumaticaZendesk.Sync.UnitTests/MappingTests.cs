@@ -131,7 +131,9 @@ public sealed class MappingTests
         var contact = UserMapper.Map(Contact("101", "Ann", "Lee", " Ann@Initrode.example ", "C1") with { Phone = "+1 555 0100" }, tenant).Value!;
         var employee = UserMapper.Map(Employee("EP1", "Dee Staff", "dee@contoso.example"), tenant).Value!;
 
-        Assert.Equal(("acu-contact:101", "Ann Lee", "ann@initrode.example", "C1"), (contact.ExternalId, contact.Name, contact.Email, contact.OrganizationExternalId));
+        Assert.Equal(
+            ("acu-contact:101", "Ann Lee", "ann@initrode.example", "C1"),
+            (contact.ExternalId, contact.Name, contact.Email, contact.OrganizationExternalId));
         Assert.Equal("+1 555 0100", contact.Phone);
         Assert.Equal("end-user", contact.Role);
         Assert.Equal(("acu-employee:EP1", "acu-company:Contoso"), (employee.ExternalId, employee.OrganizationExternalId));
@@ -147,7 +149,9 @@ public sealed class MappingTests
         };
 
         var employee = UserMapper.Map(Employee("EP1", "Dee Staff", null), tenant).Value!;
-        var noOrg = UserMapper.Map(Employee("EP2", "Eve", null), tenant with { Mapping = new MappingOptions { EmployeeOrganization = new EmployeeOrganizationOptions { Enabled = false } } }).Value!;
+        var noOrg = UserMapper.Map(
+            Employee("EP2", "Eve", null),
+            tenant with { Mapping = new MappingOptions { EmployeeOrganization = new EmployeeOrganizationOptions { Enabled = false } } }).Value!;
 
         Assert.Equal(("agent", "own-co"), (employee.Role, employee.OrganizationExternalId));
         Assert.Null(noOrg.OrganizationExternalId);

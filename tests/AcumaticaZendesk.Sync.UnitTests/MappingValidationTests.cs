@@ -28,10 +28,12 @@ public sealed class MappingValidationTests
     public void An_unknown_source_lists_the_sources_of_its_side_in_order()
     {
         Assert.Equal(
-            "unknown mapping source 'region'; use one of accountCode, class, email, name, note, parentAccount, phone, status, website, 'attribute:<ID>' or 'field:<Name>'",
+            "unknown mapping source 'region'; use one of accountCode, class, email, name, note, parentAccount, phone, status, website, 'attribute:<ID>' or "
+                + "'field:<Name>'",
             MappingCatalog.CheckSource(" region ", MappingSide.Organization));
         Assert.Equal(
-            "unknown mapping source 'region'; use one of businessAccount, displayName, email, firstName, key, lastName, note, phone, status, 'attribute:<ID>' or 'field:<Name>'",
+            "unknown mapping source 'region'; use one of businessAccount, displayName, email, firstName, key, lastName, note, phone, status, 'attribute:<ID>' "
+                + "or 'field:<Name>'",
             MappingCatalog.CheckSource("region", MappingSide.User));
     }
 

@@ -114,7 +114,9 @@ public sealed class OnboardingTests
             ("103", WriteErrorKind.Conflict, "EmailInUse", $"the e-mail address belongs to Zendesk user #{linked.Id}, which is linked to external_id 'crm:77'"),
             (failed.Key, failed.Error.Kind, failed.Error.Code, failed.Error.Message));
         var adopted = await h.Audit.GetAsync(h.Tenant.Id, EntityKind.Contact, "102", None);
-        Assert.Equal((AuditAction.Adopted, $"adopted existing user #{handMade.Id} (matched by e-mail)"), (adopted!.Entries[0].Action, adopted.Entries[0].Detail));
+        Assert.Equal(
+            (AuditAction.Adopted, $"adopted existing user #{handMade.Id} (matched by e-mail)"),
+            (adopted!.Entries[0].Action, adopted.Entries[0].Detail));
     }
 
     [Fact]
@@ -169,7 +171,9 @@ public sealed class OnboardingTests
         Assert.Equal("Bob R.", Assert.Single(h.Zendesk.Users.Values).Name);
         var message = $"create-only: the e-mail address belongs to existing Zendesk user #{handMade.Id}";
         var failed = Assert.Single(await h.Failed.ListAsync(h.Tenant.Id, None));
-        Assert.Equal((WriteErrorKind.DuplicateValue, "EmailInUse", message, "email"), (failed.Error.Kind, failed.Error.Code, failed.Error.Message, failed.Error.Field));
+        Assert.Equal(
+            (WriteErrorKind.DuplicateValue, "EmailInUse", message, "email"),
+            (failed.Error.Kind, failed.Error.Code, failed.Error.Message, failed.Error.Field));
         var report = Assert.Single(await h.Onboarding.ListAsync(h.Tenant.Id, None));
         Assert.Equal((OnboardingOutcome.Conflict, handMade.Id, message), (report.Outcome, Assert.Single(report.CandidateIds), report.Reason));
     }

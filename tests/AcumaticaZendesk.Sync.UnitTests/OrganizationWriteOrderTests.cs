@@ -92,7 +92,11 @@ public sealed class OrganizationWriteOrderTests
     {
         var item = new WorkItem(Customer("C2", "Globex", T0), "C2") { Action = PlannedAction.Adopt, ZendeskId = 7 };
 
-        Assert.True(OrganizationStep.CreatesMayRaceUpdates([new OrganizationPayload { ExternalId = "C9", Name = "Other" }], [item], new Dictionary<string, TargetOrganization>()));
+        Assert.True(
+            OrganizationStep.CreatesMayRaceUpdates(
+                [new OrganizationPayload { ExternalId = "C9", Name = "Other" }],
+                [item],
+                new Dictionary<string, TargetOrganization>()));
         Assert.False(OrganizationStep.CreatesMayRaceUpdates([], [item], new Dictionary<string, TargetOrganization>()));
     }
 }

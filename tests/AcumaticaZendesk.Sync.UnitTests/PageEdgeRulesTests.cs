@@ -87,7 +87,14 @@ public sealed class PageEdgeRulesTests
     {
         // "A" was committed earlier in the window at +1; this page brings it at +3. "B" comes older-first, "C" newer-first.
         // The window started at T0 + 5 min, so the next watermark is T0 and every version is at or after it.
-        var from = new PageCheckpoint { Watermark = T0, Skip = 4, WindowStartedAt = T0.AddMinutes(5), MaxSeen = T0.AddMinutes(1), Seen = At(("A", T0.AddMinutes(1))) };
+        var from = new PageCheckpoint
+        {
+            Watermark = T0,
+            Skip = 4,
+            WindowStartedAt = T0.AddMinutes(5),
+            MaxSeen = T0.AddMinutes(1),
+            Seen = At(("A", T0.AddMinutes(1)))
+        };
         AcumaticaRecord[] page =
         [
             Customer("A", "A", T0.AddMinutes(3)),

@@ -41,7 +41,9 @@ public sealed class PageEdgeTests
 
         // The watermark history shows the one window that moved it; run-2's window closed where it started.
         var change = Assert.Single(await h.Checkpoints.GetHistoryAsync(h.Tenant.Id, EntityKind.Customer, CancellationToken.None));
-        Assert.Equal(((DateTimeOffset?)null, (DateTimeOffset?)T0, "window committed", (string?)null, "run-1"), (change.From, change.To, change.Reason, change.By, change.RunId));
+        Assert.Equal(
+            ((DateTimeOffset?)null, (DateTimeOffset?)T0, "window committed", (string?)null, "run-1"),
+            (change.From, change.To, change.Reason, change.By, change.RunId));
     }
 
     [Fact]
@@ -199,7 +201,10 @@ public sealed class PageEdgeTests
     [InlineData(-60, 0, -60)]
     [InlineData(-1, 0, -5)]
     [InlineData(-60, -30, -30)]
-    public void Next_watermark_is_the_smaller_of_max_seen_and_window_start_minus_lag_and_never_goes_back(int maxSeenMinutes, int currentMinutes, int expectedMinutes)
+    public void Next_watermark_is_the_smaller_of_max_seen_and_window_start_minus_lag_and_never_goes_back(
+        int maxSeenMinutes,
+        int currentMinutes,
+        int expectedMinutes)
     {
         var start = T0;
         var current = currentMinutes == 0 ? (DateTimeOffset?)null : start.AddMinutes(currentMinutes);

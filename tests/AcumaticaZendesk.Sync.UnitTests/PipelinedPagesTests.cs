@@ -152,7 +152,9 @@ public sealed class PipelinedPagesTests
         Assert.Equal(1, call.Counts.Failed);
         var failed = Assert.Single(await h.Failed.ListAsync(h.Tenant.Id, Ct));
         Assert.Equal(("103", "EmailInUse"), (failed.Key, failed.Error.Code));
-        Assert.Equal("acu-contact:101", Assert.Single(h.Zendesk.Users.Values, u => u.Emails.Contains("ann@initrode.example", StringComparer.OrdinalIgnoreCase)).ExternalId);
+        Assert.Equal(
+            "acu-contact:101",
+            Assert.Single(h.Zendesk.Users.Values, u => u.Emails.Contains("ann@initrode.example", StringComparer.OrdinalIgnoreCase)).ExternalId);
     }
 
     [Fact]
@@ -178,7 +180,9 @@ public sealed class PipelinedPagesTests
         Assert.Equal((2, 1), (call.Counts.Created, call.Counts.Failed));
         var failed = Assert.Single(await h.Failed.ListAsync(h.Tenant.Id, Ct));
         Assert.Equal(("103", "EmailInUse"), (failed.Key, failed.Error.Code));
-        Assert.Equal("acu-contact:101", Assert.Single(h.Zendesk.Users.Values, u => u.Emails.Contains("ann@initrode.example", StringComparer.OrdinalIgnoreCase)).ExternalId);
+        Assert.Equal(
+            "acu-contact:101",
+            Assert.Single(h.Zendesk.Users.Values, u => u.Emails.Contains("ann@initrode.example", StringComparer.OrdinalIgnoreCase)).ExternalId);
     }
 
     [Fact]

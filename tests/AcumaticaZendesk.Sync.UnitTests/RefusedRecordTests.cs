@@ -111,6 +111,8 @@ public sealed class RefusedRecordTests
         Assert.Equal(organization, h.Zendesk.UserByExternalId("acu-contact:202").OrganizationId);
         Assert.Empty(await h.Failed.ListAsync(h.Tenant.Id, None));
         var history = await h.Audit.GetAsync(h.Tenant.Id, EntityKind.Contact, "201", None);
-        Assert.Equal([AuditAction.Updated, AuditAction.Mapped, AuditAction.Seen, AuditAction.Replayed], history!.Entries.Where(e => e.RunId == "run-2").Select(e => e.Action));
+        Assert.Equal(
+            [AuditAction.Updated, AuditAction.Mapped, AuditAction.Seen, AuditAction.Replayed],
+            history!.Entries.Where(e => e.RunId == "run-2").Select(e => e.Action));
     }
 }

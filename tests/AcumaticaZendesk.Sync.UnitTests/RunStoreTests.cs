@@ -38,7 +38,16 @@ public sealed class RunStoreTests
     {
         var from = TestData.T0.AddDays(-1);
         await _runs.RecordPageAsync("acme", "r1", false, EntityKind.Contact, Page(Counts(created: 2), TestData.T0.AddMinutes(1)), from, 1, false, None);
-        await _runs.RecordPageAsync("acme", "r1", false, EntityKind.Contact, Page(Counts(updated: 3, failed: 1), TestData.T0.AddMinutes(2)), null, 2, false, None);
+        await _runs.RecordPageAsync(
+            "acme",
+            "r1",
+            false,
+            EntityKind.Contact,
+            Page(Counts(updated: 3, failed: 1), TestData.T0.AddMinutes(2)),
+            null,
+            2,
+            false,
+            None);
         // The last page of a window may move no watermark (nothing new): the committed one stays.
         await _runs.RecordPageAsync("acme", "r1", false, EntityKind.Contact, Page(Counts(unchanged: 4), null), null, 0, true, None);
 

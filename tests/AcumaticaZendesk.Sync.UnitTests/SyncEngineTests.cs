@@ -127,7 +127,8 @@ public sealed class SyncEngineTests
         Assert.Equal(3, customers.Created());
         Assert.Equal(0, h.Zendesk.OwnOrganizationCreates);
         Assert.Contains(
-            (LogLevel.Information, "Tenant contoso: could not check for employees (HttpRequestException); the employee page will make the company organization"),
+            (LogLevel.Information, "Tenant contoso: could not check for employees (HttpRequestException); the employee page will make the company "
+                + "organization"),
             h.Log.Entries);
         await Assert.ThrowsAsync<HttpRequestException>(() => h.RunAsync("run-1", kinds: [EntityKind.Employee]));
     }
@@ -160,7 +161,9 @@ public sealed class SyncEngineTests
 
         Assert.Equal((1, 0, 0), (results.Created(), results.Unchanged(), results.Updated()));
         var history = await h.Audit.GetAsync(h.Tenant.Id, EntityKind.Customer, "C3", None);
-        Assert.Equal([AuditAction.Created, AuditAction.Mapped, AuditAction.Seen, AuditAction.Replayed], history!.Entries.Where(e => e.RunId == "run-2").Select(e => e.Action));
+        Assert.Equal(
+            [AuditAction.Created, AuditAction.Mapped, AuditAction.Seen, AuditAction.Replayed],
+            history!.Entries.Where(e => e.RunId == "run-2").Select(e => e.Action));
     }
 
     [Fact]
@@ -337,7 +340,9 @@ public sealed class SyncEngineTests
         Assert.Equal("Hooli", h.Zendesk.OrgByExternalId("C3").Name);
         Assert.Empty(await h.Failed.ListAsync(h.Tenant.Id, None));
         var history = await h.Audit.GetAsync(h.Tenant.Id, EntityKind.Customer, "C3", None);
-        Assert.Equal([AuditAction.Created, AuditAction.Mapped, AuditAction.Seen, AuditAction.Replayed], history!.Entries.Where(e => e.RunId == "run-2").Select(e => e.Action));
+        Assert.Equal(
+            [AuditAction.Created, AuditAction.Mapped, AuditAction.Seen, AuditAction.Replayed],
+            history!.Entries.Where(e => e.RunId == "run-2").Select(e => e.Action));
     }
 
     [Fact]
@@ -372,7 +377,9 @@ public sealed class SyncEngineTests
         var history = await h.Checkpoints.GetHistoryAsync(h.Tenant.Id, EntityKind.Customer, None);
         Assert.Contains(history, c => c.By == "operator@example.com" && c.To is null);
         var organizationAudit = await h.Audit.GetAsync(h.Tenant.Id, EntityKind.Customer, "C1", None);
-        Assert.Equal((AuditAction.Created, recreated.Id, organizationReason), (organizationAudit!.Entries[0].Action, organizationAudit.Entries[0].ZendeskId, organizationAudit.Entries[0].Detail));
+        Assert.Equal(
+            (AuditAction.Created, recreated.Id, organizationReason),
+            (organizationAudit!.Entries[0].Action, organizationAudit.Entries[0].ZendeskId, organizationAudit.Entries[0].Detail));
         var userAudit = await h.Audit.GetAsync(h.Tenant.Id, EntityKind.Contact, "201", None);
         Assert.Equal((AuditAction.Created, userReason), (userAudit!.Entries[0].Action, userAudit.Entries[0].Detail));
     }
@@ -469,7 +476,8 @@ public sealed class SyncEngineTests
         Assert.Null((await new TenantRepository(h.Memory, h.Time).GetAsync(h.Tenant.Id, None))!.Authorization);
         Assert.Equal(RunStatus.Failed, (await h.Runs.GetAsync(h.Tenant.Id, "run-1", None))!.Status);
         Assert.Contains(
-            (LogLevel.Warning, "Tenant contoso's run stopped: its setting acumatica.endpointVersion does not let the connector reach a system; other tenants go on"),
+            (LogLevel.Warning, "Tenant contoso's run stopped: its setting acumatica.endpointVersion does not let the connector reach a system; other tenants "
+                + "go on"),
             h.Log.Entries);
     }
 
@@ -485,7 +493,9 @@ public sealed class SyncEngineTests
         Assert.Equal("the tenant needs a new Acumatica authorization (refresh token expired)", result.Stopped);
         Assert.Equal(RunStopCause.NeedsAuthorization, result.StopCause);
         var tenant = await new TenantRepository(h.Memory, h.Time).GetAsync(h.Tenant.Id, None);
-        Assert.Equal((true, ConnectedSystem.Acumatica, "refresh token expired"), (tenant!.Authorization!.NeedsAuthorization, tenant.Authorization.System, tenant.Authorization.Reason));
+        Assert.Equal(
+            (true, ConnectedSystem.Acumatica, "refresh token expired"),
+            (tenant!.Authorization!.NeedsAuthorization, tenant.Authorization.System, tenant.Authorization.Reason));
         Assert.Empty(await new TenantRepository(h.Memory, h.Time).ListRunnableTenantIdsAsync(None));
         Assert.Equal(RunStatus.Failed, (await h.Runs.GetAsync(h.Tenant.Id, "run-1", None))!.Status);
         Assert.Null((await h.Checkpoints.GetAsync(h.Tenant.Id, EntityKind.Customer, None)).ETag);
@@ -622,7 +632,8 @@ internal sealed class CrashingStateStore(IConnectorStateStore inner, Func<string
 
     public Task<StateEntry<T>> GetAsync<T>(string key, CancellationToken cancellationToken) => inner.GetAsync<T>(key, cancellationToken);
 
-    public Task<IReadOnlyDictionary<string, T>> GetManyAsync<T>(IReadOnlyCollection<string> keys, CancellationToken cancellationToken) => inner.GetManyAsync<T>(keys, cancellationToken);
+    public Task<IReadOnlyDictionary<string, T>> GetManyAsync<T>(IReadOnlyCollection<string> keys, CancellationToken cancellationToken) =>
+        inner.GetManyAsync<T>(keys, cancellationToken);
 
     public Task SaveAsync<T>(string key, T value, CancellationToken cancellationToken)
     {

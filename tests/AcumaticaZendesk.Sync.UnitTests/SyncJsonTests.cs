@@ -14,6 +14,8 @@ public sealed class SyncJsonTests
         Assert.Throws<InvalidOperationException>(() => SyncJson.Options.DefaultIgnoreCondition = JsonIgnoreCondition.Never);
         Assert.Throws<InvalidOperationException>(() => SyncJson.Options.Converters.Add(new JsonStringEnumConverter()));
         // Still the settings every stored fingerprint was made with: nulls dropped, camelCase.
-        Assert.Equal("v1:" + Convert.ToHexStringLower(SHA256.HashData("""{"name":"Initrode"}"""u8)), Fingerprint.Of(new { Name = "Initrode", Note = (string?)null }));
+        Assert.Equal(
+            "v1:" + Convert.ToHexStringLower(SHA256.HashData("""{"name":"Initrode"}"""u8)),
+            Fingerprint.Of(new { Name = "Initrode", Note = (string?)null }));
     }
 }

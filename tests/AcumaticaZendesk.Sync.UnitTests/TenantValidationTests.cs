@@ -68,7 +68,9 @@ public sealed class TenantValidationTests
 
         var errors = TenantValidator.Validate(tenant).ToDictionary(e => e.Path, e => e.Message);
 
-        Assert.Equal(["mapping.organization[1].source", "mapping.organization[2].target", "mapping.userRole", "mapping.user[0].source"], errors.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(
+            ["mapping.organization[1].source", "mapping.organization[2].target", "mapping.userRole", "mapping.user[0].source"],
+            errors.Keys.Order(StringComparer.Ordinal));
         Assert.Contains("finance field", errors["mapping.organization[1].source"], StringComparison.Ordinal);
         Assert.Contains("unknown mapping target 'group_id'", errors["mapping.organization[2].target"], StringComparison.Ordinal);
         Assert.Contains("finance field", errors["mapping.user[0].source"], StringComparison.Ordinal);
@@ -99,36 +101,84 @@ public sealed class TenantValidationTests
     {
         ["id with spaces"] = (t => t with { Id = "Bad Id" }, "id", "must be " + TenantIds.Rule),
         ["blank display name"] = (t => t with { DisplayName = " " }, "displayName", "is required"),
-        ["display name one too long"] = (t => t with { DisplayName = new string('x', TenantValidator.MaxDisplayNameLength + 1) }, "displayName", "must be at most 200 characters (was 201)"),
+        ["display name one too long"] = (
+            t => t with { DisplayName = new string('x', TenantValidator.MaxDisplayNameLength + 1) },
+            "displayName",
+            "must be at most 200 characters (was 201)"),
         ["no acumatica section"] = (t => t with { Acumatica = null! }, "acumatica", "is required"),
         ["blank instance url"] = (t => t with { Acumatica = t.Acumatica with { InstanceUrl = "" } }, "acumatica.instanceUrl", "is required"),
-        ["instance url one too long"] = (t => t with { Acumatica = t.Acumatica with { InstanceUrl = UrlOfLength(TenantValidator.MaxUrlLength + 1) } }, "acumatica.instanceUrl", "must be at most 2048 characters"),
-        ["instance url with a fragment"] = (t => t with { Acumatica = t.Acumatica with { InstanceUrl = "https://erp.example.com/AcumaticaERP#main" } }, "acumatica.instanceUrl", "must not have a query string or fragment"),
-        ["endpoint name with a dash"] = (t => t with { Acumatica = t.Acumatica with { EndpointName = "My-Endpoint" } }, "acumatica.endpointName", "must be an endpoint name such as 'Default' (letters, digits, '_')"),
+        ["instance url one too long"] = (
+            t => t with { Acumatica = t.Acumatica with { InstanceUrl = UrlOfLength(TenantValidator.MaxUrlLength + 1) } },
+            "acumatica.instanceUrl",
+            "must be at most 2048 characters"),
+        ["instance url with a fragment"] = (
+            t => t with { Acumatica = t.Acumatica with { InstanceUrl = "https://erp.example.com/AcumaticaERP#main" } },
+            "acumatica.instanceUrl",
+            "must not have a query string or fragment"),
+        ["endpoint name with a dash"] = (
+            t => t with { Acumatica = t.Acumatica with { EndpointName = "My-Endpoint" } },
+            "acumatica.endpointName",
+            "must be an endpoint name such as 'Default' (letters, digits, '_')"),
         ["no endpoint name"] = (t => t with { Acumatica = t.Acumatica with { EndpointName = null! } }, "acumatica.endpointName", "such as 'Default'"),
-        ["blank company"] = (t => t with { Acumatica = t.Acumatica with { Company = "" } }, "acumatica.company", "is required (the Acumatica tenant login name)"),
+        ["blank company"] = (
+            t => t with { Acumatica = t.Acumatica with { Company = "" } },
+            "acumatica.company",
+            "is required (the Acumatica tenant login name)"),
         ["blank branch"] = (t => t with { Acumatica = t.Acumatica with { Branch = " " } }, "acumatica.branch", "must be omitted or a branch id, not blank"),
         ["unknown sign-in"] = (t => t with { Acumatica = t.Acumatica with { AuthMode = (AcumaticaSignIn)7 } }, "acumatica.authMode", "must be oauth or cookie"),
         ["no zendesk section"] = (t => t with { Zendesk = null! }, "zendesk", "is required"),
-        ["subdomain given as a host"] = (t => t with { Zendesk = t.Zendesk with { Subdomain = "acme.zendesk.com" } }, "zendesk.subdomain", "'acme.zendesk.com' is not a Zendesk subdomain (the 'acme' of acme.zendesk.com: lower-case letters, digits, '-')"),
-        ["schedule one too long"] = (t => t with { Schedule = "@every " + new string(' ', 92) + "5m" }, "schedule", "must be at most 100 characters ('@every <n>s|m|h' or a 5/6-field cron expression)"),
+        ["subdomain given as a host"] = (
+            t => t with { Zendesk = t.Zendesk with { Subdomain = "acme.zendesk.com" } },
+            "zendesk.subdomain",
+            "'acme.zendesk.com' is not a Zendesk subdomain (the 'acme' of acme.zendesk.com: lower-case letters, digits, '-')"),
+        ["schedule one too long"] = (
+            t => t with { Schedule = "@every " + new string(' ', 92) + "5m" },
+            "schedule",
+            "must be at most 100 characters ('@every <n>s|m|h' or a 5/6-field cron expression)"),
         ["every zero minutes"] = (t => t with { Schedule = "@every 0m" }, "schedule", "'@every' needs a positive duration"),
         ["every in days"] = (t => t with { Schedule = "@every 2d" }, "schedule", "'@every 2d' is neither '@every <n>s|m|h' nor a 5/6-field cron expression"),
         ["cron minute 61"] = (t => t with { Schedule = "61 * * * *" }, "schedule", "'61 * * * *' is not a valid cron expression: "),
         ["no entity kinds"] = (t => t with { EntityKinds = [] }, "entityKinds", "must list at least one of customer, vendor, contact, employee"),
         ["entity kinds null"] = (t => t with { EntityKinds = null! }, "entityKinds", "must list at least one of"),
-        ["tickets as an entity kind"] = (t => t with { EntityKinds = [EntityKind.Customer, EntityKind.Ticket] }, "entityKinds[1]", "unknown entity kind 'Ticket'"),
+        ["tickets as an entity kind"] = (
+            t => t with { EntityKinds = [EntityKind.Customer, EntityKind.Ticket] },
+            "entityKinds[1]",
+            "unknown entity kind 'Ticket'"),
         ["an undefined entity kind"] = (t => t with { EntityKinds = [(EntityKind)42] }, "entityKinds[0]", "unknown entity kind '42'"),
-        ["an entity kind twice"] = (t => t with { EntityKinds = [EntityKind.Vendor, EntityKind.Contact, EntityKind.Vendor] }, "entityKinds[2]", "'Vendor' is listed twice"),
+        ["an entity kind twice"] = (
+            t => t with { EntityKinds = [EntityKind.Vendor, EntityKind.Contact, EntityKind.Vendor] },
+            "entityKinds[2]",
+            "'Vendor' is listed twice"),
         ["no mapping section"] = (t => t with { Mapping = null! }, "mapping", "is required"),
-        ["admin role"] = (t => t with { Mapping = new MappingOptions { UserRole = "admin" } }, "mapping.userRole", "'admin' is not a role synced users can get; use end-user or agent"),
-        ["employee organization id with a space"] = (t => t with { Mapping = new MappingOptions { EmployeeOrganization = new() { ExternalId = "own company" } } }, "mapping.employeeOrganization.externalId", "must be 1-255 printable characters without spaces or commas"),
-        ["blank employee organization name"] = (t => t with { Mapping = new MappingOptions { EmployeeOrganization = new() { Name = " " } } }, "mapping.employeeOrganization.name", "must be omitted or a non-blank organization name"),
-        ["two mappings into notes"] = (t => t with { Mapping = new MappingOptions { Organization = [new("name", "notes"), new("class", "notes")] } }, "mapping.organization[1].target", "'notes' is already the target of an earlier mapping"),
-        ["tag prefix without target tags"] = (t => t with { Mapping = new MappingOptions { User = [new("attribute:REGION", "notes", "region_")] } }, "mapping.user[0].tagPrefix", "is only allowed with target 'tags' and must be lower-case letters, digits or '_'"),
-        ["tag prefix with capitals"] = (t => t with { Mapping = new MappingOptions { Organization = [new("class", "tags", "Class_")] } }, "mapping.organization[0].tagPrefix", "is only allowed with target 'tags'"),
+        ["admin role"] = (
+            t => t with { Mapping = new MappingOptions { UserRole = "admin" } },
+            "mapping.userRole",
+            "'admin' is not a role synced users can get; use end-user or agent"),
+        ["employee organization id with a space"] = (
+            t => t with { Mapping = new MappingOptions { EmployeeOrganization = new() { ExternalId = "own company" } } },
+            "mapping.employeeOrganization.externalId",
+            "must be 1-255 printable characters without spaces or commas"),
+        ["blank employee organization name"] = (
+            t => t with { Mapping = new MappingOptions { EmployeeOrganization = new() { Name = " " } } },
+            "mapping.employeeOrganization.name",
+            "must be omitted or a non-blank organization name"),
+        ["two mappings into notes"] = (
+            t => t with { Mapping = new MappingOptions { Organization = [new("name", "notes"), new("class", "notes")] } },
+            "mapping.organization[1].target",
+            "'notes' is already the target of an earlier mapping"),
+        ["tag prefix without target tags"] = (
+            t => t with { Mapping = new MappingOptions { User = [new("attribute:REGION", "notes", "region_")] } },
+            "mapping.user[0].tagPrefix",
+            "is only allowed with target 'tags' and must be lower-case letters, digits or '_'"),
+        ["tag prefix with capitals"] = (
+            t => t with { Mapping = new MappingOptions { Organization = [new("class", "tags", "Class_")] } },
+            "mapping.organization[0].tagPrefix",
+            "is only allowed with target 'tags'"),
         ["unknown onboarding"] = (t => t with { Onboarding = (OnboardingPolicy)9 }, "onboarding", "must be adopt, create-only or report-only"),
-        ["needs authorization without a reason"] = (t => t with { Authorization = new AuthorizationState(true, ConnectedSystem.Zendesk, "", T0) }, "authorization.reason", "is required when needsAuthorization is true"),
+        ["needs authorization without a reason"] = (
+            t => t with { Authorization = new AuthorizationState(true, ConnectedSystem.Zendesk, "", T0) },
+            "authorization.reason",
+            "is required when needsAuthorization is true"),
     };
 
     public static TheoryData<string> RefusalCases => [.. Refusals.Keys];
@@ -156,9 +206,12 @@ public sealed class TenantValidationTests
         ["a year in minutes"] = t => t with { Schedule = "@every 527040m" },
         ["every second"] = t => t with { Schedule = "@every 1s" },
         ["agents"] = t => t with { Mapping = new MappingOptions { UserRole = "agent" } },
-        ["an employee organization with id and name"] = t => t with { Mapping = new MappingOptions { EmployeeOrganization = new() { ExternalId = "acu-company:contoso-own", Name = "Contoso staff" } } },
-        ["several mappings into tags, prefixed"] = t => t with { Mapping = new MappingOptions { Organization = [new("class", "tags", "class_"), new("attribute:INDUSTRY", "tags", "industry_")] } },
-        ["needs authorization with a reason"] = t => t with { Authorization = new AuthorizationState(true, ConnectedSystem.Acumatica, "refresh token expired", T0) },
+        ["an employee organization with id and name"] = t =>
+            t with { Mapping = new MappingOptions { EmployeeOrganization = new() { ExternalId = "acu-company:contoso-own", Name = "Contoso staff" } } },
+        ["several mappings into tags, prefixed"] = t =>
+            t with { Mapping = new MappingOptions { Organization = [new("class", "tags", "class_"), new("attribute:INDUSTRY", "tags", "industry_")] } },
+        ["needs authorization with a reason"] = t =>
+            t with { Authorization = new AuthorizationState(true, ConnectedSystem.Acumatica, "refresh token expired", T0) },
     };
 
     public static TheoryData<string> AcceptedCases => [.. Accepted.Keys];

@@ -61,7 +61,8 @@ public sealed class TokenProtectionTests
         Assert.ThrowsAny<CryptographicException>(() => protector.Unprotect(sealedValue, "fabrikam|Zendesk|access"));
         var bytes = Convert.FromBase64String(sealedValue.Ciphertext);
         bytes[0] ^= 1;
-        Assert.ThrowsAny<CryptographicException>(() => protector.Unprotect(sealedValue with { Ciphertext = Convert.ToBase64String(bytes) }, "contoso|Zendesk|access"));
+        Assert.ThrowsAny<CryptographicException>(
+            () => protector.Unprotect(sealedValue with { Ciphertext = Convert.ToBase64String(bytes) }, "contoso|Zendesk|access"));
         var unknown = Assert.ThrowsAny<CryptographicException>(() => protector.Unprotect(sealedValue with { KeyId = "k9" }, "contoso|Zendesk|access"));
         Assert.Contains("'k9'", unknown.Message, StringComparison.Ordinal);
     }

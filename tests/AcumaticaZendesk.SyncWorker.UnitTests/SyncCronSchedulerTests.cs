@@ -33,7 +33,9 @@ public sealed class SyncCronSchedulerTests
         });
         var throughput = Options.Create(new ThroughputOptions { PageSize = 200, PagesPerBatch = 3 });
         scheduler = new SyncCronScheduler(
-            tenants, new SyncLeaseStore(store, time, NullLogger<SyncLeaseStore>.Instance), workflows, probe, new RunStore(store, time), RetentionOff.Ledger(store, time), options, throughput, time,
+            tenants, new SyncLeaseStore(store, time, NullLogger<SyncLeaseStore>.Instance), workflows, probe, new RunStore(store, time), RetentionOff.Ledger(
+                store,
+                time), options, throughput, time,
             NullLogger<SyncCronScheduler>.Instance);
         tenants.ListRunnableTenantIdsAsync(Arg.Any<CancellationToken>()).Returns(["contoso", "fabrikam"]);
     }
@@ -71,7 +73,9 @@ public sealed class SyncCronSchedulerTests
         var report = await scheduler.RunAsync(Ct);
 
         var run = Assert.Single(await runs.ListAsync("contoso", 10, Ct));
-        Assert.Equal((report.Tenants[0].InstanceId, RunStatus.Running, time.GetUtcNow(), (DateTimeOffset?)null), (run.RunId, run.Status, run.StartedAt, run.FinishedAt));
+        Assert.Equal(
+            (report.Tenants[0].InstanceId, RunStatus.Running, time.GetUtcNow(), (DateTimeOffset?)null),
+            (run.RunId, run.Status, run.StartedAt, run.FinishedAt));
         Assert.Empty(run.Kinds);
         Assert.Equal(ScheduleOutcome.Failed, report.Tenants[1].Outcome);
         Assert.Empty(await runs.ListAsync("fabrikam", 10, Ct));
@@ -93,7 +97,12 @@ public sealed class SyncCronSchedulerTests
     [Fact]
     public async Task An_instance_the_engine_already_has_is_a_duplicate_not_an_error()
     {
-        workflows.ScheduleNewWorkflowAsync(nameof(TenantSyncWorkflow), Contoso, Arg.Any<TenantSyncInput>(), Arg.Any<DateTimeOffset?>(), Arg.Any<CancellationToken>())
+        workflows.ScheduleNewWorkflowAsync(
+            nameof(TenantSyncWorkflow),
+            Contoso,
+            Arg.Any<TenantSyncInput>(),
+            Arg.Any<DateTimeOffset?>(),
+            Arg.Any<CancellationToken>())
             .ThrowsAsync(new RpcException(new Status(StatusCode.AlreadyExists, "An orchestration with id 'sync-contoso-202601051005' already exists")));
 
         var report = await scheduler.RunAsync(Ct);
@@ -104,7 +113,12 @@ public sealed class SyncCronSchedulerTests
     [Fact]
     public async Task A_failed_schedule_is_reported_gives_the_lease_back_and_the_next_tick_retries()
     {
-        workflows.ScheduleNewWorkflowAsync(nameof(TenantSyncWorkflow), Contoso, Arg.Any<TenantSyncInput>(), Arg.Any<DateTimeOffset?>(), Arg.Any<CancellationToken>())
+        workflows.ScheduleNewWorkflowAsync(
+            nameof(TenantSyncWorkflow),
+            Contoso,
+            Arg.Any<TenantSyncInput>(),
+            Arg.Any<DateTimeOffset?>(),
+            Arg.Any<CancellationToken>())
             .ThrowsAsync(new RpcException(new Status(StatusCode.Unavailable, "connection refused")));
 
         var failed = await scheduler.RunAsync(Ct);
@@ -133,7 +147,12 @@ public sealed class SyncCronSchedulerTests
     public async Task A_start_whose_deadline_expired_after_the_instance_was_created_keeps_the_lease()
     {
         // StartInstance answers only once the run has started: the deadline can expire after the engine created it.
-        workflows.ScheduleNewWorkflowAsync(nameof(TenantSyncWorkflow), Contoso, Arg.Any<TenantSyncInput>(), Arg.Any<DateTimeOffset?>(), Arg.Any<CancellationToken>())
+        workflows.ScheduleNewWorkflowAsync(
+            nameof(TenantSyncWorkflow),
+            Contoso,
+            Arg.Any<TenantSyncInput>(),
+            Arg.Any<DateTimeOffset?>(),
+            Arg.Any<CancellationToken>())
             .ThrowsAsync(new OperationCanceledException());
         probe.ExistsAsync(Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns(true);
 
@@ -151,9 +170,15 @@ public sealed class SyncCronSchedulerTests
     [Fact]
     public async Task A_start_that_failed_where_the_lookup_fails_too_keeps_the_lease_until_it_expires()
     {
-        workflows.ScheduleNewWorkflowAsync(nameof(TenantSyncWorkflow), Contoso, Arg.Any<TenantSyncInput>(), Arg.Any<DateTimeOffset?>(), Arg.Any<CancellationToken>())
+        workflows.ScheduleNewWorkflowAsync(
+            nameof(TenantSyncWorkflow),
+            Contoso,
+            Arg.Any<TenantSyncInput>(),
+            Arg.Any<DateTimeOffset?>(),
+            Arg.Any<CancellationToken>())
             .ThrowsAsync(new RpcException(new Status(StatusCode.Unavailable, "connection refused")));
-        probe.ExistsAsync(Arg.Any<string>(), Arg.Any<CancellationToken>()).ThrowsAsync(new RpcException(new Status(StatusCode.Unavailable, "connection refused")));
+        probe.ExistsAsync(Arg.Any<string>(), Arg.Any<CancellationToken>()).ThrowsAsync(
+            new RpcException(new Status(StatusCode.Unavailable, "connection refused")));
 
         var report = await scheduler.RunAsync(Ct);
 
@@ -168,11 +193,19 @@ public sealed class SyncCronSchedulerTests
     {
         // Ten minutes on the scheduler's clock: the fake clock passes them at once, the wall clock would not within the test.
         var slow = new SyncCronScheduler(
-            tenants, new SyncLeaseStore(store, time, NullLogger<SyncLeaseStore>.Instance), workflows, probe, new RunStore(store, time), RetentionOff.Ledger(store, time),
-            Options.Create(new SyncScheduleOptions { Interval = TimeSpan.FromMinutes(5), SidecarCallTimeout = TimeSpan.FromMinutes(10) }), Options.Create(new ThroughputOptions()), time,
+            tenants, new SyncLeaseStore(store, time, NullLogger<SyncLeaseStore>.Instance), workflows, probe, new RunStore(store, time), RetentionOff.Ledger(
+                store,
+                time),
+            Options.Create(new SyncScheduleOptions { Interval = TimeSpan.FromMinutes(5), SidecarCallTimeout = TimeSpan.FromMinutes(10) }), Options.Create(
+                new ThroughputOptions()), time,
             NullLogger<SyncCronScheduler>.Instance);
         var waiting = new SemaphoreSlim(0);
-        workflows.ScheduleNewWorkflowAsync(Arg.Any<string>(), Arg.Any<string?>(), Arg.Any<TenantSyncInput>(), Arg.Any<DateTimeOffset?>(), Arg.Any<CancellationToken>())
+        workflows.ScheduleNewWorkflowAsync(
+            Arg.Any<string>(),
+            Arg.Any<string?>(),
+            Arg.Any<TenantSyncInput>(),
+            Arg.Any<DateTimeOffset?>(),
+            Arg.Any<CancellationToken>())
             .Returns(ci =>
             {
                 waiting.Release();

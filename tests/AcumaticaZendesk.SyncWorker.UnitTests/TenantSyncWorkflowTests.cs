@@ -65,7 +65,8 @@ public sealed class TenantSyncWorkflowTests
             {
                 var request = ci.ArgAt<SyncPagesRequest>(1);
                 pageCalls.Add(request);
-                return Task.FromResult(new SyncPagesResult(request.Kind, new SyncCounts(3, 30, 3, 0, 0, 0, 0), HasMore: request.Kind == EntityKind.Customer, Watermark: null));
+                return Task.FromResult(
+                    new SyncPagesResult(request.Kind, new SyncCounts(3, 30, 3, 0, 0, 0, 0), HasMore: request.Kind == EntityKind.Customer, Watermark: null));
             });
         TenantSyncInput? next = null;
         context.When(c => c.ContinueAsNew(Arg.Any<object?>(), Arg.Any<bool>())).Do(ci => next = (TenantSyncInput)ci.ArgAt<object?>(0)!);
@@ -104,7 +105,10 @@ public sealed class TenantSyncWorkflowTests
 
         Assert.Equal(SyncRunOutcome.Succeeded, result!.Outcome);
         await context.Received(4).CallActivityAsync<SyncPagesResult>(nameof(SyncPageActivity), Arg.Any<SyncPagesRequest>(), TenantSyncWorkflow.PageRetry);
-        await context.DidNotReceive().CallActivityAsync<SyncPagesResult>(nameof(SyncPageActivity), Arg.Any<SyncPagesRequest>(), Arg.Is<WorkflowTaskOptions?>(o => o != TenantSyncWorkflow.PageRetry));
+        await context.DidNotReceive().CallActivityAsync<SyncPagesResult>(
+            nameof(SyncPageActivity),
+            Arg.Any<SyncPagesRequest>(),
+            Arg.Is<WorkflowTaskOptions?>(o => o != TenantSyncWorkflow.PageRetry));
     }
 
     [Theory]
@@ -113,11 +117,15 @@ public sealed class TenantSyncWorkflowTests
     public async Task A_run_the_engine_stops_ends_failed_with_the_reason_starts_nothing_else_and_skips_the_export_pass(RunStopCause cause, string reason)
     {
         Pages(customer: 1, vendor: 1, contact: 1, employee: 1);
-        context.CallActivityAsync<SyncPagesResult>(nameof(SyncPageActivity), Arg.Is<SyncPagesRequest>(r => r.Kind == EntityKind.Customer), Arg.Any<WorkflowTaskOptions?>())
+        context.CallActivityAsync<SyncPagesResult>(
+            nameof(SyncPageActivity),
+            Arg.Is<SyncPagesRequest>(r => r.Kind == EntityKind.Customer),
+            Arg.Any<WorkflowTaskOptions?>())
             .Returns(ci =>
             {
                 pageCalls.Add(ci.ArgAt<SyncPagesRequest>(1));
-                return Task.FromResult(new SyncPagesResult(EntityKind.Customer, new SyncCounts(1, 0, 0, 0, 0, 0, 0), false, null, Stopped: reason, StopCause: cause));
+                return Task.FromResult(
+                    new SyncPagesResult(EntityKind.Customer, new SyncCounts(1, 0, 0, 0, 0, 0, 0), false, null, Stopped: reason, StopCause: cause));
             });
 
         var result = await new TenantSyncWorkflow().RunAsync(context, Input());
@@ -126,7 +134,10 @@ public sealed class TenantSyncWorkflowTests
         Assert.Equal($"Customer: {reason}", result.Error);
         Assert.DoesNotContain(pageCalls, c => c.Kind is EntityKind.Vendor or EntityKind.Contact);
         Assert.Equal(SyncRunOutcome.Failed, Assert.Single(finished).Outcome);
-        await context.DidNotReceive().CallActivityAsync<TicketExportResult?>(nameof(TicketExportActivity), Arg.Any<TicketExportRequest>(), Arg.Any<WorkflowTaskOptions?>());
+        await context.DidNotReceive().CallActivityAsync<TicketExportResult?>(
+            nameof(TicketExportActivity),
+            Arg.Any<TicketExportRequest>(),
+            Arg.Any<WorkflowTaskOptions?>());
     }
 
     [Fact]
@@ -155,7 +166,9 @@ public sealed class TenantSyncWorkflowTests
         Pages(customer: 0, vendor: 1, contact: 1, employee: 1);
         var carried = new SyncCounts(5, 50, 20, 15, 10, 5, 0);
 
-        await new TenantSyncWorkflow().RunAsync(context, Input() with { FinishedKinds = [EntityKind.Customer, EntityKind.Employee], Progress = carried, Generation = 4 });
+        await new TenantSyncWorkflow().RunAsync(
+            context,
+            Input() with { FinishedKinds = [EntityKind.Customer, EntityKind.Employee], Progress = carried, Generation = 4 });
 
         Assert.Equal([EntityKind.Vendor, EntityKind.Contact], pageCalls.Select(c => c.Kind));
         Assert.Equal(7, Assert.Single(finished).Counts.Pages);
@@ -204,12 +217,17 @@ public sealed class TenantSyncWorkflowTests
         TenantSyncInput? next = null;
         context.When(c => c.ContinueAsNew(Arg.Any<object?>(), Arg.Any<bool>())).Do(ci => next = (TenantSyncInput)ci.ArgAt<object?>(0)!);
         var employeeFirst = new TaskCompletionSource<SyncPagesResult>();
-        context.CallActivityAsync<SyncPagesResult>(nameof(SyncPageActivity), Arg.Is<SyncPagesRequest>(r => r.Kind == EntityKind.Vendor), Arg.Any<WorkflowTaskOptions?>())
+        context.CallActivityAsync<SyncPagesResult>(
+            nameof(SyncPageActivity),
+            Arg.Is<SyncPagesRequest>(r => r.Kind == EntityKind.Vendor),
+            Arg.Any<WorkflowTaskOptions?>())
             .Returns(ci =>
             {
                 pageCalls.Add(ci.ArgAt<SyncPagesRequest>(1));
                 var left = remaining[EntityKind.Vendor] = remaining[EntityKind.Vendor] - 1;
-                return employeeFirst.Task.ContinueWith(_ => new SyncPagesResult(EntityKind.Vendor, new SyncCounts(1, 10, 4, 3, 2, 1, 0), HasMore: left > 0, Watermark: null), TaskScheduler.Default);
+                return employeeFirst.Task.ContinueWith(
+                    _ => new SyncPagesResult(EntityKind.Vendor, new SyncCounts(1, 10, 4, 3, 2, 1, 0), HasMore: left > 0, Watermark: null),
+                    TaskScheduler.Default);
             });
 
         var run = new TenantSyncWorkflow().RunAsync(context, Input(pagesPerExecution: 3));
@@ -253,7 +271,8 @@ public sealed class TenantSyncWorkflowTests
         var employee = Hold(EntityKind.Employee);
 
         var run = new TenantSyncWorkflow().RunAsync(context, Input());
-        vendor.SetException(new WorkflowTaskFailedException("failed", new WorkflowTaskFailureDetails("System.Net.Http.HttpRequestException", "Zendesk answered 503")));
+        vendor.SetException(
+            new WorkflowTaskFailedException("failed", new WorkflowTaskFailureDetails("System.Net.Http.HttpRequestException", "Zendesk answered 503")));
         employee.SetResult(new SyncPagesResult(EntityKind.Employee, new SyncCounts(1, 10, 4, 3, 2, 1, 0), HasMore: true, Watermark: null));
         var result = await run;
 
@@ -323,7 +342,8 @@ public sealed class TenantSyncWorkflowTests
     {
         Pages(customer: 1, vendor: 1, contact: 1, employee: 1);
         context.CallActivityAsync<TicketExportResult?>(nameof(TicketExportActivity), Arg.Any<TicketExportRequest>(), Arg.Any<WorkflowTaskOptions?>())
-            .ThrowsAsync(new WorkflowTaskFailedException("failed", new WorkflowTaskFailureDetails("AcumaticaZendesk.Zendesk.ZendeskRateLimitedException", "429")));
+            .ThrowsAsync(
+                new WorkflowTaskFailedException("failed", new WorkflowTaskFailureDetails("AcumaticaZendesk.Zendesk.ZendeskRateLimitedException", "429")));
 
         var result = await new TenantSyncWorkflow().RunAsync(context, Input());
 
@@ -335,8 +355,12 @@ public sealed class TenantSyncWorkflowTests
     public async Task A_page_that_fails_after_its_retries_ends_the_run_as_failed_and_still_releases_it()
     {
         Pages(customer: 1, vendor: 1, contact: 1, employee: 1);
-        context.CallActivityAsync<SyncPagesResult>(nameof(SyncPageActivity), Arg.Is<SyncPagesRequest>(r => r.Kind == EntityKind.Contact), Arg.Any<WorkflowTaskOptions?>())
-            .ThrowsAsync(new WorkflowTaskFailedException("failed", new WorkflowTaskFailureDetails("System.Net.Http.HttpRequestException", "Zendesk answered 503")));
+        context.CallActivityAsync<SyncPagesResult>(
+            nameof(SyncPageActivity),
+            Arg.Is<SyncPagesRequest>(r => r.Kind == EntityKind.Contact),
+            Arg.Any<WorkflowTaskOptions?>())
+            .ThrowsAsync(
+                new WorkflowTaskFailedException("failed", new WorkflowTaskFailureDetails("System.Net.Http.HttpRequestException", "Zendesk answered 503")));
 
         var result = await new TenantSyncWorkflow().RunAsync(context, Input());
 

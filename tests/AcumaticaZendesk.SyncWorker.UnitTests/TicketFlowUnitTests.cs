@@ -25,7 +25,9 @@ public sealed class EarlySyncTriggerTests
     {
         var options = Options.Create(new SyncScheduleOptions { Interval = TimeSpan.FromMinutes(5), SidecarCallTimeout = TimeSpan.FromSeconds(1) });
         var scheduler = new SyncCronScheduler(
-            tenants, new SyncLeaseStore(store, time, NullLogger<SyncLeaseStore>.Instance), workflows, Substitute.For<IWorkflowRunProbe>(), new RunStore(store, time), RetentionOff.Ledger(store, time),
+            tenants, new SyncLeaseStore(store, time, NullLogger<SyncLeaseStore>.Instance), workflows, Substitute.For<IWorkflowRunProbe>(), new RunStore(
+                store,
+                time), RetentionOff.Ledger(store, time),
             options, Options.Create(new ThroughputOptions()), time, NullLogger<SyncCronScheduler>.Instance);
         trigger = new EarlySyncTrigger(tenants, scheduler, store, time, options, NullLogger<EarlySyncTrigger>.Instance);
         tenants.ListRunnableTenantIdsAsync(Arg.Any<CancellationToken>()).Returns(["contoso"]);
@@ -128,9 +130,20 @@ public sealed class TicketRecordTests
     [Fact]
     public void A_record_stored_before_versions_could_be_unsettled_reads_as_settled()
     {
-        const string stored = """{"updatedAt":"2026-03-02T09:29:10+00:00","generatedTimestamp":100,"outcome":"Updated","activityId":null,"appliedAt":"2026-03-02T09:29:11+00:00"}""";
+        const string stored =
+            """
+            {
+              "updatedAt": "2026-03-02T09:29:10+00:00",
+              "generatedTimestamp": 100,
+              "outcome": "Updated",
+              "activityId": null,
+              "appliedAt": "2026-03-02T09:29:11+00:00"
+            }
+            """;
 
-        var applied = System.Text.Json.JsonSerializer.Deserialize<TicketApplied>(stored, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))!;
+        var applied = System.Text.Json.JsonSerializer.Deserialize<TicketApplied>(
+            stored,
+            new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))!;
 
         Assert.True(applied.Settled);
         Assert.Null(applied.Fingerprint);

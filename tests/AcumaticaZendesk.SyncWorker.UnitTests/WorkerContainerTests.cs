@@ -38,7 +38,9 @@ public sealed class WorkerContainerTests
         {
             foreach (var parameter in endpoint.Metadata.GetMetadata<MethodInfo>()!.GetParameters().Where(IsOurService))
             {
-                Assert.True(isService.IsService(parameter.ParameterType), $"{endpoint.DisplayName} takes {parameter.ParameterType.Name}, which nobody registers");
+                Assert.True(
+                    isService.IsService(parameter.ParameterType),
+                    $"{endpoint.DisplayName} takes {parameter.ParameterType.Name}, which nobody registers");
                 Assert.NotNull(scope.ServiceProvider.GetRequiredService(parameter.ParameterType));
                 checkedServices++;
             }

@@ -41,7 +41,13 @@ public sealed class FakeAcumaticaSource : IAcumaticaSource
 
     public T Get<T>(EntityKind kind, string key) where T : AcumaticaRecord => (T)_records.Single(r => r.Kind == kind && r.Key == key);
 
-    public Task<IReadOnlyList<AcumaticaRecord>> ReadPageAsync(TenantConfig tenant, EntityKind kind, DateTimeOffset? since, int skip, int top, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<AcumaticaRecord>> ReadPageAsync(
+        TenantConfig tenant,
+        EntityKind kind,
+        DateTimeOffset? since,
+        int skip,
+        int top,
+        CancellationToken cancellationToken)
     {
         BeforeRead?.Invoke(Reads.Count);
         Reads.Add((kind, since, skip, top));
@@ -56,7 +62,11 @@ public sealed class FakeAcumaticaSource : IAcumaticaSource
         return Task.FromResult(page);
     }
 
-    public Task<IReadOnlyList<AcumaticaRecord>> GetByKeysAsync(TenantConfig tenant, EntityKind kind, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<AcumaticaRecord>> GetByKeysAsync(
+        TenantConfig tenant,
+        EntityKind kind,
+        IReadOnlyCollection<string> keys,
+        CancellationToken cancellationToken)
     {
         IReadOnlyList<AcumaticaRecord> found = _records.Where(r => r.Kind == kind && keys.Contains(r.Key)).ToArray();
         return Task.FromResult(found);

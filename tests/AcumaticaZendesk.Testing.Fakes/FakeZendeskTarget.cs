@@ -104,7 +104,10 @@ public sealed class FakeZendeskTarget : IZendeskTarget
     /// <summary>The external_ids of every <c>show_many</c> lookup of organizations, one entry per call.</summary>
     public List<string[]> OrganizationLookups { get; } = [];
 
-    public Task<IReadOnlyList<TargetOrganization>> FindOrganizationsByExternalIdsAsync(TenantConfig tenant, IReadOnlyCollection<string> externalIds, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<TargetOrganization>> FindOrganizationsByExternalIdsAsync(
+        TenantConfig tenant,
+        IReadOnlyCollection<string> externalIds,
+        CancellationToken cancellationToken)
     {
         lock (OrganizationLookups)
         {
@@ -114,7 +117,10 @@ public sealed class FakeZendeskTarget : IZendeskTarget
         return Orgs(o => o.ExternalId is not null && externalIds.Contains(o.ExternalId, StringComparer.OrdinalIgnoreCase), externalIds.Count);
     }
 
-    public Task<IReadOnlyList<TargetOrganization>> FindOrganizationsByNamesAsync(TenantConfig tenant, IReadOnlyCollection<string> names, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<TargetOrganization>> FindOrganizationsByNamesAsync(
+        TenantConfig tenant,
+        IReadOnlyCollection<string> names,
+        CancellationToken cancellationToken)
     {
         lock (_gate)
         {
@@ -145,7 +151,10 @@ public sealed class FakeZendeskTarget : IZendeskTarget
         return users is null ? null : await users;
     }
 
-    public Task<IReadOnlyList<TargetUser>> FindUsersByExternalIdsAsync(TenantConfig tenant, IReadOnlyCollection<string> externalIds, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<TargetUser>> FindUsersByExternalIdsAsync(
+        TenantConfig tenant,
+        IReadOnlyCollection<string> externalIds,
+        CancellationToken cancellationToken) =>
         UsersWhere(u => u.ExternalId is not null && externalIds.Contains(u.ExternalId, StringComparer.OrdinalIgnoreCase), externalIds.Count);
 
     public Task<IReadOnlyList<TargetUser>> FindUsersByEmailsAsync(TenantConfig tenant, IReadOnlyCollection<string> emails, CancellationToken cancellationToken)
@@ -164,7 +173,10 @@ public sealed class FakeZendeskTarget : IZendeskTarget
     /// <summary>Awaited before an update_many is applied.</summary>
     public Func<IReadOnlyList<OrganizationUpdate>, Task>? BeforeOrganizationUpdates { get; set; }
 
-    public async Task<IReadOnlyList<WriteResult>> CreateOrganizationsAsync(TenantConfig tenant, IReadOnlyList<OrganizationPayload> organizations, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<WriteResult>> CreateOrganizationsAsync(
+        TenantConfig tenant,
+        IReadOnlyList<OrganizationPayload> organizations,
+        CancellationToken cancellationToken)
     {
         if (BeforeOrganizationCreates is { } hold)
         {
@@ -177,7 +189,10 @@ public sealed class FakeZendeskTarget : IZendeskTarget
         }
     }
 
-    public async Task<IReadOnlyList<WriteResult>> UpdateOrganizationsAsync(TenantConfig tenant, IReadOnlyList<OrganizationUpdate> updates, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<WriteResult>> UpdateOrganizationsAsync(
+        TenantConfig tenant,
+        IReadOnlyList<OrganizationUpdate> updates,
+        CancellationToken cancellationToken)
     {
         if (BeforeOrganizationUpdates is { } hold)
         {
@@ -233,7 +248,10 @@ public sealed class FakeZendeskTarget : IZendeskTarget
     /// <summary>Awaited before a users' create_or_update_many is applied.</summary>
     public Func<IReadOnlyList<UserWrite>, Task>? BeforeUserWrites { get; set; }
 
-    public async Task<IReadOnlyList<WriteResult>> CreateOrUpdateUsersAsync(TenantConfig tenant, IReadOnlyList<UserWrite> users, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<WriteResult>> CreateOrUpdateUsersAsync(
+        TenantConfig tenant,
+        IReadOnlyList<UserWrite> users,
+        CancellationToken cancellationToken)
     {
         if (BeforeUserWrites is { } hold)
         {
@@ -299,7 +317,10 @@ public sealed class FakeZendeskTarget : IZendeskTarget
         IdentityAdds++;
         if (Users.Values.Any(u => u.Id != userId && u.Emails.Contains(email, StringComparer.OrdinalIgnoreCase)))
         {
-            return new WriteResult(0, null, new WriteError(WriteErrorKind.DuplicateValue, "DuplicateValue", $"Email: {email} is already being used by another user", "email"));
+            return new WriteResult(
+                0,
+                null,
+                new WriteError(WriteErrorKind.DuplicateValue, "DuplicateValue", $"Email: {email} is already being used by another user", "email"));
         }
 
         var user = Users[userId];

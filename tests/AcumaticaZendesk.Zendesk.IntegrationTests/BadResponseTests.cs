@@ -19,7 +19,9 @@ public sealed class BadResponseTests
 
         Assert.Equal(1001, found["A1"].Id);
         Assert.Equal(2, host.SentTo("/organizations/show_many").Count);
-        Assert.Contains(host.Logs.Entries, e => e.Text.Contains("cannot read", StringComparison.Ordinal) && e.Text.Contains("organizations.show_many", StringComparison.Ordinal));
+        Assert.Contains(
+            host.Logs.Entries,
+            e => e.Text.Contains("cannot read", StringComparison.Ordinal) && e.Text.Contains("organizations.show_many", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -60,7 +62,8 @@ public sealed class BadResponseTests
         await using var host = new TestHost();
         host.Server.Given(Api("POST", "/api/v2/organizations/create_many")).RespondWith(Reply(200, """{"job_status":"#"""));
 
-        var error = await Assert.ThrowsAsync<ZendeskBadResponseException>(() => host.RunAsync(host.Client.Organizations.CreateManyAsync([new() { Name = "Alpha", ExternalId = "A1" }], Ct)));
+        var error = await Assert.ThrowsAsync<ZendeskBadResponseException>(
+            () => host.RunAsync(host.Client.Organizations.CreateManyAsync([new() { Name = "Alpha", ExternalId = "A1" }], Ct)));
 
         Assert.Equal("organizations.create_many", error.Endpoint);
         Assert.Single(host.SentTo("/create_many"));
@@ -88,7 +91,8 @@ public sealed class BadResponseTests
         services.AddZendeskClient(o => o.MaxResponseBytes = 1024);
         await using var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services);
         var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() =>
-            Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Microsoft.Extensions.Options.IOptions<ZendeskClientOptions>>(provider).Value);
+            Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
+                .GetRequiredService<Microsoft.Extensions.Options.IOptions<ZendeskClientOptions>>(provider).Value);
         Assert.Contains("Zendesk:MaxResponseBytes", error.Message, StringComparison.Ordinal);
     }
 }

@@ -98,7 +98,9 @@ public sealed class ContractTests(ZendeskSpec spec)
         AssertValid(spec.RequestSchema(HttpMethod.Post, "/api/v2/users/create_or_update_many")!, many, expected: 2);
         AssertValid(spec.Composed(UsersBatchLimit), many, expected: 2);
         Assert.Null(spec.RequestSchema(HttpMethod.Post, "/api/v2/users/{user_id}/identities"));
-        AssertValid(spec.Composed(IdentityEnvelope), [.. host.Sent.Where(s => s.Method == HttpMethod.Post && s.Path.EndsWith("/identities", StringComparison.Ordinal))]);
+        AssertValid(
+            spec.Composed(IdentityEnvelope),
+            [.. host.Sent.Where(s => s.Method == HttpMethod.Post && s.Path.EndsWith("/identities", StringComparison.Ordinal))]);
     }
 
     [Fact]
@@ -107,8 +109,12 @@ public sealed class ContractTests(ZendeskSpec spec)
         var identity = spec.Composed(IdentityEnvelope);
         var organizations = spec.Composed(OrganizationsCreateEnvelope);
 
-        Assert.Contains(ZendeskSpec.Validate(identity, """{"identity":{"type":"mail","value":"x@example.com"}}"""), e => e.Contains("/identity/type", StringComparison.Ordinal));
-        Assert.Contains(ZendeskSpec.Validate(organizations, """{"organizations":[{"name":"ok"},{"external_id":"no-name"}]}"""), e => e.Contains("/organizations/1", StringComparison.Ordinal));
+        Assert.Contains(
+            ZendeskSpec.Validate(identity, """{"identity":{"type":"mail","value":"x@example.com"}}"""),
+            e => e.Contains("/identity/type", StringComparison.Ordinal));
+        Assert.Contains(
+            ZendeskSpec.Validate(organizations, """{"organizations":[{"name":"ok"},{"external_id":"no-name"}]}"""),
+            e => e.Contains("/organizations/1", StringComparison.Ordinal));
         Assert.NotEmpty(ZendeskSpec.Validate(organizations, """{"organization":[{"name":"wrong envelope"}]}"""));
         Assert.NotEmpty(ZendeskSpec.Validate(spec.RequestSchema(HttpMethod.Post, "/api/v2/users/create_or_update")!, """{"users":[]}"""));
     }
@@ -151,10 +157,13 @@ public sealed class ContractTests(ZendeskSpec spec)
     {
         host.Server.Given(Api("POST", "/api/v2/organizations")).RespondWith(Reply(201, """{"organization":{"id":1,"name":"Acme Corp"}}"""));
         host.Server.Given(Api("PUT", "/api/v2/organizations/7")).RespondWith(Reply(200, """{"organization":{"id":7,"name":"Acme Corp"}}"""));
-        host.Server.Given(Api("POST", "/api/v2/organizations/create_many")).RespondWith(Reply(200, """{"job_status":{"id":"j1","status":"completed","results":[]}}"""));
-        host.Server.Given(Api("PUT", "/api/v2/organizations/update_many")).RespondWith(Reply(200, """{"job_status":{"id":"j2","status":"completed","results":[]}}"""));
+        host.Server.Given(Api("POST", "/api/v2/organizations/create_many")).RespondWith(
+            Reply(200, """{"job_status":{"id":"j1","status":"completed","results":[]}}"""));
+        host.Server.Given(Api("PUT", "/api/v2/organizations/update_many")).RespondWith(
+            Reply(200, """{"job_status":{"id":"j2","status":"completed","results":[]}}"""));
         host.Server.Given(Api("POST", "/api/v2/users/create_or_update")).RespondWith(Reply(200, """{"user":{"id":9001,"name":"Jane Roe"}}"""));
-        host.Server.Given(Api("POST", "/api/v2/users/create_or_update_many")).RespondWith(Reply(200, """{"job_status":{"id":"j3","status":"completed","results":[]}}"""));
+        host.Server.Given(Api("POST", "/api/v2/users/create_or_update_many")).RespondWith(
+            Reply(200, """{"job_status":{"id":"j3","status":"completed","results":[]}}"""));
         host.Server.Given(Request.Create().WithPath(new WildcardMatcher(TestHost.Prefix + "/api/v2/users/*/identities")).UsingGet())
             .RespondWith(Reply(200, """{"identities":[],"meta":{"has_more":false}}"""));
         host.Server.Given(Request.Create().WithPath(new WildcardMatcher(TestHost.Prefix + "/api/v2/users/*/identities")).UsingPost())

@@ -79,7 +79,8 @@ public sealed class JobPollingTests
         alone.Server.JobStatuses(_ => null);
 
         var failure = await Assert.ThrowsAsync<ZendeskApiException>(() => host.PollUntilDoneAsync(expired, jobs: 2));
-        var aloneFailure = await Assert.ThrowsAsync<ZendeskApiException>(() => alone.PollUntilDoneAsync(alone.Client.Jobs.WaitAsync(Queued("expired"), Ct), jobs: 1));
+        var aloneFailure = await Assert.ThrowsAsync<ZendeskApiException>(
+            () => alone.PollUntilDoneAsync(alone.Client.Jobs.WaitAsync(Queued("expired"), Ct), jobs: 1));
 
         Assert.Equal("completed", (await live).Status);
         // The same failure as an expired job polled on its own: a 404 of GET job_statuses/{id}.
@@ -89,7 +90,9 @@ public sealed class JobPollingTests
         Assert.Equal("live,expired", host.SentTo("/api/v2/job_statuses/show_many").Single().Query("ids"));
         Assert.Single(host.SentTo("/api/v2/job_statuses/expired"));
         Assert.Empty(host.SentTo("/api/v2/job_statuses/live"));
-        Assert.Contains(host.Logs.Entries, e => e.Text.StartsWith("Zendesk acme polled 2 jobs in one show_many request (1 statuses returned)", StringComparison.Ordinal));
+        Assert.Contains(
+            host.Logs.Entries,
+            e => e.Text.StartsWith("Zendesk acme polled 2 jobs in one show_many request (1 statuses returned)", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -102,7 +105,9 @@ public sealed class JobPollingTests
             ? """{"id":"broken","status":"completed","total":1,"results":[1]}"""
             : Status(id, "completed"));
 
-        var jobs = await host.PollUntilDoneAsync(Task.WhenAll(host.Client.Jobs.WaitAsync(Queued("fine"), Ct), host.Client.Jobs.WaitAsync(Queued("broken"), Ct)), jobs: 2);
+        var jobs = await host.PollUntilDoneAsync(
+            Task.WhenAll(host.Client.Jobs.WaitAsync(Queued("fine"), Ct), host.Client.Jobs.WaitAsync(Queued("broken"), Ct)),
+            jobs: 2);
 
         Assert.All(jobs, j => Assert.Equal("completed", j.Status));
         Assert.Equal("fine,broken", host.SentTo("/api/v2/job_statuses/show_many").Single().Query("ids"));
@@ -120,7 +125,8 @@ public sealed class JobPollingTests
         var ex = await Assert.ThrowsAsync<TimeoutException>(() => host.PollInLockstepAsync(host.Client.Jobs.WaitAsync(Queued("slow"), Ct), jobs: 1));
 
         Assert.Equal(
-            "Zendesk job slow on 'acme' was still 'working' after 00:00:02.7000000; check it with GET /api/v2/job_statuses/{id} (statuses expire after about an hour).",
+            "Zendesk job slow on 'acme' was still 'working' after 00:00:02.7000000; check it with GET /api/v2/job_statuses/{id} (statuses expire after about "
+                + "an hour).",
             ex.Message);
         Assert.Equal(2, host.SentTo("/api/v2/job_statuses/slow").Count);
     }
@@ -168,7 +174,9 @@ public sealed class JobPollingTests
         var shows = host.SentTo("/api/v2/job_statuses/show_many");
         Assert.Equal(["a,b", "a,b", "c,d"], shows.Select(s => s.Query("ids")).Order(StringComparer.Ordinal)); // the retry may follow "c,d"
         Assert.Equal(1, host.Metrics.Snapshot().Retries);
-        Assert.Contains(host.Logs.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning && e.Text.Contains("JobIds=a,b", StringComparison.Ordinal));
+        Assert.Contains(
+            host.Logs.Entries,
+            e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning && e.Text.Contains("JobIds=a,b", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -268,15 +276,23 @@ public sealed class JobPollingTests
         host.Server.Given(Api("GET", "/api/v2/job_statuses/show_many")).AtPriority(0).RespondWith(Reply(404, """{"error":"InvalidEndpoint"}"""));
         host.Server.JobStatuses(CompletesAfter(workingPolls: 1));
 
-        var jobs = await host.PollUntilDoneAsync(Task.WhenAll(host.Client.Jobs.WaitAsync(Queued("x"), Ct), host.Client.Jobs.WaitAsync(Queued("y"), Ct)), jobs: 2);
+        var jobs = await host.PollUntilDoneAsync(
+            Task.WhenAll(host.Client.Jobs.WaitAsync(Queued("x"), Ct), host.Client.Jobs.WaitAsync(Queued("y"), Ct)),
+            jobs: 2);
 
         Assert.All(jobs, j => Assert.Equal("completed", j.Status));
         Assert.Single(host.SentTo("/api/v2/job_statuses/show_many")); // tried once, then never again
         Assert.Equal(2, host.SentTo("/api/v2/job_statuses/x").Count);
         Assert.Equal(2, host.SentTo("/api/v2/job_statuses/y").Count);
         var warning = Assert.Single(host.Logs.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning); // not also as a failed poll
-        Assert.StartsWith("Zendesk acme answered job_statuses/show_many with 404; polling its jobs one by one from now on", warning.Text, StringComparison.Ordinal);
-        Assert.Contains(host.Logs.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Information && e.Text.StartsWith("Zendesk acme job x finished completed (1 records)", StringComparison.Ordinal));
+        Assert.StartsWith(
+            "Zendesk acme answered job_statuses/show_many with 404; polling its jobs one by one from now on",
+            warning.Text,
+            StringComparison.Ordinal);
+        Assert.Contains(
+            host.Logs.Entries,
+            e => e.Level == Microsoft.Extensions.Logging.LogLevel.Information
+                && e.Text.StartsWith("Zendesk acme job x finished completed (1 records)", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -42,7 +42,10 @@ public sealed class OAuthTests
         var connection = new ZendeskConnection("Acme", oAuth: new ZendeskOAuthApp("id", null, new Uri("https://x.example/cb")));
 
         Assert.Equal("https://acme.zendesk.com/api/v2/organizations", connection.Url("/api/v2/organizations").AbsoluteUri);
-        Assert.StartsWith("https://acme.zendesk.com/oauth/authorizations/new?", ZendeskOAuthClient.CreateAuthorizationRequest(connection).AuthorizeUrl.AbsoluteUri, StringComparison.Ordinal);
+        Assert.StartsWith(
+            "https://acme.zendesk.com/oauth/authorizations/new?",
+            ZendeskOAuthClient.CreateAuthorizationRequest(connection).AuthorizeUrl.AbsoluteUri,
+            StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => new ZendeskConnection("acme.zendesk.com"));
     }
 
@@ -51,7 +54,16 @@ public sealed class OAuthTests
     {
         await using var host = new TestHost();
         host.Server.Given(Api("POST", "/oauth/tokens")).RespondWith(Reply(201,
-            """{"access_token":"new-access","token_type":"bearer","scope":"read write","expires_in":1800,"refresh_token":"new-refresh","refresh_token_expires_in":2592000}"""));
+            """
+            {
+              "access_token": "new-access",
+              "token_type": "bearer",
+              "scope": "read write",
+              "expires_in": 1800,
+              "refresh_token": "new-refresh",
+              "refresh_token_expires_in": 2592000
+            }
+            """));
         var authorization = ZendeskOAuthClient.CreateAuthorizationRequest(host.Connection);
 
         var tokens = await host.OAuth.ExchangeCodeAsync(host.Connection, "the-code", authorization.CodeVerifier, Ct);
@@ -77,7 +89,8 @@ public sealed class OAuthTests
         await using var host = new TestHost();
         host.Server.Given(Api("POST", "/oauth/tokens")).RespondWith(Reply(400, """{"error":"invalid_grant","error_description":"expired code"}"""));
 
-        var ex = await Assert.ThrowsAsync<ZendeskOAuthException>(() => host.OAuth.ExchangeCodeAsync(host.Connection, "old", "verifier-verifier-verifier-verifier-verifier", Ct));
+        var ex = await Assert.ThrowsAsync<ZendeskOAuthException>(
+            () => host.OAuth.ExchangeCodeAsync(host.Connection, "old", "verifier-verifier-verifier-verifier-verifier", Ct));
 
         Assert.Equal(HttpStatusCode.BadRequest, ex.StatusCode);
         Assert.Equal("invalid_grant", ex.Error);
@@ -134,7 +147,10 @@ public sealed class OAuthTests
 
         Assert.Equal("acme", ex.Subdomain);
         Assert.NotNull(ex.AuthorizeUrl);
-        Assert.StartsWith($"{host.Server.Url}/zendesk/acme/oauth/authorizations/new?response_type=code&client_id=connector", ex.AuthorizeUrl!.AbsoluteUri, StringComparison.Ordinal);
+        Assert.StartsWith(
+            $"{host.Server.Url}/zendesk/acme/oauth/authorizations/new?response_type=code&client_id=connector",
+            ex.AuthorizeUrl!.AbsoluteUri,
+            StringComparison.Ordinal);
         Assert.Contains(ex.AuthorizeUrl.AbsoluteUri, ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(ex.Authorization!.CodeVerifier, ex.Message, StringComparison.Ordinal);
         Assert.Equal(ZendeskOAuthClient.CodeChallenge(ex.Authorization.CodeVerifier),
@@ -166,7 +182,9 @@ public sealed class OAuthTests
 
         host.Server.Given(Api("GET", "/api/v2/users/search")).RespondWith(Reply(200, """{"users":[]}"""));
 
-        await host.Client.Users.UpsertAsync(new ZendeskUserUpsert(new ZendeskUserWrite { Name = "Private Person", Email = "private.person@example.com", ExternalId = "C-1" }), Ct);
+        await host.Client.Users.UpsertAsync(
+            new ZendeskUserUpsert(new ZendeskUserWrite { Name = "Private Person", Email = "private.person@example.com", ExternalId = "C-1" }),
+            Ct);
         await host.Client.Users.FindByEmailAsync("private.person@example.com", Ct); // the address is in the query string
 
         Assert.NotEmpty(host.Logs.Entries);

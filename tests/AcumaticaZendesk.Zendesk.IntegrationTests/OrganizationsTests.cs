@@ -23,7 +23,11 @@ public sealed class OrganizationsTests
             {
                 StatusCode = 200,
                 Headers = new Dictionary<string, WireMockList<string>> { ["Content-Type"] = new("application/json") },
-                BodyData = new WireMock.Util.BodyData { BodyAsString = JsonSerializer.Serialize(new { organizations = orgs }), DetectedBodyType = WireMock.Types.BodyType.String },
+                BodyData = new WireMock.Util.BodyData
+                {
+                    BodyAsString = JsonSerializer.Serialize(new { organizations = orgs }),
+                    DetectedBodyType = WireMock.Types.BodyType.String
+                },
             };
         }));
         var wanted = Enumerable.Range(1, 250).Select(i => $"cust-{i}").Concat(["CUST-1"]).ToList();
@@ -85,7 +89,9 @@ public sealed class OrganizationsTests
         Assert.All(results, r => Assert.Equal("job-1", r.JobId));
         Assert.Equal(2, host.SentTo("/api/v2/job_statuses/job-1").Count);
         using var body = JsonDocument.Parse(Assert.Single(host.SentTo("/create_many")).Body!);
-        Assert.Equal(["Alpha", "Beta Ltd", "Gamma"], body.RootElement.GetProperty("organizations").EnumerateArray().Select(o => o.GetProperty("name").GetString()));
+        Assert.Equal(
+            ["Alpha", "Beta Ltd", "Gamma"],
+            body.RootElement.GetProperty("organizations").EnumerateArray().Select(o => o.GetProperty("name").GetString()));
         Assert.False(body.RootElement.GetProperty("organizations")[0].TryGetProperty("id", out _));
     }
 
@@ -114,7 +120,9 @@ public sealed class OrganizationsTests
         Assert.Equal(230, results.Count);
         Assert.Equal(Enumerable.Range(0, 230), results.Select(r => r.Index));
         Assert.All(results, r => Assert.True(r.Succeeded));
-        Assert.Equal([100, 100, 30], host.SentTo("/create_many").Select(s => JsonDocument.Parse(s.Body!).RootElement.GetProperty("organizations").GetArrayLength()).Order().Reverse());
+        Assert.Equal(
+            [100, 100, 30],
+            host.SentTo("/create_many").Select(s => JsonDocument.Parse(s.Body!).RootElement.GetProperty("organizations").GetArrayLength()).Order().Reverse());
         Assert.Equal("E229", results[229].ExternalId);
         Assert.Equal(30_000 + 29, results[229].Id);
     }
@@ -172,7 +180,20 @@ public sealed class OrganizationsTests
     {
         await using var host = new TestHost();
         host.Server.Given(Api("POST", "/api/v2/organizations")).RespondWith(Reply(422,
-            """{"error":"RecordInvalid","description":"Record validation errors","details":{"name":[{"description":"Name: Lorem Ipsum has already been taken","error":"DuplicateValue"}]}}"""));
+            """
+            {
+              "error": "RecordInvalid",
+              "description": "Record validation errors",
+              "details": {
+                "name": [
+                  {
+                    "description": "Name: Lorem Ipsum has already been taken",
+                    "error": "DuplicateValue"
+                  }
+                ]
+              }
+            }
+            """));
 
         var result = await host.Client.Organizations.CreateAsync(new ZendeskOrganizationWrite { Name = "Lorem Ipsum", ExternalId = "L1" }, Ct);
 

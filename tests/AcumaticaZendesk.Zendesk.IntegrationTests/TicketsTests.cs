@@ -15,7 +15,8 @@ public sealed class TicketsTests
              "after_cursor":"c1","after_url":"x","before_cursor":null,"before_url":null,"end_of_stream":false}
             """));
         host.Server.Given(Api("GET", "/api/v2/incremental/tickets/cursor.json").WithParam("cursor", "c1")).RespondWith(Reply(200, """
-            {"tickets":[{"id":2,"generated_timestamp":101,"status":"open"},{"id":2,"generated_timestamp":150,"status":"solved"},{"id":3,"generated_timestamp":151,"status":"deleted"}],
+            {"tickets":[{"id":2,"generated_timestamp":101,"status":"open"},{"id":2,"generated_timestamp":150,"status":"solved"},
+                        {"id":3,"generated_timestamp":151,"status":"deleted"}],
              "after_cursor":"c2","end_of_stream":false}
             """));
         host.Server.Given(Api("GET", "/api/v2/incremental/tickets/cursor.json").WithParam("cursor", "c2")).RespondWith(Reply(200,
@@ -24,7 +25,8 @@ public sealed class TicketsTests
         var startedAt = host.Clock.GetUtcNow();
 
         // A start time 10 s ago is moved back to 60 s ago, as Zendesk requires.
-        await host.RunAsync(Collect(host.Client.Tickets.ExportIncrementalAsync(ZendeskIncrementalStart.FromTime(host.Clock.GetUtcNow().AddSeconds(-10)), Ct), pages));
+        await host.RunAsync(
+            Collect(host.Client.Tickets.ExportIncrementalAsync(ZendeskIncrementalStart.FromTime(host.Clock.GetUtcNow().AddSeconds(-10)), Ct), pages));
 
         Assert.Equal(3, pages.Count);
         Assert.Equal([1L, 2L], pages[0].Tickets.Select(t => t.Id));
@@ -61,7 +63,9 @@ public sealed class TicketsTests
         // is robust to that, the gaps between recorded requests are not.)
         var sent = host.Sent;
         Assert.Equal(12, sent.Count);
-        Assert.All(sent.Skip(10), r => Assert.True(r.At - start >= TimeSpan.FromMinutes(1), $"a request past the 10th came {(r.At - start).TotalSeconds} s after the start"));
+        Assert.All(
+            sent.Skip(10),
+            r => Assert.True(r.At - start >= TimeSpan.FromMinutes(1), $"a request past the 10th came {(r.At - start).TotalSeconds} s after the start"));
     }
 
     [Fact]
@@ -69,11 +73,50 @@ public sealed class TicketsTests
     {
         await using var host = new TestHost(o => o.PageSize = 2);
         host.Server.Given(Api("GET", "/api/v2/tickets/7/comments").WithParam("page[size]", "2").WithParam("page[after]", "p1")).RespondWith(Reply(200,
-            """{"comments":[{"id":3,"body":"c","public":false}],"meta":{"has_more":true,"after_cursor":null},"links":{"next":"https://acme.zendesk.com/api/v2/tickets/7/comments?page%5Bafter%5D=p2&page%5Bsize%5D=2"}}"""));
+            """
+            {
+              "comments": [
+                {
+                  "id": 3,
+                  "body": "c",
+                  "public": false
+                }
+              ],
+              "meta": {
+                "has_more": true,
+                "after_cursor": null
+              },
+              "links": {
+                "next": "https://acme.zendesk.com/api/v2/tickets/7/comments?page%5Bafter%5D=p2&page%5Bsize%5D=2"
+              }
+            }
+            """));
         host.Server.Given(Api("GET", "/api/v2/tickets/7/comments").WithParam("page[size]", "2").WithParam("page[after]", "p2")).RespondWith(Reply(200,
             """{"comments":[{"id":4,"body":"d","public":true}],"meta":{"has_more":false,"after_cursor":"p3"},"links":{"next":null}}"""));
         host.Server.Given(Api("GET", "/api/v2/tickets/7/comments").WithParam("page[size]", "2")).AtPriority(100).RespondWith(Reply(200,
-            """{"comments":[{"id":1,"body":"a","public":true},{"id":2,"body":"b","public":true}],"meta":{"has_more":true,"after_cursor":"p1"},"links":{"next":"x"}}"""));
+            """
+            {
+              "comments": [
+                {
+                  "id": 1,
+                  "body": "a",
+                  "public": true
+                },
+                {
+                  "id": 2,
+                  "body": "b",
+                  "public": true
+                }
+              ],
+              "meta": {
+                "has_more": true,
+                "after_cursor": "p1"
+              },
+              "links": {
+                "next": "x"
+              }
+            }
+            """));
 
         var comments = new List<ZendeskTicketComment>();
         await foreach (var c in host.Client.Tickets.ListCommentsAsync(7, Ct))
@@ -92,7 +135,18 @@ public sealed class TicketsTests
     {
         await using var host = new TestHost();
         host.Server.Given(Api("GET", "/api/v2/tickets/35436")).RespondWith(Reply(200,
-            """{"ticket":{"id":35436,"subject":"My printer is on fire!","status":"open","organization_id":509974,"requester_id":20978392,"updated_at":"2011-05-05T10:38:52Z"}}"""));
+            """
+            {
+              "ticket": {
+                "id": 35436,
+                "subject": "My printer is on fire!",
+                "status": "open",
+                "organization_id": 509974,
+                "requester_id": 20978392,
+                "updated_at": "2011-05-05T10:38:52Z"
+              }
+            }
+            """));
         host.Server.Given(Api("GET", "/api/v2/tickets/1")).RespondWith(Reply(404, """{"error":"RecordNotFound","description":"Not found"}"""));
 
         var ticket = await host.Client.Tickets.GetAsync(35436, Ct);

@@ -53,7 +53,23 @@ public sealed class UsersTests
         host.Server.Given(Api("POST", "/api/v2/users/create_or_update")).RespondWith(Reply(200,
             """{"user":{"id":9001,"name":"Jane Roe","email":"jane.old@example.com","external_id":"C-100","organization_id":56}}"""));
         host.Server.Given(Api("GET", "/api/v2/users/9001/identities")).RespondWith(Reply(200,
-            """{"identities":[{"id":1,"user_id":9001,"type":"email","value":"jane.old@example.com","primary":true}],"meta":{"has_more":false,"after_cursor":null}}"""));
+            """
+            {
+              "identities": [
+                {
+                  "id": 1,
+                  "user_id": 9001,
+                  "type": "email",
+                  "value": "jane.old@example.com",
+                  "primary": true
+                }
+              ],
+              "meta": {
+                "has_more": false,
+                "after_cursor": null
+              }
+            }
+            """));
         host.Server.Given(Api("POST", "/api/v2/users/9001/identities")).RespondWith(Reply(201,
             """{"identity":{"id":2,"user_id":9001,"type":"email","value":"jane.new@example.com","primary":false,"verified":false}}"""));
 
@@ -68,7 +84,8 @@ public sealed class UsersTests
         var user = upsertBody.RootElement.GetProperty("user");
         Assert.Equal(9001, user.GetProperty("id").GetInt64());
         Assert.False(user.TryGetProperty("email", out _)); // the primary email is never overwritten
-        using var identityBody = JsonDocument.Parse(host.Sent.Single(s => s.Method == HttpMethod.Post && s.Path.EndsWith("/identities", StringComparison.Ordinal)).Body!);
+        using var identityBody = JsonDocument.Parse(
+            host.Sent.Single(s => s.Method == HttpMethod.Post && s.Path.EndsWith("/identities", StringComparison.Ordinal)).Body!);
         Assert.Equal("email", identityBody.RootElement.GetProperty("identity").GetProperty("type").GetString());
         Assert.Equal("jane.new@example.com", identityBody.RootElement.GetProperty("identity").GetProperty("value").GetString());
         Assert.DoesNotContain(host.Sent, s => s.Path.EndsWith("/make_primary", StringComparison.Ordinal));
@@ -81,7 +98,29 @@ public sealed class UsersTests
         await using var host = new TestHost();
         host.Server.Given(Api("POST", "/api/v2/users/create_or_update")).RespondWith(Reply(200, """{"user":{"id":9001,"name":"Jane Roe"}}"""));
         host.Server.Given(Api("GET", "/api/v2/users/9001/identities")).RespondWith(Reply(200,
-            """{"identities":[{"id":1,"user_id":9001,"type":"email","value":"jane.old@example.com","primary":true},{"id":3,"user_id":9001,"type":"email","value":"JANE.NEW@example.com","primary":false}],"meta":{"has_more":false}}"""));
+            """
+            {
+              "identities": [
+                {
+                  "id": 1,
+                  "user_id": 9001,
+                  "type": "email",
+                  "value": "jane.old@example.com",
+                  "primary": true
+                },
+                {
+                  "id": 3,
+                  "user_id": 9001,
+                  "type": "email",
+                  "value": "JANE.NEW@example.com",
+                  "primary": false
+                }
+              ],
+              "meta": {
+                "has_more": false
+              }
+            }
+            """));
         host.Server.Given(Api("PUT", "/api/v2/users/9001/identities/3/make_primary")).RespondWith(Reply(200, """{"identities":[]}"""));
 
         var result = await host.Client.Users.UpsertAsync(new ZendeskUserUpsert(
@@ -97,9 +136,24 @@ public sealed class UsersTests
     {
         await using var host = new TestHost();
         host.Server.Given(Api("POST", "/api/v2/users/create_or_update")).RespondWith(Reply(422,
-            """{"error":"RecordInvalid","description":"Record validation errors","details":{"email":[{"description":"Email: duplicate@user.com is already being used by another user","error":"DuplicateValue"}]}}"""));
+            """
+            {
+              "error": "RecordInvalid",
+              "description": "Record validation errors",
+              "details": {
+                "email": [
+                  {
+                    "description": "Email: duplicate@user.com is already being used by another user",
+                    "error": "DuplicateValue"
+                  }
+                ]
+              }
+            }
+            """));
 
-        var result = await host.Client.Users.UpsertAsync(new ZendeskUserUpsert(new ZendeskUserWrite { Name = "Dup", Email = "duplicate@user.com", ExternalId = "C-9" }), Ct);
+        var result = await host.Client.Users.UpsertAsync(
+            new ZendeskUserUpsert(new ZendeskUserWrite { Name = "Dup", Email = "duplicate@user.com", ExternalId = "C-9" }),
+            Ct);
 
         Assert.False(result.User.Succeeded);
         Assert.Equal(ZendeskRecordErrorKind.DuplicateValue, result.User.Error!.Kind);
@@ -110,7 +164,8 @@ public sealed class UsersTests
     public async Task Bulk_upsert_runs_a_job_and_adds_identities_for_changed_emails()
     {
         await using var host = new TestHost();
-        host.Server.Given(Api("POST", "/api/v2/users/create_or_update_many")).RespondWith(Reply(200, """{"job_status":{"id":"job-users","status":"queued"}}"""));
+        host.Server.Given(Api("POST", "/api/v2/users/create_or_update_many")).RespondWith(
+            Reply(200, """{"job_status":{"id":"job-users","status":"queued"}}"""));
         host.Server.Given(Api("GET", "/api/v2/job_statuses/job-users")).RespondWith(Reply(200, """
             {"job_status":{"id":"job-users","status":"completed","results":[
               {"id":9001,"action":"update","status":"Updated","success":true},
@@ -195,11 +250,32 @@ public sealed class UsersTests
     {
         await using var host = new TestHost();
         host.Server.Given(Api("POST", "/api/v2/users/create_or_update_many")).RespondWith(Reply(403,
-            """{"error":"Forbidden","description":"You do not have access to this page. Please contact the account owner of this help desk for further help."}"""));
+            """
+            {
+              "error": "Forbidden",
+              "description": "You do not have access to this page. Please contact the account owner of this help desk for further help."
+            }
+            """));
         host.Server.Given(Api("POST", "/api/v2/users/create_or_update").WithBody(new WireMock.Matchers.WildcardMatcher("*C-1*")))
             .RespondWith(Reply(201, """{"user":{"id":1,"name":"One","external_id":"C-1"}}"""));
         host.Server.Given(Api("POST", "/api/v2/users/create_or_update").WithBody(new WireMock.Matchers.WildcardMatcher("*C-2*")))
-            .RespondWith(Reply(422, """{"error":"RecordInvalid","description":"Record validation errors","details":{"email":[{"description":"Email: x is already being used by another user","error":"DuplicateValue"}]}}"""));
+            .RespondWith(
+                Reply(
+                    422,
+                    """
+                    {
+                      "error": "RecordInvalid",
+                      "description": "Record validation errors",
+                      "details": {
+                        "email": [
+                          {
+                            "description": "Email: x is already being used by another user",
+                            "error": "DuplicateValue"
+                          }
+                        ]
+                      }
+                    }
+                    """));
         ZendeskUserUpsert[] upserts =
         [
             new(new ZendeskUserWrite { Name = "One", Email = "one@example.com", ExternalId = "C-1" }),

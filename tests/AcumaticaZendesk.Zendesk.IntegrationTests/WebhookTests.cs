@@ -13,7 +13,8 @@ public sealed class WebhookTests
     private static readonly JsonElement Payloads = LoadPayloads();
     private static readonly string Secret = Payloads.GetProperty("webhook_signing").GetProperty("test_secret_used_below").GetString()!;
 
-    public static TheoryData<string> SampleNames() => [.. Payloads.GetProperty("webhook_samples").EnumerateArray().Select(s => s.GetProperty("name").GetString()!)];
+    public static TheoryData<string> SampleNames() =>
+        [.. Payloads.GetProperty("webhook_samples").EnumerateArray().Select(s => s.GetProperty("name").GetString()!)];
 
     [Theory]
     [MemberData(nameof(SampleNames))]
@@ -75,7 +76,9 @@ public sealed class WebhookTests
         Assert.True(VerifierAt(timestamp, TimeSpan.FromMinutes(4)).Verify(Secret, signature, timestamp, body).IsValid);
         Assert.Equal(ZendeskWebhookFailure.StaleTimestamp, VerifierAt(timestamp, TimeSpan.FromMinutes(6)).Verify(Secret, signature, timestamp, body).Failure);
         Assert.Equal(ZendeskWebhookFailure.StaleTimestamp, VerifierAt(timestamp, TimeSpan.FromMinutes(-6)).Verify(Secret, signature, timestamp, body).Failure);
-        var strict = new ZendeskWebhookVerifier(new FakeTimeProvider(signedAt.AddSeconds(31)), Options.Create(new ZendeskWebhookOptions { TimestampTolerance = TimeSpan.FromSeconds(30) }));
+        var strict = new ZendeskWebhookVerifier(
+            new FakeTimeProvider(signedAt.AddSeconds(31)),
+            Options.Create(new ZendeskWebhookOptions { TimestampTolerance = TimeSpan.FromSeconds(30) }));
         Assert.Equal(ZendeskWebhookFailure.StaleTimestamp, strict.Verify(Secret, signature, timestamp, body).Failure);
     }
 
@@ -132,7 +135,8 @@ public sealed class WebhookTests
     public void Bodies_that_are_not_event_envelopes_are_refused_with_a_format_error()
     {
         Assert.Throws<FormatException>(() => ZendeskWebhookEvent.Parse("not json"u8));
-        var ex = Assert.Throws<FormatException>(() => ZendeskWebhookEvent.Parse("""{"type":"zen:event-type:user.created","id":"x","time":"2024-01-01T00:00:00Z","detail":{}}"""u8));
+        var ex = Assert.Throws<FormatException>(
+            () => ZendeskWebhookEvent.Parse("""{"type":"zen:event-type:user.created","id":"x","time":"2024-01-01T00:00:00Z","detail":{}}"""u8));
         Assert.Contains("account_id", ex.Message, StringComparison.Ordinal);
     }
 

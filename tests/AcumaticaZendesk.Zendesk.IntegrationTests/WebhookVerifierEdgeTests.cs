@@ -15,7 +15,8 @@ public sealed class WebhookVerifierEdgeTests
     private const string Secret = "dGhpcyBpcyBhIHRlc3Qgc2VjcmV0";
     private static readonly DateTimeOffset SignedAt = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
     private static readonly string Timestamp = ZendeskWebhookVerifier.FormatTimestamp(SignedAt);
-    private static readonly byte[] Body = """{"type":"zen:event-type:organization.created","account_id":1,"id":"e1","time":"2026-11-25T12:00:00Z","detail":{}}"""u8.ToArray();
+    private static readonly byte[] Body =
+        """{"type":"zen:event-type:organization.created","account_id":1,"id":"e1","time":"2026-11-25T12:00:00Z","detail":{}}"""u8.ToArray();
 
     private static ZendeskWebhookVerifier VerifierAt(DateTimeOffset now, TimeSpan? tolerance = null) =>
         new(new FakeTimeProvider(now), Options.Create(new ZendeskWebhookOptions { TimestampTolerance = tolerance ?? TimeSpan.FromMinutes(5) }));
@@ -44,7 +45,8 @@ public sealed class WebhookVerifierEdgeTests
         const string noOffset = "2026-11-25T12:00:00";
 
         var verdict = VerifierAt(SignedAt).Verify(Secret, ZendeskWebhookVerifier.Sign(Secret, noOffset, Body), noOffset, Body);
-        var envelope = ZendeskWebhookEvent.Parse("""{"type":"zen:event-type:user.created","account_id":1,"id":"e","time":"2026-11-25T12:00:00","detail":{}}"""u8);
+        var envelope = ZendeskWebhookEvent.Parse(
+            """{"type":"zen:event-type:user.created","account_id":1,"id":"e","time":"2026-11-25T12:00:00","detail":{}}"""u8);
 
         Assert.True(verdict.IsValid, verdict.Reason);
         Assert.Equal(SignedAt, envelope.Time);
@@ -124,7 +126,8 @@ public sealed class WebhookVerifierEdgeTests
             {"type":"zen:event-type:organization.created","account_id":"10973248","id":"e1","time":"2026-11-25T12:00:00+01:00",
              "zendesk_event_version":"2022-11-06","subject":"zen:organization:6607619104125","detail":{"id":"6607619104125"},"event":{}}
             """u8);
-        var bare = ZendeskWebhookEvent.Parse("""{"type":"zen:event-type:ticket","account_id":1,"id":"e2","time":"2026-11-25T12:00:00Z","detail":{},"subject":7}"""u8);
+        var bare = ZendeskWebhookEvent.Parse(
+            """{"type":"zen:event-type:ticket","account_id":1,"id":"e2","time":"2026-11-25T12:00:00Z","detail":{},"subject":7}"""u8);
 
         Assert.Equal(("zen:organization:6607619104125", "2022-11-06"), (full.Subject, full.EventVersion));
         Assert.Equal(10973248, full.AccountId); // account_id as a string is read too
@@ -137,13 +140,19 @@ public sealed class WebhookVerifierEdgeTests
 
     [Theory]
     [InlineData("[1,2]", "The Zendesk webhook body is not a JSON object.")]
-    [InlineData("""{"type":"ticket.created","account_id":1,"id":"e","time":"2026-11-25T12:00:00Z","detail":{}}""", "The Zendesk webhook 'type' 'ticket.created' does not start with 'zen:event-type:' (trigger webhooks carry their own body).")]
+    [InlineData("""{"type":"ticket.created","account_id":1,"id":"e","time":"2026-11-25T12:00:00Z","detail":{}}""", "The Zendesk webhook 'type' "
+        + "'ticket.created' does not start with 'zen:event-type:' (trigger webhooks carry their own body).")]
     [InlineData("""{"account_id":1,"id":"e","time":"2026-11-25T12:00:00Z","detail":{}}""", "The Zendesk webhook body has no 'type' string.")]
-    [InlineData("""{"type":"zen:event-type:user.created","account_id":"12a","id":"e","time":"2026-11-25T12:00:00Z","detail":{}}""", "The Zendesk webhook body has no numeric 'account_id'.")]
-    [InlineData("""{"type":"zen:event-type:user.created","account_id":true,"id":"e","time":"2026-11-25T12:00:00Z","detail":{}}""", "The Zendesk webhook body has no numeric 'account_id'.")]
-    [InlineData("""{"type":"zen:event-type:user.created","account_id":1,"id":"","time":"2026-11-25T12:00:00Z","detail":{}}""", "The Zendesk webhook body has no 'id' string.")]
-    [InlineData("""{"type":"zen:event-type:user.created","account_id":1,"id":"e","time":"yesterday","detail":{}}""", "The Zendesk webhook 'time' is not an RFC 3339 time.")]
-    [InlineData("""{"type":"zen:event-type:user.created","account_id":1,"id":"e","time":"2026-11-25T12:00:00Z"}""", "The Zendesk webhook body has no 'detail'.")]
+    [InlineData("""{"type":"zen:event-type:user.created","account_id":"12a","id":"e","time":"2026-11-25T12:00:00Z","detail":{}}""", "The Zendesk webhook body "
+        + "has no numeric 'account_id'.")]
+    [InlineData("""{"type":"zen:event-type:user.created","account_id":true,"id":"e","time":"2026-11-25T12:00:00Z","detail":{}}""", "The Zendesk webhook body "
+        + "has no numeric 'account_id'.")]
+    [InlineData("""{"type":"zen:event-type:user.created","account_id":1,"id":"","time":"2026-11-25T12:00:00Z","detail":{}}""", "The Zendesk webhook body has "
+        + "no 'id' string.")]
+    [InlineData("""{"type":"zen:event-type:user.created","account_id":1,"id":"e","time":"yesterday","detail":{}}""", "The Zendesk webhook 'time' is not an "
+        + "RFC 3339 time.")]
+    [InlineData("""{"type":"zen:event-type:user.created","account_id":1,"id":"e","time":"2026-11-25T12:00:00Z"}""", "The Zendesk webhook body has no "
+        + "'detail'.")]
     public void A_body_that_is_no_event_envelope_is_refused_naming_what_is_missing(string body, string message)
     {
         var ex = Assert.Throws<FormatException>(() => ZendeskWebhookEvent.Parse(System.Text.Encoding.UTF8.GetBytes(body)));
@@ -158,7 +167,8 @@ public sealed class WebhookVerifierEdgeTests
             {"type":"zen:event-type:ticket.status_changed","account_id":1,"id":"e","time":"2026-11-25T12:00:00Z",
              "detail":{"id":"35436","priority":null,"group_id":42,"via":"web"},"event":{"current":"solved"}}
             """u8);
-        var detailless = ZendeskWebhookEvent.Parse("""{"type":"zen:event-type:ticket.created","account_id":1,"id":"e","time":"2026-11-25T12:00:00Z","detail":"n/a"}"""u8);
+        var detailless = ZendeskWebhookEvent.Parse(
+            """{"type":"zen:event-type:ticket.created","account_id":1,"id":"e","time":"2026-11-25T12:00:00Z","detail":"n/a"}"""u8);
 
         Assert.Equal(("ticket", "status_changed"), (ev.Domain, ev.Name));
         Assert.Equal((35436L, 42L), (ev.DetailInt64("id")!.Value, ev.DetailInt64("group_id")!.Value));

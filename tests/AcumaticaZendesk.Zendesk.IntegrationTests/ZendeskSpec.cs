@@ -41,7 +41,8 @@ public sealed class ZendeskSpec : IAsyncLifetime
     }
 
     /// <summary>Whether the spec has the operation at all (guards composed envelopes against a renamed path).</summary>
-    internal bool HasOperation(HttpMethod method, string path) => _document!.Paths.TryGetValue(path, out var item) && item.Operations?.ContainsKey(method) == true;
+    internal bool HasOperation(HttpMethod method, string path) =>
+        _document!.Paths.TryGetValue(path, out var item) && item.Operations?.ContainsKey(method) == true;
 
     /// <summary>Whether the operation declares a query parameter <paramref name="name"/>, and whether it is required.</summary>
     internal (bool Declared, bool Required) QueryParameter(HttpMethod method, string path, string name) =>
@@ -57,7 +58,8 @@ public sealed class ZendeskSpec : IAsyncLifetime
     internal string ResponseExample(HttpMethod method, string path, string status) =>
         Operation(method, path).Responses![status].Content!["application/json"].Examples!.Values.First().Value!.ToJsonString();
 
-    /// <summary>A schema written against the spec's components, e.g. <c>{"type":"object","properties":{"identity":{"$ref":"#/components/schemas/UserIdentityInput"}}}</c>.</summary>
+    /// <summary>A schema written against the spec's components, e.g.
+    /// <c>{"type":"object","properties":{"identity":{"$ref":"#/components/schemas/UserIdentityInput"}}}</c>.</summary>
     internal JsonSchema Composed(string json) => Schema(json.Replace("\"#/components/", $"\"{BaseUri}#/components/", StringComparison.Ordinal));
 
     /// <summary>One line per validation error (JSON pointer, keyword, message); empty when valid.</summary>

@@ -111,10 +111,14 @@ public sealed class OperatorActions
             .ToArray();
         if (windows.Length == 0)
         {
-            return OperatorOutcome<RunScheduled>.Refused(StatusCodes.Status409Conflict, "Nothing to rerun", $"Run '{runId}' read no kind, so it has no window to apply again.");
+            return OperatorOutcome<RunScheduled>.Refused(
+                StatusCodes.Status409Conflict,
+                "Nothing to rerun",
+                $"Run '{runId}' read no kind, so it has no window to apply again.");
         }
 
-        return await ScheduleAsync(tenantId, () => workflows.ScheduleRerunAsync(new RunRequest(tenantId, who, reason), runId, windows, ct), ct).ConfigureAwait(false);
+        return await ScheduleAsync(tenantId, () =>
+            workflows.ScheduleRerunAsync(new RunRequest(tenantId, who, reason), runId, windows, ct), ct).ConfigureAwait(false);
     }
 
     public async Task<OperatorOutcome<RunView>> TerminateAsync(string tenantId, string runId, string who, string? reason, CancellationToken ct)
@@ -137,11 +141,13 @@ public sealed class OperatorActions
         return OperatorOutcome<RunView>.Done(new RunView(tenantId, runId, updated, status, updated.Totals));
     }
 
-    /// <summary>Replays records (re-read from Acumatica, written to Zendesk) as a run of their own; <paramref name="records"/> null = the whole queue.</summary>
+    /// <summary>Replays records (re-read from Acumatica, written to Zendesk) as a run of their own; <paramref name="records"/> null = the whole
+    /// queue.</summary>
     public async Task<ReplayView> ReplayAsync(string tenantId, IReadOnlyCollection<RecordRef>? records, CancellationToken ct)
     {
         records ??= (await failed.ListAsync(tenantId, ct).ConfigureAwait(false)).Select(f => new RecordRef(f.Kind, f.Key)).ToArray();
-        var runId = $"{tenantId}-replay-{time.GetUtcNow():yyyyMMddTHHmmss}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4))}";
+        var runId =
+            $"{tenantId}-replay-{time.GetUtcNow():yyyyMMddTHHmmss}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4))}";
         var result = await engine.ReplayAsync(tenantId, runId, records, ct).ConfigureAwait(false);
         if (records.Count > 0)
         {

@@ -76,6 +76,7 @@ internal sealed partial class ApiKeyRegistry(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Operator API key {KeyName} is configured but the secret {SecretName} is missing or empty; the key is disabled")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Operator API key {KeyName} is configured but the secret {SecretName} is missing or empty; the key is "
+        + "disabled")]
     private static partial void LogMissingKey(ILogger logger, string keyName, string secretName);
 }

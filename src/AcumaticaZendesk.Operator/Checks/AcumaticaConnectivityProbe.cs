@@ -43,7 +43,11 @@ internal sealed class AcumaticaConnectivityProbe(TenantClients clients, TenantTo
         }
         catch (Exception ex) when (ex is AcumaticaException or HttpRequestException or global::System.Text.Json.JsonException)
         {
-            items.Add(Problem("instance-reachable", $"The instance {connection.InstanceRoot} cannot be reached or does not answer GET /entity: {UpstreamFailure.Describe(ex)} Check acumatica.instanceUrl and that the site is up."));
+            items.Add(
+                Problem(
+                    "instance-reachable",
+                    $"The instance {connection.InstanceRoot} cannot be reached or does not answer GET /entity: {UpstreamFailure.Describe(ex)} Check "
+                        + "acumatica.instanceUrl and that the site is up."));
         }
 
         var versionOk = false;
@@ -53,7 +57,10 @@ internal sealed class AcumaticaConnectivityProbe(TenantClients clients, TenantTo
             var offered = string.Join(", ", catalog.Endpoints.Select(e => $"{e.Name}/{e.Version}"));
             items.Add(versionOk
                 ? Ok("endpoint-version", $"Endpoint {connection.Endpoint} is offered.")
-                : Problem("endpoint-version", $"Endpoint {connection.Endpoint} is not offered by the instance; it offers {(offered.Length == 0 ? "no endpoints" : offered)}. Set acumatica.endpointVersion to one of them."));
+                : Problem(
+                    "endpoint-version",
+                    $"Endpoint {connection.Endpoint} is not offered by the instance; it offers {(offered.Length == 0 ? "no endpoints" : offered)}. Set "
+                        + "acumatica.endpointVersion to one of them."));
         }
 
         items.Add(await CheckTokenAsync(tenant, client, versionOk, cancellationToken).ConfigureAwait(false));
@@ -74,7 +81,10 @@ internal sealed class AcumaticaConnectivityProbe(TenantClients clients, TenantTo
             var stored = await store.GetAsync(tenant.Id, ConnectedSystem.Acumatica, cancellationToken).ConfigureAwait(false);
             if (stored is null)
             {
-                return Problem("token", $"Acumatica is not connected for tenant '{tenant.Id}': start the consent with POST {OperatorApi.RoutePrefix}/tenants/{tenant.Id}/connect/acumatica.");
+                return Problem(
+                    "token",
+                    $"Acumatica is not connected for tenant '{tenant.Id}': start the consent with POST "
+                        + $"{OperatorApi.RoutePrefix}/tenants/{tenant.Id}/connect/acumatica.");
             }
 
             if (stored.RefreshToken is null && stored.AccessTokenExpiresAt is { } expires && expires <= timeProvider.GetUtcNow())
@@ -103,7 +113,8 @@ internal sealed class AcumaticaConnectivityProbe(TenantClients clients, TenantTo
             }
 
             return Problem("token", ex.NeedsReauthorization
-                ? $"Acumatica refused the token and it could not be refreshed (expired or revoked): connect the tenant again with POST {OperatorApi.RoutePrefix}/tenants/{tenant.Id}/connect/acumatica."
+                ? "Acumatica refused the token and it could not be refreshed (expired or revoked): connect the tenant again with POST "
+                    + $"{OperatorApi.RoutePrefix}/tenants/{tenant.Id}/connect/acumatica."
                 : $"Acumatica refused the sign-in: {UpstreamFailure.Describe(ex)} Check the user and the OAuth client in the secret store.");
         }
         catch (Exception ex) when (ex is AcumaticaException or HttpRequestException)

@@ -44,7 +44,8 @@ internal sealed class PlanService(ISyncEngine engine, IConnectorStateStore store
             {
                 while (hasMore && pages < o.PlanMaxPagesPerKind)
                 {
-                    var plan = await engine.PlanPageAsync(new PlanPageRequest(tenant.Id, planId, kind, o.PlanPageSize), cancellationToken).ConfigureAwait(false);
+                    var plan = await engine.PlanPageAsync(new PlanPageRequest(tenant.Id, planId, kind, o.PlanPageSize), cancellationToken)
+                        .ConfigureAwait(false);
                     from ??= plan.Result.Watermark;
                     pages++;
                     read += plan.Result.Counts.Read;

@@ -13,7 +13,8 @@ public sealed record MissingInZendesk(EntityKind Kind, string Key, string Extern
 /// <summary>A Zendesk record whose external_id looks like ours but matches no Acumatica record.</summary>
 public sealed record Orphan(long ZendeskId, string Name, string ExternalId);
 
-/// <summary>A name used more than once: by several Zendesk organizations, several Acumatica accounts, or an Acumatica account and an unlinked Zendesk organization (the create would fail with DuplicateValue).</summary>
+/// <summary>A name used more than once: by several Zendesk organizations, several Acumatica accounts, or an Acumatica account and an unlinked Zendesk
+/// organization (the create would fail with DuplicateValue).</summary>
 public sealed record DuplicateName(string Name, IReadOnlyList<string> AcumaticaKeys, IReadOnlyList<long> ZendeskOrganizationIds, string Explanation);
 
 /// <summary>The answer of <c>reconcile</c>.</summary>
@@ -120,7 +121,8 @@ internal sealed class ReconcileService(IAcumaticaSource acumatica, IReconcileSou
             }
             else if (keys.Length == 1 && strangers.Length > 0)
             {
-                why = $"Account {keys[0]} and Zendesk organization {strangers[0].Id} (external_id {strangers[0].ExternalId ?? "none"}) share the name '{name}'; creating the account fails with DuplicateValue unless onboarding adopts it.";
+                why = $"Account {keys[0]} and Zendesk organization {strangers[0].Id} (external_id {strangers[0].ExternalId ?? "none"}) share the name "
+                    + $"'{name}'; creating the account fails with DuplicateValue unless onboarding adopts it.";
             }
 
             if (why is not null)

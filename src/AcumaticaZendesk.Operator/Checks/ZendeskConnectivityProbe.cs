@@ -27,9 +27,14 @@ internal sealed class ZendeskConnectivityProbe(TenantClients clients, TenantToke
     {
         var baseUrl = tenant.Zendesk.EffectiveBaseUrl;
         var store = await tokens.GetStoreAsync(cancellationToken).ConfigureAwait(false);
-        if (!options.Value.ZendeskClientCredentials && await store.GetAsync(tenant.Id, ConnectedSystem.Zendesk, cancellationToken).ConfigureAwait(false) is null)
+        if (!options.Value.ZendeskClientCredentials
+            && await store.GetAsync(tenant.Id, ConnectedSystem.Zendesk, cancellationToken).ConfigureAwait(false) is null)
         {
-            return [Problem("token", $"Zendesk is not connected for tenant '{tenant.Id}': start the consent with POST {OperatorApi.RoutePrefix}/tenants/{tenant.Id}/connect/zendesk.")];
+            return [
+                Problem(
+                    "token",
+                    $"Zendesk is not connected for tenant '{tenant.Id}': start the consent with POST "
+                        + $"{OperatorApi.RoutePrefix}/tenants/{tenant.Id}/connect/zendesk.")];
         }
 
         try
@@ -46,12 +51,22 @@ internal sealed class ZendeskConnectivityProbe(TenantClients clients, TenantToke
         catch (ZendeskReauthorizationRequiredException ex)
         {
             clients.Forget(tenant.Id);
-            return [Problem("token", $"Zendesk cannot be used for tenant '{tenant.Id}': {ex.Reason}: connect the tenant again with POST {OperatorApi.RoutePrefix}/tenants/{tenant.Id}/connect/zendesk.")];
+            return [
+                Problem(
+                    "token",
+                    $"Zendesk cannot be used for tenant '{tenant.Id}': {ex.Reason}: connect the tenant again with POST "
+                        + $"{OperatorApi.RoutePrefix}/tenants/{tenant.Id}/connect/zendesk.")];
         }
         catch (ZendeskOAuthException ex)
         {
-            return [Problem("token", $"Zendesk refused the client_credentials grant ({ex.Error ?? ((int)ex.StatusCode).ToString(CultureInfo.InvariantCulture)}): the tenant's Zendesk OAuth client must be " +
-                $"confidential and allowed that grant; or set Connectors:ZendeskClientCredentials to false and connect the tenant with POST {OperatorApi.RoutePrefix}/tenants/{tenant.Id}/connect/zendesk.")];
+            return [
+                Problem(
+                    "token",
+                    $"Zendesk refused the client_credentials grant ({ex.Error ?? ((int)ex.StatusCode).ToString(CultureInfo.InvariantCulture)}): the tenant's "
+                        + "Zendesk OAuth client must be "
+                        +
+                "confidential and allowed that grant; or set Connectors:ZendeskClientCredentials to false and connect the tenant with POST "
+                    + $"{OperatorApi.RoutePrefix}/tenants/{tenant.Id}/connect/zendesk.")];
         }
         catch (ZendeskApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
         {
@@ -86,7 +101,9 @@ internal sealed class ZendeskConnectivityProbe(TenantClients clients, TenantToke
         rate is not { Limit: { } limit and > 0, Remaining: { } remaining }
             ? Ok("rate-limit", "Zendesk did not report its rate limit on this answer.")
             : remaining < limit * LowHeadroom
-                ? Problem("rate-limit", $"Only {remaining} of {limit} requests per minute are left; other integrations use most of the budget, so syncs will be slow.")
+                ? Problem(
+                    "rate-limit",
+                    $"Only {remaining} of {limit} requests per minute are left; other integrations use most of the budget, so syncs will be slow.")
                 : Ok("rate-limit", $"{remaining} of {limit} requests per minute are left.");
 
     private static CheckItem Ok(string item, string message) => new(ConnectedSystem.Zendesk, item, true, message);

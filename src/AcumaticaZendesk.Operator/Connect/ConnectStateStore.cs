@@ -18,7 +18,9 @@ public sealed record PendingConnect(
     string? BrowserBindingHash = null,
     string? ReturnPath = null)
 {
-    public override string ToString() => $"PendingConnect {{ TenantId = {TenantId}, System = {System}, CodeVerifier = ***, ExpiresAt = {ExpiresAt:O}, Used = {Used}, BrowserBindingHash = ***, ReturnPath = {ReturnPath} }}";
+    public override string ToString() =>
+        $"PendingConnect {{ TenantId = {TenantId}, System = {System}, CodeVerifier = ***, ExpiresAt = {ExpiresAt:O}, Used = {Used}, BrowserBindingHash = ***, "
+            + $"ReturnPath = {ReturnPath} }}";
 }
 
 /// <summary>Why a callback's state was refused.</summary>

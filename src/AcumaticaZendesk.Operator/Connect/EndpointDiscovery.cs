@@ -16,7 +16,8 @@ public sealed record DiscoveredEndpoints(IReadOnlyList<string> Versions, string?
 /// <summary>
 /// Lists the endpoint versions an instance offers without signing in (the call is documented as anonymous; an instance
 /// that insists on a session is reported, and the version is then chosen by hand and verified by the check once the
-/// tenant is connected). The request goes through the one gate, <see cref="TenantClients.AcumaticaAnonymous"/>: the same client, egress policy and limits as every Acumatica call.
+/// tenant is connected). The request goes through the one gate, <see cref="TenantClients.AcumaticaAnonymous"/>: the same client, egress policy and limits as
+/// every Acumatica call.
 /// </summary>
 internal sealed class EndpointDiscovery(TenantClients clients)
 {
@@ -36,15 +37,21 @@ internal sealed class EndpointDiscovery(TenantClients clients)
         }
         catch (AcumaticaAuthenticationException)
         {
-            return Failed($"{connection.InstanceRoot} lists its endpoints only after a sign-in. Choose the version by hand; the check step verifies it once the tenant is connected.");
+            return Failed(
+                $"{connection.InstanceRoot} lists its endpoints only after a sign-in. Choose the version by hand; the check step verifies it once the tenant "
+                    + "is connected.");
         }
         catch (AcumaticaVersionMismatchException)
         {
-            return Failed($"{connection.InstanceRoot} has no endpoint list (GET /entity answered 404 or no JSON). Check the URL, including the instance path segment (e.g. https://erp.example.com/AcumaticaERP).");
+            return Failed(
+                $"{connection.InstanceRoot} has no endpoint list (GET /entity answered 404 or no JSON). Check the URL, including the instance path segment "
+                    + "(e.g. https://erp.example.com/AcumaticaERP).");
         }
         catch (Exception ex) when (ex is AcumaticaException or HttpRequestException or global::System.Text.Json.JsonException)
         {
-            return Failed($"{connection.InstanceRoot} cannot be reached or does not answer GET /entity: {UpstreamFailure.Describe(ex)} Check the URL and that the site is up.");
+            return Failed(
+                $"{connection.InstanceRoot} cannot be reached or does not answer GET /entity: {UpstreamFailure.Describe(ex)} Check the URL and that the site "
+                    + "is up.");
         }
 
         var versions = catalog.Endpoints

@@ -18,7 +18,9 @@ internal sealed class ZendeskOAuthFlow(ZendeskOAuthClient oauth, TenantClients c
 
     public async Task<OAuthAuthorization> CreateAuthorizationAsync(TenantConfig tenant, Uri redirectUri, string state, CancellationToken cancellationToken)
     {
-        var request = ZendeskOAuthClient.CreateAuthorizationRequest(await clients.ZendeskConsentAsync(tenant, redirectUri, cancellationToken).ConfigureAwait(false), state);
+        var request = ZendeskOAuthClient.CreateAuthorizationRequest(
+            await clients.ZendeskConsentAsync(tenant, redirectUri, cancellationToken).ConfigureAwait(false),
+            state);
         return new OAuthAuthorization(request.AuthorizeUrl, request.State, request.CodeVerifier);
     }
 
@@ -33,7 +35,10 @@ internal sealed class ZendeskOAuthFlow(ZendeskOAuthClient oauth, TenantClients c
         }
         catch (ZendeskOAuthException ex)
         {
-            throw new OAuthExchangeException(ConnectedSystem.Zendesk, $"Zendesk refused the authorization code ({ex.Error ?? "no error code"}); start the connection again.", ex);
+            throw new OAuthExchangeException(
+                ConnectedSystem.Zendesk,
+                $"Zendesk refused the authorization code ({ex.Error ?? "no error code"}); start the connection again.",
+                ex);
         }
     }
 }

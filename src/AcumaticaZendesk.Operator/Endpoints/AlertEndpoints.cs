@@ -10,7 +10,8 @@ internal static class AlertEndpoints
 {
     public static void Map(RouteGroupBuilder tenant) =>
         tenant.MapGet("/alerts", ShowAsync)
-            .WithName("ShowAlerts").WithSummary("Alert channels (secrets by name only), triggers, open alerts and the recent alerts sent with each channel's outcome.")
+            .WithName("ShowAlerts").WithSummary(
+                "Alert channels (secrets by name only), triggers, open alerts and the recent alerts sent with each channel's outcome.")
             .Produces<AlertsView>();
 
     private static async Task<IResult> ShowAsync(string tenantId, TenantRepository tenants, AlertLedger ledger, CancellationToken ct) =>

@@ -18,7 +18,13 @@ namespace AcumaticaZendesk.Operator.Endpoints;
 public sealed record ConnectStarted(string TenantId, ConnectedSystem System, Uri AuthorizeUrl, Uri RedirectUri, DateTimeOffset ExpiresAt);
 
 /// <summary>Answer of a completed consent.</summary>
-public sealed record ConnectCompleted(string TenantId, ConnectedSystem System, bool Connected, string? Scope, DateTimeOffset? AccessTokenExpiresAt, string Message);
+public sealed record ConnectCompleted(
+    string TenantId,
+    ConnectedSystem System,
+    bool Connected,
+    string? Scope,
+    DateTimeOffset? AccessTokenExpiresAt,
+    string Message);
 
 internal static partial class ConnectEndpoints
 {
@@ -40,11 +46,18 @@ internal static partial class ConnectEndpoints
         // started it, by its cookie, or the initiator's own credential), so nobody completes another's consent.
         root.MapGet("/connect/{system}/callback", CallbackAsync)
             .AllowAnonymous()
-            .WithName(CallbackRouteName).WithSummary("OAuth redirect target: checks state (one-time, unexpired) and PKCE, stores the tokens encrypted, clears needs-authorization.")
+            .WithName(CallbackRouteName).WithSummary(
+                "OAuth redirect target: checks state (one-time, unexpired) and PKCE, stores the tokens encrypted, clears needs-authorization.")
             .Produces<ConnectCompleted>().ProducesProblem(StatusCodes.Status400BadRequest);
     }
 
-    private static async Task<IResult> StartAsync(string tenantId, string system, HttpContext context, ConsentStarter starter, bool redirect, CancellationToken ct)
+    private static async Task<IResult> StartAsync(
+        string tenantId,
+        string system,
+        HttpContext context,
+        ConsentStarter starter,
+        bool redirect,
+        CancellationToken ct)
     {
         var outcome = await starter.StartAsync(context, tenantId, system, returnPath: null, ct).ConfigureAwait(false);
         return redirect && outcome.Value is { } started
@@ -146,7 +159,8 @@ internal static partial class ConnectEndpoints
     [LoggerMessage(Level = LogLevel.Warning, Message = "The {System} code exchange of tenant {TenantId} was refused: {Reason}")]
     private static partial void LogExchangeRefused(ILogger logger, ConnectedSystem system, string tenantId, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A {System} consent callback was refused: the caller is not the consent's initiator (state kept for its initiator)")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A {System} consent callback was refused: the caller is not the consent's initiator (state kept for "
+        + "its initiator)")]
     private static partial void LogNotInitiator(ILogger logger, ConnectedSystem system);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{System} connected for tenant {TenantId} (consent started by {By}); tokens stored encrypted")]

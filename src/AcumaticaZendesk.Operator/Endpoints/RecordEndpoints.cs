@@ -48,7 +48,8 @@ internal static class RecordEndpoints
             .WithName("ListFailed").WithSummary("The tenant's failed records waiting for replay.")
             .Produces<IReadOnlyList<FailedRecord>>();
         tenant.MapPost("/failed/replay", ReplayAsync)
-            .WithName("ReplayFailed").WithSummary("Replays a selection ({\"records\":[{\"kind\":\"customer\",\"key\":\"C1\"}]}) or all failed records ({\"all\":true}).")
+            .WithName("ReplayFailed").WithSummary(
+                "Replays a selection ({\"records\":[{\"kind\":\"customer\",\"key\":\"C1\"}]}) or all failed records ({\"all\":true}).")
             .Accepts<ReplayRequest>("application/json")
             .Produces<ReplayView>().ProducesValidationProblem();
         tenant.MapPost("/records/{kind}/{key}/replay", async (string tenantId, string kind, string key, OperatorActions actions, CancellationToken ct) =>

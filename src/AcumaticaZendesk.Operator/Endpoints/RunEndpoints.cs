@@ -31,7 +31,8 @@ internal static class RunEndpoints
             .WithName("ShowRun").WithSummary("Run record (counts per kind, errors) plus workflow status and custom status (progress).")
             .Produces<RunView>().ProducesProblem(StatusCodes.Status404NotFound);
         tenant.MapGet("/runs/{runId}/records", async (string tenantId, string runId, int? skip, int? take, AuditTrail audit, CancellationToken ct) =>
-                OperatorResults.Json(await audit.GetRunRecordsAsync(tenantId, runId, Math.Max(skip ?? 0, 0), Math.Clamp(take ?? 100, 1, 1000), ct).ConfigureAwait(false)))
+                OperatorResults.Json(
+                    await audit.GetRunRecordsAsync(tenantId, runId, Math.Max(skip ?? 0, 0), Math.Clamp(take ?? 100, 1, 1000), ct).ConfigureAwait(false)))
             .WithName("ListRunRecords").WithSummary("The records a run touched, in page order.")
             .Produces<IReadOnlyList<RecordRef>>();
         tenant.MapPost("/runs", RunNowAsync)
@@ -39,7 +40,8 @@ internal static class RunEndpoints
             .Produces<RunScheduled>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status409Conflict);
         tenant.MapPost("/runs/{runId}/rerun", RerunAsync)
             .WithName("RerunRun").WithSummary("Starts a run that re-applies the windows (per kind, from → to watermark) of a past run.")
-            .Produces<RunScheduled>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .Produces<RunScheduled>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound)
+                .ProducesProblem(StatusCodes.Status409Conflict);
         tenant.MapPost("/runs/{runId}/terminate", TerminateAsync)
             .WithName("TerminateRun").WithSummary("Terminates a running workflow and marks its run terminated (who and why in the run's errors).")
             .Produces<RunView>().ProducesProblem(StatusCodes.Status404NotFound);
@@ -56,13 +58,25 @@ internal static class RunEndpoints
         return OperatorResults.Outcome(await actions.RunNowAsync(tenantId, access.Who(context.User), reason, ct).ConfigureAwait(false));
     }
 
-    private static async Task<IResult> RerunAsync(string tenantId, string runId, HttpContext context, OperatorActions actions, OperatorAccess access, CancellationToken ct)
+    private static async Task<IResult> RerunAsync(
+        string tenantId,
+        string runId,
+        HttpContext context,
+        OperatorActions actions,
+        OperatorAccess access,
+        CancellationToken ct)
     {
         var reason = await ReadReasonAsync(context, ct).ConfigureAwait(false);
         return OperatorResults.Outcome(await actions.RerunAsync(tenantId, runId, access.Who(context.User), reason, ct).ConfigureAwait(false));
     }
 
-    private static async Task<IResult> TerminateAsync(string tenantId, string runId, HttpContext context, OperatorActions actions, OperatorAccess access, CancellationToken ct)
+    private static async Task<IResult> TerminateAsync(
+        string tenantId,
+        string runId,
+        HttpContext context,
+        OperatorActions actions,
+        OperatorAccess access,
+        CancellationToken ct)
     {
         var reason = await ReadReasonAsync(context, ct).ConfigureAwait(false);
         return OperatorResults.Outcome(await actions.TerminateAsync(tenantId, runId, access.Who(context.User), reason, ct).ConfigureAwait(false));

@@ -87,7 +87,8 @@ internal static class TenantEndpoints
             return OperatorResults.Invalid("The request is invalid.", errors);
         }
 
-        return OperatorResults.Outcome(await actions.ResetWatermarkAsync(tenantId, kind, body.Watermark, access.Who(context.User), body.Reason, ct).ConfigureAwait(false));
+        return OperatorResults.Outcome(
+            await actions.ResetWatermarkAsync(tenantId, kind, body.Watermark, access.Who(context.User), body.Reason, ct).ConfigureAwait(false));
     }
 }
 

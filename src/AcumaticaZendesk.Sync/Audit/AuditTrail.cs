@@ -38,7 +38,10 @@ public sealed class AuditTrail(IConnectorStateStore store, AuditRetention retent
                 .Take(retention.MaxEntriesPerRecord)
                 .ToArray();
             var zendeskId = audit.ZendeskId ?? previous?.ZendeskId;
-            await store.SaveAsync(keys[i], new RecordHistory(tenantId, audit.Record.Kind, audit.Record.Key, audit.ExternalId, zendeskId, entries), cancellationToken).ConfigureAwait(false);
+            await store.SaveAsync(
+                keys[i],
+                new RecordHistory(tenantId, audit.Record.Kind, audit.Record.Key, audit.ExternalId, zendeskId, entries),
+                cancellationToken).ConfigureAwait(false);
             if (zendeskId is { } id && previous?.ZendeskId != id)
             {
                 var type = audit.Record.Kind == EntityKind.Ticket ? TicketType
@@ -52,17 +55,27 @@ public sealed class AuditTrail(IConnectorStateStore store, AuditRetention retent
 
         var page = await store.UpdateAsync<RunPageCount>(
             StateKeys.RunPages(tenantId, runId), count => new RunPageCount((count?.Pages ?? 0) + 1), cancellationToken).ConfigureAwait(false);
-        await store.SaveAsync(StateKeys.RunPage(tenantId, runId, page.Pages - 1), new RunPageRecords(audits.Select(a => a.Record).Distinct().ToArray()), cancellationToken).ConfigureAwait(false);
+        await store.SaveAsync(
+            StateKeys.RunPage(tenantId, runId, page.Pages - 1),
+            new RunPageRecords(audits.Select(a => a.Record).Distinct().ToArray()),
+            cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<RecordHistory?> GetAsync(string tenantId, EntityKind kind, string key, CancellationToken cancellationToken) =>
         (await store.GetAsync<RecordHistory>(StateKeys.RecordHistory(tenantId, kind, key), cancellationToken).ConfigureAwait(false)).Value;
 
     /// <summary>Histories of the records written to one Zendesk organization or user.</summary>
-    public async Task<IReadOnlyList<RecordHistory>> FindByZendeskIdAsync(string tenantId, string zendeskType, long zendeskId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RecordHistory>> FindByZendeskIdAsync(
+        string tenantId,
+        string zendeskType,
+        long zendeskId,
+        CancellationToken cancellationToken)
     {
-        var refs = (await store.GetAsync<List<RecordRef>>(StateKeys.ZendeskIdIndex(tenantId, zendeskType, zendeskId), cancellationToken).ConfigureAwait(false)).Value ?? [];
-        var histories = await store.GetManyAsync<RecordHistory>(refs.Select(r => StateKeys.RecordHistory(tenantId, r.Kind, r.Key)).ToArray(), cancellationToken).ConfigureAwait(false);
+        var refs = (await store.GetAsync<List<RecordRef>>(StateKeys.ZendeskIdIndex(tenantId, zendeskType, zendeskId), cancellationToken)
+            .ConfigureAwait(false)).Value
+            ?? [];
+        var histories = await store.GetManyAsync<RecordHistory>(refs.Select(r => StateKeys.RecordHistory(tenantId, r.Kind, r.Key)).ToArray(), cancellationToken)
+            .ConfigureAwait(false);
         return histories.Values.OrderBy(h => h.Kind).ThenBy(h => h.Key, StringComparer.Ordinal).ToArray();
     }
 
@@ -70,7 +83,10 @@ public sealed class AuditTrail(IConnectorStateStore store, AuditRetention retent
     public async Task<IReadOnlyList<RecordRef>> GetRunRecordsAsync(string tenantId, string runId, int skip, int take, CancellationToken cancellationToken)
     {
         var count = (await store.GetAsync<RunPageCount>(StateKeys.RunPages(tenantId, runId), cancellationToken).ConfigureAwait(false)).Value?.Pages ?? 0;
-        var pages = await store.GetManyAsync<RunPageRecords>(Enumerable.Range(0, count).Select(p => StateKeys.RunPage(tenantId, runId, p)).ToArray(), cancellationToken).ConfigureAwait(false);
+        var pages = await store.GetManyAsync<RunPageRecords>(
+            Enumerable.Range(0, count).Select(p => StateKeys.RunPage(tenantId, runId, p)).ToArray(),
+            cancellationToken)
+            .ConfigureAwait(false);
         return Enumerable.Range(0, count)
             .SelectMany(p => pages.GetValueOrDefault(StateKeys.RunPage(tenantId, runId, p))?.Records ?? [])
             .Skip(skip).Take(take).ToArray();

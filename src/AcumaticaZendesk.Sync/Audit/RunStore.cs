@@ -70,7 +70,16 @@ public sealed class RunStore(IConnectorStateStore store, TimeProvider timeProvid
     }
 
     /// <summary>Adds one page's counts to the run (creating the run record on its first page).</summary>
-    public async Task RecordPageAsync(string tenantId, string runId, bool dryRun, EntityKind kind, SyncPagesResult page, DateTimeOffset? fromWatermark, int duplicates, bool windowClosed, CancellationToken cancellationToken)
+    public async Task RecordPageAsync(
+        string tenantId,
+        string runId,
+        bool dryRun,
+        EntityKind kind,
+        SyncPagesResult page,
+        DateTimeOffset? fromWatermark,
+        int duplicates,
+        bool windowClosed,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(page);
         var now = timeProvider.GetUtcNow();

@@ -21,7 +21,9 @@ public static partial class SecretScrubber
     [GeneratedRegex(@"\b(Bearer|Basic)\s+[A-Za-z0-9\-._~+/=:]+", RegexOptions.IgnoreCase)]
     private static partial Regex BearerRegex();
 
-    [GeneratedRegex(@"\b(access_token|refresh_token|client_secret|password|api_token|token|code|code_verifier|secret)(\s*[=:]\s*""?)[^\s&""',;}]+", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(
+        @"\b(access_token|refresh_token|client_secret|password|api_token|token|code|code_verifier|secret)(\s*[=:]\s*""?)[^\s&""',;}]+",
+        RegexOptions.IgnoreCase)]
     private static partial Regex KeyValueRegex();
 
     [GeneratedRegex(@"\b(Cookie:|Set-Cookie:)\s*[^\r\n]+", RegexOptions.IgnoreCase)]

@@ -13,7 +13,8 @@ public sealed record TokenSet(
     string? Scope)
 {
     public override string ToString() =>
-        $"TokenSet {{ AccessToken = ***, RefreshToken = {(RefreshToken is null ? "null" : "***")}, AccessTokenExpiresAt = {AccessTokenExpiresAt:O}, Scope = {Scope} }}";
+        $"TokenSet {{ AccessToken = ***, RefreshToken = {(RefreshToken is null ? "null" : "***")}, AccessTokenExpiresAt = {AccessTokenExpiresAt:O}, Scope = "
+            + $"{Scope} }}";
 }
 
 /// <summary>What the state store holds: the tokens encrypted, the rest in clear.</summary>

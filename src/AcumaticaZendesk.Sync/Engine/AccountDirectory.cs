@@ -77,7 +77,8 @@ internal sealed class AccountDirectory(IZendeskTarget zendesk)
         {
             if (view.UsersByEmail is null && !view.TooManyUsers)
             {
-                var users = await zendesk.ListUsersAsync(scope.Tenant, checked(pendingSearches * UsersListedPerSearch), cancellationToken).ConfigureAwait(false);
+                var users = await zendesk.ListUsersAsync(scope.Tenant, checked(pendingSearches * UsersListedPerSearch), cancellationToken)
+                    .ConfigureAwait(false);
                 lock (view)
                 {
                     view.TooManyUsers = users is null;

@@ -25,7 +25,11 @@ internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarge
     /// page (no audit entry); when it cannot be created (its name is taken) the employee page's own attempt handles it.
     /// </param>
     /// <param name="cancellationToken">Cancels the page.</param>
-    public async Task<IReadOnlyList<WorkItem>> RunAsync(PageScope scope, IReadOnlyList<AcumaticaRecord> records, bool withOwnOrganization, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<WorkItem>> RunAsync(
+        PageScope scope,
+        IReadOnlyList<AcumaticaRecord> records,
+        bool withOwnOrganization,
+        CancellationToken cancellationToken)
     {
         var tenant = scope.Tenant;
         var items = new List<WorkItem>();
@@ -53,13 +57,16 @@ internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarge
 
         var stateKeys = mappedItems.ToDictionary(i => i, i => StateKeys.OrganizationTarget(tenant.Id, i.ExternalId));
         var ownKey = withOwnOrganization && !scope.DryRun ? StateKeys.OrganizationTarget(tenant.Id, UserMapper.OwnOrganizationExternalId(tenant)) : null;
-        var states = await store.GetManyAsync<OrganizationTargetState>([.. stateKeys.Values, .. ownKey is null ? [] : new[] { ownKey }], cancellationToken).ConfigureAwait(false);
+        var states = await store.GetManyAsync<OrganizationTargetState>([.. stateKeys.Values, .. ownKey is null ? [] : new[] { ownKey }], cancellationToken)
+            .ConfigureAwait(false);
         (WorkItem Item, OrganizationPayload Payload)? own = ownKey is null ? null : OwnOrganizationItem(scope);
         var ownKnown = ownKey is null ? null : states.GetValueOrDefault(ownKey);
         var payloads = new Dictionary<WorkItem, (OrganizationPayload Payload, Dictionary<string, OrganizationContribution> Contributions)>();
         foreach (var item in mappedItems)
         {
-            var merged = new Dictionary<string, OrganizationContribution>(states.GetValueOrDefault(stateKeys[item])?.Contributions ?? new Dictionary<string, OrganizationContribution>(), StringComparer.Ordinal)
+            var merged = new Dictionary<string, OrganizationContribution>(
+                states.GetValueOrDefault(stateKeys[item])?.Contributions ?? new Dictionary<string, OrganizationContribution>(),
+                StringComparer.Ordinal)
             {
                 [KindName(item.Ref.Kind)] = contributions[item],
             };
@@ -69,7 +76,9 @@ internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarge
         }
 
         var found = (await Batching.InChunksAsync(
-                mappedItems.Select(i => i.ExternalId).Concat(own is null ? [] : [own.Value.Item.ExternalId]).Distinct(StringComparer.OrdinalIgnoreCase).ToArray(),
+                mappedItems.Select(i => i.ExternalId).Concat(own is null ? [] : [own.Value.Item.ExternalId])
+                    .Distinct(StringComparer.OrdinalIgnoreCase)
+                    .ToArray(),
                 chunk => zendesk.FindOrganizationsByExternalIdsAsync(tenant, chunk, cancellationToken), maxConcurrentWrites).ConfigureAwait(false))
             .Where(o => o.ExternalId is not null)
             .GroupBy(o => o.ExternalId!, StringComparer.OrdinalIgnoreCase)
@@ -106,7 +115,8 @@ internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarge
 
         if (scope.FirstLoad && tenant.Onboarding != OnboardingPolicy.CreateOnly && fresh.Count > 0)
         {
-            await MatchExistingAsync(scope, fresh, contributions, payloads.ToDictionary(p => p.Key, p => p.Value.Payload), cancellationToken).ConfigureAwait(false);
+            await MatchExistingAsync(scope, fresh, contributions, payloads.ToDictionary(p =>
+                p.Key, p => p.Value.Payload), cancellationToken).ConfigureAwait(false);
         }
 
         if (scope.DryRun)
@@ -118,8 +128,10 @@ internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarge
             .Concat(own is { Item.Action: PlannedAction.Create } ? [own.Value] : []).ToArray();
         var updates = items.Where(i => i.Action is PlannedAction.Update or PlannedAction.Adopt)
             .Select(i => (i, new OrganizationUpdate(i.ZendeskId!.Value, payloads[i].Payload))).ToArray();
-        var writeCreates = () => Batching.WriteAsync(creates, chunk => zendesk.CreateOrganizationsAsync(tenant, chunk, cancellationToken), Batching.ApplyWrite, maxConcurrentWrites);
-        var writeUpdates = () => Batching.WriteAsync(updates, chunk => zendesk.UpdateOrganizationsAsync(tenant, chunk, cancellationToken), Batching.ApplyWrite, maxConcurrentWrites);
+        var writeCreates = () =>
+            Batching.WriteAsync(creates, chunk => zendesk.CreateOrganizationsAsync(tenant, chunk, cancellationToken), Batching.ApplyWrite, maxConcurrentWrites);
+        var writeUpdates = () =>
+            Batching.WriteAsync(updates, chunk => zendesk.UpdateOrganizationsAsync(tenant, chunk, cancellationToken), Batching.ApplyWrite, maxConcurrentWrites);
         if (CreatesMayRaceUpdates(creates.Select(c => c.Payload), updates.Select(u => u.Item1), found))
         {
             // A create wants a name an updated organization holds now (a rename in this page may free it, or not):
@@ -140,12 +152,18 @@ internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarge
                 directory.OrganizationLinked(scope, item.ZendeskId!.Value);
             }
 
-            await store.SaveAsync(stateKeys[item], new OrganizationTargetState(item.ZendeskId!.Value, item.Fingerprint!, payloads[item].Contributions), cancellationToken).ConfigureAwait(false);
+            await store.SaveAsync(
+                stateKeys[item],
+                new OrganizationTargetState(item.ZendeskId!.Value, item.Fingerprint!, payloads[item].Contributions),
+                cancellationToken).ConfigureAwait(false);
         }
 
         if (own is { Item: { ZendeskId: { } ownId, Action: not PlannedAction.Fail } written } && ownId != ownKnown?.ZendeskId)
         {
-            await store.SaveAsync(ownKey!, new OrganizationTargetState(ownId, written.Fingerprint!, new Dictionary<string, OrganizationContribution>()), cancellationToken).ConfigureAwait(false);
+            await store.SaveAsync(
+                ownKey!,
+                new OrganizationTargetState(ownId, written.Fingerprint!, new Dictionary<string, OrganizationContribution>()),
+                cancellationToken).ConfigureAwait(false);
         }
 
         return items;
@@ -163,7 +181,9 @@ internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarge
     private static (WorkItem Item, OrganizationPayload Payload) OwnOrganizationItem(PageScope scope)
     {
         var payload = UserMapper.OwnOrganization(scope.Tenant);
-        var item = new WorkItem(new OwnOrganizationRecord { Kind = scope.Kind, Key = payload.ExternalId!, LastModifiedDateTime = scope.Now }, payload.ExternalId!)
+        var item = new WorkItem(
+            new OwnOrganizationRecord { Kind = scope.Kind, Key = payload.ExternalId!, LastModifiedDateTime = scope.Now },
+            payload.ExternalId!)
         {
             Fingerprint = Fingerprint.Of(payload),
         };
@@ -181,7 +201,9 @@ internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarge
     /// several accounts → ambiguous: nothing written, listed for the operator.
     /// </summary>
     private async Task MatchExistingAsync(
-        PageScope scope, List<WorkItem> fresh, Dictionary<WorkItem, OrganizationContribution> contributions, Dictionary<WorkItem, OrganizationPayload> payloads, CancellationToken cancellationToken)
+        PageScope scope, List<WorkItem> fresh, Dictionary<WorkItem, OrganizationContribution> contributions, Dictionary<
+            WorkItem,
+            OrganizationPayload> payloads, CancellationToken cancellationToken)
     {
         var tenant = scope.Tenant;
         var domainsOf = fresh.ToDictionary(i => i, i => payloads[i].DomainNames
@@ -208,7 +230,8 @@ internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarge
             if (ids.Length > 1 || claims[ids[0]] > 1)
             {
                 var reason = ids.Length > 1
-                    ? $"{PlannedReasons.Ambiguous}{ids.Length} Zendesk organizations without external_id match by name or domain ({string.Join(", ", ids.Select(id => $"#{id}"))})"
+                    ? $"{PlannedReasons.Ambiguous}{ids.Length} Zendesk organizations without external_id match by name or domain "
+                        + $"({string.Join(", ", ids.Select(id => $"#{id}"))})"
                     : $"{PlannedReasons.Ambiguous}Zendesk organization #{ids[0]} matches several accounts";
                 item.Skip(reason);
                 item.Onboarding = new OnboardingCase(item.Ref.Kind, item.Ref.Key, name, OnboardingOutcome.Ambiguous, ids, reason, scope.RunId, scope.Now);
@@ -234,7 +257,10 @@ internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarge
     /// current Zendesk name of an organization being updated, or an organization is being adopted (its current name
     /// is not known here).
     /// </summary>
-    internal static bool CreatesMayRaceUpdates(IEnumerable<OrganizationPayload> creates, IEnumerable<WorkItem> updates, IReadOnlyDictionary<string, TargetOrganization> found)
+    internal static bool CreatesMayRaceUpdates(
+        IEnumerable<OrganizationPayload> creates,
+        IEnumerable<WorkItem> updates,
+        IReadOnlyDictionary<string, TargetOrganization> found)
     {
         var held = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var item in updates)

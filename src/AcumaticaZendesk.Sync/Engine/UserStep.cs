@@ -112,11 +112,21 @@ internal sealed class UserStep(IConnectorStateStore store, IZendeskTarget zendes
                 ? new UserWrite(null, payloads[i])
                 : new UserWrite(i.ZendeskId, payloads[i] with { Email = null })))
             .ToArray();
-        await Batching.WriteAsync(writes, chunk => zendesk.CreateOrUpdateUsersAsync(tenant, chunk, cancellationToken), Batching.ApplyWrite, maxConcurrentWrites).ConfigureAwait(false);
+        await Batching.WriteAsync(
+            writes,
+            chunk => zendesk.CreateOrUpdateUsersAsync(tenant, chunk, cancellationToken),
+            Batching.ApplyWrite,
+            maxConcurrentWrites).ConfigureAwait(false);
 
         foreach (var item in addIdentity.Where(i => i.Action == PlannedAction.Update))
         {
-            var result = await zendesk.AddEmailIdentityAsync(tenant, item.ZendeskId!.Value, payloads[item].Email!, tenant.Mapping.MakeNewEmailPrimary, cancellationToken).ConfigureAwait(false);
+            var result = await zendesk.AddEmailIdentityAsync(
+                tenant,
+                item.ZendeskId!.Value,
+                payloads[item].Email!,
+                tenant.Mapping.MakeNewEmailPrimary,
+                cancellationToken)
+                .ConfigureAwait(false);
             if (result.Error is { } error)
             {
                 item.Fail(error);
@@ -134,7 +144,10 @@ internal sealed class UserStep(IConnectorStateStore store, IZendeskTarget zendes
                 directory.UserWritten(scope, email, item.ZendeskId!.Value, item.ExternalId, payloads[item].Name);
             }
 
-            await store.SaveAsync(stateKeys[item], new UserTargetState(item.ZendeskId!.Value, item.Fingerprint!, payloads[item].Email), cancellationToken).ConfigureAwait(false);
+            await store.SaveAsync(
+                stateKeys[item],
+                new UserTargetState(item.ZendeskId!.Value, item.Fingerprint!, payloads[item].Email),
+                cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var group in items.Where(i => i.PendingOrganization is not null && i.Ref.Kind == EntityKind.Contact && i.Action != PlannedAction.Fail)
@@ -166,7 +179,8 @@ internal sealed class UserStep(IConnectorStateStore store, IZendeskTarget zendes
 
         var emails = withEmail.Select(i => payloads[i].Email!).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
         var byEmail = await directory.UsersByEmailAsync(scope, emails.Length, cancellationToken).ConfigureAwait(false)
-            ?? (await Batching.InChunksAsync(emails, c => zendesk.FindUsersByEmailsAsync(tenant, c, cancellationToken), maxConcurrentWrites).ConfigureAwait(false))
+            ?? (await Batching.InChunksAsync(emails, c =>
+                zendesk.FindUsersByEmailsAsync(tenant, c, cancellationToken), maxConcurrentWrites).ConfigureAwait(false))
                 .Where(u => u.Email is not null).GroupBy(u => u.Email!, StringComparer.OrdinalIgnoreCase)
                 .ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
         var claimed = new Dictionary<string, WorkItem>(StringComparer.OrdinalIgnoreCase);
@@ -175,7 +189,12 @@ internal sealed class UserStep(IConnectorStateStore store, IZendeskTarget zendes
             var email = payloads[item].Email!;
             if (claimed.TryGetValue(email, out var first))
             {
-                item.Fail(new WriteError(WriteErrorKind.Conflict, "EmailInPage", $"the e-mail address is also used by {first.Ref.Kind} {first.Ref.Key} in the same page", "email"));
+                item.Fail(
+                    new WriteError(
+                        WriteErrorKind.Conflict,
+                        "EmailInPage",
+                        $"the e-mail address is also used by {first.Ref.Kind} {first.Ref.Key} in the same page",
+                        "email"));
                 continue;
             }
 
@@ -198,7 +217,15 @@ internal sealed class UserStep(IConnectorStateStore store, IZendeskTarget zendes
                 item.Action = PlannedAction.Adopt;
                 item.ZendeskId = user.Id;
                 item.Reason = $"adopted existing user #{user.Id} (matched by e-mail)";
-                item.Onboarding = new OnboardingCase(item.Ref.Kind, item.Ref.Key, name, OnboardingOutcome.Adopted, [user.Id], item.Reason, scope.RunId, scope.Now);
+                item.Onboarding = new OnboardingCase(
+                    item.Ref.Kind,
+                    item.Ref.Key,
+                    name,
+                    OnboardingOutcome.Adopted,
+                    [user.Id],
+                    item.Reason,
+                    scope.RunId,
+                    scope.Now);
             }
             else if (tenant.Onboarding == OnboardingPolicy.ReportOnly)
             {
@@ -215,8 +242,12 @@ internal sealed class UserStep(IConnectorStateStore store, IZendeskTarget zendes
         }
     }
 
-    /// <summary>Zendesk ids of the organizations the users belong to (from our state, else by lookup; the tenant's own organization is created when missing).</summary>
-    private async Task<Dictionary<string, long>> ResolveOrganizationsAsync(PageScope scope, IEnumerable<UserPayload> payloads, CancellationToken cancellationToken)
+    /// <summary>Zendesk ids of the organizations the users belong to (from our state, else by lookup; the tenant's own organization is created when
+    /// missing).</summary>
+    private async Task<Dictionary<string, long>> ResolveOrganizationsAsync(
+        PageScope scope,
+        IEnumerable<UserPayload> payloads,
+        CancellationToken cancellationToken)
     {
         var tenant = scope.Tenant;
         var wanted = payloads.Select(p => p.OrganizationExternalId).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
@@ -226,7 +257,10 @@ internal sealed class UserStep(IConnectorStateStore store, IZendeskTarget zendes
             return result;
         }
 
-        var states = await store.GetManyAsync<OrganizationTargetState>(wanted.Select(w => StateKeys.OrganizationTarget(tenant.Id, w)).ToArray(), cancellationToken).ConfigureAwait(false);
+        var states = await store.GetManyAsync<OrganizationTargetState>(
+            wanted.Select(w => StateKeys.OrganizationTarget(tenant.Id, w)).ToArray(),
+            cancellationToken)
+            .ConfigureAwait(false);
         foreach (var externalId in wanted)
         {
             if (states.GetValueOrDefault(StateKeys.OrganizationTarget(tenant.Id, externalId)) is { } state)
@@ -238,7 +272,11 @@ internal sealed class UserStep(IConnectorStateStore store, IZendeskTarget zendes
         var missing = wanted.Where(w => !result.ContainsKey(w)).ToArray();
         if (missing.Length > 0)
         {
-            var found = await Batching.InChunksAsync(missing, c => zendesk.FindOrganizationsByExternalIdsAsync(tenant, c, cancellationToken), maxConcurrentWrites).ConfigureAwait(false);
+            var found = await Batching.InChunksAsync(
+                missing,
+                c => zendesk.FindOrganizationsByExternalIdsAsync(tenant, c, cancellationToken),
+                maxConcurrentWrites)
+                .ConfigureAwait(false);
             foreach (var organization in found.Where(o => o.ExternalId is not null))
             {
                 result[organization.ExternalId!] = organization.Id;
@@ -254,7 +292,10 @@ internal sealed class UserStep(IConnectorStateStore store, IZendeskTarget zendes
             if ((result.TryGetValue(own, out var known) ? known : await EnsureOwnOrganizationAsync(tenant, cancellationToken).ConfigureAwait(false)) is { } id)
             {
                 result[own] = id;
-                await store.SaveAsync(ownKey, new OrganizationTargetState(id, Fingerprint.Of(UserMapper.OwnOrganization(tenant)), new Dictionary<string, OrganizationContribution>()), cancellationToken).ConfigureAwait(false);
+                await store.SaveAsync(
+                    ownKey,
+                    new OrganizationTargetState(id, Fingerprint.Of(UserMapper.OwnOrganization(tenant)), new Dictionary<string, OrganizationContribution>()),
+                    cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -284,7 +325,8 @@ internal sealed class UserStep(IConnectorStateStore store, IZendeskTarget zendes
             return null;
         }
 
-        var adopted = (await zendesk.UpdateOrganizationsAsync(tenant, [new OrganizationUpdate(sameName[0].Id, payload)], cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+        var adopted = (await zendesk.UpdateOrganizationsAsync(tenant, [new OrganizationUpdate(sameName[0].Id, payload)], cancellationToken).ConfigureAwait(
+            false)).FirstOrDefault();
         return adopted is { Success: true } ? adopted.Id : null;
     }
 }

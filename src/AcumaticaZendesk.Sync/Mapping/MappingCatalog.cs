@@ -63,7 +63,8 @@ public static partial class MappingCatalog
             var known = side == MappingSide.Organization ? AccountSources : PersonSources;
             if (!known.Contains(name))
             {
-                return $"unknown mapping source '{name}'; use one of {string.Join(", ", known.Order(StringComparer.Ordinal))}, 'attribute:<ID>' or 'field:<Name>'";
+                return $"unknown mapping source '{name}'; use one of {string.Join(", ", known.Order(StringComparer.Ordinal))}, 'attribute:<ID>' or "
+                    + "'field:<Name>'";
             }
 
             bare = name;

@@ -78,7 +78,11 @@ public static class OrganizationMapper
 
         var emailDomain = Domains.FromEmail(account.Email);
         var domains = options.IncludeDomainNames
-            ? new[] { emailDomain, Domains.FromWebsite(account.Website) }.Where(d => d is not null && !Domains.IsPublic(d)).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToArray()
+            ? new[] { emailDomain, Domains.FromWebsite(account.Website) }.Where(d => d is not null && !Domains.IsPublic(d))
+                .OfType<string>()
+                .Distinct()
+                .Order(StringComparer.Ordinal)
+                .ToArray()
             : [];
 
         return Mapped<OrganizationContribution>.Ok(new OrganizationContribution
@@ -132,7 +136,13 @@ public static class OrganizationMapper
     }
 
     internal static void Apply(
-        FieldMapping mapping, string? value, List<string?> tags, SortedDictionary<string, string> fields, string fieldPrefix, ref string? notes, ref string? details)
+        FieldMapping mapping,
+        string? value,
+        List<string?> tags,
+        SortedDictionary<string, string> fields,
+        string fieldPrefix,
+        ref string? notes,
+        ref string? details)
     {
         if (string.IsNullOrEmpty(value))
         {

@@ -49,6 +49,7 @@ public sealed class CheckpointStore(IConnectorStateStore store, TimeProvider tim
                 };
             },
             cancellationToken).ConfigureAwait(false);
-        await RecordAsync(tenantId, kind, new WatermarkChange(timeProvider.GetUtcNow(), previous, watermark, reason, by, null), cancellationToken).ConfigureAwait(false);
+        var change = new WatermarkChange(timeProvider.GetUtcNow(), previous, watermark, reason, by, null);
+        await RecordAsync(tenantId, kind, change, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -112,7 +112,13 @@ public static class PageEdgeRules
     /// <param name="options">Tunables.</param>
     /// <param name="runId">Run committing the page.</param>
     public static PageAdvance Advance(
-        PageCheckpoint checkpoint, IReadOnlyList<AcumaticaRecord> page, int top, DateTimeOffset windowStartedAt, DateTimeOffset now, PageEdgeOptions options, string? runId)
+        PageCheckpoint checkpoint,
+        IReadOnlyList<AcumaticaRecord> page,
+        int top,
+        DateTimeOffset windowStartedAt,
+        DateTimeOffset now,
+        PageEdgeOptions options,
+        string? runId)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         ArgumentNullException.ThrowIfNull(page);

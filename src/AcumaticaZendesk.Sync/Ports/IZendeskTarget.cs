@@ -65,10 +65,16 @@ public interface IZendeskTarget
     public const int MaxBatch = 100;
 
     /// <summary><c>organizations/show_many?external_ids=</c> (≤ 100). Matching is case-insensitive.</summary>
-    Task<IReadOnlyList<TargetOrganization>> FindOrganizationsByExternalIdsAsync(TenantConfig tenant, IReadOnlyCollection<string> externalIds, CancellationToken cancellationToken);
+    Task<IReadOnlyList<TargetOrganization>> FindOrganizationsByExternalIdsAsync(
+        TenantConfig tenant,
+        IReadOnlyCollection<string> externalIds,
+        CancellationToken cancellationToken);
 
     /// <summary>Organizations whose name equals one of <paramref name="names"/> (case-insensitive) — onboarding.</summary>
-    Task<IReadOnlyList<TargetOrganization>> FindOrganizationsByNamesAsync(TenantConfig tenant, IReadOnlyCollection<string> names, CancellationToken cancellationToken);
+    Task<IReadOnlyList<TargetOrganization>> FindOrganizationsByNamesAsync(
+        TenantConfig tenant,
+        IReadOnlyCollection<string> names,
+        CancellationToken cancellationToken);
 
     /// <summary>
     /// Every organization of the account (<c>organizations.json</c>, cursor pages of 100) — onboarding reads
@@ -84,16 +90,25 @@ public interface IZendeskTarget
     Task<IReadOnlyList<TargetUser>?> ListUsersAsync(TenantConfig tenant, int limit, CancellationToken cancellationToken);
 
     /// <summary><c>users/show_many?external_ids=</c> (≤ 100).</summary>
-    Task<IReadOnlyList<TargetUser>> FindUsersByExternalIdsAsync(TenantConfig tenant, IReadOnlyCollection<string> externalIds, CancellationToken cancellationToken);
+    Task<IReadOnlyList<TargetUser>> FindUsersByExternalIdsAsync(
+        TenantConfig tenant,
+        IReadOnlyCollection<string> externalIds,
+        CancellationToken cancellationToken);
 
     /// <summary>Users having one of <paramref name="emails"/> as an identity (≤ 100).</summary>
     Task<IReadOnlyList<TargetUser>> FindUsersByEmailsAsync(TenantConfig tenant, IReadOnlyCollection<string> emails, CancellationToken cancellationToken);
 
     /// <summary><c>organizations/create_many</c> (≤ 100).</summary>
-    Task<IReadOnlyList<WriteResult>> CreateOrganizationsAsync(TenantConfig tenant, IReadOnlyList<OrganizationPayload> organizations, CancellationToken cancellationToken);
+    Task<IReadOnlyList<WriteResult>> CreateOrganizationsAsync(
+        TenantConfig tenant,
+        IReadOnlyList<OrganizationPayload> organizations,
+        CancellationToken cancellationToken);
 
     /// <summary><c>organizations/update_many</c> batch form (≤ 100).</summary>
-    Task<IReadOnlyList<WriteResult>> UpdateOrganizationsAsync(TenantConfig tenant, IReadOnlyList<OrganizationUpdate> updates, CancellationToken cancellationToken);
+    Task<IReadOnlyList<WriteResult>> UpdateOrganizationsAsync(
+        TenantConfig tenant,
+        IReadOnlyList<OrganizationUpdate> updates,
+        CancellationToken cancellationToken);
 
     /// <summary><c>users/create_or_update_many</c> (≤ 100), or single calls where bulk import is off.</summary>
     Task<IReadOnlyList<WriteResult>> CreateOrUpdateUsersAsync(TenantConfig tenant, IReadOnlyList<UserWrite> users, CancellationToken cancellationToken);

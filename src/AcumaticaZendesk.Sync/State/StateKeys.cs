@@ -25,7 +25,8 @@ public static class StateKeys
     public static string OrganizationTarget(string tenantId, string externalId) => $"sync:{tenantId}:org:{externalId.ToUpperInvariant()}";
 
     /// <summary>Contacts written without their organization because it was not in Zendesk yet (relinked when it lands).</summary>
-    public static string PendingOrganizationLinks(string tenantId, string organizationExternalId) => $"sync:{tenantId}:pending-org:{organizationExternalId.ToUpperInvariant()}";
+    public static string PendingOrganizationLinks(string tenantId, string organizationExternalId) =>
+        $"sync:{tenantId}:pending-org:{organizationExternalId.ToUpperInvariant()}";
 
     /// <summary>What we last wrote for one Zendesk user (keyed by external_id, case-folded).</summary>
     public static string UserTarget(string tenantId, string externalId) => $"sync:{tenantId}:user:{externalId.ToUpperInvariant()}";

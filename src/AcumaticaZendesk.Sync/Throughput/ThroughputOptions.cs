@@ -37,7 +37,10 @@ public sealed class ThroughputOptions
     public int MaxConcurrentWrites { get; set; } = 8;
 
     /// <summary>Bulk jobs one Zendesk account may have in flight from this process (Zendesk queues at most 30). Default 16.</summary>
-    [Range(1, 30, ErrorMessage = SectionName + ":" + nameof(MaxConcurrentBulkJobs) + " must be between {1} and {2} (Zendesk queues at most 30 jobs per account).")]
+    [Range(1, 30, ErrorMessage = SectionName
+        + ":"
+        + nameof(MaxConcurrentBulkJobs)
+        + " must be between {1} and {2} (Zendesk queues at most 30 jobs per account).")]
     public int MaxConcurrentBulkJobs { get; set; } = 16;
 
     /// <summary>Zendesk searches run at once for one lookup (users by e-mail, organizations by name: one search each). Default 4.</summary>

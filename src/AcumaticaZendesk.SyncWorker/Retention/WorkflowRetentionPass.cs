@@ -59,13 +59,19 @@ public sealed class WorkflowRetentionPass(
 
         var report = new WorkflowRetentionReport(tally.Purged, tally.Kept, tally.Gone, tally.Failed, tally.HoursDone);
         logger.LogInformation(
-            "Workflow retention pass: {Purged} instances purged, {Kept} kept for later, {Gone} already gone, {Failed} failed, {Hours} hours done, next hour {NextHour:O}",
+            "Workflow retention pass: {Purged} instances purged, {Kept} kept for later, {Gone} already gone, {Failed} failed, {Hours} hours done, next hour "
+                + "{NextHour:O}",
             report.Purged, report.Kept, report.Gone, report.Failed, report.HoursDone, hour);
         return report;
     }
 
     /// <summary>Handles one hour's bucket; true when it is done, false when the pass must stop here.</summary>
-    private async Task<bool> PassHourAsync(DateTimeOffset hour, DateTimeOffset now, WorkflowRetentionOptions o, Tally tally, CancellationToken cancellationToken)
+    private async Task<bool> PassHourAsync(
+        DateTimeOffset hour,
+        DateTimeOffset now,
+        WorkflowRetentionOptions o,
+        Tally tally,
+        CancellationToken cancellationToken)
     {
         var key = WorkflowRetentionLedger.BucketKey(hour);
         var (bucket, etag) = await store.GetAsync<WorkflowRetentionBucket>(key, cancellationToken).ConfigureAwait(false);
@@ -118,7 +124,12 @@ public sealed class WorkflowRetentionPass(
     }
 
     /// <summary>Purges the instance when its retention has passed; else returns when to look at it again.</summary>
-    private async Task<DateTimeOffset?> DecideAsync(string instanceId, DateTimeOffset now, WorkflowRetentionOptions o, Tally tally, CancellationToken cancellationToken)
+    private async Task<DateTimeOffset?> DecideAsync(
+        string instanceId,
+        DateTimeOffset now,
+        WorkflowRetentionOptions o,
+        Tally tally,
+        CancellationToken cancellationToken)
     {
         try
         {

@@ -24,7 +24,8 @@ public static class SyncCronSchedule
         if (!HasSchedule(interval))
         {
             throw new ArgumentOutOfRangeException(nameof(interval), interval,
-                "Only intervals that divide an hour (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30 minutes) or whole hours that divide a day have a wall-clock schedule");
+                "Only intervals that divide an hour (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30 minutes) or whole hours that divide a day have a wall-clock "
+                    + "schedule");
         }
 
         var text = CultureInfo.InvariantCulture;

@@ -92,7 +92,10 @@ public sealed class SyncCronScheduler(
         {
             case LeaseOutcome.DuplicateSlot:
                 // Reported under the id of the run that has the slot (the id made for this trigger is never used).
-                logger.LogInformation("Duplicate trigger: run {InstanceId} of tenant {TenantId} was already scheduled for this slot", lease.Lease?.InstanceId, tenantId);
+                logger.LogInformation(
+                    "Duplicate trigger: run {InstanceId} of tenant {TenantId} was already scheduled for this slot",
+                    lease.Lease?.InstanceId,
+                    tenantId);
                 return new TenantScheduleResult(tenantId, lease.Lease?.InstanceId ?? instanceId, ScheduleOutcome.DuplicateSlot);
             case LeaseOutcome.HeldByActiveRun:
                 logger.LogInformation("Tenant {TenantId} skipped: run {HeldBy} is still in progress", tenantId, lease.Lease?.InstanceId);
@@ -102,7 +105,10 @@ public sealed class SyncCronScheduler(
                 return new TenantScheduleResult(tenantId, instanceId, ScheduleOutcome.LostRace);
         }
 
-        var input = new TenantSyncInput(tenantId, slot, now, throughput.Value.PageSize, o.PagesPerExecution) { PagesPerActivity = throughput.Value.PagesPerBatch };
+        var input = new TenantSyncInput(tenantId, slot, now, throughput.Value.PageSize, o.PagesPerExecution)
+        {
+            PagesPerActivity = throughput.Value.PagesPerBatch
+        };
         try
         {
             using var deadline = Deadline(cancellationToken);
@@ -147,11 +153,19 @@ public sealed class SyncCronScheduler(
         switch (exists)
         {
             case true:
-                logger.LogWarning(ex, "Starting run {InstanceId} of tenant {TenantId} failed, but the workflow engine has it: the run keeps the lease", instanceId, tenantId);
+                logger.LogWarning(
+                    ex,
+                    "Starting run {InstanceId} of tenant {TenantId} failed, but the workflow engine has it: the run keeps the lease",
+                    instanceId,
+                    tenantId);
                 await RecordStartedAsync(tenantId, instanceId, cancellationToken).ConfigureAwait(false);
                 return new TenantScheduleResult(tenantId, instanceId, ScheduleOutcome.Scheduled, $"Start confirmed by lookup after: {Describe(ex, o)}");
             case null:
-                logger.LogError(ex, "Could not schedule run {InstanceId} of tenant {TenantId}, nor tell whether it exists; the lease frees itself when it expires", instanceId, tenantId);
+                logger.LogError(
+                    ex,
+                    "Could not schedule run {InstanceId} of tenant {TenantId}, nor tell whether it exists; the lease frees itself when it expires",
+                    instanceId,
+                    tenantId);
                 return new TenantScheduleResult(tenantId, instanceId, ScheduleOutcome.Failed, $"Not confirmed: {Describe(ex, o)}");
             default:
                 logger.LogError(ex, "Could not schedule run {InstanceId} of tenant {TenantId}", instanceId, tenantId);

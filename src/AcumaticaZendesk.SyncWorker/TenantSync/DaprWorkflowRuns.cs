@@ -48,7 +48,11 @@ public sealed class DaprWorkflowRuns(
         return ScheduleAsync(request.TenantId, "manual", cancellationToken);
     }
 
-    public async Task<string> ScheduleRerunAsync(RunRequest request, string sourceRunId, IReadOnlyList<RerunWindow> windows, CancellationToken cancellationToken)
+    public async Task<string> ScheduleRerunAsync(
+        RunRequest request,
+        string sourceRunId,
+        IReadOnlyList<RerunWindow> windows,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(windows);

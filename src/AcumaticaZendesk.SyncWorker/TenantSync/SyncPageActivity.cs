@@ -12,9 +12,10 @@ public sealed class SyncPageActivity(ISyncEngine engine, IHostApplicationLifetim
         ArgumentNullException.ThrowIfNull(input);
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["TenantId"] = input.TenantId, ["RunId"] = input.RunId });
         var result = await engine.SyncPagesAsync(input, lifetime.ApplicationStopping).ConfigureAwait(false);
+        var counts = result.Counts;
         logger.LogInformation(
             "{Kind} page of tenant {TenantId}: read {Read}, created {Created}, updated {Updated}, unchanged {Unchanged}, failed {Failed}, more {HasMore}",
-            input.Kind, input.TenantId, result.Counts.Read, result.Counts.Created, result.Counts.Updated, result.Counts.Unchanged, result.Counts.Failed, result.HasMore);
+            input.Kind, input.TenantId, counts.Read, counts.Created, counts.Updated, counts.Unchanged, counts.Failed, result.HasMore);
         return result;
     }
 }

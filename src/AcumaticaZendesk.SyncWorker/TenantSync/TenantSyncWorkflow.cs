@@ -100,7 +100,10 @@ public sealed class TenantSyncWorkflow : Workflow<TenantSyncInput, SyncRunSummar
         else
         {
             // The settings or credentials that stopped the run would stop the export pass too (after its retries).
-            run.Logger.LogWarning("Run {RunId}: no ticket export pass; the run stopped ({StopCause}) and needs an operator first", context.InstanceId, run.StopCause);
+            run.Logger.LogWarning(
+                "Run {RunId}: no ticket export pass; the run stopped ({StopCause}) and needs an operator first",
+                context.InstanceId,
+                run.StopCause);
         }
         await context.CallActivityAsync<bool>(nameof(CompleteSyncRunActivity), summary, FinishRetry);
         context.SetCustomStatus(new TenantSyncStatus(input.TenantId, null, input.Generation, run.Progress, []));

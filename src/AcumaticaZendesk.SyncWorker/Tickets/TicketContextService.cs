@@ -102,15 +102,16 @@ public sealed class TicketContextService(
             || accountCode.StartsWith(ExternalIds.EmployeePrefix, StringComparison.OrdinalIgnoreCase))
         {
             return await SkipAsync(tenant, ticket.Id, ticket, settled, runId,
-                $"organization {organizationId} has external_id '{accountCode}', which is not an Acumatica business account", cancellationToken).ConfigureAwait(false);
+                $"organization {organizationId} has external_id '{accountCode}', which is not an Acumatica business account", cancellationToken).ConfigureAwait(
+                    false);
         }
 
         var acumatica = await clients.AcumaticaAsync(tenant, cancellationToken).ConfigureAwait(false);
         var account = await FindAccountAsync(acumatica, accountCode, cancellationToken).ConfigureAwait(false);
         if (account is null)
         {
-            return await SkipAsync(tenant, ticket.Id, ticket, settled, runId,
-                $"organization {organizationId} links to '{accountCode}', which is neither a customer nor a vendor in Acumatica", cancellationToken).ConfigureAwait(false);
+            var why = $"organization {organizationId} links to '{accountCode}', which is neither a customer nor a vendor in Acumatica";
+            return await SkipAsync(tenant, ticket.Id, ticket, settled, runId, why, cancellationToken).ConfigureAwait(false);
         }
 
         var requester = ticket.RequesterId is { } requesterId
@@ -137,7 +138,8 @@ public sealed class TicketContextService(
         var outcome = result.Created ? TicketContextOutcome.Created : TicketContextOutcome.Updated;
         await AuditAsync(tenant.Id, ticket.Id, accountCode, runId,
             outcome == TicketContextOutcome.Created ? AuditAction.Created : AuditAction.Updated,
-            $"activity on {account.Value.EntityType} {accountCode}" + (result.DuplicatesFound > 1 ? $" ({result.DuplicatesFound} activities carry the marker)" : ""),
+            $"activity on {account.Value.EntityType} {accountCode}"
+                + (result.DuplicatesFound > 1 ? $" ({result.DuplicatesFound} activities carry the marker)" : ""),
             ticket.UpdatedAt, cancellationToken).ConfigureAwait(false);
         await RememberAsync(tenant.Id, ticket, outcome, result.Activity.Id, settled, fingerprint, cancellationToken).ConfigureAwait(false);
         if (ticket.UpdatedAt is { } changedAt)
@@ -180,13 +182,19 @@ public sealed class TicketContextService(
 
     /// <summary>The activity text (HTML): every ticket value encoded.</summary>
     public static string Body(
-        ZendeskTicket ticket, Zendesk.ZendeskUser? requester, Zendesk.ZendeskOrganization organization, ZendeskTicketComment? comment, Uri link, int commentLength)
+        ZendeskTicket ticket,
+        Zendesk.ZendeskUser? requester,
+        Zendesk.ZendeskOrganization organization,
+        ZendeskTicketComment? comment,
+        Uri link,
+        int commentLength)
     {
         static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
         var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture, $"<p><b>Zendesk ticket #{ticket.Id}</b>: {E(ticket.Subject)}</p><ul>");
         html.Append(CultureInfo.InvariantCulture, $"<li>Status: {E(ticket.Status)}</li>");
-        html.Append(CultureInfo.InvariantCulture, $"<li>Requester: {E(requester is null ? ticket.RequesterId?.ToString(CultureInfo.InvariantCulture) : $"{requester.Name} <{requester.Email}>")}</li>");
+        var requesterText = requester is null ? ticket.RequesterId?.ToString(CultureInfo.InvariantCulture) : $"{requester.Name} <{requester.Email}>";
+        html.Append(CultureInfo.InvariantCulture, $"<li>Requester: {E(requesterText)}</li>");
         html.Append(CultureInfo.InvariantCulture, $"<li>Organization: {E(organization.Name)}</li>");
         html.Append(CultureInfo.InvariantCulture, $"<li>Updated: {ticket.UpdatedAt:yyyy-MM-dd HH:mm} UTC</li></ul>");
         if (comment is not null && commentLength > 0)
@@ -197,7 +205,9 @@ public sealed class TicketContextService(
                 text = text[..(commentLength - 1)] + "…";
             }
 
-            html.Append(CultureInfo.InvariantCulture, $"<p>Latest public comment ({comment.CreatedAt:yyyy-MM-dd HH:mm} UTC):</p><blockquote>{E(text)}</blockquote>");
+            html.Append(
+                CultureInfo.InvariantCulture,
+                $"<p>Latest public comment ({comment.CreatedAt:yyyy-MM-dd HH:mm} UTC):</p><blockquote>{E(text)}</blockquote>");
         }
 
         html.Append(CultureInfo.InvariantCulture, $"<p><a href=\"{E(link.AbsoluteUri)}\">Open the ticket in Zendesk</a></p>");
@@ -223,20 +233,41 @@ public sealed class TicketContextService(
 
     /// <summary>Keeps the newest applied version (a slower, older change never moves it back; a settled read of a version replaces an unsettled one).</summary>
     private Task RememberAsync(
-        string tenantId, ZendeskTicket ticket, TicketContextOutcome outcome, Guid? activityId, bool settled, string? fingerprint, CancellationToken cancellationToken) =>
+        string tenantId,
+        ZendeskTicket ticket,
+        TicketContextOutcome outcome,
+        Guid? activityId,
+        bool settled,
+        string? fingerprint,
+        CancellationToken cancellationToken) =>
         store.UpdateAsync<TicketApplied>(
             TicketApplied.Key(tenantId, ticket.Id),
             current => current is not null && current.Covers(ticket.UpdatedAt, ticket.GeneratedTimestamp)
                 ? current
-                : new TicketApplied(ticket.UpdatedAt, ticket.GeneratedTimestamp, outcome, activityId ?? current?.ActivityId, time.GetUtcNow(), settled, fingerprint),
+                : new TicketApplied(
+                    ticket.UpdatedAt,
+                    ticket.GeneratedTimestamp,
+                    outcome,
+                    activityId ?? current?.ActivityId,
+                    time.GetUtcNow(),
+                    settled,
+                    fingerprint),
             cancellationToken);
 
     /// <summary>What the activity would show: summary, body and account (hex SHA-256).</summary>
     private static string Fingerprint(AcumaticaActivityDraft draft) =>
-        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{draft.Summary}\n{draft.BodyHtml}\n{draft.RelatedEntityType}:{draft.RelatedEntityNoteId}")));
+        Convert.ToHexString(
+            SHA256.HashData(Encoding.UTF8.GetBytes($"{draft.Summary}\n{draft.BodyHtml}\n{draft.RelatedEntityType}:{draft.RelatedEntityNoteId}")));
 
     private Task AuditAsync(
-        string tenantId, long ticketId, string accountCode, string runId, AuditAction action, string detail, DateTimeOffset? updatedAt, CancellationToken cancellationToken) =>
+        string tenantId,
+        long ticketId,
+        string accountCode,
+        string runId,
+        AuditAction action,
+        string detail,
+        DateTimeOffset? updatedAt,
+        CancellationToken cancellationToken) =>
         audit.AppendAsync(tenantId, runId,
         [
             new RecordAudit(

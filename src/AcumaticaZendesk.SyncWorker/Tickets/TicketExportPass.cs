@@ -46,7 +46,10 @@ public sealed class TicketExportPass(
         {
             // Not retried: only an operator's consent helps. The tenant is marked as the sync engine marks it.
             await tenants.MarkNeedsAuthorizationAsync(tenantId, ConnectedSystem.Zendesk, ex.Reason, cancellationToken).ConfigureAwait(false);
-            logger.LogWarning("Export pass of tenant {TenantId} stopped: Zendesk needs a new authorization ({Reason}); the tenant is marked", tenantId, ex.Reason);
+            logger.LogWarning(
+                "Export pass of tenant {TenantId} stopped: Zendesk needs a new authorization ({Reason}); the tenant is marked",
+                tenantId,
+                ex.Reason);
             return TicketExportResult.Nothing(tenantId);
         }
     }
@@ -117,7 +120,8 @@ public sealed class TicketExportPass(
         }
 
         logger.LogInformation(
-            "Export pass of tenant {TenantId}: {Read} tickets read on {Pages} pages, {Applied} applied, {Already} already applied, {Skipped} skipped, {Failed} failed",
+            "Export pass of tenant {TenantId}: {Read} tickets read on {Pages} pages, {Applied} applied, {Already} already applied, {Skipped} skipped, "
+                + "{Failed} failed",
             tenantId, read, pages, applied, already, skipped, failed);
         return new TicketExportResult(tenantId, pages, read, applied, already, skipped, failed, endOfStream);
     }

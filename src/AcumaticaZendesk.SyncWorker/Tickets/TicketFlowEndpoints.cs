@@ -74,7 +74,8 @@ public static class TicketFlowEndpoints
             logger.LogInformation("Ticket {TicketId} of tenant {TenantId}: scheduled {InstanceId}", evt.TicketId, evt.TenantId, instanceId);
             await retention.RecordStartedAsync(instanceId, cancellationToken).ConfigureAwait(false);
         }
-        catch (RpcException ex) when (ex.StatusCode == StatusCode.AlreadyExists || ex.Status.Detail.Contains("already exists", StringComparison.OrdinalIgnoreCase))
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.AlreadyExists
+            || ex.Status.Detail.Contains("already exists", StringComparison.OrdinalIgnoreCase))
         {
             // Another replica scheduled the same change first.
             logger.LogInformation("Ticket {TicketId} of tenant {TenantId}: {InstanceId} exists already", evt.TicketId, evt.TenantId, change.InstanceId);

@@ -18,7 +18,8 @@ public sealed record ZendeskTokenSet(
         !string.IsNullOrEmpty(RefreshToken) && (RefreshTokenExpiresAt is null || RefreshTokenExpiresAt > now);
 
     public override string ToString() =>
-        $"ZendeskTokenSet {{ AccessToken = ***, RefreshToken = {(RefreshToken is null ? "(none)" : "***")}, ExpiresAt = {ExpiresAt:O}, RefreshTokenExpiresAt = {RefreshTokenExpiresAt:O}, Scope = {Scope} }}";
+        $"ZendeskTokenSet {{ AccessToken = ***, RefreshToken = {(RefreshToken is null ? "(none)" : "***")}, ExpiresAt = {ExpiresAt:O}, RefreshTokenExpiresAt "
+            + $"= {RefreshTokenExpiresAt:O}, Scope = {Scope} }}";
 }
 
 /// <summary>

@@ -89,7 +89,9 @@ internal sealed partial class ZendeskApiConnection(
             {
                 metrics.Request(request.Endpoint, 0);
                 throw new ZendeskBadResponseException(request.Endpoint,
-                    string.Create(System.Globalization.CultureInfo.InvariantCulture, $"more than {http.MaxResponseContentBufferSize:N0} bytes (Zendesk:MaxResponseBytes)"), tooLarge: true, ex);
+                    string.Create(
+                        System.Globalization.CultureInfo.InvariantCulture,
+                        $"more than {http.MaxResponseContentBufferSize:N0} bytes (Zendesk:MaxResponseBytes)"), tooLarge: true, ex);
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException
                                        && !cancellationToken.IsCancellationRequested
@@ -207,7 +209,8 @@ internal sealed partial class ZendeskApiConnection(
             request.Endpoint,
             response.Status,
             error,
-            $"Zendesk account '{connection.Subdomain}' answered {request.Method} {request.Endpoint} with {(int)response.Status} {response.Status}: {error.Code}.");
+            $"Zendesk account '{connection.Subdomain}' answered {request.Method} {request.Endpoint} with {(int)response.Status} {response.Status}: "
+                + $"{error.Code}.");
     }
 
     /// <summary>
@@ -349,7 +352,11 @@ internal sealed partial class ZendeskApiConnection(
         var header = response.Headers.RetryAfter;
         TimeSpan? wait = header?.Delta ?? (header?.Date is { } date ? date - now : null);
         if (wait is null && response.Headers.TryGetValues("Retry-After", out var raw)
-            && double.TryParse(raw.FirstOrDefault(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds))
+            && double.TryParse(
+                raw.FirstOrDefault(),
+                System.Globalization.NumberStyles.Float,
+                System.Globalization.CultureInfo.InvariantCulture,
+                out var seconds))
         {
             wait = TimeSpan.FromSeconds(seconds);
         }
@@ -373,7 +380,8 @@ internal sealed partial class ZendeskApiConnection(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Zendesk {Subdomain} {Method} {Endpoint} → {Status} (attempt {Attempt})")]
     private static partial void LogResponse(ILogger logger, string method, string endpoint, string subdomain, int status, int attempt);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Zendesk {Subdomain} rate-limited {Endpoint}; waiting {Seconds} s (Retry-After) before attempt {Attempt}+1")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Zendesk {Subdomain} rate-limited {Endpoint}; waiting {Seconds} s (Retry-After) before attempt "
+        + "{Attempt}+1")]
     private static partial void LogRateLimited(ILogger logger, string endpoint, string subdomain, double seconds, int attempt);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Zendesk {Subdomain} answered {Endpoint} with {Status}; retrying in {Seconds} s (attempt {Attempt})")]
@@ -382,7 +390,8 @@ internal sealed partial class ZendeskApiConnection(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Zendesk {Subdomain} {Endpoint} failed with {Error}; retrying in {Seconds} s (attempt {Attempt})")]
     private static partial void LogNetworkRetry(ILogger logger, string endpoint, string subdomain, int attempt, double seconds, string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Zendesk {Subdomain} answered {Endpoint} with a body the client cannot read; asking again in {Seconds} s (attempt {Attempt})")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Zendesk {Subdomain} answered {Endpoint} with a body the client cannot read; asking again in {Seconds} "
+        + "s (attempt {Attempt})")]
     private static partial void LogBadAnswerRetry(ILogger logger, string endpoint, string subdomain, double seconds, int attempt);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Zendesk {Subdomain} rate budget low; waiting {Seconds} s before sending")]

@@ -40,7 +40,10 @@ internal static class ZendeskJson
         {
             // System.Text.Json names the path and the expected type, never the value.
             var cut = ex.Message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-            throw new ZendeskBadResponseException(endpoint, $"a body the client cannot read ({(cut > 0 ? ex.Message[..cut].TrimEnd(' ', '|') : ex.Message)})", inner: ex);
+            throw new ZendeskBadResponseException(
+                endpoint,
+                $"a body the client cannot read ({(cut > 0 ? ex.Message[..cut].TrimEnd(' ', '|') : ex.Message)})",
+                inner: ex);
         }
     }
 }

@@ -99,7 +99,13 @@ internal sealed partial class ZendeskJobPoller
         // every job of the account that is due by then (polling a job early only to find it still running costs a
         // whole back-off interval; a little late costs a little).
         var window = api.Options.EffectiveJobPollCoalesceWindow;
-        var waiter = new Waiter(api, jobId, api.Time.GetUtcNow() + delay, api.Time.GetUtcNow() + delay + window, Interlocked.Increment(ref _registered), cancellationToken);
+        var waiter = new Waiter(
+            api,
+            jobId,
+            api.Time.GetUtcNow() + delay,
+            api.Time.GetUtcNow() + delay + window,
+            Interlocked.Increment(ref _registered),
+            cancellationToken);
         lock (_gate)
         {
             _waiting.Add(waiter);
@@ -247,11 +253,18 @@ internal sealed partial class ZendeskJobPoller
     [LoggerMessage(Level = LogLevel.Warning, Message = "Zendesk {Subdomain} answered job_statuses/show_many with 404; polling its jobs one by one from now on")]
     private static partial void LogShowManyUnsupported(ILogger logger, string subdomain);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Zendesk {Subdomain} shared status poll of {Count} jobs ({JobIds}) failed with {Error}; those jobs fail")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Zendesk {Subdomain} shared status poll of {Count} jobs ({JobIds}) failed with {Error}; those jobs "
+        + "fail")]
     private static partial void LogBatchFailed(ILogger logger, Exception exception, string subdomain, int count, string jobIds, string error);
 
     /// <summary>A job waiting for its next poll; <see cref="Result"/> gets its status, or null = read it alone.</summary>
-    private sealed class Waiter(ZendeskApiConnection api, string jobId, DateTimeOffset due, DateTimeOffset firesAt, long sequence, CancellationToken cancellation)
+    private sealed class Waiter(
+        ZendeskApiConnection api,
+        string jobId,
+        DateTimeOffset due,
+        DateTimeOffset firesAt,
+        long sequence,
+        CancellationToken cancellation)
     {
         public ZendeskApiConnection Api { get; } = api;
 

@@ -23,7 +23,8 @@ public sealed partial class ZendeskJobsClient
         ZendeskJobPoller.ShowAsync(_api, jobId, cancellationToken);
 
     /// <summary>A job status; a finished job's results must be readable too (else the status is read again).</summary>
-    internal static ZendeskJobStatus ReadStatus(byte[] body, string endpoint) => Readable(ZendeskJson.Property<ZendeskJobStatus>(body, "job_status", endpoint), endpoint);
+    internal static ZendeskJobStatus ReadStatus(byte[] body, string endpoint) =>
+        Readable(ZendeskJson.Property<ZendeskJobStatus>(body, "job_status", endpoint), endpoint);
 
     /// <summary>Throws <see cref="ZendeskBadResponseException"/> when a finished job's results cannot be read.</summary>
     internal static ZendeskJobStatus Readable(ZendeskJobStatus job, string endpoint)
@@ -43,7 +44,8 @@ public sealed partial class ZendeskJobsClient
 
     /// <summary>
     /// Polls until the job is completed or failed: first after <see cref="ZendeskClientOptions.JobPollInterval"/> (or
-    /// a little longer once this account's jobs were seen still running at their first poll), then at intervals growing by <see cref="ZendeskClientOptions.JobPollBackoff"/> up to
+    /// a little longer once this account's jobs were seen still running at their first poll), then at intervals growing by <see
+    /// cref="ZendeskClientOptions.JobPollBackoff"/> up to
     /// <see cref="ZendeskClientOptions.JobPollMaxInterval"/>, on the injected clock. Jobs of the same account due
     /// within <see cref="ZendeskClientOptions.JobPollCoalesceWindow"/> share one <c>job_statuses/show_many</c>
     /// request; an expired status (404) throws <see cref="ZendeskApiException"/> as <see cref="GetAsync"/> does.
@@ -173,7 +175,8 @@ public sealed partial class ZendeskJobsClient
         return [.. mapped.Select((m, i) => m ?? new ZendeskBulkItemResult(inputs[i].Index, inputs[i].Id, inputs[i].ExternalId, null, missing, job.Id))];
     }
 
-    /// <summary>Whether the i-th result can be the i-th input's: no successful result names another record than a known id, email or external_id says.</summary>
+    /// <summary>Whether the i-th result can be the i-th input's: no successful result names another record than a known id, email or external_id
+    /// says.</summary>
     private static bool ByPositionHolds(IReadOnlyList<ZendeskJobResult> results, IReadOnlyList<ZendeskBulkInput> inputs)
     {
         for (var i = 0; i < results.Count; i++)

@@ -40,7 +40,11 @@ public sealed class ZendeskOrganizationsClient
                 $"/api/v2/organizations/show_many?external_ids={ZendeskBatching.JoinForQuery(batch)}",
                 "organizations.show_many",
                 true);
-            var organizations = await _api.GetJsonAsync(request, body => ZendeskJson.Property<List<ZendeskOrganization>>(body, "organizations", request.Endpoint), cancellationToken).ConfigureAwait(false);
+            var organizations = await _api.GetJsonAsync(
+                request,
+                body => ZendeskJson.Property<List<ZendeskOrganization>>(body, "organizations", request.Endpoint),
+                cancellationToken)
+                .ConfigureAwait(false);
             foreach (var org in organizations)
             {
                 if (org.ExternalId is { Length: > 0 } ext)
@@ -127,7 +131,9 @@ public sealed class ZendeskOrganizationsClient
             ArgumentNullException.ThrowIfNull(o, nameof(organizations));
             if (o.Id is not null)
             {
-                throw new ArgumentException($"Organization '{o.ExternalId ?? o.Name}' carries an Id; use UpdateManyAsync for existing organizations.", nameof(organizations));
+                throw new ArgumentException(
+                    $"Organization '{o.ExternalId ?? o.Name}' carries an Id; use UpdateManyAsync for existing organizations.",
+                    nameof(organizations));
             }
 
             RequireName(o);
@@ -146,7 +152,9 @@ public sealed class ZendeskOrganizationsClient
             ArgumentNullException.ThrowIfNull(o, nameof(organizations));
             if (o.Id is null)
             {
-                throw new ArgumentException($"Organization '{o.ExternalId ?? o.Name}' has no Id; update_many needs the Zendesk id of every organization.", nameof(organizations));
+                throw new ArgumentException(
+                    $"Organization '{o.ExternalId ?? o.Name}' has no Id; update_many needs the Zendesk id of every organization.",
+                    nameof(organizations));
             }
 
             RequireName(o);
@@ -179,7 +187,10 @@ public sealed class ZendeskOrganizationsClient
     private async Task<IReadOnlyList<ZendeskOrganization>> SearchAsync(string query, string endpoint, CancellationToken cancellationToken)
     {
         var request = new ZendeskRequest(HttpMethod.Get, $"/api/v2/organizations/search?{query}", endpoint, true);
-        return await _api.GetJsonAsync(request, body => ZendeskJson.Property<List<ZendeskOrganization>>(body, "organizations", endpoint), cancellationToken).ConfigureAwait(false);
+        return await _api.GetJsonAsync(
+            request,
+            body => ZendeskJson.Property<List<ZendeskOrganization>>(body, "organizations", endpoint),
+            cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<ZendeskRecordResult<ZendeskOrganization>> WriteAsync(ZendeskRequest request, CancellationToken cancellationToken)

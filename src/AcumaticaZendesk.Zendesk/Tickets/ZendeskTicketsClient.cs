@@ -77,6 +77,7 @@ public sealed partial class ZendeskTicketsClient
         return new ZendeskIncrementalTicketPage(fresh, after, end, tickets.Count - fresh.Count);
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Zendesk {Subdomain} incremental export page: {Count} tickets, {Duplicates} duplicates dropped, end of stream {EndOfStream}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Zendesk {Subdomain} incremental export page: {Count} tickets, {Duplicates} duplicates dropped, end of "
+        + "stream {EndOfStream}")]
     private static partial void LogExportPage(ILogger logger, string subdomain, int count, int duplicates, bool endOfStream);
 }

@@ -39,7 +39,8 @@ public sealed partial class ZendeskUsersClient
         {
             var request = new ZendeskRequest(HttpMethod.Get,
                 $"/api/v2/users/show_many?external_ids={ZendeskBatching.JoinForQuery(batch)}", "users.show_many", true);
-            var users = await _api.GetJsonAsync(request, body => ZendeskJson.Property<List<ZendeskUser>>(body, "users", request.Endpoint), cancellationToken).ConfigureAwait(false);
+            var users = await _api.GetJsonAsync(request, body => ZendeskJson.Property<List<ZendeskUser>>(body, "users", request.Endpoint), cancellationToken)
+                .ConfigureAwait(false);
             foreach (var user in users)
             {
                 if (user.ExternalId is { Length: > 0 } ext)
@@ -58,7 +59,8 @@ public sealed partial class ZendeskUsersClient
         ArgumentException.ThrowIfNullOrWhiteSpace(email);
         var request = new ZendeskRequest(HttpMethod.Get,
             $"/api/v2/users/search?query={Uri.EscapeDataString("email:" + email)}", "users.search_email", true);
-        return await _api.GetJsonAsync(request, body => ZendeskJson.Property<List<ZendeskUser>>(body, "users", request.Endpoint), cancellationToken).ConfigureAwait(false);
+        return await _api.GetJsonAsync(request, body =>
+            ZendeskJson.Property<List<ZendeskUser>>(body, "users", request.Endpoint), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -184,7 +186,8 @@ public sealed partial class ZendeskUsersClient
     {
         var request = new ZendeskRequest(HttpMethod.Post, "/api/v2/users/create_or_update_many", "users.create_or_update_many", true,
             ZendeskJson.Serialize(new { users = chunk.Select(UserBody.From).ToArray() }));
-        var inputs = chunk.Select((u, i) => new ZendeskBulkInput(offset + i, u.Existing?.Id, u.User.ExternalId, u.Existing is null ? u.User.Email : null)).ToArray();
+        var inputs = chunk.Select(
+            (u, i) => new ZendeskBulkInput(offset + i, u.Existing?.Id, u.User.ExternalId, u.Existing is null ? u.User.Email : null)).ToArray();
         var (results, refusal) = await _jobs.RunAsync(request, inputs, cancellationToken).ConfigureAwait(false);
         if (results is null)
         {
@@ -280,7 +283,8 @@ public sealed partial class ZendeskUsersClient
 
     private sealed record IdentityBody(string Type, string Value, bool? SkipVerifyEmail);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Zendesk {Subdomain} refused bulk user import (403); using single create_or_update calls for this account")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Zendesk {Subdomain} refused bulk user import (403); using single create_or_update calls for this "
+        + "account")]
     private static partial void LogBulkRefused(ILogger logger, string subdomain);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Zendesk {Subdomain} user {UserId} got email identity {IdentityId}")]

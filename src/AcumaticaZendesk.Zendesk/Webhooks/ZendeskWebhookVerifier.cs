@@ -70,7 +70,11 @@ public sealed class ZendeskWebhookVerifier(TimeProvider timeProvider, IOptions<Z
             return new(ZendeskWebhookFailure.MissingTimestamp, $"the {TimestampHeader} header is missing");
         }
 
-        if (!DateTimeOffset.TryParse(timestamp, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var signedAt))
+        if (!DateTimeOffset.TryParse(
+            timestamp,
+            CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal,
+            out var signedAt))
         {
             return new(ZendeskWebhookFailure.MalformedTimestamp, $"the {TimestampHeader} header is not an RFC 3339 time");
         }

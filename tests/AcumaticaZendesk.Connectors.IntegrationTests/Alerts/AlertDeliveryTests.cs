@@ -125,7 +125,8 @@ public sealed class AlertDeliveryTests : IDisposable
     public async Task A_teams_200_that_reports_its_rate_limit_in_the_body_is_retried_not_counted_as_delivered()
     {
         _secrets[UrlSecret] = _receiver.Url.ToString();
-        _receiver.Bodies.Enqueue("Microsoft Teams endpoint returned HTTP error 429 with ContextId tcid=0,server=msgapi-production-eus-azsc2-4-170,cv=deadbeef.");
+        _receiver.Bodies.Enqueue(
+            "Microsoft Teams endpoint returned HTTP error 429 with ContextId tcid=0,server=msgapi-production-eus-azsc2-4-170,cv=deadbeef.");
         using var services = Services("127.0.0.1");
 
         var outcome = Assert.Single(await services.GetRequiredService<AlertDelivery>().DeliverAsync(Webhook(WebhookFormat.Teams), Notice, Ct));
@@ -148,7 +149,10 @@ public sealed class AlertDeliveryTests : IDisposable
         Assert.Equal(1, outcome.Attempts);
         Assert.Equal("the webhook answered 400: invalid_payload", outcome.Error);
         var text = (string)Assert.Single(_receiver.Received).Body!["text"]!;
-        Assert.StartsWith("*Contoso &lt;EU&gt;: Run r1 failed*\nZendesk answered 503 &amp; gave up\n<https://connector.example.com/console/tenants/contoso|", text, StringComparison.Ordinal);
+        Assert.StartsWith(
+            "*Contoso &lt;EU&gt;: Run r1 failed*\nZendesk answered 503 &amp; gave up\n<https://connector.example.com/console/tenants/contoso|",
+            text,
+            StringComparison.Ordinal);
     }
 
     /// <summary>

@@ -134,7 +134,9 @@ internal sealed class CapturingLoggerProvider : ILoggerProvider
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            var structured = state is IEnumerable<KeyValuePair<string, object?>> kvs ? string.Join(" ", kvs.Select(kv => $"{kv.Key}={kv.Value}")) : string.Empty;
+            var structured = state is IEnumerable<KeyValuePair<string, object?>> kvs
+                ? string.Join(" ", kvs.Select(kv => $"{kv.Key}={kv.Value}"))
+                : string.Empty;
             lines.Enqueue($"{category} {logLevel} {formatter(state, exception)} {structured} {exception}");
         }
     }

@@ -42,7 +42,8 @@ internal sealed partial class FakeAcumatica : IDisposable
     {
         Server = WireMockServer.Start($"http://127.0.0.1:{Http.FreePort()}");
         Server.Given(Request.Create().WithPath($"{InstancePath}/entity").UsingGet())
-            .RespondWith(Response.Create().WithCallback(_ => Http.Json(200, Samples.AcumaticaSample("entity_index_GET_/entity").GetProperty("body").GetRawText())));
+            .RespondWith(
+                Response.Create().WithCallback(_ => Http.Json(200, Samples.AcumaticaSample("entity_index_GET_/entity").GetProperty("body").GetRawText())));
         Server.Given(Request.Create().WithPath(new WireMock.Matchers.RegexMatcher($"^{InstancePath}/entity/.+$")).UsingGet())
             .RespondWith(Response.Create().WithCallback(Read));
         Server.Given(Request.Create().WithPath($"{InstancePath}/identity/connect/token").UsingPost())
@@ -88,21 +89,27 @@ internal sealed partial class FakeAcumatica : IDisposable
 
     public static JsonObject Wrap(bool value) => new() { ["value"] = value };
 
-    public static JsonObject Customer(string id, string name, DateTimeOffset modified, string? email = null, string? classId = "DEFAULT", string status = "Active") => new()
-    {
-        ["id"] = Guid.NewGuid().ToString(),
-        ["rowNumber"] = 1,
-        ["note"] = Wrap(""),
-        ["CustomerID"] = Wrap(id),
-        ["CustomerName"] = Wrap(name),
-        ["CustomerClass"] = Wrap(classId),
-        ["Status"] = Wrap(status),
-        ["Email"] = email is null ? new JsonObject() : Wrap(email),
-        ["LastModifiedDateTime"] = Wrap(modified.ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", CultureInfo.InvariantCulture)),
-        ["MainContact"] = new JsonObject { ["Email"] = email is null ? new JsonObject() : Wrap(email), ["Phone1"] = new JsonObject() },
-        ["custom"] = new JsonObject(),
-        ["_links"] = new JsonObject { ["self"] = $"{InstancePath}/entity/Default/24.200.001/Customer/{id}" },
-    };
+    public static JsonObject Customer(
+        string id,
+        string name,
+        DateTimeOffset modified,
+        string? email = null,
+        string? classId = "DEFAULT",
+        string status = "Active") => new()
+        {
+            ["id"] = Guid.NewGuid().ToString(),
+            ["rowNumber"] = 1,
+            ["note"] = Wrap(""),
+            ["CustomerID"] = Wrap(id),
+            ["CustomerName"] = Wrap(name),
+            ["CustomerClass"] = Wrap(classId),
+            ["Status"] = Wrap(status),
+            ["Email"] = email is null ? new JsonObject() : Wrap(email),
+            ["LastModifiedDateTime"] = Wrap(modified.ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", CultureInfo.InvariantCulture)),
+            ["MainContact"] = new JsonObject { ["Email"] = email is null ? new JsonObject() : Wrap(email), ["Phone1"] = new JsonObject() },
+            ["custom"] = new JsonObject(),
+            ["_links"] = new JsonObject { ["self"] = $"{InstancePath}/entity/Default/24.200.001/Customer/{id}" },
+        };
 
     public static JsonObject Contact(int id, string account, string first, string last, string email, DateTimeOffset modified) => new()
     {
@@ -141,7 +148,15 @@ internal sealed partial class FakeAcumatica : IDisposable
         {
             return table.TryGetValue(Uri.UnescapeDataString(m.Groups["key"].Value), out var row)
                 ? Http.Json(200, row.ToJsonString())
-                : Http.Json(500, """{"message":"An error has occurred.","exceptionMessage":"No entity satisfies the condition.","exceptionType":"PX.Api.ContractBased.NoEntitySatisfiesTheConditionException"}""");
+                : Http.Json(
+                    500,
+                    """
+                    {
+                      "message": "An error has occurred.",
+                      "exceptionMessage": "No entity satisfies the condition.",
+                      "exceptionType": "PX.Api.ContractBased.NoEntitySatisfiesTheConditionException"
+                    }
+                    """);
         }
 
         var query = req.Query ?? new Dictionary<string, WireMock.Types.WireMockList<string>>();
@@ -182,7 +197,9 @@ internal sealed partial class FakeAcumatica : IDisposable
         var g = Interlocked.Increment(ref _generation);
         _liveAccess[Access(g)] = g;
         _liveRefresh[Refresh(g)] = g;
-        return Http.Json(200, $$"""{"access_token":"{{Access(g)}}","expires_in":3600,"token_type":"Bearer","refresh_token":"{{Refresh(g)}}","scope":"api offline_access"}""");
+        return Http.Json(
+            200,
+            $$"""{"access_token":"{{Access(g)}}","expires_in":3600,"token_type":"Bearer","refresh_token":"{{Refresh(g)}}","scope":"api offline_access"}""");
     }
 
     [GeneratedRegex(@"^/AcumaticaERP/entity/Default/(?<version>[^/]+)/(?<entity>[A-Za-z]+)(/(?<key>[^/]+))?$")]

@@ -73,7 +73,8 @@ internal sealed partial class FakeZendesk : IDisposable
         lock (_lock)
         {
             var id = ++_nextId;
-            _orgs.Add(new JsonObject { ["id"] = id, ["name"] = name, ["external_id"] = externalId, ["tags"] = new JsonArray(), ["domain_names"] = new JsonArray() });
+            _orgs.Add(
+                new JsonObject { ["id"] = id, ["name"] = name, ["external_id"] = externalId, ["tags"] = new JsonArray(), ["domain_names"] = new JsonArray() });
             return id;
         }
     }
@@ -105,7 +106,18 @@ internal sealed partial class FakeZendesk : IDisposable
         var g = Interlocked.Increment(ref _generation);
         _liveAccess[Access(g)] = g;
         _liveRefresh[Refresh(g)] = g;
-        return Http.Json(200, $$"""{"access_token":"{{Access(g)}}","token_type":"bearer","scope":"read write","expires_in":1800,"refresh_token":"{{Refresh(g)}}","refresh_token_expires_in":2592000}""");
+        return Http.Json(
+            200,
+            $$"""
+            {
+              "access_token": "{{Access(g)}}",
+              "token_type": "bearer",
+              "scope": "read write",
+              "expires_in": 1800,
+              "refresh_token": "{{Refresh(g)}}",
+              "refresh_token_expires_in": 2592000
+            }
+            """);
     }
 
     private IResponseMessage Api(IRequestMessage req)
@@ -148,14 +160,29 @@ internal sealed partial class FakeZendesk : IDisposable
                     return List("users", _users.Where(u => Identities(u).Any(e => Same(e["value"], email))));
                 case ("POST", "/users/create_or_update_many"):
                     if (BulkUserImportRefused)
-                        return Http.Json(403, """{"error":"Forbidden","description":"You do not have access to this page. Please contact the account owner of this help desk for further help."}""");
+                        return Http.Json(
+                            403,
+                            """
+                            {
+                              "error": "Forbidden",
+                              "description": "You do not have access to this page. Please contact the account owner of this help desk for further help."
+                            }
+                            """);
                     Writes.Enqueue("users.create_or_update_many");
                     return Job(body!["users"]!.AsArray().Select((u, i) => UpsertUser(u!.AsObject(), i)));
                 case ("POST", "/users/create_or_update"):
                     Writes.Enqueue("users.create_or_update");
                     var r = UpsertUser(body!["user"]!.AsObject(), 0);
                     if (r["success"]?.GetValue<bool>() == false)
-                        return Http.Json(422, $$$"""{"error":"RecordInvalid","description":"Record validation errors","details":{"email":[{"description":{{{r["details"]!.ToJsonString()}}},"error":"DuplicateValue"}]}}""");
+                        return Http.Json(
+                            422,
+                            $$$"""
+                            {
+                              "error": "RecordInvalid",
+                              "description": "Record validation errors",
+                              "details": { "email": [{ "description": {{{r["details"]!.ToJsonString()}}}, "error": "DuplicateValue" }] }
+                            }
+                            """);
                     var written = _users.Single(u => u["id"]!.GetValue<long>() == r["id"]!.GetValue<long>());
                     return Http.Json(r["action"]!.ToString() == "create" ? 201 : 200, new JsonObject { ["user"] = Public(written) }.ToJsonString());
             }
@@ -163,24 +190,65 @@ internal sealed partial class FakeZendesk : IDisposable
             if (JobPath().Match(path) is { Success: true } jm && req.Method == "GET")
             {
                 return _jobs.TryGetValue(jm.Groups[1].Value, out var results)
-                    ? Http.Json(200, new JsonObject { ["job_status"] = new JsonObject { ["id"] = jm.Groups[1].Value, ["status"] = "completed", ["total"] = results.Count, ["progress"] = results.Count, ["results"] = results.DeepClone() } }.ToJsonString())
+                    ? Http.Json(
+                        200,
+                        new JsonObject
+                        {
+                            ["job_status"] = new JsonObject
+                            {
+                                ["id"] = jm.Groups[1].Value,
+                                ["status"] = "completed",
+                                ["total"] = results.Count,
+                                ["progress"] = results.Count,
+                                ["results"] = results.DeepClone()
+                            }
+                        }.ToJsonString())
                     : Http.Json(404, """{"error":"RecordNotFound","description":"Not found"}""");
             }
 
             if (IdentityPath().Match(path) is { Success: true } im)
             {
-                var user = _users.SingleOrDefault(u => u["id"]!.GetValue<long>() == long.Parse(im.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+                var user = _users.SingleOrDefault(
+                    u => u["id"]!.GetValue<long>() == long.Parse(im.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
                 if (user is null)
                     return Http.Json(404, """{"error":"RecordNotFound","description":"Not found"}""");
                 if (req.Method == "GET" && !im.Groups[2].Success)
-                    return Http.Json(200, new JsonObject { ["identities"] = new JsonArray([.. Identities(user).Select(i => i.DeepClone())]), ["meta"] = new JsonObject { ["has_more"] = false } }.ToJsonString());
+                    return Http.Json(
+                        200,
+                        new JsonObject
+                        {
+                            ["identities"] = new JsonArray([.. Identities(user).Select(i => i.DeepClone())]),
+                            ["meta"] = new JsonObject { ["has_more"] = false }
+                        }.ToJsonString());
                 if (req.Method == "POST" && !im.Groups[2].Success)
                 {
                     Writes.Enqueue("users.identities.create");
                     var value = body!["identity"]!["value"]!.ToString();
                     if (_users.Any(u => u != user && Identities(u).Any(e => Same(e["value"], value))))
-                        return Http.Json(422, $$$"""{"error":"RecordInvalid","description":"Record validation errors","details":{"value":[{"description":"Value: {{{value}}} is already being used by another user","error":"DuplicateValue"}]}}""");
-                    var identity = new JsonObject { ["id"] = ++_nextId, ["user_id"] = user["id"]!.GetValue<long>(), ["type"] = "email", ["value"] = value, ["primary"] = false };
+                        return Http.Json(
+                            422,
+                            $$$"""
+                            {
+                              "error": "RecordInvalid",
+                              "description": "Record validation errors",
+                              "details": {
+                                "value": [
+                                  {
+                                    "description": "Value: {{{value}}} is already being used by another user",
+                                    "error": "DuplicateValue"
+                                  }
+                                ]
+                              }
+                            }
+                            """);
+                    var identity = new JsonObject
+                    {
+                        ["id"] = ++_nextId,
+                        ["user_id"] = user["id"]!.GetValue<long>(),
+                        ["type"] = "email",
+                        ["value"] = value,
+                        ["primary"] = false
+                    };
                     user["identities"]!.AsArray().Add(identity);
                     return Http.Json(201, new JsonObject { ["identity"] = identity.DeepClone() }.ToJsonString());
                 }
@@ -202,9 +270,23 @@ internal sealed partial class FakeZendesk : IDisposable
     private JsonObject CreateOrganization(JsonObject o, int index)
     {
         if (_orgs.Any(x => Same(x["name"], o["name"]?.ToString())))
-            return new JsonObject { ["index"] = index, ["action"] = "create", ["success"] = false, ["error"] = "DuplicateValue", ["details"] = $"Name: {o["name"]} has already been taken" };
+            return new JsonObject
+            {
+                ["index"] = index,
+                ["action"] = "create",
+                ["success"] = false,
+                ["error"] = "DuplicateValue",
+                ["details"] = $"Name: {o["name"]} has already been taken"
+            };
         if (o["external_id"] is { } ext && _orgs.Any(x => Same(x["external_id"], ext.ToString())))
-            return new JsonObject { ["index"] = index, ["action"] = "create", ["success"] = false, ["error"] = "DuplicateValue", ["details"] = $"External: {ext} has already been taken" };
+            return new JsonObject
+            {
+                ["index"] = index,
+                ["action"] = "create",
+                ["success"] = false,
+                ["error"] = "DuplicateValue",
+                ["details"] = $"External: {ext} has already been taken"
+            };
         var created = o.DeepClone().AsObject();
         created["id"] = ++_nextId;
         _orgs.Add(created);
@@ -218,7 +300,14 @@ internal sealed partial class FakeZendesk : IDisposable
         if (existing is null)
             return new JsonObject { ["id"] = id, ["action"] = "update", ["success"] = false, ["error"] = "RecordNotFound", ["details"] = "Not found" };
         if (o["name"] is { } name && _orgs.Any(x => x != existing && Same(x["name"], name.ToString())))
-            return new JsonObject { ["id"] = id, ["action"] = "update", ["success"] = false, ["error"] = "DuplicateValue", ["details"] = $"Name: {name} has already been taken" };
+            return new JsonObject
+            {
+                ["id"] = id,
+                ["action"] = "update",
+                ["success"] = false,
+                ["error"] = "DuplicateValue",
+                ["details"] = $"Name: {name} has already been taken"
+            };
         foreach (var (k, v) in o)
             existing[k] = v?.DeepClone();
         return new JsonObject { ["id"] = id, ["action"] = "update", ["success"] = true, ["status"] = "Updated" };
@@ -235,9 +324,26 @@ internal sealed partial class FakeZendesk : IDisposable
             var created = u.DeepClone().AsObject();
             created["id"] = ++_nextId;
             created.Remove("skip_verify_email");
-            created["identities"] = email is null ? new JsonArray() : new JsonArray(new JsonObject { ["id"] = ++_nextId, ["user_id"] = created["id"]!.GetValue<long>(), ["type"] = "email", ["value"] = email, ["primary"] = true });
+            created["identities"] = email is null
+                ? new JsonArray()
+                : new JsonArray(
+                    new JsonObject
+                    {
+                        ["id"] = ++_nextId,
+                        ["user_id"] = created["id"]!.GetValue<long>(),
+                        ["type"] = "email",
+                        ["value"] = email,
+                        ["primary"] = true
+                    });
             _users.Add(created);
-            return new JsonObject { ["id"] = created["id"]!.GetValue<long>(), ["index"] = index, ["action"] = "create", ["status"] = "Created", ["success"] = true };
+            return new JsonObject
+            {
+                ["id"] = created["id"]!.GetValue<long>(),
+                ["index"] = index,
+                ["action"] = "create",
+                ["status"] = "Created",
+                ["success"] = true
+            };
         }
 
         foreach (var (k, v) in u)
@@ -247,18 +353,40 @@ internal sealed partial class FakeZendesk : IDisposable
         }
 
         if (email is not null && !Identities(existing).Any(e => Same(e["value"], email)))
-            existing["identities"]!.AsArray().Add(new JsonObject { ["id"] = ++_nextId, ["user_id"] = existing["id"]!.GetValue<long>(), ["type"] = "email", ["value"] = email, ["primary"] = false });
-        return new JsonObject { ["id"] = existing["id"]!.GetValue<long>(), ["index"] = index, ["action"] = "update", ["status"] = "Updated", ["success"] = true };
+            existing["identities"]!.AsArray()
+                .Add(
+                    new JsonObject
+                    {
+                        ["id"] = ++_nextId,
+                        ["user_id"] = existing["id"]!.GetValue<long>(),
+                        ["type"] = "email",
+                        ["value"] = email,
+                        ["primary"] = false
+                    });
+        return new JsonObject
+        {
+            ["id"] = existing["id"]!.GetValue<long>(),
+            ["index"] = index,
+            ["action"] = "update",
+            ["status"] = "Updated",
+            ["success"] = true
+        };
     }
 
     private IResponseMessage Job(IEnumerable<JsonObject> results)
     {
         var id = Guid.NewGuid().ToString("N");
         _jobs[id] = new JsonArray([.. results]);
-        return Http.Json(200, new JsonObject { ["job_status"] = new JsonObject { ["id"] = id, ["status"] = "queued", ["url"] = $"{BaseUrl}/api/v2/job_statuses/{id}.json" } }.ToJsonString());
+        return Http.Json(
+            200,
+            new JsonObject
+            {
+                ["job_status"] = new JsonObject { ["id"] = id, ["status"] = "queued", ["url"] = $"{BaseUrl}/api/v2/job_statuses/{id}.json" }
+            }.ToJsonString());
     }
 
-    /// <summary>Cursor pagination as Zendesk does it (<c>page[size]</c>, <c>page[after]</c>, <c>meta.has_more</c>/<c>after_cursor</c>); the cursor is the position.</summary>
+    /// <summary>Cursor pagination as Zendesk does it (<c>page[size]</c>, <c>page[after]</c>, <c>meta.has_more</c>/<c>after_cursor</c>); the cursor is the
+    /// position.</summary>
     private static IResponseMessage CursorPage(string name, IReadOnlyList<JsonObject> all, System.Collections.Specialized.NameValueCollection query)
     {
         var size = int.Parse(query["page[size]"] ?? "100", System.Globalization.CultureInfo.InvariantCulture);
@@ -268,7 +396,11 @@ internal sealed partial class FakeZendesk : IDisposable
         return Http.Json(200, new JsonObject
         {
             [name] = new JsonArray([.. page.Select(Public)]),
-            ["meta"] = new JsonObject { ["has_more"] = more, ["after_cursor"] = more ? (start + page.Length).ToString(System.Globalization.CultureInfo.InvariantCulture) : null },
+            ["meta"] = new JsonObject
+            {
+                ["has_more"] = more,
+                ["after_cursor"] = more ? (start + page.Length).ToString(System.Globalization.CultureInfo.InvariantCulture) : null
+            },
         }.ToJsonString());
     }
 

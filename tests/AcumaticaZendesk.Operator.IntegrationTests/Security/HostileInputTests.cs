@@ -59,7 +59,10 @@ public sealed class HostileInputTests
         await using var host = await OperatorHost.StartAsync();
         using var admin = host.Client();
 
-        using var response = await admin.PostAsync("/operator/v1/tenants", OperatorHost.JsonBody(TestData.Tenant("wide") with { DisplayName = new string('x', 50_000) }), Ct);
+        using var response = await admin.PostAsync(
+            "/operator/v1/tenants",
+            OperatorHost.JsonBody(TestData.Tenant("wide") with { DisplayName = new string('x', 50_000) }),
+            Ct);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.True((await OperatorHost.ReadJsonAsync(response)).GetProperty("errors").TryGetProperty("displayName", out _));
@@ -68,7 +71,8 @@ public sealed class HostileInputTests
     [Fact]
     public async Task Jwt_without_an_audience_does_not_start()
     {
-        var error = await Assert.ThrowsAnyAsync<OptionsValidationException>(() => OperatorHost.StartAsync(new() { ["Operator:Jwt:Authority"] = "https://login.example.com/tenant/v2.0" }));
+        var error = await Assert.ThrowsAnyAsync<OptionsValidationException>(
+            () => OperatorHost.StartAsync(new() { ["Operator:Jwt:Authority"] = "https://login.example.com/tenant/v2.0" }));
 
         Assert.Contains("Operator:Jwt:Audience", error.Message, StringComparison.Ordinal);
     }
@@ -80,10 +84,13 @@ public sealed class HostileInputTests
         {
             context.Response.ContentType = "application/json";
             var cursor = n % 2 == 0 ? "A" : "B";
-            await context.Response.WriteAsync($$$"""{"organizations":[{"id":{{{n}}},"name":"o{{{n}}}"}],"meta":{"has_more":true,"after_cursor":"{{{cursor}}}"}}""", context.RequestAborted);
+            await context.Response.WriteAsync(
+                $$$"""{"organizations":[{"id":{{{n}}},"name":"o{{{n}}}"}],"meta":{"has_more":true,"after_cursor":"{{{cursor}}}"}}""",
+                context.RequestAborted);
         });
         await using var host = await OperatorHost.StartAsync();
-        var tenant = await host.AddTenantAsync(TestData.Tenant("contoso") with { Zendesk = new() { Subdomain = "contoso", BaseUrl = zendesk.Url.AbsoluteUri.TrimEnd('/') } });
+        var tenant = await host.AddTenantAsync(
+            TestData.Tenant("contoso") with { Zendesk = new() { Subdomain = "contoso", BaseUrl = zendesk.Url.AbsoluteUri.TrimEnd('/') } });
         var store = await host.Services.GetRequiredService<TenantTokens>().GetStoreAsync(Ct);
         await store.SaveAsync("contoso", ConnectedSystem.Zendesk, new TokenSet("at", null, DateTimeOffset.UtcNow.AddHours(1), null, "read write"), Ct);
         var reader = new ZendeskReconcileSource(host.Services.GetRequiredService<TenantClients>());

@@ -23,7 +23,11 @@ public sealed class KeyRotationTests
         host.Secrets.Values["token-encryption:keys"] = keys;
         host.Secrets.Values["token-encryption:current"] = "k2";
         var worker = new TenantTokenStore(host.Store, new TokenProtector(TokenKeyRing.Parse(keys, "k2")), host.Time);
-        await worker.SaveAsync("contoso", ConnectedSystem.Zendesk, new TokenSet("access", "refresh", host.Time.GetUtcNow().AddHours(1), null, "read write"), Ct);
+        await worker.SaveAsync(
+            "contoso",
+            ConnectedSystem.Zendesk,
+            new TokenSet("access", "refresh", host.Time.GetUtcNow().AddHours(1), null, "read write"),
+            Ct);
         host.Time.Advance(TimeSpan.FromMinutes(11));    // past Connectors:KeyRingRefreshInterval (10 min)
 
         var response = await admin.GetAsync("/operator/v1/tenants/contoso", Ct);

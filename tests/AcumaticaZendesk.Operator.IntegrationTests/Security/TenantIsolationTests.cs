@@ -7,7 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace AcumaticaZendesk.Operator.IntegrationTests.Security;
 
-/// <summary>Issue 17 findings 1 and 2: a tenant-scoped key cannot move where credentials go; check reaches only what the egress policy allows and never relays an upstream body.</summary>
+/// <summary>Issue 17 findings 1 and 2: a tenant-scoped key cannot move where credentials go; check reaches only what the egress policy allows and never relays
+/// an upstream body.</summary>
 public sealed class TenantIsolationTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -16,7 +17,11 @@ public sealed class TenantIsolationTests
     {
         var store = await host.Services.GetRequiredService<TenantTokens>().GetStoreAsync(Ct);
         foreach (var system in Enum.GetValues<ConnectedSystem>())
-            await store.SaveAsync(tenantId, system, new TokenSet("access-" + system, "refresh-" + system, DateTimeOffset.UtcNow.AddHours(1), null, "read write"), Ct);
+            await store.SaveAsync(
+                tenantId,
+                system,
+                new TokenSet("access-" + system, "refresh-" + system, DateTimeOffset.UtcNow.AddHours(1), null, "read write"),
+                Ct);
         return store;
     }
 
@@ -42,8 +47,12 @@ public sealed class TenantIsolationTests
         }
 
         // Creating a tenant sets its destinations too: admin only, by PUT or POST.
-        Assert.Equal(HttpStatusCode.Forbidden, (await fabrikam.PutAsync("/operator/v1/tenants/fabrikam", OperatorHost.JsonBody(TestData.Tenant("fabrikam")), Ct)).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await fabrikam.PostAsync("/operator/v1/tenants", OperatorHost.JsonBody(TestData.Tenant("fabrikam")), Ct)).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Forbidden,
+            (await fabrikam.PutAsync("/operator/v1/tenants/fabrikam", OperatorHost.JsonBody(TestData.Tenant("fabrikam")), Ct)).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Forbidden,
+            (await fabrikam.PostAsync("/operator/v1/tenants", OperatorHost.JsonBody(TestData.Tenant("fabrikam")), Ct)).StatusCode);
         Assert.Null(await host.Services.GetRequiredService<TenantRepository>().GetAsync("fabrikam", Ct));
 
         var renamed = await contoso.PutAsync("/operator/v1/tenants/contoso", OperatorHost.JsonBody(original with { DisplayName = "Contoso Europe" }), Ct);
@@ -63,7 +72,10 @@ public sealed class TenantIsolationTests
         var store = await ConnectBothAsync(host, "contoso");
         using var admin = host.Client();
 
-        var response = await admin.PutAsync("/operator/v1/tenants/contoso", OperatorHost.JsonBody(original with { Zendesk = original.Zendesk with { Subdomain = "contoso-eu" } }), Ct);
+        var response = await admin.PutAsync(
+            "/operator/v1/tenants/contoso",
+            OperatorHost.JsonBody(original with { Zendesk = original.Zendesk with { Subdomain = "contoso-eu" } }),
+            Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Null(await store.GetAsync("contoso", ConnectedSystem.Zendesk, Ct));
@@ -99,7 +111,10 @@ public sealed class TenantIsolationTests
         var tenant = TestData.Tenant("contoso");
         await host.AddTenantAsync(tenant with
         {
-            Acumatica = tenant.Acumatica with { InstanceUrl = new Uri(attacker.Url, "AcumaticaERP").AbsoluteUri.Replace("http://", "https://", StringComparison.Ordinal) },
+            Acumatica = tenant.Acumatica with
+            {
+                InstanceUrl = new Uri(attacker.Url, "AcumaticaERP").AbsoluteUri.Replace("http://", "https://", StringComparison.Ordinal)
+            },
         });
         using var admin = host.Client();
 
