@@ -38,7 +38,7 @@ internal static class Report
                 + $"{r.RateLimitPerMinute}/min; time scale {r.Options.EffectiveTimeScale} (sandbox job durations and client poll intervals divided by it); "
                     + $"page size {r.Options.PageSize}\n\n");
 
-        s.Append("Initial load (real SyncEngine + adapters + clients)\n");
+        s.Append("Initial load (the sync engine + adapters + clients)\n");
         Time(s, r.InitialLoad.Measurement);
         Line("organizations / users in Zendesk", $"{r.InitialLoad.OrganizationsInZendesk} / {r.InitialLoad.UsersInZendesk}");
         Line("failed records", r.InitialLoad.Failed.ToString(c) + Failures(r.InitialLoad));

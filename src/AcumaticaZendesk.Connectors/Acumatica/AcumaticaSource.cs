@@ -23,31 +23,23 @@ public sealed partial class AcumaticaSource(
     IOptions<ThroughputOptions> throughput,
     ILogger<AcumaticaSource> logger) : IAcumaticaSource
 {
-
     public Task<IReadOnlyList<AcumaticaRecord>> ReadPageAsync(
         TenantConfig tenant, EntityKind kind, DateTimeOffset? since, int skip, int top, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tenant);
-        return CallAsync(tenant, async client => kind switch
+        return CallAsync(tenant, client => kind switch
         {
-            EntityKind.Customer => Map(
-                kind,
-                await client.ReadPageAsync(Set(AcumaticaEntitySets.Customers, tenant, kind), since, skip, top, cancellationToken).ConfigureAwait(false),
-                AcumaticaRecordMapper.ToAccount),
-            EntityKind.Vendor => Map(
-                kind,
-                await client.ReadPageAsync(Set(AcumaticaEntitySets.Vendors, tenant, kind), since, skip, top, cancellationToken).ConfigureAwait(false),
-                AcumaticaRecordMapper.ToAccount),
-            EntityKind.Contact => Map(
-                kind,
-                await client.ReadPageAsync(Set(AcumaticaEntitySets.Contacts, tenant, kind), since, skip, top, cancellationToken).ConfigureAwait(false),
-                AcumaticaRecordMapper.ToPerson),
-            EntityKind.Employee => Map(
-                kind,
-                await client.ReadPageAsync(Set(AcumaticaEntitySets.Employees, tenant, kind), since, skip, top, cancellationToken).ConfigureAwait(false),
-                AcumaticaRecordMapper.ToPerson),
+            EntityKind.Customer => ReadAsync(client, AcumaticaEntitySets.Customers, AcumaticaRecordMapper.ToAccount),
+            EntityKind.Vendor => ReadAsync(client, AcumaticaEntitySets.Vendors, AcumaticaRecordMapper.ToAccount),
+            EntityKind.Contact => ReadAsync(client, AcumaticaEntitySets.Contacts, AcumaticaRecordMapper.ToPerson),
+            EntityKind.Employee => ReadAsync(client, AcumaticaEntitySets.Employees, AcumaticaRecordMapper.ToPerson),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown entity kind."),
         }, cancellationToken);
+
+        async Task<IReadOnlyList<AcumaticaRecord>> ReadAsync<T, TRecord>(IAcumaticaClient client, AcumaticaEntitySet<T> set, Func<T, TRecord> map)
+            where T : AcumaticaEntity, IAcumaticaTrackedEntity
+            where TRecord : AcumaticaRecord =>
+            Map(kind, await client.ReadPageAsync(Set(set, tenant, kind), since, skip, top, cancellationToken).ConfigureAwait(false), map);
     }
 
     public Task<IReadOnlyList<AcumaticaRecord>> GetByKeysAsync(
