@@ -42,6 +42,15 @@ public sealed class SyncCronSchedulerTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    /// <summary>The scheduler's call to start a tenant workflow under <paramref name="instanceId"/> (an argument matcher), to stub.</summary>
+    private Task<string> Scheduling(string instanceId) =>
+        workflows.ScheduleNewWorkflowAsync(
+            nameof(TenantSyncWorkflow),
+            instanceId,
+            Arg.Any<TenantSyncInput>(),
+            Arg.Any<DateTimeOffset?>(),
+            Arg.Any<CancellationToken>());
+
     /// <summary>Any run of contoso's 10:05 slot (ids are never reused, so each carries a random tail).</summary>
     private static string Contoso => Arg.Is<string>(id => id.StartsWith("sync-contoso-202601051005-", StringComparison.Ordinal));
 
@@ -97,12 +106,7 @@ public sealed class SyncCronSchedulerTests
     [Fact]
     public async Task An_instance_the_engine_already_has_is_a_duplicate_not_an_error()
     {
-        workflows.ScheduleNewWorkflowAsync(
-            nameof(TenantSyncWorkflow),
-            Contoso,
-            Arg.Any<TenantSyncInput>(),
-            Arg.Any<DateTimeOffset?>(),
-            Arg.Any<CancellationToken>())
+        Scheduling(Contoso)
             .ThrowsAsync(new RpcException(new Status(StatusCode.AlreadyExists, "An orchestration with id 'sync-contoso-202601051005' already exists")));
 
         var report = await scheduler.RunAsync(Ct);
@@ -113,12 +117,7 @@ public sealed class SyncCronSchedulerTests
     [Fact]
     public async Task A_failed_schedule_is_reported_gives_the_lease_back_and_the_next_tick_retries()
     {
-        workflows.ScheduleNewWorkflowAsync(
-            nameof(TenantSyncWorkflow),
-            Contoso,
-            Arg.Any<TenantSyncInput>(),
-            Arg.Any<DateTimeOffset?>(),
-            Arg.Any<CancellationToken>())
+        Scheduling(Contoso)
             .ThrowsAsync(new RpcException(new Status(StatusCode.Unavailable, "connection refused")));
 
         var failed = await scheduler.RunAsync(Ct);
@@ -147,12 +146,7 @@ public sealed class SyncCronSchedulerTests
     public async Task A_start_whose_deadline_expired_after_the_instance_was_created_keeps_the_lease()
     {
         // StartInstance answers only once the run has started: the deadline can expire after the engine created it.
-        workflows.ScheduleNewWorkflowAsync(
-            nameof(TenantSyncWorkflow),
-            Contoso,
-            Arg.Any<TenantSyncInput>(),
-            Arg.Any<DateTimeOffset?>(),
-            Arg.Any<CancellationToken>())
+        Scheduling(Contoso)
             .ThrowsAsync(new OperationCanceledException());
         probe.ExistsAsync(Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns(true);
 
@@ -170,12 +164,7 @@ public sealed class SyncCronSchedulerTests
     [Fact]
     public async Task A_start_that_failed_where_the_lookup_fails_too_keeps_the_lease_until_it_expires()
     {
-        workflows.ScheduleNewWorkflowAsync(
-            nameof(TenantSyncWorkflow),
-            Contoso,
-            Arg.Any<TenantSyncInput>(),
-            Arg.Any<DateTimeOffset?>(),
-            Arg.Any<CancellationToken>())
+        Scheduling(Contoso)
             .ThrowsAsync(new RpcException(new Status(StatusCode.Unavailable, "connection refused")));
         probe.ExistsAsync(Arg.Any<string>(), Arg.Any<CancellationToken>()).ThrowsAsync(
             new RpcException(new Status(StatusCode.Unavailable, "connection refused")));
