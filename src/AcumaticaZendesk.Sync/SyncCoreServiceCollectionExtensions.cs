@@ -14,12 +14,8 @@ namespace AcumaticaZendesk.Sync;
 public static class SyncCoreServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the core: <see cref="TenantRepository"/> (also <see cref="ITenantDirectory"/>), checkpoints,
-    /// audit trail, failed queue, onboarding report, runs, alerts and the engine (<see cref="ISyncEngine"/>, built from its parts).
-    /// The host supplies <see cref="IConnectorStateStore"/>, <see cref="IAcumaticaSource"/> and <see cref="IZendeskTarget"/>
-    /// (and, for tokens, a <see cref="Credentials.TokenProtector"/> built from <see cref="Credentials.TokenKeyRing.LoadAsync"/>).
-    /// The engine's options come from sections <c>Sync:Engine</c> and <c>Sync:Throughput</c>, validated at start.
-    /// A second call changes nothing.
+    /// Registers the core's stores and the engine; a second call changes nothing. The host supplies the ports and, for
+    /// tokens, a <see cref="Credentials.TokenProtector"/>.
     /// </summary>
     public static IServiceCollection AddSyncCore(this IServiceCollection services, IConfiguration configuration)
     {
@@ -42,8 +38,6 @@ public static class SyncCoreServiceCollectionExtensions
         services.TryAddSingleton<RunStore>();
         services.TryAddSingleton<Alerts.AlertLedger>();
 
-        // The engine: per record, a step maps, looks up and writes (the account directory caches one run's listings);
-        // the recorder keeps what happened; the pipeline, planner and replayer use both; ISyncEngine is their facade.
         services.TryAddSingleton<AccountDirectory>();
         services.TryAddSingleton<OrganizationStep>();
         services.TryAddSingleton<UserStep>();

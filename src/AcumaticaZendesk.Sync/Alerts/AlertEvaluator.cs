@@ -6,7 +6,6 @@ namespace AcumaticaZendesk.Sync.Alerts;
 
 /// <summary>What the alert triggers see of a tenant after a run.</summary>
 /// <param name="Runs">Finished runs, newest first (at least as many as the consecutive-failures trigger counts).</param>
-/// <param name="ReplayQueueSize">Records waiting in the replay queue.</param>
 /// <param name="TicketFlowLag">How long the last applied ticket took from Zendesk to Acumatica; null when none was applied yet.</param>
 public sealed record AlertInputs(TenantConfig Tenant, IReadOnlyList<RunRecord> Runs, int ReplayQueueSize, TimeSpan? TicketFlowLag);
 

@@ -20,10 +20,8 @@ public sealed record AlertLedgerState(IReadOnlyList<OpenAlert> Open, IReadOnlyLi
 }
 
 /// <summary>
-/// De-duplication of alerts in the state store, so every replica agrees: an alert of a kind is sent when its condition
-/// starts to hold, and again only after <see cref="AlertSettings.RenotifyAfter"/> while it holds or after every channel
-/// failed; a condition that no longer holds closes its alert. The claim is one ETag-guarded write
-/// (<see cref="StateStoreExtensions.UpdateAsync"/>), so of two evaluations at the same moment one sends.
+/// Alert de-duplication every replica agrees on: sent when its condition starts to hold, again after <see cref="AlertSettings.RenotifyAfter"/>
+/// or when every channel failed. The claim is one ETag-guarded write, so of two evaluations at once one sends.
 /// </summary>
 public sealed class AlertLedger(IConnectorStateStore store, TimeProvider time)
 {

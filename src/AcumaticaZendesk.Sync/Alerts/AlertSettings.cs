@@ -3,17 +3,12 @@ using AcumaticaZendesk.Sync.Json;
 
 namespace AcumaticaZendesk.Sync.Alerts;
 
-/// <summary>
-/// A tenant's alert channels and triggers (docs/alerts.md). Holds no secret: the webhook URL and the SMTP password are
-/// secret-store names (<see cref="WebhookAlertChannel.UrlSecret"/>, <see cref="EmailAlertChannel.PasswordSecret"/>),
-/// read when an alert is sent.
-/// </summary>
+/// <summary>A tenant's alert channels and triggers (docs/alerts.md). Holds no secret: the webhook URL and SMTP password are secret names.</summary>
 public sealed record AlertSettings
 {
     /// <summary>A Slack or Microsoft Teams incoming webhook (or anything that accepts the same JSON).</summary>
     public WebhookAlertChannel? Webhook { get; init; }
 
-    /// <summary>E-mail over SMTP.</summary>
     public EmailAlertChannel? Email { get; init; }
 
     public AlertTriggers Triggers { get; init; } = new();
@@ -76,7 +71,6 @@ public enum SmtpSecurity
 /// <summary>When to alert. Every trigger is on by default; a zero or null threshold turns one off.</summary>
 public sealed record AlertTriggers
 {
-    /// <summary>A run that ended <c>failed</c>.</summary>
     public bool RunFailed { get; init; } = true;
 
     /// <summary>This many runs in a row failed (0 = off).</summary>

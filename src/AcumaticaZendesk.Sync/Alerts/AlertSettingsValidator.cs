@@ -12,12 +12,7 @@ public static partial class AlertSettingsValidator
     public static readonly TimeSpan MaxInterval = TimeSpan.FromDays(30);
     public static readonly TimeSpan MinTicketFlowLag = TimeSpan.FromMinutes(1);
 
-    /// <summary>
-    /// Where a tenant's alert secrets live: <c>tenants:{id}:alerts:</c>. The worker reads the secret a tenant's settings
-    /// name and sends it to the tenant's SMTP server (or posts to it as a URL), and a tenant-scoped key may change those
-    /// settings, so any other name would let it send another tenant's or a shared secret (an Acumatica password,
-    /// <c>token-encryption:keys</c>, <c>oauth:*:client-secret</c>) to a server of its choice (issue 17).
-    /// </summary>
+    /// <summary>Alert secrets must be the tenant's own: its key may change where they are sent, so no shared secret may be named (issue 17).</summary>
     public static string SecretPrefix(string tenantId) => $"tenants:{tenantId}:alerts:";
 
     public static void Validate(AlertSettings? alerts, string tenantId, Action<string, string> add)
@@ -138,10 +133,7 @@ public static partial class AlertSettingsValidator
         }
     }
 
-    /// <summary>
-    /// A secret name, never the secret (a URL or an address pasted here is refused without repeating it), and one of the
-    /// tenant's own alert secrets (<see cref="SecretPrefix"/>).
-    /// </summary>
+    /// <summary>A secret name of the tenant's own (<see cref="SecretPrefix"/>); a pasted URL or password is refused without repeating it.</summary>
     private static void CheckSecretName(string? name, string tenantId, string path, string what, Action<string, string> add)
     {
         var prefix = SecretPrefix(tenantId);

@@ -24,7 +24,6 @@ public enum AuditAction
     /// <summary>Zendesk refused the record (error in the entry); queued for replay.</summary>
     Failed,
 
-    /// <summary>Written again from the replay queue or on demand.</summary>
     Replayed,
 
     /// <summary>Not written, with the reason (mapping refused it, onboarding ambiguity, report-only, …).</summary>

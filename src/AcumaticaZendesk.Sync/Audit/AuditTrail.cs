@@ -6,10 +6,7 @@ namespace AcumaticaZendesk.Sync.Audit;
 /// <summary>A chunk of the records a run touched (one per page).</summary>
 public sealed record RunPageRecords(IReadOnlyList<RecordRef> Records);
 
-/// <summary>
-/// The per-record audit trail. Queryable by tenant + kind + key, by Zendesk id and by run; retention caps
-/// entries per record and drops entries older than <see cref="AuditRetention.MaxAge"/> on every write.
-/// </summary>
+/// <summary>The per-record audit trail, queryable by record, by Zendesk id and by run; retention is applied on every write.</summary>
 public sealed class AuditTrail(IConnectorStateStore store, AuditRetention retention, TimeProvider timeProvider)
 {
     public const string OrganizationType = "organization";

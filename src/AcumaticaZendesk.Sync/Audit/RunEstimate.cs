@@ -3,12 +3,7 @@ namespace AcumaticaZendesk.Sync.Audit;
 /// <summary>Progress of one kind in a running run: counts, and percent and time left when a full read of the kind is known.</summary>
 public sealed record KindEstimate(string Kind, KindProgress Progress, int? ExpectedRecords, double? Percent, TimeSpan? TimeLeft);
 
-/// <summary>
-/// Percent and time left of a running run, per kind. Acumatica does not say how many records a window holds, so the
-/// expected count is the largest number of records an earlier complete read of the kind (a run from no watermark)
-/// read; without one only the counts and the rate are known. The operator API's run view, the console and the
-/// embedded mode's progress line all show these.
-/// </summary>
+/// <summary>Percent and time left of a running run, per kind, from the largest earlier complete read (Acumatica gives no total).</summary>
 public static class RunEstimate
 {
     /// <summary>How many recent runs (<see cref="RunStore.ListAsync"/>) to pass as the earlier ones.</summary>

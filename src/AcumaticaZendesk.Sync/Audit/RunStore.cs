@@ -18,10 +18,7 @@ public enum RunStatus
     Terminated,
 }
 
-/// <summary>
-/// Progress of one kind within a run; the window is From (watermark read) → To (watermark committed);
-/// <see cref="Duplicates"/> are records read again at a page edge and left out of <see cref="Counts"/>.
-/// </summary>
+/// <summary>Progress of one kind within a run; <see cref="Duplicates"/> are page-edge re-reads, left out of <see cref="Counts"/>.</summary>
 public sealed record KindProgress(
     DateTimeOffset? FromWatermark,
     DateTimeOffset? ToWatermark,
@@ -41,16 +38,13 @@ public sealed record RunRecord(
     IReadOnlyDictionary<string, KindProgress> Kinds,
     IReadOnlyList<string> Errors)
 {
-    /// <summary>The counts over every kind.</summary>
     [JsonIgnore]
     public SyncCounts Totals => SyncCounts.Sum(Kinds.Values.Select(k => k.Counts));
 }
 
 /// <summary>
-/// The one record of each run, per tenant, with an index of the most recent ones (the last <see cref="IndexLimit"/>):
-/// created when the run is scheduled (<see cref="StartAsync"/>), filled page by page by the engine
-/// (<see cref="RecordPageAsync"/>) and finished by the workflow or the operator (<see cref="CompleteAsync"/>).
-/// Replays, which no workflow runs, are created by their first page.
+/// The one record of each run, plus an index of the last <see cref="IndexLimit"/>: started when scheduled, filled page by
+/// page, finished by the workflow or the operator. Replays, which no workflow runs, are created by their first page.
 /// </summary>
 public sealed class RunStore(IConnectorStateStore store, TimeProvider timeProvider)
 {
@@ -60,7 +54,6 @@ public sealed class RunStore(IConnectorStateStore store, TimeProvider timeProvid
     /// <summary>Lists a just-scheduled run as running (nothing read yet); a run recorded already is left as it is.</summary>
     public async Task StartAsync(string tenantId, string runId, CancellationToken cancellationToken)
     {
-        // First write only: a run whose first page (or end) got there before is not touched.
         var key = StateKeys.Run(tenantId, runId);
         if ((await store.GetAsync<RunRecord>(key, cancellationToken).ConfigureAwait(false)).Value is null
             && await store.TrySaveAsync(key, NewRun(tenantId, runId, false, timeProvider.GetUtcNow()), null, cancellationToken).ConfigureAwait(false))
@@ -111,10 +104,7 @@ public sealed class RunStore(IConnectorStateStore store, TimeProvider timeProvid
         }
     }
 
-    /// <summary>
-    /// Marks a run finished; <see cref="RunStatus.Completed"/> becomes <see cref="RunStatus.CompletedWithFailures"/> when records failed,
-    /// and a run already marked <see cref="RunStatus.Failed"/> stays failed.
-    /// </summary>
+    /// <summary>Marks a run finished: completed becomes completed-with-failures when records failed; a failed run stays failed.</summary>
     public async Task<RunRecord> CompleteAsync(string tenantId, string runId, RunStatus status, string? error, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();

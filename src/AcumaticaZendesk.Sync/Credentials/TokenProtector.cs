@@ -43,10 +43,7 @@ public sealed class TokenKeyRing
 
     internal bool TryGet(string keyId, out byte[] key) => _keys.TryGetValue(keyId, out key!);
 
-    /// <summary>
-    /// Parses the secret-store form: <paramref name="keys"/> = <c>k1=base64;k2=base64</c>,
-    /// <paramref name="currentKeyId"/> = <c>k2</c>.
-    /// </summary>
+    /// <summary>Parses the secret-store form: <paramref name="keys"/> = <c>k1=base64;k2=base64</c>, <paramref name="currentKeyId"/> = <c>k2</c>.</summary>
     public static TokenKeyRing Parse(string keys, string currentKeyId)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(keys);
@@ -85,10 +82,7 @@ public sealed class TokenKeyRing
     }
 }
 
-/// <summary>
-/// Encrypts tokens with AES-256-GCM before they reach the state store. The associated data binds a
-/// ciphertext to its slot (tenant + system + token kind), so a value copied to another slot does not decrypt.
-/// </summary>
+/// <summary>AES-256-GCM for tokens; the associated data binds a ciphertext to its slot, so a value copied elsewhere does not decrypt.</summary>
 public sealed class TokenProtector(TokenKeyRing keyRing)
 {
     private const int NonceSize = 12;

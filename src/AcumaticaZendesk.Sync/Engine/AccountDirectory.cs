@@ -4,20 +4,12 @@ using AcumaticaZendesk.Sync.Ports;
 namespace AcumaticaZendesk.Sync.Engine;
 
 /// <summary>
-/// What a tenant's Zendesk account holds that onboarding may adopt, read once per run instead of one search per
-/// record: the organizations without external_id (all organizations are listed, cursor pages of 100 — one request
-/// on an empty account) and, when the account is small enough, its users by primary e-mail. Kept per tenant for
-/// the current run only (a new run id starts over, so a run sees hand-made changes made before it started); the
-/// engine's own writes of the run are applied to it, so later pages see organizations it adopted as linked and
-/// users it wrote by their e-mail. Pages of different kinds of one tenant may run side by side (the workflow's
-/// stages), so a view is read and changed under its lock and handed out as snapshots.
+/// What onboarding may adopt, listed once per run instead of one search per record, with the run's own writes applied.
+/// Pages of several kinds may run side by side, so a view changes under its lock and is handed out as snapshots.
 /// </summary>
 internal sealed class AccountDirectory(IZendeskTarget zendesk)
 {
-    /// <summary>
-    /// Users listed per e-mail the page would otherwise search: listing the account (100 users a request) is tried
-    /// only up to 10 users per pending search, so a failed attempt costs at most a tenth of the searches it replaces.
-    /// </summary>
+    /// <summary>Users listed (100 a request) per search replaced: a failed listing costs at most a tenth of those searches.</summary>
     internal const int UsersListedPerSearch = 10;
 
     /// <summary>Searches a pipelining check stands for: the account is listed when it holds at most 10 × this many users.</summary>
@@ -65,9 +57,8 @@ internal sealed class AccountDirectory(IZendeskTarget zendesk)
     }
 
     /// <summary>
-    /// Users of the account by e-mail (case-insensitive; primary e-mails, plus the e-mails this run wrote), or null
-    /// when the account has more than <see cref="UsersListedPerSearch"/> × <paramref name="pendingSearches"/> users
-    /// on the first attempt of the run — then the caller searches each e-mail.
+    /// Users by e-mail (case-insensitive; primary e-mails plus those this run wrote), or null when the account has more than
+    /// <see cref="UsersListedPerSearch"/> × <paramref name="pendingSearches"/> users at the run's first try: then search each.
     /// </summary>
     public async Task<IReadOnlyDictionary<string, TargetUser>?> UsersByEmailAsync(PageScope scope, int pendingSearches, CancellationToken cancellationToken)
     {

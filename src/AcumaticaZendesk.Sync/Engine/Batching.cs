@@ -4,10 +4,7 @@ namespace AcumaticaZendesk.Sync.Engine;
 
 internal static class Batching
 {
-    /// <summary>
-    /// Calls <paramref name="call"/> with chunks of at most <see cref="IZendeskTarget.MaxBatch"/>, up to
-    /// <paramref name="maxConcurrent"/> at once, and concatenates the results in chunk order.
-    /// </summary>
+    /// <summary>Calls <paramref name="call"/> with chunks of at most <see cref="IZendeskTarget.MaxBatch"/>; results in chunk order.</summary>
     public static async Task<List<TResult>> InChunksAsync<TItem, TResult>(
         IReadOnlyCollection<TItem> items, Func<IReadOnlyList<TItem>, Task<IReadOnlyList<TResult>>> call, int maxConcurrent)
     {
@@ -30,12 +27,8 @@ internal static class Batching
     }
 
     /// <summary>
-    /// Writes in chunks of at most <see cref="IZendeskTarget.MaxBatch"/>, up to <paramref name="maxConcurrent"/>
-    /// chunks (bulk jobs) in flight at once, and hands each item its own result (matched by index within its
-    /// chunk). Returns only when every chunk has completed (or thrown): callers save fingerprints and commit the
-    /// checkpoint after this, so a crash mid-way replays the page instead of losing writes. Chunks are started in
-    /// order and results are applied in order; if a chunk throws, the others still complete before the exception
-    /// propagates, and their results are applied.
+    /// Writes in chunks and hands each item its result; returns only when every chunk completed or threw (results of the
+    /// completed applied), since callers commit the checkpoint after this: a crash replays the page instead of losing writes.
     /// </summary>
     public static async Task WriteAsync<TItem>(
         IReadOnlyList<(WorkItem Item, TItem Write)> writes,
@@ -75,7 +68,6 @@ internal static class Batching
         }
     }
 
-    /// <summary>Frees the slot when the call completes, whether it succeeded or threw.</summary>
     private static async Task<T> ReleasingAsync<T>(SemaphoreSlim slots, Func<Task<T>> call)
     {
         try

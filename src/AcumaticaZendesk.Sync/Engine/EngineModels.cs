@@ -9,10 +9,7 @@ using AcumaticaZendesk.Sync.Source;
 
 namespace AcumaticaZendesk.Sync.Engine;
 
-/// <summary>
-/// How the engine treats pages, audit entries and queued failures (configuration section <c>Sync:Engine</c>), bound
-/// and validated at start. How fast it goes is <see cref="Throughput.ThroughputOptions"/> (<c>Sync:Throughput</c>).
-/// </summary>
+/// <summary>How the engine treats pages, audit entries and queued failures (<c>Sync:Engine</c>); speed is <see cref="Throughput.ThroughputOptions"/>.</summary>
 public sealed record SyncEngineOptions : IValidatableObject
 {
     public const string SectionName = "Sync:Engine";

@@ -15,16 +15,10 @@ internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarge
 {
     private readonly int maxConcurrentWrites = throughput.Value.MaxConcurrentWrites;
 
-    /// <param name="scope">The page.</param>
-    /// <param name="records">The page's account records.</param>
     /// <param name="withOwnOrganization">
-    /// Also make sure the tenant's own organization (employees' default) exists, in the same lookup and bulk-write
-    /// chunks as the accounts (the last customer page of a window, <see cref="WritesOwnOrganization"/>): it is looked
-    /// up by external_id with the page's accounts, created when missing (again, when it was deleted in Zendesk), and
-    /// its id remembered, so the employee pages find it without a request of their own. It is not a record of the
-    /// page (no audit entry); when it cannot be created (its name is taken) the employee page's own attempt handles it.
+    /// Also make sure the tenant's own organization exists, in the same chunks (not audited); when its name is taken, the
+    /// employee page's own attempt handles it.
     /// </param>
-    /// <param name="cancellationToken">Cancels the page.</param>
     public async Task<IReadOnlyList<WorkItem>> RunAsync(
         PageScope scope,
         IReadOnlyList<AcumaticaRecord> records,
@@ -169,11 +163,7 @@ internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarge
         return items;
     }
 
-    /// <summary>
-    /// Whether this page may carry the tenant's own organization: the last page of a customer window (its bulk chunks
-    /// are the ones most likely to have room), when employees are synced into that organization. Employees start after
-    /// customers (<see cref="SyncStages"/>), so they find it. The engine adds whether it is wanted at all.
-    /// </summary>
+    /// <summary>The last page of a customer window carries the tenant's own organization; employees start after it (<see cref="SyncStages"/>).</summary>
     public static bool WritesOwnOrganization(PageScope scope, bool lastPageOfWindow) =>
         lastPageOfWindow && scope.Kind == EntityKind.Customer && !scope.DryRun && !scope.Replay
         && scope.Tenant.IsEnabled(EntityKind.Employee) && scope.Tenant.Mapping.EmployeeOrganization.Enabled;
@@ -194,11 +184,8 @@ internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarge
     private sealed record OwnOrganizationRecord : AcumaticaRecord;
 
     /// <summary>
-    /// Onboarding (first load, policy adopt or report-only): the account's organizations are read once per run
-    /// (<see cref="AccountDirectory"/>) and matched here. A new account matches an organization that
-    /// has no external_id by exact trimmed case-insensitive name or by e-mail/web domain. One candidate
-    /// claimed by one account → adopt (or report); several candidates, or one organization matching
-    /// several accounts → ambiguous: nothing written, listed for the operator.
+    /// Onboarding: a new account matches an unlinked organization by name (trimmed, case-insensitive) or domain. One
+    /// candidate for one account → adopt (or report); anything else → ambiguous, listed for the operator.
     /// </summary>
     private async Task MatchExistingAsync(
         PageScope scope, List<WorkItem> fresh, Dictionary<WorkItem, OrganizationContribution> contributions, Dictionary<
@@ -253,9 +240,8 @@ internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarge
     }
 
     /// <summary>
-    /// True when a create could race an update over a name: a create's name equals (trimmed, case-insensitive) the
-    /// current Zendesk name of an organization being updated, or an organization is being adopted (its current name
-    /// is not known here).
+    /// True when a create's name equals the current name of an organization being updated, or one is adopted (its current
+    /// name is not known here).
     /// </summary>
     internal static bool CreatesMayRaceUpdates(
         IEnumerable<OrganizationPayload> creates,

@@ -7,10 +7,8 @@ using Microsoft.Extensions.Logging;
 namespace AcumaticaZendesk.Sync.Engine;
 
 /// <summary>
-/// Whether the last customer page should make sure of the company's own organization: our state knows it (then
-/// it is only looked up with the page's accounts, to notice it was deleted), or Acumatica has employees to put into
-/// it (one row read; no organization nobody would be in). The check never fails the customer page: when employees
-/// cannot be read, the employee page reports that and makes the organization itself.
+/// Whether the last customer page should make sure of the company's own organization: our state knows it, or Acumatica
+/// has employees for it. Never fails the customer page; the employee page reports and handles a failed check.
 /// </summary>
 internal sealed partial class OwnOrganizationCheck(IConnectorStateStore store, IAcumaticaSource source, ILogger<OwnOrganizationCheck> logger)
 {

@@ -16,10 +16,8 @@ internal sealed class PageOverlap(AccountDirectory directory, IOptions<Throughpu
             : 1;
 
     /// <summary>
-    /// Pages of a first load may adopt what the account already holds, and two pages adopting at once could both pick
-    /// the same hand-made organization or user. So on a first load under the adopt policy pages overlap only when the
-    /// account holds nothing to adopt (no organization without external_id; users: a complete listing with none
-    /// unlinked). Later windows and the other policies never adopt.
+    /// Two pages adopting at once could both pick the same hand-made record, so a first load under the adopt policy
+    /// overlaps pages only when the account holds nothing to adopt. Later windows and the other policies never adopt.
     /// </summary>
     private async Task<bool> MayOverlapAsync(PageScope scope, int pageSize, CancellationToken cancellationToken)
     {

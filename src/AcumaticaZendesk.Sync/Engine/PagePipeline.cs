@@ -10,10 +10,8 @@ using Microsoft.Extensions.Options;
 namespace AcumaticaZendesk.Sync.Engine;
 
 /// <summary>
-/// One sync call of a kind (see docs/sync-model.md): at the start of a window the kind's queued failures are retried,
-/// then page after page is read → its re-reads at the edges dropped → mapped → looked up → written
-/// (<see cref="RecordProcessor"/>) → recorded (<see cref="PageRecorder"/>), with up to <see cref="PageOverlap"/>'s
-/// depth of pages in flight together, and each page's checkpoint committed in order once its work is done.
+/// One sync call of a kind (docs/sync-model.md): queued failures retried at a window's start, then pages read, processed
+/// and recorded, up to <see cref="PageOverlap"/>'s depth in flight, each checkpoint committed in order.
 /// </summary>
 internal sealed partial class PagePipeline(
     IAcumaticaSource source, TenantRepository tenants, CheckpointStore checkpoints, RecordProcessor processor, PageRecorder recorder,
@@ -53,9 +51,8 @@ internal sealed partial class PagePipeline(
         ExceptionDispatchInfo? failure = null;
         var halted = false;
 
-        // Commit in order, as soon as a page's work is done: its checkpoint only after its own and every earlier
-        // page's writes, fingerprints and audit entries are stored. A failed page halts commits; pages before it stay
-        // committed, and the first failure is rethrown once nothing is in flight any more.
+        // A page's checkpoint is committed only after its own and every earlier page's work is stored. A failed page halts
+        // commits; pages before it stay committed, and the first failure is rethrown once nothing is in flight.
         async Task CommitReadyAsync()
         {
             while (!halted && results.Count < pages.Count && pages[results.Count].Work.IsCompleted)
@@ -85,9 +82,8 @@ internal sealed partial class PagePipeline(
 
         try
         {
-            // Read page after page (each next position follows from the previous page alone) and start its Zendesk
-            // work while at most `depth` pages are in flight; a page sharing a record or an e-mail with one still in
-            // flight waits for it, so it sees that page's writes exactly as if they ran one after another.
+            // At most `depth` pages in flight; a page sharing a record or an e-mail with one still in flight waits for it, so
+            // it sees that page's writes exactly as if they ran one after another.
             var position = checkpoint;
             while (pages.Count < request.MaxPages)
             {

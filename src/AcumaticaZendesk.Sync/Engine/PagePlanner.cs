@@ -6,11 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace AcumaticaZendesk.Sync.Engine;
 
-/// <summary>
-/// A dry run of the next page: what would be created, updated, adopted, skipped or fail. Writes nothing to
-/// Zendesk and leaves the checkpoint, fingerprints and audit trail alone; only a plan cursor
-/// (<c>sync:{tenant}:plan:{run}:{kind}</c>) remembers how far this run's plan got.
-/// </summary>
+/// <summary>A dry run of the next page; writes nothing but a plan cursor that remembers how far the plan got.</summary>
 internal sealed class PagePlanner(
     IConnectorStateStore store, IAcumaticaSource source, TenantRepository tenants, CheckpointStore checkpoints, RecordProcessor processor,
     IOptions<SyncEngineOptions> options, TimeProvider time)

@@ -6,16 +6,11 @@ using Microsoft.Extensions.Logging;
 
 namespace AcumaticaZendesk.Sync.Engine;
 
-/// <summary>
-/// What is kept of the work on records: each record's audit entries, the replay queue and the onboarding report
-/// (<see cref="RecordAsync"/>), a page's checkpoint (<see cref="CommitAsync"/>) and its counts in the run record
-/// (<see cref="AddToRunAsync"/>).
-/// </summary>
+/// <summary>What is kept of the work on records: audit trail, replay queue, onboarding report, checkpoint and run counts.</summary>
 internal sealed partial class PageRecorder(
     AuditTrail audit, FailedRecordQueue failed, OnboardingReport onboarding, CheckpointStore checkpoints, RunStore runs,
     TimeProvider time, ILogger<PageRecorder> logger)
 {
-    /// <summary>Audit trail, replay queue and onboarding report for processed records.</summary>
     public async Task RecordAsync(PageScope scope, IReadOnlyList<WorkItem> items, CancellationToken cancellationToken)
     {
         if (items.Count == 0)
@@ -42,10 +37,7 @@ internal sealed partial class PageRecorder(
         }
     }
 
-    /// <summary>
-    /// Commits a page's next checkpoint with the ETag it was read (or last committed) with, records a closed window in
-    /// the kind's watermark history, and returns the new ETag. Someone else's commit in between is a conflict.
-    /// </summary>
+    /// <summary>Commits a page's checkpoint under <paramref name="etag"/> and returns the new one; another commit in between is a conflict.</summary>
     public async Task<string?> CommitAsync(
         string tenantId, EntityKind kind, string runId, PageCheckpoint from, PageAdvance advance, string? etag, CancellationToken cancellationToken)
     {
@@ -72,14 +64,13 @@ internal sealed partial class PageRecorder(
         return newEtag;
     }
 
-    /// <summary>Adds a page (or replay batch) to the run record; a committed page is also logged with its counts.</summary>
+    /// <summary>Adds a page's (or replay batch's) counts to the run record.</summary>
     public async Task AddToRunAsync(
         string tenantId, string runId, SyncPagesResult result, DateTimeOffset? from, int duplicates, bool windowClosed, CancellationToken cancellationToken)
     {
         await runs.RecordPageAsync(tenantId, runId, false, result.Kind, result, from, duplicates, windowClosed, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Logs a committed page of a sync call with its counts.</summary>
     public void LogCommitted(string tenantId, string runId, SyncPagesResult result)
     {
         var c = result.Counts;

@@ -5,16 +5,12 @@ using AcumaticaZendesk.Sync.Source;
 namespace AcumaticaZendesk.Sync.Engine;
 
 /// <summary>
-/// Records of one kind through their step — map, look up in Zendesk, decide, write (nothing in a dry run):
-/// <see cref="OrganizationStep"/> for accounts, <see cref="UserStep"/> for people. A row Acumatica returned
-/// unreadable fails on its own; the rest go on.
+/// Records of one kind through their step (<see cref="OrganizationStep"/>, <see cref="UserStep"/>); a row Acumatica
+/// returned unreadable fails on its own, the rest go on.
 /// </summary>
 internal sealed class RecordProcessor(OrganizationStep organizations, UserStep users)
 {
-    /// <param name="scope">The page.</param>
-    /// <param name="records">The page's records, all of the page's kind.</param>
     /// <param name="withOwnOrganization">Also make sure of the tenant's own organization (<see cref="OrganizationStep.RunAsync"/>).</param>
-    /// <param name="cancellationToken">Cancels the page.</param>
     public async Task<IReadOnlyList<WorkItem>> ProcessAsync(
         PageScope scope, IReadOnlyList<AcumaticaRecord> records, bool withOwnOrganization, CancellationToken cancellationToken)
     {
@@ -28,7 +24,6 @@ internal sealed class RecordProcessor(OrganizationStep organizations, UserStep u
             throw new InvalidOperationException($"The Acumatica source returned a {wrong.Kind} record for a {scope.Kind} page.");
         }
 
-        // A row Acumatica returned unreadable fails on its own (audit trail + replay queue); the rest of the page goes on.
         var refused = records.OfType<RefusedAcumaticaRecord>().Select(Refuse).ToArray();
         var readable = records.Where(r => r is not RefusedAcumaticaRecord).ToArray();
         if (readable.Length == 0)

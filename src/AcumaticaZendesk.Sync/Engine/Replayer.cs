@@ -10,16 +10,14 @@ using Microsoft.Extensions.Options;
 namespace AcumaticaZendesk.Sync.Engine;
 
 /// <summary>
-/// Records synced again by key rather than by page: an operator's replay, the failed queue retried at the start of a
-/// window, and contacts relinked once their organization was written. Each re-reads the records' current version
-/// from Acumatica, maps and writes them, audits <c>replayed</c>, and removes successes from the queue; a record gone
-/// from Acumatica is skipped and leaves the queue.
+/// Records synced again by key: an operator's replay, the failed queue at a window's start, and contacts relinked once
+/// their organization was written. A record gone from Acumatica is skipped and leaves the queue.
 /// </summary>
 internal sealed class Replayer(
     IConnectorStateStore store, IAcumaticaSource source, TenantRepository tenants, CheckpointStore checkpoints, FailedRecordQueue failed,
     RecordProcessor processor, PageRecorder recorder, IOptions<SyncEngineOptions> options, TimeProvider time)
 {
-    /// <summary>Replays records on demand (operator) or from the failed queue, kinds in dependency order, as a run of their own.</summary>
+    /// <summary>Replays records on demand (operator) or from the failed queue, kinds in <see cref="EntityKind"/> order, as a run of their own.</summary>
     public async Task<ReplayResult> ReplayAsync(string tenantId, string runId, IReadOnlyCollection<RecordRef> records, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
@@ -39,7 +37,6 @@ internal sealed class Replayer(
         return new ReplayResult(results);
     }
 
-    /// <summary>Replays every queued failure of a tenant.</summary>
     public async Task<ReplayResult> ReplayFailedAsync(string tenantId, string runId, CancellationToken cancellationToken)
     {
         var queued = await failed.ListAsync(tenantId, cancellationToken).ConfigureAwait(false);
@@ -55,10 +52,8 @@ internal sealed class Replayer(
     }
 
     /// <summary>
-    /// Contacts written without their organization (it was not in Zendesk yet) are replayed once that
-    /// organization has been written — by a page, a queue retry or an operator's replay — so they get linked to it.
-    /// Contacts leave the pending list only once they were replayed (right after their organization was written, so
-    /// they find it); contacts added meanwhile stay, and a replay that throws leaves the list for the next write.
+    /// Replays contacts written without their organization once it is written, so they get linked. They leave the pending
+    /// list only once replayed: ones added meanwhile stay, and a replay that throws leaves it for the next write.
     /// </summary>
     public async Task RelinkContactsAsync(PageScope scope, IEnumerable<WorkItem> organizationItems, CancellationToken cancellationToken)
     {
@@ -87,7 +82,6 @@ internal sealed class Replayer(
         var relinked = await ReplayKindAsync(contactScope, contacts, cancellationToken).ConfigureAwait(false);
         foreach (var (key, keys) in pending)
         {
-            // Contacts that were replayed leave the list (an empty list is read as none); one added meanwhile stays.
             await store.UpdateAsync<List<string>>(key, current => [.. (current ?? []).Except(keys, StringComparer.Ordinal)], cancellationToken)
                 .ConfigureAwait(false);
         }

@@ -7,10 +7,8 @@ using Microsoft.Extensions.Logging;
 namespace AcumaticaZendesk.Sync.Engine;
 
 /// <summary>
-/// The engine as the workflow and the operator API see it (<see cref="ISyncEngine"/>): a sync call goes through the
-/// <see cref="PagePipeline"/>, a plan through the <see cref="PagePlanner"/>, a replay through the
-/// <see cref="Replayer"/>. A call that finds the tenant needs a new authorization, or a setting that cannot reach a
-/// system, ends the run as failed and answers why it stopped (<see cref="SyncPagesResult.StopCause"/>).
+/// The engine's facade. A call that finds the tenant needs a new authorization, or a setting that cannot reach a system,
+/// ends the run as failed and answers why (<see cref="SyncPagesResult.StopCause"/>).
 /// </summary>
 internal sealed partial class SyncEngine(
     PagePipeline pipeline, PagePlanner planner, Replayer replayer, TenantRepository tenants, CheckpointStore checkpoints, RunStore runs,

@@ -104,9 +104,8 @@ internal sealed class UserStep(IConnectorStateStore store, IZendeskTarget zendes
             return items;
         }
 
-        // create_or_update finds users by e-mail or external_id only (an id in the body is ignored). An adopted user
-        // has no external_id yet, so it is written like a create: found by the e-mail it was matched by, which is
-        // already one of its identities (no new identity), and stamped with our external_id.
+        // create_or_update finds users by e-mail or external_id only (an id in the body is ignored), so an adopted user is
+        // written like a create: found by the e-mail it was matched by (no new identity) and stamped with our external_id.
         var writes = items.Where(i => i.Action is PlannedAction.Create or PlannedAction.Recreate or PlannedAction.Update or PlannedAction.Adopt)
             .Select(i => (i, i.Action is PlannedAction.Create or PlannedAction.Recreate or PlannedAction.Adopt
                 ? new UserWrite(null, payloads[i])
@@ -163,9 +162,7 @@ internal sealed class UserStep(IConnectorStateStore store, IZendeskTarget zendes
     }
 
     /// <summary>
-    /// Users are matched by e-mail before anything is created — against the account's users listed once per run
-    /// (<see cref="AccountDirectory"/>) when the account is small enough, else by one search per e-mail: an unlinked user with the e-mail is adopted
-    /// (policy adopt), reported (report-only) or refused (create-only); a user linked to another
+    /// Matches new users by e-mail: an unlinked user is adopted, reported or refused (per policy); one linked to another
     /// external_id is a conflict. Two new records with one e-mail in a page: only the first goes ahead.
     /// </summary>
     private async Task MatchByEmailAsync(PageScope scope, List<WorkItem> fresh, Dictionary<WorkItem, UserPayload> payloads, CancellationToken cancellationToken)
@@ -242,8 +239,7 @@ internal sealed class UserStep(IConnectorStateStore store, IZendeskTarget zendes
         }
     }
 
-    /// <summary>Zendesk ids of the organizations the users belong to (from our state, else by lookup; the tenant's own organization is created when
-    /// missing).</summary>
+    /// <summary>Zendesk ids of the users' organizations (from our state, else by lookup; the tenant's own one is created when missing).</summary>
     private async Task<Dictionary<string, long>> ResolveOrganizationsAsync(
         PageScope scope,
         IEnumerable<UserPayload> payloads,

@@ -6,10 +6,8 @@ using AcumaticaZendesk.Sync.Json;
 namespace AcumaticaZendesk.Sync.Fingerprints;
 
 /// <summary>
-/// A stable hash of a mapped payload: the payload is serialized to JSON, object properties are sorted
-/// ordinally at every level (nulls dropped), written without whitespace, and hashed with SHA-256
-/// (lower-case hex, prefixed <c>v1:</c> so a future change of the scheme is visible). Equal payloads give
-/// equal fingerprints whatever the property or dictionary order; an unchanged fingerprint means no write.
+/// A stable hash of a mapped payload: SHA-256 of JSON with properties sorted at every level and nulls dropped, prefixed
+/// <c>v1:</c> so a change of scheme is visible. An unchanged fingerprint means no write.
 /// </summary>
 public static class Fingerprint
 {

@@ -3,11 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace AcumaticaZendesk.Sync.Json;
 
-/// <summary>
-/// JSON settings of the core: web defaults (camelCase) and enums as kebab-case strings
-/// (<c>"create-only"</c>, <c>"oauth"</c>, <c>"customer"</c>). Used for the tenant seed file and for the
-/// canonical JSON behind fingerprints.
-/// </summary>
+/// <summary>JSON of the tenant seed file and of fingerprints: web defaults (camelCase), enums as kebab-case strings.</summary>
 public static class SyncJson
 {
     public static JsonSerializerOptions Options { get; } = Create();

@@ -3,11 +3,8 @@ using AcumaticaZendesk.Sync.Ports;
 namespace AcumaticaZendesk.Sync.Mapping;
 
 /// <summary>
-/// The external_id scheme (documented in docs/sync-model.md):
-/// organizations use the business-account code as is (a Customer and a Vendor with the same code are one
-/// organization); users get a prefix per kind so contacts and employees never collide:
-/// <c>acu-contact:{ContactID}</c>, <c>acu-employee:{EmployeeID}</c>; the tenant's own organization
-/// (employees' default) is <c>acu-company:{Company}</c>.
+/// The external_id scheme (docs/sync-model.md): organizations use the account code (a Customer and a Vendor with one code
+/// are one organization); users get a prefix per kind so contacts and employees never collide.
 /// </summary>
 public static class ExternalIds
 {
@@ -26,7 +23,6 @@ public static class ExternalIds
 
     public static string Company(string company) => CompanyPrefix + company.Trim();
 
-    /// <summary>The external_id a record of this kind is written under.</summary>
     public static string For(EntityKind kind, string key) =>
         IsOrganizationKind(kind) ? Organization(key) : User(kind, key);
 

@@ -10,10 +10,7 @@ public enum MappingSide
     User,
 }
 
-/// <summary>
-/// The sources and targets a tenant's field mappings may use, and the finance guard: no balance,
-/// credit, invoice, bill, order, payment, GL, terms, currency or price data ever reaches Zendesk.
-/// </summary>
+/// <summary>The sources and targets field mappings may use, and the finance guard: no finance data ever reaches Zendesk.</summary>
 public static partial class MappingCatalog
 {
     /// <summary>Sources known on accounts (Customer/Vendor); also <c>attribute:ID</c> and <c>field:Name</c>.</summary>
@@ -100,7 +97,6 @@ public static partial class MappingCatalog
         return $"unknown mapping target '{target}'; use 'tags', 'notes', 'details' or '{customPrefix}<key>'";
     }
 
-    /// <summary>Reads a source value from an account; null when the record has none.</summary>
     public static string? Read(AcumaticaAccount account, string source) => source.Trim().ToLowerInvariant() switch
     {
         "accountcode" => account.Key,
@@ -115,7 +111,6 @@ public static partial class MappingCatalog
         _ => ReadExtra(account, source),
     };
 
-    /// <summary>Reads a source value from a person; null when the record has none.</summary>
     public static string? Read(AcumaticaPerson person, string source) => source.Trim().ToLowerInvariant() switch
     {
         "key" => person.Key,

@@ -4,11 +4,7 @@ using AcumaticaZendesk.Sync.Tenants;
 
 namespace AcumaticaZendesk.Sync.Mapping;
 
-/// <summary>
-/// What one role of a business account (its Customer or its Vendor record) says about the organization.
-/// An account that is both customer and vendor has two contributions; <see cref="OrganizationMapper.Merge"/>
-/// turns them into one organization.
-/// </summary>
+/// <summary>What one role of a business account (Customer or Vendor) says about its organization; see <see cref="OrganizationMapper.Merge"/>.</summary>
 public sealed record OrganizationContribution
 {
     public required EntityKind Kind { get; init; }
@@ -101,9 +97,8 @@ public static class OrganizationMapper
     }
 
     /// <summary>
-    /// One organization from the contributions of an account's roles: Customer first for name, notes,
-    /// details and fields; tags and domain names are the union; <c>acu_inactive</c> only when every role
-    /// is inactive (inactive accounts are flagged, never deleted).
+    /// One organization from an account's roles: Customer first for name, notes, details and fields; tags and domains
+    /// united; <c>acu_inactive</c> only when every role is inactive (inactive accounts are flagged, never deleted).
     /// </summary>
     public static OrganizationPayload Merge(IEnumerable<OrganizationContribution> contributions)
     {

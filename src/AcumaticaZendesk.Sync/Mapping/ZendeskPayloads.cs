@@ -1,9 +1,6 @@
 namespace AcumaticaZendesk.Sync.Mapping;
 
-/// <summary>
-/// The organization we want Zendesk to hold (Zendesk field names in JSON, snake_case via the adapter).
-/// Collections are kept sorted so the fingerprint does not depend on input order.
-/// </summary>
+/// <summary>The organization we want Zendesk to hold; collections sorted so the fingerprint does not depend on input order.</summary>
 public sealed record OrganizationPayload
 {
     public required string ExternalId { get; init; }

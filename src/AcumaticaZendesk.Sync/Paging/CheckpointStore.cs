@@ -27,10 +27,7 @@ public sealed class CheckpointStore(IConnectorStateStore store, TimeProvider tim
             history => [.. (history ?? []).Prepend(change).Take(HistoryLimit)],
             cancellationToken);
 
-    /// <summary>
-    /// Operator action: set the watermark back (or forward) to force a re-read; the current window is
-    /// abandoned and the change is recorded with who and why.
-    /// </summary>
+    /// <summary>Operator action: moves the watermark to force a re-read, abandons the current window and records who and why.</summary>
     public async Task ResetAsync(string tenantId, EntityKind kind, DateTimeOffset? watermark, string by, string reason, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(by);

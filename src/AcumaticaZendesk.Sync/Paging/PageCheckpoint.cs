@@ -1,9 +1,8 @@
 namespace AcumaticaZendesk.Sync.Paging;
 
 /// <summary>
-/// Where reading one kind of one tenant stands (<c>sync:{tenant}:checkpoint:{kind}</c>). A <em>window</em>
-/// is the query <c>LastModifiedDateTime ge Watermark</c> read page by page with <c>$skip</c>; see
-/// docs/sync-model.md and <see cref="PageEdgeRules"/> for the contract.
+/// Where reading one kind of one tenant stands. A window is <c>LastModifiedDateTime ge Watermark</c> read page by page
+/// with <c>$skip</c> (docs/sync-model.md, <see cref="PageEdgeRules"/>).
 /// </summary>
 public sealed record PageCheckpoint
 {
@@ -19,10 +18,7 @@ public sealed record PageCheckpoint
     /// <summary>Highest LastModifiedDateTime committed in the current window.</summary>
     public DateTimeOffset? MaxSeen { get; init; }
 
-    /// <summary>
-    /// Committed records that may come back (key → LastModifiedDateTime): everything at or after the next
-    /// watermark candidate, so ties at the edge and the overlap between windows are not processed twice.
-    /// </summary>
+    /// <summary>Committed records at or after the next watermark candidate (key → LastModifiedDateTime), so re-reads are dropped.</summary>
     public IReadOnlyDictionary<string, DateTimeOffset> Seen { get; init; } = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
 
     /// <summary>Keys of the last committed page (the page overlap re-reads some of them).</summary>
@@ -33,7 +29,6 @@ public sealed record PageCheckpoint
 
     public DateTimeOffset? LastCommittedAt { get; init; }
 
-    /// <summary>Run that committed last.</summary>
     public string? LastRunId { get; init; }
 }
 

@@ -6,18 +6,11 @@ namespace AcumaticaZendesk.Sync.Paging;
 /// <summary>Tunables of the page-edge contract (configuration section <c>Sync:Engine:PageEdges</c>).</summary>
 public sealed record PageEdgeOptions
 {
-    /// <summary>
-    /// How far the next watermark stays behind the time the window started: covers clock skew between
-    /// us and Acumatica and transactions that commit after they stamped LastModifiedDateTime.
-    /// </summary>
+    /// <summary>Watermark lag behind the window start: covers clock skew and transactions committed after their LastModifiedDateTime.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00", ErrorMessage = "Sync:Engine:PageEdges:SafetyLag must be between {1} and {2}.")]
     public TimeSpan SafetyLag { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>
-    /// Records re-read at each page edge (capped at a quarter of the page) to survive rows shifting back. Pages after
-    /// the first read this many rows more than the page size (<see cref="PageEdgeRules.ReadSize"/>), so every page
-    /// still brings a full page of new records.
-    /// </summary>
+    /// <summary>Records re-read at each page edge (capped at a quarter of the page) to survive rows shifting back.</summary>
     [Range(0, 250, ErrorMessage = "Sync:Engine:PageEdges:PageOverlap must be between {1} and {2}.")]
     public int PageOverlap { get; init; } = 25;
 
@@ -37,9 +30,7 @@ public sealed record PageAdvance(PageCheckpoint Checkpoint, bool HasMore, bool W
 /// ordering, and timestamps tie. The rules:
 /// <list type="number">
 /// <item>A window reads <c>ge W</c> from skip 0 until a page shorter than $top; each next page starts
-/// <c>top - overlap</c> further, so a few rows are read twice at every edge, and reads <c>page size + overlap</c>
-/// rows (<see cref="ReadSize"/>), so it still brings a page size of new ones: its bulk writes stay in full
-/// 100-record chunks instead of leaving a short one at every edge.</item>
+/// <c>top - overlap</c> further, so a few rows are read twice at every edge (<see cref="ReadSize"/>).</item>
 /// <item>A record is a duplicate when a committed version with the same or a later LastModifiedDateTime is
 /// in <see cref="PageCheckpoint.Seen"/> or <see cref="PageCheckpoint.PreviousPage"/>; within a page the
 /// latest version of a key wins.</item>
@@ -53,11 +44,7 @@ public sealed record PageAdvance(PageCheckpoint Checkpoint, bool HasMore, bool W
 /// </summary>
 public static class PageEdgeRules
 {
-    /// <summary>
-    /// The $top to read at <paramref name="checkpoint"/>: the page size for a window's first page; after it, the page
-    /// size plus the rows the edge re-reads (<see cref="PageEdgeOptions.PageOverlap"/>, capped at a quarter of the
-    /// page), so the page holds a page size of records not read before. Pass the same value to <see cref="Advance"/>.
-    /// </summary>
+    /// <summary>The $top: page size plus the edge's re-reads after a window's first page (full bulk chunks); pass it to <see cref="Advance"/>.</summary>
     public static int ReadSize(PageCheckpoint checkpoint, int pageSize, PageEdgeOptions options)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
@@ -104,13 +91,8 @@ public static class PageEdgeRules
         || (checkpoint.PreviousPage.TryGetValue(record.Key, out var previous) && previous >= record.LastModifiedDateTime);
 
     /// <summary>The checkpoint after a page whose records were all committed (processed, skipped or queued as failed).</summary>
-    /// <param name="checkpoint">Checkpoint the page was read with.</param>
     /// <param name="page">Everything the page returned, duplicates included.</param>
-    /// <param name="top">The $top the page was read with.</param>
     /// <param name="windowStartedAt">Our clock before page 0 of this window was read.</param>
-    /// <param name="now">Commit time.</param>
-    /// <param name="options">Tunables.</param>
-    /// <param name="runId">Run committing the page.</param>
     public static PageAdvance Advance(
         PageCheckpoint checkpoint,
         IReadOnlyList<AcumaticaRecord> page,
@@ -185,10 +167,7 @@ public static class PageEdgeRules
             WindowClosed: false);
     }
 
-    /// <summary>
-    /// <c>min(maxSeen, windowStartedAt - lag)</c>, never before the current watermark; the current
-    /// watermark when nothing was seen.
-    /// </summary>
+    /// <summary><c>min(maxSeen, windowStartedAt - lag)</c>, never before the current watermark; the current one when nothing was seen.</summary>
     public static DateTimeOffset? NextWatermark(DateTimeOffset? current, DateTimeOffset? maxSeen, DateTimeOffset windowStartedAt, TimeSpan lag)
     {
         if (maxSeen is null)

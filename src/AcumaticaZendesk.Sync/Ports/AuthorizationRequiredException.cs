@@ -3,9 +3,8 @@ using AcumaticaZendesk.Sync.Tenants;
 namespace AcumaticaZendesk.Sync.Ports;
 
 /// <summary>
-/// Thrown by an adapter when a system rejected the tenant's token and it could not be refreshed. The
-/// engine marks the tenant "needs authorization" (with <see cref="Reason"/>), stops its page without
-/// moving the watermark and lets other tenants go on. The reason must not contain tokens.
+/// A system rejected the tenant's token and it could not be refreshed: the engine marks the tenant and stops its run,
+/// other tenants go on. <see cref="Reason"/> must not contain tokens.
 /// </summary>
 public sealed class AuthorizationRequiredException(ConnectedSystem system, string reason, Exception? inner = null)
     : Exception($"{system} needs a new authorization: {reason}", inner)

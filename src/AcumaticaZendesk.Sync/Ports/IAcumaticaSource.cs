@@ -3,16 +3,12 @@ using AcumaticaZendesk.Sync.Tenants;
 
 namespace AcumaticaZendesk.Sync.Ports;
 
-/// <summary>
-/// Reads Acumatica for the engine. The adapter over the Acumatica client maps Customer and Vendor to
-/// <see cref="AcumaticaAccount"/>, Contact and Employee to <see cref="AcumaticaPerson"/>.
-/// </summary>
+/// <summary>Reads Acumatica for the engine: Customer and Vendor as <see cref="AcumaticaAccount"/>, the others as <see cref="AcumaticaPerson"/>.</summary>
 public interface IAcumaticaSource
 {
     /// <summary>
-    /// One page: <c>$filter=LastModifiedDateTime ge datetimeoffset'{since}'</c> (no filter when null),
-    /// <c>$skip={skip}&amp;$top={top}</c>. No ordering is promised; fewer than <paramref name="top"/>
-    /// records means the end of the result.
+    /// One page of <c>LastModifiedDateTime ge {since}</c> with <c>$skip</c>/<c>$top</c>. No ordering is promised; fewer than
+    /// <paramref name="top"/> records means the end.
     /// </summary>
     Task<IReadOnlyList<AcumaticaRecord>> ReadPageAsync(
         TenantConfig tenant, EntityKind kind, DateTimeOffset? since, int skip, int top, CancellationToken cancellationToken);

@@ -4,9 +4,8 @@ namespace AcumaticaZendesk.Sync.Ports;
 public sealed record StateEntry<T>(T? Value, string? ETag);
 
 /// <summary>
-/// The key/value state the connector keeps (tenants, watermarks, leases, audit trail, replay queue).
-/// In production this is the Dapr state store (<c>connector-state</c>); in tests an in-memory store.
-/// The Dapr state API cannot list keys, so anything that must be enumerated keeps an index entry.
+/// The connector's key/value state: the Dapr state store (<c>connector-state</c>), in tests an in-memory one. The Dapr
+/// state API cannot list keys, so anything that must be enumerated keeps an index entry.
 /// </summary>
 public interface IConnectorStateStore
 {
@@ -18,10 +17,7 @@ public interface IConnectorStateStore
     /// <summary>Writes unconditionally (last write wins).</summary>
     Task SaveAsync<T>(string key, T value, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// Writes only if the stored ETag still equals <paramref name="etag"/> (first-write when it is null:
-    /// the key must not exist). Returns false when another writer got there first.
-    /// </summary>
+    /// <summary>Writes only if the stored ETag equals <paramref name="etag"/> (null: the key must not exist); false when another writer won.</summary>
     Task<bool> TrySaveAsync<T>(string key, T value, string? etag, CancellationToken cancellationToken);
 
     Task DeleteAsync(string key, CancellationToken cancellationToken);

@@ -2,21 +2,14 @@ using AcumaticaZendesk.Sync.Tenants;
 
 namespace AcumaticaZendesk.Sync.Ports;
 
-/// <summary>
-/// Static secrets (OAuth client ids/secrets, webhook signing secrets, token-encryption keys). The worker
-/// implements it over the Dapr secret store (<c>connector-secrets</c>, nested separator ':'); the names
-/// are in <see cref="SecretNames"/>.
-/// </summary>
+/// <summary>Static secrets (<see cref="SecretNames"/>), from the Dapr secret store <c>connector-secrets</c> (nested separator ':').</summary>
 public interface ISecretSource
 {
     /// <summary>The secret's value, or null when the store has no such secret.</summary>
     Task<string?> GetSecretAsync(string name, CancellationToken cancellationToken);
 }
 
-/// <summary>
-/// Secret names. Per-tenant names win over the shared ones (look up <see cref="TenantOAuthClientId"/>
-/// first, then <see cref="OAuthClientId"/>); <see cref="Credentials.SecretSourceExtensions"/> does that.
-/// </summary>
+/// <summary>Secret names. Per-tenant names win over the shared ones (the connectors' <c>SecretLookup</c> reads them in that order).</summary>
 public static class SecretNames
 {
     /// <summary>Shared OAuth client id of a system: <c>oauth:zendesk:client-id</c>.</summary>
@@ -38,7 +31,6 @@ public static class SecretNames
     /// <summary>Shared secret Acumatica push notifications of a tenant carry in a header (see docs/ticket-flow.md).</summary>
     public static string AcumaticaPushSecret(string tenantId) => $"tenants:{tenantId}:acumatica:push-secret";
 
-    /// <summary>Zendesk webhook signing secret per tenant.</summary>
     public static string WebhookSigningSecret(string tenantId) => $"tenants:{tenantId}:zendesk:webhook-signing-secret";
 
     /// <summary>Id of the current token-encryption key, e.g. <c>k2</c>.</summary>

@@ -30,10 +30,7 @@ public enum WriteErrorKind
     /// <summary>Anything else the adapter could not retry away.</summary>
     Other,
 
-    /// <summary>
-    /// Acumatica returned the record in a form the connector refuses (malformed, without its key or
-    /// LastModifiedDateTime, or over the size bounds); nothing was written. Replayed once the record is readable.
-    /// </summary>
+    /// <summary>Acumatica returned the record in a form the connector refuses; nothing was written.</summary>
     Unreadable,
 }
 
@@ -49,16 +46,12 @@ public sealed record WriteResult(int Index, long? Id, WriteError? Error)
 /// <summary>An organization update: Zendesk id and the full desired state (its external_id included, which stamps it on adoption).</summary>
 public sealed record OrganizationUpdate(long Id, OrganizationPayload Organization);
 
-/// <summary>
-/// A user write for <c>create_or_update_many</c>: <see cref="Id"/> null creates (with e-mail);
-/// with an id it updates, and the adapter must not send the e-mail (that would add an identity).
-/// </summary>
+/// <summary>A user write: null <see cref="Id"/> creates (with e-mail); an update must not send the e-mail (it would add an identity).</summary>
 public sealed record UserWrite(long? Id, UserPayload User);
 
 /// <summary>
-/// Writes Zendesk for the engine. Small and batch-oriented: the engine never passes more than 100
-/// items to one call (<see cref="MaxBatch"/>); the adapter follows job statuses, retries 429/409/5xx and
-/// falls back to single calls where bulk is refused, and reports per-item results in request order.
+/// Writes Zendesk for the engine, at most <see cref="MaxBatch"/> items a call; the adapter follows job statuses, retries
+/// 429/409/5xx, falls back to single calls where bulk is refused, and reports per-item results in request order.
 /// </summary>
 public interface IZendeskTarget
 {
@@ -76,16 +69,12 @@ public interface IZendeskTarget
         IReadOnlyCollection<string> names,
         CancellationToken cancellationToken);
 
-    /// <summary>
-    /// Every organization of the account (<c>organizations.json</c>, cursor pages of 100) — onboarding reads
-    /// them once per run and matches names and domains locally. An empty account costs one request.
-    /// </summary>
+    /// <summary>Every organization of the account (<c>organizations.json</c>, cursor pages of 100), for onboarding's local match.</summary>
     Task<IReadOnlyList<TargetOrganization>> ListOrganizationsAsync(TenantConfig tenant, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Every user of the account (<c>users.json</c>, cursor pages of 100, primary e-mail only), or null when the
-    /// account has more than <paramref name="limit"/> users (then at most ⌈limit / 100⌉ + 1 pages were read) —
-    /// onboarding matches e-mails locally when the account is small enough, else searches them one by one.
+    /// Every user of the account (<c>users.json</c>, cursor pages of 100, primary e-mail only), or null when it has more than
+    /// <paramref name="limit"/> (then at most ⌈limit / 100⌉ + 1 pages were read).
     /// </summary>
     Task<IReadOnlyList<TargetUser>?> ListUsersAsync(TenantConfig tenant, int limit, CancellationToken cancellationToken);
 

@@ -1,9 +1,6 @@
 namespace AcumaticaZendesk.Sync.Ports;
 
-/// <summary>
-/// What sync did to records: pages read and per record one outcome. The one counts type of a page call
-/// (<see cref="SyncPagesResult"/>), a kind within a run, a whole run and the run-completed event.
-/// </summary>
+/// <summary>Pages read and one outcome per record: the counts of a call, a kind in a run, a run and the run-completed event.</summary>
 public sealed record SyncCounts(int Pages, int Read, int Created, int Updated, int Unchanged, int Skipped, int Failed)
 {
     public static readonly SyncCounts None = new(0, 0, 0, 0, 0, 0, 0);

@@ -17,7 +17,6 @@ namespace AcumaticaZendesk.Sync.Ports;
 /// </summary>
 public static class SyncStages
 {
-    /// <summary>Each kind's prerequisites.</summary>
     public static IReadOnlyDictionary<EntityKind, IReadOnlyList<EntityKind>> Prerequisites { get; } = new Dictionary<EntityKind, IReadOnlyList<EntityKind>>
     {
         [EntityKind.Customer] = [],

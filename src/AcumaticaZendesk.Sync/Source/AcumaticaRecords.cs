@@ -2,11 +2,7 @@ using AcumaticaZendesk.Sync.Ports;
 
 namespace AcumaticaZendesk.Sync.Source;
 
-/// <summary>
-/// A record read from Acumatica, already unwrapped from the <c>{"value": …}</c> JSON by the adapter.
-/// <see cref="Key"/> is the entity key (CustomerID, VendorID, ContactID, EmployeeID) and
-/// <see cref="LastModifiedDateTime"/> drives the watermark.
-/// </summary>
+/// <summary>A record read from Acumatica: <see cref="Key"/> is the entity key (CustomerID, …); its LastModifiedDateTime drives the watermark.</summary>
 public abstract record AcumaticaRecord
 {
     public required EntityKind Kind { get; init; }
@@ -18,10 +14,7 @@ public abstract record AcumaticaRecord
     /// <summary>Attribute values (Attributes detail: AttributeID → Value).</summary>
     public IReadOnlyDictionary<string, string?> Attributes { get; init; } = new Dictionary<string, string?>();
 
-    /// <summary>
-    /// Other contract or custom fields the adapter was asked for (<c>field:Name</c> mappings), by name.
-    /// Finance fields may appear here; the mapping validator keeps them out of Zendesk.
-    /// </summary>
+    /// <summary>Fields asked for by <c>field:Name</c> mappings; finance fields may appear, the mapping validator keeps them out of Zendesk.</summary>
     public IReadOnlyDictionary<string, string?> Fields { get; init; } = new Dictionary<string, string?>();
 }
 
@@ -70,11 +63,9 @@ public sealed record AcumaticaPerson : AcumaticaRecord
 }
 
 /// <summary>
-/// A row Acumatica returned that the adapter refused: malformed, without its key or LastModifiedDateTime, or over the
-/// size bounds. It keeps its place on the page (paging counts rows) and becomes a failed record in the audit trail and
-/// the replay queue. <see cref="AcumaticaRecord.Key"/> is the record's key when it could be made out, else its
-/// <c>id</c>, else <c>row-{n}</c>; <see cref="AcumaticaRecord.LastModifiedDateTime"/> is <see cref="DateTimeOffset.MinValue"/>
-/// when unreadable (it then never moves the watermark).
+/// A row Acumatica returned that the adapter refused (malformed, no key or LastModifiedDateTime, oversized). It keeps its
+/// place on the page (paging counts rows) and becomes a failed record. Its key is the record's key, else its <c>id</c>, else
+/// <c>row-{n}</c>; an unreadable LastModifiedDateTime is <see cref="DateTimeOffset.MinValue"/> (never moves the watermark).
 /// </summary>
 public sealed record RefusedAcumaticaRecord : AcumaticaRecord
 {

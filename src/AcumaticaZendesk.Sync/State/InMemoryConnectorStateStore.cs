@@ -6,10 +6,8 @@ using AcumaticaZendesk.Sync.Ports;
 namespace AcumaticaZendesk.Sync.State;
 
 /// <summary>
-/// <see cref="IConnectorStateStore"/> in memory, with the ETag semantics of the Dapr store: every write
-/// gets a new ETag; <see cref="TrySaveAsync{T}"/> with a stale ETag returns false; a null ETag means
-/// "the key must not exist yet". Values are stored as JSON (web defaults, like the Dapr client) so a
-/// type that would not survive the real store fails here too, and callers never share instances.
+/// The state store in memory, with the Dapr store's ETag semantics. Values are stored as JSON (web defaults, like the
+/// Dapr client), so a type that would not survive the real store fails here too, and callers never share instances.
 /// </summary>
 public sealed class InMemoryConnectorStateStore : IConnectorStateStore
 {

@@ -3,10 +3,7 @@ using AcumaticaZendesk.Sync.Tenants;
 
 namespace AcumaticaZendesk.Sync.State;
 
-/// <summary>
-/// Every state-store key the core writes, in one place. Keys are tenant-scoped so tenants never see
-/// each other's data. The Dapr state API cannot list keys, so collections keep an index key.
-/// </summary>
+/// <summary>Every state key the core writes, tenant-scoped; the Dapr state API cannot list keys, so collections keep an index.</summary>
 public static class StateKeys
 {
     public const string TenantIndex = "tenants:index";

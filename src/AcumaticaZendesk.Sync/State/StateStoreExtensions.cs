@@ -11,11 +11,7 @@ public sealed class StateConflictException(string key)
 
 public static class StateStoreExtensions
 {
-    /// <summary>
-    /// Read-modify-write with ETag: applies <paramref name="update"/> to the current value (default when
-    /// missing) and saves it only if nobody wrote in between; retries a few times, then throws
-    /// <see cref="StateConflictException"/>. Returns the value written.
-    /// </summary>
+    /// <summary>ETag-guarded read-modify-write, retried a few times before <see cref="StateConflictException"/>; returns the value written.</summary>
     public static async Task<T> UpdateAsync<T>(
         this IConnectorStateStore store, string key, Func<T?, T> update, CancellationToken cancellationToken, int attempts = 8)
     {

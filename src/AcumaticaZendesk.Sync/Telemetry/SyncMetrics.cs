@@ -6,17 +6,8 @@ using AcumaticaZendesk.Sync.Ports;
 namespace AcumaticaZendesk.Sync.Telemetry;
 
 /// <summary>
-/// The main job's metrics, per tenant and kind (meter <see cref="MeterName"/>; every app registers the project's meters and
-/// serves them at <c>/metrics</c> and over OTLP, docs/deploy.md "Metrics"):
-/// <list type="bullet">
-/// <item><c>sync.records</c>: records written or judged, by <c>outcome</c> (created, updated, unchanged, skipped, failed);</item>
-/// <item><c>sync.runs</c> and <c>sync.run.duration</c>: finished runs and their length, by <c>status</c>;</item>
-/// <item><c>sync.watermark.lag</c>: age of the newest Acumatica change a kind has committed (it also grows while nothing changes);</item>
-/// <item><c>sync.replay_queue.size</c>: records waiting in the tenant's replay queue, as last written;</item>
-/// <item><c>sync.ticket_flow.lag</c>: from a ticket's <c>updated_at</c> in Zendesk to its Activity written in Acumatica.</item>
-/// </list>
-/// Process-wide (the instruments are static) so the core's stores record without a container; gauges report the last
-/// value this process saw.
+/// The main job's metrics (docs/deploy.md "Metrics"). Static, so the core's stores record without a container; gauges
+/// report the last value this process saw.
 /// </summary>
 public static class SyncMetrics
 {
@@ -72,7 +63,6 @@ public static class SyncMetrics
         }
     }
 
-    /// <summary>A run that finished with <paramref name="run"/>'s status.</summary>
     public static void RunFinished(RunRecord run)
     {
         ArgumentNullException.ThrowIfNull(run);
@@ -84,7 +74,6 @@ public static class SyncMetrics
         }
     }
 
-    /// <summary>The replay queue of a tenant as just written.</summary>
     public static void ReplayQueueSize(string tenantId, int size) => ReplayQueues[tenantId] = size;
 
     /// <summary>A ticket's Activity written <paramref name="lag"/> after the ticket changed in Zendesk.</summary>

@@ -4,11 +4,7 @@ using AcumaticaZendesk.Sync.Ports;
 
 namespace AcumaticaZendesk.Sync.Tenants;
 
-/// <summary>
-/// One Acumatica company paired with one Zendesk account. Stored in the state store under
-/// <c>tenant:{id}</c>; a config file can seed it. Contains no secrets: OAuth client secrets come from the
-/// secret store, tokens from <see cref="Credentials.TenantTokenStore"/>.
-/// </summary>
+/// <summary>One Acumatica company paired with one Zendesk account; holds no secrets (tokens: <see cref="Credentials.TenantTokenStore"/>).</summary>
 public sealed record TenantConfig
 {
     /// <summary>Lower-case id used in state keys and workflow instance ids (<c>[a-z0-9-]</c>, ≤ 63).</summary>
@@ -23,7 +19,7 @@ public sealed record TenantConfig
     /// <summary>Sync schedule: <c>@every 15m</c> style or a 5/6-field cron expression; null = every cron tick.</summary>
     public string? Schedule { get; init; }
 
-    /// <summary>Kinds to sync; the engine always walks them in <see cref="EntityKind"/> order.</summary>
+    /// <summary>Kinds to sync; a run reads them in <see cref="SyncStages"/> order, whatever the order here.</summary>
     public IReadOnlyList<EntityKind> EntityKinds { get; init; } =
         [EntityKind.Customer, EntityKind.Vendor, EntityKind.Contact, EntityKind.Employee];
 
@@ -125,7 +121,6 @@ public sealed record MappingOptions
     /// <summary>Derive <c>domain_names</c> from the account's e-mail and web site.</summary>
     public bool IncludeDomainNames { get; init; } = true;
 
-    /// <summary>Organization that employees belong to (the tenant's own company).</summary>
     public EmployeeOrganizationOptions EmployeeOrganization { get; init; } = new();
 
     /// <summary>Zendesk role for synced users: <c>end-user</c> (default) or <c>agent</c>.</summary>
@@ -135,11 +130,7 @@ public sealed record MappingOptions
     public bool MakeNewEmailPrimary { get; init; }
 }
 
-/// <summary>
-/// One mapping from an Acumatica source (<c>name</c>, <c>class</c>, <c>attribute:INDUSTRY</c>,
-/// <c>field:CustomerClass</c>, …) to a Zendesk target. For <c>tags</c> the value becomes a tag,
-/// prefixed with <see cref="TagPrefix"/> when given.
-/// </summary>
+/// <summary>An Acumatica source (<c>name</c>, <c>attribute:INDUSTRY</c>, …) to a Zendesk target; a tag gets <see cref="TagPrefix"/> when given.</summary>
 public sealed record FieldMapping(string Source, string Target, string? TagPrefix = null);
 
 public sealed record EmployeeOrganizationOptions

@@ -3,10 +3,8 @@ using System.Text.RegularExpressions;
 namespace AcumaticaZendesk.Sync.Tenants;
 
 /// <summary>
-/// The one rule for a tenant id, used wherever one arrives (the tenant store's validation, the operator API, the
-/// webhook routes, the scheduler, the worker's subscriptions): 1-63 lower-case letters, digits or '-', starting with
-/// a letter or digit. Such an id is a DNS label, part of a Dapr workflow instance id, a state key and a secret name
-/// (<c>tenants:{id}:…</c>, <c>tenants--{id}--…</c> in Key Vault) without any escaping.
+/// The one rule for a tenant id, wherever one arrives. Such an id is a DNS label, part of a workflow instance id, a state
+/// key and a secret name (<c>tenants--{id}--…</c> in Key Vault) without any escaping.
 /// </summary>
 public static partial class TenantIds
 {

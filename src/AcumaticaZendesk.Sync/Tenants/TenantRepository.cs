@@ -15,10 +15,7 @@ public enum SeedOutcome
     AlreadyPresent,
 }
 
-/// <summary>
-/// Tenants in the state store: <c>tenant:{id}</c> per tenant plus the index <c>tenants:index</c>.
-/// Every save validates first (<see cref="TenantValidationException"/> names the fields).
-/// </summary>
+/// <summary>Tenants in the state store, plus their index; every save validates first.</summary>
 public sealed class TenantRepository(IConnectorStateStore store, TimeProvider timeProvider) : ITenantDirectory
 {
     public async Task<TenantConfig?> GetAsync(string tenantId, CancellationToken cancellationToken)
@@ -75,9 +72,8 @@ public sealed class TenantRepository(IConnectorStateStore store, TimeProvider ti
         ChangeAsync(tenantId, t => t with { Authorization = null }, cancellationToken);
 
     /// <summary>
-    /// Seeds tenants from configuration: creates the ones that do not exist yet and leaves existing
-    /// ones alone (operator changes win over the file). All tenants are validated first; one invalid
-    /// tenant stops the seeding with errors named <c>tenants[i].field</c>.
+    /// Seeds tenants from configuration: creates missing ones, leaves existing ones alone (operator changes win). All are
+    /// validated first; one invalid tenant stops the seeding.
     /// </summary>
     public async Task<IReadOnlyDictionary<string, SeedOutcome>> SeedAsync(IReadOnlyList<TenantConfig> tenants, CancellationToken cancellationToken)
     {

@@ -19,13 +19,9 @@ public sealed class TenantValidationException(string tenantId, IReadOnlyList<Val
     public IReadOnlyList<ValidationError> Errors { get; } = errors;
 }
 
-/// <summary>
-/// Validates a <see cref="TenantConfig"/> up front. Every error names the exact field path
-/// (camelCase JSON path, e.g. <c>acumatica.instanceUrl</c>, <c>mapping.organization[2].source</c>) and why.
-/// </summary>
+/// <summary>Validates a <see cref="TenantConfig"/>; every error names its JSON path (e.g. <c>mapping.organization[2].source</c>) and why.</summary>
 public static partial class TenantValidator
 {
-    /// <summary>Longest display name accepted.</summary>
     public const int MaxDisplayNameLength = 200;
 
     /// <summary>Longest URL accepted (instance URL, Zendesk base URL).</summary>

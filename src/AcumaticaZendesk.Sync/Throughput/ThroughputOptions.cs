@@ -3,9 +3,8 @@ using System.ComponentModel.DataAnnotations;
 namespace AcumaticaZendesk.Sync.Throughput;
 
 /// <summary>
-/// Everything that sets how fast a tenant's run goes (configuration section <c>Sync:Throughput</c>), in one place,
-/// bound and validated when the app starts. Every setting is optional; the defaults below are the tested ones
-/// (docs/benchmark.md). A batch is the pages one workflow activity call syncs; a page is one Acumatica read.
+/// Everything that sets how fast a run goes (<c>Sync:Throughput</c>); the defaults are the tested ones (docs/benchmark.md).
+/// A batch is the pages one workflow activity call syncs; a page is one Acumatica read.
 /// </summary>
 public sealed class ThroughputOptions
 {
@@ -15,24 +14,15 @@ public sealed class ThroughputOptions
     [Range(1, 1000, ErrorMessage = SectionName + ":" + nameof(PageSize) + " must be between {1} and {2} (records per Acumatica page).")]
     public int PageSize { get; set; } = 500;
 
-    /// <summary>
-    /// Pages one batch (one activity call) syncs, the next page read and looked up while the previous page's bulk jobs
-    /// run; checkpoints are still committed page by page, in order. 1 = one page per call. Default 4.
-    /// </summary>
+    /// <summary>Pages one batch (one activity call) syncs; checkpoints are still committed page by page, in order. Default 4.</summary>
     [Range(1, 100, ErrorMessage = SectionName + ":" + nameof(PagesPerBatch) + " must be between {1} and {2} (pages one activity call syncs).")]
     public int PagesPerBatch { get; set; } = 4;
 
-    /// <summary>
-    /// Pages of one batch whose Zendesk work may be in flight at once (1 = one after another). Pages overlap only when
-    /// that cannot change the outcome (docs/sync-model.md, "Pages in flight together"). Default 4.
-    /// </summary>
+    /// <summary>Pages of a batch in flight at once, only when that cannot change the outcome (docs/sync-model.md). Default 4.</summary>
     [Range(1, 16, ErrorMessage = SectionName + ":" + nameof(PipelineDepth) + " must be between {1} and {2} (pages of a batch in flight at once).")]
     public int PipelineDepth { get; set; } = 4;
 
-    /// <summary>
-    /// Bulk write jobs (≤ 100 records each), and likewise <c>show_many</c> lookups, of one page in flight at once;
-    /// more than <see cref="MaxConcurrentBulkJobs"/> only queues in the Zendesk client. Default 8.
-    /// </summary>
+    /// <summary>Bulk jobs and <c>show_many</c> lookups of one page in flight; above <see cref="MaxConcurrentBulkJobs"/> they queue. Default 8.</summary>
     [Range(1, 30, ErrorMessage = SectionName + ":" + nameof(MaxConcurrentWrites) + " must be between {1} and {2} (bulk jobs of one page in flight).")]
     public int MaxConcurrentWrites { get; set; } = 8;
 

@@ -19,9 +19,8 @@ public static class ThroughputRegistration
     ];
 
     /// <summary>
-    /// Binds <see cref="ThroughputOptions"/> from section <c>Sync:Throughput</c>, validated at start. A setting still
-    /// given under its former key stops the start with the key to use instead (it would otherwise be ignored in
-    /// silence). A second call changes nothing.
+    /// Binds <see cref="ThroughputOptions"/>, validated at start; a setting under its former key stops the start (it would
+    /// be ignored in silence). A second call changes nothing.
     /// </summary>
     public static IServiceCollection AddThroughputOptions(this IServiceCollection services, IConfiguration configuration)
     {
