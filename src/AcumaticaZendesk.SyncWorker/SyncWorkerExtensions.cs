@@ -18,11 +18,7 @@ namespace AcumaticaZendesk.SyncWorker;
 /// <summary>Registrations and endpoints of the sync worker (Dapr app id <c>sync-worker</c>), the connector's one host.</summary>
 public static class SyncWorkerExtensions
 {
-    /// <summary>
-    /// Every registration of the worker, top to bottom; no piece registers another. The container is validated when the
-    /// app is built (every constructor's services registered, no scoped service in a singleton), so a missing
-    /// registration stops the start instead of failing a request.
-    /// </summary>
+    /// <summary>Every registration of the worker, top to bottom; validated on build, so a missing one stops the start.</summary>
     public static WebApplicationBuilder AddSyncWorker(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -39,9 +35,7 @@ public static class SyncWorkerExtensions
         services.AddSingleton<IConnectorStateStore, DaprConnectorStateStore>();
         services.AddSingleton<IIntegrationEventPublisher, DaprIntegrationEventPublisher>();
 
-        // The core (tenants, checkpoints, audit trail, runs, alerts ledger, the engine) over the tenants' systems: the
-        // Acumatica and Zendesk clients behind the engine's ports, secrets from the Dapr secret store, tokens encrypted
-        // in the state store, alert delivery.
+        // The core over the tenants' systems (clients behind the engine's ports, secrets, encrypted tokens, alert delivery).
         services.AddSyncCore(configuration);
         services.AddConnectors(configuration);
 
@@ -54,7 +48,6 @@ public static class SyncWorkerExtensions
         // there in any environment (tests, `make run`); a published app serves them from wwwroot and has no runtime manifest.
         builder.WebHost.UseStaticWebAssets();
 
-        // Tenants from the seed file at start.
         services.AddOptions<TenantSeedOptions>().BindConfiguration(TenantSeedOptions.SectionName);
         services.AddHostedService<TenantSeedService>();
 
@@ -80,9 +73,8 @@ public static class SyncWorkerExtensions
         // Zendesk tickets → Acumatica activities.
         services.AddTicketFlow();
 
-        // Dapr.Workflow's source generator registers every Workflow/WorkflowActivity of this assembly
-        // (TenantSyncWorkflow, SyncPageActivity, CompleteSyncRunActivity); registering them here as well only
-        // makes the factory warn "already registered" at every start. The end-to-end suite proves they run.
+        // Dapr.Workflow's source generator registers every Workflow/WorkflowActivity of this assembly; registering them here
+        // as well only makes the factory warn "already registered" at every start. The end-to-end suite proves they run.
         services.AddDaprWorkflow(_ => { });
 
         // AddDaprWorkflow registers only the sealed DaprWorkflowClient; the code depends on the interface.

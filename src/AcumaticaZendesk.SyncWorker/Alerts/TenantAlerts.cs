@@ -9,12 +9,7 @@ using Microsoft.Extensions.Options;
 
 namespace AcumaticaZendesk.SyncWorker.Alerts;
 
-/// <summary>
-/// The one place alerts are evaluated: after each run (<see cref="Activities.CompleteSyncRunActivity"/>), from what the run
-/// store, the tenant, the replay queue and the ticket flow recorded (the same figures the sync metrics report). Conditions
-/// that hold are claimed in the <see cref="AlertLedger"/> (so replicas agree and nothing is sent twice), sent by
-/// <see cref="AlertDelivery"/> and recorded with each channel's outcome. Never throws: alerts never fail a run.
-/// </summary>
+/// <summary>The one place alerts are evaluated, after each run; claimed in the <see cref="AlertLedger"/>. Never throws: alerts never fail a run.</summary>
 public sealed class TenantAlerts(
     TenantRepository tenants,
     RunStore runs,

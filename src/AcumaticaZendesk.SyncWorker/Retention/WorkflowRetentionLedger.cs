@@ -11,12 +11,7 @@ public sealed record WorkflowRetentionBucket(IReadOnlyList<string> InstanceIds);
 /// <summary>Where the purge passes stand: every hour before <see cref="NextHour"/> has been looked at (key <c>workflow-retention:cursor</c>).</summary>
 public sealed record WorkflowRetentionCursor(DateTimeOffset NextHour);
 
-/// <summary>
-/// The ids of the workflow instances the sync worker started, filed by the hour from which they may be purged. Dapr
-/// gives apps no way to list instances, and the tenant's run list keeps the last runs only, so the worker files every
-/// instance it starts here (when <see cref="WorkflowRetentionOptions.Enabled"/>): at its start time plus
-/// <see cref="WorkflowRetentionOptions.Completed"/>, the earliest moment it can be due.
-/// </summary>
+/// <summary>The workflow instances the worker started, by the hour they may be purged from: Dapr gives apps no way to list instances.</summary>
 public sealed class WorkflowRetentionLedger(
     IConnectorStateStore store, IOptions<WorkflowRetentionOptions> options, TimeProvider time, ILogger<WorkflowRetentionLedger> logger)
 {
@@ -32,10 +27,7 @@ public sealed class WorkflowRetentionLedger(
         return new DateTimeOffset(utc.Year, utc.Month, utc.Day, utc.Hour, 0, 0, TimeSpan.Zero);
     }
 
-    /// <summary>
-    /// Files an instance the worker just started. Never fails the caller: an instance not filed is only kept longer
-    /// (logged), while a failed start would lose a run.
-    /// </summary>
+    /// <summary>Files a just-started instance. Never fails the caller: an instance not filed is only kept longer, a failed start loses a run.</summary>
     public async Task RecordStartedAsync(string instanceId, CancellationToken cancellationToken)
     {
         var o = options.Value;

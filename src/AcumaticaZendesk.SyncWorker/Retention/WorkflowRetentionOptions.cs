@@ -3,10 +3,9 @@ using System.ComponentModel.DataAnnotations;
 namespace AcumaticaZendesk.SyncWorker.Retention;
 
 /// <summary>
-/// The app's own purge of finished workflow instances (section <c>WorkflowRetention</c>), validated at start. Off by
-/// default: where the Dapr runtime takes a Configuration (Kubernetes, <c>spec.workflow.stateRetentionPolicy</c>) daprd
-/// purges them itself. On in the Container Apps deployment, which has no Dapr Configuration resource. The durations are
-/// those of the Kubernetes policy: measured from the moment the instance reached its terminal state.
+/// The app's own purge of finished workflow instances. Off by default: with a Dapr Configuration (Kubernetes,
+/// <c>spec.workflow.stateRetentionPolicy</c>) daprd purges them itself; on in Container Apps, which has none. Durations
+/// count, like that policy's, from the moment the instance reached its terminal state.
 /// </summary>
 public sealed class WorkflowRetentionOptions : IValidatableObject
 {

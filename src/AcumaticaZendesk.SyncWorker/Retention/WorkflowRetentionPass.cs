@@ -5,21 +5,13 @@ using Microsoft.Extensions.Options;
 namespace AcumaticaZendesk.SyncWorker.Retention;
 
 /// <summary>What one purge pass did.</summary>
-/// <param name="Purged">Instances purged (their retention had passed).</param>
-/// <param name="Kept">Instances still running or still within their retention, filed again for later.</param>
 /// <param name="Gone">Instances the engine no longer has (purged before, by anyone).</param>
-/// <param name="Failed">Instances whose lookup or purge failed, filed again for the next pass.</param>
-/// <param name="HoursDone">Hours of the ledger finished in this pass.</param>
 public sealed record WorkflowRetentionReport(int Purged, int Kept, int Gone, int Failed, int HoursDone);
 
 /// <summary>
-/// One pass over the <see cref="WorkflowRetentionLedger"/>: every hour that has fully passed since the last pass is
-/// read; each instance in it is looked up and purged through <see cref="IDaprWorkflowClient.PurgeInstanceAsync"/> when it
-/// has been completed for <see cref="WorkflowRetentionOptions.Completed"/>, or failed / terminated for
-/// <see cref="WorkflowRetentionOptions.FailedOrTerminated"/> (from its last update, when it reached that state, as
-/// daprd's <c>stateRetentionPolicy</c> counts); a running or younger one is filed again at the hour it can next be due.
-/// Idempotent (an instance already gone counts as done), bounded by <see cref="WorkflowRetentionOptions.MaxInstancesPerPass"/>,
-/// and safe on several replicas (bucket writes carry ETags; a replica that loses a race stops its pass).
+/// One pass over the hours of the <see cref="WorkflowRetentionLedger"/> that have passed: an instance whose retention ran
+/// out since its last update (as daprd's <c>stateRetentionPolicy</c> counts) is purged, a younger one filed again.
+/// Idempotent, bounded, and safe on several replicas (bucket writes carry ETags; a replica that loses a race stops).
 /// </summary>
 public sealed class WorkflowRetentionPass(
     IConnectorStateStore store,

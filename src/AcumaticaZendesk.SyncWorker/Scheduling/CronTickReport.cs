@@ -6,7 +6,6 @@ namespace AcumaticaZendesk.SyncWorker.Scheduling;
 [JsonConverter(typeof(JsonStringEnumConverter<ScheduleOutcome>))]
 public enum ScheduleOutcome
 {
-    /// <summary>A new run was scheduled.</summary>
     Scheduled,
 
     /// <summary>This slot's run was scheduled already (duplicate trigger): nothing done.</summary>

@@ -2,10 +2,7 @@ using Dapr.Workflow;
 
 namespace AcumaticaZendesk.SyncWorker.Scheduling;
 
-/// <summary>
-/// Tells whether a workflow instance exists (used before giving back a lease whose scheduling call failed) and whether
-/// it has ended (used before taking over a lease that looks held).
-/// </summary>
+/// <summary>Whether a run exists (before giving back a lease after a failed start) or has ended (before taking over a held lease).</summary>
 public interface IWorkflowRunProbe
 {
     Task<bool> ExistsAsync(string instanceId, CancellationToken cancellationToken);

@@ -3,10 +3,8 @@ using System.Globalization;
 namespace AcumaticaZendesk.SyncWorker.Scheduling;
 
 /// <summary>
-/// The <c>sync-cron</c> binding schedule that fires at the start of every slot of <see cref="SyncScheduleOptions.Interval"/>,
-/// on every replica at the same wall-clock moment: a UTC cron expression, never <c>@every</c> (which counts from each
-/// sidecar's start, dapr/kit <c>cron/constantdelay.go</c>). The slots are UTC multiples of the interval
-/// (<see cref="SyncSlots.SlotOf"/>), so only intervals that divide an hour, or whole hours that divide a day, have one.
+/// The <c>sync-cron</c> schedule, firing at the start of every slot on every replica at once: a UTC cron expression, never
+/// <c>@every</c> (which counts from each sidecar's start, dapr/kit <c>cron/constantdelay.go</c>).
 /// </summary>
 public static class SyncCronSchedule
 {
@@ -15,10 +13,7 @@ public static class SyncCronSchedule
         (interval < TimeSpan.FromHours(1) && interval.Ticks % TimeSpan.TicksPerMinute == 0 && 60 % (int)interval.TotalMinutes == 0)
         || (interval <= TimeSpan.FromDays(1) && interval.Ticks % TimeSpan.TicksPerHour == 0 && 24 % (int)interval.TotalHours == 0));
 
-    /// <summary>
-    /// The schedule for the component (<c>CRON_TZ=UTC 0 */5 * * * *</c> for five minutes): seconds first, as daprd's cron
-    /// binding accepts (components-contrib <c>bindings/cron/cron.go</c>), in UTC whatever the sidecar's zone.
-    /// </summary>
+    /// <summary><c>CRON_TZ=UTC 0 */5 * * * *</c> for five minutes: seconds first, as components-contrib <c>bindings/cron/cron.go</c> accepts.</summary>
     public static string For(TimeSpan interval)
     {
         if (!HasSchedule(interval))

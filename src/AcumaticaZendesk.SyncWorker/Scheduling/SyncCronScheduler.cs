@@ -11,12 +11,7 @@ using Microsoft.Extensions.Options;
 
 namespace AcumaticaZendesk.SyncWorker.Scheduling;
 
-/// <summary>
-/// The cron tick: for every runnable tenant, take the tenant's lease and schedule one <see cref="TenantSyncWorkflow"/>
-/// under a never-used instance id (<see cref="SyncSlots.InstanceId"/>): the lease keeps a slot to one run. Only schedules, and
-/// lists each scheduled run in the tenant's runs (<see cref="RunStore.StartAsync"/>); every sidecar call carries a deadline
-/// (scheduling without a reachable sidecar would otherwise wait forever).
-/// </summary>
+/// <summary>The cron tick: per runnable tenant, take its lease and schedule a run. Every sidecar call has a deadline (else it may wait forever).</summary>
 public sealed class SyncCronScheduler(
     ITenantDirectory tenants,
     SyncLeaseStore leases,
@@ -53,10 +48,7 @@ public sealed class SyncCronScheduler(
         return new CronTickReport(now, slot, results);
     }
 
-    /// <summary>
-    /// Schedules a run outside the cron (operator "run now", rerun, an early wake) under the same lease, with the
-    /// caller's never-used instance id; the slot is the moment of the request.
-    /// </summary>
+    /// <summary>A run outside the cron (run now, rerun, early wake) under the same lease; its slot is the moment of the request.</summary>
     public Task<TenantScheduleResult> ScheduleNowAsync(string tenantId, string instanceId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -131,9 +123,8 @@ public sealed class SyncCronScheduler(
     }
 
     /// <summary>
-    /// StartInstance answers only once the instance has started (durabletask-go <c>StartInstance</c> waits for it), so
-    /// a failed call may have created the run: the lease is given back only when the engine says the instance does
-    /// not exist. While that cannot be told, the lease stays and frees itself when it expires.
+    /// durabletask-go <c>StartInstance</c> answers only once the instance started, so a failed call may have created the run:
+    /// the lease is given back only when the instance does not exist; if that cannot be told, it frees itself when it expires.
     /// </summary>
     private async Task<TenantScheduleResult> AfterFailedStartAsync(
         string tenantId, string instanceId, Exception ex, SyncScheduleOptions o, CancellationToken cancellationToken)

@@ -13,10 +13,7 @@ public enum SyncLeaseStatus
     ScheduleFailed,
 }
 
-/// <summary>
-/// The per-tenant lease (state key <c>sync-lease:{tenant}</c>), written with ETags so that one run per tenant is alive.
-/// <see cref="Token"/> is random per acquisition, so a holder can tell its own write from a concurrent one.
-/// </summary>
+/// <summary>The per-tenant lease (one live run); <see cref="Token"/> is random per acquisition, so a holder knows its own write.</summary>
 public sealed record SyncLease(
     string TenantId,
     string InstanceId,

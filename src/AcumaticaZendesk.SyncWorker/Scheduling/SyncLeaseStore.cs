@@ -9,9 +9,6 @@ public sealed class SyncLeaseStore(IConnectorStateStore store, TimeProvider time
 
     public static string Key(string tenantId) => $"sync-lease:{tenantId}";
 
-    /// <summary>
-    /// The pure decision for a tenant's lease at <paramref name="now"/>, for a trigger in <paramref name="slot"/>.
-    /// </summary>
     public static LeaseOutcome Decide(SyncLease? current, DateTimeOffset slot, DateTimeOffset now) => current switch
     {
         null => LeaseOutcome.Acquired,
@@ -20,10 +17,7 @@ public sealed class SyncLeaseStore(IConnectorStateStore store, TimeProvider time
         _ => LeaseOutcome.Acquired,
     };
 
-    /// <summary>
-    /// Tries to take the tenant's lease for the run <paramref name="instanceId"/> of <paramref name="slot"/>.
-    /// A lease held by a live-looking run is taken over only if <paramref name="isRunFinished"/> says that run is over.
-    /// </summary>
+    /// <summary>A lease held by a live-looking run is taken over only if <paramref name="isRunFinished"/> says that run is over.</summary>
     public async Task<LeaseAttempt> TryAcquireAsync(
         string tenantId,
         string instanceId,
@@ -70,10 +64,7 @@ public sealed class SyncLeaseStore(IConnectorStateStore store, TimeProvider time
             : new LeaseAttempt(LeaseOutcome.LostRace, stored);
     }
 
-    /// <summary>
-    /// Marks the lease of run <paramref name="instanceId"/> as no longer running. Idempotent: true when the lease is
-    /// (now or already) released by this run; false when the lease belongs to another run or does not exist.
-    /// </summary>
+    /// <summary>Idempotent: true when this run's lease is (now or already) released; false when it is another run's or missing.</summary>
     public async Task<bool> ReleaseAsync(string tenantId, string instanceId, SyncLeaseStatus status, CancellationToken cancellationToken)
     {
         if (status == SyncLeaseStatus.Running)

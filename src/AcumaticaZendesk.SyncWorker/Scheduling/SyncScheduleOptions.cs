@@ -7,18 +7,11 @@ public sealed class SyncScheduleOptions : IValidatableObject
 {
     public const string SectionName = "SyncSchedule";
 
-    /// <summary>
-    /// Length of one time slot: the trigger time is rounded down to it, and one run per tenant and slot is started.
-    /// The cron binding's schedule is <see cref="SyncCronSchedule.For"/> of it (components/sync-cron.yaml, deploy/; checked
-    /// by SyncCronScheduleAgreesTests): whole minutes dividing an hour, or whole hours dividing a day.
-    /// </summary>
+    /// <summary>One run per tenant and slot; sync-cron.yaml (components/, deploy/) holds <see cref="SyncCronSchedule.For"/> of it.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
     public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>
-    /// How long a run's lease keeps other runs of the same tenant out when the run is never heard of again
-    /// (a terminated or purged instance). A finished run releases its lease at once.
-    /// </summary>
+    /// <summary>How long the lease of a run never heard of again (terminated, purged) keeps the tenant's other runs out.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromHours(12);
 

@@ -5,14 +5,7 @@ using Dapr.Client;
 
 namespace AcumaticaZendesk.SyncWorker.Sidecar;
 
-/// <summary>
-/// <see cref="IConnectorStateStore"/> over the Dapr state API (component <see cref="DaprNames.Components.StateStore"/>).
-/// </summary>
-/// <remarks>
-/// Writes go through <see cref="DaprStateWrites"/>, so they mean the same on every state store a deployment may use
-/// (sqlite, postgresql v2, redis, Cosmos DB): an ETag write is refused with <c>Aborted</c> (false); "must not exist"
-/// (a null ETag) is a read followed by an insert; "last write wins" is a read followed by an ETag-guarded write.
-/// </remarks>
+/// <summary>The Dapr state API; writes go through <see cref="DaprStateWrites"/>, so they mean the same on every state store.</summary>
 public sealed class DaprConnectorStateStore(DaprClient dapr) : IConnectorStateStore
 {
     private const string StoreName = DaprNames.Components.StateStore;

@@ -4,12 +4,9 @@ using System.Text;
 namespace AcumaticaZendesk.SyncWorker.Sidecar;
 
 /// <summary>
-/// Dapr's app API token on the routes only the sidecar calls (the cron binding, the pub/sub subscriptions and
-/// <c>/dapr/*</c>). When <c>APP_API_TOKEN</c> is set (Kubernetes: the sidecar injector sets it from the
-/// <c>dapr.io/app-token-secret</c> annotation; Azure Container Apps sets it for every Dapr-enabled app), the sidecar
-/// sends it in the <c>dapr-api-token</c> header on every call to the app (Dapr docs, "Authenticate requests from Dapr
-/// using token authentication"); a call to these routes without it, or with another value, is 401 and logged, so
-/// another pod in the cluster cannot start syncs or forge events. Unset (local runs, tests): not checked.
+/// Dapr's app API token on the routes only the sidecar calls. When <c>APP_API_TOKEN</c> is set (Kubernetes sidecar injector,
+/// Azure Container Apps), the sidecar sends it in <c>dapr-api-token</c> (Dapr docs, "Authenticate requests from Dapr using
+/// token authentication"); a call without it is 401, so another pod cannot start syncs or forge events. Unset: not checked.
 /// </summary>
 internal static partial class SidecarAppToken
 {

@@ -9,11 +9,9 @@ using Dapr.Workflow;
 namespace AcumaticaZendesk.SyncWorker.TenantSync;
 
 /// <summary>
-/// Ends a run: gives the tenant's run record its final status (<see cref="RunStore.CompleteAsync"/>), releases the
-/// tenant's lease (ETag-guarded, only if this run holds it), publishes the run summary on
-/// <see cref="DaprNames.Topics.SyncRunCompleted"/> for listeners outside the app (the app itself reads the run record),
-/// then evaluates the tenant's alerts (<see cref="TenantAlerts"/>). Idempotent: a retried call finishes the record
-/// again with the same status, finds the lease released already, and the alert ledger does not send an open alert again.
+/// Ends a run: final status in the run record, the tenant's lease released (only if this run holds it), the summary
+/// published for listeners outside the app, then alerts evaluated. Idempotent: a retry finishes the record with the same
+/// status, finds the lease released, and the alert ledger does not send an open alert again.
 /// </summary>
 public sealed class CompleteSyncRunActivity(
     SyncLeaseStore leases,
@@ -27,7 +25,6 @@ public sealed class CompleteSyncRunActivity(
     {
         ArgumentNullException.ThrowIfNull(input);
         var ct = lifetime.ApplicationStopping;
-        // The run record the engine filled page by page (what the operator API shows) gets its final status.
         _ = await runs.CompleteAsync(input.TenantId, input.RunId, StatusOf(input), input.Error, ct).ConfigureAwait(false);
         var released = await leases.ReleaseAsync(input.TenantId, input.RunId, SyncLeaseStatus.Released, ct).ConfigureAwait(false);
         await publisher.PublishAsync(DaprNames.Topics.SyncRunCompleted, input, ct).ConfigureAwait(false);

@@ -7,12 +7,7 @@ using Dapr.Workflow;
 
 namespace AcumaticaZendesk.SyncWorker.TenantSync;
 
-/// <summary>
-/// The operator API's view of the sync workflows, over <see cref="IDaprWorkflowClient"/>. Manual runs and reruns go
-/// through the same lease as the cron tick, with never-used instance ids
-/// (<c>sync-{tenant}-manual-{yyyyMMddHHmmssfff}-{random}</c>, <c>sync-{tenant}-rerun-…</c>, <see cref="SyncSlots.NewInstanceId"/>),
-/// readable in the <c>dapr workflow</c> CLI.
-/// </summary>
+/// <summary>The operator API's view of the sync workflows; manual runs and reruns take the same lease as the cron tick.</summary>
 public sealed class DaprWorkflowRuns(
     IDaprWorkflowClient workflows,
     SyncCronScheduler scheduler,

@@ -3,7 +3,7 @@ using Dapr.Workflow;
 
 namespace AcumaticaZendesk.SyncWorker.TenantSync;
 
-/// <summary>Syncs one page of one kind for a tenant through the <see cref="ISyncEngine"/> (idempotent, at-least-once).</summary>
+/// <summary>Syncs up to <see cref="SyncPagesRequest.MaxPages"/> pages of one kind through the engine (idempotent, at-least-once).</summary>
 public sealed class SyncPageActivity(ISyncEngine engine, IHostApplicationLifetime lifetime, ILogger<SyncPageActivity> logger)
     : WorkflowActivity<SyncPagesRequest, SyncPagesResult>
 {

@@ -4,19 +4,10 @@ using AcumaticaZendesk.Sync.Ports;
 namespace AcumaticaZendesk.SyncWorker.TenantSync;
 
 /// <summary>
-/// Input of <see cref="TenantSyncWorkflow"/>. The first execution starts with no kind read and no progress; each
-/// <c>ContinueAsNew</c> carries the position (the kinds already read to the end; the others resume from their
-/// checkpoints) and the counts so far, so history stays small.
+/// Input of <see cref="TenantSyncWorkflow"/>. Each <c>ContinueAsNew</c> carries the kinds already read to the end (the
+/// others resume from their checkpoints) and the counts so far, so history stays small.
 /// </summary>
-/// <param name="TenantId">The tenant.</param>
-/// <param name="Slot">The time slot the run was scheduled for.</param>
-/// <param name="StartedAt">When the scheduler started the run (kept across executions).</param>
-/// <param name="PageSize">Records per page.</param>
 /// <param name="PagesPerExecution">Pages one execution runs before it continues as new.</param>
-/// <param name="Progress">Counts so far (null at the start).</param>
-/// <param name="Generation">How many times the run continued as new.</param>
-/// <param name="FinishedKinds">Kinds already read to the end in this run (null: none).</param>
-/// <param name="PagesPerActivity">Pages one activity call syncs (<see cref="SyncPagesRequest.MaxPages"/>).</param>
 public sealed record TenantSyncInput(
     string TenantId,
     DateTimeOffset Slot,
@@ -28,11 +19,7 @@ public sealed record TenantSyncInput(
     IReadOnlyList<EntityKind>? FinishedKinds = null,
     int PagesPerActivity = 1);
 
-/// <summary>
-/// The workflow's custom status: where it is and what it did so far. <see cref="CurrentKind"/> is the first kind still
-/// being read (kinds whose prerequisites are met are read side by side: <see cref="RunningKinds"/>, by name), or the
-/// next one to start.
-/// </summary>
+/// <summary>The custom status: <see cref="CurrentKind"/> is the first kind being read (all in <see cref="RunningKinds"/>), or the next.</summary>
 public sealed record TenantSyncStatus(
     string TenantId,
     [property: JsonConverter(typeof(JsonStringEnumConverter<EntityKind>))] EntityKind? CurrentKind, // a name for operators reading the custom status
@@ -50,10 +37,7 @@ public enum SyncRunOutcome
     Failed,
 }
 
-/// <summary>
-/// What a run did, as the workflow's output and the <c>sync-run-completed</c> event for listeners outside the app
-/// (the app keeps the run in its run record, <c>RunStore</c>). <see cref="RunId"/> is the workflow instance id.
-/// </summary>
+/// <summary>What a run did: the workflow's output and the <c>sync-run-completed</c> event. <see cref="RunId"/> is the instance id.</summary>
 public sealed record SyncRunSummary(
     string TenantId,
     string RunId,

@@ -7,19 +7,14 @@ using Dapr.Workflow;
 namespace AcumaticaZendesk.SyncWorker.TenantSync;
 
 /// <summary>
-/// One tenant's sync run: every entity kind once its prerequisites are read (<see cref="SyncStages"/>), kinds that are
-/// ready side by side, each in activity calls of up to <see cref="TenantSyncInput.PagesPerActivity"/> pages until the
-/// engine reports no more pages; then the ticket export pass and a
-/// finishing activity that records the run, releases the tenant's lease and publishes the run summary.
-/// Deterministic orchestration only: time from the context, no I/O, no constructor dependencies (the kinds of a
-/// kinds interleave in the order their activities complete, which the workflow history replays).
+/// One tenant's sync run: each kind once its prerequisites are read (<see cref="SyncStages"/>), ready kinds side by side,
+/// until the engine reports no more pages; then the ticket export pass and <see cref="CompleteSyncRunActivity"/>.
+/// Deterministic: time from the context, no I/O; kinds interleave in the order their activities complete, which the
+/// workflow history replays.
 /// </summary>
 public sealed class TenantSyncWorkflow : Workflow<TenantSyncInput, SyncRunSummary?>
 {
-    /// <summary>
-    /// Retries of a page span minutes (Polly inside the clients covers seconds). Part of the workflow history:
-    /// changing it affects in-flight instances.
-    /// </summary>
+    /// <summary>Retries of a page span minutes (Polly in the clients covers seconds). Part of the history: a change affects in-flight runs.</summary>
     public static readonly WorkflowTaskOptions PageRetry = new(new WorkflowRetryPolicy(
         maxNumberOfAttempts: 5,
         firstRetryInterval: TimeSpan.FromSeconds(30),
@@ -110,10 +105,7 @@ public sealed class TenantSyncWorkflow : Workflow<TenantSyncInput, SyncRunSummar
         return summary;
     }
 
-    /// <summary>
-    /// The mutable position of one execution. Orchestrator code runs on one thread, so the kinds of a stage share it
-    /// without locks; they interleave only at their awaits.
-    /// </summary>
+    /// <summary>One execution's position; orchestrator code runs on one thread, so kinds share it without locks.</summary>
     private sealed class RunState(WorkflowContext context, TenantSyncInput input)
     {
         public ILogger Logger { get; } = context.CreateReplaySafeLogger<TenantSyncWorkflow>();
@@ -177,7 +169,6 @@ public sealed class TenantSyncWorkflow : Workflow<TenantSyncInput, SyncRunSummar
             }
         }
 
-        /// <summary>Custom status while <paramref name="kinds"/> are in flight (nothing when none is).</summary>
         public void ReportRunning(IReadOnlyCollection<EntityKind> kinds)
         {
             if (kinds.Count > 0)
@@ -186,10 +177,6 @@ public sealed class TenantSyncWorkflow : Workflow<TenantSyncInput, SyncRunSummar
             }
         }
 
-        /// <summary>
-        /// Custom status: the unfinished kinds among <paramref name="inFlight"/> (in <see cref="SyncStages.KindOrder"/>),
-        /// the first of them as the current kind, else the next kind to become ready.
-        /// </summary>
         private void Report(IReadOnlyCollection<EntityKind> inFlight)
         {
             var now = SyncStages.KindOrder.Where(k => !Finished.Contains(k) && inFlight.Contains(k)).ToArray();

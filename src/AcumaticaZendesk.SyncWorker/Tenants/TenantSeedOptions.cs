@@ -5,10 +5,7 @@ public sealed class TenantSeedOptions
 {
     public const string SectionName = "Tenants";
 
-    /// <summary>
-    /// A JSON array of tenants (see docs/sync-model.md), relative to the app's content root. Empty: no seeding;
-    /// tenants are then created through the operator API.
-    /// </summary>
+    /// <summary>A JSON array of tenants, relative to the content root; empty: none (tenants come from the operator API).</summary>
     public string? SeedFile { get; set; }
 
     /// <summary>Wait between attempts while the state store (the Dapr sidecar) is not reachable yet.</summary>

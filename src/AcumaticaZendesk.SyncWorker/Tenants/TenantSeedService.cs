@@ -3,10 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace AcumaticaZendesk.SyncWorker.Tenants;
 
-/// <summary>
-/// Creates the tenants of <see cref="TenantSeedOptions.SeedFile"/> that do not exist yet. A bad file is refused at
-/// start with the field that is wrong; an unreachable sidecar is waited for (the worker starts before daprd is ready).
-/// </summary>
+/// <summary>Seeds tenants; a bad file stops the start, an unreachable sidecar is waited for (the worker starts before daprd).</summary>
 internal sealed partial class TenantSeedService(
     IOptions<TenantSeedOptions> options,
     IHostEnvironment environment,

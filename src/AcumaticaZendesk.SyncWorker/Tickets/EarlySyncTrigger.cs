@@ -12,12 +12,7 @@ public sealed record SyncWake(DateTimeOffset At, string? InstanceId);
 /// <summary>What a change signal did.</summary>
 public sealed record WakeResult(string TenantId, string Outcome, TenantScheduleResult? Schedule = null);
 
-/// <summary>
-/// Wakes a tenant's sync early on an Acumatica change signal: at most one extra run per <see cref="SyncScheduleOptions.Interval"/>
-/// (debounced through an ETag-guarded state entry), scheduled through <see cref="SyncCronScheduler.ScheduleNowAsync"/> under a
-/// never-used instance id (<c>sync-{tenant}-wake-{yyyyMMddHHmmssfff}-{random}</c>) so the tenant's lease still allows one run at a
-/// time and no finished run is ever restarted in its place.
-/// </summary>
+/// <summary>An Acumatica change signal wakes a tenant's sync early: at most one extra run per interval, under the tenant's lease.</summary>
 public sealed class EarlySyncTrigger(
     ITenantDirectory tenants,
     SyncCronScheduler scheduler,

@@ -17,12 +17,7 @@ using Microsoft.Extensions.Options;
 
 namespace AcumaticaZendesk.SyncWorker.Tickets;
 
-/// <summary>
-/// Applies one ticket to Acumatica: reads it (status, subject, requester, organization, latest public comment, agent
-/// link) and, when its organization's external_id names an Acumatica business account, creates or updates the ONE
-/// activity of the ticket on that account (found again by <see cref="AcumaticaActivityMarker"/>). Every outcome is
-/// written to the audit trail under kind <see cref="EntityKind.Ticket"/>, key = ticket id.
-/// </summary>
+/// <summary>Writes a ticket's ONE activity on the business account its organization names (found by <see cref="AcumaticaActivityMarker"/>).</summary>
 public sealed class TicketContextService(
     TenantRepository tenants,
     TenantClients clients,
@@ -33,7 +28,6 @@ public sealed class TicketContextService(
     IOptions<TicketFlowOptions> options,
     ILogger<TicketContextService> logger)
 {
-    /// <summary>Reads ticket <paramref name="ticketId"/> and applies it.</summary>
     public async Task<TicketContextResult> ApplyAsync(string tenantId, long ticketId, string runId, CancellationToken cancellationToken)
     {
         var tenant = await tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false);
@@ -54,10 +48,7 @@ public sealed class TicketContextService(
         return await ApplyAsync(tenant, zendesk, ticket, readAt, runId, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// Applies a ticket already read (the export pass) at <paramref name="readAt"/> (this process's clock, taken before the
-    /// read), unless the applied version covers it (<see cref="TicketApplied.Covers"/>).
-    /// </summary>
+    /// <summary>Applies a ticket already read at <paramref name="readAt"/> (our clock, before the read) unless the applied version covers it.</summary>
     public async Task<TicketContextResult> ApplyAsync(
         TenantConfig tenant, ZendeskClient zendesk, ZendeskTicket ticket, DateTimeOffset readAt, string runId, CancellationToken cancellationToken)
     {

@@ -2,10 +2,7 @@ using Dapr.Workflow;
 
 namespace AcumaticaZendesk.SyncWorker.Tickets;
 
-/// <summary>
-/// One ticket change (instance id <see cref="TicketChange.InstanceId"/>): one activity reads the ticket and writes its
-/// Acumatica activity. Deterministic: no I/O, no clock, no constructor dependencies.
-/// </summary>
+/// <summary>One ticket change (<see cref="TicketChange.InstanceId"/>): one activity applies it. Deterministic: no I/O, no clock.</summary>
 public sealed class TicketContextWorkflow : Workflow<TicketChange, TicketContextResult>
 {
     /// <summary>Retries span minutes (the clients retry seconds themselves); the write is idempotent through the marker.</summary>

@@ -6,12 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace AcumaticaZendesk.SyncWorker.Tickets;
 
-/// <summary>
-/// Catches ticket changes whose webhook never arrived: reads the tenant's Zendesk incremental ticket export from its
-/// stored cursor (<see cref="TicketExportCursor"/>; the first pass starts <see cref="TicketFlowOptions.InitialExportLookback"/>
-/// back) and applies every ticket whose version is newer than the one applied (<see cref="TicketApplied"/>). The cursor
-/// moves after each page, and only when every ticket of the page was applied or skipped, so a failure is read again.
-/// </summary>
+/// <summary>Catches changes whose webhook never arrived (incremental export); the cursor moves only past fully applied pages.</summary>
 public sealed class TicketExportPass(
     TenantRepository tenants,
     TenantClients clients,

@@ -2,11 +2,7 @@ using Dapr.Workflow;
 
 namespace AcumaticaZendesk.SyncWorker.Tickets;
 
-/// <summary>
-/// The step <see cref="Workflows.TenantSyncWorkflow"/> runs after the main flow, still under the tenant's lease (so one
-/// export pass per tenant at a time): the ticket export safety net. Its failure is logged and never fails the run;
-/// the next run continues from the stored cursor.
-/// </summary>
+/// <summary>The export pass at the end of a run, under the tenant's lease; its failure is logged, never fails the run.</summary>
 public static class TicketExportStep
 {
     public static readonly WorkflowTaskOptions ExportRetry = new(new WorkflowRetryPolicy(

@@ -6,11 +6,7 @@ namespace AcumaticaZendesk.SyncWorker.Tickets;
 
 public static class TicketFlowExtensions
 {
-    /// <summary>
-    /// Ticket context flow: <see cref="TicketContextService"/>, <see cref="TicketExportPass"/>, <see cref="EarlySyncTrigger"/>,
-    /// options (<c>TicketFlow</c>). Uses the core's <see cref="TenantRepository"/> and <see cref="AuditTrail"/> (AddSyncCore)
-    /// and the connectors' one gate to a tenant's systems (<see cref="Connectors.Gate.TenantClients"/>; AddConnectors).
-    /// </summary>
+    /// <summary>The ticket context flow; needs AddSyncCore and AddConnectors (<see cref="Connectors.Gate.TenantClients"/>).</summary>
     public static IServiceCollection AddTicketFlow(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);

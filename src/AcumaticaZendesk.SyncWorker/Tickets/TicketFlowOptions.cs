@@ -20,9 +20,8 @@ public sealed class TicketFlowOptions
     public int CommentSummaryLength { get; set; } = 500;
 
     /// <summary>
-    /// How far Zendesk's clock may be ahead of this worker's. A ticket read less than a second plus this after its
-    /// <c>updated_at</c> may still change within the same (whole-second) version, so that version is applied again when the
-    /// export pass meets it (the activity is written again only when it would change).
+    /// How far Zendesk's clock may be ahead of this worker's: a ticket read less than a second plus this after its
+    /// whole-second <c>updated_at</c> may still change within that version, so it is applied again when met (<see cref="TicketApplied.Settled"/>).
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan ClockSkewAllowance { get; set; } = TimeSpan.FromSeconds(2);

@@ -1,10 +1,6 @@
 namespace AcumaticaZendesk.SyncWorker.Tickets;
 
-/// <summary>
-/// One writer per ticket in this process: two changes of one ticket (a webhook workflow and the export pass, or two
-/// quick updates) never interleave find-then-create of its activity or the read-modify-write of its audit history.
-/// Entries are removed when their last holder leaves.
-/// </summary>
+/// <summary>One writer per ticket in this process: find-then-create of its activity and its audit writes never interleave.</summary>
 public sealed class TicketLocks
 {
     private readonly Dictionary<string, Entry> entries = new(StringComparer.Ordinal);

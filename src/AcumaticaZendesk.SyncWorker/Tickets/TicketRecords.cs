@@ -35,10 +35,7 @@ public sealed record TicketContextRequest(string TenantId, long TicketId, string
 [JsonConverter(typeof(JsonStringEnumConverter<TicketContextOutcome>))]
 public enum TicketContextOutcome
 {
-    /// <summary>The activity was created on the account.</summary>
     Created,
-
-    /// <summary>The ticket's activity was updated.</summary>
     Updated,
 
     /// <summary>This version of the ticket (or a newer one) was applied already.</summary>
@@ -51,14 +48,10 @@ public enum TicketContextOutcome
 /// <summary>What the flow did with one ticket.</summary>
 public sealed record TicketContextResult(string TenantId, long TicketId, TicketContextOutcome Outcome, string? Detail = null, Guid? ActivityId = null);
 
-/// <summary>
-/// The last version of a ticket the flow applied (state key <c>tickets:{tenant}:applied:{ticketId}</c>): the export
-/// pass and redelivered changes skip versions this record <see cref="Covers"/>.
-/// </summary>
+/// <summary>The last version of a ticket the flow applied; the export pass and redeliveries skip versions it <see cref="Covers"/>.</summary>
 /// <param name="Settled">
-/// The version was read after its second was over. Zendesk's <c>updated_at</c> and <c>generated_timestamp</c> have whole
-/// seconds, so a change later in the same second keeps the version: a version read within its second is applied again
-/// when it is met again (and written only when the activity would change, <paramref name="Fingerprint"/>).
+/// Read after its second was over. Zendesk's <c>updated_at</c> has whole seconds, so a version read within its second is
+/// applied again when met (written only when the activity would change, <paramref name="Fingerprint"/>).
 /// </param>
 /// <param name="Fingerprint">SHA-256 of what was written on the activity (summary, body, account); null for skips.</param>
 public sealed record TicketApplied(
@@ -84,10 +77,7 @@ public sealed record TicketApplied(
     public bool Covers(DateTimeOffset? updatedAt, long? generatedTimestamp) =>
         !IsOlderThan(updatedAt, generatedTimestamp) && (Settled || UpdatedAt != updatedAt || GeneratedTimestamp != generatedTimestamp);
 
-    /// <summary>
-    /// Whether a ticket of this version read at <paramref name="readAt"/> (this process's clock) was read after the
-    /// version's second ended, allowing <paramref name="clockAllowance"/> for the difference between the clocks.
-    /// </summary>
+    /// <summary>Whether the version was read after its second ended, allowing <paramref name="clockAllowance"/> between the clocks.</summary>
     public static bool IsSettled(DateTimeOffset? updatedAt, long? generatedTimestamp, DateTimeOffset readAt, TimeSpan clockAllowance)
     {
         var version = updatedAt ?? DateTimeOffset.MinValue;
@@ -116,10 +106,7 @@ public sealed record TicketExportResult(string TenantId, int Pages, int Read, in
     public static TicketExportResult Nothing(string tenantId) => new(tenantId, 0, 0, 0, 0, 0, 0, false);
 }
 
-/// <summary>
-/// How long the last applied ticket took from its change in Zendesk to its Activity in Acumatica (state key
-/// <c>tickets:{tenant}:flow-lag</c>; the <c>sync.ticket_flow.lag</c> metric's last value, kept for the alert trigger).
-/// </summary>
+/// <summary>How long the last applied ticket took from Zendesk to its Activity in Acumatica, kept for the alert trigger.</summary>
 public sealed record TicketFlowLag(TimeSpan Lag, DateTimeOffset AppliedAt)
 {
     public static string Key(string tenantId) => $"tickets:{tenantId}:flow-lag";
