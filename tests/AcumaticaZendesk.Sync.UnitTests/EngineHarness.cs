@@ -15,7 +15,7 @@ namespace AcumaticaZendesk.Sync.UnitTests;
 /// <summary>The engine over in-memory fakes, plus the stores a test wants to look at.</summary>
 internal sealed class EngineHarness
 {
-    public static readonly EntityKind[] AllKinds = [EntityKind.Customer, EntityKind.Vendor, EntityKind.Contact, EntityKind.Employee];
+    public static readonly EntityKind[] AllKinds = [.. SyncStages.KindOrder];
 
     public EngineHarness(
         TenantConfig? tenant = null, SyncEngineOptions? options = null, IConnectorStateStore? store = null, InMemoryConnectorStateStore? memory = null,

@@ -221,10 +221,11 @@ public sealed class SyncCronSchedulerTests
     [Fact]
     public async Task A_tenant_id_that_cannot_form_an_instance_id_is_reported_and_the_others_go_on()
     {
-        tenants.ListRunnableTenantIdsAsync(Arg.Any<CancellationToken>()).Returns(["bad id", "contoso"]);
+        tenants.ListRunnableTenantIdsAsync(Arg.Any<CancellationToken>()).Returns(["Bad_Id", "contoso"]);
 
         var report = await scheduler.RunAsync(Ct);
 
         Assert.Equal([ScheduleOutcome.InvalidTenantId, ScheduleOutcome.Scheduled], report.Tenants.Select(t => t.Outcome));
+        Assert.Equal("Tenant ids are 1-63 lower-case letters, digits or '-', starting with a letter or digit", report.Tenants[0].Detail);
     }
 }

@@ -17,13 +17,16 @@ internal sealed class Replayer(
     IConnectorStateStore store, IAcumaticaSource source, TenantRepository tenants, CheckpointStore checkpoints, FailedRecordQueue failed,
     RecordProcessor processor, PageRecorder recorder, IOptions<SyncEngineOptions> options, TimeProvider time)
 {
-    /// <summary>Replays records on demand (operator) or from the failed queue, kinds in <see cref="EntityKind"/> order, as a run of their own.</summary>
+    /// <summary>
+    /// Replays records on demand (operator) or from the failed queue as a run of their own, kinds in a run's order
+    /// (<see cref="SyncStages.KindOrder"/>), so a clash between kinds is settled as a run settles it.
+    /// </summary>
     public async Task<ReplayResult> ReplayAsync(string tenantId, string runId, IReadOnlyCollection<RecordRef> records, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
         var tenant = await tenants.GetRequiredAsync(tenantId, cancellationToken).ConfigureAwait(false);
         var results = new List<PlannedItem>();
-        foreach (var group in records.Distinct().GroupBy(r => r.Kind).OrderBy(g => g.Key))
+        foreach (var group in records.Distinct().GroupBy(r => r.Kind).OrderBy(g => RunPosition(g.Key)))
         {
             var (checkpoint, _) = await checkpoints.GetAsync(tenantId, group.Key, cancellationToken).ConfigureAwait(false);
             var firstLoad = !(checkpoint?.InitialLoadCompleted ?? false);
@@ -111,4 +114,18 @@ internal sealed class Replayer(
 
     /// <summary>Stand-in for a queued record that Acumatica no longer has.</summary>
     private sealed record GoneRecord : AcumaticaRecord;
+
+    /// <summary>Where a run reads <paramref name="kind"/> (<see cref="SyncStages.KindOrder"/>); kinds a run never reads come last.</summary>
+    private static int RunPosition(EntityKind kind)
+    {
+        for (var i = 0; i < SyncStages.KindOrder.Count; i++)
+        {
+            if (SyncStages.KindOrder[i] == kind)
+            {
+                return i;
+            }
+        }
+
+        return int.MaxValue;
+    }
 }

@@ -63,7 +63,7 @@ public sealed class SyncCronScheduler(
         {
             logger.LogError("Tenant id {TenantId} cannot form a workflow instance id; skipped", tenantId);
             return new TenantScheduleResult(tenantId, null, ScheduleOutcome.InvalidTenantId,
-                "Tenant ids may hold letters, digits, '-' and '_' only (1-64 characters)");
+                "Tenant ids are " + TenantIds.Rule);
         }
 
         var instanceId = explicitInstanceId ?? SyncSlots.InstanceId(tenantId, slot);

@@ -14,8 +14,9 @@ public sealed class SyncPageActivity(ISyncEngine engine, IHostApplicationLifetim
         var result = await engine.SyncPagesAsync(input, lifetime.ApplicationStopping).ConfigureAwait(false);
         var counts = result.Counts;
         logger.LogInformation(
-            "{Kind} page of tenant {TenantId}: read {Read}, created {Created}, updated {Updated}, unchanged {Unchanged}, failed {Failed}, more {HasMore}",
-            input.Kind, input.TenantId, counts.Read, counts.Created, counts.Updated, counts.Unchanged, counts.Failed, result.HasMore);
+            "{Kind} pages of tenant {TenantId}: {Pages} page(s), read {Read}, created {Created}, updated {Updated}, unchanged {Unchanged}, "
+                + "failed {Failed}, more {HasMore}",
+            input.Kind, input.TenantId, counts.Pages, counts.Read, counts.Created, counts.Updated, counts.Unchanged, counts.Failed, result.HasMore);
         return result;
     }
 }
