@@ -145,6 +145,33 @@ public sealed class EngineEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Jobs_refused_for_too_many_queued_are_submitted_again_and_every_account_lands_exactly_once()
+    {
+        var zendesk = Control.GetZendeskSettings(Acme);
+        zendesk.MaxQueuedJobs = 1; // as if another integration held 29 of the account's 30 jobs
+        zendesk.JobQueuedFor = TimeSpan.FromMilliseconds(200);
+        for (var i = 0; i < 300; i++)
+        {
+            Control.AddCustomer(Acme, $"C{i + 200:D9}", $"Customer {i:D3}", $"c{i}@customers.example");
+        }
+
+        await SeedTenantAsync();
+
+        // One page of 500: its four organization jobs (100, 100, 100, 3) go out side by side.
+        var result = await Host.Get<ISyncEngine>().SyncPagesAsync(new SyncPagesRequest(Acme, "run-1", EntityKind.Customer, PageSize: 500), _ct);
+
+        Assert.Equal((303, 303, 0, false), (result.Counts.Read, result.Counts.Created, result.Counts.Failed, result.HasMore));
+        var externalIds = Organizations().Select(o => o["external_id"]!.ToString()).ToList();
+        Assert.Equal(303, externalIds.Count); // none lost, none twice
+        Assert.Equal(303, externalIds.Distinct(StringComparer.Ordinal).Count());
+        // The sandbox took one job at a time and refused the others until it had room.
+        Assert.Contains(Control.Requests.Recent(10_000), r => r.Status == 429 && r.Path.EndsWith("/organizations/create_many", StringComparison.Ordinal));
+        Assert.Empty(await Host.Get<FailedRecordQueue>().ListAsync(Acme, _ct));
+        // Told apart from the rate limit (requests were left in the minute): the account was never blocked for a Retry-After.
+        Assert.Equal(0, Host.Get<AcumaticaZendesk.Zendesk.ZendeskClientMetrics>().Snapshot().RateLimited);
+    }
+
+    [Fact]
     public async Task When_bulk_user_import_is_refused_the_load_still_lands_through_single_calls()
     {
         await SeedTenantAsync();

@@ -125,6 +125,9 @@ internal sealed class TestHost : IAsyncDisposable
     internal Jobs.ZendeskJobPoller Polls(ZendeskConnection? connection = null) =>
         _services.GetRequiredService<Http.ZendeskAccountStates>().For(connection ?? Connection).JobPolls;
 
+    /// <summary>The bulk-job limit of this host's account.</summary>
+    internal Jobs.ZendeskJobLimit JobLimit() => _services.GetRequiredService<Http.ZendeskAccountStates>().For(Connection).BulkJobs;
+
     /// <summary>
     /// Awaits <paramref name="task"/> while driving the fake clock for job polls: whenever all
     /// <paramref name="jobs"/> jobs wait for their next poll, the clock jumps exactly to the earliest due poll (so

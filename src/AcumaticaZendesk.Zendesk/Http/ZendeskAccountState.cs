@@ -4,7 +4,7 @@ namespace AcumaticaZendesk.Zendesk.Http;
 
 /// <summary>
 /// What all clients of one Zendesk account in this process share: the rate budget, the incremental-export
-/// window, the bulk-job slots and job-status polls, the token refresh lock and whether bulk user import is refused.
+/// window, the bulk-job limit and job-status polls, the token refresh lock and whether bulk user import is refused.
 /// </summary>
 internal sealed class ZendeskAccountState(ZendeskClientOptions options)
 {
@@ -12,7 +12,8 @@ internal sealed class ZendeskAccountState(ZendeskClientOptions options)
 
     public ZendeskSlidingWindow IncrementalExports { get; } = new(options.IncrementalExportRequestsPerMinute, TimeSpan.FromMinutes(1));
 
-    public SemaphoreSlim BulkJobSlots { get; } = new(options.MaxConcurrentBulkJobs, options.MaxConcurrentBulkJobs);
+    /// <summary>The bulk jobs the account may have in flight from this process (adaptive, see <see cref="Jobs.ZendeskJobLimit"/>).</summary>
+    public Jobs.ZendeskJobLimit BulkJobs { get; } = new(options.MaxConcurrentBulkJobs);
 
     /// <summary>Coalesces the job-status polls of the account's jobs into shared <c>show_many</c> requests.</summary>
     public Jobs.ZendeskJobPoller JobPolls { get; } = new();

@@ -20,10 +20,14 @@ internal sealed record ZendeskRequest(
     string Endpoint,
     bool Idempotent,
     byte[]? Body = null,
-    bool IncrementalExport = false);
+    bool IncrementalExport = false,
+    bool QueuesJob = false);
 
-/// <summary>A final answer (after retries): status and body.</summary>
-internal sealed record ZendeskResponse(HttpStatusCode Status, byte[] Body)
+/// <summary>
+/// A final answer (after retries): status and body. <paramref name="JobLimitRetryAfter"/> is set on a 429 that refused a
+/// job for too many jobs queued or running (<see cref="ZendeskApiConnection.SendAsync"/>), with the wait Zendesk asked for.
+/// </summary>
+internal sealed record ZendeskResponse(HttpStatusCode Status, byte[] Body, TimeSpan? JobLimitRetryAfter = null)
 {
     public bool IsSuccess => (int)Status is >= 200 and < 300;
 }
@@ -125,6 +129,13 @@ internal sealed partial class ZendeskApiConnection(
                     accessToken = await tokens.RefreshAfterRejectionAsync(accessToken, cancellationToken).ConfigureAwait(false);
                     attempt--; // a refresh is not a retry
                     continue;
+                }
+
+                if (status == HttpStatusCode.TooManyRequests && request.QueuesJob && ZendeskRateBudget.LeavesRequests(response.Headers))
+                {
+                    // Requests are left in the minute, so this 429 is the job limit (30 queued or running per account),
+                    // not the rate limit: the account is not blocked; the caller waits for a job to finish and submits again.
+                    return new ZendeskResponse(status, body, RetryAfter(response, now) ?? options.DefaultRetryAfter);
                 }
 
                 if (status == HttpStatusCode.TooManyRequests)

@@ -109,6 +109,10 @@ internal sealed class ZendeskRateBudget(double reserveFraction)
         }
     }
 
+    /// <summary>Whether an answer says requests are left in the current minute (<c>X-Rate-Limit-Remaining</c> or <c>ratelimit-remaining</c> above 0).</summary>
+    public static bool LeavesRequests(HttpResponseHeaders headers) =>
+        (ReadInt(headers, "X-Rate-Limit-Remaining") ?? ReadInt(headers, "ratelimit-remaining")) > 0;
+
     private static int? ReadInt(HttpResponseHeaders headers, string name) =>
         headers.TryGetValues(name, out var values)
         && int.TryParse(values.FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : null;

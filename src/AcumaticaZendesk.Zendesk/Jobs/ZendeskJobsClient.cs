@@ -9,8 +9,8 @@ internal sealed record ZendeskBulkInput(int Index, long? Id, string? ExternalId,
 
 /// <summary>
 /// Background jobs: status reads, polling until a job finishes, and mapping a finished job's per-item results
-/// back to the records that were sent. Jobs of one account run at most
-/// <see cref="ZendeskClientOptions.MaxConcurrentBulkJobs"/> at a time from this process.
+/// back to the records that were sent. Jobs of one account run at most <see cref="ZendeskJobLimit.Limit"/> at a time
+/// from this process (adaptive, up to <see cref="ZendeskClientOptions.MaxConcurrentBulkJobs"/>).
 /// </summary>
 public sealed partial class ZendeskJobsClient
 {
@@ -82,32 +82,60 @@ public sealed partial class ZendeskJobsClient
     }
 
     /// <summary>
-    /// Submits a bulk request holding one of the account's job slots, waits for the job and maps its results.
-    /// Returns the refusal instead when Zendesk does not accept the job (the caller may fall back).
+    /// Submits a bulk request holding one of the account's job slots (<see cref="ZendeskJobLimit"/>), waits for the job
+    /// and maps its results. A submission refused for too many jobs queued or running is not a failure: the limit backs
+    /// off, and the same request is submitted again once a job of the account finished or the refusal's Retry-After
+    /// passed (Zendesk queued nothing, so nothing is duplicated), until <see cref="ZendeskClientOptions.JobTimeout"/>
+    /// after the first attempt; then <see cref="ZendeskRateLimitedException"/>. Returns any other refusal instead of
+    /// results (the caller may fall back).
     /// </summary>
     internal async Task<(IReadOnlyList<ZendeskBulkItemResult>? Results, ZendeskResponse? Refusal)> RunAsync(
         ZendeskRequest submit,
         IReadOnlyList<ZendeskBulkInput> inputs,
         CancellationToken cancellationToken)
     {
-        var slots = _api.Account.BulkJobSlots;
-        await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        submit = submit with { QueuesJob = true };
+        var limit = _api.Account.BulkJobs;
+        var deadline = _api.Time.GetUtcNow() + _api.Options.JobTimeout;
+        await limit.AcquireAsync(cancellationToken).ConfigureAwait(false);
+        var held = true;
         try
         {
-            var response = await _api.SendAsync(submit, cancellationToken).ConfigureAwait(false);
-            if (!response.IsSuccess)
+            for (var refusals = 0; ; refusals++)
             {
-                return (null, response);
-            }
+                var response = await _api.SendAsync(submit, cancellationToken).ConfigureAwait(false);
+                if (response.JobLimitRetryAfter is { } retryAfter)
+                {
+                    if (_api.Time.GetUtcNow() >= deadline)
+                    {
+                        throw new ZendeskRateLimitedException(submit.Endpoint, retryAfter);
+                    }
 
-            var job = ZendeskJson.Property<ZendeskJobStatus>(response.Body, "job_status", submit.Endpoint);
-            LogJobQueued(_api.Logger, job.Id, _api.Connection.Subdomain, submit.Endpoint, inputs.Count);
-            job = await WaitAsync(job, cancellationToken).ConfigureAwait(false);
-            return (MapResults(job, inputs), null);
+                    held = false;
+                    await limit.RefusedAsync(retryAfter, _api.DelayAsync, cancellationToken).ConfigureAwait(false);
+                    held = true;
+                    LogJobRefused(_api.Logger, _api.Connection.Subdomain, submit.Endpoint, refusals + 1, limit.Limit);
+                    continue;
+                }
+
+                if (!response.IsSuccess)
+                {
+                    return (null, response);
+                }
+
+                limit.Accepted();
+                var job = ZendeskJson.Property<ZendeskJobStatus>(response.Body, "job_status", submit.Endpoint);
+                LogJobQueued(_api.Logger, job.Id, _api.Connection.Subdomain, submit.Endpoint, inputs.Count);
+                job = await WaitAsync(job, cancellationToken).ConfigureAwait(false);
+                return (MapResults(job, inputs), null);
+            }
         }
         finally
         {
-            slots.Release();
+            if (held)
+            {
+                limit.Release();
+            }
         }
     }
 
@@ -253,6 +281,10 @@ public sealed partial class ZendeskJobsClient
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Zendesk {Subdomain} queued job {JobId} for {Endpoint} with {Count} records")]
     private static partial void LogJobQueued(ILogger logger, string jobId, string subdomain, string endpoint, int count);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Zendesk {Subdomain} refused a {Endpoint} job for too many jobs queued or running "
+        + "(refusal {Refusals}); submitting it again with at most {Limit} jobs in flight")]
+    private static partial void LogJobRefused(ILogger logger, string subdomain, string endpoint, int refusals, int limit);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Zendesk {Subdomain} job {JobId} finished {Status} ({Total} records)")]
     private static partial void LogJobFinished(ILogger logger, string jobId, string subdomain, string status, int? total);
