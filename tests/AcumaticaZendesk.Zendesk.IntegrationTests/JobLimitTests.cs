@@ -254,7 +254,11 @@ public sealed class JobLimitTests
             ["X-Rate-Limit"] = new("700"),
             ["X-Rate-Limit-Remaining"] = new("650"),
         },
-        BodyData = new BodyData { BodyAsString = "Too many jobs queued or running (maximum 30). Retry once some complete.", DetectedBodyType = BodyType.String },
+        BodyData = new BodyData
+        {
+            BodyAsString = "Too many jobs queued or running (maximum 30). Retry once some complete.",
+            DetectedBodyType = BodyType.String,
+        },
     };
 
     private static void InterlockedMax(ref int target, int value)
