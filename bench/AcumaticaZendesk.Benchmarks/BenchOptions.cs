@@ -41,6 +41,27 @@ public sealed record BenchOptions
 
     public bool SkipPlanLimit { get; init; }
 
+    /// <summary>Runs of every measured phase, each on a fresh sandbox; figures are their medians (default 3, 1 with <see cref="Quick"/>).</summary>
+    public int? Runs { get; init; }
+
+    public int EffectiveRuns => Runs ?? (Quick ? 1 : 3);
+
+    /// <summary>One run, and the High Volume load on the default dataset instead of the larger tenant.</summary>
+    public bool Quick { get; init; }
+
+    /// <summary>The High Volume API add-on's limit (2,500/min), at which the larger tenant is loaded with production timings.</summary>
+    public int HighVolumeRateLimit { get; init; } = 2_500;
+
+    /// <summary>The High Volume load's tenant is the dataset times this (default 10, 1 with <see cref="Quick"/>).</summary>
+    public int? HighVolumeScale { get; init; }
+
+    public int EffectiveHighVolumeScale => HighVolumeScale ?? (Quick ? 1 : 10);
+
+    public bool SkipHighVolume { get; init; }
+
+    /// <summary>The worker's <c>Sync:Throughput:MaxConcurrentBulkJobs</c> for every load (null = its default).</summary>
+    public int? MaxBulkJobs { get; init; }
+
     /// <summary>Records per engine page (the worker's default, <c>Sync:Throughput:PageSize</c>).</summary>
     public int PageSize { get; init; } = 500;
 
@@ -81,6 +102,12 @@ public sealed record BenchOptions
           --time-scale K             divide sandbox job durations and client poll intervals by K (default rate-limit / 700)
           --plan-rate-limit N        also load a fresh account at N requests/min with production timings (default 700)
           --skip-plan-limit          do not run that production-timing load
+          --runs N                   runs of every phase, figures are medians with min-max (default 3; 1 with --quick)
+          --quick                    one run; the High Volume load on the default dataset instead of 10x
+          --high-volume-rate-limit N the High Volume load's limit, production timings (default 2500)
+          --high-volume-scale N      the High Volume load's tenant = dataset x N (default 10; 1 with --quick)
+          --skip-high-volume         do not run the High Volume load
+          --max-bulk-jobs N          Sync:Throughput:MaxConcurrentBulkJobs for every load (default: the worker's)
           --page-size N              records per engine page (default 500)
           --pages-per-call N         pages per engine call, their Zendesk work overlapping (default 4; 1 = one page at a time)
           --changed-percent P        percent of records changed for the steady-state run (default 1)
@@ -119,6 +146,12 @@ public sealed record BenchOptions
                 "--time-scale" => o with { TimeScale = Int(1, 1_000) },
                 "--plan-rate-limit" => o with { PlanRateLimit = Int(10, 1_000_000) },
                 "--skip-plan-limit" => o with { SkipPlanLimit = true },
+                "--runs" => o with { Runs = Int(1, 20) },
+                "--quick" => o with { Quick = true },
+                "--high-volume-rate-limit" => o with { HighVolumeRateLimit = Int(10, 1_000_000) },
+                "--high-volume-scale" => o with { HighVolumeScale = Int(1, 100) },
+                "--skip-high-volume" => o with { SkipHighVolume = true },
+                "--max-bulk-jobs" => o with { MaxBulkJobs = Int(1, 30) },
                 "--page-size" => o with { PageSize = Int(10, 5_000) },
                 "--pages-per-call" => o with { PagesPerCall = Int(1, 100) },
                 "--changed-percent" => o with { ChangedFraction = Int(1, 100) / 100.0 },
@@ -144,6 +177,15 @@ public sealed record BenchOptions
         "create-only" => OnboardingPolicy.CreateOnly,
         "report-only" => OnboardingPolicy.ReportOnly,
         _ => throw new BenchUsageException($"--onboarding must be adopt, create-only or report-only (was '{value}')."),
+    };
+
+    /// <summary>The dataset times <paramref name="factor"/>.</summary>
+    public BenchOptions Times(int factor) => this with
+    {
+        Customers = Customers * factor,
+        Vendors = Vendors * factor,
+        CustomerVendors = CustomerVendors * factor,
+        Employees = Employees * factor,
     };
 
     /// <summary>The dataset divided by <paramref name="divisor"/> (at least one customer).</summary>

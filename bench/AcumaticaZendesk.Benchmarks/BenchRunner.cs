@@ -18,12 +18,33 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
     private const string WhatIfTenant = "whatif";
     private const string WarmUpTenant = "warmup";
     private const string PlanTenant = "plan";
+    private const string HighVolumeTenant = "highvolume";
 
+    /// <summary>
+    /// <see cref="BenchOptions.EffectiveRuns"/> runs, each on a fresh sandbox; the result has the first run's details and
+    /// every headline figure as its median over the runs (<see cref="RunSummary"/>). Every run is cross-checked.
+    /// </summary>
     public async Task<BenchResults> RunAsync(CancellationToken cancellationToken)
+    {
+        var runs = new List<BenchResults>();
+        var problems = new List<string>();
+        for (var i = 1; i <= options.EffectiveRuns; i++)
+        {
+            progress.WriteLine($"== run {i} of {options.EffectiveRuns} ==");
+            var run = await RunOnceAsync(cancellationToken).ConfigureAwait(false);
+            if (i > 1)
+                problems.AddRange(CrossChecks.Of(run).Select(p => $"run {i}: {p}"));
+            runs.Add(run);
+        }
+
+        return RunSummary.Combine(runs) with { OtherRunProblems = problems };
+    }
+
+    private async Task<BenchResults> RunOnceAsync(CancellationToken cancellationToken)
     {
         var machine = Machine();
         await using var sandbox = await BenchSandbox.StartAsync(cancellationToken).ConfigureAwait(false);
-        await using var connector = new ConnectorServices(options.EffectiveTimeScale);
+        await using var connector = new ConnectorServices(options.EffectiveTimeScale, maxConcurrentBulkJobs: options.MaxBulkJobs);
         var log = sandbox.Control.Requests;
 
         var dataset = sandbox.Seed(EngineTenant, options);
@@ -68,7 +89,7 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
             var plan = options with { RateLimit = options.PlanRateLimit, TimeScale = 1 };
             progress.WriteLine($"initial load at the plan's limit ({plan.RateLimit}/min, production timings) on a fresh account ...");
             sandbox.Seed(PlanTenant, plan);
-            await using var planConnector = new ConnectorServices(plan.EffectiveTimeScale);
+            await using var planConnector = new ConnectorServices(plan.EffectiveTimeScale, maxConcurrentBulkJobs: options.MaxBulkJobs);
             var planTenant = await planConnector.AddTenantAsync(
                 PlanTenant,
                 sandbox.Host.AcumaticaUrl(PlanTenant),
@@ -89,12 +110,41 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
                 planBound.Seconds / planRun.Measurement.EffectiveSeconds);
         }
 
+        HighVolumeRun? highVolume = null;
+        if (!options.SkipHighVolume)
+        {
+            // A larger tenant at the High Volume add-on's limit with production timings: requests are cheap there, so
+            // bulk-job latency (jobs in flight, status reads) decides whether the load keeps up with the limit.
+            var high = options.Times(options.EffectiveHighVolumeScale) with { RateLimit = options.HighVolumeRateLimit, TimeScale = 1 };
+            progress.WriteLine(
+                $"initial load at the High Volume limit ({high.RateLimit}/min, production timings, {options.EffectiveHighVolumeScale}x the dataset) ...");
+            var highDataset = sandbox.Seed(HighVolumeTenant, high);
+            await using var highConnector = new ConnectorServices(high.EffectiveTimeScale, maxConcurrentBulkJobs: options.MaxBulkJobs);
+            var highTenant = await highConnector.AddTenantAsync(
+                HighVolumeTenant,
+                sandbox.Host.AcumaticaUrl(HighVolumeTenant),
+                sandbox.Host.ZendeskUrl(HighVolumeTenant),
+                options.Onboarding,
+                cancellationToken)
+                .ConfigureAwait(false);
+            var highRun = await EngineRunAsync(sandbox, highConnector, highTenant, "initial", cancellationToken, high.RateLimit).ConfigureAwait(false);
+            var highBound = new Bound(highDataset.Organizations, highDataset.Users, 100, high.RateLimit);
+            highVolume = new HighVolumeRun(
+                high.RateLimit,
+                highDataset.Records,
+                highBound.Seconds / highRun.Measurement.EffectiveSeconds,
+                highDataset,
+                highRun,
+                Result(highBound));
+        }
+
         EngineRun? whatIf = null;
         if (!options.SkipWhatIf)
         {
             progress.WriteLine("what-if: initial load without the per-record onboarding searches, on a fresh account ...");
             sandbox.Seed(WhatIfTenant, options);
-            await using var whatIfConnector = new ConnectorServices(options.EffectiveTimeScale, whatIfNoOnboardingSearch: true);
+            await using var whatIfConnector = new ConnectorServices(
+                options.EffectiveTimeScale, whatIfNoOnboardingSearch: true, maxConcurrentBulkJobs: options.MaxBulkJobs);
             var whatIfTenant = await whatIfConnector.AddTenantAsync(
                 WhatIfTenant,
                 sandbox.Host.AcumaticaUrl(WhatIfTenant),
@@ -162,7 +212,11 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
             changed,
             memory,
             memory.Count == 2 ? memory[1].PeakWorkingSetMb / memory[0].PeakWorkingSetMb : null,
-            memory.Count == 2 ? (double)memory[1].Records / memory[0].Records : null);
+            memory.Count == 2 ? (double)memory[1].Records / memory[0].Records : null)
+        {
+            HighVolume = highVolume,
+            CpuMsPer1000Records = memory.Count == 2 ? memory[1].CpuSeconds * 1000 / memory[1].Records * 1000 : null,
+        };
     }
 
     /// <summary>The sandbox's requests since <paramref name="start"/>, in the order they were answered, with ms from the start.</summary>

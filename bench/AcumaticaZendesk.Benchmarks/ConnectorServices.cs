@@ -35,7 +35,9 @@ internal sealed class ConnectorServices : IAsyncDisposable
 
     /// <param name="timeScale">The client's job-poll intervals (1 s growing to 15 s) are divided by this (see <see cref="BenchOptions.TimeScale"/>).</param>
     /// <param name="whatIfNoOnboardingSearch">Wrap the real target in <see cref="WhatIfNoOnboardingSearch"/> (empty accounts only).</param>
-    public ConnectorServices(double timeScale, bool whatIfNoOnboardingSearch = false, LogLevel minimumLevel = LogLevel.Warning)
+    /// <param name="maxConcurrentBulkJobs">The worker's <c>Sync:Throughput:MaxConcurrentBulkJobs</c>; null = its default.</param>
+    public ConnectorServices(
+        double timeScale, bool whatIfNoOnboardingSearch = false, LogLevel minimumLevel = LogLevel.Warning, int? maxConcurrentBulkJobs = null)
     {
         _secrets.Values[SecretNames.TokenEncryptionKeys] = "k1=" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         _secrets.Values[SecretNames.TokenEncryptionCurrentKeyId] = "k1";
@@ -44,13 +46,16 @@ internal sealed class ConnectorServices : IAsyncDisposable
         _secrets.Values[SecretNames.OAuthClientId(ConnectedSystem.Zendesk)] = DemoCredentials.ZendeskClientId;
         _secrets.Values[SecretNames.OAuthClientSecret(ConnectedSystem.Zendesk)] = DemoCredentials.ZendeskClientSecret;
 
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Connectors:ZendeskClientCredentials"] = "true",
             ["Egress:AllowList:0"] = "127.0.0.1", // the in-process sandbox
             ["Zendesk:JobPollInterval"] = TimeSpan.FromSeconds(1 / timeScale).ToString("c", CultureInfo.InvariantCulture),
             ["Zendesk:JobPollMaxInterval"] = TimeSpan.FromSeconds(15 / timeScale).ToString("c", CultureInfo.InvariantCulture),
-        }).Build();
+        };
+        if (maxConcurrentBulkJobs is { } jobs)
+            settings["Sync:Throughput:MaxConcurrentBulkJobs"] = jobs.ToString(CultureInfo.InvariantCulture);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(minimumLevel).AddSimpleConsole(o => o.SingleLine = true));
         services.AddSingleton<IConfiguration>(configuration);

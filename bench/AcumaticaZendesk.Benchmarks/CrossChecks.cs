@@ -15,6 +15,8 @@ public static class CrossChecks
         Engine(problems, "initial load", results.InitialLoad, dataset);
         if (results.PlanLimit is { } plan)
             Engine(problems, "initial load at the plan's limit", plan.Run, dataset);
+        if (results.HighVolume is { } high)
+            Engine(problems, "initial load at the High Volume limit", high.Run, high.Dataset);
         if (results.WhatIfNoOnboardingSearch is { } whatIf)
             Engine(problems, "what-if", whatIf, dataset);
         if (results.Naive is { } naive)
@@ -27,6 +29,7 @@ public static class CrossChecks
 
         Engine(problems, "unchanged run", results.UnchangedRun, dataset);
         Engine(problems, "changed run", results.ChangedRun.Run, dataset);
+        problems.AddRange(results.OtherRunProblems);
         return problems;
     }
 

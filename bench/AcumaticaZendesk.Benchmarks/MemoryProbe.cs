@@ -32,7 +32,8 @@ internal static class MemoryProbe
         if (child.ExitCode != 0 || line is null)
             throw new InvalidOperationException($"The memory child for {name} failed (exit {child.ExitCode}): {await stderr.ConfigureAwait(false)}{stdout}");
         var report = JsonSerializer.Deserialize<ChildReport>(line[ResultPrefix.Length..], JsonSerializerOptions.Web)!;
-        return new MemoryRun(dataset.Records, dataset.Organizations, dataset.Users, report.PeakWorkingSetMb, report.ManagedHeapMb, report.WallSeconds);
+        return new MemoryRun(
+            dataset.Records, dataset.Organizations, dataset.Users, report.PeakWorkingSetMb, report.ManagedHeapMb, report.WallSeconds, report.CpuSeconds);
     }
 
     /// <summary>The child's side: load the parent's sandbox tenant with the real engine, print the peak.</summary>
@@ -43,14 +44,17 @@ internal static class MemoryProbe
         await using (var connector = new ConnectorServices(args.TimeScale))
         {
             await connector.AddTenantAsync(tenantId, args.AcumaticaUrl, args.ZendeskUrl, args.Onboarding, cancellationToken).ConfigureAwait(false);
+            using var before = Process.GetCurrentProcess();
+            var cpuBefore = before.TotalProcessorTime;
             var kinds = await EngineLoad.RunAsync(connector.Engine, tenantId, "memory-1", args.PageSize, args.PagesPerCall, cancellationToken)
                 .ConfigureAwait(false);
             if (kinds.Sum(k => k.Read) == 0)
                 throw new InvalidOperationException("The memory child read no records.");
-            var heap = GC.GetTotalMemory(forceFullCollection: true);
             using var self = Process.GetCurrentProcess();
+            var cpu = (self.TotalProcessorTime - cpuBefore).TotalSeconds;
+            var heap = GC.GetTotalMemory(forceFullCollection: true);
             self.Refresh();
-            var report = new ChildReport(self.PeakWorkingSet64 / 1048576.0, heap / 1048576.0, clock.Elapsed.TotalSeconds);
+            var report = new ChildReport(self.PeakWorkingSet64 / 1048576.0, heap / 1048576.0, clock.Elapsed.TotalSeconds, cpu);
             Console.Out.WriteLine(ResultPrefix + JsonSerializer.Serialize(report, JsonSerializerOptions.Web));
         }
 
@@ -72,5 +76,5 @@ internal static class MemoryProbe
         return start;
     }
 
-    private sealed record ChildReport(double PeakWorkingSetMb, double ManagedHeapMb, double WallSeconds);
+    private sealed record ChildReport(double PeakWorkingSetMb, double ManagedHeapMb, double WallSeconds, double CpuSeconds);
 }

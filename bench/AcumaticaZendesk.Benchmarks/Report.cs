@@ -65,6 +65,21 @@ internal static class Report
             s.Append("\n");
         }
 
+        if (r.HighVolume is { } high)
+        {
+            s.Append(
+                c,
+                $"Initial load at the High Volume limit: {high.RateLimitPerMinute}/min, production timings, {high.Records} records, fresh account\n");
+            Time(s, high.Run.Measurement);
+            Line(
+                "organizations / users in Zendesk, failed",
+                $"{high.Run.OrganizationsInZendesk} / {high.Run.UsersInZendesk}, {high.Run.Failed}{Failures(high.Run)}");
+            Line("Zendesk requests", Requests(high.Run.Measurement));
+            Line("bound (fewest requests at the rate limit)", $"{high.Bound.Requests} requests = {Sec(high.Bound.Seconds)}");
+            Line("efficiency (bound / effective time)", high.Efficiency.ToString("0.000", c) + $"  (median of {r.Runs}; goal >= 0.9)");
+            s.Append("\n");
+        }
+
         if (r.WhatIfNoOnboardingSearch is { } whatIf)
         {
             s.Append("What-if: the same engine without per-record onboarding searches (bench-only; the account starts empty)\n");
@@ -96,13 +111,25 @@ internal static class Report
         Line("changed run: Zendesk requests", Requests(ch.Run.Measurement));
         s.Append("\n");
 
+        if (r.Spreads.Count > 0)
+        {
+            s.Append(c, $"Figures over {r.Runs} run(s): median (min-max); the sections above show the first run's details\n");
+            foreach (var (name, spread) in r.Spreads)
+                Line(name, $"{spread.Median:0.000} ({spread.Min:0.000}-{spread.Max:0.000})");
+            if (r.SpeedUp is { ProductionTimings: { } production })
+                Line("speed-up over naive at production timings", production.ToString("0.0", c) + "x  (naive at the plan's limit is request-bound)");
+            if (r.CpuMsPer1000Records is { } cpu)
+                Line("connector CPU per 1,000 records", cpu.ToString("0.0", c) + " ms  (large memory child; sandbox in the parent)");
+            s.Append("\n");
+        }
+
         if (r.Memory.Count > 0)
         {
             s.Append("Memory (peak working set of a child process running the connector; sandbox in the parent)\n");
             foreach (var m in r.Memory)
                 Line(
                     $"{m.Records} records",
-                    $"peak {m.PeakWorkingSetMb:0.0} MB, managed heap after load {m.ManagedHeapAfterLoadMb:0.0} MB, {Sec(m.WallSeconds)}");
+                    $"peak {m.PeakWorkingSetMb:0.0} MB, managed heap after load {m.ManagedHeapAfterLoadMb:0.0} MB, {Sec(m.WallSeconds)}, CPU {Sec(m.CpuSeconds)}");
             if (r.MemoryGrowth is { } growth)
                 Line($"growth for {r.DatasetGrowth:0.0}x the records", growth.ToString("0.00", c) + "x  (goal < 2x)");
         }

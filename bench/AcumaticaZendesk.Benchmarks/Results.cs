@@ -28,7 +28,15 @@ public sealed record NaiveRun(PhaseMeasurement Measurement, NaiveTotals Totals, 
 
 public sealed record ChangedRun(int ChangedOrganizations, int ChangedUsers, int ExpectedWriteCalls, EngineRun Run);
 
-public sealed record MemoryRun(int Records, int Organizations, int Users, double PeakWorkingSetMb, double ManagedHeapAfterLoadMb, double WallSeconds);
+/// <param name="CpuSeconds">The child's CPU time during the load (user + system, all threads): the connector alone, the sandbox being in the parent.</param>
+public sealed record MemoryRun(
+    int Records,
+    int Organizations,
+    int Users,
+    double PeakWorkingSetMb,
+    double ManagedHeapAfterLoadMb,
+    double WallSeconds,
+    double CpuSeconds);
 
 public sealed record BenchResults(
     MachineInfo Machine,
@@ -49,4 +57,25 @@ public sealed record BenchResults(
     ChangedRun ChangedRun,
     IReadOnlyList<MemoryRun> Memory,
     double? MemoryGrowth,
-    double? DatasetGrowth);
+    double? DatasetGrowth)
+{
+    /// <summary>How many runs the figures are the median of (<c>--runs</c>).</summary>
+    public int Runs { get; init; } = 1;
+
+    /// <summary>The initial load at the High Volume limit with production timings on the larger tenant (efficiency: median).</summary>
+    public HighVolumeRun? HighVolume { get; init; }
+
+    public SpeedUpResult? SpeedUp { get; init; }
+
+    /// <summary>The connector's CPU per 1,000 records of the large memory child's load (sandbox in the parent process; median).</summary>
+    public double? CpuMsPer1000Records { get; init; }
+
+    /// <summary>Each run's headline figures.</summary>
+    public IReadOnlyList<RunFigures> PerRun { get; init; } = [];
+
+    /// <summary>Each headline figure over the runs: median, min, max.</summary>
+    public IReadOnlyDictionary<string, Spread> Spreads { get; init; } = new Dictionary<string, Spread>(StringComparer.Ordinal);
+
+    /// <summary>Cross-check problems of the runs after the first (whose details are not kept).</summary>
+    public IReadOnlyList<string> OtherRunProblems { get; init; } = [];
+}

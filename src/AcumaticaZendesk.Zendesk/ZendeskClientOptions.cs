@@ -29,10 +29,11 @@ public sealed class ZendeskClientOptions : IValidatableObject
     public int IncrementalExportRequestsPerMinute { get; set; } = 10;
 
     /// <summary>
-    /// Bulk jobs one account may have in flight from this process (Zendesk queues at most 30). The connector sets it
-    /// from <c>Sync:Throughput:MaxConcurrentBulkJobs</c>, where an operator tunes it with the other throughput settings.
+    /// Most bulk jobs one account may have in flight from this process (Zendesk queues at most 30): the adaptive limit's
+    /// ceiling (<see cref="Jobs.ZendeskJobLimit"/>). The connector sets it from <c>Sync:Throughput:MaxConcurrentBulkJobs</c>,
+    /// where an operator tunes it with the other throughput settings.
     /// </summary>
-    public int MaxConcurrentBulkJobs { get; set; } = 16;
+    public int MaxConcurrentBulkJobs { get; set; } = 30;
 
     /// <summary>
     /// First wait between job-status polls; each later wait is <see cref="JobPollBackoff"/> times the previous one,

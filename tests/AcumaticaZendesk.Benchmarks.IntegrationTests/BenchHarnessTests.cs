@@ -7,12 +7,13 @@ public sealed class BenchHarnessTests
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task A_tiny_run_loads_everything_writes_nothing_when_unchanged_and_writes_the_results_json()
+    public async Task Two_tiny_runs_load_everything_write_nothing_when_unchanged_and_the_results_json_has_every_figure_as_the_median_of_the_runs()
     {
         var output = Path.Combine(Path.GetTempPath(), "bench-smoke-" + Guid.NewGuid().ToString("N"), "results.json");
         var options = BenchOptions.Parse([
             "--customers", "12", "--vendors", "4", "--customer-vendors", "2", "--contacts-per-account", "2", "--employees", "3",
             "--page-size", "10", "--changed-percent", "10", "--rate-limit", "7000", "--skip-memory", "--output", output,
+            "--runs", "2", "--high-volume-scale", "2",
         ]);
 
         var results = await new BenchRunner(options, TextWriter.Null).RunAsync(_ct);
@@ -81,12 +82,36 @@ public sealed class BenchHarnessTests
         // The speed-up is naive time over engine time (not the other way round, not another phase's), and the naive
         // strategy made at least one lookup and one write per record, far more than the engine.
         var speedUp = Assert.IsType<double>(results.SpeedUpOverNaive);
-        Assert.Equal(results.Naive.Measurement.EffectiveSeconds / results.InitialLoad.Measurement.EffectiveSeconds, speedUp, 6);
+        Assert.Equal(results.Naive.Measurement.EffectiveSeconds / results.InitialLoad.Measurement.EffectiveSeconds, results.PerRun[0].SpeedUpScaled!.Value, 6);
         // Its size is a benchmark figure (docs/benchmark.md), not a test: a busy machine slows the tiny engine run more
         // than the naive one. That the engine needs far fewer requests is asserted below.
         Assert.True(speedUp > 0, $"speed-up {speedUp}");
         Assert.True(results.Naive.Measurement.ZendeskRequests >= 2 * (results.Dataset.Organizations + results.Dataset.Users) - 2);
         Assert.True(results.Naive.Measurement.ZendeskRequests > 3 * results.InitialLoad.Measurement.ZendeskRequests);
+
+        // Two runs: each headline figure is the median (here the mean of the two) of the runs' own figures.
+        Assert.Equal(2, results.Runs);
+        Assert.Equal([1, 2], results.PerRun.Select(f => f.Run));
+        Assert.Equal((results.PerRun[0].Efficiency + results.PerRun[1].Efficiency) / 2, results.Efficiency, 9);
+        Assert.Equal(results.PerRun.Min(f => f.Efficiency), results.Spreads["efficiency"].Min, 9);
+        Assert.Equal(results.PerRun.Max(f => f.Efficiency), results.Spreads["efficiency"].Max, 9);
+        Assert.Equal((results.PerRun[0].SpeedUpScaled!.Value + results.PerRun[1].SpeedUpScaled!.Value) / 2, speedUp, 9);
+        Assert.Equal(speedUp, results.SpeedUp!.ScaledMedian!.Value, 9);
+        Assert.Equal((results.PerRun[0].PlanLimitEfficiency!.Value + results.PerRun[1].PlanLimitEfficiency!.Value) / 2, plan.Efficiency, 9);
+        // At production timings naive is request-bound: its requests at the plan's limit over the plan run's effective time.
+        Assert.Equal(
+            results.Naive.Measurement.ZendeskRequests * 60.0 / 700 / plan.Run.Measurement.EffectiveSeconds,
+            results.PerRun[0].SpeedUpProductionTimings!.Value,
+            9);
+        Assert.Equal(results.Spreads["speedUpProductionTimings"].Median, results.SpeedUp.ProductionTimings!.Value, 9);
+
+        // The High Volume load: 2,500/min, production timings, the dataset times two, every record in Zendesk.
+        var high = Assert.IsType<HighVolumeRun>(results.HighVolume);
+        Assert.Equal((2500, 2 * 18 + 1 + 2 * 39), (high.RateLimitPerMinute, high.Records));
+        Assert.Equal((high.Dataset.Organizations, high.Dataset.Users, 0), (high.Run.OrganizationsInZendesk, high.Run.UsersInZendesk, high.Run.Failed));
+        Assert.Equal(high.Run.Measurement.ZendeskRequests * 60.0 / 2500, high.Run.Measurement.RequestsAtLimitSeconds, 6);
+        Assert.Equal((results.PerRun[0].HighVolumeEfficiency!.Value + results.PerRun[1].HighVolumeEfficiency!.Value) / 2, high.Efficiency, 9);
+        Assert.InRange(high.Efficiency, 0.001, 1.0);
 
         var json = JsonNode.Parse(await File.ReadAllTextAsync(output, _ct))!.AsObject();
         foreach (var field in new[]
@@ -106,9 +131,19 @@ public sealed class BenchHarnessTests
             "unchangedRun",
             "unchangedRunZendeskWrites",
             "changedRun",
-            "memory"
+            "memory",
+            "highVolume",
+            "speedUp",
+            "cpuMsPer1000Records",
+            "runs",
+            "spreads"
         })
             Assert.True(json.ContainsKey(field), $"results.json lacks '{field}'");
+        foreach (var field in new[] { "rateLimitPerMinute", "records", "efficiency" })
+            Assert.True(json["highVolume"]!.AsObject().ContainsKey(field), $"results.json lacks 'highVolume.{field}'");
+        foreach (var field in new[] { "scaledMedian", "productionTimings" })
+            Assert.True(json["speedUp"]!.AsObject().ContainsKey(field), $"results.json lacks 'speedUp.{field}'");
+        Assert.Equal(results.Efficiency, json["spreads"]!["efficiency"]!["median"]!.GetValue<double>(), 9);
         Assert.Equal(0, json["unchangedRunZendeskWrites"]!.GetValue<long>());
         Assert.Equal(results.Bound.Requests, json["bound"]!["requests"]!.GetValue<int>());
         Assert.NotNull(json["initialLoad"]!["measurement"]!["zendeskRequestsByEndpoint"]);
@@ -127,6 +162,7 @@ public sealed class BenchHarnessTests
         Assert.Equal((10, 20), sandbox.LinkedCounts("memtest")); // the child really loaded the parent's account
         Assert.True(run.PeakWorkingSetMb > 10, $"peak working set {run.PeakWorkingSetMb} MB");
         Assert.True(run.PeakWorkingSetMb >= run.ManagedHeapAfterLoadMb);
+        Assert.True(run.CpuSeconds > 0, $"CPU {run.CpuSeconds} s"); // the child's own CPU during its load
     }
 
     [Fact]
@@ -180,10 +216,37 @@ public sealed class BenchHarnessTests
     [InlineData(new[] { "--onboarding", "merge" }, "--onboarding must be adopt, create-only or report-only (was 'merge').")]
     [InlineData(new[] { "--frobnicate" }, "Unknown option '--frobnicate'.")]
     [InlineData(new[] { "--plan-rate-limit", "5" }, "--plan-rate-limit must be a whole number between 10 and 1000000 (was '5').")]
+    [InlineData(new[] { "--runs", "0" }, "--runs must be a whole number between 1 and 20 (was '0').")]
+    [InlineData(new[] { "--max-bulk-jobs", "31" }, "--max-bulk-jobs must be a whole number between 1 and 30 (was '31').")]
     public void Bad_options_are_refused_with_the_option_named(string[] args, string message)
     {
         var ex = Assert.Throws<BenchUsageException>(() => BenchOptions.Parse(args));
         Assert.Equal(message, ex.Message);
+    }
+
+    [Fact]
+    public void A_spread_is_the_median_with_the_smallest_and_largest_value_and_an_even_count_takes_the_mean_of_the_middle_two()
+    {
+        Assert.Equal((2.0, 1.0, 5.0), Tuple(Spread.Of([5, 1, 2])));
+        Assert.Equal((2.5, 1.0, 4.0), Tuple(Spread.Of([4, 1, 3, 2])));
+        Assert.Equal((0.7, 0.7, 0.7), Tuple(Spread.Of([0.7])));
+        Assert.Equal([5.0, 1, 2], Spread.Of([5, 1, 2]).Values); // in run order
+        Assert.Throws<ArgumentException>(() => Spread.Of([]));
+
+        static (double, double, double) Tuple(Spread s) => (s.Median, s.Min, s.Max);
+    }
+
+    [Fact]
+    public void Three_runs_by_default_and_one_in_quick_mode_whose_High_Volume_load_takes_the_default_dataset()
+    {
+        var defaults = BenchOptions.Parse([]);
+        var quick = BenchOptions.Parse(["--quick"]);
+
+        Assert.Equal((3, 10, 2500), (defaults.EffectiveRuns, defaults.EffectiveHighVolumeScale, defaults.HighVolumeRateLimit));
+        Assert.Equal((1, 1), (quick.EffectiveRuns, quick.EffectiveHighVolumeScale));
+        Assert.Equal(5, BenchOptions.Parse(["--quick", "--runs", "5"]).EffectiveRuns);
+        Assert.Equal((6000, 1500, 500, 500), (defaults.Times(10).Customers, defaults.Times(10).Vendors, defaults.Times(10).CustomerVendors,
+            defaults.Times(10).Employees));
     }
 
     [Fact]

@@ -19,6 +19,22 @@ public sealed class ControlApiTests
     }
 
     [Fact]
+    public async Task SeededEmployeesWhoShareANameEachGetTheirOwnEmail()
+    {
+        // 5,000 employees from the generator's name lists: namesakes are certain (the benchmark's 10x tenant had two in 500).
+        await using var sb = await TestSandbox.StartAsync(
+            new SeedSpec { Customers = 1, Vendors = 0, CustomerVendors = 0, ContactsPerAccount = 0, Employees = 5000 });
+
+        var emails = sb.Control.AcumaticaRecords("demo", "Employee")
+            .Select(e => e!["ContactInfo"]!["Email"]!["value"]!.GetValue<string>())
+            .ToList();
+
+        Assert.Equal(5000, emails.Count);
+        Assert.Equal(5000, emails.Distinct(StringComparer.OrdinalIgnoreCase).Count());
+        Assert.Contains(emails, e => e.Split('@')[0].Any(char.IsDigit)); // a namesake's address is numbered
+    }
+
+    [Fact]
     public async Task HttpControlSurfaceSeedsMutatesInjectsFaultsAndCountsRequests()
     {
         await using var sb = await TestSandbox.StartAsync();

@@ -91,10 +91,17 @@ internal static class Seeder
                 }
             }
 
+            var employeeEmails = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             for (var e = 1; e <= spec.Employees; e++)
             {
                 var first = faker.Name.FirstName();
                 var last = faker.Name.LastName();
+                var email = $"{Slug(first)}.{Slug(last)}@{Slug(spec.Tenant)}.example";
+                for (var n = 2; !employeeEmails.Add(email); n++)
+                {
+                    email = $"{Slug(first)}.{Slug(last)}{n}@{Slug(spec.Tenant)}.example"; // two namesakes: each their own mailbox
+                }
+
                 instance.Insert(AcuEntityDef.Employee, new JsonObject
                 {
                     ["EmployeeID"] = $"EP{e:D8}",
@@ -102,7 +109,7 @@ internal static class Seeder
                     {
                         ["FirstName"] = first,
                         ["LastName"] = last,
-                        ["Email"] = $"{Slug(first)}.{Slug(last)}@{Slug(spec.Tenant)}.example",
+                        ["Email"] = email,
                     },
                 }, NextTime(), faker.Random.Uuid());
                 employees++;
