@@ -129,7 +129,8 @@ internal static class Report
             foreach (var m in r.Memory)
                 Line(
                     $"{m.Records} records",
-                    $"peak {m.PeakWorkingSetMb:0.0} MB, managed heap after load {m.ManagedHeapAfterLoadMb:0.0} MB, {Sec(m.WallSeconds)}, CPU {Sec(m.CpuSeconds)}");
+                    $"peak {m.PeakWorkingSetMb:0.0} MB, managed heap after load {m.ManagedHeapAfterLoadMb:0.0} MB, {Sec(m.WallSeconds)}, "
+                        + $"CPU {Sec(m.CpuSeconds)}");
             if (r.MemoryGrowth is { } growth)
                 Line($"growth for {r.DatasetGrowth:0.0}x the records", growth.ToString("0.00", c) + "x  (goal < 2x)");
         }
