@@ -215,7 +215,10 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
             memory.Count == 2 ? (double)memory[1].Records / memory[0].Records : null)
         {
             HighVolume = highVolume,
-            CpuMsPer1000Records = memory.Count == 2 ? memory[1].CpuSeconds * 1000 / memory[1].Records * 1000 : null,
+            // The marginal CPU of the records between the two children: start-up and JIT, paid by both, cancel out.
+            CpuMsPer1000Records = memory.Count == 2 && memory[1].Records > memory[0].Records
+                ? (memory[1].CpuSeconds - memory[0].CpuSeconds) * 1000 / (memory[1].Records - memory[0].Records) * 1000
+                : null,
         };
     }
 

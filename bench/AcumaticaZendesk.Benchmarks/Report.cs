@@ -119,7 +119,7 @@ internal static class Report
             if (r.SpeedUp is { ProductionTimings: { } production })
                 Line("speed-up over naive at production timings", production.ToString("0.0", c) + "x  (naive at the plan's limit is request-bound)");
             if (r.CpuMsPer1000Records is { } cpu)
-                Line("connector CPU per 1,000 records", cpu.ToString("0.0", c) + " ms  (large memory child; sandbox in the parent)");
+                Line("connector CPU per 1,000 records", cpu.ToString("0.0", c) + " ms  (memory children: large minus small; sandbox in the parent)");
             s.Append("\n");
         }
 

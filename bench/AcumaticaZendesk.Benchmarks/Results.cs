@@ -67,7 +67,10 @@ public sealed record BenchResults(
 
     public SpeedUpResult? SpeedUp { get; init; }
 
-    /// <summary>The connector's CPU per 1,000 records of the large memory child's load (sandbox in the parent process; median).</summary>
+    /// <summary>
+    /// The connector's CPU per 1,000 records: the large memory child's load CPU minus the small one's, over the records
+    /// between them (the sandbox is in the parent process; start-up and JIT cancel out; median).
+    /// </summary>
     public double? CpuMsPer1000Records { get; init; }
 
     /// <summary>Each run's headline figures.</summary>
