@@ -24,12 +24,12 @@ public sealed class SyncMetricsTests
         var tenant = NewTenant();
         using var meter = new MeterReader(tenant);
 
-        SyncMetrics.PageCommitted(tenant, EntityKind.Contact, new SyncPagesResult(EntityKind.Contact, new SyncCounts(1, 9, 1, 2, 3, 0, 4), false, null));
+        SyncMetrics.PageCommitted(tenant, EntityKind.Contact, new SyncPagesResult(EntityKind.Contact, new SyncCounts(1, 14, 1, 2, 3, 5, 4), false, null));
 
         var records = meter.Of("sync.records");
         Assert.All(records, r => Assert.Equal(("{record}", "contact"), (r.Unit, r.Tags["kind"])));
         Assert.Equal(
-            [("created", 1.0), ("failed", 4.0), ("unchanged", 3.0), ("updated", 2.0)],
+            [("created", 1.0), ("failed", 4.0), ("skipped", 5.0), ("unchanged", 3.0), ("updated", 2.0)],
             records.Select(r => ((string)r.Tags["outcome"]!, r.Value)).Order());
     }
 
@@ -68,11 +68,20 @@ public sealed class SyncMetricsTests
             Assert.All(lags, l => Assert.Equal("s", l.Unit));
             time.Advance(TimeSpan.FromMinutes(1)); // nothing changes: the lag grows
             Assert.Equal(180.0, meter.Observe("sync.watermark.lag").Single(l => (string)l.Tags["kind"]! == "customer").Value);
+            SyncMetrics.PageCommitted(tenant, EntityKind.Customer, Page(EntityKind.Customer, T0.AddMinutes(10))); // a newer page: taken
+            Assert.Equal(60.0, meter.Observe("sync.watermark.lag").Single(l => (string)l.Tags["kind"]! == "customer").Value);
         }
         finally
         {
             SyncMetrics.Time = before;
         }
+    }
+
+    [Fact]
+    public void Missing_pages_and_runs_are_refused_by_name()
+    {
+        Assert.Equal("page", Assert.Throws<ArgumentNullException>(() => SyncMetrics.PageCommitted(NewTenant(), EntityKind.Customer, null!)).ParamName);
+        Assert.Equal("run", Assert.Throws<ArgumentNullException>(() => SyncMetrics.RunFinished(null!)).ParamName);
     }
 
     [Fact]

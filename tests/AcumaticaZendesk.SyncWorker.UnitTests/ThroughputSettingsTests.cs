@@ -66,19 +66,4 @@ public sealed class ThroughputSettingsTests
         Assert.All(failures, f => Assert.IsType<OptionsValidationException>(f));
         Assert.Contains(failures, f => f.Message.Contains($"{key} must be between", StringComparison.Ordinal));
     }
-
-    [Theory]
-    [InlineData("SyncSchedule:PageSize", "Sync:Throughput:PageSize")]
-    [InlineData("SyncSchedule:PagesPerActivity", "Sync:Throughput:PagesPerBatch")]
-    [InlineData("Sync:Engine:PipelineDepth", "Sync:Throughput:PipelineDepth")]
-    [InlineData("Sync:Engine:MaxConcurrentWrites", "Sync:Throughput:MaxConcurrentWrites")]
-    [InlineData("Zendesk:MaxConcurrentBulkJobs", "Sync:Throughput:MaxConcurrentBulkJobs")]
-    [InlineData("Connectors:ZendeskSearchConcurrency", "Sync:Throughput:ZendeskSearchConcurrency")]
-    [InlineData("Connectors:ReplayReadConcurrency", "Sync:Throughput:ReplayReadConcurrency")]
-    public void A_setting_under_its_former_key_stops_the_start_with_the_key_to_use(string former, string current)
-    {
-        var refused = Assert.Throws<OptionsValidationException>(() => Worker((former, "2")));
-
-        Assert.Contains($"{former} is no longer read: set {current} instead.", refused.Message, StringComparison.Ordinal);
-    }
 }
