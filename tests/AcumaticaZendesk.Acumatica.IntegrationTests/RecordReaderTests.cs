@@ -92,7 +92,9 @@ public sealed class RecordReaderTests
 
         var refused = Assert.Single(Read([record]).Rejected);
 
-        Assert.Equal((AcumaticaRecordReader.Malformed, "C01", (Guid?)Id, (DateTimeOffset?)Modified), (refused.Code, refused.Key, refused.Id, refused.LastModified));
+        Assert.Equal(
+            (AcumaticaRecordReader.Malformed, "C01", (Guid?)Id, (DateTimeOffset?)Modified),
+            (refused.Code, refused.Key, refused.Id, refused.LastModified));
         Assert.Matches(@"^the Customer record is malformed at \$[.\w\[\]]*: \S", refused.Reason);
         Assert.DoesNotContain(" Path:", refused.Reason, StringComparison.Ordinal);
     }
