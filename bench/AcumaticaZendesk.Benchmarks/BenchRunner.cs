@@ -47,14 +47,12 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
         await using var connector = new ConnectorServices(options.EffectiveTimeScale, maxConcurrentBulkJobs: options.MaxBulkJobs);
         var log = sandbox.Control.Requests;
 
+        // A tenant of the seeded sandbox account of that name, as the connector sees it.
+        Task<TenantConfig> AddTenantAsync(ConnectorServices services, string tenantId) => services.AddTenantAsync(
+            tenantId, sandbox.Host.AcumaticaUrl(tenantId), sandbox.Host.ZendeskUrl(tenantId), options.Onboarding, cancellationToken);
+
         var dataset = sandbox.Seed(EngineTenant, options);
-        var tenant = await connector.AddTenantAsync(
-            EngineTenant,
-            sandbox.Host.AcumaticaUrl(EngineTenant),
-            sandbox.Host.ZendeskUrl(EngineTenant),
-            options.Onboarding,
-            cancellationToken)
-            .ConfigureAwait(false);
+        var tenant = await AddTenantAsync(connector, EngineTenant).ConfigureAwait(false);
         progress.WriteLine(
             $"dataset: {dataset.Organizations} organizations, {dataset.Users} users; rate limit {options.RateLimit}/min; time scale "
                 + $"{options.EffectiveTimeScale}");
@@ -63,13 +61,7 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
         // before a tenant's first load; a small load on its own account gets this process there, unmeasured.
         progress.WriteLine("warm-up: small load on its own account (not measured) ...");
         sandbox.Seed(WarmUpTenant, options.Scaled(options.MemoryScaleDivisor));
-        var warmUp = await connector.AddTenantAsync(
-            WarmUpTenant,
-            sandbox.Host.AcumaticaUrl(WarmUpTenant),
-            sandbox.Host.ZendeskUrl(WarmUpTenant),
-            options.Onboarding,
-            cancellationToken)
-            .ConfigureAwait(false);
+        var warmUp = await AddTenantAsync(connector, WarmUpTenant).ConfigureAwait(false);
         await EngineLoad.RunAsync(connector.Engine, warmUp.Id, "warmup", options.PageSize, options.PagesPerCall, cancellationToken).ConfigureAwait(false);
 
         progress.WriteLine("initial load (real engine, adapters, clients) ...");
@@ -90,13 +82,7 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
             progress.WriteLine($"initial load at the plan's limit ({plan.RateLimit}/min, production timings) on a fresh account ...");
             sandbox.Seed(PlanTenant, plan);
             await using var planConnector = new ConnectorServices(plan.EffectiveTimeScale, maxConcurrentBulkJobs: options.MaxBulkJobs);
-            var planTenant = await planConnector.AddTenantAsync(
-                PlanTenant,
-                sandbox.Host.AcumaticaUrl(PlanTenant),
-                sandbox.Host.ZendeskUrl(PlanTenant),
-                options.Onboarding,
-                cancellationToken)
-                .ConfigureAwait(false);
+            var planTenant = await AddTenantAsync(planConnector, PlanTenant).ConfigureAwait(false);
             var planStart = DateTimeOffset.UtcNow;
             var planRun = await EngineRunAsync(sandbox, planConnector, planTenant, "initial", cancellationToken, plan.RateLimit).ConfigureAwait(false);
             if (options.Timeline)
@@ -120,13 +106,7 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
                 $"initial load at the High Volume limit ({high.RateLimit}/min, production timings, {options.EffectiveHighVolumeScale}x the dataset) ...");
             var highDataset = sandbox.Seed(HighVolumeTenant, high);
             await using var highConnector = new ConnectorServices(high.EffectiveTimeScale, maxConcurrentBulkJobs: options.MaxBulkJobs);
-            var highTenant = await highConnector.AddTenantAsync(
-                HighVolumeTenant,
-                sandbox.Host.AcumaticaUrl(HighVolumeTenant),
-                sandbox.Host.ZendeskUrl(HighVolumeTenant),
-                options.Onboarding,
-                cancellationToken)
-                .ConfigureAwait(false);
+            var highTenant = await AddTenantAsync(highConnector, HighVolumeTenant).ConfigureAwait(false);
             var highRun = await EngineRunAsync(sandbox, highConnector, highTenant, "initial", cancellationToken, high.RateLimit).ConfigureAwait(false);
             var highBound = new Bound(highDataset.Organizations, highDataset.Users, 100, high.RateLimit);
             highVolume = new HighVolumeRun(
@@ -145,13 +125,7 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
             sandbox.Seed(WhatIfTenant, options);
             await using var whatIfConnector = new ConnectorServices(
                 options.EffectiveTimeScale, whatIfNoOnboardingSearch: true, maxConcurrentBulkJobs: options.MaxBulkJobs);
-            var whatIfTenant = await whatIfConnector.AddTenantAsync(
-                WhatIfTenant,
-                sandbox.Host.AcumaticaUrl(WhatIfTenant),
-                sandbox.Host.ZendeskUrl(WhatIfTenant),
-                options.Onboarding,
-                cancellationToken)
-                .ConfigureAwait(false);
+            var whatIfTenant = await AddTenantAsync(whatIfConnector, WhatIfTenant).ConfigureAwait(false);
             whatIf = await EngineRunAsync(sandbox, whatIfConnector, whatIfTenant, "initial", cancellationToken).ConfigureAwait(false);
         }
 
@@ -160,13 +134,7 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
         {
             progress.WriteLine("naive load (one lookup + one write per record) on a fresh account ...");
             sandbox.Seed(NaiveTenant, options);
-            var naiveTenant = await connector.AddTenantAsync(
-                NaiveTenant,
-                sandbox.Host.AcumaticaUrl(NaiveTenant),
-                sandbox.Host.ZendeskUrl(NaiveTenant),
-                options.Onboarding,
-                cancellationToken)
-                .ConfigureAwait(false);
+            var naiveTenant = await AddTenantAsync(connector, NaiveTenant).ConfigureAwait(false);
             var meter = PhaseMeter.Start(connector.ZendeskMetrics, log);
             var totals = await new NaiveLoad(connector.Provider).RunAsync(naiveTenant, options.PageSize, cancellationToken).ConfigureAwait(false);
             var measurement = meter.Stop(options.RateLimit);
