@@ -62,6 +62,20 @@ public sealed record BenchOptions
     /// <summary>The worker's <c>Sync:Throughput:MaxConcurrentBulkJobs</c> for every load (null = its default).</summary>
     public int? MaxBulkJobs { get; init; }
 
+    /// <summary>The worker's <c>Sync:Throughput:PipelineDepth</c> for every load (null = its default).</summary>
+    public int? PipelineDepth { get; init; }
+
+    /// <summary>The worker settings every load runs with that differ from the worker's defaults.</summary>
+    public IReadOnlyDictionary<string, string?> WorkerSettings()
+    {
+        var settings = new Dictionary<string, string?>(StringComparer.Ordinal);
+        if (MaxBulkJobs is { } jobs)
+            settings["Sync:Throughput:MaxConcurrentBulkJobs"] = jobs.ToString(CultureInfo.InvariantCulture);
+        if (PipelineDepth is { } depth)
+            settings["Sync:Throughput:PipelineDepth"] = depth.ToString(CultureInfo.InvariantCulture);
+        return settings;
+    }
+
     /// <summary>Records per engine page (the worker's default, <c>Sync:Throughput:PageSize</c>).</summary>
     public int PageSize { get; init; } = 500;
 
@@ -82,6 +96,9 @@ public sealed record BenchOptions
     public bool SkipWhatIf { get; init; }
 
     public bool SkipMemory { get; init; }
+
+    /// <summary>Trace the large memory child with dotnet-trace into this folder and report its CPU by stage (<see cref="CpuProfile"/>).</summary>
+    public string? ProfileDirectory { get; init; }
 
     /// <summary>Print every request of the initial loads (scaled and at the plan's limit) with its time from that load's start (where the time goes).</summary>
     public bool Timeline { get; init; }
@@ -108,6 +125,7 @@ public sealed record BenchOptions
           --high-volume-scale N      the High Volume load's tenant = dataset x N (default 10; 1 with --quick)
           --skip-high-volume         do not run the High Volume load
           --max-bulk-jobs N          Sync:Throughput:MaxConcurrentBulkJobs for every load (default: the worker's)
+          --pipeline-depth N         Sync:Throughput:PipelineDepth, pages of a call in flight at once (default: the worker's)
           --page-size N              records per engine page (default 500)
           --pages-per-call N         pages per engine call, their Zendesk work overlapping (default 4; 1 = one page at a time)
           --changed-percent P        percent of records changed for the steady-state run (default 1)
@@ -116,6 +134,7 @@ public sealed record BenchOptions
           --skip-naive               do not run the naive strategy
           --skip-what-if             do not run the what-if load without onboarding searches
           --skip-memory              do not run the memory child processes
+          --profile DIR              trace the large memory child with dotnet-trace into DIR, report its CPU by stage
           --timeline                 print the initial loads' requests with their times (ms from each start)
           --output PATH              JSON results (default artifacts/bench/results.json)
         """;
@@ -152,6 +171,7 @@ public sealed record BenchOptions
                 "--high-volume-scale" => o with { HighVolumeScale = Int(1, 100) },
                 "--skip-high-volume" => o with { SkipHighVolume = true },
                 "--max-bulk-jobs" => o with { MaxBulkJobs = Int(1, 30) },
+                "--pipeline-depth" => o with { PipelineDepth = Int(1, 16) },
                 "--page-size" => o with { PageSize = Int(10, 5_000) },
                 "--pages-per-call" => o with { PagesPerCall = Int(1, 100) },
                 "--changed-percent" => o with { ChangedFraction = Int(1, 100) / 100.0 },
@@ -160,6 +180,7 @@ public sealed record BenchOptions
                 "--skip-naive" => o with { SkipNaive = true },
                 "--skip-what-if" => o with { SkipWhatIf = true },
                 "--skip-memory" => o with { SkipMemory = true },
+                "--profile" => o with { ProfileDirectory = Next() },
                 "--timeline" => o with { Timeline = true },
                 "--output" => o with { Output = Next() },
                 "--memory-child" => o with { MemoryChild = MemoryChildArgs.Parse(Next()) },

@@ -44,7 +44,7 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
     {
         var machine = Machine();
         await using var sandbox = await BenchSandbox.StartAsync(cancellationToken).ConfigureAwait(false);
-        await using var connector = new ConnectorServices(options.EffectiveTimeScale, maxConcurrentBulkJobs: options.MaxBulkJobs);
+        await using var connector = new ConnectorServices(options.EffectiveTimeScale, workerSettings: options.WorkerSettings());
         var log = sandbox.Control.Requests;
 
         // A tenant of the seeded sandbox account of that name, as the connector sees it.
@@ -81,7 +81,7 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
             var plan = options with { RateLimit = options.PlanRateLimit, TimeScale = 1 };
             progress.WriteLine($"initial load at the plan's limit ({plan.RateLimit}/min, production timings) on a fresh account ...");
             sandbox.Seed(PlanTenant, plan);
-            await using var planConnector = new ConnectorServices(plan.EffectiveTimeScale, maxConcurrentBulkJobs: options.MaxBulkJobs);
+            await using var planConnector = new ConnectorServices(plan.EffectiveTimeScale, workerSettings: options.WorkerSettings());
             var planTenant = await AddTenantAsync(planConnector, PlanTenant).ConfigureAwait(false);
             var planStart = DateTimeOffset.UtcNow;
             var planRun = await EngineRunAsync(sandbox, planConnector, planTenant, "initial", cancellationToken, plan.RateLimit).ConfigureAwait(false);
@@ -105,9 +105,12 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
             progress.WriteLine(
                 $"initial load at the High Volume limit ({high.RateLimit}/min, production timings, {options.EffectiveHighVolumeScale}x the dataset) ...");
             var highDataset = sandbox.Seed(HighVolumeTenant, high);
-            await using var highConnector = new ConnectorServices(high.EffectiveTimeScale, maxConcurrentBulkJobs: options.MaxBulkJobs);
+            await using var highConnector = new ConnectorServices(high.EffectiveTimeScale, workerSettings: options.WorkerSettings());
             var highTenant = await AddTenantAsync(highConnector, HighVolumeTenant).ConfigureAwait(false);
+            var highStart = DateTimeOffset.UtcNow;
             var highRun = await EngineRunAsync(sandbox, highConnector, highTenant, "initial", cancellationToken, high.RateLimit).ConfigureAwait(false);
+            if (options.Timeline)
+                PrintTimeline(sandbox, highStart);
             var highBound = new Bound(highDataset.Organizations, highDataset.Users, 100, high.RateLimit);
             highVolume = new HighVolumeRun(
                 high.RateLimit,
@@ -124,7 +127,7 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
             progress.WriteLine("what-if: initial load without the per-record onboarding searches, on a fresh account ...");
             sandbox.Seed(WhatIfTenant, options);
             await using var whatIfConnector = new ConnectorServices(
-                options.EffectiveTimeScale, whatIfNoOnboardingSearch: true, maxConcurrentBulkJobs: options.MaxBulkJobs);
+                options.EffectiveTimeScale, whatIfNoOnboardingSearch: true, workerSettings: options.WorkerSettings());
             var whatIfTenant = await AddTenantAsync(whatIfConnector, WhatIfTenant).ConfigureAwait(false);
             whatIf = await EngineRunAsync(sandbox, whatIfConnector, whatIfTenant, "initial", cancellationToken).ConfigureAwait(false);
         }
@@ -157,7 +160,8 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
             foreach (var (name, size) in new[] { ("memsmall", options.Scaled(options.MemoryScaleDivisor)), ("memlarge", options) })
             {
                 progress.WriteLine($"memory: child process loading {name} ...");
-                memory.Add(await MemoryProbe.MeasureAsync(sandbox, name, size, cancellationToken).ConfigureAwait(false));
+                var trace = name == "memlarge" && options.ProfileDirectory is { } folder ? Path.Combine(folder, $"{name}.nettrace") : null;
+                memory.Add(await MemoryProbe.MeasureAsync(sandbox, name, size, cancellationToken, trace).ConfigureAwait(false));
             }
         }
 
@@ -183,6 +187,9 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
             memory.Count == 2 ? (double)memory[1].Records / memory[0].Records : null)
         {
             HighVolume = highVolume,
+            CpuByStage = options.ProfileDirectory is { } profiled && memory.Count == 2
+                ? ProfileStages.Read(Path.Combine(profiled, "memlarge.speedscope.json"), memory[1].CpuSeconds, memory[1].Records)
+                : null,
             // The marginal CPU of the records between the two children: start-up and JIT, paid by both, cancel out.
             CpuMsPer1000Records = memory.Count == 2 && memory[1].Records > memory[0].Records
                 ? (memory[1].CpuSeconds - memory[0].CpuSeconds) * 1000 / (memory[1].Records - memory[0].Records) * 1000

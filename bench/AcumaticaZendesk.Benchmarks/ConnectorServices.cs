@@ -35,9 +35,12 @@ internal sealed class ConnectorServices : IAsyncDisposable
 
     /// <param name="timeScale">The client's job-poll intervals (1 s growing to 15 s) are divided by this (see <see cref="BenchOptions.TimeScale"/>).</param>
     /// <param name="whatIfNoOnboardingSearch">Wrap the real target in <see cref="WhatIfNoOnboardingSearch"/> (empty accounts only).</param>
-    /// <param name="maxConcurrentBulkJobs">The worker's <c>Sync:Throughput:MaxConcurrentBulkJobs</c>; null = its default.</param>
+    /// <param name="workerSettings">Worker settings that differ from its defaults (<see cref="BenchOptions.WorkerSettings"/>).</param>
     public ConnectorServices(
-        double timeScale, bool whatIfNoOnboardingSearch = false, LogLevel minimumLevel = LogLevel.Warning, int? maxConcurrentBulkJobs = null)
+        double timeScale,
+        bool whatIfNoOnboardingSearch = false,
+        LogLevel minimumLevel = LogLevel.Warning,
+        IReadOnlyDictionary<string, string?>? workerSettings = null)
     {
         _secrets.Values[SecretNames.TokenEncryptionKeys] = "k1=" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         _secrets.Values[SecretNames.TokenEncryptionCurrentKeyId] = "k1";
@@ -53,8 +56,8 @@ internal sealed class ConnectorServices : IAsyncDisposable
             ["Zendesk:JobPollInterval"] = TimeSpan.FromSeconds(1 / timeScale).ToString("c", CultureInfo.InvariantCulture),
             ["Zendesk:JobPollMaxInterval"] = TimeSpan.FromSeconds(15 / timeScale).ToString("c", CultureInfo.InvariantCulture),
         };
-        if (maxConcurrentBulkJobs is { } jobs)
-            settings["Sync:Throughput:MaxConcurrentBulkJobs"] = jobs.ToString(CultureInfo.InvariantCulture);
+        foreach (var (key, value) in workerSettings ?? new Dictionary<string, string?>())
+            settings[key] = value;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(minimumLevel).AddSimpleConsole(o => o.SingleLine = true));

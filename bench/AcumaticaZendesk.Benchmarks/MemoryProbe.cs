@@ -13,7 +13,9 @@ internal static class MemoryProbe
 {
     private const string ResultPrefix = "BENCH-MEMORY-RESULT ";
 
-    public static async Task<MemoryRun> MeasureAsync(BenchSandbox sandbox, string name, BenchOptions options, CancellationToken cancellationToken)
+    /// <param name="tracePath">Run the child under <c>dotnet-trace collect</c> (sampled thread time) writing this trace; null = untraced.</param>
+    public static async Task<MemoryRun> MeasureAsync(
+        BenchSandbox sandbox, string name, BenchOptions options, CancellationToken cancellationToken, string? tracePath = null)
     {
         var dataset = sandbox.Seed(name, options);
         var args = new MemoryChildArgs(
@@ -23,7 +25,7 @@ internal static class MemoryProbe
             options.Onboarding,
             options.EffectiveTimeScale,
             options.PagesPerCall);
-        var start = ChildStartInfo(args);
+        var start = ChildStartInfo(args, tracePath);
         using var child = Process.Start(start) ?? throw new InvalidOperationException("Could not start the memory child process.");
         var stderr = child.StandardError.ReadToEndAsync(cancellationToken);
         var stdout = await child.StandardOutput.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
@@ -62,13 +64,25 @@ internal static class MemoryProbe
     }
 
     /// <summary><c>dotnet AcumaticaZendesk.Benchmarks.dll --memory-child …</c>, from the bench or from a test host alike.</summary>
-    private static ProcessStartInfo ChildStartInfo(MemoryChildArgs args)
+    private static ProcessStartInfo ChildStartInfo(MemoryChildArgs args, string? tracePath)
     {
         var self = Environment.ProcessPath;
         var host = self is not null && Path.GetFileNameWithoutExtension(self).Equals("dotnet", StringComparison.OrdinalIgnoreCase)
             ? self
             : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } hostPath ? hostPath : "dotnet";
-        var start = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(tracePath is null ? host : CpuProfile.TraceTool)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (tracePath is not null)
+        {
+            foreach (var argument in CpuProfile.CollectArguments(tracePath))
+                start.ArgumentList.Add(argument);
+            start.ArgumentList.Add(host);
+        }
+
         start.ArgumentList.Add(typeof(MemoryProbe).Assembly.Location);
         start.ArgumentList.Add("--memory-child");
         start.ArgumentList.Add(args.Format());

@@ -131,8 +131,17 @@ internal static class Report
                     $"{m.Records} records",
                     $"peak {m.PeakWorkingSetMb:0.0} MB, managed heap after load {m.ManagedHeapAfterLoadMb:0.0} MB, {Sec(m.WallSeconds)}, "
                         + $"CPU {Sec(m.CpuSeconds)}");
+            if (r.ColdLoadSeconds is { } cold)
+                Line("cold worker vs warm: full dataset", $"{Sec(cold)} from process start vs {Sec(r.WarmLoadSeconds)} after the warm-up (phase 1)");
             if (r.MemoryGrowth is { } growth)
                 Line($"growth for {r.DatasetGrowth:0.0}x the records", growth.ToString("0.00", c) + "x  (goal < 2x)");
+        }
+
+        if (r.CpuByStage is { Count: > 0 } stages)
+        {
+            s.Append("\nCPU by stage (large memory child under dotnet-trace: share of its on-CPU samples x its load CPU)\n");
+            foreach (var stage in stages)
+                Line(stage.Stage, $"{stage.Share:P1}  {stage.MsPer1000Records:0.0} ms per 1,000 records");
         }
 
         return s.ToString();

@@ -73,6 +73,18 @@ public sealed record BenchResults(
     /// </summary>
     public double? CpuMsPer1000Records { get; init; }
 
+    /// <summary>
+    /// The full dataset loaded by a cold worker: the large memory child's wall time from its start (service provider, first
+    /// token, JIT of every path) to the end of its load, beside <see cref="WarmLoadSeconds"/> (null without the memory phase).
+    /// </summary>
+    public double? ColdLoadSeconds => Memory.Count == 2 ? Memory[1].WallSeconds : null;
+
+    /// <summary>The same dataset at the same limit loaded by this process after the warm-up load (phase 1's wall time).</summary>
+    public double WarmLoadSeconds => InitialLoad.Measurement.WallSeconds;
+
+    /// <summary>With <c>--profile</c>: the large memory child's CPU by stage (<see cref="ProfileStages"/>), first run only.</summary>
+    public IReadOnlyList<StageCpu>? CpuByStage { get; init; }
+
     /// <summary>Each run's headline figures.</summary>
     public IReadOnlyList<RunFigures> PerRun { get; init; } = [];
 

@@ -49,8 +49,9 @@ public sealed class ZendeskClientOptions : IValidatableObject
 
     /// <summary>
     /// When a job of an account is due for a poll, the account's other jobs due within this window are polled in
-    /// the same <c>job_statuses/show_many</c> request (a little early). Null = a tenth of <see cref="JobPollInterval"/>;
-    /// zero = only jobs due at the same instant share a request.
+    /// the same <c>job_statuses/show_many</c> request (a little early). Null = a tenth of <see cref="JobPollInterval"/>, or
+    /// three requests' worth of the account's learnt rate limit when that is longer (at most half the interval; see
+    /// <c>ZendeskJobPoller.CoalesceWindow</c>); zero = only jobs due at the same instant share a request.
     /// </summary>
     public TimeSpan? JobPollCoalesceWindow { get; set; }
 

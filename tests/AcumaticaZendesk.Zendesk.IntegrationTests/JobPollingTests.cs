@@ -68,6 +68,45 @@ public sealed class JobPollingTests
     }
 
     [Fact]
+    public async Task At_a_low_rate_limit_a_due_poll_waits_up_to_three_requests_worth_of_it_to_take_along_jobs_falling_due_after_it()
+    {
+        await using var host = new TestHost();
+        host.Server.JobStatuses(id => Status(id, "completed"));
+        using (var answer = new HttpResponseMessage())
+        {
+            answer.Headers.Add("X-Rate-Limit", "700"); // Enterprise: a request is 86 ms of the limit, three are 257 ms
+            answer.Headers.Add("X-Rate-Limit-Remaining", "650");
+            host.Budget().Observe(answer.Headers, host.Clock.GetUtcNow());
+        }
+
+        var start = host.Clock.GetUtcNow();
+        var first = host.Client.Jobs.WaitAsync(Queued("a"), Ct);
+        host.Clock.Advance(TimeSpan.FromMilliseconds(200)); // due 200 ms after "a": past the configured window (100 ms), within 257 ms
+        var second = host.Client.Jobs.WaitAsync(Queued("b"), Ct);
+
+        await host.PollUntilDoneAsync(Task.WhenAll(first, second), jobs: 2);
+
+        var poll = Assert.Single(host.Sent);
+        Assert.Equal("a,b", poll.Query("ids"));
+        Assert.Equal(1 + 3 * 60.0 / 700, (poll.At - start).TotalSeconds, precision: 3);
+    }
+
+    [Theory]
+    [InlineData(null, 0.1)] // limit not learnt yet: the configured window
+    [InlineData(700, 0.2571)] // 3 requests at 700/min
+    [InlineData(2500, 0.1)] // 3 requests at 2,500/min (72 ms) are less than the configured window
+    [InlineData(100, 0.5)] // 1.8 s, capped at half the poll interval
+    public void The_coalescing_window_is_three_requests_worth_of_the_learnt_limit_between_the_configured_window_and_half_the_interval(
+        int? limit, double seconds)
+    {
+        var options = new ZendeskClientOptions { JobPollInterval = TimeSpan.FromSeconds(1) };
+
+        Assert.Equal(seconds, Jobs.ZendeskJobPoller.CoalesceWindow(options, limit).TotalSeconds, precision: 4);
+        options.JobPollCoalesceWindow = TimeSpan.FromMilliseconds(50); // an operator's explicit window is kept
+        Assert.Equal(0.05, Jobs.ZendeskJobPoller.CoalesceWindow(options, limit).TotalSeconds, precision: 4);
+    }
+
+    [Fact]
     public async Task A_job_missing_from_show_many_ends_like_an_expired_job_and_the_others_complete()
     {
         await using var host = new TestHost();

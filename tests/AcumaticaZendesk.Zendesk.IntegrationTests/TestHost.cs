@@ -125,6 +125,9 @@ internal sealed class TestHost : IAsyncDisposable
     internal Jobs.ZendeskJobPoller Polls(ZendeskConnection? connection = null) =>
         _services.GetRequiredService<Http.ZendeskAccountStates>().For(connection ?? Connection).JobPolls;
 
+    /// <summary>The request budget of this host's account (what it learnt from <c>X-Rate-Limit</c>).</summary>
+    internal Http.ZendeskRateBudget Budget() => _services.GetRequiredService<Http.ZendeskAccountStates>().For(Connection).Budget;
+
     /// <summary>The bulk-job limit of this host's account.</summary>
     internal Jobs.ZendeskJobLimit JobLimit() => _services.GetRequiredService<Http.ZendeskAccountStates>().For(Connection).BulkJobs;
 

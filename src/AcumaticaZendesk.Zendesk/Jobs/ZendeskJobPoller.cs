@@ -43,6 +43,28 @@ internal sealed partial class ZendeskJobPoller
         Interlocked.Exchange(ref _firstWaitTicks, Math.Clamp(next, options.JobPollInterval.Ticks, options.JobPollMaxInterval.Ticks));
     }
 
+    /// <summary>Requests' worth of the account's rate limit a poll may wait to take along jobs falling due after it.</summary>
+    internal const int CoalesceRequests = 3;
+
+    /// <summary>
+    /// How long a due poll waits for other jobs of the account to fall due and share its request: the configured window, or
+    /// the time <see cref="CoalesceRequests"/> requests cost at the account's learnt rate limit (<c>X-Rate-Limit</c>) when
+    /// that is longer — a poll saved is worth a request's share of the limit, so a low limit (700/min: 86 ms a request)
+    /// waits longer than a high one (2,500/min: 24 ms), where the jobs' latency weighs more than their requests. Never
+    /// more than half of <see cref="ZendeskClientOptions.JobPollInterval"/>.
+    /// </summary>
+    internal static TimeSpan CoalesceWindow(ZendeskClientOptions options, int? rateLimitPerMinute)
+    {
+        var configured = options.EffectiveJobPollCoalesceWindow;
+        if (rateLimitPerMinute is not > 0 || options.JobPollCoalesceWindow is not null)
+        {
+            return configured; // an operator's explicit window is kept as set
+        }
+
+        var requests = TimeSpan.FromMinutes(1.0 * CoalesceRequests / rateLimitPerMinute.Value);
+        return TimeSpan.FromTicks(Math.Clamp(requests.Ticks, configured.Ticks, options.JobPollInterval.Ticks / 2));
+    }
+
     /// <summary>Jobs waiting for their next poll (for tests and diagnostics).</summary>
     public int Waiting
     {
@@ -98,7 +120,7 @@ internal sealed partial class ZendeskJobPoller
         // A job is never polled before it is due: its own poll fires a coalescing window after that, and takes along
         // every job of the account that is due by then (polling a job early only to find it still running costs a
         // whole back-off interval; a little late costs a little).
-        var window = api.Options.EffectiveJobPollCoalesceWindow;
+        var window = CoalesceWindow(api.Options, api.Account.Budget.Snapshot().Limit);
         var waiter = new Waiter(
             api,
             jobId,
