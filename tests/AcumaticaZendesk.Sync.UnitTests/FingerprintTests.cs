@@ -1,5 +1,9 @@
+using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using AcumaticaZendesk.Sync.Fingerprints;
+using AcumaticaZendesk.Sync.Json;
 using AcumaticaZendesk.Sync.Mapping;
 
 namespace AcumaticaZendesk.Sync.UnitTests;
@@ -59,5 +63,90 @@ public sealed class FingerprintTests
         var second = UserMapper.Map(TestData.Contact("1", "Ann", "Lee", "ann@x.example", "C1"), tenant).Value!;
 
         Assert.Equal(Fingerprint.Of(first), Fingerprint.Of(second));
+    }
+
+    /// <summary>
+    /// Fingerprints are stored for every record: a scheme that wrote other bytes for the same payload would rewrite every
+    /// record of every tenant once. The canonical JSON is checked against the first scheme's way of writing it (a node tree
+    /// sorted and written back, kept here as the reference) on payloads with everything JSON escapes or orders.
+    /// </summary>
+    [Fact]
+    public void Fingerprints_are_those_of_the_first_scheme_for_payloads_with_escapes_unicode_numbers_nesting_and_nulls()
+    {
+        object[] payloads =
+        [
+            Payload(("industry", "Retail & <Wholesale>"), ("Région", "Île-de-France"), ("quote", "say \"hi\" \\ 'o'"), ("émoji", "🚀 ok")),
+            Payload() with { Details = "line1\nline2\ttab\u0001", Notes = null, DomainNames = ["b.example", "a.example"], Tags = [] },
+            new UserPayload { ExternalId = "acu-contact:42", Name = "Zoë O'Brien", Email = "zoe+test@x.example", Phone = "+1 (555) 010-1000",
+                Role = "end-user", OrganizationId = 9007199254740993 },
+            new UserPayload { ExternalId = "acu-employee:EP0001", Name = "\u2028 sep", Role = "end-user" },
+            new Dictionary<string, object?> { ["b"] = 1.5, ["a"] = new object?[] { null, 0, -1e-7, true, "x" }, ["c"] = new { z = 1, y = (string?)null } },
+            new string?[] { "acumatica", null },
+            "just a string",
+        ];
+
+        foreach (var payload in payloads)
+        {
+            var reference = ReferenceCanonicalJson(payload);
+            Assert.Equal(Encoding.UTF8.GetString(reference), Encoding.UTF8.GetString(Fingerprint.CanonicalJson(payload)));
+            Assert.Equal(Fingerprint.Version + Convert.ToHexStringLower(SHA256.HashData(reference)), Fingerprint.Of(payload));
+        }
+    }
+
+    [Fact]
+    public void Fields_whose_names_differ_only_in_case_are_both_fingerprinted()
+    {
+        // The first scheme's node tree matched names case-insensitively (web defaults) and threw on such a pair.
+        var a = Fingerprint.Of(Payload(("Region", "EU"), ("region", "US")));
+        var b = Fingerprint.Of(Payload(("Region", "US"), ("region", "EU")));
+
+        Assert.NotEqual(a, b);
+        Assert.Equal(
+            """{"domainNames":[],"externalId":"C1","name":"Initrode","organizationFields":{"Region":"EU","region":"US"},"tags":["acu_customer","acumatica"]}""",
+            Encoding.UTF8.GetString(Fingerprint.CanonicalJson(Payload(("region", "US"), ("Region", "EU")))));
+    }
+
+    private static byte[] ReferenceCanonicalJson(object payload)
+    {
+        var node = JsonSerializer.SerializeToNode(payload, payload.GetType(), SyncJson.Options);
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            WriteReference(writer, node);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static void WriteReference(Utf8JsonWriter writer, JsonNode? node)
+    {
+        switch (node)
+        {
+            case null:
+                writer.WriteNullValue();
+                break;
+            case JsonObject obj:
+                writer.WriteStartObject();
+                foreach (var (name, value) in obj.Where(p => p.Value is not null).OrderBy(p => p.Key, StringComparer.Ordinal))
+                {
+                    writer.WritePropertyName(name);
+                    WriteReference(writer, value);
+                }
+
+                writer.WriteEndObject();
+                break;
+            case JsonArray array:
+                writer.WriteStartArray();
+                foreach (var item in array)
+                {
+                    WriteReference(writer, item);
+                }
+
+                writer.WriteEndArray();
+                break;
+            default:
+                node.WriteTo(writer);
+                break;
+        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace AcumaticaZendesk.Acumatica.Json;
 
@@ -24,10 +25,13 @@ public sealed class AcumaticaValueConverterFactory : JsonConverterFactory
         typeToConvert.IsGenericType && typeToConvert.GetGenericTypeDefinition() == typeof(AcumaticaValue<>);
 
     public override JsonConverter CreateConverter(Type typeToConvert, JsonSerializerOptions options) =>
-        (JsonConverter)Activator.CreateInstance(typeof(AcumaticaValueConverter<>).MakeGenericType(typeToConvert.GetGenericArguments()[0]))!;
+        (JsonConverter)Activator.CreateInstance(typeof(AcumaticaValueConverter<>).MakeGenericType(typeToConvert.GetGenericArguments()[0]), options)!;
 
-    private sealed class AcumaticaValueConverter<T> : JsonConverter<AcumaticaValue<T>>
+    /// <summary>One per wrapped type and options; reads the wrapped value with that type's contract, looked up once.</summary>
+    private sealed class AcumaticaValueConverter<T>(JsonSerializerOptions options) : JsonConverter<AcumaticaValue<T>>
     {
+        private readonly JsonTypeInfo<T> _value = (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T));
+
         public override AcumaticaValue<T>? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
             if (reader.TokenType == JsonTokenType.Null)
@@ -44,7 +48,7 @@ public sealed class AcumaticaValueConverterFactory : JsonConverterFactory
                 switch (name)
                 {
                     case "value":
-                        value = reader.TokenType == JsonTokenType.Null ? default! : ReadValue(ref reader, options);
+                        value = reader.TokenType == JsonTokenType.Null ? default! : ReadValue(ref reader);
                         break;
                     case "error":
                         error = reader.TokenType == JsonTokenType.Null ? null : reader.GetString();
@@ -59,12 +63,12 @@ public sealed class AcumaticaValueConverterFactory : JsonConverterFactory
         }
 
         /// <summary>The wrapped value; a value of the wrong type fails with a fresh exception, so the serializer reports the field's path.</summary>
-        private static T ReadValue(ref Utf8JsonReader reader, JsonSerializerOptions options)
+        private T ReadValue(ref Utf8JsonReader reader)
         {
             var token = reader.TokenType;
             try
             {
-                return JsonSerializer.Deserialize<T>(ref reader, options)!;
+                return JsonSerializer.Deserialize(ref reader, _value)!;
             }
             catch (JsonException)
             {

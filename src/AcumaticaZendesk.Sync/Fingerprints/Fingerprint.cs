@@ -1,6 +1,6 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using AcumaticaZendesk.Sync.Json;
 
 namespace AcumaticaZendesk.Sync.Fingerprints;
@@ -15,43 +15,60 @@ public static class Fingerprint
 
     public static string Of<T>(T payload)
     {
-        var canonical = CanonicalJson(payload);
-        return Version + Convert.ToHexStringLower(SHA256.HashData(canonical));
+        var canonical = new ArrayBufferWriter<byte>(512);
+        WriteCanonical(payload, canonical);
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(canonical.WrittenSpan, hash);
+        return Version + Convert.ToHexStringLower(hash);
     }
 
     /// <summary>The canonical UTF-8 JSON the fingerprint is computed over.</summary>
     public static byte[] CanonicalJson<T>(T payload)
     {
-        var node = JsonSerializer.SerializeToNode(payload, SyncJson.Options);
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false }))
-        {
-            Write(writer, node);
-        }
-
-        return buffer.ToArray();
+        var canonical = new ArrayBufferWriter<byte>(512);
+        WriteCanonical(payload, canonical);
+        return canonical.WrittenSpan.ToArray();
     }
 
-    private static void Write(Utf8JsonWriter writer, JsonNode? node)
+    /// <summary>
+    /// Serializes once with <see cref="SyncJson.Options"/>, then rewrites that JSON read-only (<see cref="JsonDocument"/>, no
+    /// node tree): every object's non-null properties in ordinal order of their names, arrays as they are (nulls kept), values
+    /// written exactly as serialized.
+    /// </summary>
+    private static void WriteCanonical<T>(T payload, IBufferWriter<byte> output)
     {
-        switch (node)
+        using var document = JsonDocument.Parse(JsonSerializer.SerializeToUtf8Bytes(payload, SyncJson.Options));
+        using var writer = new Utf8JsonWriter(output);
+        Write(writer, document.RootElement);
+    }
+
+    private static void Write(Utf8JsonWriter writer, JsonElement element)
+    {
+        switch (element.ValueKind)
         {
-            case null:
-                writer.WriteNullValue();
-                break;
-            case JsonObject obj:
-                writer.WriteStartObject();
-                foreach (var (name, value) in obj.Where(p => p.Value is not null).OrderBy(p => p.Key, StringComparer.Ordinal))
+            case JsonValueKind.Object:
+                var properties = new List<JsonProperty>();
+                foreach (var property in element.EnumerateObject())
                 {
-                    writer.WritePropertyName(name);
-                    Write(writer, value);
+                    if (property.Value.ValueKind != JsonValueKind.Null)
+                    {
+                        properties.Add(property);
+                    }
+                }
+
+                properties.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+                writer.WriteStartObject();
+                foreach (var property in properties)
+                {
+                    writer.WritePropertyName(property.Name);
+                    Write(writer, property.Value);
                 }
 
                 writer.WriteEndObject();
                 break;
-            case JsonArray array:
+            case JsonValueKind.Array:
                 writer.WriteStartArray();
-                foreach (var item in array)
+                foreach (var item in element.EnumerateArray())
                 {
                     Write(writer, item);
                 }
@@ -59,7 +76,7 @@ public static class Fingerprint
                 writer.WriteEndArray();
                 break;
             default:
-                node.WriteTo(writer);
+                element.WriteTo(writer);
                 break;
         }
     }
