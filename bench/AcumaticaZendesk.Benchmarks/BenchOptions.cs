@@ -62,6 +62,11 @@ public sealed record BenchOptions
     /// <summary>The worker's <c>Sync:Throughput:MaxConcurrentBulkJobs</c> for every load (null = its default).</summary>
     public int? MaxBulkJobs { get; init; }
 
+    /// <summary>Each state-store call of the connector waits this long first (a Dapr sidecar round trip; 0 = in-memory speed).</summary>
+    public double StateLatencyMs { get; init; } = 2;
+
+    public TimeSpan StateLatency => TimeSpan.FromMilliseconds(StateLatencyMs);
+
     /// <summary>The worker's <c>Sync:Throughput:PipelineDepth</c> for every load (null = its default).</summary>
     public int? PipelineDepth { get; init; }
 
@@ -125,6 +130,7 @@ public sealed record BenchOptions
           --high-volume-scale N      the High Volume load's tenant = dataset x N (default 10; 1 with --quick)
           --skip-high-volume         do not run the High Volume load
           --max-bulk-jobs N          Sync:Throughput:MaxConcurrentBulkJobs for every load (default: the worker's)
+          --state-latency-ms N       each state-store call waits N ms first, as a Dapr sidecar round trip does (default 2; 0 = none)
           --pipeline-depth N         Sync:Throughput:PipelineDepth, pages of a call in flight at once (default: the worker's)
           --page-size N              records per engine page (default 500)
           --pages-per-call N         pages per engine call, their Zendesk work overlapping (default 4; 1 = one page at a time)
@@ -171,6 +177,7 @@ public sealed record BenchOptions
                 "--high-volume-scale" => o with { HighVolumeScale = Int(1, 100) },
                 "--skip-high-volume" => o with { SkipHighVolume = true },
                 "--max-bulk-jobs" => o with { MaxBulkJobs = Int(1, 30) },
+                "--state-latency-ms" => o with { StateLatencyMs = Int(0, 1_000) },
                 "--pipeline-depth" => o with { PipelineDepth = Int(1, 16) },
                 "--page-size" => o with { PageSize = Int(10, 5_000) },
                 "--pages-per-call" => o with { PagesPerCall = Int(1, 100) },

@@ -44,7 +44,14 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
     {
         var machine = Machine();
         await using var sandbox = await BenchSandbox.StartAsync(cancellationToken).ConfigureAwait(false);
-        await using var connector = new ConnectorServices(options.EffectiveTimeScale, workerSettings: options.WorkerSettings());
+        // The connector of a phase run at this phase's time scale: state calls wait the state latency scaled by it, like every other wait.
+        ConnectorServices Connector(BenchOptions phase, bool whatIfNoOnboardingSearch = false) => new(
+            phase.EffectiveTimeScale,
+            whatIfNoOnboardingSearch,
+            workerSettings: options.WorkerSettings(),
+            stateLatency: options.StateLatency / phase.EffectiveTimeScale);
+
+        await using var connector = Connector(options);
         var log = sandbox.Control.Requests;
 
         // A tenant of the seeded sandbox account of that name, as the connector sees it.
@@ -81,7 +88,7 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
             var plan = options with { RateLimit = options.PlanRateLimit, TimeScale = 1 };
             progress.WriteLine($"initial load at the plan's limit ({plan.RateLimit}/min, production timings) on a fresh account ...");
             sandbox.Seed(PlanTenant, plan);
-            await using var planConnector = new ConnectorServices(plan.EffectiveTimeScale, workerSettings: options.WorkerSettings());
+            await using var planConnector = Connector(plan);
             var planTenant = await AddTenantAsync(planConnector, PlanTenant).ConfigureAwait(false);
             var planStart = DateTimeOffset.UtcNow;
             var planRun = await EngineRunAsync(sandbox, planConnector, planTenant, "initial", cancellationToken, plan.RateLimit).ConfigureAwait(false);
@@ -105,7 +112,7 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
             progress.WriteLine(
                 $"initial load at the High Volume limit ({high.RateLimit}/min, production timings, {options.EffectiveHighVolumeScale}x the dataset) ...");
             var highDataset = sandbox.Seed(HighVolumeTenant, high);
-            await using var highConnector = new ConnectorServices(high.EffectiveTimeScale, workerSettings: options.WorkerSettings());
+            await using var highConnector = Connector(high);
             var highTenant = await AddTenantAsync(highConnector, HighVolumeTenant).ConfigureAwait(false);
             var highStart = DateTimeOffset.UtcNow;
             var highRun = await EngineRunAsync(sandbox, highConnector, highTenant, "initial", cancellationToken, high.RateLimit).ConfigureAwait(false);
@@ -126,8 +133,7 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
         {
             progress.WriteLine("what-if: initial load without the per-record onboarding searches, on a fresh account ...");
             sandbox.Seed(WhatIfTenant, options);
-            await using var whatIfConnector = new ConnectorServices(
-                options.EffectiveTimeScale, whatIfNoOnboardingSearch: true, workerSettings: options.WorkerSettings());
+            await using var whatIfConnector = Connector(options, whatIfNoOnboardingSearch: true);
             var whatIfTenant = await AddTenantAsync(whatIfConnector, WhatIfTenant).ConfigureAwait(false);
             whatIf = await EngineRunAsync(sandbox, whatIfConnector, whatIfTenant, "initial", cancellationToken).ConfigureAwait(false);
         }

@@ -40,7 +40,8 @@ internal sealed class ConnectorServices : IAsyncDisposable
         double timeScale,
         bool whatIfNoOnboardingSearch = false,
         LogLevel minimumLevel = LogLevel.Warning,
-        IReadOnlyDictionary<string, string?>? workerSettings = null)
+        IReadOnlyDictionary<string, string?>? workerSettings = null,
+        TimeSpan stateLatency = default)
     {
         _secrets.Values[SecretNames.TokenEncryptionKeys] = "k1=" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         _secrets.Values[SecretNames.TokenEncryptionCurrentKeyId] = "k1";
@@ -62,8 +63,9 @@ internal sealed class ConnectorServices : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(minimumLevel).AddSimpleConsole(o => o.SingleLine = true));
         services.AddSingleton<IConfiguration>(configuration);
+        StateCalls = new LatentStateStore(State, stateLatency);
         services.AddSingleton(State);
-        services.AddSingleton<IConnectorStateStore>(State);
+        services.AddSingleton<IConnectorStateStore>(StateCalls);
         services.AddSingleton<ISecretSource>(_secrets);
         if (whatIfNoOnboardingSearch)
             services.AddSingleton<IZendeskTarget>(sp => new WhatIfNoOnboardingSearch(sp.GetRequiredService<ZendeskTarget>()));
@@ -73,6 +75,9 @@ internal sealed class ConnectorServices : IAsyncDisposable
     }
 
     public InMemoryConnectorStateStore State { get; } = new();
+
+    /// <summary>The store the connector calls: <see cref="State"/> behind the state latency, counting calls.</summary>
+    public LatentStateStore StateCalls { get; }
 
     public ServiceProvider Provider { get; }
 

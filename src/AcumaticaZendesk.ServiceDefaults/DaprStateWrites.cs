@@ -84,6 +84,54 @@ public static class DaprStateWrites
         }
     }
 
+    /// <summary>Keys one bulk write carries (one <c>GetBulkState</c> for their ETags, one <c>SaveState</c> with them all).</summary>
+    public const int BulkWriteSize = 100;
+
+    /// <summary>
+    /// Read-modify-write of many keys in two sidecar calls per <see cref="BulkWriteSize"/> keys instead of two or three per
+    /// key: their values and ETags in one <c>GetBulkState</c>, then one <c>SaveState</c> carrying every key as an
+    /// ETag-guarded replace or an insert (empty ETag, first-write). daprd hands several items to the store's
+    /// <c>BulkSet</c>, which is not atomic and does not say which key failed (dapr <c>pkg/api/grpc/grpc.go</c>
+    /// <c>SaveState</c>; components-contrib <c>state/bulk.go</c>), so after a refused bulk write (a key changed in between, or
+    /// an insert refused by a store that reports a taken key as a plain failure) <paramref name="fallback"/> updates each key
+    /// of that chunk alone; <paramref name="update"/> must give the same answer when called again.
+    /// </summary>
+    public static async Task UpdateStateManyAsync<T>(
+        this DaprClient dapr,
+        string storeName,
+        IReadOnlyCollection<string> keys,
+        Func<string, T?, T> update,
+        Func<string, CancellationToken, Task> fallback,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(dapr);
+        ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(update);
+        ArgumentNullException.ThrowIfNull(fallback);
+        foreach (var chunk in keys.Distinct(StringComparer.Ordinal).Chunk(BulkWriteSize))
+        {
+            var current = await dapr.GetBulkStateAsync<T>(storeName, chunk, parallelism: null, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var read = current.ToDictionary(c => c.Key, StringComparer.Ordinal);
+            var writes = chunk.Select(key =>
+            {
+                // A missing key comes back as an item with no data and no ETag: an insert.
+                var etag = read.TryGetValue(key, out var stored) && !string.IsNullOrEmpty(stored.ETag) ? stored.ETag : string.Empty;
+                return new SaveStateItem<T>(key, update(key, etag.Length == 0 ? default : stored.Value), etag, Guarded);
+            }).ToList();
+            try
+            {
+                await dapr.SaveBulkStateAsync(storeName, writes, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DaprException)
+            {
+                foreach (var key in chunk)
+                {
+                    await fallback(key, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
     /// <summary>Writes whatever is stored (last write wins), as an ETag-guarded replace or an insert.</summary>
     public static async Task SaveStateLastWriteAsync<T>(
         this DaprClient dapr, string storeName, string key, T value, CancellationToken cancellationToken,

@@ -25,6 +25,8 @@ public sealed class AuditTrail(IConnectorStateStore store, AuditRetention retent
         var keys = audits.Select(a => StateKeys.RecordHistory(tenantId, a.Record.Kind, a.Record.Key)).ToArray();
         var existing = await store.GetManyAsync<RecordHistory>(keys, cancellationToken).ConfigureAwait(false);
         var cutoff = timeProvider.GetUtcNow() - retention.MaxAge;
+        var histories = new List<KeyValuePair<string, RecordHistory>>(audits.Count);
+        var newLinks = new List<(string Key, RecordRef Record)>();
         for (var i = 0; i < audits.Count; i++)
         {
             var audit = audits[i];
@@ -35,20 +37,23 @@ public sealed class AuditTrail(IConnectorStateStore store, AuditRetention retent
                 .Take(retention.MaxEntriesPerRecord)
                 .ToArray();
             var zendeskId = audit.ZendeskId ?? previous?.ZendeskId;
-            await store.SaveAsync(
-                keys[i],
-                new RecordHistory(tenantId, audit.Record.Kind, audit.Record.Key, audit.ExternalId, zendeskId, entries),
-                cancellationToken).ConfigureAwait(false);
+            histories.Add(KeyValuePair.Create(keys[i], new RecordHistory(tenantId, audit.Record.Kind, audit.Record.Key, audit.ExternalId, zendeskId, entries)));
             if (zendeskId is { } id && previous?.ZendeskId != id)
             {
                 var type = audit.Record.Kind == EntityKind.Ticket ? TicketType
                     : Mapping.ExternalIds.IsOrganizationKind(audit.Record.Kind) ? OrganizationType : UserType;
-                await store.UpdateAsync<List<RecordRef>>(
-                    StateKeys.ZendeskIdIndex(tenantId, type, id),
-                    refs => refs is not null && refs.Contains(audit.Record) ? refs : [.. refs ?? [], audit.Record],
-                    cancellationToken).ConfigureAwait(false);
+                newLinks.Add((StateKeys.ZendeskIdIndex(tenantId, type, id), audit.Record));
             }
         }
+
+        // One bulk write for the page's histories, one bulk read-modify-write for the Zendesk-id index entries of the
+        // records linked for the first time: not a round trip (or three) per record.
+        await store.SaveManyAsync(histories, cancellationToken).ConfigureAwait(false);
+        var linked = newLinks.GroupBy(l => l.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(l => l.Record).Distinct().ToArray());
+        await store.UpdateManyAsync<List<RecordRef>>(
+            linked.Keys,
+            (key, refs) => [.. refs ?? [], .. linked[key].Where(r => refs is null || !refs.Contains(r))],
+            cancellationToken).ConfigureAwait(false);
 
         var page = await store.UpdateAsync<RunPageCount>(
             StateKeys.RunPages(tenantId, runId), count => new RunPageCount((count?.Pages ?? 0) + 1), cancellationToken).ConfigureAwait(false);

@@ -139,6 +139,7 @@ internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarge
             await Task.WhenAll(writeCreates(), writeUpdates()).ConfigureAwait(false);
         }
 
+        var targets = new List<KeyValuePair<string, OrganizationTargetState>>();
         foreach (var item in items.Where(i => i.Action is PlannedAction.Create or PlannedAction.Recreate or PlannedAction.Update or PlannedAction.Adopt))
         {
             if (item.Action == PlannedAction.Adopt)
@@ -146,19 +147,17 @@ internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarge
                 directory.OrganizationLinked(scope, item.ZendeskId!.Value);
             }
 
-            await store.SaveAsync(
-                stateKeys[item],
-                new OrganizationTargetState(item.ZendeskId!.Value, item.Fingerprint!, payloads[item].Contributions),
-                cancellationToken).ConfigureAwait(false);
+            var target = new OrganizationTargetState(item.ZendeskId!.Value, item.Fingerprint!, payloads[item].Contributions);
+            targets.Add(KeyValuePair.Create(stateKeys[item], target));
         }
 
         if (own is { Item: { ZendeskId: { } ownId, Action: not PlannedAction.Fail } written } && ownId != ownKnown?.ZendeskId)
         {
-            await store.SaveAsync(
-                ownKey!,
-                new OrganizationTargetState(ownId, written.Fingerprint!, new Dictionary<string, OrganizationContribution>()),
-                cancellationToken).ConfigureAwait(false);
+            var target = new OrganizationTargetState(ownId, written.Fingerprint!, new Dictionary<string, OrganizationContribution>());
+            targets.Add(KeyValuePair.Create(ownKey!, target));
         }
+
+        await store.SaveManyAsync(targets, cancellationToken).ConfigureAwait(false);
 
         return items;
     }

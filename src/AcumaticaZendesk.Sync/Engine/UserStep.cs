@@ -136,18 +136,18 @@ internal sealed class UserStep(IConnectorStateStore store, IZendeskTarget zendes
             }
         }
 
-        foreach (var item in items.Where(i => i.Action is PlannedAction.Create or PlannedAction.Recreate or PlannedAction.Update or PlannedAction.Adopt))
+        var written = items.Where(i => i.Action is PlannedAction.Create or PlannedAction.Recreate or PlannedAction.Update or PlannedAction.Adopt).ToArray();
+        foreach (var item in written)
         {
             if (payloads[item].Email is { } email)
             {
                 directory.UserWritten(scope, email, item.ZendeskId!.Value, item.ExternalId, payloads[item].Name);
             }
-
-            await store.SaveAsync(
-                stateKeys[item],
-                new UserTargetState(item.ZendeskId!.Value, item.Fingerprint!, payloads[item].Email),
-                cancellationToken).ConfigureAwait(false);
         }
+
+        await store.SaveManyAsync(
+            [.. written.Select(i => KeyValuePair.Create(stateKeys[i], new UserTargetState(i.ZendeskId!.Value, i.Fingerprint!, payloads[i].Email)))],
+            cancellationToken).ConfigureAwait(false);
 
         foreach (var group in items.Where(i => i.PendingOrganization is not null && i.Ref.Kind == EntityKind.Contact && i.Action != PlannedAction.Fail)
                      .GroupBy(i => i.PendingOrganization!, StringComparer.OrdinalIgnoreCase))

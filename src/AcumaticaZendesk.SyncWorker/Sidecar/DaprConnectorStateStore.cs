@@ -1,6 +1,7 @@
 using AcumaticaZendesk.Contracts;
 using AcumaticaZendesk.ServiceDefaults;
 using AcumaticaZendesk.Sync.Ports;
+using AcumaticaZendesk.Sync.State;
 using Dapr.Client;
 
 namespace AcumaticaZendesk.SyncWorker.Sidecar;
@@ -46,6 +47,18 @@ public sealed class DaprConnectorStateStore(DaprClient dapr) : IConnectorStateSt
         ArgumentException.ThrowIfNullOrWhiteSpace(key);
         return dapr.SaveStateLastWriteAsync(StoreName, key, value, cancellationToken);
     }
+
+    public Task SaveManyAsync<T>(IReadOnlyList<KeyValuePair<string, T>> items, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        var values = items.GroupBy(i => i.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
+        return dapr.UpdateStateManyAsync<T>(
+            StoreName, values.Keys, (key, _) => values[key], (key, ct) => SaveAsync(key, values[key], ct), cancellationToken);
+    }
+
+    public Task UpdateManyAsync<T>(IReadOnlyCollection<string> keys, Func<string, T?, T> update, CancellationToken cancellationToken) =>
+        dapr.UpdateStateManyAsync(
+            StoreName, keys, update, (key, ct) => this.UpdateAsync<T>(key, current => update(key, current), ct), cancellationToken);
 
     public Task<bool> TrySaveAsync<T>(string key, T value, string? etag, CancellationToken cancellationToken)
     {

@@ -1,0 +1,77 @@
+using AcumaticaZendesk.Sync.Ports;
+
+namespace AcumaticaZendesk.Benchmarks;
+
+/// <summary>
+/// The in-memory state store as the worker meets the Dapr one (<c>DaprConnectorStateStore</c> over
+/// <c>DaprStateWrites</c>): each sidecar call it would make waits <c>--state-latency-ms</c> (a round trip to the sidecar and
+/// on to the store; Dapr's own state benchmark measures 0.75 ms p90 added by the sidecar over the store's latency,
+/// docs/benchmark.md) and is counted, so a phase can report sidecar calls per record. A read is one call, a bulk read one;
+/// an unconditional save or an insert two (the ETag read first); a replace under an ETag one; a save of many keys two
+/// per <see cref="BulkWriteSize"/> keys.
+/// </summary>
+internal sealed class LatentStateStore(IConnectorStateStore inner, TimeSpan latency) : IConnectorStateStore
+{
+    /// <summary>Keys per bulk write of the worker's Dapr store (<c>DaprStateWrites.BulkWriteSize</c>).</summary>
+    private const int BulkWriteSize = 100;
+
+    private long _operations;
+
+    /// <summary>Sidecar state calls so far.</summary>
+    public long Operations => Interlocked.Read(ref _operations);
+
+    public async Task<StateEntry<T>> GetAsync<T>(string key, CancellationToken cancellationToken)
+    {
+        await RoundTripAsync(cancellationToken).ConfigureAwait(false);
+        return await inner.GetAsync<T>(key, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyDictionary<string, T>> GetManyAsync<T>(IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+    {
+        await RoundTripAsync(cancellationToken).ConfigureAwait(false);
+        return await inner.GetManyAsync<T>(keys, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task SaveAsync<T>(string key, T value, CancellationToken cancellationToken)
+    {
+        await RoundTripAsync(cancellationToken, calls: 2).ConfigureAwait(false);
+        await inner.SaveAsync(key, value, cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task SaveManyAsync<T>(IReadOnlyList<KeyValuePair<string, T>> items, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        var values = items.GroupBy(i => i.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
+        return UpdateManyAsync<T>(values.Keys, (key, _) => values[key], cancellationToken);
+    }
+
+    /// <summary>One <c>GetBulkState</c> and one <c>SaveState</c> per <see cref="BulkWriteSize"/> keys.</summary>
+    public async Task UpdateManyAsync<T>(IReadOnlyCollection<string> keys, Func<string, T?, T> update, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        if (keys.Count == 0)
+            return;
+        await RoundTripAsync(cancellationToken, calls: 2 * ((keys.Count + BulkWriteSize - 1) / BulkWriteSize)).ConfigureAwait(false);
+        await inner.UpdateManyAsync(keys, update, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> TrySaveAsync<T>(string key, T value, string? etag, CancellationToken cancellationToken)
+    {
+        await RoundTripAsync(cancellationToken, calls: etag is null ? 2 : 1).ConfigureAwait(false);
+        return await inner.TrySaveAsync(key, value, etag, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        await RoundTripAsync(cancellationToken).ConfigureAwait(false);
+        await inner.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary><paramref name="calls"/> sidecar calls one after another.</summary>
+    private Task RoundTripAsync(CancellationToken cancellationToken, int calls = 1)
+    {
+        Interlocked.Add(ref _operations, calls);
+        // Below the timer's resolution (a scaled run's share of a round trip) a delay would cost a whole tick: none.
+        return latency >= TimeSpan.FromMilliseconds(1) ? Task.Delay(latency * calls, cancellationToken) : Task.CompletedTask;
+    }
+}
