@@ -1,5 +1,6 @@
 using System.Globalization;
 using AcumaticaZendesk.Sync.Tenants;
+using AcumaticaZendesk.Sync.Throughput;
 
 namespace AcumaticaZendesk.Benchmarks;
 
@@ -85,7 +86,7 @@ public sealed record BenchOptions
     public int PageSize { get; init; } = 500;
 
     /// <summary>Pages per engine call (the worker's default, <c>Sync:Throughput:PagesPerBatch</c>).</summary>
-    public int PagesPerCall { get; init; } = 4;
+    public int PagesPerCall { get; init; } = new ThroughputOptions().PagesPerBatch;
 
     /// <summary>Share of records changed before the steady-state "changed" run.</summary>
     public double ChangedFraction { get; init; } = 0.01;
@@ -133,7 +134,7 @@ public sealed record BenchOptions
           --state-latency-ms N       each state-store call waits N ms first, as a Dapr sidecar round trip does (default 2; 0 = none)
           --pipeline-depth N         Sync:Throughput:PipelineDepth, pages of a call in flight at once (default: the worker's)
           --page-size N              records per engine page (default 500)
-          --pages-per-call N         pages per engine call, their Zendesk work overlapping (default 4; 1 = one page at a time)
+          --pages-per-call N         pages per engine call, their Zendesk work overlapping (default: the worker's, 16; 1 = one page at a time)
           --changed-percent P        percent of records changed for the steady-state run (default 1)
           --memory-divisor N         small memory run = dataset / N (default 10)
           --onboarding POLICY        adopt (default) | create-only | report-only

@@ -144,7 +144,7 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
             progress.WriteLine("naive load (one lookup + one write per record) on a fresh account ...");
             sandbox.Seed(NaiveTenant, options);
             var naiveTenant = await AddTenantAsync(connector, NaiveTenant).ConfigureAwait(false);
-            var meter = PhaseMeter.Start(connector.ZendeskMetrics, log);
+            var meter = PhaseMeter.Start(connector, log);
             var totals = await new NaiveLoad(connector.Provider).RunAsync(naiveTenant, options.PageSize, cancellationToken).ConfigureAwait(false);
             var measurement = meter.Stop(options.RateLimit);
             var (naiveOrganizations, naiveUsers) = sandbox.LinkedCounts(naiveTenant.Zendesk.Subdomain);
@@ -226,7 +226,7 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
         CancellationToken cancellationToken,
         int? rateLimit = null)
     {
-        var meter = PhaseMeter.Start(connector.ZendeskMetrics, sandbox.Control.Requests);
+        var meter = PhaseMeter.Start(connector, sandbox.Control.Requests);
         var kinds = await EngineLoad.RunAsync(connector.Engine, tenant.Id, runId, options.PageSize, options.PagesPerCall, cancellationToken)
             .ConfigureAwait(false);
         var measurement = meter.Stop(rateLimit ?? options.RateLimit);

@@ -31,6 +31,9 @@ public sealed record PhaseMeasurement(
     /// </summary>
     public double EffectiveSeconds => Math.Max(WallSeconds, RequestsAtLimitSeconds);
 
+    /// <summary>The connector's state-store calls during the phase, each a sidecar round trip in production (<see cref="LatentStateStore"/>).</summary>
+    public long StateCalls { get; init; }
+
     /// <summary>
     /// Onboarding lookups: the account's organizations/users listed once per run (cursor pages of 100) and any
     /// per-record searches (organizations by name, users by e-mail) the engine still makes.
@@ -52,17 +55,21 @@ internal sealed class PhaseMeter
     private readonly ZendeskMetricsSnapshot _zendeskBefore;
     private readonly IReadOnlyDictionary<string, long> _sandboxBefore;
     private readonly Stopwatch _clock;
+    private readonly LatentStateStore _state;
+    private readonly long _stateBefore;
 
-    private PhaseMeter(ZendeskClientMetrics metrics, RequestLog log)
+    private PhaseMeter(ZendeskClientMetrics metrics, RequestLog log, LatentStateStore state)
     {
         _metrics = metrics;
         _log = log;
+        _state = state;
+        _stateBefore = state.Operations;
         _zendeskBefore = metrics.Snapshot();
         _sandboxBefore = log.Counts();
         _clock = Stopwatch.StartNew();
     }
 
-    public static PhaseMeter Start(ZendeskClientMetrics metrics, RequestLog log) => new(metrics, log);
+    public static PhaseMeter Start(ConnectorServices connector, RequestLog log) => new(connector.ZendeskMetrics, log, connector.StateCalls);
 
     public PhaseMeasurement Stop(int rateLimitPerMinute)
     {
@@ -85,7 +92,10 @@ internal sealed class PhaseMeter
             sandbox.Where(kv => kv.Key.Contains(" /zendesk/", StringComparison.Ordinal)).Sum(kv => kv.Value),
             sandbox.Where(kv => kv.Key.Contains(" /zendesk/", StringComparison.Ordinal)
                 && kv.Key.Contains("/api/v2/", StringComparison.Ordinal)).Sum(kv => kv.Value),
-            byEndpoint.Values.Sum() * 60.0 / rateLimitPerMinute);
+            byEndpoint.Values.Sum() * 60.0 / rateLimitPerMinute)
+        {
+            StateCalls = _state.Operations - _stateBefore,
+        };
     }
 
     private static SortedDictionary<string, long> Diff(IReadOnlyDictionary<string, long> after, IReadOnlyDictionary<string, long> before)

@@ -170,6 +170,7 @@ internal static class Report
                     + $"{m.ZendeskThrottleWaitSeconds:0.0} s)\n");
         foreach (var (endpoint, count) in m.ZendeskRequestsByEndpoint)
             s.Append(c, $"    {endpoint,-42} {count}\n");
+        s.Append(c, $"  {"state-store calls (sidecar round trips)",-44} {m.StateCalls}\n");
         s.Append(c, $"  {"Acumatica requests",-44} {m.AcumaticaRequests}\n");
         foreach (var (endpoint, count) in m.AcumaticaRequestsByEndpoint)
             s.Append(c, $"    {endpoint,-42} {count}\n");

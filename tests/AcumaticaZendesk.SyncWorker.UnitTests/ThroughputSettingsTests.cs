@@ -26,7 +26,7 @@ public sealed class ThroughputSettingsTests
         await using var app = Worker();
 
         var throughput = app.Services.GetRequiredService<IOptions<ThroughputOptions>>().Value;
-        Assert.Equal((500, 4, 4, 8, 30, 4, 4), (throughput.PageSize, throughput.PagesPerBatch, throughput.PipelineDepth, throughput.MaxConcurrentWrites,
+        Assert.Equal((500, 16, 10, 8, 30, 4, 4), (throughput.PageSize, throughput.PagesPerBatch, throughput.PipelineDepth, throughput.MaxConcurrentWrites,
             throughput.MaxConcurrentBulkJobs, throughput.ZendeskSearchConcurrency, throughput.ReplayReadConcurrency));
         Assert.Equal(new SyncEngineOptions(), app.Services.GetRequiredService<IOptions<SyncEngineOptions>>().Value);
     }
