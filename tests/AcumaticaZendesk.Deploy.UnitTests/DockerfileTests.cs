@@ -70,6 +70,16 @@ public sealed partial class DockerfileTests
     }
 
     [Fact]
+    public void Restores_and_publishes_ready_to_run_so_a_cold_worker_does_not_wait_on_the_jit()
+    {
+        var runs = Image.Stages[0].All("RUN").Select(r => r.Arguments).ToList();
+
+        // Publishing ReadyToRun with --no-restore needs crossgen2 restored too: both steps carry the property.
+        Assert.Contains(runs, r => r.Contains("dotnet restore", StringComparison.Ordinal) && r.Contains("-p:PublishReadyToRun=true", StringComparison.Ordinal));
+        Assert.Contains(runs, r => r.Contains("dotnet publish", StringComparison.Ordinal) && r.Contains("-p:PublishReadyToRun=true", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Bake_file_has_a_target_per_Dapr_app_and_every_target_builds_an_existing_web_project()
     {
         var targets = BakeTargets;
