@@ -38,14 +38,7 @@ internal sealed class LatentStateStore(IConnectorStateStore inner, TimeSpan late
         await inner.SaveAsync(key, value, cancellationToken).ConfigureAwait(false);
     }
 
-    public Task SaveManyAsync<T>(IReadOnlyList<KeyValuePair<string, T>> items, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(items);
-        var values = items.GroupBy(i => i.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
-        return UpdateManyAsync<T>(values.Keys, (key, _) => values[key], cancellationToken);
-    }
-
-    /// <summary>One <c>GetBulkState</c> and one <c>SaveState</c> per <see cref="BulkWriteSize"/> keys.</summary>
+    /// <summary>One <c>GetBulkState</c> and one <c>SaveState</c> per <see cref="BulkWriteSize"/> keys (<c>SaveManyAsync</c> comes here too).</summary>
     public async Task UpdateManyAsync<T>(IReadOnlyCollection<string> keys, Func<string, T?, T> update, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(keys);

@@ -48,14 +48,7 @@ public sealed class DaprConnectorStateStore(DaprClient dapr) : IConnectorStateSt
         return dapr.SaveStateLastWriteAsync(StoreName, key, value, cancellationToken);
     }
 
-    public Task SaveManyAsync<T>(IReadOnlyList<KeyValuePair<string, T>> items, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(items);
-        var values = items.GroupBy(i => i.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
-        return dapr.UpdateStateManyAsync<T>(
-            StoreName, values.Keys, (key, _) => values[key], (key, ct) => SaveAsync(key, values[key], ct), cancellationToken);
-    }
-
+    /// <summary>In bulk (<see cref="DaprStateWrites.UpdateStateManyAsync{T}"/>); <c>SaveManyAsync</c> comes here too.</summary>
     public Task UpdateManyAsync<T>(IReadOnlyCollection<string> keys, Func<string, T?, T> update, CancellationToken cancellationToken) =>
         dapr.UpdateStateManyAsync(
             StoreName, keys, update, (key, ct) => this.UpdateAsync<T>(key, current => update(key, current), ct), cancellationToken);
