@@ -83,6 +83,13 @@ public sealed record BenchOptions
 
     public bool SkipMemory { get; init; }
 
+    /// <summary>Ticket changes of the ticket phase (webhook → Activity; default 300, 60 with <see cref="Quick"/>).</summary>
+    public int? Tickets { get; init; }
+
+    public int EffectiveTickets => Tickets ?? (Quick ? 60 : 300);
+
+    public bool SkipTickets { get; init; }
+
     /// <summary>Print every request of the initial loads (scaled and at the plan's limit) with its time from that load's start (where the time goes).</summary>
     public bool Timeline { get; init; }
 
@@ -116,6 +123,8 @@ public sealed record BenchOptions
           --skip-naive               do not run the naive strategy
           --skip-what-if             do not run the what-if load without onboarding searches
           --skip-memory              do not run the memory child processes
+          --tickets N                ticket changes of the ticket phase, webhook -> Activity (default 300; 60 with --quick)
+          --skip-tickets             do not run the ticket phase
           --timeline                 print the initial loads' requests with their times (ms from each start)
           --output PATH              JSON results (default artifacts/bench/results.json)
         """;
@@ -160,6 +169,8 @@ public sealed record BenchOptions
                 "--skip-naive" => o with { SkipNaive = true },
                 "--skip-what-if" => o with { SkipWhatIf = true },
                 "--skip-memory" => o with { SkipMemory = true },
+                "--tickets" => o with { Tickets = Int(1, 100_000) },
+                "--skip-tickets" => o with { SkipTickets = true },
                 "--timeline" => o with { Timeline = true },
                 "--output" => o with { Output = Next() },
                 "--memory-child" => o with { MemoryChild = MemoryChildArgs.Parse(Next()) },

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
+using AcumaticaZendesk.Benchmarks.Tickets;
 using AcumaticaZendesk.Sync.Audit;
 using AcumaticaZendesk.Sync.Tenants;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,7 +38,7 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
             runs.Add(run);
         }
 
-        return RunSummary.Combine(runs) with { OtherRunProblems = problems };
+        return TicketsFigures.Fold(RunSummary.Combine(runs), runs) with { OtherRunProblems = problems };
     }
 
     private async Task<BenchResults> RunOnceAsync(CancellationToken cancellationToken)
@@ -161,6 +162,10 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
             }
         }
 
+        var tickets = options.SkipTickets
+            ? null
+            : await new TicketsPhase(options.EffectiveTickets, progress).RunAsync(cancellationToken).ConfigureAwait(false);
+
         return new BenchResults(
             machine,
             options,
@@ -183,6 +188,7 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
             memory.Count == 2 ? (double)memory[1].Records / memory[0].Records : null)
         {
             HighVolume = highVolume,
+            Tickets = tickets,
             // The marginal CPU of the records between the two children: start-up and JIT, paid by both, cancel out.
             CpuMsPer1000Records = memory.Count == 2 && memory[1].Records > memory[0].Records
                 ? (memory[1].CpuSeconds - memory[0].CpuSeconds) * 1000 / (memory[1].Records - memory[0].Records) * 1000

@@ -73,6 +73,9 @@ public sealed record BenchResults(
     /// </summary>
     public double? CpuMsPer1000Records { get; init; }
 
+    /// <summary>Ticket flow latency, webhook → Activity, and the export pass's catch-up (<c>tickets</c>; p50, p95, catch-up: medians).</summary>
+    public Tickets.TicketsRun? Tickets { get; init; }
+
     /// <summary>Each run's headline figures.</summary>
     public IReadOnlyList<RunFigures> PerRun { get; init; } = [];
 
