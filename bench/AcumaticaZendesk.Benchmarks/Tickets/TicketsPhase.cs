@@ -35,15 +35,7 @@ internal sealed class TicketsPhase(int events, TextWriter progress)
 
     public async Task<TicketsRun> RunAsync(CancellationToken cancellationToken)
     {
-        await using var connector = await SandboxedConnector.StartAsync(
-            new SandboxedConnectorOptions
-            {
-                Configuration = new Dictionary<string, string?>
-                {
-                    ["Serilog:MinimumLevel:Default"] = Environment.GetEnvironmentVariable("BENCH_LOG_LEVEL") ?? "Error",
-                },
-            },
-            cancellationToken).ConfigureAwait(false);
+        await using var connector = await StartConnectorAsync(cancellationToken).ConfigureAwait(false);
         var control = connector.Control;
         var tickets = await PrepareAsync(connector, Math.Clamp(events, 1, MaxTickets), cancellationToken).ConfigureAwait(false);
         await using var watch = new ActivityWatch(control, Tenant, Tenant);
@@ -82,6 +74,32 @@ internal sealed class TicketsPhase(int events, TextWriter progress)
             lostUnreached,
             interval.TotalMinutes,
             converged.Converged && converged.Expected == tickets.Count);
+    }
+
+    /// <summary>
+    /// The in-process app hosts find their content roots from <c>MvcTestingAppManifest.json</c> in the current directory
+    /// (as <c>make chaos</c> runs from the output folder), so they start from there; the bench's own paths stay as given.
+    /// </summary>
+    private static async Task<SandboxedConnector> StartConnectorAsync(CancellationToken cancellationToken)
+    {
+        var directory = Environment.CurrentDirectory;
+        Directory.SetCurrentDirectory(AppContext.BaseDirectory);
+        try
+        {
+            return await SandboxedConnector.StartAsync(
+                new SandboxedConnectorOptions
+                {
+                    Configuration = new Dictionary<string, string?>
+                    {
+                        ["Serilog:MinimumLevel:Default"] = Environment.GetEnvironmentVariable("BENCH_LOG_LEVEL") ?? "Error",
+                    },
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Directory.SetCurrentDirectory(directory);
+        }
     }
 
     /// <summary>Seeds and converges a small tenant, connects its webhooks and opens one ticket per slot on its linked organizations.</summary>
