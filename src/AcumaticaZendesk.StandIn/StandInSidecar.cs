@@ -56,6 +56,12 @@ public sealed class StandInSidecarOptions
     /// <summary>Factor applied to the spec's waits (retry backoff, circuit breaker open time), so tests stay quick.</summary>
     public double ResiliencyTimeScale { get; init; } = 0.01;
 
+    /// <summary>daprd's <c>spec.workflow.maxConcurrentWorkflowInvocations</c> (null: unlimited, daprd's default; see <see cref="WorkflowConcurrency"/>).</summary>
+    public int? MaxConcurrentWorkflowInvocations { get; init; }
+
+    /// <summary>daprd's <c>spec.workflow.maxConcurrentActivityInvocations</c> (null: unlimited, daprd's default).</summary>
+    public int? MaxConcurrentActivityInvocations { get; init; }
+
     /// <summary>How long StartInstance takes beyond the instance's start (a loaded sidecar); zero by default.</summary>
     public TimeSpan WorkflowStartDelay { get; init; } = TimeSpan.Zero;
 
@@ -193,7 +199,8 @@ public sealed class StandInSidecar : IAsyncDisposable
         builder.Services.AddGrpc(o => o.EnableDetailedErrors = true);
         builder.Services.AddSingleton(
             sp => options.ShareStateAndWorkflowsWith?.Orchestrations ?? new InMemoryOrchestrationService(sp.GetRequiredService<ILoggerFactory>()));
-        builder.Services.AddSingleton<IOrchestrationService>(sp => sp.GetRequiredService<InMemoryOrchestrationService>());
+        builder.Services.AddSingleton<IOrchestrationService>(sp => new WorkflowConcurrency(
+            sp.GetRequiredService<InMemoryOrchestrationService>(), options.MaxConcurrentWorkflowInvocations, options.MaxConcurrentActivityInvocations));
         builder.Services.AddSingleton<IOrchestrationServiceClient>(sp => sp.GetRequiredService<InMemoryOrchestrationService>());
         builder.Services.Configure<TaskHubGrpcServerOptions>(o => o.Mode = TaskHubGrpcServerMode.ApiServerAndDispatcher);
         builder.Services.AddSingleton(options);

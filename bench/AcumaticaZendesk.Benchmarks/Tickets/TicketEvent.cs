@@ -6,6 +6,9 @@ namespace AcumaticaZendesk.Benchmarks.Tickets;
 /// </summary>
 internal sealed record TicketEvent(int Number, long TicketId, string Marker, DateTimeOffset ChangedAt)
 {
+    /// <summary>The ticket's <c>updated_at</c> after the change (whole seconds): names the change's workflow instance.</summary>
+    public DateTimeOffset Version { get; set; }
+
     /// <summary>The activity's <c>LastModifiedDateTime</c> (the sandbox's own ms timestamp) of the write that first showed the change.</summary>
     public DateTimeOffset? ShownAt { get; set; }
 

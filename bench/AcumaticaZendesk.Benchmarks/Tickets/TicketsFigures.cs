@@ -62,6 +62,7 @@ internal static class TicketsFigures
             $"{t.Events} changes at {t.EventsPerSecond}/s: p50 / p95 / max",
             $"{t.P50Ms:0} / {t.P95Ms:0} / {t.MaxMs:0} ms  (p50, p95: median of {r.Runs}; goal p95 < 2000 ms)");
         Line("  of which change -> receiver answered (p50)", $"{t.WebhookAnsweredP50Ms:0} ms");
+        Line("  change -> workflow created: p50 / p95", $"{t.WorkflowCreated.P50Ms:0} / {t.WorkflowCreated.P95Ms:0} ms ({t.WorkflowCreated.Events} found)");
         Line($"burst of {t.Burst.Events} at once: p50 / p95 / max", $"{t.Burst.P50Ms:0} / {t.Burst.P95Ms:0} / {t.Burst.MaxMs:0} ms");
         Line("never reached / seen already overwritten", $"{t.Unreached} / {t.Superseded}");
         Line(

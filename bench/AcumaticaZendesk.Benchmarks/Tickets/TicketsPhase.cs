@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using AcumaticaZendesk.Sandbox.Control;
 using AcumaticaZendesk.SyncWorker.Scheduling;
 using AcumaticaZendesk.Testing;
+using Dapr.Workflow;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -45,6 +46,7 @@ internal sealed class TicketsPhase(int events, TextWriter progress)
             .ConfigureAwait(false);
         var unreached = await watch.AwaitAllAsync(Bound, cancellationToken).ConfigureAwait(false);
         var answered = WebhookAnsweredMs(control, steady);
+        var scheduled = await WorkflowCreatedMsAsync(connector, steady, cancellationToken).ConfigureAwait(false);
 
         progress.WriteLine($"tickets: burst of {tickets.Count} changes at once ...");
         var burst = await PlayAsync(control, watch, tickets, rate: null, cancellationToken).ConfigureAwait(false);
@@ -67,6 +69,7 @@ internal sealed class TicketsPhase(int events, TextWriter progress)
             unreached,
             steady.Concat(burst).Count(e => e.Superseded),
             answered.Count == 0 ? double.NaN : LatencyFigures.Percentile([.. answered.Order()], 50),
+            LatencyFigures.Of(scheduled),
             LatencyFigures.Of([.. burst.Where(e => e.ShownAt is not null).Select(e => e.LatencyMs)]),
             lost,
             catchUp,
@@ -165,7 +168,7 @@ internal sealed class TicketsPhase(int events, TextWriter progress)
                 ["comment"] = new JsonObject { ["body"] = $"Agent: update {marker} on this case.", ["public"] = true },
             };
             var ticketEvent = new TicketEvent(n, ticket, marker, DateTimeOffset.UtcNow);
-            control.UpdateTicket(Tenant, ticket, change);
+            ticketEvent.Version = DateTimeOffset.Parse(control.UpdateTicket(Tenant, ticket, change)["updated_at"]!.ToString(), CultureInfo.InvariantCulture);
             watch?.Add(ticketEvent);
             played.Add(ticketEvent);
         }
@@ -209,6 +212,22 @@ internal sealed class TicketsPhase(int events, TextWriter progress)
             .Select(e => answered[$"zen:ticket:{e.TicketId}"].Where(a => a.At >= e.ChangedAt).Select(a => (a.At - e.ChangedAt).TotalMilliseconds)
                 .DefaultIfEmpty(double.NaN).Min())
             .Where(ms => !double.IsNaN(ms))];
+    }
+
+    /// <summary>Ticket changed → its <c>TicketContextWorkflow</c> instance created (the workflow engine's own timestamp).</summary>
+    private static async Task<List<double>> WorkflowCreatedMsAsync(SandboxedConnector connector, List<TicketEvent> played, CancellationToken cancellationToken)
+    {
+        var workflows = connector.WorkerServices.GetRequiredService<IDaprWorkflowClient>();
+        var created = new List<double>();
+        foreach (var e in played)
+        {
+            var instanceId = string.Create(CultureInfo.InvariantCulture, $"ticket-{Tenant}-{e.TicketId}-{e.Version.UtcDateTime:yyyyMMddHHmmss}");
+            var state = await workflows.GetWorkflowStateAsync(instanceId, getInputsAndOutputs: false, cancellationToken).ConfigureAwait(false);
+            if (state is { Exists: true })
+                created.Add((state.CreatedAt - e.ChangedAt).TotalMilliseconds);
+        }
+
+        return created;
     }
 
     /// <summary>Until the sandbox has no webhook left to deliver (then a moment for the workflows they started).</summary>

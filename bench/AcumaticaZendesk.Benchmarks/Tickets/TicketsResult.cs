@@ -30,6 +30,7 @@ public sealed record LatencyFigures(int Events, double P50Ms, double P95Ms, doub
 /// <param name="Unreached">Events whose activity never showed them within the bound (must be 0).</param>
 /// <param name="Superseded">Events first seen already overwritten by the ticket's next change (their time is an upper bound).</param>
 /// <param name="WebhookAnsweredP50Ms">Median of ticket changed → the receiver answered the webhook (published to pub/sub).</param>
+/// <param name="WorkflowCreated">Ticket changed → its workflow instance created (the task hub's timestamp): the part before the workflow runs.</param>
 /// <param name="LostEvents">Ticket changes made while every webhook was dropped (nothing reached Acumatica by webhook).</param>
 /// <param name="ExportCatchUpSeconds">A run started ("run now", as the cron tick starts one) → the last lost change shown in its activity.</param>
 /// <param name="ExportRunSeconds">That run's start → its workflow completed (main flow, then the export pass).</param>
@@ -44,6 +45,7 @@ public sealed record TicketsRun(
     int Unreached,
     int Superseded,
     double WebhookAnsweredP50Ms,
+    LatencyFigures WorkflowCreated,
     LatencyFigures Burst,
     int LostEvents,
     double? ExportCatchUpSeconds,
