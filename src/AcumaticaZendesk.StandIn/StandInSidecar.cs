@@ -140,6 +140,7 @@ public sealed class StandInSidecar : IAsyncDisposable
                 options.Resiliency.For(DaprNames.Components.PubSub), options.PubSubRedelivery, options.PubSubTimeScale, options.PubSubRedeliveryLimit));
         Orchestrations = host.Services.GetRequiredService<InMemoryOrchestrationService>();
         TaskHub = host.Services.GetRequiredService<RestartableTaskHubGrpcServer>();
+        WorkflowDispatch = host.Services.GetRequiredService<IOrchestrationService>();
         SyncCron = new StandInCronBinding(
             DaprNames.Components.SyncCron, DaprCronSchedule.Parse(options.SyncCronSchedule), options.Clock.GetUtcNow());
     }
@@ -157,6 +158,9 @@ public sealed class StandInSidecar : IAsyncDisposable
 
     /// <summary>The in-memory task hub behind the workflow gRPC service (instances can be queried directly).</summary>
     public InMemoryOrchestrationService Orchestrations { get; }
+
+    /// <summary>What the task hub's dispatchers run on: how many workflow steps and activities they hand out at once (<see cref="WorkflowConcurrency"/>).</summary>
+    public IOrchestrationService WorkflowDispatch { get; }
 
     /// <summary>The workflow gRPC service (instance creation rules, <see cref="RestartableTaskHubGrpcServer.CreatedAgain"/>).</summary>
     public RestartableTaskHubGrpcServer TaskHub { get; }
