@@ -90,6 +90,9 @@ public sealed record BenchOptions
 
     public bool SkipTickets { get; init; }
 
+    /// <summary>Ticket changes per second in the ticket phase's steady part.</summary>
+    public int TicketRate { get; init; } = (int)Benchmarks.Tickets.TicketsPhase.DefaultEventsPerSecond;
+
     /// <summary>Print every request of the initial loads (scaled and at the plan's limit) with its time from that load's start (where the time goes).</summary>
     public bool Timeline { get; init; }
 
@@ -124,6 +127,7 @@ public sealed record BenchOptions
           --skip-what-if             do not run the what-if load without onboarding searches
           --skip-memory              do not run the memory child processes
           --tickets N                ticket changes of the ticket phase, webhook -> Activity (default 300; 60 with --quick)
+          --ticket-rate N            ticket changes per second in the ticket phase (default 2)
           --skip-tickets             do not run the ticket phase
           --timeline                 print the initial loads' requests with their times (ms from each start)
           --output PATH              JSON results (default artifacts/bench/results.json)
@@ -170,6 +174,7 @@ public sealed record BenchOptions
                 "--skip-what-if" => o with { SkipWhatIf = true },
                 "--skip-memory" => o with { SkipMemory = true },
                 "--tickets" => o with { Tickets = Int(1, 100_000) },
+                "--ticket-rate" => o with { TicketRate = Int(1, 50) },
                 "--skip-tickets" => o with { SkipTickets = true },
                 "--timeline" => o with { Timeline = true },
                 "--output" => o with { Output = Next() },

@@ -164,7 +164,7 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
 
         var tickets = options.SkipTickets
             ? null
-            : await new TicketsPhase(options.EffectiveTickets, progress).RunAsync(cancellationToken).ConfigureAwait(false);
+            : await new TicketsPhase(options.EffectiveTickets, options.TicketRate, progress).RunAsync(cancellationToken).ConfigureAwait(false);
 
         return new BenchResults(
             machine,

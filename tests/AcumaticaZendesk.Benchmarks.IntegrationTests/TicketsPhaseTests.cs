@@ -10,7 +10,7 @@ public sealed class TicketsPhaseTests
     [Fact]
     public async Task Every_ticket_change_reaches_its_activity_and_the_export_pass_applies_every_change_a_webhook_outage_lost()
     {
-        var run = await new TicketsPhase(10, TextWriter.Null).RunAsync(_ct);
+        var run = await new TicketsPhase(10, TicketsPhase.DefaultEventsPerSecond, TextWriter.Null).RunAsync(_ct);
 
         // Ten changes on ten tickets (one each), every one shown by its ticket's activity; none seen only after being overwritten.
         Assert.Equal((10, 10, 0, 0), (run.Events, run.Tickets, run.Unreached, run.Superseded));

@@ -65,6 +65,7 @@ internal static class TicketsFigures
         Line("  change -> workflow created: p50 / p95", $"{t.WorkflowCreated.P50Ms:0} / {t.WorkflowCreated.P95Ms:0} ms ({t.WorkflowCreated.Events} found)");
         Line($"burst of {t.Burst.Events} at once: p50 / p95 / max", $"{t.Burst.P50Ms:0} / {t.Burst.P95Ms:0} / {t.Burst.MaxMs:0} ms");
         Line("never reached / seen already overwritten", $"{t.Unreached} / {t.Superseded}");
+        Line("Zendesk 429s during the steady changes", $"{t.ZendeskRateLimited}  (the account's 700/min is shared by every read)");
         Line(
             $"webhook outage: {t.LostEvents} changes lost; catch-up",
             $"{t.ExportCatchUpSeconds:0.00} s from the run's start (run {t.ExportRunSeconds:0.00} s; runs every {t.ScheduleIntervalMinutes:0} min)");
