@@ -43,10 +43,12 @@ internal sealed class TicketsPhase(int events, double eventsPerSecond, TextWrite
 
         progress.WriteLine($"tickets: {events} changes at {eventsPerSecond}/s on {tickets.Count} tickets (webhook -> activity) ...");
         var refusedBefore = Refused(control);
+        var requestsBefore = ZendeskRequests(control);
         var steady = await PlayAsync(control, watch, Enumerable.Range(0, events).Select(i => tickets[i % tickets.Count]), eventsPerSecond, cancellationToken)
             .ConfigureAwait(false);
         var unreached = await watch.AwaitAllAsync(Bound, cancellationToken).ConfigureAwait(false);
         var refused = Refused(control) - refusedBefore;
+        var requestsPerChange = (double)(ZendeskRequests(control) - requestsBefore) / events;
         var answered = WebhookAnsweredMs(control, steady);
         var scheduled = await WorkflowCreatedMsAsync(connector, steady, cancellationToken).ConfigureAwait(false);
 
@@ -71,6 +73,7 @@ internal sealed class TicketsPhase(int events, double eventsPerSecond, TextWrite
             unreached,
             steady.Concat(burst).Count(e => e.Superseded),
             refused,
+            requestsPerChange,
             answered.Count == 0 ? double.NaN : LatencyFigures.Percentile([.. answered.Order()], 50),
             LatencyFigures.Of(scheduled),
             LatencyFigures.Of([.. burst.Where(e => e.ShownAt is not null).Select(e => e.LatencyMs)]),
@@ -235,6 +238,10 @@ internal sealed class TicketsPhase(int events, double eventsPerSecond, TextWrite
 
     /// <summary>Requests the sandbox's Zendesk refused for its rate limit (429) so far.</summary>
     private static long Refused(SandboxControl control) => control.Requests.StatusCounts().GetValueOrDefault("zendesk 429");
+
+    /// <summary>Requests the sandbox's Zendesk answered so far (any status; token requests included).</summary>
+    private static long ZendeskRequests(SandboxControl control) =>
+        control.Requests.StatusCounts().Where(s => s.Key.StartsWith("zendesk ", StringComparison.Ordinal)).Sum(s => s.Value);
 
     /// <summary>Until the sandbox has no webhook left to deliver (then a moment for the workflows they started).</summary>
     private static async Task AwaitQuietAsync(SandboxControl control, CancellationToken cancellationToken)

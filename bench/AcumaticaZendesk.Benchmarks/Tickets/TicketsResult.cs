@@ -30,6 +30,7 @@ public sealed record LatencyFigures(int Events, double P50Ms, double P95Ms, doub
 /// <param name="Unreached">Events whose activity never showed them within the bound (must be 0).</param>
 /// <param name="Superseded">Events first seen already overwritten by the ticket's next change (their time is an upper bound).</param>
 /// <param name="ZendeskRateLimited">Zendesk requests the sandbox refused for the account's rate limit (429) during the steady changes.</param>
+/// <param name="ZendeskRequestsPerChange">Zendesk requests the sandbox answered during the steady changes, per change (the connector's reads).</param>
 /// <param name="WebhookAnsweredP50Ms">Median of ticket changed → the receiver answered the webhook (published to pub/sub).</param>
 /// <param name="WorkflowCreated">Ticket changed → its workflow instance created (the task hub's timestamp): the part before the workflow runs.</param>
 /// <param name="LostEvents">Ticket changes made while every webhook was dropped (nothing reached Acumatica by webhook).</param>
@@ -46,6 +47,7 @@ public sealed record TicketsRun(
     int Unreached,
     int Superseded,
     long ZendeskRateLimited,
+    double ZendeskRequestsPerChange,
     double WebhookAnsweredP50Ms,
     LatencyFigures WorkflowCreated,
     LatencyFigures Burst,
