@@ -56,7 +56,9 @@ public sealed class StandInSidecarOptions
     /// <summary>Factor applied to the spec's waits (retry backoff, circuit breaker open time), so tests stay quick.</summary>
     public double ResiliencyTimeScale { get; init; } = 0.01;
 
-    /// <summary>daprd's <c>spec.workflow.maxConcurrentWorkflowInvocations</c> (null: unlimited, daprd's default; see <see cref="WorkflowConcurrency"/>).</summary>
+    /// <summary>
+    /// daprd's <c>spec.workflow.maxConcurrentWorkflowInvocations</c> (null: unlimited, daprd's default; see <see cref="WorkflowConcurrency"/>).
+    /// </summary>
     public int? MaxConcurrentWorkflowInvocations { get; init; }
 
     /// <summary>daprd's <c>spec.workflow.maxConcurrentActivityInvocations</c> (null: unlimited, daprd's default).</summary>
@@ -159,7 +161,9 @@ public sealed class StandInSidecar : IAsyncDisposable
     /// <summary>The in-memory task hub behind the workflow gRPC service (instances can be queried directly).</summary>
     public InMemoryOrchestrationService Orchestrations { get; }
 
-    /// <summary>What the task hub's dispatchers run on: how many workflow steps and activities they hand out at once (<see cref="WorkflowConcurrency"/>).</summary>
+    /// <summary>
+    /// What the task hub's dispatchers run on: how many workflow steps and activities they hand out at once (<see cref="WorkflowConcurrency"/>).
+    /// </summary>
     public IOrchestrationService WorkflowDispatch { get; }
 
     /// <summary>The workflow gRPC service (instance creation rules, <see cref="RestartableTaskHubGrpcServer.CreatedAgain"/>).</summary>

@@ -1,5 +1,5 @@
-using AcumaticaZendesk.Connectors.IntegrationTests.Infrastructure;
 using System.Text.Json.Nodes;
+using AcumaticaZendesk.Connectors.IntegrationTests.Infrastructure;
 using AcumaticaZendesk.Sandbox;
 using AcumaticaZendesk.Sandbox.Control;
 using AcumaticaZendesk.Sync.Ports;
