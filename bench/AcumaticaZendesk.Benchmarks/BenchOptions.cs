@@ -105,6 +105,15 @@ public sealed record BenchOptions
 
     /// <summary>Trace the large memory child with dotnet-trace into this folder and report its CPU by stage (<see cref="CpuProfile"/>).</summary>
     public string? ProfileDirectory { get; init; }
+    /// <summary>Ticket changes of the ticket phase (webhook → Activity; default 300, 60 with <see cref="Quick"/>).</summary>
+    public int? Tickets { get; init; }
+
+    public int EffectiveTickets => Tickets ?? (Quick ? 60 : 300);
+
+    public bool SkipTickets { get; init; }
+
+    /// <summary>Ticket changes per second in the ticket phase's steady part.</summary>
+    public int TicketRate { get; init; } = (int)Benchmarks.Tickets.TicketsPhase.DefaultEventsPerSecond;
 
     /// <summary>Print every request of the initial loads (scaled and at the plan's limit) with its time from that load's start (where the time goes).</summary>
     public bool Timeline { get; init; }
@@ -142,6 +151,9 @@ public sealed record BenchOptions
           --skip-what-if             do not run the what-if load without onboarding searches
           --skip-memory              do not run the memory child processes
           --profile DIR              trace the large memory child with dotnet-trace into DIR, report its CPU by stage
+          --tickets N                ticket changes of the ticket phase, webhook -> Activity (default 300; 60 with --quick)
+          --ticket-rate N            ticket changes per second in the ticket phase (default 2)
+          --skip-tickets             do not run the ticket phase
           --timeline                 print the initial loads' requests with their times (ms from each start)
           --output PATH              JSON results (default artifacts/bench/results.json)
         """;
@@ -189,6 +201,9 @@ public sealed record BenchOptions
                 "--skip-what-if" => o with { SkipWhatIf = true },
                 "--skip-memory" => o with { SkipMemory = true },
                 "--profile" => o with { ProfileDirectory = Next() },
+                "--tickets" => o with { Tickets = Int(1, 100_000) },
+                "--ticket-rate" => o with { TicketRate = Int(1, 50) },
+                "--skip-tickets" => o with { SkipTickets = true },
                 "--timeline" => o with { Timeline = true },
                 "--output" => o with { Output = Next() },
                 "--memory-child" => o with { MemoryChild = MemoryChildArgs.Parse(Next()) },

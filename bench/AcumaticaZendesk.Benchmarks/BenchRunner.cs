@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
+using AcumaticaZendesk.Benchmarks.Tickets;
 using AcumaticaZendesk.Sync.Audit;
 using AcumaticaZendesk.Sync.Tenants;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,7 +38,7 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
             runs.Add(run);
         }
 
-        return RunSummary.Combine(runs) with { OtherRunProblems = problems };
+        return TicketsFigures.Fold(RunSummary.Combine(runs), runs) with { OtherRunProblems = problems };
     }
 
     private async Task<BenchResults> RunOnceAsync(CancellationToken cancellationToken)
@@ -171,6 +172,10 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
             }
         }
 
+        var tickets = options.SkipTickets
+            ? null
+            : await new TicketsPhase(options.EffectiveTickets, options.TicketRate, progress).RunAsync(cancellationToken).ConfigureAwait(false);
+
         return new BenchResults(
             machine,
             options,
@@ -196,6 +201,7 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
             CpuByStage = options.ProfileDirectory is { } profiled && memory.Count == 2
                 ? ProfileStages.Read(Path.Combine(profiled, "memlarge.speedscope.json"), memory[1].CpuSeconds, memory[1].Records)
                 : null,
+            Tickets = tickets,
             // The marginal CPU of the records between the two children: start-up and JIT, paid by both, cancel out.
             CpuMsPer1000Records = memory.Count == 2 && memory[1].Records > memory[0].Records
                 ? (memory[1].CpuSeconds - memory[0].CpuSeconds) * 1000 / (memory[1].Records - memory[0].Records) * 1000

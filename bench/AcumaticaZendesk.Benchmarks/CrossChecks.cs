@@ -29,6 +29,7 @@ public static class CrossChecks
 
         Engine(problems, "unchanged run", results.UnchangedRun, dataset);
         Engine(problems, "changed run", results.ChangedRun.Run, dataset);
+        problems.AddRange(Tickets.TicketsFigures.Problems(results));
         problems.AddRange(results.OtherRunProblems);
         return problems;
     }

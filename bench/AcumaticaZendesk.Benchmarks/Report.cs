@@ -111,6 +111,8 @@ internal static class Report
         Line("changed run: Zendesk requests", Requests(ch.Run.Measurement));
         s.Append("\n");
 
+        Tickets.TicketsFigures.Append(s, r);
+
         if (r.Spreads.Count > 0)
         {
             s.Append(c, $"Figures over {r.Runs} run(s): median (min-max); the sections above show the first run's details\n");

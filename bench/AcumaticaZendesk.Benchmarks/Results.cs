@@ -85,6 +85,9 @@ public sealed record BenchResults(
     /// <summary>With <c>--profile</c>: the large memory child's CPU by stage (<see cref="ProfileStages"/>), first run only.</summary>
     public IReadOnlyList<StageCpu>? CpuByStage { get; init; }
 
+    /// <summary>Ticket flow latency, webhook → Activity, and the export pass's catch-up (<c>tickets</c>; p50, p95, catch-up: medians).</summary>
+    public Tickets.TicketsRun? Tickets { get; init; }
+
     /// <summary>Each run's headline figures.</summary>
     public IReadOnlyList<RunFigures> PerRun { get; init; } = [];
 

@@ -56,6 +56,14 @@ public sealed class StandInSidecarOptions
     /// <summary>Factor applied to the spec's waits (retry backoff, circuit breaker open time), so tests stay quick.</summary>
     public double ResiliencyTimeScale { get; init; } = 0.01;
 
+    /// <summary>
+    /// daprd's <c>spec.workflow.maxConcurrentWorkflowInvocations</c> (null: unlimited, daprd's default; see <see cref="WorkflowConcurrency"/>).
+    /// </summary>
+    public int? MaxConcurrentWorkflowInvocations { get; init; }
+
+    /// <summary>daprd's <c>spec.workflow.maxConcurrentActivityInvocations</c> (null: unlimited, daprd's default).</summary>
+    public int? MaxConcurrentActivityInvocations { get; init; }
+
     /// <summary>How long StartInstance takes beyond the instance's start (a loaded sidecar); zero by default.</summary>
     public TimeSpan WorkflowStartDelay { get; init; } = TimeSpan.Zero;
 
@@ -134,6 +142,7 @@ public sealed class StandInSidecar : IAsyncDisposable
                 options.Resiliency.For(DaprNames.Components.PubSub), options.PubSubRedelivery, options.PubSubTimeScale, options.PubSubRedeliveryLimit));
         Orchestrations = host.Services.GetRequiredService<InMemoryOrchestrationService>();
         TaskHub = host.Services.GetRequiredService<RestartableTaskHubGrpcServer>();
+        WorkflowDispatch = host.Services.GetRequiredService<IOrchestrationService>();
         SyncCron = new StandInCronBinding(
             DaprNames.Components.SyncCron, DaprCronSchedule.Parse(options.SyncCronSchedule), options.Clock.GetUtcNow());
     }
@@ -151,6 +160,11 @@ public sealed class StandInSidecar : IAsyncDisposable
 
     /// <summary>The in-memory task hub behind the workflow gRPC service (instances can be queried directly).</summary>
     public InMemoryOrchestrationService Orchestrations { get; }
+
+    /// <summary>
+    /// What the task hub's dispatchers run on: how many workflow steps and activities they hand out at once (<see cref="WorkflowConcurrency"/>).
+    /// </summary>
+    public IOrchestrationService WorkflowDispatch { get; }
 
     /// <summary>The workflow gRPC service (instance creation rules, <see cref="RestartableTaskHubGrpcServer.CreatedAgain"/>).</summary>
     public RestartableTaskHubGrpcServer TaskHub { get; }
@@ -193,7 +207,8 @@ public sealed class StandInSidecar : IAsyncDisposable
         builder.Services.AddGrpc(o => o.EnableDetailedErrors = true);
         builder.Services.AddSingleton(
             sp => options.ShareStateAndWorkflowsWith?.Orchestrations ?? new InMemoryOrchestrationService(sp.GetRequiredService<ILoggerFactory>()));
-        builder.Services.AddSingleton<IOrchestrationService>(sp => sp.GetRequiredService<InMemoryOrchestrationService>());
+        builder.Services.AddSingleton<IOrchestrationService>(sp => new WorkflowConcurrency(
+            sp.GetRequiredService<InMemoryOrchestrationService>(), options.MaxConcurrentWorkflowInvocations, options.MaxConcurrentActivityInvocations));
         builder.Services.AddSingleton<IOrchestrationServiceClient>(sp => sp.GetRequiredService<InMemoryOrchestrationService>());
         builder.Services.Configure<TaskHubGrpcServerOptions>(o => o.Mode = TaskHubGrpcServerMode.ApiServerAndDispatcher);
         builder.Services.AddSingleton(options);

@@ -13,7 +13,7 @@ public sealed class BenchHarnessTests
         var options = BenchOptions.Parse([
             "--customers", "12", "--vendors", "4", "--customer-vendors", "2", "--contacts-per-account", "2", "--employees", "3",
             "--page-size", "10", "--changed-percent", "10", "--rate-limit", "7000", "--skip-memory", "--output", output,
-            "--runs", "2", "--high-volume-scale", "2",
+            "--runs", "2", "--high-volume-scale", "2", "--tickets", "6",
         ]);
 
         var results = await new BenchRunner(options, TextWriter.Null).RunAsync(_ct);
@@ -135,6 +135,7 @@ public sealed class BenchHarnessTests
             "highVolume",
             "speedUp",
             "cpuMsPer1000Records",
+            "tickets",
             "runs",
             "spreads"
         })
@@ -144,6 +145,9 @@ public sealed class BenchHarnessTests
         foreach (var field in new[] { "scaledMedian", "productionTimings" })
             Assert.True(json["speedUp"]!.AsObject().ContainsKey(field), $"results.json lacks 'speedUp.{field}'");
         Assert.Equal(results.Efficiency, json["spreads"]!["efficiency"]!["median"]!.GetValue<double>(), 9);
+        foreach (var field in new[] { "p50Ms", "p95Ms" })
+            Assert.True(json["tickets"]!.AsObject().ContainsKey(field), $"results.json lacks 'tickets.{field}'");
+        Assert.Equal(results.Spreads["ticketsP95Ms"].Median, json["tickets"]!["p95Ms"]!.GetValue<double>(), 9);
         Assert.Equal(0, json["unchangedRunZendeskWrites"]!.GetValue<long>());
         Assert.Equal(results.Bound.Requests, json["bound"]!["requests"]!.GetValue<int>());
         Assert.NotNull(json["initialLoad"]!["measurement"]!["zendeskRequestsByEndpoint"]);
@@ -170,7 +174,7 @@ public sealed class BenchHarnessTests
     {
         var options = BenchOptions.Parse([
             "--customers", "6", "--vendors", "2", "--customer-vendors", "1", "--contacts-per-account", "1", "--employees", "2",
-            "--page-size", "10", "--rate-limit", "7000", "--skip-memory", "--skip-plan-limit", "--skip-what-if", "--skip-naive",
+            "--page-size", "10", "--rate-limit", "7000", "--skip-memory", "--skip-plan-limit", "--skip-what-if", "--skip-naive", "--skip-tickets",
         ]);
         var results = await new BenchRunner(options, TextWriter.Null).RunAsync(_ct);
         Assert.Empty(CrossChecks.Of(results));

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using AcumaticaZendesk.Sandbox;
 using AcumaticaZendesk.Sandbox.Control;
+using AcumaticaZendesk.Testing;
 
 namespace AcumaticaZendesk.Chaos.IntegrationTests;
 

@@ -1,3 +1,5 @@
+using AcumaticaZendesk.Testing;
+
 namespace AcumaticaZendesk.Chaos;
 
 /// <summary>

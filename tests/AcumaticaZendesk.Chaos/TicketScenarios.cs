@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using AcumaticaZendesk.Contracts;
 using AcumaticaZendesk.Sandbox.Control;
-using AcumaticaZendesk.Sync.Ports;
+using AcumaticaZendesk.Testing;
 
 namespace AcumaticaZendesk.Chaos;
 
@@ -148,12 +148,9 @@ public static class TicketScenarios
             return false;
         }
 
-        c.Connector.SetSecret(SecretNames.WebhookSigningSecret(name), SigningSecret);
-        c.Control.ConfigureWebhook(name, ReceiverUrl(c, name).AbsoluteUri, SigningSecret);
+        c.Connector.ConnectTicketWebhooks(name, name, SigningSecret);
         return true;
     }
-
-    private static Uri ReceiverUrl(ScenarioContext c, string name) => new(c.Connector.Apps.WebhookReceiver.BaseAddress!, $"/webhooks/zendesk/{name}");
 
     /// <summary>
     /// <see cref="Tickets"/> tickets on linked organizations (customers and vendors) and two on an organization without an
@@ -307,7 +304,7 @@ public static class TicketScenarios
     private static async Task<bool> ForgeAsync(ScenarioContext c, string name, long ticketId, CancellationToken ct)
     {
         var http = c.Connector.Apps.WebhookReceiver;
-        var url = ReceiverUrl(c, name);
+        var url = c.Connector.TicketWebhookUrl(name);
         var now = DateTimeOffset.UtcNow;
         var refused = 0;
         var cases = new (string Case, Func<string, (string Timestamp, string? Signature, string Body)> Sign)[]

@@ -110,6 +110,19 @@ public sealed class SandboxedConnector : IAsyncDisposable
         Apps.Sidecar.SetSecret(DaprNames.Components.SecretStore, name.Replace(":", "--", StringComparison.Ordinal), value);
 
     /// <summary>
+    /// What an admin sets up in Zendesk for the ticket flow: the account's webhooks go to the real receiver's URL for
+    /// <paramref name="tenantId"/>, signed with <paramref name="signingSecret"/>, which the receiver reads from the secret store.
+    /// </summary>
+    public void ConnectTicketWebhooks(string tenantId, string subdomain, string signingSecret)
+    {
+        SetSecret(SecretNames.WebhookSigningSecret(tenantId), signingSecret);
+        Control.ConfigureWebhook(subdomain, TicketWebhookUrl(tenantId).AbsoluteUri, signingSecret);
+    }
+
+    /// <summary>The receiver's Zendesk webhook endpoint of a tenant.</summary>
+    public Uri TicketWebhookUrl(string tenantId) => new(Apps.WebhookReceiver.BaseAddress!, $"/webhooks/zendesk/{tenantId}");
+
+    /// <summary>
     /// Seeds a sandbox instance + account pair and gives it the demo access (OAuth clients, Acumatica user), then
     /// returns a tenant pointing at it (OAuth password grant with the tenant's Acumatica user).
     /// </summary>

@@ -28,6 +28,9 @@ public sealed class TicketContextService(
     IOptions<TicketFlowOptions> options,
     ILogger<TicketContextService> logger)
 {
+    /// <summary>Lock of a tenant's <see cref="TicketFlowLag"/> gauge in <see cref="TicketLocks"/> (ticket 0 of a tenant id no tenant has).</summary>
+    private const string FlowLagLockPrefix = "flow-lag:";
+
     public async Task<TicketContextResult> ApplyAsync(string tenantId, long ticketId, string runId, CancellationToken cancellationToken)
     {
         var tenant = await tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false);
@@ -137,6 +140,11 @@ public sealed class TicketContextService(
         {
             var appliedAt = time.GetUtcNow();
             SyncMetrics.TicketApplied(tenant.Id, appliedAt - changedAt);
+
+            // One writer of the tenant's gauge at a time in this process: concurrent saves of one key lose ETag races, and
+            // daprd's circuit breaker counts each lost race as a failure (five in a row opened it for every state call of
+            // the sidecar: a burst of ticket webhooks failed its workflows' activities, retried 15 s later).
+            using var gauge = await locks.AcquireAsync(FlowLagLockPrefix + tenant.Id, 0, cancellationToken).ConfigureAwait(false);
             await store.SaveAsync(TicketFlowLag.Key(tenant.Id), new TicketFlowLag(appliedAt - changedAt, appliedAt), cancellationToken).ConfigureAwait(false);
         }
 

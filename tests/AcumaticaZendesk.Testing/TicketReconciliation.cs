@@ -3,7 +3,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using AcumaticaZendesk.Sandbox.Control;
 
-namespace AcumaticaZendesk.Chaos;
+namespace AcumaticaZendesk.Testing;
 
 /// <summary>
 /// Zendesk tickets (the sandbox account) against Acumatica activities (the sandbox instance), by the rule of
