@@ -86,6 +86,13 @@ public sealed record BenchOptions
     /// <summary>Print every request of the initial loads (scaled and at the plan's limit) with its time from that load's start (where the time goes).</summary>
     public bool Timeline { get; init; }
 
+    /// <summary>Tenants of the many-tenants phase (default 1,000; 100 with <see cref="Quick"/>).</summary>
+    public int? Tenants { get; init; }
+
+    public int EffectiveTenants => Tenants ?? (Quick ? 100 : 1_000);
+
+    public bool SkipTenants { get; init; }
+
     public string Output { get; init; } = Path.Combine("artifacts", "bench", "results.json");
 
     /// <summary>Internal: run as the memory child process against a sandbox of the parent.</summary>
@@ -117,6 +124,8 @@ public sealed record BenchOptions
           --skip-what-if             do not run the what-if load without onboarding searches
           --skip-memory              do not run the memory child processes
           --timeline                 print the initial loads' requests with their times (ms from each start)
+          --tenants N                tenants of the many-tenants phase, run once (default 1000; 100 with --quick)
+          --skip-tenants             do not run the many-tenants phase
           --output PATH              JSON results (default artifacts/bench/results.json)
         """;
 
@@ -161,6 +170,8 @@ public sealed record BenchOptions
                 "--skip-what-if" => o with { SkipWhatIf = true },
                 "--skip-memory" => o with { SkipMemory = true },
                 "--timeline" => o with { Timeline = true },
+                "--tenants" => o with { Tenants = Int(1, 100_000) },
+                "--skip-tenants" => o with { SkipTenants = true },
                 "--output" => o with { Output = Next() },
                 "--memory-child" => o with { MemoryChild = MemoryChildArgs.Parse(Next()) },
                 "--help" or "-h" => throw new BenchUsageException(null),

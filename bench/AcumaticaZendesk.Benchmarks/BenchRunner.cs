@@ -37,7 +37,11 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
             runs.Add(run);
         }
 
-        return RunSummary.Combine(runs) with { OtherRunProblems = problems };
+        var combined = RunSummary.Combine(runs) with { OtherRunProblems = problems };
+        if (options.SkipTenants)
+            return combined;
+        progress.WriteLine($"== many tenants ({options.EffectiveTenants}) ==");
+        return combined with { Tenants = await new Tenants.TenantsPhase(options.EffectiveTenants, progress).RunAsync(cancellationToken).ConfigureAwait(false) };
     }
 
     private async Task<BenchResults> RunOnceAsync(CancellationToken cancellationToken)

@@ -73,6 +73,9 @@ public sealed record BenchResults(
     /// </summary>
     public double? CpuMsPer1000Records { get; init; }
 
+    /// <summary>The many-tenants phase (once per invocation, not per run; null with <c>--skip-tenants</c>).</summary>
+    public Tenants.TenantsRun? Tenants { get; init; }
+
     /// <summary>Each run's headline figures.</summary>
     public IReadOnlyList<RunFigures> PerRun { get; init; } = [];
 

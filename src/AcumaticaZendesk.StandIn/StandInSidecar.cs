@@ -65,6 +65,15 @@ public sealed class StandInSidecarOptions
     /// </summary>
     public TimeSpan FailedStepRetryDelay { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Orchestration steps the app may be running at once (daprd's Configuration <c>spec.workflow.maxConcurrentWorkflowInvocations</c>);
+    /// null keeps the in-memory task hub's own limit (the machine's processor count).
+    /// </summary>
+    public int? MaxConcurrentWorkflowInvocations { get; init; }
+
+    /// <summary>Activities the app may be running at once (<c>spec.workflow.maxConcurrentActivityInvocations</c>); null as above.</summary>
+    public int? MaxConcurrentActivityInvocations { get; init; }
+
     /// <summary>Lowest level the stand-in logs at (its own and the in-memory task hub's logs).</summary>
     public LogLevel MinimumLogLevel { get; init; } = LogLevel.Warning;
 
@@ -193,7 +202,16 @@ public sealed class StandInSidecar : IAsyncDisposable
         builder.Services.AddGrpc(o => o.EnableDetailedErrors = true);
         builder.Services.AddSingleton(
             sp => options.ShareStateAndWorkflowsWith?.Orchestrations ?? new InMemoryOrchestrationService(sp.GetRequiredService<ILoggerFactory>()));
-        builder.Services.AddSingleton<IOrchestrationService>(sp => sp.GetRequiredService<InMemoryOrchestrationService>());
+        builder.Services.AddSingleton<IOrchestrationService>(sp =>
+        {
+            var hub = sp.GetRequiredService<InMemoryOrchestrationService>();
+            return options.MaxConcurrentWorkflowInvocations is null && options.MaxConcurrentActivityInvocations is null
+                ? hub
+                : new WorkflowConcurrency(
+                    hub,
+                    options.MaxConcurrentWorkflowInvocations ?? hub.MaxConcurrentTaskOrchestrationWorkItems,
+                    options.MaxConcurrentActivityInvocations ?? hub.MaxConcurrentTaskActivityWorkItems);
+        });
         builder.Services.AddSingleton<IOrchestrationServiceClient>(sp => sp.GetRequiredService<InMemoryOrchestrationService>());
         builder.Services.Configure<TaskHubGrpcServerOptions>(o => o.Mode = TaskHubGrpcServerMode.ApiServerAndDispatcher);
         builder.Services.AddSingleton(options);

@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using System.Globalization;
+using AcumaticaZendesk.SyncWorker.Scheduling;
+using AcumaticaZendesk.Testing;
+using DurableTask.Core;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AcumaticaZendesk.Benchmarks.Tenants;
+
+/// <summary>
+/// Many tenants on one sync worker (docs/benchmark.md, "Many tenants"): the whole product in process (sandbox, stand-in
+/// sidecar, real worker). Tick 1 loads every tenant; a few tenants get a changed record; tick 2, one slot later, is
+/// measured; tick 3, one more slot later, is fired twice at once as two replicas' bindings would, for duplicates.
+/// </summary>
+internal sealed class TenantsPhase(int count, TextWriter progress)
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromMinutes(5);
+
+    /// <summary>The sidecar's workflow limits of deploy/kubernetes/base/dapr/configuration.yaml (daprd's default is no limit).</summary>
+    public const int MaxConcurrentWorkflowInvocations = 100;
+
+    public const int MaxConcurrentActivityInvocations = 16;
+
+    /// <summary>Tenants with a changed record before the measured tick: 1 %, at least one.</summary>
+    public int ChangedCount => Math.Max(1, count / 100);
+
+    public async Task<TenantsRun> RunAsync(CancellationToken cancellationToken)
+    {
+        var clock = new ShiftedClock();
+        await using var connector = await SandboxedConnector.StartAsync(Options(clock), cancellationToken).ConfigureAwait(false);
+        var ids = Enumerable.Range(1, count).Select(TenantFleet.Id).ToList();
+
+        progress.WriteLine($"tenants: setting up {count} small tenants (sandbox seed, tenant saved, Zendesk consent) ...");
+        var setup = Stopwatch.StartNew();
+        await TenantFleet.SetUpAsync(connector, ids, cancellationToken).ConfigureAwait(false);
+        var setupSeconds = setup.Elapsed.TotalSeconds;
+
+        // Ticks a slot apart; a run's timeout scales with the tenants (2 cores run them all).
+        var timeout = TimeSpan.FromSeconds(120 + count);
+        progress.WriteLine($"tenants: tick 1 (every tenant's initial load) after {setupSeconds:F1} s of set-up ...");
+        var first = Check(await TenantsTick.RunAsync(connector, 1, timeout, cancellationToken).ConfigureAwait(false), ids, "tick 1");
+
+        var changed = TenantFleet.RenameOneAccountEach(connector, ids.Take(ChangedCount));
+        clock.Advance(Interval);
+        progress.WriteLine($"tenants: tick 2, measured ({changed.Count} tenants with a renamed account, the rest unchanged) ...");
+        var measured = Check(await TenantsTick.RunAsync(connector, 1, timeout, cancellationToken).ConfigureAwait(false), ids, "tick 2");
+        var synced = TenantFleet.ChangesInZendesk(connector, changed);
+        if (synced != changed.Count)
+            throw new InvalidOperationException($"tick 2: {synced} of {changed.Count} renamed accounts reached Zendesk");
+
+        clock.Advance(Interval);
+        progress.WriteLine("tenants: tick 3, the binding fired twice at once (two replicas) ...");
+        var twice = Check(await TenantsTick.RunAsync(connector, 2, timeout, cancellationToken).ConfigureAwait(false), ids, "tick 3");
+
+        return Result(connector, measured, first, twice, setupSeconds, changed.Count);
+    }
+
+    private TenantsRun Result(SandboxedConnector connector, TickResult measured, TickResult first, TickResult twice, double setupSeconds, int changed)
+    {
+        var runs = measured.Runs.Count;
+        var throughput = runs / Math.Max(measured.WallSeconds, 1e-9) * Interval.TotalSeconds;
+        var scheduling = count / Math.Max(measured.TickSeconds, 1e-9) * Interval.TotalSeconds;
+        var waits = measured.WaitSeconds.Order().ToList();
+        return new TenantsRun(
+            count,
+            measured.TickSeconds,
+            measured.CpuMs / runs,
+            (measured.StateCalls + measured.StepSaves) / (double)runs,
+            Math.Min(throughput, scheduling),
+            DuplicateRuns(connector),
+            waits[^1])
+        {
+            ChangedTenants = changed,
+            RunsCompleted = measured.Completed,
+            UnchangedRunWallSeconds = measured.WallSeconds,
+            MedianWaitSeconds = waits[waits.Count / 2],
+            ThroughputTenantsPer5Min = throughput,
+            SchedulingTenantsPer5Min = scheduling,
+            LimitedBy = throughput <= scheduling ? "runs" : "scheduling",
+            ConnectorStateCallsPerRun = measured.StateCalls / (double)runs,
+            WorkflowStepSavesPerRun = measured.StepSaves / (double)runs,
+            WorkflowStepSaveOperationsPerRun = measured.StepSaveOperations / (double)runs,
+            FirstTickSeconds = first.TickSeconds,
+            FirstTickWallSeconds = first.WallSeconds,
+            DoubleTriggerTickSeconds = twice.TickSeconds,
+            DoubleTriggerOutcomes = twice.Outcomes.GroupBy(o => o.Outcome.ToString(), StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
+            SetupSeconds = setupSeconds,
+            IntervalSeconds = Interval.TotalSeconds,
+        };
+    }
+
+    /// <summary>
+    /// Every instance the sidecar handed an activity to, by tenant and slot (instance ids are
+    /// <c>sync-{tenant}-{slot}-{random}</c>): runs beyond the first of a tenant's slot are duplicates.
+    /// </summary>
+    private static int DuplicateRuns(SandboxedConnector connector) =>
+        connector.Apps.Sidecar.TaskHub.FirstActivityDispatchedAt.Keys
+            .Select(id => id[..id.LastIndexOf('-')])
+            .GroupBy(slot => slot, StringComparer.Ordinal)
+            .Sum(g => g.Count() - 1);
+
+    /// <summary>Every tenant scheduled exactly once and its run completed; anything else fails the phase (its figures would mean nothing).</summary>
+    private static TickResult Check(TickResult tick, IReadOnlyList<string> ids, string name)
+    {
+        var scheduled = tick.Outcomes.Where(o => o.Outcome == ScheduleOutcome.Scheduled).GroupBy(o => o.TenantId, StringComparer.Ordinal).ToList();
+        var missing = ids.Except(scheduled.Select(g => g.Key), StringComparer.Ordinal).ToList();
+        var twice = scheduled.Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        var notCompleted = tick.Runs.Where(r => r.Value != OrchestrationStatus.Completed).Select(r => $"{r.Key} {r.Value}").ToList();
+        if (missing.Count > 0 || twice.Count > 0 || notCompleted.Count > 0)
+        {
+            var outcomes = string.Join(", ", tick.Outcomes.Where(o => o.Outcome != ScheduleOutcome.Scheduled).Take(5).Select(o => $"{o.TenantId} {o.Outcome} {o.Detail}"));
+            throw new InvalidOperationException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{name}: {missing.Count} tenants not scheduled ({outcomes}), {twice.Count} scheduled twice, {notCompleted.Count} runs not completed "
+                    + $"({string.Join(", ", notCompleted.Take(5))})"));
+        }
+
+        return tick;
+    }
+
+    /// <summary>
+    /// The worker as deployed (5-minute slots, production page sizes, its own workflow retention as in Container Apps, the
+    /// Kubernetes sidecar's workflow concurrency), with
+    /// warnings only in the log (an information line per scheduled run would flood the console; <c>BENCH_TENANTS_LOG_LEVEL</c> changes it), on the shifted clock.
+    /// </summary>
+    private static SandboxedConnectorOptions Options(ShiftedClock clock) => new()
+    {
+        MaxConcurrentWorkflowInvocations = MaxConcurrentWorkflowInvocations,
+        MaxConcurrentActivityInvocations = MaxConcurrentActivityInvocations,
+        PageSize = 500,
+        PagesPerExecution = 50,
+        Configuration = new Dictionary<string, string?>
+        {
+            ["SyncSchedule:Interval"] = Interval.ToString("c", CultureInfo.InvariantCulture),
+            ["WorkflowRetention:Enabled"] = "true",
+            ["Serilog:MinimumLevel:Default"] = Environment.GetEnvironmentVariable("BENCH_TENANTS_LOG_LEVEL") ?? "Warning",
+        },
+        ConfigureSyncWorker = services => services.AddSingleton<TimeProvider>(clock),
+    };
+}
