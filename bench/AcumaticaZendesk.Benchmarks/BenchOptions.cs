@@ -93,6 +93,9 @@ public sealed record BenchOptions
 
     public bool SkipTenants { get; init; }
 
+    /// <summary>The sidecar's <c>maxConcurrentActivityInvocations</c> in the many-tenants phase (default: the Kubernetes configuration's 16).</summary>
+    public int TenantActivityLimit { get; init; } = Benchmarks.Tenants.TenantsPhase.KubernetesActivityLimit;
+
     public string Output { get; init; } = Path.Combine("artifacts", "bench", "results.json");
 
     /// <summary>Internal: run as the memory child process against a sandbox of the parent.</summary>
@@ -126,6 +129,7 @@ public sealed record BenchOptions
           --timeline                 print the initial loads' requests with their times (ms from each start)
           --tenants N                tenants of the many-tenants phase, run once (default 1000; 100 with --quick)
           --skip-tenants             do not run the many-tenants phase
+          --tenant-activity-limit N  the sidecar's maxConcurrentActivityInvocations there (default 16, deploy/kubernetes)
           --output PATH              JSON results (default artifacts/bench/results.json)
         """;
 
@@ -172,6 +176,7 @@ public sealed record BenchOptions
                 "--timeline" => o with { Timeline = true },
                 "--tenants" => o with { Tenants = Int(1, 100_000) },
                 "--skip-tenants" => o with { SkipTenants = true },
+                "--tenant-activity-limit" => o with { TenantActivityLimit = Int(1, 10_000) },
                 "--output" => o with { Output = Next() },
                 "--memory-child" => o with { MemoryChild = MemoryChildArgs.Parse(Next()) },
                 "--help" or "-h" => throw new BenchUsageException(null),

@@ -13,7 +13,7 @@ public sealed class BenchHarnessTests
         var options = BenchOptions.Parse([
             "--customers", "12", "--vendors", "4", "--customer-vendors", "2", "--contacts-per-account", "2", "--employees", "3",
             "--page-size", "10", "--changed-percent", "10", "--rate-limit", "7000", "--skip-memory", "--output", output,
-            "--runs", "2", "--high-volume-scale", "2",
+            "--runs", "2", "--high-volume-scale", "2", "--skip-tenants",
         ]);
 
         var results = await new BenchRunner(options, TextWriter.Null).RunAsync(_ct);
@@ -170,7 +170,7 @@ public sealed class BenchHarnessTests
     {
         var options = BenchOptions.Parse([
             "--customers", "6", "--vendors", "2", "--customer-vendors", "1", "--contacts-per-account", "1", "--employees", "2",
-            "--page-size", "10", "--rate-limit", "7000", "--skip-memory", "--skip-plan-limit", "--skip-what-if", "--skip-naive",
+            "--page-size", "10", "--rate-limit", "7000", "--skip-memory", "--skip-plan-limit", "--skip-what-if", "--skip-naive", "--skip-tenants",
         ]);
         var results = await new BenchRunner(options, TextWriter.Null).RunAsync(_ct);
         Assert.Empty(CrossChecks.Of(results));

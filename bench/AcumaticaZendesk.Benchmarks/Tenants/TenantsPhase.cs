@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.RegularExpressions;
+using AcumaticaZendesk.Contracts;
 using AcumaticaZendesk.SyncWorker.Scheduling;
 using AcumaticaZendesk.Testing;
 using DurableTask.Core;
@@ -12,14 +14,14 @@ namespace AcumaticaZendesk.Benchmarks.Tenants;
 /// sidecar, real worker). Tick 1 loads every tenant; a few tenants get a changed record; tick 2, one slot later, is
 /// measured; tick 3, one more slot later, is fired twice at once as two replicas' bindings would, for duplicates.
 /// </summary>
-internal sealed class TenantsPhase(int count, TextWriter progress)
+internal sealed partial class TenantsPhase(int count, int activityLimit, TextWriter progress)
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(5);
 
     /// <summary>The sidecar's workflow limits of deploy/kubernetes/base/dapr/configuration.yaml (daprd's default is no limit).</summary>
     public const int MaxConcurrentWorkflowInvocations = 100;
 
-    public const int MaxConcurrentActivityInvocations = 16;
+    public const int KubernetesActivityLimit = 16;
 
     /// <summary>Tenants with a changed record before the measured tick: 1 %, at least one.</summary>
     public int ChangedCount => Math.Max(1, count / 100);
@@ -27,7 +29,7 @@ internal sealed class TenantsPhase(int count, TextWriter progress)
     public async Task<TenantsRun> RunAsync(CancellationToken cancellationToken)
     {
         var clock = new ShiftedClock();
-        await using var connector = await SandboxedConnector.StartAsync(Options(clock), cancellationToken).ConfigureAwait(false);
+        await using var connector = await StartAsync(Options(clock, activityLimit), cancellationToken).ConfigureAwait(false);
         var ids = Enumerable.Range(1, count).Select(TenantFleet.Id).ToList();
 
         progress.WriteLine($"tenants: setting up {count} small tenants (sandbox seed, tenant saved, Zendesk consent) ...");
@@ -86,9 +88,21 @@ internal sealed class TenantsPhase(int count, TextWriter progress)
             DoubleTriggerOutcomes = twice.Outcomes.GroupBy(o => o.Outcome.ToString(), StringComparer.Ordinal)
                 .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
             SetupSeconds = setupSeconds,
+            CircuitBreakerTrips = connector.Apps.Sidecar.CircuitBreakerTrips(DaprNames.Components.StateStore),
+            RefusedStateWrites = connector.Apps.Sidecar.StateRefusals
+                .GroupBy(r => KeyPrefix(r.Key), StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
             IntervalSeconds = Interval.TotalSeconds,
+            ActivityLimit = activityLimit,
         };
     }
+
+    /// <summary>The key with tenant ids and run ids replaced ("connector-state/sync-lease:{tenant}", "connector-state/audit:{tenant}:run:{run}").</summary>
+    private static string KeyPrefix(string storeAndKey) =>
+        TenantOrRun().Replace(storeAndKey, m => m.Value.StartsWith("sync-", StringComparison.Ordinal) ? "{run}" : "{tenant}");
+
+    [GeneratedRegex(@"sync-t\d{5}-[0-9a-z-]+|t\d{5}", RegexOptions.CultureInvariant)]
+    private static partial Regex TenantOrRun();
 
     /// <summary>
     /// Every instance the sidecar handed an activity to, by tenant and slot (instance ids are
@@ -99,6 +113,24 @@ internal sealed class TenantsPhase(int count, TextWriter progress)
             .Select(id => id[..id.LastIndexOf('-')])
             .GroupBy(slot => slot, StringComparer.Ordinal)
             .Sum(g => g.Count() - 1);
+
+    /// <summary>
+    /// The in-process apps find their content roots (appsettings.json) through the test manifest when started from the output
+    /// folder (as <c>make chaos</c> runs its console); <c>dotnet run --project</c> starts the bench in the repository root.
+    /// </summary>
+    private static async Task<SandboxedConnector> StartAsync(SandboxedConnectorOptions options, CancellationToken cancellationToken)
+    {
+        var before = Directory.GetCurrentDirectory();
+        Directory.SetCurrentDirectory(AppContext.BaseDirectory);
+        try
+        {
+            return await SandboxedConnector.StartAsync(options, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Directory.SetCurrentDirectory(before);
+        }
+    }
 
     /// <summary>Every tenant scheduled exactly once and its run completed; anything else fails the phase (its figures would mean nothing).</summary>
     private static TickResult Check(TickResult tick, IReadOnlyList<string> ids, string name)
@@ -124,10 +156,10 @@ internal sealed class TenantsPhase(int count, TextWriter progress)
     /// Kubernetes sidecar's workflow concurrency), with
     /// warnings only in the log (an information line per scheduled run would flood the console; <c>BENCH_TENANTS_LOG_LEVEL</c> changes it), on the shifted clock.
     /// </summary>
-    private static SandboxedConnectorOptions Options(ShiftedClock clock) => new()
+    private static SandboxedConnectorOptions Options(ShiftedClock clock, int activityLimit) => new()
     {
         MaxConcurrentWorkflowInvocations = MaxConcurrentWorkflowInvocations,
-        MaxConcurrentActivityInvocations = MaxConcurrentActivityInvocations,
+        MaxConcurrentActivityInvocations = activityLimit,
         PageSize = 500,
         PagesPerExecution = 50,
         Configuration = new Dictionary<string, string?>

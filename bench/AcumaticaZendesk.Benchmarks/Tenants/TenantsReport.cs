@@ -13,7 +13,8 @@ internal static class TenantsReport
         var c = CultureInfo.InvariantCulture;
         void Line(string label, string value) => s.Append(c, $"  {label,-44} {value}\n");
 
-        s.Append(c, $"Many tenants: {t.Count} small tenants on one worker, {t.IntervalSeconds / 60:0}-minute slots (once; worker, stand-in and sandbox in one process)\n");
+        s.Append(c, $"Many tenants: {t.Count} small tenants on one worker, {t.IntervalSeconds / 60:0}-minute slots, {t.ActivityLimit} activities at once ");
+        s.Append("(once; worker, stand-in and sandbox in one process)\n");
         Line("set-up (seed, save, Zendesk consent)", $"{t.SetupSeconds:0.0} s");
         Line("tick 1 (initial loads): tick / all runs done", $"{t.FirstTickSeconds:0.00} s / {t.FirstTickWallSeconds:0.0} s");
         Line("measured tick: schedules every tenant in", $"{t.TickSeconds:0.00} s  (goal < 5 s for 1,000)");
@@ -30,6 +31,9 @@ internal static class TenantsReport
             $"{t.TenantsPerReplicaPer5Min:0} (runs: {t.ThroughputTenantsPer5Min:0}, scheduling: {t.SchedulingTenantsPer5Min:0}; limited by {t.LimitedBy}; "
                 + "goal >= 5,000)");
         Line("double trigger (two replicas): tick", $"{t.DoubleTriggerTickSeconds:0.00} s, " + string.Join(", ", t.DoubleTriggerOutcomes.Select(o => $"{o.Key} {o.Value}")));
+        Line(
+            "refused state writes; breaker trips",
+            string.Join(", ", t.RefusedStateWrites.Select(r => $"{r.Key} {r.Value}")) + $"; {t.CircuitBreakerTrips}");
         Line("duplicate runs (all ticks)", $"{t.DuplicateRuns}  (goal 0)");
         s.Append('\n');
     }

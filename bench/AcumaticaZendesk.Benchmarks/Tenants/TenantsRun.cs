@@ -58,8 +58,17 @@ public sealed record TenantsRun(
     /// <summary>Outcomes the double trigger's two reports gave, by outcome (one Scheduled per tenant, the rest DuplicateSlot or LostRace).</summary>
     public IReadOnlyDictionary<string, int> DoubleTriggerOutcomes { get; init; } = new Dictionary<string, int>(StringComparer.Ordinal);
 
+    /// <summary>Times the sidecar's circuit breaker on the connector state store opened during the phase (every state call fails while open).</summary>
+    public int CircuitBreakerTrips { get; init; }
+
+    /// <summary>State writes the store refused during the phase (ETag conflicts: each counts as a failure for the breaker), by key prefix.</summary>
+    public IReadOnlyDictionary<string, int> RefusedStateWrites { get; init; } = new Dictionary<string, int>(StringComparer.Ordinal);
+
     /// <summary>Setting up the tenants (sandbox seed, tenant saved, Zendesk consent), bounded in parallel.</summary>
     public double SetupSeconds { get; init; }
+
+    /// <summary>The sidecar's <c>maxConcurrentActivityInvocations</c> (activities of all tenants' runs at once).</summary>
+    public int ActivityLimit { get; init; }
 
     /// <summary>The interval whose slots the ticks fall in (<c>SyncSchedule:Interval</c>).</summary>
     public double IntervalSeconds { get; init; }

@@ -36,15 +36,21 @@ public sealed class SyncCronScheduler(
             tenantIds = await tenants.ListRunnableTenantIdsAsync(deadline.Token).ConfigureAwait(false);
         }
 
-        var results = new List<TenantScheduleResult>(tenantIds.Count);
-        foreach (var tenantId in tenantIds.Distinct(StringComparer.Ordinal))
-        {
-            results.Add(await ScheduleTenantAsync(tenantId, slot, now, o, cancellationToken).ConfigureAwait(false));
-        }
+        // Tenants are scheduled side by side (each waits on the sidecar several times: lease, start, run record); their runs
+        // are filed for retention together at the end, one write of the hour's bucket instead of one contended write per run.
+        var ids = tenantIds.Distinct(StringComparer.Ordinal).ToArray();
+        var results = new TenantScheduleResult[ids.Length];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, ids.Length),
+            new ParallelOptions { MaxDegreeOfParallelism = o.MaxConcurrentSchedules, CancellationToken = cancellationToken },
+            async (i, ct) => results[i] = await ScheduleTenantAsync(ids[i], slot, now, o, ct, fileForRetention: false).ConfigureAwait(false))
+            .ConfigureAwait(false);
+        var started = results.Where(r => r.Outcome == ScheduleOutcome.Scheduled).Select(r => r.InstanceId!).ToArray();
+        await retention.RecordStartedAsync(started, cancellationToken).ConfigureAwait(false);
 
         logger.LogInformation(
             "Cron tick for slot {Slot:O}: {Scheduled} of {Tenants} tenants scheduled",
-            slot, results.Count(r => r.Outcome == ScheduleOutcome.Scheduled), results.Count);
+            slot, results.Count(r => r.Outcome == ScheduleOutcome.Scheduled), results.Length);
         return new CronTickReport(now, slot, results);
     }
 
@@ -57,7 +63,7 @@ public sealed class SyncCronScheduler(
 
     private async Task<TenantScheduleResult> ScheduleTenantAsync(
         string tenantId, DateTimeOffset slot, DateTimeOffset now, SyncScheduleOptions o, CancellationToken cancellationToken,
-        string? explicitInstanceId = null)
+        string? explicitInstanceId = null, bool fileForRetention = true)
     {
         if (!TenantIds.IsValid(tenantId))
         {
@@ -107,7 +113,7 @@ public sealed class SyncCronScheduler(
             await workflows.ScheduleNewWorkflowAsync(nameof(TenantSyncWorkflow), instanceId, input, startTime: null, deadline.Token)
                 .ConfigureAwait(false);
             logger.LogInformation("Scheduled run {InstanceId} of tenant {TenantId}", instanceId, tenantId);
-            await RecordStartedAsync(tenantId, instanceId, cancellationToken).ConfigureAwait(false);
+            await RecordStartedAsync(tenantId, instanceId, fileForRetention, cancellationToken).ConfigureAwait(false);
             return new TenantScheduleResult(tenantId, instanceId, ScheduleOutcome.Scheduled);
         }
         catch (RpcException ex) when (IsAlreadyExists(ex))
@@ -118,7 +124,7 @@ public sealed class SyncCronScheduler(
         }
         catch (Exception ex) when (IsSidecarFailure(ex, cancellationToken))
         {
-            return await AfterFailedStartAsync(tenantId, instanceId, ex, o, cancellationToken).ConfigureAwait(false);
+            return await AfterFailedStartAsync(tenantId, instanceId, ex, o, fileForRetention, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -127,7 +133,7 @@ public sealed class SyncCronScheduler(
     /// the lease is given back only when the instance does not exist; if that cannot be told, it frees itself when it expires.
     /// </summary>
     private async Task<TenantScheduleResult> AfterFailedStartAsync(
-        string tenantId, string instanceId, Exception ex, SyncScheduleOptions o, CancellationToken cancellationToken)
+        string tenantId, string instanceId, Exception ex, SyncScheduleOptions o, bool fileForRetention, CancellationToken cancellationToken)
     {
         bool? exists;
         try
@@ -149,7 +155,7 @@ public sealed class SyncCronScheduler(
                     "Starting run {InstanceId} of tenant {TenantId} failed, but the workflow engine has it: the run keeps the lease",
                     instanceId,
                     tenantId);
-                await RecordStartedAsync(tenantId, instanceId, cancellationToken).ConfigureAwait(false);
+                await RecordStartedAsync(tenantId, instanceId, fileForRetention, cancellationToken).ConfigureAwait(false);
                 return new TenantScheduleResult(tenantId, instanceId, ScheduleOutcome.Scheduled, $"Start confirmed by lookup after: {Describe(ex, o)}");
             case null:
                 logger.LogError(
@@ -165,10 +171,14 @@ public sealed class SyncCronScheduler(
         }
     }
 
-    /// <summary>A started run: filed for the workflow retention and listed in the tenant's runs.</summary>
-    private async Task RecordStartedAsync(string tenantId, string instanceId, CancellationToken cancellationToken)
+    /// <summary>A started run: listed in the tenant's runs, and filed for the workflow retention unless its tick files its runs together.</summary>
+    private async Task RecordStartedAsync(string tenantId, string instanceId, bool fileForRetention, CancellationToken cancellationToken)
     {
-        await retention.RecordStartedAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        if (fileForRetention)
+        {
+            await retention.RecordStartedAsync([instanceId], cancellationToken).ConfigureAwait(false);
+        }
+
         await runRecords.StartAsync(tenantId, instanceId, cancellationToken).ConfigureAwait(false);
     }
 
