@@ -41,7 +41,8 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
         if (options.SkipTenants)
             return combined;
         progress.WriteLine($"== many tenants ({options.EffectiveTenants}) ==");
-        return combined with { Tenants = await new Tenants.TenantsPhase(options.EffectiveTenants, options.TenantActivityLimit, progress).RunAsync(cancellationToken).ConfigureAwait(false) };
+        var tenants = new Tenants.TenantsPhase(options.EffectiveTenants, options.TenantActivityLimit, progress);
+        return combined with { Tenants = await tenants.RunAsync(cancellationToken).ConfigureAwait(false) };
     }
 
     private async Task<BenchResults> RunOnceAsync(CancellationToken cancellationToken)

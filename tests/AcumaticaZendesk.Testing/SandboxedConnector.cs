@@ -35,7 +35,10 @@ public sealed class SandboxedConnectorOptions
     /// <summary>Which real state store the stand-in's state stores behave like (default: <c>STANDIN_STATE_STORE</c>, else sqlite).</summary>
     public StateStorePersonality StatePersonality { get; init; } = StateStorePersonalities.FromEnvironment();
 
-    /// <summary>The sidecar's workflow concurrency limits (<see cref="StandInSidecarOptions.MaxConcurrentWorkflowInvocations"/>); null: the stand-in's.</summary>
+    /// <summary>
+    /// The sidecar's workflow concurrency limits (<see cref="StandInSidecarOptions.MaxConcurrentWorkflowInvocations"/>); null: the
+    /// stand-in's.
+    /// </summary>
     public int? MaxConcurrentWorkflowInvocations { get; init; }
 
     /// <summary>See <see cref="StandInSidecarOptions.MaxConcurrentActivityInvocations"/>; null: the stand-in's.</summary>

@@ -141,7 +141,8 @@ internal sealed partial class TenantsPhase(int count, int activityLimit, TextWri
         var notCompleted = tick.Runs.Where(r => r.Value != OrchestrationStatus.Completed).Select(r => $"{r.Key} {r.Value}").ToList();
         if (missing.Count > 0 || twice.Count > 0 || notCompleted.Count > 0)
         {
-            var outcomes = string.Join(", ", tick.Outcomes.Where(o => o.Outcome != ScheduleOutcome.Scheduled).Take(5).Select(o => $"{o.TenantId} {o.Outcome} {o.Detail}"));
+            var outcomes = string.Join(
+                ", ", tick.Outcomes.Where(o => o.Outcome != ScheduleOutcome.Scheduled).Take(5).Select(o => $"{o.TenantId} {o.Outcome} {o.Detail}"));
             throw new InvalidOperationException(string.Create(
                 CultureInfo.InvariantCulture,
                 $"{name}: {missing.Count} tenants not scheduled ({outcomes}), {twice.Count} scheduled twice, {notCompleted.Count} runs not completed "
@@ -154,7 +155,8 @@ internal sealed partial class TenantsPhase(int count, int activityLimit, TextWri
     /// <summary>
     /// The worker as deployed (5-minute slots, production page sizes, its own workflow retention as in Container Apps, the
     /// Kubernetes sidecar's workflow concurrency), with
-    /// warnings only in the log (an information line per scheduled run would flood the console; <c>BENCH_TENANTS_LOG_LEVEL</c> changes it), on the shifted clock.
+    /// warnings only in the log (an information line per scheduled run would flood the console;
+    /// <c>BENCH_TENANTS_LOG_LEVEL</c> changes it), on the shifted clock.
     /// </summary>
     private static SandboxedConnectorOptions Options(ShiftedClock clock, int activityLimit) => new()
     {

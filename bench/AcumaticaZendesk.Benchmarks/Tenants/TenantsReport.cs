@@ -30,7 +30,9 @@ internal static class TenantsReport
             "tenants per replica per 5 min",
             $"{t.TenantsPerReplicaPer5Min:0} (runs: {t.ThroughputTenantsPer5Min:0}, scheduling: {t.SchedulingTenantsPer5Min:0}; limited by {t.LimitedBy}; "
                 + "goal >= 5,000)");
-        Line("double trigger (two replicas): tick", $"{t.DoubleTriggerTickSeconds:0.00} s, " + string.Join(", ", t.DoubleTriggerOutcomes.Select(o => $"{o.Key} {o.Value}")));
+        Line(
+            "double trigger (two replicas): tick",
+            $"{t.DoubleTriggerTickSeconds:0.00} s, " + string.Join(", ", t.DoubleTriggerOutcomes.Select(o => $"{o.Key} {o.Value}")));
         Line(
             "refused state writes; breaker trips",
             string.Join(", ", t.RefusedStateWrites.Select(r => $"{r.Key} {r.Value}")) + $"; {t.CircuitBreakerTrips}");

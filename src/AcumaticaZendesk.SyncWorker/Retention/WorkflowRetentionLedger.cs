@@ -27,7 +27,9 @@ public sealed class WorkflowRetentionLedger(
         return new DateTimeOffset(utc.Year, utc.Month, utc.Day, utc.Hour, 0, 0, TimeSpan.Zero);
     }
 
-    /// <summary>Files just-started instances (one write). Never fails the caller: an instance not filed is only kept longer, a failed start loses a run.</summary>
+    /// <summary>
+    /// Files just-started instances (one write). Never fails the caller: an instance not filed is only kept longer, a failed start loses a run.
+    /// </summary>
     public async Task RecordStartedAsync(IReadOnlyCollection<string> instanceIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instanceIds);
