@@ -195,6 +195,8 @@ public sealed class BenchHarnessTests
         Assert.Equal(
             [$"changed run: 2 organizations duplicated ({results.Dataset.Organizations + 2} in Zendesk for {results.Dataset.Organizations})"],
             CrossChecks.Of(doubled));
+        var twice = results with { Tenants = new Tenants.TenantsRun(10, 0.1, 5, 50, 10_000, DuplicateRuns: 2, 1) };
+        Assert.Equal(["many tenants: 2 duplicate runs (a tenant's slot ran more than one workflow)"], CrossChecks.Of(twice));
     }
 
     [Fact]
