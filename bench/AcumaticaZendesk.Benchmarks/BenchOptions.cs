@@ -118,6 +118,16 @@ public sealed record BenchOptions
     /// <summary>Print every request of the initial loads (scaled and at the plan's limit) with its time from that load's start (where the time goes).</summary>
     public bool Timeline { get; init; }
 
+    /// <summary>Tenants of the many-tenants phase (default 1,000; 100 with <see cref="Quick"/>).</summary>
+    public int? Tenants { get; init; }
+
+    public int EffectiveTenants => Tenants ?? (Quick ? 100 : 1_000);
+
+    public bool SkipTenants { get; init; }
+
+    /// <summary>The sidecar's <c>maxConcurrentActivityInvocations</c> in the many-tenants phase (default: the Kubernetes configuration's 16).</summary>
+    public int TenantActivityLimit { get; init; } = Benchmarks.Tenants.TenantsPhase.KubernetesActivityLimit;
+
     public string Output { get; init; } = Path.Combine("artifacts", "bench", "results.json");
 
     /// <summary>Internal: run as the memory child process against a sandbox of the parent.</summary>
@@ -155,6 +165,9 @@ public sealed record BenchOptions
           --ticket-rate N            ticket changes per second in the ticket phase (default 2)
           --skip-tickets             do not run the ticket phase
           --timeline                 print the initial loads' requests with their times (ms from each start)
+          --tenants N                tenants of the many-tenants phase, run once (default 1000; 100 with --quick)
+          --skip-tenants             do not run the many-tenants phase
+          --tenant-activity-limit N  the sidecar's maxConcurrentActivityInvocations there (default 16, deploy/kubernetes)
           --output PATH              JSON results (default artifacts/bench/results.json)
         """;
 
@@ -205,6 +218,9 @@ public sealed record BenchOptions
                 "--ticket-rate" => o with { TicketRate = Int(1, 50) },
                 "--skip-tickets" => o with { SkipTickets = true },
                 "--timeline" => o with { Timeline = true },
+                "--tenants" => o with { Tenants = Int(1, 100_000) },
+                "--skip-tenants" => o with { SkipTenants = true },
+                "--tenant-activity-limit" => o with { TenantActivityLimit = Int(1, 10_000) },
                 "--output" => o with { Output = Next() },
                 "--memory-child" => o with { MemoryChild = MemoryChildArgs.Parse(Next()) },
                 "--help" or "-h" => throw new BenchUsageException(null),

@@ -38,7 +38,12 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
             runs.Add(run);
         }
 
-        return TicketsFigures.Fold(RunSummary.Combine(runs), runs) with { OtherRunProblems = problems };
+        var combined = TicketsFigures.Fold(RunSummary.Combine(runs), runs) with { OtherRunProblems = problems };
+        if (options.SkipTenants)
+            return combined;
+        progress.WriteLine($"== many tenants ({options.EffectiveTenants}) ==");
+        var tenants = new Tenants.TenantsPhase(options.EffectiveTenants, options.TenantActivityLimit, progress);
+        return combined with { Tenants = await tenants.RunAsync(cancellationToken).ConfigureAwait(false) };
     }
 
     private async Task<BenchResults> RunOnceAsync(CancellationToken cancellationToken)

@@ -3,7 +3,8 @@ namespace AcumaticaZendesk.Benchmarks;
 /// <summary>
 /// What makes a benchmark run worthless, checked from independent evidence: the Zendesk requests the connector's own
 /// counter reports against those the sandbox answered (its request log), and the records each phase left in the
-/// sandbox account against the dataset (fewer = lost, more = duplicated). Any problem makes <c>make bench</c> exit 1.
+/// sandbox account against the dataset (fewer = lost, more = duplicated), and the many-tenants phase's duplicate runs. Any
+/// problem makes <c>make bench</c> exit 1.
 /// </summary>
 public static class CrossChecks
 {
@@ -30,6 +31,8 @@ public static class CrossChecks
         Engine(problems, "unchanged run", results.UnchangedRun, dataset);
         Engine(problems, "changed run", results.ChangedRun.Run, dataset);
         problems.AddRange(Tickets.TicketsFigures.Problems(results));
+        if (results.Tenants is { DuplicateRuns: > 0 } tenants)
+            problems.Add($"many tenants: {tenants.DuplicateRuns} duplicate runs (a tenant's slot ran more than one workflow)");
         problems.AddRange(results.OtherRunProblems);
         return problems;
     }

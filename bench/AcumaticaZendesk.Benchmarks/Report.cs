@@ -125,6 +125,7 @@ internal static class Report
             s.Append("\n");
         }
 
+        Tenants.TenantsReport.Append(s, r.Tenants);
         if (r.Memory.Count > 0)
         {
             s.Append("Memory (peak working set of a child process running the connector; sandbox in the parent)\n");

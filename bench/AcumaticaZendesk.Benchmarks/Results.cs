@@ -88,6 +88,9 @@ public sealed record BenchResults(
     /// <summary>Ticket flow latency, webhook → Activity, and the export pass's catch-up (<c>tickets</c>; p50, p95, catch-up: medians).</summary>
     public Tickets.TicketsRun? Tickets { get; init; }
 
+    /// <summary>The many-tenants phase (once per invocation, not per run; null with <c>--skip-tenants</c>).</summary>
+    public Tenants.TenantsRun? Tenants { get; init; }
+
     /// <summary>Each run's headline figures.</summary>
     public IReadOnlyList<RunFigures> PerRun { get; init; } = [];
 

@@ -55,14 +55,28 @@ public sealed class RestartableTaskHubGrpcServer(
     private readonly ConcurrentDictionary<string, WorkflowActorState> actorStates = new(StringComparer.Ordinal);
     private readonly int? maxTransactionOperations = FakeStateStore.MaxTransactionOperationsOf(sidecarOptions.StatePersonality);
 
+    private readonly ConcurrentDictionary<string, DateTimeOffset> firstActivities = new(StringComparer.Ordinal);
+    private long stepSaves;
+    private long stepSaveOperations;
+
     /// <summary>Steps whose save the actor state store refused for its size (each retry again).</summary>
     public ConcurrentQueue<WorkflowSaveRefusal> WorkflowSaveRefusals { get; } = new();
+
+    /// <summary>Workflow steps saved so far: under daprd, one actor state store transaction each (<see cref="WorkflowStepSave"/>).</summary>
+    public long WorkflowStepSaves => Interlocked.Read(ref stepSaves);
+
+    /// <summary>The operations of those transactions (<see cref="WorkflowStepSave.Plan"/>), summed.</summary>
+    public long WorkflowStepSaveOperations => Interlocked.Read(ref stepSaveOperations);
+
+    /// <summary>When the first activity of each instance was handed to the app (on <see cref="StandInSidecarOptions.Clock"/>).</summary>
+    public IReadOnlyDictionary<string, DateTimeOffset> FirstActivityDispatchedAt => firstActivities;
 
     public override async Task GetWorkItems(GetWorkItemsRequest request, IServerStreamWriter<WorkItem> responseStream, ServerCallContext context)
     {
         try
         {
-            await base.GetWorkItems(request, new StepRecordingWriter(responseStream, stepsInFlight), context).ConfigureAwait(false);
+            var writer = new StepRecordingWriter(responseStream, stepsInFlight, firstActivities, sidecarOptions.Clock);
+            await base.GetWorkItems(request, writer, context).ConfigureAwait(false);
         }
         finally
         {
@@ -124,6 +138,8 @@ public sealed class RestartableTaskHubGrpcServer(
         }
 
         actorStates[request.InstanceId] = after;
+        Interlocked.Increment(ref stepSaves);
+        Interlocked.Add(ref stepSaveOperations, operations);
         return await base.CompleteOrchestratorTask(request, context).ConfigureAwait(false);
     }
 
@@ -170,8 +186,12 @@ public sealed class RestartableTaskHubGrpcServer(
         tcs.GetType().GetMethod("TrySetException", [typeof(Exception)])!.Invoke(tcs, [reason]);
     }
 
-    /// <summary>Remembers the last orchestration work item sent to the app per instance (its new events).</summary>
-    private sealed class StepRecordingWriter(IServerStreamWriter<WorkItem> inner, ConcurrentDictionary<string, OrchestratorRequest> steps)
+    /// <summary>Remembers the last orchestration work item sent to the app per instance (its new events) and when its first activity went.</summary>
+    private sealed class StepRecordingWriter(
+        IServerStreamWriter<WorkItem> inner,
+        ConcurrentDictionary<string, OrchestratorRequest> steps,
+        ConcurrentDictionary<string, DateTimeOffset> firstActivities,
+        TimeProvider clock)
         : IServerStreamWriter<WorkItem>
     {
         public WriteOptions? WriteOptions
@@ -186,6 +206,10 @@ public sealed class RestartableTaskHubGrpcServer(
             if (message.OrchestratorRequest is { } step)
             {
                 steps[step.InstanceId] = step;
+            }
+            else if (message.ActivityRequest?.OrchestrationInstance?.InstanceId is { } instanceId)
+            {
+                firstActivities.TryAdd(instanceId, clock.GetUtcNow());
             }
 
             return inner.WriteAsync(message);

@@ -13,7 +13,7 @@ public sealed class BenchHarnessTests
         var options = BenchOptions.Parse([
             "--customers", "12", "--vendors", "4", "--customer-vendors", "2", "--contacts-per-account", "2", "--employees", "3",
             "--page-size", "10", "--changed-percent", "10", "--rate-limit", "7000", "--skip-memory", "--output", output,
-            "--runs", "2", "--high-volume-scale", "2", "--tickets", "6",
+            "--runs", "2", "--high-volume-scale", "2", "--tickets", "6", "--skip-tenants",
         ]);
 
         var results = await new BenchRunner(options, TextWriter.Null).RunAsync(_ct);
@@ -175,6 +175,7 @@ public sealed class BenchHarnessTests
         var options = BenchOptions.Parse([
             "--customers", "6", "--vendors", "2", "--customer-vendors", "1", "--contacts-per-account", "1", "--employees", "2",
             "--page-size", "10", "--rate-limit", "7000", "--skip-memory", "--skip-plan-limit", "--skip-what-if", "--skip-naive", "--skip-tickets",
+            "--skip-tenants",
         ]);
         var results = await new BenchRunner(options, TextWriter.Null).RunAsync(_ct);
         Assert.Empty(CrossChecks.Of(results));
@@ -199,6 +200,8 @@ public sealed class BenchHarnessTests
         Assert.Equal(
             [$"changed run: 2 organizations duplicated ({results.Dataset.Organizations + 2} in Zendesk for {results.Dataset.Organizations})"],
             CrossChecks.Of(doubled));
+        var twice = results with { Tenants = new Tenants.TenantsRun(10, 0.1, 5, 50, 10_000, DuplicateRuns: 2, 1) };
+        Assert.Equal(["many tenants: 2 duplicate runs (a tenant's slot ran more than one workflow)"], CrossChecks.Of(twice));
     }
 
     [Fact]

@@ -34,6 +34,15 @@ public sealed class SandboxedConnectorOptions
 
     /// <summary>Which real state store the stand-in's state stores behave like (default: <c>STANDIN_STATE_STORE</c>, else sqlite).</summary>
     public StateStorePersonality StatePersonality { get; init; } = StateStorePersonalities.FromEnvironment();
+
+    /// <summary>
+    /// The sidecar's workflow concurrency limits (<see cref="StandInSidecarOptions.MaxConcurrentWorkflowInvocations"/>); null: the
+    /// stand-in's.
+    /// </summary>
+    public int? MaxConcurrentWorkflowInvocations { get; init; }
+
+    /// <summary>See <see cref="StandInSidecarOptions.MaxConcurrentActivityInvocations"/>; null: the stand-in's.</summary>
+    public int? MaxConcurrentActivityInvocations { get; init; }
 }
 
 /// <summary>
@@ -84,7 +93,12 @@ public sealed class SandboxedConnector : IAsyncDisposable
         {
             UseSystemClock = true,
             SyncWorkerPort = options.SyncWorkerPort,
-            Sidecar = new StandInSidecarOptions { StatePersonality = options.StatePersonality },
+            Sidecar = new StandInSidecarOptions
+            {
+                StatePersonality = options.StatePersonality,
+                MaxConcurrentWorkflowInvocations = options.MaxConcurrentWorkflowInvocations,
+                MaxConcurrentActivityInvocations = options.MaxConcurrentActivityInvocations,
+            },
             Configuration = configuration,
             ConfigureSyncWorker = options.ConfigureSyncWorker,
             StartDependencies = async ct =>

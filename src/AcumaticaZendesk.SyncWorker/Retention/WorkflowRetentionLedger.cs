@@ -27,22 +27,27 @@ public sealed class WorkflowRetentionLedger(
         return new DateTimeOffset(utc.Year, utc.Month, utc.Day, utc.Hour, 0, 0, TimeSpan.Zero);
     }
 
-    /// <summary>Files a just-started instance. Never fails the caller: an instance not filed is only kept longer, a failed start loses a run.</summary>
-    public async Task RecordStartedAsync(string instanceId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Files just-started instances (one write). Never fails the caller: an instance not filed is only kept longer, a failed start loses a run.
+    /// </summary>
+    public async Task RecordStartedAsync(IReadOnlyCollection<string> instanceIds, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(instanceIds);
         var o = options.Value;
-        if (!o.Enabled)
+        if (!o.Enabled || instanceIds.Count == 0)
         {
             return;
         }
 
         try
         {
-            await FileAsync(time.GetUtcNow() + o.Completed, [instanceId], cancellationToken).ConfigureAwait(false);
+            await FileAsync(time.GetUtcNow() + o.Completed, instanceIds, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning(ex, "Workflow instance {InstanceId} was not filed for retention; it is not purged by the worker", instanceId);
+            logger.LogWarning(
+                ex, "{Count} workflow instances (first {InstanceId}) were not filed for retention; the worker does not purge them",
+                instanceIds.Count, instanceIds.First());
         }
     }
 

@@ -36,15 +36,26 @@ public sealed class SyncCronScheduler(
             tenantIds = await tenants.ListRunnableTenantIdsAsync(deadline.Token).ConfigureAwait(false);
         }
 
-        var results = new List<TenantScheduleResult>(tenantIds.Count);
-        foreach (var tenantId in tenantIds.Distinct(StringComparer.Ordinal))
-        {
-            results.Add(await ScheduleTenantAsync(tenantId, slot, now, o, cancellationToken).ConfigureAwait(false));
-        }
+        // Tenants are scheduled side by side (each waits on the sidecar several times: lease, start, run record); their runs
+        // are filed for retention together at the end, one write of the hour's bucket instead of one contended write per run.
+        // Each tick takes them in its own random order: replicas whose bindings fire at the same moment then rarely race for
+        // the same lease (every lost race is a refused write, which daprd's circuit breaker counts as a failure), and no
+        // tenant is always the last one scheduled. The report keeps the listed order.
+        var ids = tenantIds.Distinct(StringComparer.Ordinal).ToArray();
+        var order = Enumerable.Range(0, ids.Length).ToArray();
+        Random.Shared.Shuffle(order);
+        var results = new TenantScheduleResult[ids.Length];
+        await Parallel.ForEachAsync(
+            order,
+            new ParallelOptions { MaxDegreeOfParallelism = o.MaxConcurrentSchedules, CancellationToken = cancellationToken },
+            async (i, ct) => results[i] = await ScheduleTenantAsync(ids[i], slot, now, o, ct, fileForRetention: false).ConfigureAwait(false))
+            .ConfigureAwait(false);
+        var started = results.Where(r => r.Outcome == ScheduleOutcome.Scheduled).Select(r => r.InstanceId!).ToArray();
+        await retention.RecordStartedAsync(started, cancellationToken).ConfigureAwait(false);
 
         logger.LogInformation(
             "Cron tick for slot {Slot:O}: {Scheduled} of {Tenants} tenants scheduled",
-            slot, results.Count(r => r.Outcome == ScheduleOutcome.Scheduled), results.Count);
+            slot, results.Count(r => r.Outcome == ScheduleOutcome.Scheduled), results.Length);
         return new CronTickReport(now, slot, results);
     }
 
@@ -57,7 +68,7 @@ public sealed class SyncCronScheduler(
 
     private async Task<TenantScheduleResult> ScheduleTenantAsync(
         string tenantId, DateTimeOffset slot, DateTimeOffset now, SyncScheduleOptions o, CancellationToken cancellationToken,
-        string? explicitInstanceId = null)
+        string? explicitInstanceId = null, bool fileForRetention = true)
     {
         if (!TenantIds.IsValid(tenantId))
         {
@@ -107,7 +118,7 @@ public sealed class SyncCronScheduler(
             await workflows.ScheduleNewWorkflowAsync(nameof(TenantSyncWorkflow), instanceId, input, startTime: null, deadline.Token)
                 .ConfigureAwait(false);
             logger.LogInformation("Scheduled run {InstanceId} of tenant {TenantId}", instanceId, tenantId);
-            await RecordStartedAsync(tenantId, instanceId, cancellationToken).ConfigureAwait(false);
+            await RecordStartedAsync(tenantId, instanceId, fileForRetention, cancellationToken).ConfigureAwait(false);
             return new TenantScheduleResult(tenantId, instanceId, ScheduleOutcome.Scheduled);
         }
         catch (RpcException ex) when (IsAlreadyExists(ex))
@@ -118,7 +129,7 @@ public sealed class SyncCronScheduler(
         }
         catch (Exception ex) when (IsSidecarFailure(ex, cancellationToken))
         {
-            return await AfterFailedStartAsync(tenantId, instanceId, ex, o, cancellationToken).ConfigureAwait(false);
+            return await AfterFailedStartAsync(tenantId, instanceId, ex, o, fileForRetention, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -127,7 +138,7 @@ public sealed class SyncCronScheduler(
     /// the lease is given back only when the instance does not exist; if that cannot be told, it frees itself when it expires.
     /// </summary>
     private async Task<TenantScheduleResult> AfterFailedStartAsync(
-        string tenantId, string instanceId, Exception ex, SyncScheduleOptions o, CancellationToken cancellationToken)
+        string tenantId, string instanceId, Exception ex, SyncScheduleOptions o, bool fileForRetention, CancellationToken cancellationToken)
     {
         bool? exists;
         try
@@ -149,7 +160,7 @@ public sealed class SyncCronScheduler(
                     "Starting run {InstanceId} of tenant {TenantId} failed, but the workflow engine has it: the run keeps the lease",
                     instanceId,
                     tenantId);
-                await RecordStartedAsync(tenantId, instanceId, cancellationToken).ConfigureAwait(false);
+                await RecordStartedAsync(tenantId, instanceId, fileForRetention, cancellationToken).ConfigureAwait(false);
                 return new TenantScheduleResult(tenantId, instanceId, ScheduleOutcome.Scheduled, $"Start confirmed by lookup after: {Describe(ex, o)}");
             case null:
                 logger.LogError(
@@ -165,11 +176,24 @@ public sealed class SyncCronScheduler(
         }
     }
 
-    /// <summary>A started run: filed for the workflow retention and listed in the tenant's runs.</summary>
-    private async Task RecordStartedAsync(string tenantId, string instanceId, CancellationToken cancellationToken)
+    /// <summary>A started run: listed in the tenant's runs, and filed for the workflow retention unless its tick files its runs together.</summary>
+    private async Task RecordStartedAsync(string tenantId, string instanceId, bool fileForRetention, CancellationToken cancellationToken)
     {
-        await retention.RecordStartedAsync(instanceId, cancellationToken).ConfigureAwait(false);
-        await runRecords.StartAsync(tenantId, instanceId, cancellationToken).ConfigureAwait(false);
+        if (fileForRetention)
+        {
+            await retention.RecordStartedAsync([instanceId], cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            await runRecords.StartAsync(tenantId, instanceId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsSidecarFailure(ex, cancellationToken))
+        {
+            // The run is started: its first page creates the record. Thrown on, this failed the whole tick (503) and
+            // left the tenants after it unscheduled, the started run reported as a failed start.
+            logger.LogWarning(ex, "Run {InstanceId} of tenant {TenantId} is started but not listed yet; its first page lists it", instanceId, tenantId);
+        }
     }
 
     private async Task<bool> IsRunFinishedAsync(string instanceId, CancellationToken cancellationToken)

@@ -72,7 +72,7 @@ public static class TicketFlowEndpoints
             await workflows.ScheduleNewWorkflowAsync(nameof(TicketContextWorkflow), instanceId, change, startTime: null, deadline.Token)
                 .ConfigureAwait(false);
             logger.LogInformation("Ticket {TicketId} of tenant {TenantId}: scheduled {InstanceId}", evt.TicketId, evt.TenantId, instanceId);
-            await retention.RecordStartedAsync(instanceId, cancellationToken).ConfigureAwait(false);
+            await retention.RecordStartedAsync([instanceId], cancellationToken).ConfigureAwait(false);
         }
         catch (RpcException ex) when (ex.StatusCode == StatusCode.AlreadyExists
             || ex.Status.Detail.Contains("already exists", StringComparison.OrdinalIgnoreCase))
