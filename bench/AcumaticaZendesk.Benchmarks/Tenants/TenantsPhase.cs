@@ -139,7 +139,8 @@ internal sealed partial class TenantsPhase(int count, int activityLimit, TextWri
     /// With <paramref name="oneSidecarForTwo"/> (two triggers standing in for two replicas) a tenant that neither trigger
     /// scheduled because an attempt met an open circuit breaker is not counted as missing: both triggers share one sidecar
     /// here, so its breaker counts both replicas' lost lease races and fails the winner too, where in production each
-    /// replica's sidecar counts its own and the winner schedules the tenant. Such refusals stay in the tick's outcomes (<see cref="TenantsRun.DoubleTriggerOutcomes"/>); duplicates never pass.
+    /// replica's sidecar counts its own and the winner schedules the tenant. Such refusals stay in the tick's outcomes
+    /// (<see cref="TenantsRun.DoubleTriggerOutcomes"/>); duplicates never pass.
     /// </summary>
     private static TickResult Check(TickResult tick, IReadOnlyList<string> ids, string name, bool oneSidecarForTwo = false)
     {
