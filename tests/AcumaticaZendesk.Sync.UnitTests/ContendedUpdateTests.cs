@@ -1,3 +1,4 @@
+using AcumaticaZendesk.Sync.Audit;
 using AcumaticaZendesk.Sync.Ports;
 using AcumaticaZendesk.Sync.State;
 
@@ -21,9 +22,31 @@ public sealed class ContendedUpdateTests
         Assert.Equal(16, (await store.GetAsync<int>("audit:t:run:r", TestContext.Current.CancellationToken)).Value);
     }
 
-    /// <summary>Every call waits <paramref name="latency"/> first, as a call to the Dapr sidecar does.</summary>
+    [Fact]
+    public async Task Pages_of_kinds_side_by_side_record_into_one_run_taking_turns_in_this_process_so_no_write_is_refused()
+    {
+        var store = new SlowStore(new InMemoryConnectorStateStore(), TimeSpan.FromMilliseconds(2));
+        var runs = new RunStore(store, TimeProvider.System);
+        var page = new SyncPagesResult(EntityKind.Vendor, SyncCounts.None with { Pages = 1, Read = 1, Created = 1 }, HasMore: true, Watermark: null);
+
+        await Task.WhenAll(Enumerable.Range(0, 12).Select(i => Task.Run(() =>
+        {
+            var kind = i % 2 == 0 ? EntityKind.Vendor : EntityKind.Employee;
+            return runs.RecordPageAsync("t", "r", dryRun: false, kind, page with { Kind = kind }, null, 0, false, TestContext.Current.CancellationToken);
+        })));
+
+        var run = await runs.GetAsync("t", "r", TestContext.Current.CancellationToken);
+        Assert.Equal(12, run!.Totals.Created);
+        Assert.Equal(0, store.Refused); // each refused write counts against daprd's circuit breaker
+    }
+
+    /// <summary>Every call waits <paramref name="latency"/> first, as a call to the Dapr sidecar does; refused conditional writes are counted.</summary>
     private sealed class SlowStore(InMemoryConnectorStateStore inner, TimeSpan latency) : IConnectorStateStore
     {
+        private int _refused;
+
+        public int Refused => Volatile.Read(ref _refused);
+
         public async Task<StateEntry<T>> GetAsync<T>(string key, CancellationToken cancellationToken)
         {
             await Task.Delay(latency, cancellationToken);
@@ -38,7 +61,13 @@ public sealed class ContendedUpdateTests
         public async Task<bool> TrySaveAsync<T>(string key, T value, string? etag, CancellationToken cancellationToken)
         {
             await Task.Delay(latency, cancellationToken);
-            return await inner.TrySaveAsync(key, value, etag, cancellationToken);
+            var saved = await inner.TrySaveAsync(key, value, etag, cancellationToken);
+            if (!saved)
+            {
+                Interlocked.Increment(ref _refused);
+            }
+
+            return saved;
         }
 
         public Task DeleteAsync(string key, CancellationToken cancellationToken) => inner.DeleteAsync(key, cancellationToken);
