@@ -125,7 +125,7 @@ public sealed record BenchOptions
 
     public bool SkipTenants { get; init; }
 
-    /// <summary>The sidecar's <c>maxConcurrentActivityInvocations</c> in the many-tenants phase (default: the Kubernetes configuration's 16).</summary>
+    /// <summary>The sidecar's <c>maxConcurrentActivityInvocations</c> in the many-tenants phase (default: the Kubernetes configuration's 64).</summary>
     public int TenantActivityLimit { get; init; } = Benchmarks.Tenants.TenantsPhase.KubernetesActivityLimit;
 
     public string Output { get; init; } = Path.Combine("artifacts", "bench", "results.json");
@@ -167,7 +167,7 @@ public sealed record BenchOptions
           --timeline                 print the initial loads' requests with their times (ms from each start)
           --tenants N                tenants of the many-tenants phase, run once (default 1000; 100 with --quick)
           --skip-tenants             do not run the many-tenants phase
-          --tenant-activity-limit N  the sidecar's maxConcurrentActivityInvocations there (default 16, deploy/kubernetes)
+          --tenant-activity-limit N  the sidecar's maxConcurrentActivityInvocations there (default 64, deploy/kubernetes)
           --output PATH              JSON results (default artifacts/bench/results.json)
         """;
 

@@ -21,7 +21,7 @@ internal sealed partial class TenantsPhase(int count, int activityLimit, TextWri
     /// <summary>The sidecar's workflow limits of deploy/kubernetes/base/dapr/configuration.yaml (daprd's default is no limit).</summary>
     public const int MaxConcurrentWorkflowInvocations = 100;
 
-    public const int KubernetesActivityLimit = 16;
+    public const int KubernetesActivityLimit = 64;
 
     /// <summary>Tenants with a changed record before the measured tick: 1 %, at least one.</summary>
     public int ChangedCount => Math.Max(1, count / 100);
