@@ -1,3 +1,4 @@
+using AcumaticaZendesk.ServiceDefaults;
 using AcumaticaZendesk.Sync.Ports;
 
 namespace AcumaticaZendesk.Benchmarks;
@@ -8,13 +9,10 @@ namespace AcumaticaZendesk.Benchmarks;
 /// on to the store; Dapr's own state benchmark measures 0.75 ms p90 added by the sidecar over the store's latency,
 /// docs/benchmark.md) and is counted, so a phase can report sidecar calls per record. A read is one call, a bulk read one;
 /// an unconditional save or an insert two (the ETag read first); a replace under an ETag one; a save of many keys two
-/// per <see cref="BulkWriteSize"/> keys.
+/// per <see cref="DaprStateWrites.BulkWriteSize"/> keys.
 /// </summary>
 internal sealed class LatentStateStore(IConnectorStateStore inner, TimeSpan latency) : IConnectorStateStore
 {
-    /// <summary>Keys per bulk write of the worker's Dapr store (<c>DaprStateWrites.BulkWriteSize</c>).</summary>
-    private const int BulkWriteSize = 100;
-
     private long _operations;
 
     /// <summary>Sidecar state calls so far.</summary>
@@ -38,13 +36,17 @@ internal sealed class LatentStateStore(IConnectorStateStore inner, TimeSpan late
         await inner.SaveAsync(key, value, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>One <c>GetBulkState</c> and one <c>SaveState</c> per <see cref="BulkWriteSize"/> keys (<c>SaveManyAsync</c> comes here too).</summary>
+    /// <summary>
+    /// One <c>GetBulkState</c> and one <c>SaveState</c> per <see cref="DaprStateWrites.BulkWriteSize"/> keys (<c>SaveManyAsync</c>
+    /// comes here too).
+    /// </summary>
     public async Task UpdateManyAsync<T>(IReadOnlyCollection<string> keys, Func<string, T?, T> update, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(keys);
         if (keys.Count == 0)
             return;
-        await RoundTripAsync(cancellationToken, calls: 2 * ((keys.Count + BulkWriteSize - 1) / BulkWriteSize)).ConfigureAwait(false);
+        var chunks = (keys.Count + DaprStateWrites.BulkWriteSize - 1) / DaprStateWrites.BulkWriteSize;
+        await RoundTripAsync(cancellationToken, calls: 2 * chunks).ConfigureAwait(false);
         await inner.UpdateManyAsync(keys, update, cancellationToken).ConfigureAwait(false);
     }
 
