@@ -103,6 +103,25 @@ public sealed class SyncEngineTests
     }
 
     [Fact]
+    public async Task The_company_organization_rides_along_even_when_the_last_customer_page_reads_nothing_new()
+    {
+        var h = await SeededAsync();
+
+        // Three customers in pages of three: the first page is full, so a last page reads only its edge again (nothing
+        // new). The company organization still rides with it: employees find it made, and make no job of their own.
+        await h.RunAsync("run-1", pageSize: 3, kinds: [EntityKind.Customer]);
+
+        const string Own = "acu-company:Contoso";
+        Assert.Equal(1, h.Zendesk.OwnOrganizationCreates);
+        var own = h.Zendesk.OrgByExternalId(Own);
+
+        await h.RunAsync("run-1", pageSize: 3, kinds: [EntityKind.Employee]);
+
+        Assert.Equal(1, h.Zendesk.OwnOrganizationCreates);
+        Assert.Equal(own.Id, h.Zendesk.UserByExternalId("acu-employee:EP1").OrganizationId);
+    }
+
+    [Fact]
     public async Task Without_employees_in_Acumatica_no_company_organization_is_made()
     {
         var h = new EngineHarness();

@@ -44,7 +44,7 @@ internal sealed class OrganizationStep(IConnectorStateStore store, IZendeskTarge
         }
 
         var mappedItems = contributions.Keys.ToArray();
-        if (mappedItems.Length == 0)
+        if (mappedItems.Length == 0 && (!withOwnOrganization || scope.DryRun))
         {
             return items;
         }

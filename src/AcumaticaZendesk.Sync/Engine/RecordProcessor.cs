@@ -14,7 +14,7 @@ internal sealed class RecordProcessor(OrganizationStep organizations, UserStep u
     public async Task<IReadOnlyList<WorkItem>> ProcessAsync(
         PageScope scope, IReadOnlyList<AcumaticaRecord> records, bool withOwnOrganization, CancellationToken cancellationToken)
     {
-        if (records.Count == 0)
+        if (records.Count == 0 && !withOwnOrganization)
         {
             return [];
         }
@@ -26,9 +26,9 @@ internal sealed class RecordProcessor(OrganizationStep organizations, UserStep u
 
         var refused = records.OfType<RefusedAcumaticaRecord>().Select(Refuse).ToArray();
         var readable = records.Where(r => r is not RefusedAcumaticaRecord).ToArray();
-        if (readable.Length == 0)
+        if (readable.Length == 0 && !withOwnOrganization)
         {
-            return refused;
+            return refused; // a last customer page with nothing new still carries the company's own organization
         }
 
         var items = ExternalIds.IsOrganizationKind(scope.Kind)
