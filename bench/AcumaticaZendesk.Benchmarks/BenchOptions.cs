@@ -60,6 +60,14 @@ public sealed record BenchOptions
 
     public bool SkipHighVolume { get; init; }
 
+    public bool SkipLargePlanLimit { get; init; }
+
+    /// <summary>
+    /// Phase 1d: the larger tenant also at the plan's limit. Not with <see cref="SkipPlanLimit"/>, and not when the larger
+    /// tenant is the dataset itself (<see cref="Quick"/>): that load is phase 1b's.
+    /// </summary>
+    public bool RunsLargePlanLimit => !SkipLargePlanLimit && !SkipPlanLimit && EffectiveHighVolumeScale > 1;
+
     /// <summary>The worker's <c>Sync:Throughput:MaxConcurrentBulkJobs</c> for every load (null = its default).</summary>
     public int? MaxBulkJobs { get; init; }
 
@@ -149,6 +157,7 @@ public sealed record BenchOptions
           --high-volume-rate-limit N the High Volume load's limit, production timings (default 2500)
           --high-volume-scale N      the High Volume load's tenant = dataset x N (default 10; 1 with --quick)
           --skip-high-volume         do not run the High Volume load
+          --skip-large-plan-limit    do not load the larger tenant at the plan's limit (phase 1d)
           --max-bulk-jobs N          Sync:Throughput:MaxConcurrentBulkJobs for every load (default: the worker's)
           --state-latency-ms N       each state-store call waits N ms first, as a Dapr sidecar round trip does (default 2; 0 = none)
           --pipeline-depth N         Sync:Throughput:PipelineDepth, pages of a call in flight at once (default: the worker's)
@@ -202,6 +211,7 @@ public sealed record BenchOptions
                 "--high-volume-rate-limit" => o with { HighVolumeRateLimit = Int(10, 1_000_000) },
                 "--high-volume-scale" => o with { HighVolumeScale = Int(1, 100) },
                 "--skip-high-volume" => o with { SkipHighVolume = true },
+                "--skip-large-plan-limit" => o with { SkipLargePlanLimit = true },
                 "--max-bulk-jobs" => o with { MaxBulkJobs = Int(1, 30) },
                 "--state-latency-ms" => o with { StateLatencyMs = Int(0, 1_000) },
                 "--pipeline-depth" => o with { PipelineDepth = Int(1, 16) },

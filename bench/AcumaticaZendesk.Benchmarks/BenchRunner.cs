@@ -20,6 +20,7 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
     private const string WarmUpTenant = "warmup";
     private const string PlanTenant = "plan";
     private const string HighVolumeTenant = "highvolume";
+    private const string PlanLargeTenant = "planlarge";
 
     /// <summary>
     /// <see cref="BenchOptions.EffectiveRuns"/> runs, each on a fresh sandbox; the result has the first run's details and
@@ -109,30 +110,31 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
                 planBound.Seconds / planRun.Measurement.EffectiveSeconds);
         }
 
-        HighVolumeRun? highVolume = null;
-        if (!options.SkipHighVolume)
+        // A larger tenant (--high-volume-scale x the dataset) on a fresh account at a limit, with production timings.
+        async Task<LargeTenantRun> LargeTenantAsync(string tenantId, int rateLimit, string what)
         {
-            // A larger tenant at the High Volume add-on's limit with production timings: requests are cheap there, so
-            // bulk-job latency (jobs in flight, status reads) decides whether the load keeps up with the limit.
-            var high = options.Times(options.EffectiveHighVolumeScale) with { RateLimit = options.HighVolumeRateLimit, TimeScale = 1 };
-            progress.WriteLine(
-                $"initial load at the High Volume limit ({high.RateLimit}/min, production timings, {options.EffectiveHighVolumeScale}x the dataset) ...");
-            var highDataset = sandbox.Seed(HighVolumeTenant, high);
-            await using var highConnector = Connector(high);
-            var highTenant = await AddTenantAsync(highConnector, HighVolumeTenant).ConfigureAwait(false);
-            var highStart = DateTimeOffset.UtcNow;
-            var highRun = await EngineRunAsync(sandbox, highConnector, highTenant, "initial", cancellationToken, high.RateLimit).ConfigureAwait(false);
+            var large = options.Times(options.EffectiveHighVolumeScale) with { RateLimit = rateLimit, TimeScale = 1 };
+            progress.WriteLine($"initial load {what} ({large.RateLimit}/min, production timings, {options.EffectiveHighVolumeScale}x the dataset) ...");
+            var largeDataset = sandbox.Seed(tenantId, large);
+            await using var largeConnector = Connector(large);
+            var largeTenant = await AddTenantAsync(largeConnector, tenantId).ConfigureAwait(false);
+            var largeStart = DateTimeOffset.UtcNow;
+            var largeRun = await EngineRunAsync(sandbox, largeConnector, largeTenant, "initial", cancellationToken, large.RateLimit).ConfigureAwait(false);
             if (options.Timeline)
-                PrintTimeline(sandbox, highStart);
-            var highBound = new Bound(highDataset.Organizations, highDataset.Users, 100, high.RateLimit);
-            highVolume = new HighVolumeRun(
-                high.RateLimit,
-                highDataset.Records,
-                highBound.Seconds / highRun.Measurement.EffectiveSeconds,
-                highDataset,
-                highRun,
-                Result(highBound));
+                PrintTimeline(sandbox, largeStart);
+            var largeBound = new Bound(largeDataset.Organizations, largeDataset.Users, 100, large.RateLimit);
+            return new LargeTenantRun(
+                large.RateLimit, largeDataset.Records, largeBound.Seconds / largeRun.Measurement.EffectiveSeconds, largeDataset, largeRun, Result(largeBound));
         }
+
+        // At the High Volume add-on's limit requests are cheap, so bulk-job latency (jobs in flight, status reads) decides
+        // whether the load keeps up with the limit; at the plan's own limit the same tenant is request-bound.
+        var highVolume = options.SkipHighVolume
+            ? null
+            : await LargeTenantAsync(HighVolumeTenant, options.HighVolumeRateLimit, "at the High Volume limit").ConfigureAwait(false);
+        var planLimitLarge = options.RunsLargePlanLimit
+            ? await LargeTenantAsync(PlanLargeTenant, options.PlanRateLimit, "of the larger tenant at the plan's limit").ConfigureAwait(false)
+            : null;
 
         EngineRun? whatIf = null;
         if (!options.SkipWhatIf)
@@ -203,6 +205,7 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
             memory.Count == 2 ? (double)memory[1].Records / memory[0].Records : null)
         {
             HighVolume = highVolume,
+            PlanLimitLarge = planLimitLarge,
             CpuByStage = options.ProfileDirectory is { } profiled && memory.Count == 2
                 ? ProfileStages.Read(Path.Combine(profiled, "memlarge.speedscope.json"), memory[1].CpuSeconds, memory[1].Records)
                 : null,

@@ -18,6 +18,8 @@ public static class CrossChecks
             Engine(problems, "initial load at the plan's limit", plan.Run, dataset);
         if (results.HighVolume is { } high)
             Engine(problems, "initial load at the High Volume limit", high.Run, high.Dataset);
+        if (results.PlanLimitLarge is { } large)
+            Engine(problems, "initial load of the larger tenant at the plan's limit", large.Run, large.Dataset);
         if (results.WhatIfNoOnboardingSearch is { } whatIf)
             Engine(problems, "what-if", whatIf, dataset);
         if (results.Naive is { } naive)

@@ -63,7 +63,10 @@ public sealed record BenchResults(
     public int Runs { get; init; } = 1;
 
     /// <summary>The initial load at the High Volume limit with production timings on the larger tenant (efficiency: median).</summary>
-    public HighVolumeRun? HighVolume { get; init; }
+    public LargeTenantRun? HighVolume { get; init; }
+
+    /// <summary>The same larger tenant at the plan's own limit (700/min), production timings (efficiency: median).</summary>
+    public LargeTenantRun? PlanLimitLarge { get; init; }
 
     public SpeedUpResult? SpeedUp { get; init; }
 

@@ -106,12 +106,20 @@ public sealed class BenchHarnessTests
         Assert.Equal(results.Spreads["speedUpProductionTimings"].Median, results.SpeedUp.ProductionTimings!.Value, 9);
 
         // The High Volume load: 2,500/min, production timings, the dataset times two, every record in Zendesk.
-        var high = Assert.IsType<HighVolumeRun>(results.HighVolume);
+        var high = Assert.IsType<LargeTenantRun>(results.HighVolume);
         Assert.Equal((2500, 2 * 18 + 1 + 2 * 39), (high.RateLimitPerMinute, high.Records));
         Assert.Equal((high.Dataset.Organizations, high.Dataset.Users, 0), (high.Run.OrganizationsInZendesk, high.Run.UsersInZendesk, high.Run.Failed));
         Assert.Equal(high.Run.Measurement.ZendeskRequests * 60.0 / 2500, high.Run.Measurement.RequestsAtLimitSeconds, 6);
         Assert.Equal((results.PerRun[0].HighVolumeEfficiency!.Value + results.PerRun[1].HighVolumeEfficiency!.Value) / 2, high.Efficiency, 9);
         Assert.InRange(high.Efficiency, 0.001, 1.0);
+
+        // The same larger tenant at the plan's limit (phase 1d): its own fresh account, every record in Zendesk.
+        var large = Assert.IsType<LargeTenantRun>(results.PlanLimitLarge);
+        Assert.Equal((700, high.Records), (large.RateLimitPerMinute, large.Records));
+        Assert.Equal((large.Dataset.Organizations, large.Dataset.Users, 0), (large.Run.OrganizationsInZendesk, large.Run.UsersInZendesk, large.Run.Failed));
+        Assert.Equal(large.Run.Measurement.ZendeskRequests * 60.0 / 700, large.Run.Measurement.RequestsAtLimitSeconds, 6);
+        Assert.Equal((results.PerRun[0].PlanLimitLargeEfficiency!.Value + results.PerRun[1].PlanLimitLargeEfficiency!.Value) / 2, large.Efficiency, 9);
+        Assert.InRange(large.Efficiency, 0.001, 1.0);
 
         var json = JsonNode.Parse(await File.ReadAllTextAsync(output, _ct))!.AsObject();
         foreach (var field in new[]
@@ -140,8 +148,8 @@ public sealed class BenchHarnessTests
             "spreads"
         })
             Assert.True(json.ContainsKey(field), $"results.json lacks '{field}'");
-        foreach (var field in new[] { "rateLimitPerMinute", "records", "efficiency" })
-            Assert.True(json["highVolume"]!.AsObject().ContainsKey(field), $"results.json lacks 'highVolume.{field}'");
+        foreach (var (key, field) in new[] { "highVolume", "planLimitLarge" }.SelectMany(k => new[] { "rateLimitPerMinute", "records", "efficiency" }.Select(f => (k, f))))
+            Assert.True(json[key]!.AsObject().ContainsKey(field), $"results.json lacks '{key}.{field}'");
         foreach (var field in new[] { "scaledMedian", "productionTimings" })
             Assert.True(json["speedUp"]!.AsObject().ContainsKey(field), $"results.json lacks 'speedUp.{field}'");
         Assert.Equal(results.Efficiency, json["spreads"]!["efficiency"]!["median"]!.GetValue<double>(), 9);
