@@ -28,7 +28,7 @@ internal sealed class ZendeskClientFactory(
         var o = options.Value;
         var account = accounts.For(connection);
         var logger = loggerFactory.CreateLogger<ZendeskClient>();
-        var tokens = new ZendeskAccessTokenProvider(connection, tokenSource, oauth, account, timeProvider, o.TokenRefreshMargin, logger);
+        var tokens = new ZendeskAccessTokenProvider(connection, tokenSource, oauth, account, timeProvider, o.TokenRefreshMargin, o.TokenCacheTime, logger);
         var api = new ZendeskApiConnection(
             connection,
             httpClientFactory.CreateClient(ZendeskServiceCollectionExtensions.HttpClientName),

@@ -80,6 +80,12 @@ public sealed class ZendeskClientOptions : IValidatableObject
     /// <summary>An access token is refreshed when it expires within this margin.</summary>
     public TimeSpan TokenRefreshMargin { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// How long a client keeps the tokens it read from its token source (the encrypted state store: a sidecar round trip
+    /// and a decryption) before reading them again; a refresh, and every 401, reads the source anew. Zero: every request.
+    /// </summary>
+    public TimeSpan TokenCacheTime { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Timeout of one HTTP attempt.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
 
@@ -107,6 +113,9 @@ public sealed class ZendeskClientOptions : IValidatableObject
         Check(PageSize is >= 1 and <= 100, "Zendesk:PageSize must be between 1 and 100.");
         Check(MaxListPages is >= 1 and <= 1_000_000, "Zendesk:MaxListPages must be between 1 and 1,000,000.");
         Check(TokenRefreshMargin >= TimeSpan.Zero, "Zendesk:TokenRefreshMargin must not be negative.");
+        Check(
+            TokenCacheTime >= TimeSpan.Zero && TokenCacheTime <= TimeSpan.FromMinutes(5),
+            "Zendesk:TokenCacheTime must be between 00:00:00 and 00:05:00 (tokens kept between reads of the token store).");
         Check(RequestTimeout > TimeSpan.Zero, "Zendesk:RequestTimeout must be positive.");
         Check(MaxResponseBytes >= 64 * 1024, "Zendesk:MaxResponseBytes must be at least 65,536 (a page of 100 records is well below 1 MB).");
         return errors;

@@ -233,7 +233,10 @@ public sealed class ZendeskTargetTests : IDisposable
     [Fact]
     public async Task With_client_credentials_on_a_tenant_without_tokens_gets_one_and_renews_it_before_it_expires()
     {
-        using var host = new ConnectorHost(new Dictionary<string, string?> { ["Connectors:ZendeskClientCredentials"] = "true" });
+        // The token's end comes near by rewriting its expiry in the store (no clock to move here), which a client reads
+        // only after its token cache time: none here.
+        using var host = new ConnectorHost(
+            new Dictionary<string, string?> { ["Connectors:ZendeskClientCredentials"] = "true", ["Zendesk:TokenCacheTime"] = "00:00:00" });
         host.Secrets.Values[SecretNames.TenantOAuthClientId("acme", ConnectedSystem.Zendesk)] = FakeZendesk.ClientId;
         host.Secrets.Values[SecretNames.TenantOAuthClientSecret("acme", ConnectedSystem.Zendesk)] = FakeZendesk.ClientSecret;
         var target = host.Get<IZendeskTarget>();

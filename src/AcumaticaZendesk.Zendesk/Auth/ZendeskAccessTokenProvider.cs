@@ -6,7 +6,9 @@ namespace AcumaticaZendesk.Zendesk.Auth;
 /// <summary>
 /// Hands out a valid access token for one account: refreshes it shortly before it expires, and once more when
 /// Zendesk rejects it; when no refresh is possible, throws <see cref="ZendeskReauthorizationRequiredException"/>.
-/// Refreshes of one account are serialized across clients (refresh tokens rotate).
+/// Refreshes of one account are serialized across clients (refresh tokens rotate). The tokens read from the source are
+/// kept for <paramref name="cacheTime"/> (a state-store round trip and a decryption per request otherwise); a refresh
+/// always reads the source again, so a token another replica or an operator replaced is picked up at the first 401.
 /// </summary>
 internal sealed partial class ZendeskAccessTokenProvider(
     ZendeskConnection connection,
@@ -15,11 +17,14 @@ internal sealed partial class ZendeskAccessTokenProvider(
     ZendeskAccountState account,
     TimeProvider timeProvider,
     TimeSpan refreshMargin,
+    TimeSpan cacheTime,
     ILogger logger)
 {
+    private volatile CachedTokens? _cached;
+
     public async Task<string> GetAccessTokenAsync(CancellationToken cancellationToken)
     {
-        var tokens = await tokenSource.GetTokensAsync(connection, cancellationToken).ConfigureAwait(false)
+        var tokens = Cached() ?? await LoadAsync(cancellationToken).ConfigureAwait(false)
             ?? throw Reauthorize("the account has never been authorized");
         if (!tokens.ExpiresWithin(timeProvider.GetUtcNow(), refreshMargin))
         {
@@ -41,7 +46,7 @@ internal sealed partial class ZendeskAccessTokenProvider(
         await account.RefreshLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var current = await tokenSource.GetTokensAsync(connection, cancellationToken).ConfigureAwait(false)
+            var current = await LoadAsync(cancellationToken).ConfigureAwait(false)
                 ?? throw Reauthorize("the account has never been authorized");
             var now = timeProvider.GetUtcNow();
             if (current.AccessToken != staleAccessToken && !current.ExpiresWithin(now, refreshMargin))
@@ -55,6 +60,7 @@ internal sealed partial class ZendeskAccessTokenProvider(
                     && await renewal.RenewAsync(connection, cancellationToken).ConfigureAwait(false) is { } renewed)
                 {
                     LogRefreshed(logger, connection.Subdomain, why);
+                    Keep(renewed);
                     return renewed;
                 }
 
@@ -74,6 +80,7 @@ internal sealed partial class ZendeskAccessTokenProvider(
             }
 
             await tokenSource.SaveTokensAsync(connection, refreshed, cancellationToken).ConfigureAwait(false);
+            Keep(refreshed);
             LogRefreshed(logger, connection.Subdomain, why);
             return refreshed;
         }
@@ -82,6 +89,23 @@ internal sealed partial class ZendeskAccessTokenProvider(
             account.RefreshLock.Release();
         }
     }
+
+    /// <summary>The tokens read less than <c>cacheTime</c> ago, or null.</summary>
+    private ZendeskTokenSet? Cached() =>
+        _cached is { } cached && timeProvider.GetUtcNow() - cached.ReadAt < cacheTime ? cached.Tokens : null;
+
+    /// <summary>Reads the source (never the cache) and keeps what it holds.</summary>
+    private async Task<ZendeskTokenSet?> LoadAsync(CancellationToken cancellationToken)
+    {
+        var tokens = await tokenSource.GetTokensAsync(connection, cancellationToken).ConfigureAwait(false);
+        Keep(tokens);
+        return tokens;
+    }
+
+    private void Keep(ZendeskTokenSet? tokens) =>
+        _cached = tokens is null || cacheTime <= TimeSpan.Zero ? null : new CachedTokens(tokens, timeProvider.GetUtcNow());
+
+    private sealed record CachedTokens(ZendeskTokenSet Tokens, DateTimeOffset ReadAt);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Refreshed the Zendesk access token of {Subdomain} because {Reason}")]
     private static partial void LogRefreshed(ILogger logger, string subdomain, string reason);

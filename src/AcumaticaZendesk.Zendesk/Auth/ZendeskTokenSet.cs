@@ -24,7 +24,8 @@ public sealed record ZendeskTokenSet(
 
 /// <summary>
 /// Where a client gets (and after a refresh, puts back) the tokens of an account. Implemented by the caller,
-/// e.g. over the encrypted state store; the client never caches tokens beyond one request.
+/// e.g. over the encrypted state store; a client keeps what it read for <see cref="ZendeskClientOptions.TokenCacheTime"/> and reads
+/// again before every refresh.
 /// </summary>
 public interface IZendeskTokenSource
 {
