@@ -39,6 +39,14 @@ internal static class Report
                     + $"page size {r.Options.PageSize}\n\n");
 
         s.Append("Initial load (the sync engine + adapters + clients)\n");
+        if (r.WarmUp is { } warmUp)
+        {
+            Line(
+                "after the warm-up",
+                $"{warmUp.Rounds} loads, the last compiled {warmUp.LastRoundCompiled} methods "
+                    + (warmUp.Settled ? $"(settled: below {warmUp.SettledBelow})" : $"(not settled: {warmUp.SettledBelow} or more)"));
+        }
+
         Time(s, r.InitialLoad.Measurement);
         Line("organizations / users in Zendesk", $"{r.InitialLoad.OrganizationsInZendesk} / {r.InitialLoad.UsersInZendesk}");
         Line("failed records", r.InitialLoad.Failed.ToString(c) + Failures(r.InitialLoad));

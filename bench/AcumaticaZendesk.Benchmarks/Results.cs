@@ -59,6 +59,9 @@ public sealed record BenchResults(
     double? MemoryGrowth,
     double? DatasetGrowth)
 {
+    /// <summary>The unmeasured loads before the initial load (this run's).</summary>
+    public WarmUpResult? WarmUp { get; init; }
+
     /// <summary>How many runs the figures are the median of (<c>--runs</c>).</summary>
     public int Runs { get; init; } = 1;
 
@@ -102,4 +105,13 @@ public sealed record BenchResults(
 
     /// <summary>Cross-check problems of the runs after the first (whose details are not kept).</summary>
     public IReadOnlyList<string> OtherRunProblems { get; init; } = [];
+}
+
+/// <summary>
+/// The warm-up: loads of the dataset on accounts of their own, each followed by a pause for the JIT's background work,
+/// until one compiles fewer than <paramref name="SettledBelow"/> methods (<c>JitInfo.GetCompiledMethodCount</c>).
+/// </summary>
+public sealed record WarmUpResult(int Rounds, long LastRoundCompiled, int SettledBelow)
+{
+    public bool Settled => Rounds > 0 && LastRoundCompiled < SettledBelow;
 }

@@ -27,6 +27,11 @@ public sealed class BenchHarnessTests
         Assert.True(results.InitialLoad.Measurement.ZendeskRequestsByEndpoint.ContainsKey("organizations.create_many"));
         Assert.True(results.InitialLoad.Measurement.AcumaticaRequests > 0);
 
+        // The warm-up ran whole loads until the JIT settled, or its most rounds (it never stops after an unsettled round below them).
+        var warmUp = Assert.IsType<WarmUpResult>(results.WarmUp);
+        Assert.InRange(warmUp.Rounds, 1, 12);
+        Assert.True(warmUp.Settled || warmUp.Rounds == 12, $"{warmUp.Rounds} rounds, last {warmUp.LastRoundCompiled} methods");
+
         // Phase 1b: the same load on a fresh account at the plan's limit with production timings.
         var plan = Assert.IsType<PlanLimitRun>(results.PlanLimit);
         Assert.Equal((700, 1.0), (plan.RateLimitPerMinute, plan.TimeScale));
