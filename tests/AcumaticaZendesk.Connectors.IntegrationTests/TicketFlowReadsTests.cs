@@ -68,8 +68,8 @@ public sealed class TicketFlowReadsTests
     public async Task An_organization_the_sideload_lacks_is_read_with_the_organization_show()
     {
         await using var sandbox = await StartSandboxAsync();
-        using var host = Host(services =>
-            services.PostConfigureAll<HttpClientFactoryOptions>(o => o.HttpMessageHandlerBuilderActions.Add(b => b.AdditionalHandlers.Add(new DropSideload()))));
+        using var host = Host(services => services.PostConfigureAll<HttpClientFactoryOptions>(
+            o => o.HttpMessageHandlerBuilderActions.Add(b => b.AdditionalHandlers.Add(new DropSideload()))));
         await SandboxDemo.SaveTenantAsync(host, sandbox, _ct);
         var control = sandbox.Control;
         var organization = LinkedOrganization(control, "Hidden Org Inc");

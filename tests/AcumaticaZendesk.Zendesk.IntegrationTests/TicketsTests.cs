@@ -1,3 +1,4 @@
+using WireMock.RequestBuilders;
 using static AcumaticaZendesk.Zendesk.IntegrationTests.WireMockExtensions;
 
 namespace AcumaticaZendesk.Zendesk.IntegrationTests;
@@ -72,7 +73,8 @@ public sealed class TicketsTests
     public async Task Comments_are_read_newest_first_across_cursor_pages_and_no_page_is_asked_for_past_the_reader()
     {
         await using var host = new TestHost(o => o.PageSize = 2);
-        host.Server.Given(Api("GET", "/api/v2/tickets/7/comments").WithParam("sort", "-created_at").WithParam("page[size]", "2").WithParam("page[after]", "p1")).RespondWith(Reply(200,
+        static IRequestBuilder NewestFirst() => Api("GET", "/api/v2/tickets/7/comments").WithParam("sort", "-created_at");
+        host.Server.Given(NewestFirst().WithParam("page[size]", "2").WithParam("page[after]", "p1")).RespondWith(Reply(200,
             """
             {
               "comments": [
@@ -91,9 +93,9 @@ public sealed class TicketsTests
               }
             }
             """));
-        host.Server.Given(Api("GET", "/api/v2/tickets/7/comments").WithParam("sort", "-created_at").WithParam("page[size]", "2").WithParam("page[after]", "p2")).RespondWith(Reply(200,
+        host.Server.Given(NewestFirst().WithParam("page[size]", "2").WithParam("page[after]", "p2")).RespondWith(Reply(200,
             """{"comments":[{"id":4,"body":"d","public":true}],"meta":{"has_more":false,"after_cursor":"p3"},"links":{"next":null}}"""));
-        host.Server.Given(Api("GET", "/api/v2/tickets/7/comments").WithParam("sort", "-created_at").WithParam("page[size]", "2")).AtPriority(100).RespondWith(Reply(200,
+        host.Server.Given(NewestFirst().WithParam("page[size]", "2")).AtPriority(100).RespondWith(Reply(200,
             """
             {
               "comments": [
