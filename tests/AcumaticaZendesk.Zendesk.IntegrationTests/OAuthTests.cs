@@ -105,9 +105,9 @@ public sealed class OAuthTests
             """{"access_token":"fresh-access","token_type":"bearer","expires_in":1800,"refresh_token":"refresh-2"}"""));
         host.Server.Given(Api("GET", "/api/v2/tickets/5")).RespondWith(Reply(200, """{"ticket":{"id":5,"subject":"s"}}"""));
 
-        var ticket = await host.Client.Tickets.GetAsync(5, Ct);
+        var ticket = await host.Client.Tickets.GetWithContextAsync(5, Ct);
 
-        Assert.Equal(5, ticket!.Id);
+        Assert.Equal(5, ticket!.Ticket.Id);
         Assert.Equal(["/oauth/tokens", "/api/v2/tickets/5"], host.Sent.Select(s => s.Path[TestHost.Prefix.Length..]));
         using var body = JsonDocument.Parse(host.Sent[0].Body!);
         Assert.Equal("refresh_token", body.RootElement.GetProperty("grant_type").GetString());
@@ -129,9 +129,9 @@ public sealed class OAuthTests
         host.Server.Given(Api("POST", "/oauth/tokens")).RespondWith(Reply(200,
             """{"access_token":"fresh-access","token_type":"bearer","expires_in":1800,"refresh_token":"refresh-2"}"""));
 
-        var ticket = await host.Client.Tickets.GetAsync(5, Ct);
+        var ticket = await host.Client.Tickets.GetWithContextAsync(5, Ct);
 
-        Assert.Equal(5, ticket!.Id);
+        Assert.Equal(5, ticket!.Ticket.Id);
         Assert.Equal(3, host.Sent.Count);
         Assert.Equal("fresh-access", (await host.Tokens.GetTokensAsync(host.Connection, Ct))!.AccessToken);
     }
@@ -143,7 +143,7 @@ public sealed class OAuthTests
         host.Server.Given(Api("GET", "/api/v2/tickets/5")).RespondWith(Reply(401, """{"error":"Couldn't authenticate you"}"""));
         host.Server.Given(Api("POST", "/oauth/tokens")).RespondWith(Reply(400, """{"error":"invalid_grant","error_description":"revoked"}"""));
 
-        var ex = await Assert.ThrowsAsync<ZendeskReauthorizationRequiredException>(() => host.Client.Tickets.GetAsync(5, Ct));
+        var ex = await Assert.ThrowsAsync<ZendeskReauthorizationRequiredException>(() => host.Client.Tickets.GetWithContextAsync(5, Ct));
 
         Assert.Equal("acme", ex.Subdomain);
         Assert.NotNull(ex.AuthorizeUrl);
@@ -163,7 +163,7 @@ public sealed class OAuthTests
         await using var host = new TestHost(tokens: new ZendeskTokenSet("static-token"));
         host.Server.Given(Api("GET", "/api/v2/tickets/5")).RespondWith(Reply(401, """{"error":"Couldn't authenticate you"}"""));
 
-        var ex = await Assert.ThrowsAsync<ZendeskReauthorizationRequiredException>(() => host.Client.Tickets.GetAsync(5, Ct));
+        var ex = await Assert.ThrowsAsync<ZendeskReauthorizationRequiredException>(() => host.Client.Tickets.GetWithContextAsync(5, Ct));
 
         Assert.Contains("no usable refresh token", ex.Reason, StringComparison.Ordinal);
         Assert.Empty(host.SentTo("/oauth/tokens"));

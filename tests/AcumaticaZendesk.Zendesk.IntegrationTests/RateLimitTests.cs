@@ -18,9 +18,9 @@ public sealed class RateLimitTests
                 .WithBody("Number of allowed API requests per minute exceeded"),
             Reply(200, """{"ticket":{"id":5}}"""));
 
-        var ticket = await host.RunAsync(host.Client.Tickets.GetAsync(5, Ct), TimeSpan.FromMilliseconds(250));
+        var ticket = await host.RunAsync(host.Client.Tickets.GetWithContextAsync(5, Ct), TimeSpan.FromMilliseconds(250));
 
-        Assert.Equal(5, ticket!.Id);
+        Assert.Equal(5, ticket!.Ticket.Id);
         var sent = host.Sent;
         Assert.Equal(2, sent.Count);
         Assert.True(sent[1].At - sent[0].At >= TimeSpan.FromSeconds(7), $"second attempt after {(sent[1].At - sent[0].At).TotalSeconds} s");
@@ -69,7 +69,7 @@ public sealed class RateLimitTests
         await using var host = new TestHost(o => o.MaxAttempts = 3);
         host.Server.Given(Api("GET", "/api/v2/tickets/5")).RespondWith(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "2"));
 
-        var ex = await Assert.ThrowsAsync<ZendeskRateLimitedException>(() => host.RunAsync(host.Client.Tickets.GetAsync(5, Ct)));
+        var ex = await Assert.ThrowsAsync<ZendeskRateLimitedException>(() => host.RunAsync(host.Client.Tickets.GetWithContextAsync(5, Ct)));
 
         Assert.Equal(TimeSpan.FromSeconds(2), ex.RetryAfter);
         Assert.Equal(3, host.Sent.Count);
@@ -99,11 +99,11 @@ public sealed class RateLimitTests
         host.Server.Sequence(Api("GET", "/api/v2/tickets/5"), Reply(503, """{"error":"ServiceUnavailable"}"""), Reply(200, """{"ticket":{"id":5}}"""));
         host.Server.Given(Api("POST", "/api/v2/organizations")).RespondWith(Reply(500, """{"error":"InternalServerError"}"""));
 
-        var ticket = await host.RunAsync(host.Client.Tickets.GetAsync(5, Ct));
+        var ticket = await host.RunAsync(host.Client.Tickets.GetWithContextAsync(5, Ct));
         var ex = await Assert.ThrowsAsync<ZendeskApiException>(() =>
             host.RunAsync(host.Client.Organizations.CreateAsync(new ZendeskOrganizationWrite { Name = "X" }, Ct)));
 
-        Assert.Equal(5, ticket!.Id);
+        Assert.Equal(5, ticket!.Ticket.Id);
         Assert.Equal(HttpStatusCode.InternalServerError, ex.StatusCode);
         Assert.Equal("InternalServerError", ex.Error!.Code);
         Assert.Single(host.SentTo("/api/v2/organizations"));
@@ -120,12 +120,12 @@ public sealed class RateLimitTests
             .WithHeader("Content-Type", "application/json").WithHeader("X-Rate-Limit", "100").WithHeader("X-Rate-Limit-Remaining", "90")
             .WithBody("""{"ticket":{"id":6}}"""));
 
-        await host.Client.Tickets.GetAsync(6, Ct);
+        await host.Client.Tickets.GetWithContextAsync(6, Ct);
         Assert.Equal(TimeSpan.Zero, host.Metrics.Snapshot().ThrottleWait);
-        await host.Client.Tickets.GetAsync(6, Ct); // plenty left: no wait
+        await host.Client.Tickets.GetWithContextAsync(6, Ct); // plenty left: no wait
         Assert.Equal(TimeSpan.Zero, host.Metrics.Snapshot().ThrottleWait);
-        await host.Client.Tickets.GetAsync(5, Ct); // now 3 of 100 left: inside the 10 % reserve
-        await host.RunAsync(host.Client.Tickets.GetAsync(5, Ct));
+        await host.Client.Tickets.GetWithContextAsync(5, Ct); // now 3 of 100 left: inside the 10 % reserve
+        await host.RunAsync(host.Client.Tickets.GetWithContextAsync(5, Ct));
 
         var sent = host.Sent;
         Assert.True(host.Metrics.Snapshot().ThrottleWait > TimeSpan.Zero);

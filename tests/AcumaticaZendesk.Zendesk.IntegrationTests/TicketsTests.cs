@@ -1,3 +1,4 @@
+using WireMock.RequestBuilders;
 using static AcumaticaZendesk.Zendesk.IntegrationTests.WireMockExtensions;
 
 namespace AcumaticaZendesk.Zendesk.IntegrationTests;
@@ -69,10 +70,11 @@ public sealed class TicketsTests
     }
 
     [Fact]
-    public async Task Comments_are_read_across_cursor_pages_with_page_size_and_page_after()
+    public async Task Comments_are_read_newest_first_across_cursor_pages_and_no_page_is_asked_for_past_the_reader()
     {
         await using var host = new TestHost(o => o.PageSize = 2);
-        host.Server.Given(Api("GET", "/api/v2/tickets/7/comments").WithParam("page[size]", "2").WithParam("page[after]", "p1")).RespondWith(Reply(200,
+        static IRequestBuilder NewestFirst() => Api("GET", "/api/v2/tickets/7/comments").WithParam("sort", "-created_at");
+        host.Server.Given(NewestFirst().WithParam("page[size]", "2").WithParam("page[after]", "p1")).RespondWith(Reply(200,
             """
             {
               "comments": [
@@ -91,9 +93,9 @@ public sealed class TicketsTests
               }
             }
             """));
-        host.Server.Given(Api("GET", "/api/v2/tickets/7/comments").WithParam("page[size]", "2").WithParam("page[after]", "p2")).RespondWith(Reply(200,
+        host.Server.Given(NewestFirst().WithParam("page[size]", "2").WithParam("page[after]", "p2")).RespondWith(Reply(200,
             """{"comments":[{"id":4,"body":"d","public":true}],"meta":{"has_more":false,"after_cursor":"p3"},"links":{"next":null}}"""));
-        host.Server.Given(Api("GET", "/api/v2/tickets/7/comments").WithParam("page[size]", "2")).AtPriority(100).RespondWith(Reply(200,
+        host.Server.Given(NewestFirst().WithParam("page[size]", "2")).AtPriority(100).RespondWith(Reply(200,
             """
             {
               "comments": [
@@ -119,7 +121,7 @@ public sealed class TicketsTests
             """));
 
         var comments = new List<ZendeskTicketComment>();
-        await foreach (var c in host.Client.Tickets.ListCommentsAsync(7, Ct))
+        await foreach (var c in host.Client.Tickets.ListCommentsNewestFirstAsync(7, Ct))
         {
             comments.Add(c);
         }
@@ -127,11 +129,21 @@ public sealed class TicketsTests
         Assert.Equal([1L, 2L, 3L, 4L], comments.Select(c => c.Id));
         Assert.False(comments[2].Public);
         Assert.Equal([null, "p1", "p2"], host.Sent.Select(s => s.Query("page[after]")));
+        Assert.All(host.Sent, s => Assert.Equal("-created_at", s.Query("sort")));
         Assert.DoesNotContain(host.Sent, s => s.Query("page") is not null || s.Query("per_page") is not null);
+
+        // A reader that stops at the first comment: the pages after it are never asked for.
+        await foreach (var first in host.Client.Tickets.ListCommentsNewestFirstAsync(7, Ct))
+        {
+            Assert.Equal(1L, first.Id);
+            break;
+        }
+
+        Assert.Equal(4, host.Sent.Count);
     }
 
     [Fact]
-    public async Task Ticket_show_returns_the_ticket_or_null_when_missing()
+    public async Task Ticket_show_sideloads_users_and_organizations_and_picks_the_requester_and_organization_by_id()
     {
         await using var host = new TestHost();
         host.Server.Given(Api("GET", "/api/v2/tickets/35436")).RespondWith(Reply(200,
@@ -143,18 +155,51 @@ public sealed class TicketsTests
                 "status": "open",
                 "organization_id": 509974,
                 "requester_id": 20978392,
+                "submitter_id": 76872,
+                "assignee_id": 235323,
                 "updated_at": "2011-05-05T10:38:52Z"
-              }
+              },
+              "users": [
+                { "id": 235323, "name": "Agent Smith", "email": "redacted@example.com" },
+                { "id": 20978392, "name": "Rita Requester", "email": "rita@example.com" },
+                { "id": 76872, "name": "Sam Submitter" }
+              ],
+              "organizations": [
+                { "id": 1, "name": "Another Org" },
+                { "id": 509974, "name": "Acme", "external_id": "C000001" }
+              ]
             }
             """));
         host.Server.Given(Api("GET", "/api/v2/tickets/1")).RespondWith(Reply(404, """{"error":"RecordNotFound","description":"Not found"}"""));
 
-        var ticket = await host.Client.Tickets.GetAsync(35436, Ct);
-        var missing = await host.Client.Tickets.GetAsync(1, Ct);
+        var context = await host.Client.Tickets.GetWithContextAsync(35436, Ct);
+        var missing = await host.Client.Tickets.GetWithContextAsync(1, Ct);
 
-        Assert.Equal("My printer is on fire!", ticket!.Subject);
-        Assert.Equal(509974, ticket.OrganizationId);
+        Assert.Equal("My printer is on fire!", context!.Ticket.Subject);
+        Assert.Equal("Rita Requester", context.Requester!.Name);
+        Assert.Equal("C000001", context.Organization!.ExternalId);
         Assert.Null(missing);
+        Assert.All(host.Sent, s => Assert.Equal("users,organizations", s.Query("include")));
+    }
+
+    [Fact]
+    public async Task A_sideload_that_lacks_the_requester_or_organization_leaves_it_null()
+    {
+        await using var host = new TestHost();
+        host.Server.Given(Api("GET", "/api/v2/tickets/8")).RespondWith(Reply(200,
+            """{"ticket":{"id":8,"organization_id":509974,"requester_id":20978392},"users":[{"id":76872,"name":"Sam Submitter"}],"organizations":[]}"""));
+        host.Server.Given(Api("GET", "/api/v2/tickets/9")).RespondWith(Reply(200, """{"ticket":{"id":9,"organization_id":509974,"requester_id":20978392}}"""));
+
+        var lacking = await host.Client.Tickets.GetWithContextAsync(8, Ct);
+        var without = await host.Client.Tickets.GetWithContextAsync(9, Ct);
+
+        Assert.Equal(8, lacking!.Ticket.Id);
+        Assert.Null(lacking.Requester);
+        Assert.Null(lacking.Organization);
+        Assert.Equal(9, without!.Ticket.Id);
+        Assert.Null(without.Requester);
+        Assert.Null(without.Organization);
+        Assert.Equal(2, host.Sent.Count);
     }
 
     private static async Task<bool> Collect<T>(IAsyncEnumerable<T> source, List<T> into)

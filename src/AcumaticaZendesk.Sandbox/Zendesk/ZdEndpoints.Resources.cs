@@ -260,8 +260,7 @@ internal static partial class ZdEndpoints
             "/tickets",
             (HttpContext ctx) => Locked(ctx, a => ZdPaging.Page(ctx, a, a.TicketIds, "tickets", id => a.Render(a.Ticket(id)!, BaseUrl(ctx, a)))));
         api.MapPost("/tickets", CreateTicketAsync);
-        api.MapGet("/tickets/{id:long}", (long id, HttpContext ctx) => Locked(ctx, a =>
-            a.Ticket(id) is { } t ? Single("ticket", a.Render(t, BaseUrl(ctx, a))) : ZdErrors.NotFound()));
+        api.MapGet("/tickets/{id:long}", (long id, HttpContext ctx) => Locked(ctx, a => a.Ticket(id) is { } t ? ShowTicket(ctx, a, t) : ZdErrors.NotFound()));
         api.MapPut("/tickets/{id:long}", (long id, HttpContext ctx, CancellationToken ct) => WithBody(ctx, "ticket", ct, (a, t) =>
         {
             if (a.Ticket(id) is not { } ticket)
@@ -279,14 +278,12 @@ internal static partial class ZdEndpoints
                 return ZdErrors.NotFound();
             }
 
+            // Oldest first unless asked: cursor paging takes sort=-created_at, offset paging sort_order=desc (OAS ListTicketComments
+            // "Sorting"). Comment ids grow with their creation, so id order is creation order.
             var byId = t.Comments.ToDictionary(c => c.Id);
-            var order = ctx.Request.Query["sort"] == "-created_at" ? t.Comments.AsEnumerable().Reverse() : t.Comments;
-            if (ctx.Request.Query.ContainsKey("page[size]") || ctx.Request.Query.ContainsKey("page[after]"))
-            {
-                return ZdPaging.Page(ctx, a, new SortedSet<long>(byId.Keys), "comments", cid => ZdAccount.Render(byId[cid]));
-            }
-
-            return Many("comments", order.Select(ZdAccount.Render));
+            var cursor = ctx.Request.Query.ContainsKey("page[size]") || ctx.Request.Query.ContainsKey("page[after]");
+            var newestFirst = cursor ? ctx.Request.Query["sort"] == "-created_at" : ctx.Request.Query["sort_order"] == "desc";
+            return ZdPaging.Page(ctx, a, new SortedSet<long>(byId.Keys), "comments", cid => ZdAccount.Render(byId[cid]), newestFirst);
         }));
         MapIncremental(api, "tickets", (a, position, perPage, baseUrl) =>
         {
@@ -298,6 +295,36 @@ internal static partial class ZdEndpoints
             var (page, end, last) = a.ExportUsersAfter(position, perPage);
             return ([.. page.Select(u => a.Render(u, baseUrl))], end, last);
         });
+    }
+
+    /// <summary>
+    /// Show Ticket with the sideloads <c>include</c> names (developer.zendesk.com "Side-loading related records": a top-level array
+    /// per resource; OAS ShowTicket <c>TicketsInclude</c>): <c>users</c> the users the ticket names (requester, submitter,
+    /// assignee), <c>organizations</c> its organization. Other values are left out, as an unsupported sideload is (docs/sandbox.md).
+    /// </summary>
+    private static JsonReply ShowTicket(HttpContext ctx, ZdAccount a, ZdTicket t)
+    {
+        var baseUrl = BaseUrl(ctx, a);
+        var body = new JsonObject { ["ticket"] = a.Render(t, baseUrl) };
+        var include = ListParam(ctx, "include");
+        if (include.Contains("users"))
+        {
+            long?[] named = [t.RequesterId, t.SubmitterId, t.AssigneeId];
+            body["users"] = new JsonArray([.. named.OfType<long>().Distinct().Select(a.User).OfType<ZdUser>().Select(u => (JsonNode)a.Render(u, baseUrl))]);
+        }
+
+        if (include.Contains("organizations"))
+        {
+            var organizations = new JsonArray();
+            if (t.OrganizationId is { } o && a.Org(o) is { } org)
+            {
+                organizations.Add(a.Render(org, baseUrl));
+            }
+
+            body["organizations"] = organizations;
+        }
+
+        return Json.Status(200, body);
     }
 
     /// <summary>Ticket creation, the one call that honours <c>Idempotency-Key</c> (replies carry <c>x-idempotency-lookup: miss|hit</c>).</summary>

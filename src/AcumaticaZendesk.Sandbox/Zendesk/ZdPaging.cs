@@ -6,10 +6,11 @@ using AcumaticaZendesk.Sandbox.Infrastructure;
 namespace AcumaticaZendesk.Sandbox.Zendesk;
 
 /// <summary>Zendesk list paging: cursor (<c>page[size]</c>/<c>page[after]</c>) or offset (<c>page</c>/<c>per_page</c>, refused past the offset
-/// limit).</summary>
+/// limit), in id order or, with <c>descending</c>, newest first.</summary>
 internal static class ZdPaging
 {
-    public static IResult Page(HttpContext ctx, ZdAccount account, SortedSet<long> ids, string key, Func<long, JsonObject> render)
+    public static IResult Page(
+        HttpContext ctx, ZdAccount account, SortedSet<long> ids, string key, Func<long, JsonObject> render, bool descending = false)
     {
         var q = ctx.Request.Query;
         var url = $"{ZdEndpoints.BaseUrl(ctx, account)}{ctx.Request.Path.Value![ctx.Request.Path.Value!.IndexOf("/api/v2", StringComparison.Ordinal)..]}";
@@ -22,7 +23,7 @@ internal static class ZdPaging
                 return ZdErrors.BadRequest("InvalidPaginationParameter", "page[size] must be between 1 and 100");
             }
 
-            var after = 0L;
+            long? after = null;
             if (q["page[after]"].ToString() is { Length: > 0 } cursor)
             {
                 if (Decode(cursor) is not { } pos)
@@ -36,24 +37,21 @@ internal static class ZdPaging
             var items = new JsonArray();
             long first = 0, last = 0;
             var hasMore = false;
-            if (after < long.MaxValue)
+            foreach (var id in Following(ids, after, descending))
             {
-                foreach (var id in ids.GetViewBetween(after + 1, long.MaxValue))
+                if (items.Count == size)
                 {
-                    if (items.Count == size)
-                    {
-                        hasMore = true;
-                        break;
-                    }
-
-                    if (first == 0)
-                    {
-                        first = id;
-                    }
-
-                    last = id;
-                    items.Add(render(id));
+                    hasMore = true;
+                    break;
                 }
+
+                if (first == 0)
+                {
+                    first = id;
+                }
+
+                last = id;
+                items.Add(render(id));
             }
 
             var afterCursor = items.Count > 0 ? Encode(last) : null;
@@ -68,8 +66,8 @@ internal static class ZdPaging
                 },
                 ["links"] = new JsonObject
                 {
-                    ["prev"] = items.Count > 0 ? $"{url}?page%5Bbefore%5D={Encode(first)}&page%5Bsize%5D={size}" : null,
-                    ["next"] = hasMore ? $"{url}?page%5Bafter%5D={afterCursor}&page%5Bsize%5D={size}" : null,
+                    ["prev"] = items.Count > 0 ? $"{url}?page%5Bbefore%5D={Encode(first)}&page%5Bsize%5D={size}{Sort(q)}" : null,
+                    ["next"] = hasMore ? $"{url}?page%5Bafter%5D={afterCursor}&page%5Bsize%5D={size}{Sort(q)}" : null,
                 },
             });
         }
@@ -85,7 +83,7 @@ internal static class ZdPaging
         }
 
         var list = new JsonArray();
-        foreach (var id in ids.Skip((int)offset).Take(perPage))
+        foreach (var id in (descending ? ids.Reverse() : ids).Skip((int)offset).Take(perPage))
         {
             list.Add(render(id));
         }
@@ -94,11 +92,24 @@ internal static class ZdPaging
         return Json.Ok(new JsonObject
         {
             [key] = list,
-            ["next_page"] = more ? $"{url}?page={page + 1}&per_page={perPage}" : null,
-            ["previous_page"] = page > 1 ? $"{url}?page={page - 1}&per_page={perPage}" : null,
+            ["next_page"] = more ? $"{url}?page={page + 1}&per_page={perPage}{Sort(q)}" : null,
+            ["previous_page"] = page > 1 ? $"{url}?page={page - 1}&per_page={perPage}{Sort(q)}" : null,
             ["count"] = ids.Count,
         });
     }
+
+    /// <summary>The ids after the cursor's id in the listing's order (all of them without a cursor).</summary>
+    private static IEnumerable<long> Following(SortedSet<long> ids, long? after, bool descending) => (after, descending) switch
+    {
+        (null, false) => ids,
+        (null, true) => ids.Reverse(),
+        ({ } a, false) => a == long.MaxValue ? [] : ids.GetViewBetween(a + 1, long.MaxValue),
+        ({ } a, true) => a == long.MinValue ? [] : ids.GetViewBetween(long.MinValue, a - 1).Reverse(),
+    };
+
+    /// <summary>The request's <c>sort</c> / <c>sort_order</c>, carried into its links (the order stays the same from page to page).</summary>
+    private static string Sort(IQueryCollection q) =>
+        string.Concat(new[] { "sort", "sort_order" }.Where(n => q[n].ToString().Length > 0).Select(n => $"&{n}={Uri.EscapeDataString(q[n].ToString())}"));
 
     public static string Encode(long id) => Convert.ToBase64String(Encoding.ASCII.GetBytes("id:" + id.ToString(CultureInfo.InvariantCulture))).TrimEnd('=');
 

@@ -42,30 +42,38 @@ public sealed class TicketContextService(
 
         var zendesk = await clients.ZendeskAsync(tenant, cancellationToken).ConfigureAwait(false);
         var readAt = time.GetUtcNow();
-        var ticket = await zendesk.Tickets.GetAsync(ticketId, cancellationToken).ConfigureAwait(false);
-        if (ticket is null)
+        // One Zendesk read brings the ticket with its requester and organization (sideloads); the latest public comment is the other.
+        var context = await zendesk.Tickets.GetWithContextAsync(ticketId, cancellationToken).ConfigureAwait(false);
+        if (context is null)
         {
             return await SkipAsync(tenant, ticketId, null, runId, "the ticket no longer exists in Zendesk", cancellationToken).ConfigureAwait(false);
         }
 
-        return await ApplyAsync(tenant, zendesk, ticket, readAt, runId, cancellationToken).ConfigureAwait(false);
+        return await ApplyAsync(tenant, zendesk, context, readAt, runId, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Applies a ticket read without its requester and organization (the incremental export): those are read on their own when needed.</summary>
+    public Task<TicketContextResult> ApplyAsync(
+        TenantConfig tenant, ZendeskClient zendesk, ZendeskTicket ticket, DateTimeOffset readAt, string runId, CancellationToken cancellationToken) =>
+        ApplyAsync(tenant, zendesk, new ZendeskTicketContext(ticket, null, null), readAt, runId, cancellationToken);
 
     /// <summary>Applies a ticket already read at <paramref name="readAt"/> (our clock, before the read) unless the applied version covers it.</summary>
     public async Task<TicketContextResult> ApplyAsync(
-        TenantConfig tenant, ZendeskClient zendesk, ZendeskTicket ticket, DateTimeOffset readAt, string runId, CancellationToken cancellationToken)
+        TenantConfig tenant, ZendeskClient zendesk, ZendeskTicketContext context, DateTimeOffset readAt, string runId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tenant);
         ArgumentNullException.ThrowIfNull(zendesk);
-        ArgumentNullException.ThrowIfNull(ticket);
+        ArgumentNullException.ThrowIfNull(context);
+        var ticket = context.Ticket;
         using var held = await locks.AcquireAsync(tenant.Id, ticket.Id, cancellationToken).ConfigureAwait(false);
         var settled = TicketApplied.IsSettled(ticket.UpdatedAt, ticket.GeneratedTimestamp, readAt, options.Value.ClockSkewAllowance);
-        return await ApplyLockedAsync(tenant, zendesk, ticket, settled, runId, cancellationToken).ConfigureAwait(false);
+        return await ApplyLockedAsync(tenant, zendesk, context, settled, runId, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<TicketContextResult> ApplyLockedAsync(
-        TenantConfig tenant, ZendeskClient zendesk, ZendeskTicket ticket, bool settled, string runId, CancellationToken cancellationToken)
+        TenantConfig tenant, ZendeskClient zendesk, ZendeskTicketContext context, bool settled, string runId, CancellationToken cancellationToken)
     {
+        var ticket = context.Ticket;
         var applied = (await store.GetAsync<TicketApplied>(TicketApplied.Key(tenant.Id, ticket.Id), cancellationToken).ConfigureAwait(false)).Value;
         if (applied is not null && applied.Covers(ticket.UpdatedAt, ticket.GeneratedTimestamp))
         {
@@ -83,7 +91,9 @@ public sealed class TicketContextService(
             return await SkipAsync(tenant, ticket.Id, ticket, settled, runId, "the ticket has no organization", cancellationToken).ConfigureAwait(false);
         }
 
-        var organization = await zendesk.Organizations.GetAsync(organizationId, cancellationToken).ConfigureAwait(false);
+        // Not in the sideload (or no sideload: the export): the organization show.
+        var organization = context.Organization
+            ?? await zendesk.Organizations.GetAsync(organizationId, cancellationToken).ConfigureAwait(false);
         var accountCode = organization?.ExternalId?.Trim();
         if (string.IsNullOrEmpty(accountCode))
         {
@@ -108,9 +118,9 @@ public sealed class TicketContextService(
             return await SkipAsync(tenant, ticket.Id, ticket, settled, runId, why, cancellationToken).ConfigureAwait(false);
         }
 
-        var requester = ticket.RequesterId is { } requesterId
+        var requester = context.Requester ?? (ticket.RequesterId is { } requesterId
             ? await zendesk.Users.GetAsync(requesterId, cancellationToken).ConfigureAwait(false)
-            : null;
+            : null);
         var comment = await LatestPublicCommentAsync(zendesk, ticket.Id, cancellationToken).ConfigureAwait(false);
         var link = zendesk.Connection.Url(string.Create(CultureInfo.InvariantCulture, $"/agent/tickets/{ticket.Id}"));
         var draft = new AcumaticaActivityDraft(
@@ -165,18 +175,18 @@ public sealed class TicketContextService(
             : null;
     }
 
+    /// <summary>Newest first, the first public one: one page in the usual case (another only while a page holds private notes alone).</summary>
     private static async Task<ZendeskTicketComment?> LatestPublicCommentAsync(ZendeskClient zendesk, long ticketId, CancellationToken cancellationToken)
     {
-        ZendeskTicketComment? latest = null;
-        await foreach (var comment in zendesk.Tickets.ListCommentsAsync(ticketId, cancellationToken).ConfigureAwait(false))
+        await foreach (var comment in zendesk.Tickets.ListCommentsNewestFirstAsync(ticketId, cancellationToken).ConfigureAwait(false))
         {
             if (comment.Public)
             {
-                latest = comment;
+                return comment;
             }
         }
 
-        return latest;
+        return null;
     }
 
     /// <summary>The activity text (HTML): every ticket value encoded.</summary>

@@ -169,13 +169,18 @@ internal sealed partial class ZendeskApiConnection(
     }
 
     /// <summary><c>GET {path}</c> of one record, read from the <paramref name="property"/> wrapper; null on 404.</summary>
-    public async Task<T?> ShowAsync<T>(string path, string property, string endpoint, CancellationToken cancellationToken)
+    public Task<T?> ShowAsync<T>(string path, string property, string endpoint, CancellationToken cancellationToken)
+        where T : class =>
+        ShowAsync(path, endpoint, body => ZendeskJson.Property<T>(body, property, endpoint), cancellationToken);
+
+    /// <summary>A GET of one record whose 2xx answer <paramref name="read"/> turns into the result (its sideloads too); null on 404.</summary>
+    public async Task<T?> ShowAsync<T>(string path, string endpoint, Func<byte[], T> read, CancellationToken cancellationToken)
         where T : class
     {
         var request = new ZendeskRequest(HttpMethod.Get, path, endpoint, true);
         return await ReadAsync(request, response => response.Status == HttpStatusCode.NotFound
                 ? null
-                : response.IsSuccess ? ZendeskJson.Property<T>(response.Body, property, request.Endpoint) : throw Failure(request, response),
+                : response.IsSuccess ? read(response.Body) : throw Failure(request, response),
             cancellationToken).ConfigureAwait(false);
     }
 

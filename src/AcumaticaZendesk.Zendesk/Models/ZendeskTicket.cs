@@ -40,6 +40,12 @@ public sealed record ZendeskTicket
     public string? Url { get; init; }
 }
 
+/// <summary>
+/// A ticket with the requester and organization it names, as one ticket show with sideloads brings them; either is null
+/// when the ticket names none or the answer's sideload lacks it (then the caller reads it on its own).
+/// </summary>
+public sealed record ZendeskTicketContext(ZendeskTicket Ticket, ZendeskUser? Requester, ZendeskOrganization? Organization);
+
 /// <summary>A ticket comment; <see cref="Public"/> false is a private note.</summary>
 public sealed record ZendeskTicketComment
 {
