@@ -13,14 +13,14 @@ public sealed class TokenCacheTests
         await using var host = new TestHost();
         var source = new CountingTokenSource(host.Tokens);
         var client = host.Factory.Create(host.Connection, source);
-        host.Server.Given(Api("GET", "/api/v2/tickets/5")).RespondWith(Reply(200, """{"ticket":{"id":5}}"""));
+        host.Server.Given(Api("GET", "/api/v2/organizations/5")).RespondWith(Reply(200, """{"organization":{"id":5,"name":"Initrode"}}"""));
 
         for (var i = 0; i < 3; i++)
-            await client.Tickets.GetAsync(5, Ct);
+            await client.Organizations.GetAsync(5, Ct);
         Assert.Equal(1, source.Reads);
 
         host.Clock.Advance(host.Options.TokenCacheTime);
-        await client.Tickets.GetAsync(5, Ct);
+        await client.Organizations.GetAsync(5, Ct);
 
         Assert.Equal(2, source.Reads);
         Assert.All(host.Sent, s => Assert.Equal("Bearer " + TestHost.AccessToken, s.Authorization));
@@ -30,21 +30,21 @@ public sealed class TokenCacheTests
     public async Task A_token_replaced_in_the_store_is_used_at_the_first_rejection_without_a_refresh()
     {
         await using var host = new TestHost();
-        host.Server.Given(Api("GET", "/api/v2/tickets/5").WithHeader("Authorization", "Bearer " + TestHost.AccessToken))
-            .RespondWith(Reply(200, """{"ticket":{"id":5}}"""));
-        await host.Client.Tickets.GetAsync(5, Ct);
+        host.Server.Given(Api("GET", "/api/v2/organizations/5").WithHeader("Authorization", "Bearer " + TestHost.AccessToken))
+            .RespondWith(Reply(200, """{"organization":{"id":5,"name":"Initrode"}}"""));
+        await host.Client.Organizations.GetAsync(5, Ct);
 
         // Another replica refreshed (or an operator re-authorized): Zendesk now refuses the old token.
         await host.Tokens.SaveTokensAsync(host.Connection, new ZendeskTokenSet("rotated-access", "refresh-2", host.Clock.GetUtcNow().AddHours(1)), Ct);
         host.Server.Reset();
-        host.Server.Given(Api("GET", "/api/v2/tickets/5").WithHeader("Authorization", "Bearer " + TestHost.AccessToken))
+        host.Server.Given(Api("GET", "/api/v2/organizations/5").WithHeader("Authorization", "Bearer " + TestHost.AccessToken))
             .RespondWith(Reply(401, """{"error":"Couldn't authenticate you"}"""));
-        host.Server.Given(Api("GET", "/api/v2/tickets/5").WithHeader("Authorization", "Bearer rotated-access"))
-            .RespondWith(Reply(200, """{"ticket":{"id":5}}"""));
+        host.Server.Given(Api("GET", "/api/v2/organizations/5").WithHeader("Authorization", "Bearer rotated-access"))
+            .RespondWith(Reply(200, """{"organization":{"id":5,"name":"Initrode"}}"""));
 
-        var ticket = await host.Client.Tickets.GetAsync(5, Ct);
+        var organization = await host.Client.Organizations.GetAsync(5, Ct);
 
-        Assert.Equal(5, ticket!.Id);
+        Assert.Equal(5, organization!.Id);
         Assert.Equal(
             ["Bearer " + TestHost.AccessToken, "Bearer " + TestHost.AccessToken, "Bearer rotated-access"],
             host.Sent.Select(s => s.Authorization));
@@ -57,10 +57,10 @@ public sealed class TokenCacheTests
         await using var host = new TestHost(o => o.TokenCacheTime = TimeSpan.Zero);
         var source = new CountingTokenSource(host.Tokens);
         var client = host.Factory.Create(host.Connection, source);
-        host.Server.Given(Api("GET", "/api/v2/tickets/5")).RespondWith(Reply(200, """{"ticket":{"id":5}}"""));
+        host.Server.Given(Api("GET", "/api/v2/organizations/5")).RespondWith(Reply(200, """{"organization":{"id":5,"name":"Initrode"}}"""));
 
         for (var i = 0; i < 3; i++)
-            await client.Tickets.GetAsync(5, Ct);
+            await client.Organizations.GetAsync(5, Ct);
 
         Assert.Equal(3, source.Reads);
     }
