@@ -83,6 +83,29 @@ public sealed class TicketFlowReadsTests
         Assert.Contains("Hidden Org Inc", ActivityBody(control, ticket), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_ticket_the_export_pass_catches_needs_no_organization_or_user_show()
+    {
+        await using var sandbox = await StartSandboxAsync();
+        using var host = Host();
+        await SandboxDemo.SaveTenantAsync(host, sandbox, _ct);
+        var control = sandbox.Control;
+        var ticket = control.OpenTicket("demo", LinkedOrganization(control, "Export Inc"), "Its webhook never came");
+        control.Requests.Clear();
+
+        var export = await host.Get<TicketExportPass>().RunAsync("demo", "run-1", _ct);
+
+        // The export page brings every ticket's requester and organization (include=users,organizations): per ticket only
+        // its comments are read on their own.
+        Assert.True(export.Applied >= 1, $"applied {export.Applied}");
+        var reads = ZendeskReads(control);
+        Assert.Contains(reads, r => r.StartsWith("/incremental/tickets/cursor", StringComparison.Ordinal));
+        Assert.DoesNotContain(reads, r => System.Text.RegularExpressions.Regex.IsMatch(r, @"^/(organizations|users)/\d+"));
+        var body = ActivityBody(control, ticket);
+        Assert.Contains("Rita Requester", body, StringComparison.Ordinal);
+        Assert.Contains("Export Inc", body, StringComparison.Ordinal);
+    }
+
     private Task<SandboxHost> StartSandboxAsync() =>
         SandboxHost.StartAsync(new SandboxOptions { Urls = "http://127.0.0.1:0", Seed = "demo" }, _ct);
 

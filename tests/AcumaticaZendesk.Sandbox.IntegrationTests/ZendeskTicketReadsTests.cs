@@ -30,6 +30,34 @@ public sealed class ZendeskTicketReadsTests(Specs specs)
     }
 
     [Fact]
+    public async Task TheIncrementalTicketExportSideloadsThePageTicketsUsersAndOrganizationsOnceEach()
+    {
+        await using var sb = await TestSandbox.StartAsync();
+        var first = (long)sb.Control.CreateOrganization("demo", new JsonObject { ["name"] = "Export One", ["external_id"] = "E1" })["id"]!;
+        var second = (long)sb.Control.CreateOrganization("demo", new JsonObject { ["name"] = "Export Two", ["external_id"] = "E2" })["id"]!;
+        var tickets = new[] { sb.Control.OpenTicket("demo", first, "A"), sb.Control.OpenTicket("demo", first, "B"), sb.Control.OpenTicket("demo", second, "C") };
+        using var zd = sb.Zendesk();
+        var start = sb.Clock.GetUtcNow().ToUnixTimeSeconds();
+        sb.Clock.Advance(TimeSpan.FromMinutes(2)); // an export starts at least 60 s back
+
+        var (status, page) = await zd.GetJsonAsync($"incremental/tickets/cursor.json?start_time={start}&include=users,organizations");
+        var (_, plain) = await zd.GetJsonAsync($"incremental/tickets/cursor.json?start_time={start}");
+
+        Assert.Equal(200, status);
+        Assert.Empty(specs.Zendesk("CursorBasedExportIncrementalTicketsResponse", page!.ToJsonString()));
+        var exported = page["tickets"]!.AsArray().Where(t => tickets.Contains((long)t!["id"]!)).ToArray();
+        Assert.Equal(3, exported.Length);
+        var organizations = page["organizations"]!.AsArray().Select(o => (long)o!["id"]!).ToArray();
+        Assert.Equal(organizations.Distinct().Count(), organizations.Length);
+        Assert.Contains(first, organizations);
+        Assert.Contains(second, organizations);
+        var users = page["users"]!.AsArray().Select(u => (long)u!["id"]!).ToArray();
+        Assert.Equal(users.Distinct().Count(), users.Length);
+        Assert.All(exported, t => Assert.Contains((long)t!["requester_id"]!, users));
+        Assert.False(plain!.AsObject().ContainsKey("users") || plain.AsObject().ContainsKey("organizations"));
+    }
+
+    [Fact]
     public async Task CommentsAreOldestFirstUnlessSortAsksForNewestFirstInCursorPagingOrSortOrderInOffsetPaging()
     {
         await using var sb = await TestSandbox.StartAsync();

@@ -43,6 +43,30 @@ public sealed class TicketsTests
     }
 
     [Fact]
+    public async Task Incremental_export_asks_every_page_for_the_tickets_users_and_organizations_and_pairs_them_by_id()
+    {
+        await using var host = new TestHost();
+        host.Server.Given(Api("GET", "/api/v2/incremental/tickets/cursor.json").WithParam("cursor", "c0")).RespondWith(Reply(200, """
+            {"tickets":[{"id":1,"generated_timestamp":100,"requester_id":7,"organization_id":70},
+                        {"id":2,"generated_timestamp":101,"requester_id":8,"organization_id":80},
+                        {"id":3,"generated_timestamp":102}],
+             "users":[{"id":7,"name":"Rita"},{"id":9,"name":"Agent"}],
+             "organizations":[{"id":70,"name":"Initrode"}],
+             "after_cursor":"c1","end_of_stream":true}
+            """));
+        var pages = new List<ZendeskIncrementalTicketPage>();
+
+        await host.RunAsync(Collect(host.Client.Tickets.ExportIncrementalAsync(ZendeskIncrementalStart.FromCursor("c0"), Ct), pages));
+
+        Assert.Equal("users,organizations", Assert.Single(host.Sent).Query("include"));
+        var page = Assert.Single(pages);
+        var contexts = page.Tickets.Select(page.ContextOf).ToArray();
+        Assert.Equal(("Rita", "Initrode"), (contexts[0].Requester!.Name, contexts[0].Organization!.Name));
+        Assert.Equal((null, null), (contexts[1].Requester, contexts[1].Organization)); // not in the sideloads: read on their own
+        Assert.Equal((null, null), (contexts[2].Requester, contexts[2].Organization)); // names none
+    }
+
+    [Fact]
     public async Task Incremental_export_keeps_to_ten_requests_a_minute_on_the_fake_clock()
     {
         await using var host = new TestHost();

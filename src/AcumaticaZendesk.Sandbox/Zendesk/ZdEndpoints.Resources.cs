@@ -285,46 +285,50 @@ internal static partial class ZdEndpoints
             var newestFirst = cursor ? ctx.Request.Query["sort"] == "-created_at" : ctx.Request.Query["sort_order"] == "desc";
             return ZdPaging.Page(ctx, a, new SortedSet<long>(byId.Keys), "comments", cid => ZdAccount.Render(byId[cid]), newestFirst);
         }));
-        MapIncremental(api, "tickets", (a, position, perPage, baseUrl) =>
+        // The ticket export takes the tickets' sideloads (OAS IncrementalTicketExportCursor "Sideloading"; last_audits is not one).
+        MapIncremental(api, "tickets", (ctx, a, position, perPage, baseUrl) =>
         {
             var (page, end, last) = a.ExportAfter(position, perPage);
-            return ([.. page.Select(t => a.Render(t, baseUrl))], end, last);
+            return ([.. page.Select(t => a.Render(t, baseUrl))], end, last, body => AddTicketSideloads(ctx, a, page, baseUrl, body));
         });
-        MapIncremental(api, "users", (a, position, perPage, baseUrl) =>
+        MapIncremental(api, "users", (_, a, position, perPage, baseUrl) =>
         {
             var (page, end, last) = a.ExportUsersAfter(position, perPage);
-            return ([.. page.Select(u => a.Render(u, baseUrl))], end, last);
+            return ([.. page.Select(u => a.Render(u, baseUrl))], end, last, null);
         });
     }
 
     /// <summary>
     /// Show Ticket with the sideloads <c>include</c> names (developer.zendesk.com "Side-loading related records": a top-level array
-    /// per resource; OAS ShowTicket <c>TicketsInclude</c>): <c>users</c> the users the ticket names (requester, submitter,
-    /// assignee), <c>organizations</c> its organization. Other values are left out, as an unsupported sideload is (docs/sandbox.md).
+    /// per resource; OAS ShowTicket <c>TicketsInclude</c>).
     /// </summary>
     private static JsonReply ShowTicket(HttpContext ctx, ZdAccount a, ZdTicket t)
     {
         var baseUrl = BaseUrl(ctx, a);
         var body = new JsonObject { ["ticket"] = a.Render(t, baseUrl) };
+        AddTicketSideloads(ctx, a, [t], baseUrl, body);
+        return Json.Status(200, body);
+    }
+
+    /// <summary>
+    /// The <c>include</c> sideloads of tickets: <c>users</c> the users they name (requester, submitter, assignee),
+    /// <c>organizations</c> their organizations, each record once. Other values are left out, as an unsupported sideload is
+    /// (docs/sandbox.md).
+    /// </summary>
+    private static void AddTicketSideloads(HttpContext ctx, ZdAccount a, IReadOnlyCollection<ZdTicket> tickets, string baseUrl, JsonObject body)
+    {
         var include = ListParam(ctx, "include");
         if (include.Contains("users"))
         {
-            long?[] named = [t.RequesterId, t.SubmitterId, t.AssigneeId];
-            body["users"] = new JsonArray([.. named.OfType<long>().Distinct().Select(a.User).OfType<ZdUser>().Select(u => (JsonNode)a.Render(u, baseUrl))]);
+            var named = tickets.SelectMany(t => new[] { t.RequesterId, t.SubmitterId, t.AssigneeId }).OfType<long>().Distinct();
+            body["users"] = new JsonArray([.. named.Select(a.User).OfType<ZdUser>().Select(u => (JsonNode)a.Render(u, baseUrl))]);
         }
 
         if (include.Contains("organizations"))
         {
-            var organizations = new JsonArray();
-            if (t.OrganizationId is { } o && a.Org(o) is { } org)
-            {
-                organizations.Add(a.Render(org, baseUrl));
-            }
-
-            body["organizations"] = organizations;
+            var named = tickets.Select(t => t.OrganizationId).OfType<long>().Distinct();
+            body["organizations"] = new JsonArray([.. named.Select(a.Org).OfType<ZdOrg>().Select(o => (JsonNode)a.Render(o, baseUrl))]);
         }
-
-        return Json.Status(200, body);
     }
 
     /// <summary>Ticket creation, the one call that honours <c>Idempotency-Key</c> (replies carry <c>x-idempotency-lookup: miss|hit</c>).</summary>
@@ -382,7 +386,8 @@ internal static partial class ZdEndpoints
     }
 
     /// <summary>One page of an incremental export after a (timestamp, id) position.</summary>
-    private delegate (List<JsonObject> Items, bool EndOfStream, (long, long) Last) ExportPage(
+    private delegate (List<JsonObject> Items, bool EndOfStream, (long, long) Last, Action<JsonObject>? AddSideloads) ExportPage(
+        HttpContext ctx,
         ZdAccount account,
         (long Generated, long Id) position,
         int perPage,
@@ -433,9 +438,9 @@ internal static partial class ZdEndpoints
 
         var perPage = int.TryParse(q["per_page"], out var pp) && pp > 0 ? Math.Min(pp, 1000) : 1000;
         var baseUrl = BaseUrl(ctx, a);
-        var (items, end, last) = pageOf(a, position, perPage, baseUrl);
+        var (items, end, last, addSideloads) = pageOf(ctx, a, position, perPage, baseUrl);
         var after = ZdAccount.EncodeCursor(last.Item1, last.Item2);
-        return Json.Ok(new JsonObject
+        var body = new JsonObject
         {
             [key] = new JsonArray([.. items]),
             ["after_url"] = $"{baseUrl}/api/v2/incremental/{key}/cursor.json?cursor={after}",
@@ -443,7 +448,9 @@ internal static partial class ZdEndpoints
             ["before_url"] = null,
             ["before_cursor"] = null,
             ["end_of_stream"] = end,
-        });
+        };
+        addSideloads?.Invoke(body);
+        return Json.Ok(body);
     }
 
     private static void MapJobs(RouteGroupBuilder api)

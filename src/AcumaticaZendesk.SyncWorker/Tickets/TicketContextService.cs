@@ -52,11 +52,6 @@ public sealed class TicketContextService(
         return await ApplyAsync(tenant, zendesk, context, readAt, runId, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Applies a ticket read without its requester and organization (the incremental export): those are read on their own when needed.</summary>
-    public Task<TicketContextResult> ApplyAsync(
-        TenantConfig tenant, ZendeskClient zendesk, ZendeskTicket ticket, DateTimeOffset readAt, string runId, CancellationToken cancellationToken) =>
-        ApplyAsync(tenant, zendesk, new ZendeskTicketContext(ticket, null, null), readAt, runId, cancellationToken);
-
     /// <summary>Applies a ticket already read at <paramref name="readAt"/> (our clock, before the read) unless the applied version covers it.</summary>
     public async Task<TicketContextResult> ApplyAsync(
         TenantConfig tenant, ZendeskClient zendesk, ZendeskTicketContext context, DateTimeOffset readAt, string runId, CancellationToken cancellationToken)
@@ -91,7 +86,7 @@ public sealed class TicketContextService(
             return await SkipAsync(tenant, ticket.Id, ticket, settled, runId, "the ticket has no organization", cancellationToken).ConfigureAwait(false);
         }
 
-        // Not in the sideload (or no sideload: the export): the organization show.
+        // Not in the sideload: the organization show.
         var organization = context.Organization
             ?? await zendesk.Organizations.GetAsync(organizationId, cancellationToken).ConfigureAwait(false);
         var accountCode = organization?.ExternalId?.Trim();

@@ -72,7 +72,7 @@ public sealed class TicketExportPass(
             {
                 try
                 {
-                    var result = await tickets.ApplyAsync(tenant, zendesk, ticket, readAt, runId, cancellationToken).ConfigureAwait(false);
+                    var result = await tickets.ApplyAsync(tenant, zendesk, page.ContextOf(ticket), readAt, runId, cancellationToken).ConfigureAwait(false);
                     switch (result.Outcome)
                     {
                         case TicketContextOutcome.Created or TicketContextOutcome.Updated:

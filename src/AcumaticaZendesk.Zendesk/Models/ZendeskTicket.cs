@@ -44,7 +44,21 @@ public sealed record ZendeskTicket
 /// A ticket with the requester and organization it names, as one ticket show with sideloads brings them; either is null
 /// when the ticket names none or the answer's sideload lacks it (then the caller reads it on its own).
 /// </summary>
-public sealed record ZendeskTicketContext(ZendeskTicket Ticket, ZendeskUser? Requester, ZendeskOrganization? Organization);
+public sealed record ZendeskTicketContext(ZendeskTicket Ticket, ZendeskUser? Requester, ZendeskOrganization? Organization)
+{
+    /// <summary>The ticket with its requester and organization picked by id from sideloads (null where they lack it).</summary>
+    public static ZendeskTicketContext Of(
+        ZendeskTicket ticket, IReadOnlyDictionary<long, ZendeskUser> users, IReadOnlyDictionary<long, ZendeskOrganization> organizations)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        ArgumentNullException.ThrowIfNull(users);
+        ArgumentNullException.ThrowIfNull(organizations);
+        return new ZendeskTicketContext(
+            ticket,
+            ticket.RequesterId is { } requester ? users.GetValueOrDefault(requester) : null,
+            ticket.OrganizationId is { } organization ? organizations.GetValueOrDefault(organization) : null);
+    }
+}
 
 /// <summary>A ticket comment; <see cref="Public"/> false is a private note.</summary>
 public sealed record ZendeskTicketComment
@@ -96,4 +110,14 @@ public sealed record ZendeskIncrementalTicketPage(
     IReadOnlyList<ZendeskTicket> Tickets,
     string? AfterCursor,
     bool EndOfStream,
-    int DuplicatesRemoved);
+    int DuplicatesRemoved)
+{
+    /// <summary>The page's sideloaded users by id (<c>include=users</c>).</summary>
+    public IReadOnlyDictionary<long, ZendeskUser> Users { get; init; } = new Dictionary<long, ZendeskUser>();
+
+    /// <summary>The page's sideloaded organizations by id (<c>include=organizations</c>).</summary>
+    public IReadOnlyDictionary<long, ZendeskOrganization> Organizations { get; init; } = new Dictionary<long, ZendeskOrganization>();
+
+    /// <summary>A ticket of this page with its requester and organization from the sideloads (null where they lack it).</summary>
+    public ZendeskTicketContext ContextOf(ZendeskTicket ticket) => ZendeskTicketContext.Of(ticket, Users, Organizations);
+}

@@ -55,7 +55,9 @@ public sealed partial class ZendeskTicketsClient
             : $"start_time={StartTime(start.StartTime!.Value).ToUnixTimeSeconds()}";
         while (true)
         {
-            var request = new ZendeskRequest(HttpMethod.Get, $"/api/v2/incremental/tickets/cursor.json?{query}",
+            // Every page with its tickets' users and organizations (OAS IncrementalTicketExportCursor "Sideloading": the
+            // tickets' sideloads, last_audits excepted), so applying a caught-up ticket needs no show of either.
+            var request = new ZendeskRequest(HttpMethod.Get, $"/api/v2/incremental/tickets/cursor.json?{query}&include=users,organizations",
                 "incremental.tickets_cursor", true, IncrementalExport: true);
             var response = await _api.SendOrThrowAsync(request, cancellationToken).ConfigureAwait(false);
             var page = ReadPage(response.Body, seen, request.Endpoint);
@@ -86,30 +88,29 @@ public sealed partial class ZendeskTicketsClient
         }
 
         var ticket = value.Deserialize<ZendeskTicket>(ZendeskJson.Options)!;
-        return new ZendeskTicketContext(
-            ticket,
-            Sideloaded<ZendeskUser>(root, "users", ticket.RequesterId),
-            Sideloaded<ZendeskOrganization>(root, "organizations", ticket.OrganizationId));
+        return ZendeskTicketContext.Of(
+            ticket, SideloadedById<ZendeskUser>(root, "users", u => u.Id), SideloadedById<ZendeskOrganization>(root, "organizations", o => o.Id));
     });
 
-    /// <summary>The record with this id in the sideload array <paramref name="name"/>, or null (no id, no such array, not in it).</summary>
-    private static T? Sideloaded<T>(JsonElement root, string name, long? id)
+    /// <summary>The sideload array <paramref name="name"/> by id (empty without one; a record without an id is left out).</summary>
+    private static Dictionary<long, T> SideloadedById<T>(JsonElement root, string name, Func<T, long> id)
         where T : class
     {
-        if (id is not { } wanted || !root.TryGetProperty(name, out var array) || array.ValueKind != JsonValueKind.Array)
+        var byId = new Dictionary<long, T>();
+        if (!root.TryGetProperty(name, out var array) || array.ValueKind != JsonValueKind.Array)
         {
-            return null;
+            return byId;
         }
 
         foreach (var item in array.EnumerateArray())
         {
-            if (item.ValueKind == JsonValueKind.Object && item.TryGetProperty("id", out var itemId) && itemId.TryGetInt64(out var found) && found == wanted)
+            if (item.ValueKind == JsonValueKind.Object && item.Deserialize<T>(ZendeskJson.Options) is { } record && id(record) != 0)
             {
-                return item.Deserialize<T>(ZendeskJson.Options);
+                byId[id(record)] = record;
             }
         }
 
-        return null;
+        return byId;
     }
 
     private static ZendeskIncrementalTicketPage ReadPage(byte[] body, HashSet<(long, long?)> seen, string endpoint)
@@ -122,7 +123,11 @@ public sealed partial class ZendeskTicketsClient
         var fresh = tickets.Where(t => seen.Add((t.Id, t.GeneratedTimestamp))).ToList();
         var after = root.TryGetProperty("after_cursor", out var ac) && ac.ValueKind == JsonValueKind.String ? ac.GetString() : null;
         var end = root.TryGetProperty("end_of_stream", out var eos) && eos.ValueKind == JsonValueKind.True;
-        return new ZendeskIncrementalTicketPage(fresh, after, end, tickets.Count - fresh.Count);
+        return new ZendeskIncrementalTicketPage(fresh, after, end, tickets.Count - fresh.Count)
+        {
+            Users = SideloadedById<ZendeskUser>(root, "users", u => u.Id),
+            Organizations = SideloadedById<ZendeskOrganization>(root, "organizations", o => o.Id),
+        };
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Zendesk {Subdomain} incremental export page: {Count} tickets, {Duplicates} duplicates dropped, end of "
