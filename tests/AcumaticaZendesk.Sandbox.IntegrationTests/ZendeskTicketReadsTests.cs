@@ -35,7 +35,7 @@ public sealed class ZendeskTicketReadsTests(Specs specs)
         await using var sb = await TestSandbox.StartAsync();
         var first = (long)sb.Control.CreateOrganization("demo", new JsonObject { ["name"] = "Export One", ["external_id"] = "E1" })["id"]!;
         var second = (long)sb.Control.CreateOrganization("demo", new JsonObject { ["name"] = "Export Two", ["external_id"] = "E2" })["id"]!;
-        var tickets = new[] { sb.Control.OpenTicket("demo", first, "A"), sb.Control.OpenTicket("demo", first, "B"), sb.Control.OpenTicket("demo", second, "C") };
+        long[] tickets = [sb.Control.OpenTicket("demo", first, "A"), sb.Control.OpenTicket("demo", first, "B"), sb.Control.OpenTicket("demo", second, "C")];
         using var zd = sb.Zendesk();
         var start = sb.Clock.GetUtcNow().ToUnixTimeSeconds();
         sb.Clock.Advance(TimeSpan.FromMinutes(2)); // an export starts at least 60 s back
