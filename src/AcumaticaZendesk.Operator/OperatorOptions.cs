@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using AcumaticaZendesk.Sync.Tenants;
 
 namespace AcumaticaZendesk.Operator;
 
@@ -40,6 +41,25 @@ public sealed class OperatorOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        // Data annotations do not reach into list items: each key's own rules, checked here. A key's name and tenant make
+        // its secret's name, so they must not hold a ':' (tenant "a:b" with key "c" would read tenant "a"'s key "b:c").
+        for (var i = 0; i < ApiKeys.Count; i++)
+        {
+            var key = ApiKeys[i];
+            var results = new List<ValidationResult>();
+            if (!Validator.TryValidateObject(key, new ValidationContext(key), results, validateAllProperties: true))
+            {
+                yield return new ValidationResult(
+                    $"Operator:ApiKeys:{i}:Name must be 1-64 letters, digits, '_', '.' or '-' (was '{key.Name}').", [nameof(ApiKeys)]);
+            }
+
+            if (key.Tenant is not null && !TenantIds.IsValid(key.Tenant))
+            {
+                yield return new ValidationResult(
+                    $"Operator:ApiKeys:{i}:Tenant must be a tenant id ({TenantIds.Rule}), or left out for an admin key.", [nameof(ApiKeys)]);
+            }
+        }
+
         if (ApiKeys.Select(k => (k.Name, k.Tenant)).Distinct().Count() != ApiKeys.Count)
             yield return new ValidationResult("Operator:ApiKeys lists the same key twice.", [nameof(ApiKeys)]);
         if (!string.IsNullOrWhiteSpace(Jwt.Authority) && string.IsNullOrWhiteSpace(Jwt.Audience))
