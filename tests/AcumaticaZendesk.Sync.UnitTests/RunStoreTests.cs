@@ -13,9 +13,10 @@ public sealed class RunStoreTests
 {
     private static readonly CancellationToken None = CancellationToken.None;
     private readonly FakeTimeProvider _time = new(TestData.T0);
+    private readonly InMemoryConnectorStateStore _store = new();
     private readonly RunStore _runs;
 
-    public RunStoreTests() => _runs = new RunStore(new InMemoryConnectorStateStore(), _time);
+    public RunStoreTests() => _runs = new RunStore(_store, _time);
 
     [Fact]
     public async Task A_run_that_left_failed_records_ends_completed_with_failures_and_a_clean_one_completed()
@@ -99,6 +100,33 @@ public sealed class RunStoreTests
         Assert.Equal(RunStore.IndexLimit, listed.Count);
         Assert.Equal($"r{RunStore.IndexLimit}", listed[0].RunId);
         Assert.DoesNotContain(listed, r => r.RunId == "r0");
+    }
+
+    [Fact]
+    public async Task A_run_that_leaves_the_list_is_deleted_with_its_pages_of_records_and_the_records_keep_their_history()
+    {
+        var audit = new AuditTrail(_store, new AuditRetention(), _time);
+        var record = new RecordRef(EntityKind.Customer, "C1");
+        AuditEntry Entry(string run) => new(run, _time.GetUtcNow(), AuditAction.Created, 1, "created");
+        await _runs.StartAsync("acme", "r0", None);
+        await audit.AppendAsync("acme", "r0", [new RecordAudit(record, "C1", 1, [Entry("r0")])], None);
+        await audit.AppendAsync("acme", "r0", [new RecordAudit(record, "C1", 1, [Entry("r0")])], None);
+        Assert.Equal(2, (await audit.GetRunRecordsAsync("acme", "r0", 0, 10, None)).Count);
+
+        for (var i = 1; i < RunStore.IndexLimit; i++)
+        {
+            await _runs.StartAsync("acme", $"r{i}", None);
+        }
+
+        Assert.NotNull(await _runs.GetAsync("acme", "r0", None)); // still the 500th
+        await _runs.StartAsync("acme", $"r{RunStore.IndexLimit}", None);
+
+        Assert.Null(await _runs.GetAsync("acme", "r0", None));
+        Assert.Empty(await audit.GetRunRecordsAsync("acme", "r0", 0, 10, None));
+        Assert.Null((await _store.GetAsync<RunPageRecords>(StateKeys.RunPage("acme", "r0", 1), None)).Value);
+        Assert.Null((await _store.GetAsync<System.Text.Json.JsonElement?>(StateKeys.RunPages("acme", "r0"), None)).Value);
+        Assert.NotNull(await _runs.GetAsync("acme", "r1", None));
+        Assert.NotNull(await audit.GetAsync("acme", EntityKind.Customer, "C1", None)); // the record's own history stays
     }
 
     private Task RecordAsync(string run, EntityKind kind, SyncCounts counts, DateTimeOffset watermark) =>

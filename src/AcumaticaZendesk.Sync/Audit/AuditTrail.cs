@@ -94,6 +94,22 @@ public sealed class AuditTrail(IConnectorStateStore store, AuditRetention retent
             .Skip(skip).Take(take).ToArray();
     }
 
+    /// <summary>
+    /// Deletes a run's pages of record references (its records' own histories stay): called for a run that left the run
+    /// index (<see cref="RunStore.IndexLimit"/>), which no operator lists any more.
+    /// </summary>
+    public static async Task ForgetRunAsync(IConnectorStateStore store, string tenantId, string runId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var count = (await store.GetAsync<RunPageCount>(StateKeys.RunPages(tenantId, runId), cancellationToken).ConfigureAwait(false)).Value?.Pages ?? 0;
+        for (var page = 0; page < count; page++)
+        {
+            await store.DeleteAsync(StateKeys.RunPage(tenantId, runId, page), cancellationToken).ConfigureAwait(false);
+        }
+
+        await store.DeleteAsync(StateKeys.RunPages(tenantId, runId), cancellationToken).ConfigureAwait(false);
+    }
+
     private AuditEntry Clean(AuditEntry entry) => entry with
     {
         Detail = SecretScrubber.Scrub(entry.Detail, retention.MaxMessageLength),

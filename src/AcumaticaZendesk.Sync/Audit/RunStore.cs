@@ -43,8 +43,9 @@ public sealed record RunRecord(
 }
 
 /// <summary>
-/// The one record of each run, plus an index of the last <see cref="IndexLimit"/>: started when scheduled, filled page by
-/// page, finished by the workflow or the operator. Replays, which no workflow runs, are created by their first page.
+/// The one record of each run, plus an index of the last <see cref="IndexLimit"/> (an older run is deleted as it leaves
+/// the index): started when scheduled, filled page by page, finished by the workflow or the operator. Replays, which no
+/// workflow runs, are created by their first page.
 /// </summary>
 public sealed class RunStore(IConnectorStateStore store, TimeProvider timeProvider)
 {
@@ -142,11 +143,34 @@ public sealed class RunStore(IConnectorStateStore store, TimeProvider timeProvid
     private static RunRecord NewRun(string tenantId, string runId, bool dryRun, DateTimeOffset now) =>
         new(runId, tenantId, now, now, null, RunStatus.Running, dryRun, new Dictionary<string, KindProgress>(), []);
 
-    private Task AddToIndexAsync(string tenantId, string runId, CancellationToken cancellationToken) =>
-        store.UpdateAsync<List<string>>(
+    /// <summary>
+    /// Lists the run first; a run that falls off the end of the index is deleted with its pages of record references
+    /// (the state would otherwise grow by a run every interval for good; records keep their own histories).
+    /// </summary>
+    private async Task AddToIndexAsync(string tenantId, string runId, CancellationToken cancellationToken)
+    {
+        string[] dropped = [];
+        await store.UpdateAsync<List<string>>(
             StateKeys.RunIndex(tenantId),
-            index => index is not null && index.Contains(runId) ? index : [.. (index ?? []).Prepend(runId).Take(IndexLimit)],
-            cancellationToken);
+            index =>
+            {
+                if (index is not null && index.Contains(runId))
+                {
+                    dropped = [];
+                    return index;
+                }
+
+                var listed = (index ?? []).Prepend(runId).ToList();
+                dropped = [.. listed.Skip(IndexLimit)];
+                return [.. listed.Take(IndexLimit)];
+            },
+            cancellationToken).ConfigureAwait(false);
+        foreach (var old in dropped)
+        {
+            await store.DeleteAsync(StateKeys.Run(tenantId, old), cancellationToken).ConfigureAwait(false);
+            await AuditTrail.ForgetRunAsync(store, tenantId, old, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     public async Task<RunRecord?> GetAsync(string tenantId, string runId, CancellationToken cancellationToken) =>
         (await store.GetAsync<RunRecord>(StateKeys.Run(tenantId, runId), cancellationToken).ConfigureAwait(false)).Value;
