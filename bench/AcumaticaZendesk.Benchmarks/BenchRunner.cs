@@ -111,44 +111,36 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
         var boundResult = Result(bound);
         var efficiency = bound.Seconds / initial.Measurement.EffectiveSeconds;
 
+        // A fresh account loaded at a limit with production timings (every wait real, so the engine's CPU time, not scaled
+        // in the run above, weighs what it weighs in production), the dataset times `scale`.
+        async Task<(DatasetInfo Dataset, EngineRun Run, Bound Bound)> ProductionTimingsLoadAsync(string tenantId, int rateLimit, int scale, string what)
+        {
+            var phase = options.Times(scale) with { RateLimit = rateLimit, TimeScale = 1 };
+            var size = scale > 1 ? $", {scale}x the dataset" : "";
+            progress.WriteLine($"initial load {what} ({rateLimit}/min, production timings{size}) on a fresh account ...");
+            var seeded = sandbox.Seed(tenantId, phase);
+            await using var phaseConnector = Connector(phase);
+            var phaseTenant = await AddTenantAsync(phaseConnector, tenantId).ConfigureAwait(false);
+            var start = DateTimeOffset.UtcNow;
+            var run = await EngineRunAsync(sandbox, phaseConnector, phaseTenant, "initial", cancellationToken, rateLimit).ConfigureAwait(false);
+            if (options.Timeline)
+                PrintTimeline(sandbox, start);
+            return (seeded, run, new Bound(seeded.Organizations, seeded.Users, 100, rateLimit));
+        }
+
+        async Task<LargeTenantRun> LargeTenantAsync(string tenantId, int rateLimit, string what)
+        {
+            var (largeDataset, largeRun, largeBound) = await ProductionTimingsLoadAsync(tenantId, rateLimit, options.EffectiveHighVolumeScale, what)
+                .ConfigureAwait(false);
+            return new LargeTenantRun(
+                rateLimit, largeDataset.Records, largeBound.Seconds / largeRun.Measurement.EffectiveSeconds, largeDataset, largeRun, Result(largeBound));
+        }
+
         PlanLimitRun? planLimit = null;
         if (!options.SkipPlanLimit)
         {
-            // The same load at the plan's own limit with production timings: every wait is real, so the engine's CPU
-            // time (not scaled in the run above) weighs what it weighs in production.
-            var plan = options with { RateLimit = options.PlanRateLimit, TimeScale = 1 };
-            progress.WriteLine($"initial load at the plan's limit ({plan.RateLimit}/min, production timings) on a fresh account ...");
-            sandbox.Seed(PlanTenant, plan);
-            await using var planConnector = Connector(plan);
-            var planTenant = await AddTenantAsync(planConnector, PlanTenant).ConfigureAwait(false);
-            var planStart = DateTimeOffset.UtcNow;
-            var planRun = await EngineRunAsync(sandbox, planConnector, planTenant, "initial", cancellationToken, plan.RateLimit).ConfigureAwait(false);
-            if (options.Timeline)
-                PrintTimeline(sandbox, planStart);
-            var planBound = new Bound(dataset.Organizations, dataset.Users, 100, plan.RateLimit);
-            planLimit = new PlanLimitRun(
-                plan.RateLimit,
-                plan.EffectiveTimeScale,
-                planRun,
-                Result(planBound),
-                planBound.Seconds / planRun.Measurement.EffectiveSeconds);
-        }
-
-        // A larger tenant (--high-volume-scale x the dataset) on a fresh account at a limit, with production timings.
-        async Task<LargeTenantRun> LargeTenantAsync(string tenantId, int rateLimit, string what)
-        {
-            var large = options.Times(options.EffectiveHighVolumeScale) with { RateLimit = rateLimit, TimeScale = 1 };
-            progress.WriteLine($"initial load {what} ({large.RateLimit}/min, production timings, {options.EffectiveHighVolumeScale}x the dataset) ...");
-            var largeDataset = sandbox.Seed(tenantId, large);
-            await using var largeConnector = Connector(large);
-            var largeTenant = await AddTenantAsync(largeConnector, tenantId).ConfigureAwait(false);
-            var largeStart = DateTimeOffset.UtcNow;
-            var largeRun = await EngineRunAsync(sandbox, largeConnector, largeTenant, "initial", cancellationToken, large.RateLimit).ConfigureAwait(false);
-            if (options.Timeline)
-                PrintTimeline(sandbox, largeStart);
-            var largeBound = new Bound(largeDataset.Organizations, largeDataset.Users, 100, large.RateLimit);
-            return new LargeTenantRun(
-                large.RateLimit, largeDataset.Records, largeBound.Seconds / largeRun.Measurement.EffectiveSeconds, largeDataset, largeRun, Result(largeBound));
+            var (_, planRun, planBound) = await ProductionTimingsLoadAsync(PlanTenant, options.PlanRateLimit, 1, "at the plan's limit").ConfigureAwait(false);
+            planLimit = new PlanLimitRun(options.PlanRateLimit, 1, planRun, Result(planBound), planBound.Seconds / planRun.Measurement.EffectiveSeconds);
         }
 
         // At the High Volume add-on's limit requests are cheap, so bulk-job latency (jobs in flight, status reads) decides
