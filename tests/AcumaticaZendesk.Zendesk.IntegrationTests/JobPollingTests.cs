@@ -245,7 +245,7 @@ public sealed class JobPollingTests
         host.Server.JobStatuses(CompletesAfter(workingPolls: 5));
         var start = host.Clock.GetUtcNow();
 
-        var job = await host.PollUntilDoneAsync(host.Client.Jobs.WaitAsync(Queued("solo"), Ct), jobs: 1);
+        var job = await host.PollInLockstepAsync(host.Client.Jobs.WaitAsync(Queued("solo"), Ct), jobs: 1);
 
         Assert.Equal("completed", job.Status);
         var polls = host.SentTo("/api/v2/job_statuses/solo");
@@ -266,7 +266,7 @@ public sealed class JobPollingTests
         host.Server.JobStatuses(CompletesAfter(workingPolls: 2));
         var start = host.Clock.GetUtcNow();
 
-        await host.PollUntilDoneAsync(host.Client.Jobs.WaitAsync(Queued("steady"), Ct), jobs: 1);
+        await host.PollInLockstepAsync(host.Client.Jobs.WaitAsync(Queued("steady"), Ct), jobs: 1);
 
         Assert.Equal([1.1, 2.2, 3.3], host.Sent.Select(p => Math.Round((p.At - start).TotalSeconds, 6)));
     }
